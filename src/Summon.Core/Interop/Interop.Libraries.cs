@@ -1,0 +1,6 @@
+namespace Summon.Interop;
+
+internal static partial class Libc
+{
+    internal const string Name = "libc";
+}

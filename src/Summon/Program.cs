@@ -1,0 +1,6 @@
+namespace Summon.Cli;
+
+internal static class Program
+{
+    private static int Main(string[] args) => 0;
+}
