@@ -1,6 +1,27 @@
+using System.CommandLine;
+using Summon.Cli.Commands;
+
 namespace Summon.Cli;
 
 internal static class Program
 {
-    private static int Main(string[] args) => 0;
+    private static int Main(string[] args)
+    {
+        args = MultiCall.Rewrite(Environment.GetCommandLineArgs()[0], args);
+        if (args.Length > 0 && args[0] == ExecHelperVerb.Name)
+            return ExecHelperVerb.Run(args);
+
+        var root = new RootCommand("Summon: systemd-style socket activation that runs anywhere.");
+        GlobalOptions.AddTo(root);
+        DaemonVerb.AddTo(root);
+        DemoVerb.AddTo(root);
+        VerifyVerb.AddTo(root);
+        JobVerbs.AddTo(root);
+        EnableVerbs.AddTo(root);
+        QueryVerbs.AddTo(root);
+        StatusVerb.AddTo(root);
+        ListVerbs.AddTo(root);
+        JournalVerb.AddTo(root);
+        return root.Parse(args).Invoke();
+    }
 }

@@ -1,0 +1,66 @@
+using System.Text.Json.Serialization;
+
+namespace Summon.Control;
+
+/// <summary>One request from the CLI: a method and its arguments. One JSON object per line.</summary>
+public sealed class ControlRequest
+{
+    public string Method { get; set; } = "";
+
+    public List<string> Units { get; set; } = [];
+
+    /// <summary>For ListUnits: only units of this type suffix (".socket"), or all.</summary>
+    public string? Type { get; set; }
+
+    /// <summary>For ListUnits: include inactive units too (--all).</summary>
+    public bool All { get; set; }
+}
+
+/// <summary>The reply: exit code systemctl would use, messages for stderr, and unit data.</summary>
+public sealed class ControlReply
+{
+    public int ExitCode { get; set; }
+
+    public List<string> Errors { get; set; } = [];
+
+    public List<UnitInfo> Units { get; set; } = [];
+}
+
+/// <summary>A unit's properties in systemd's bus order, values formatted as `systemctl show` prints them.</summary>
+public sealed class UnitInfo
+{
+    public string Id { get; set; } = "";
+
+    public List<UnitProperty> Properties { get; set; } = [];
+
+    public string? Get(string name)
+    {
+        foreach (var p in Properties)
+            if (p.Name == name)
+                return p.Value;
+        return null;
+    }
+
+    public IEnumerable<string> GetAll(string name)
+    {
+        foreach (var p in Properties)
+            if (p.Name == name)
+                yield return p.Value;
+    }
+}
+
+public sealed record UnitProperty(string Name, string Value);
+
+/// <summary>Method names of the control protocol.</summary>
+public static class ControlMethods
+{
+    public const string Ping = "Ping", Start = "Start", Stop = "Stop", Restart = "Restart", Reload = "Reload",
+        ResetFailed = "ResetFailed", Show = "Show", ListUnits = "ListUnits";
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ControlRequest))]
+[JsonSerializable(typeof(ControlReply))]
+internal sealed partial class ControlJsonContext : JsonSerializerContext
+{
+}

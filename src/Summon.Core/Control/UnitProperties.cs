@@ -1,0 +1,178 @@
+using System.Globalization;
+using Summon.Manager;
+using Summon.Units;
+
+namespace Summon.Control;
+
+/// <summary>
+/// A unit's state as systemd's D-Bus properties, in bus order (the type's own interface first, then Unit), each
+/// value formatted as `systemctl show` prints it. `show` filters these; `status` and `list-sockets` render them.
+/// </summary>
+public static class UnitProperties
+{
+    public static UnitInfo Of(UnitRuntime unit, UnitManager manager)
+    {
+        var info = new UnitInfo { Id = unit.Id };
+        var p = info.Properties;
+        switch (unit)
+        {
+            case SocketUnit socket:
+                AddSocket(p, socket);
+                break;
+            case ServiceUnit service:
+                AddService(p, service);
+                break;
+        }
+        AddUnit(p, unit, manager);
+        return info;
+    }
+
+    /// <summary>Properties of a unit the manager could not load (LoadState=not-found, masked, …).</summary>
+    public static UnitInfo NotLoaded(string id, LoadedUnit? definition, UnitManager manager)
+    {
+        var info = new UnitInfo { Id = id };
+        var p = info.Properties;
+        Add(p, "Id", id);
+        Add(p, "Names", id);
+        Add(p, "Description", definition?.Description ?? id);
+        Add(p, "LoadState", LoadStateName(definition?.LoadState ?? LoadState.NotFound));
+        Add(p, "ActiveState", "inactive");
+        Add(p, "SubState", "dead");
+        Add(p, "FragmentPath", definition?.FragmentPath ?? "");
+        Add(p, "UnitFileState", manager.Installer.State(id) ?? "");
+        if (definition?.LoadState == LoadState.NotFound || definition is null)
+            Add(p, "LoadError", $"org.freedesktop.systemd1.NoSuchUnit \"Unit {id} not found.\"");
+        return info;
+    }
+
+    private static void AddSocket(List<UnitProperty> p, SocketUnit socket)
+    {
+        var s = socket.Settings;
+        Add(p, "BindIPv6Only", s.BindIPv6Only switch { BindIPv6Only.Both => "both", BindIPv6Only.Ipv6Only => "ipv6-only", _ => "default" });
+        Add(p, "Backlog", s.Backlog.ToString(CultureInfo.InvariantCulture));
+        Add(p, "SocketMode", Octal(s.SocketMode));
+        Add(p, "DirectoryMode", Octal(s.DirectoryMode));
+        Add(p, "Accept", YesNo(s.Accept));
+        Add(p, "RemoveOnStop", YesNo(s.RemoveOnStop));
+        foreach (var spec in s.Listen)
+            Add(p, "Listen", $"{spec.Value} ({spec.TypeName})");
+        Add(p, "MaxConnections", s.MaxConnections.ToString(CultureInfo.InvariantCulture));
+        Add(p, "MaxConnectionsPerSource", s.MaxConnectionsPerSource.ToString(CultureInfo.InvariantCulture));
+        Add(p, "ReusePort", YesNo(s.ReusePort));
+        Add(p, "Result", socket.Result);
+        Add(p, "NConnections", socket.NConnections.ToString(CultureInfo.InvariantCulture));
+        Add(p, "NAccepted", socket.NAccepted.ToString(CultureInfo.InvariantCulture));
+        Add(p, "NRefused", socket.NRefused.ToString(CultureInfo.InvariantCulture));
+        Add(p, "FileDescriptorName", s.FileDescriptorName ?? socket.Id);
+        Add(p, "TasksCurrent", "0");
+    }
+
+    private static void AddService(List<UnitProperty> p, ServiceUnit service)
+    {
+        var s = service.Definition.Service!;
+        Add(p, "Type", s.Type.ToString().ToLowerInvariant());
+        Add(p, "Result", service.Result);
+        Add(p, "MainPID", service.MainPid.ToString(CultureInfo.InvariantCulture));
+        Add(p, "ExecMainStartTimestamp", Timestamp(service.ExecMainStartTimestamp));
+        Add(p, "ExecMainExitTimestamp", Timestamp(service.ExecMainExitTimestamp));
+        Add(p, "ExecMainPID", service.ExecMainPid.ToString(CultureInfo.InvariantCulture));
+        var status = service.ExecMainStatus;
+        Add(p, "ExecMainCode", status is null ? "0" : ((int)status.Value.Code + 1).ToString(CultureInfo.InvariantCulture));
+        Add(p, "ExecMainStatus", status is null ? "0" : status.Value.Status.ToString(CultureInfo.InvariantCulture));
+        foreach (var cmd in s.ExecStart)
+            Add(p, "ExecStart", $"{{ path={cmd.Path} ; argv[]={string.Join(' ', cmd.Argv)} ; ignore_errors={YesNo(cmd.Flags.HasFlag(ExecFlags.IgnoreFailure))} ; start_time=[{Timestamp(service.ExecMainStartTimestamp, "n/a")}] ; stop_time=[{Timestamp(service.ExecMainExitTimestamp, "n/a")}] ; pid={service.ExecMainPid} ; code={(status is null ? "(null)" : status.Value.Code.ToString().ToLowerInvariant())} ; status={(status is null ? "0/0" : status.Value.Status.ToString(CultureInfo.InvariantCulture))} }}");
+        Add(p, "StandardInput", Kebab(s.StandardInput.ToString()));
+        Add(p, "StandardOutput", Kebab(s.StandardOutput.ToString()));
+        Add(p, "StandardError", Kebab(s.StandardError.ToString()));
+        Add(p, "InvocationID", service.InvocationId);
+        if (service.MainPid > 0)
+            ProcessStats.Add(p, service.MainPid);
+    }
+
+    private static void AddUnit(List<UnitProperty> p, UnitRuntime unit, UnitManager manager)
+    {
+        Add(p, "Id", unit.Id);
+        Add(p, "Names", unit.Id);
+        if (unit is SocketUnit socket)
+        {
+            var triggers = socket.Settings.Accept
+                ? string.Join(' ', socket.Instances.Select(i => i.Id))
+                : socket.TriggeredName.Name;
+            Add(p, "Triggers", triggers);
+        }
+        if (unit is ServiceUnit service)
+        {
+            var triggeredBy = service.TriggeringSocket?.Id ?? string.Join(' ', manager.Units.OfType<SocketUnit>().Where(s => !s.Settings.Accept && s.TriggeredName.Name == service.Id).Select(s => s.Id));
+            Add(p, "TriggeredBy", triggeredBy);
+        }
+        Add(p, "Description", unit.Description);
+        Add(p, "LoadState", LoadStateName(unit.Definition.LoadState));
+        Add(p, "ActiveState", ActiveStateName(unit.ActiveState));
+        Add(p, "SubState", unit.SubState);
+        Add(p, "FragmentPath", unit.Definition.FragmentPath ?? "");
+        Add(p, "DropInPaths", string.Join(' ', unit.Definition.DropInPaths));
+        string state = manager.Installer.State(unit.Definition.Name.Name) ?? "";
+        Add(p, "UnitFileState", state);
+        Add(p, "UnitFilePreset", state is "enabled" or "disabled" ? "enabled" : "");
+        Add(p, "StateChangeTimestamp", Timestamp(unit.StateChangeTimestamp));
+        Add(p, "InactiveExitTimestamp", Timestamp(unit.InactiveExitTimestamp));
+        Add(p, "ActiveEnterTimestamp", Timestamp(unit.ActiveEnterTimestamp));
+        Add(p, "ActiveExitTimestamp", Timestamp(unit.ActiveExitTimestamp));
+        Add(p, "InactiveEnterTimestamp", Timestamp(unit.InactiveEnterTimestamp));
+        Add(p, "ActiveEnterTimestampRealtime", Micros(unit.ActiveEnterTimestamp));
+        Add(p, "InactiveEnterTimestampRealtime", Micros(unit.InactiveEnterTimestamp));
+        foreach (var doc in unit.Definition.Unit.Documentation)
+            Add(p, "Documentation", doc);
+    }
+
+    public static string ActiveStateName(UnitActiveState state) => state switch
+    {
+        UnitActiveState.Active => "active",
+        UnitActiveState.Activating => "activating",
+        UnitActiveState.Deactivating => "deactivating",
+        UnitActiveState.Failed => "failed",
+        UnitActiveState.Reloading => "reloading",
+        UnitActiveState.Maintenance => "maintenance",
+        _ => "inactive",
+    };
+
+    public static string LoadStateName(LoadState state) => state switch
+    {
+        LoadState.Loaded => "loaded",
+        LoadState.NotFound => "not-found",
+        LoadState.BadSetting => "bad-setting",
+        LoadState.Masked => "masked",
+        _ => "error",
+    };
+
+    /// <summary>systemd's timestamp format: "Wed 2026-11-25 22:44:41 UTC" (local time).</summary>
+    public static string Timestamp(DateTimeOffset? time, string none = "")
+    {
+        if (time is null)
+            return none;
+        var local = time.Value.ToLocalTime();
+        string zone = local.Offset == TimeSpan.Zero ? "UTC" : local.ToString("zzz", CultureInfo.InvariantCulture).Replace(":", "", StringComparison.Ordinal);
+        return local.ToString("ddd yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " " + zone;
+    }
+
+    private static string Micros(DateTimeOffset? time) =>
+        time is null ? "0" : ((time.Value.ToUnixTimeMilliseconds() * 1000) + (time.Value.Ticks / 10 % 1000)).ToString(CultureInfo.InvariantCulture);
+
+    private static string Octal(uint mode) => "0" + Convert.ToString(mode, 8).PadLeft(3, '0');
+
+    private static string YesNo(bool value) => value ? "yes" : "no";
+
+    private static string Kebab(string pascal)
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (char c in pascal)
+        {
+            if (char.IsUpper(c) && sb.Length > 0)
+                sb.Append('-');
+            sb.Append(char.ToLowerInvariant(c));
+        }
+        return sb.ToString();
+    }
+
+    private static void Add(List<UnitProperty> p, string name, string value) => p.Add(new UnitProperty(name, value));
+}

@@ -1,0 +1,9 @@
+using System.Runtime.InteropServices;
+
+namespace Summon.Interop;
+
+internal static partial class Libc
+{
+    [LibraryImport(Name, EntryPoint = "bind", SetLastError = true)]
+    internal static unsafe partial int Bind(int fd, byte* addr, int addrlen);
+}

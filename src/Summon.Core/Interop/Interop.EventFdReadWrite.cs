@@ -1,0 +1,12 @@
+using System.Runtime.InteropServices;
+
+namespace Summon.Interop;
+
+internal static partial class Libc
+{
+    [LibraryImport(Name, EntryPoint = "eventfd_read", SetLastError = true)]
+    internal static unsafe partial int EventFdRead(int fd, ulong* value);
+
+    [LibraryImport(Name, EntryPoint = "eventfd_write", SetLastError = true)]
+    internal static partial int EventFdWrite(int fd, ulong value);
+}

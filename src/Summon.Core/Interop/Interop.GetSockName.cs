@@ -1,0 +1,12 @@
+using System.Runtime.InteropServices;
+
+namespace Summon.Interop;
+
+internal static partial class Libc
+{
+    [LibraryImport(Name, EntryPoint = "getsockname", SetLastError = true)]
+    internal static unsafe partial int GetSockName(int fd, byte* addr, int* addrlen);
+
+    [LibraryImport(Name, EntryPoint = "getpeername", SetLastError = true)]
+    internal static unsafe partial int GetPeerName(int fd, byte* addr, int* addrlen);
+}

@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Logging;
+
+namespace Summon.Manager;
+
+/// <summary>
+/// Everything the manager says, worded like systemd 252 on Debian (StatusUnitFormat=combined: "ID - Description").
+/// Every message names its unit through the {Unit} placeholder; the journal files the line under that unit.
+/// Event ids are stable; do not reuse a retired id.
+/// </summary>
+internal static partial class ManagerLog
+{
+    /// <summary>" - Description", or "" when the unit has no description of its own.</summary>
+    public static string Suffix(UnitRuntime unit) => unit.Description == unit.Id ? "" : " - " + unit.Description;
+
+    [LoggerMessage(1, LogLevel.Information, "Listening on {Unit}{Description}.")]
+    public static partial void ListeningOn(ILogger logger, string unit, string description);
+
+    [LoggerMessage(2, LogLevel.Information, "Closed {Unit}{Description}.")]
+    public static partial void Closed(ILogger logger, string unit, string description);
+
+    [LoggerMessage(3, LogLevel.Error, "Failed to listen on {Unit}{Description}.")]
+    public static partial void FailedToListenOn(ILogger logger, string unit, string description);
+
+    [LoggerMessage(4, LogLevel.Error, "{Unit}: Failed to create listening socket ({Address}): {Reason}")]
+    public static partial void FailedToCreateListeningSocket(ILogger logger, string unit, string address, string reason);
+
+    [LoggerMessage(5, LogLevel.Error, "{Unit}: Failed to listen on sockets: {Reason}")]
+    public static partial void FailedToListenOnSockets(ILogger logger, string unit, string reason);
+
+    [LoggerMessage(6, LogLevel.Warning, "{Unit}: Failed with result '{Result}'.")]
+    public static partial void FailedWithResult(ILogger logger, string unit, string result);
+
+    [LoggerMessage(7, LogLevel.Information, "{Unit}: Deactivated successfully.")]
+    public static partial void DeactivatedSuccessfully(ILogger logger, string unit);
+
+    [LoggerMessage(8, LogLevel.Warning, "{Unit}: Too many incoming connections ({Connections}), dropping connection.")]
+    public static partial void TooManyConnections(ILogger logger, string unit, uint connections);
+
+    [LoggerMessage(9, LogLevel.Information, "Started {Unit}{Description}.")]
+    public static partial void Started(ILogger logger, string unit, string description);
+
+    [LoggerMessage(10, LogLevel.Error, "Failed to start {Unit}{Description}.")]
+    public static partial void FailedToStart(ILogger logger, string unit, string description);
+
+    [LoggerMessage(11, LogLevel.Information, "Stopped {Unit}{Description}.")]
+    public static partial void Stopped(ILogger logger, string unit, string description);
+
+    [LoggerMessage(12, LogLevel.Information, "Stopping {Unit}{Description}...")]
+    public static partial void Stopping(ILogger logger, string unit, string description);
+
+    [LoggerMessage(13, LogLevel.Information, "{Unit}: Main process exited, {Status}")]
+    public static partial void MainProcessExited(ILogger logger, string unit, string status);
+
+    [LoggerMessage(14, LogLevel.Error, "{Unit}: Failed to spawn '{Command}': {Reason}")]
+    public static partial void FailedToSpawn(ILogger logger, string unit, string command, string reason);
+
+    [LoggerMessage(15, LogLevel.Error, "{Unit}: Failed to queue service startup job (Maybe the service file is missing or not a {Kind} unit?): {Reason}")]
+    public static partial void FailedToQueueService(ILogger logger, string unit, string kind, string reason);
+
+    [LoggerMessage(16, LogLevel.Warning, "{Unit}: Failed to accept connection: {Reason}")]
+    public static partial void AcceptFailed(ILogger logger, string unit, string reason);
+
+    [LoggerMessage(17, LogLevel.Warning, "{Unit}: {Message}")]
+    public static partial void UnitWarning(ILogger logger, string unit, string message);
+
+    [LoggerMessage(18, LogLevel.Error, "{Unit}: {Message}")]
+    public static partial void UnitError(ILogger logger, string unit, string message);
+
+    [LoggerMessage(19, LogLevel.Information, "{Unit}: Killing process {Pid} ({Comm}) with signal SIGKILL.")]
+    public static partial void Killing(ILogger logger, string unit, int pid, string comm);
+
+    [LoggerMessage(20, LogLevel.Information, "Reloading.")]
+    public static partial void Reloading(ILogger logger);
+
+    [LoggerMessage(21, LogLevel.Information, "Summon {Version} running in {Mode} mode.")]
+    public static partial void ManagerStarted(ILogger logger, string version, string mode);
+
+    [LoggerMessage(22, LogLevel.Error, "Unhandled error in the event loop: {Error}")]
+    public static partial void LoopError(ILogger logger, string error);
+
+    [LoggerMessage(23, LogLevel.Information, "{Unit}: Changed {From} -> {To}")]
+    public static partial void Changed(ILogger logger, string unit, string from, string to);
+}

@@ -1,0 +1,15 @@
+using Summon.Units;
+
+namespace Summon.Manager;
+
+/// <summary>Where a manager finds units and keeps its runtime and persistent state.</summary>
+public sealed record ManagerOptions
+{
+    public required UnitSearchPath UnitPath { get; init; }
+
+    public required bool UserMode { get; init; }
+
+    public required string RuntimeDirectory { get; init; }
+
+    public required string StateDirectory { get; init; }
+}

@@ -1,0 +1,290 @@
+using Summon.Interop;
+using Summon.Sockets;
+using Summon.Units;
+
+namespace Summon.Manager;
+
+/// <summary>
+/// A .socket unit at run time: its listening fds, the dead → listening → (running) → dead/failed state machine,
+/// and the triggering of its service — one instance per connection (Accept=yes) or the one service that gets the
+/// listening fds (Accept=no).
+/// </summary>
+public sealed class SocketUnit : UnitRuntime
+{
+    private readonly List<Listener> _listeners = [];
+    private SocketState _state = SocketState.Dead;
+
+    internal SocketUnit(UnitManager manager, LoadedUnit definition) : base(manager, definition)
+    {
+    }
+
+    public SocketSection Settings => Definition.Socket!;
+
+    public SocketState State => _state;
+
+    public override UnitActiveState ActiveState => _state.ToActiveState();
+
+    public override string SubState => _state.Name();
+
+    /// <summary>Connections accepted since the manager started (Accept=yes); also the next instance number.</summary>
+    public uint NAccepted { get; private set; }
+
+    /// <summary>Live Accept=yes instances.</summary>
+    public uint NConnections { get; internal set; }
+
+    /// <summary>Connections dropped by MaxConnections=.</summary>
+    public uint NRefused { get; private set; }
+
+    /// <summary>Accept=yes: the live instances; Accept=no: the service (when known).</summary>
+    internal List<ServiceUnit> Instances { get; } = [];
+
+    internal IReadOnlyList<Listener> Listeners => _listeners;
+
+    public override bool CanCollect => false;
+
+    /// <summary>Name of the service this socket activates (Accept=no), or the template (Accept=yes).</summary>
+    public UnitName TriggeredName
+    {
+        get
+        {
+            if (Settings.Accept)
+                return UnitName.Parse(Definition.Name.Prefix + "@.service");
+            return Settings.Service is { } explicitName ? UnitName.Parse(explicitName) : Definition.Name.WithType(UnitType.Service);
+        }
+    }
+
+    public override string? Start()
+    {
+        if (_state is SocketState.Listening or SocketState.Running)
+            return null;
+        Result = UnitResult.Success;
+
+        foreach (var spec in Settings.Listen)
+        {
+            if (spec.Address is null)
+            {
+                ManagerLog.UnitWarning(Manager.Log, Id, $"Listen{spec.TypeName}={spec.Value} is not supported by Summon yet, ignoring.");
+                continue;
+            }
+            try
+            {
+                var socket = ListeningSocket.Open(spec.Address, SocketTypeOf(spec.Type), OptionsOf(Settings));
+                _listeners.Add(new Listener(socket, spec));
+            }
+            catch (ErrnoException e)
+            {
+                ManagerLog.FailedToCreateListeningSocket(Manager.Log, Id, spec.Value, e.Reason);
+                ManagerLog.FailedToListenOnSockets(Manager.Log, Id, e.Reason);
+                CloseListeners();
+                Fail(UnitResult.Resources);
+                ManagerLog.FailedToListenOn(Manager.Log, Id, ManagerLog.Suffix(this));
+                return $"Job for {Id} failed.";
+            }
+        }
+
+        EnterListening();
+        ManagerLog.ListeningOn(Manager.Log, Id, ManagerLog.Suffix(this));
+        return null;
+    }
+
+    public override void Stop()
+    {
+        if (_state is SocketState.Dead or SocketState.Failed)
+        {
+            if (_state == SocketState.Failed)
+                CloseListeners();
+            return;
+        }
+        CloseListeners();
+        SetState(SocketState.Dead);
+        ManagerLog.DeactivatedSuccessfully(Manager.Log, Id);
+        ManagerLog.Closed(Manager.Log, Id, ManagerLog.Suffix(this));
+    }
+
+    public override void ResetFailed()
+    {
+        base.ResetFailed();
+        if (_state == SocketState.Failed)
+            SetState(SocketState.Dead);
+    }
+
+    /// <summary>Called by a triggered service when it ends (Accept=yes: one connection closed; Accept=no: service stopped).</summary>
+    internal void OnServiceFinished(ServiceUnit service)
+    {
+        if (Settings.Accept)
+        {
+            if (Instances.Remove(service) && NConnections > 0)
+                NConnections--;
+            return;
+        }
+        if (_state == SocketState.Running)
+            EnterListening();   // pending connections re-trigger immediately: epoll reports them at once
+    }
+
+    private void EnterListening()
+    {
+        foreach (var listener in _listeners)
+            if (listener.Token == 0)
+                listener.Token = Manager.Loop.Register(listener.Socket.Handle, Libc.EPOLLIN, events => OnReadable(listener, events));
+        SetState(SocketState.Listening);
+    }
+
+    private void StopPolling()
+    {
+        foreach (var listener in _listeners)
+        {
+            Manager.Loop.Unregister(listener.Token);
+            listener.Token = 0;
+        }
+    }
+
+    private void OnReadable(Listener listener, uint events)
+    {
+        if (_state != SocketState.Listening)
+            return;
+        if ((events & (Libc.EPOLLERR | Libc.EPOLLHUP)) != 0 && (events & Libc.EPOLLIN) == 0)
+        {
+            ManagerLog.UnitError(Manager.Log, Id, "Got POLLHUP on a listening socket. The service probably invoked shutdown() on it, and should better not do that.");
+            CloseListeners();
+            Fail(UnitResult.Resources);
+            return;
+        }
+
+        if (!Settings.Accept || !listener.Socket.IsStream)
+        {
+            TriggerService();
+            return;
+        }
+
+        // Drain a bounded batch per wake-up so one busy socket cannot starve the rest of the loop.
+        for (int i = 0; i < 64 && _state == SocketState.Listening; i++)
+        {
+            var connection = AcceptedConnection.TryAccept(listener.Socket.Handle, out int errno);
+            if (connection is null)
+            {
+                if (errno != Errno.EAGAIN && !AcceptedConnection.IsTransient(errno))
+                    ManagerLog.AcceptFailed(Manager.Log, Id, Errno.Describe(errno));
+                return;
+            }
+            OnConnection(connection);
+        }
+    }
+
+    private void OnConnection(AcceptedConnection connection)
+    {
+        if (NConnections >= Settings.MaxConnections)
+        {
+            ManagerLog.TooManyConnections(Manager.Log, Id, NConnections);
+            connection.Dispose();
+            NRefused++;
+            return;
+        }
+
+        uint number = NAccepted;
+        var templateName = TriggeredName;
+        var template = Manager.LoadDefinition(templateName);
+        if (template.LoadState != LoadState.Loaded)
+        {
+            connection.Dispose();
+            string instance = templateName.WithInstance($"{number}-{connection.InstanceSuffix}").Name;
+            ManagerLog.FailedToQueueService(Manager.Log, Id, "template", $"Unit {instance} {DescribeLoadFailure(template.LoadState)}.");
+            CloseListeners();
+            Fail(UnitResult.Resources);
+            return;
+        }
+
+        NAccepted++;
+        var name = templateName.WithInstance(string.Concat(number.ToString(System.Globalization.CultureInfo.InvariantCulture), "-", connection.InstanceSuffix));
+        var service = Manager.CreateInstance(name, template, this, connection);
+        Instances.Add(service);
+        NConnections++;
+        service.Start();
+    }
+
+    private void TriggerService()
+    {
+        var name = TriggeredName;
+        var service = Manager.GetOrLoadService(name);
+        if (service is null)
+        {
+            ManagerLog.FailedToQueueService(Manager.Log, Id, "non-template", $"Unit {name} not found.");
+            CloseListeners();
+            Fail(UnitResult.Resources);
+            return;
+        }
+        StopPolling();
+        SetState(SocketState.Running);
+        if (service.ActiveState is UnitActiveState.Active or UnitActiveState.Activating)
+            return;
+        service.TriggeringSocket = this;
+        if (service.Start() is not null && _state == SocketState.Running)
+            EnterListening();
+    }
+
+    private static string DescribeLoadFailure(LoadState state) => state switch
+    {
+        LoadState.Masked => "is masked",
+        LoadState.NotFound => "not found",
+        _ => "failed to load properly",
+    };
+
+    /// <summary>The listening fds in configuration order, for an Accept=no service.</summary>
+    internal IEnumerable<(SafeFdHandle Fd, string Name)> PassedFds()
+    {
+        string name = Settings.FileDescriptorName ?? Id;
+        foreach (var listener in _listeners)
+            yield return (listener.Socket.Handle, name);
+    }
+
+    private void Fail(string result)
+    {
+        Result = result;
+        SetState(SocketState.Failed);
+        ManagerLog.FailedWithResult(Manager.Log, Id, result);
+    }
+
+    private void CloseListeners()
+    {
+        StopPolling();
+        foreach (var listener in _listeners)
+        {
+            if (Settings.RemoveOnStop)
+                listener.Socket.RemoveNode();
+            listener.Socket.Dispose();
+        }
+        _listeners.Clear();
+    }
+
+    private void SetState(SocketState state)
+    {
+        var from = ActiveState;
+        _state = state;
+        OnStateChanged(from, ActiveState);
+    }
+
+    private static int SocketTypeOf(ListenType type) => type switch
+    {
+        ListenType.Datagram => Libc.SOCK_DGRAM,
+        ListenType.SequentialPacket => Libc.SOCK_SEQPACKET,
+        _ => Libc.SOCK_STREAM,
+    };
+
+    private static ListenOptions OptionsOf(SocketSection s) => new()
+    {
+        Backlog = (int)Math.Min(s.Backlog, int.MaxValue),
+        Ipv6Only = s.BindIPv6Only switch { BindIPv6Only.Both => false, BindIPv6Only.Ipv6Only => true, _ => null },
+        ReusePort = s.ReusePort,
+        FreeBind = s.FreeBind,
+        SocketMode = s.SocketMode,
+        DirectoryMode = s.DirectoryMode,
+    };
+
+    internal sealed class Listener(ListeningSocket socket, ListenSpec spec)
+    {
+        public ListeningSocket Socket { get; } = socket;
+
+        public ListenSpec Spec { get; } = spec;
+
+        public ulong Token { get; set; }
+    }
+}

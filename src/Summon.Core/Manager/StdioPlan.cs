@@ -1,0 +1,34 @@
+using Summon.Units;
+
+namespace Summon.Manager;
+
+/// <summary>Where one of a service's standard streams goes.</summary>
+internal enum StdioTarget { Null, Socket, Journal, Inherit, SameAsOutput }
+
+/// <summary>
+/// Resolves StandardInput/Output/Error= the way systemd does (service_fix_stdio + fixup_input/fixup_output):
+/// input "socket" needs a socket (else null); output "inherit" follows a socket input, otherwise takes the
+/// manager default (journal); error "inherit" follows output; "socket" without a socket degrades to the default.
+/// </summary>
+internal readonly record struct StdioPlan(StdioTarget Input, StdioTarget Output, StdioTarget Error)
+{
+    public bool UsesSocketStdio => Input == StdioTarget.Socket || Output == StdioTarget.Socket || Error == StdioTarget.Socket;
+
+    public static StdioPlan For(ServiceSection s, bool haveSocket)
+    {
+        var input = s.StandardInput == StandardInputKind.Socket && haveSocket ? StdioTarget.Socket : StdioTarget.Null;
+        var output = Map(s.StandardOutput, haveSocket) ?? (input == StdioTarget.Socket ? StdioTarget.Socket : StdioTarget.Journal);
+        var error = Map(s.StandardError, haveSocket) ?? (output == StdioTarget.Journal ? StdioTarget.SameAsOutput : output);
+        return new StdioPlan(input, output, error);
+    }
+
+    // null means "inherit": resolved by the caller.
+    private static StdioTarget? Map(StandardOutputKind kind, bool haveSocket) => kind switch
+    {
+        StandardOutputKind.Inherit => null,
+        StandardOutputKind.Null => StdioTarget.Null,
+        StandardOutputKind.Socket => haveSocket ? StdioTarget.Socket : null,
+        StandardOutputKind.Tty => StdioTarget.Inherit,
+        _ => StdioTarget.Journal,
+    };
+}

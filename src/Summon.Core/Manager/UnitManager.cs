@@ -1,0 +1,288 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Summon.Interop;
+using Summon.Journal;
+using Summon.Sockets;
+using Summon.Units;
+
+namespace Summon.Manager;
+
+/// <summary>
+/// The runtime: every unit the manager knows, their definitions, and the jobs (start, stop, restart, reload)
+/// that move them. Everything here runs on <see cref="Loop"/>'s thread.
+/// </summary>
+public sealed partial class UnitManager
+{
+    private static readonly string[] ExecSearchPath = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+    private readonly Dictionary<string, UnitRuntime> _units = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LoadedUnit> _definitions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, bool> _templateHasSpecifiers = new(StringComparer.Ordinal);
+    private readonly string[] _baseEnvironment;
+    private UnitLoader _loader;
+
+    public UnitManager(ManagerOptions options, EventLoop loop, JournalWriter journal, ILogger log)
+    {
+        Options = options;
+        Loop = loop;
+        Journal = journal;
+        Log = log;
+        _loader = new UnitLoader(options.UnitPath, SpecifierContext.ForCurrentProcess(options.UserMode));
+        _baseEnvironment = BaseEnvironment(options.UserMode);
+        Installer = new UnitInstaller(options.UnitPath);
+    }
+
+    public ManagerOptions Options { get; }
+
+    public UnitInstaller Installer { get; }
+
+    internal EventLoop Loop { get; }
+
+    internal JournalWriter Journal { get; }
+
+    internal ILogger Log { get; }
+
+    internal DateTimeOffset Now => Loop.Time.GetUtcNow();
+
+    internal SafeFdHandle InheritedStdout { get; } = new(1, ownsHandle: false);
+
+    internal SafeFdHandle InheritedStderr { get; } = new(2, ownsHandle: false);
+
+    public IEnumerable<UnitRuntime> Units => _units.Values;
+
+    /// <summary>The unit's runtime object, loading its definition on first use; null when the name is invalid.</summary>
+    public UnitRuntime? GetOrLoad(string name)
+    {
+        if (_units.TryGetValue(name, out var unit))
+            return unit;
+        if (!UnitName.TryParse(name, out var unitName) || unitName.IsTemplate)
+            return null;
+        var definition = LoadDefinition(unitName);
+        UnitRuntime? created = unitName.Type switch
+        {
+            UnitType.Socket when definition.Socket is not null => new SocketUnit(this, definition),
+            UnitType.Service when definition.Service is not null => new ServiceUnit(this, definition),
+            _ => null,
+        };
+        if (created is null)
+            return null;
+        if (definition.LoadState == LoadState.Loaded)
+            _units[name] = created;
+        return created;
+    }
+
+    /// <summary>Loads (once, until daemon-reload) and returns the definition of <paramref name="name"/>.</summary>
+    public LoadedUnit LoadDefinition(UnitName name)
+    {
+        if (_definitions.TryGetValue(name.Name, out var cached))
+            return cached;
+        var loaded = _loader.Load(name);
+        foreach (var diagnostic in loaded.Diagnostics)
+            ManagerLog.UnitWarning(Log, name.Name, diagnostic.ToString());
+        _definitions[name.Name] = loaded;
+        return loaded;
+    }
+
+    /// <summary>Starts a unit like `systemctl start`: returns null, or the error systemctl would print.</summary>
+    public JobResult Start(string name)
+    {
+        var unit = GetOrLoad(name);
+        if (unit is null || unit.Definition.LoadState != LoadState.Loaded)
+            return LoadFailure("start", name, unit);
+        string? error = unit.Start();
+        return error is null ? JobResult.Ok : JobResult.Failed(error + FailureHint(name), 1);
+    }
+
+    public JobResult Stop(string name)
+    {
+        if (_units.TryGetValue(name, out var unit))
+        {
+            unit.Stop();
+            Collect(unit);
+            return JobResult.Ok;
+        }
+        return UnitName.TryParse(name, out var unitName) && LoadDefinition(unitName).LoadState != LoadState.NotFound
+            ? JobResult.Ok
+            : JobResult.Failed($"Failed to stop {name}: Unit {name} not loaded.", 5);
+    }
+
+    public JobResult Restart(string name)
+    {
+        if (_units.TryGetValue(name, out var unit))
+            unit.Stop();
+        return Start(name);
+    }
+
+    public void ResetFailed(string? name)
+    {
+        foreach (var unit in _units.Values.ToList())
+        {
+            if (name is null || unit.Id == name)
+            {
+                unit.ResetFailed();
+                Collect(unit);
+            }
+        }
+    }
+
+    /// <summary>daemon-reload: forget all definitions and re-read them; running units keep their fds and processes.</summary>
+    public void Reload()
+    {
+        ManagerLog.Reloading(Log);
+        _definitions.Clear();
+        _templateHasSpecifiers.Clear();
+        _loader = new UnitLoader(Options.UnitPath, SpecifierContext.ForCurrentProcess(Options.UserMode));
+        foreach (var unit in _units.Values)
+        {
+            if (unit is ServiceUnit { IsConnectionInstance: true })
+                continue;
+            var definition = LoadDefinition(unit.Definition.Name);
+            if (definition.LoadState == LoadState.Loaded && (definition.Socket is not null) == (unit is SocketUnit))
+                unit.Definition = definition;
+        }
+    }
+
+    /// <summary>Starts what is enabled: the units linked in sockets.target.wants/ of every unit directory.</summary>
+    public void StartEnabledUnits()
+    {
+        foreach (var name in Installer.WantedBy("sockets.target"))
+        {
+            var result = Start(name);
+            if (!result.Success)
+                ManagerLog.UnitError(Log, name, result.Error!);
+        }
+    }
+
+    /// <summary>Stops every unit; calls <paramref name="done"/> on the loop once no process is left.</summary>
+    public void Shutdown(Action done)
+    {
+        foreach (var socket in _units.Values.OfType<SocketUnit>().ToList())
+            socket.Stop();
+        foreach (var service in _units.Values.OfType<ServiceUnit>().ToList())
+            service.Stop();
+        WaitForServices(done);
+    }
+
+    private void WaitForServices(Action done)
+    {
+        if (_units.Values.OfType<ServiceUnit>().All(s => s.MainPid == 0))
+            done();
+        else
+            Loop.Schedule(TimeSpan.FromMilliseconds(20), () => WaitForServices(done));
+    }
+
+    internal ServiceUnit CreateInstance(UnitName name, LoadedUnit template, SocketUnit socket, AcceptedConnection connection)
+    {
+        var definition = TemplateHasSpecifiers(template) ? _loader.Load(name) : template;
+        var service = new ServiceUnit(this, definition, name.Name, $"{definition.Description} ({connection.PeerPretty})");
+        service.AttachConnection(socket, connection);
+        _units[name.Name] = service;
+        return service;
+    }
+
+    internal ServiceUnit? GetOrLoadService(UnitName name) => GetOrLoad(name.Name) as ServiceUnit is { } s && s.Definition.LoadState == LoadState.Loaded ? s : null;
+
+    /// <summary>The started Accept=no sockets whose listening fds belong to <paramref name="service"/>.</summary>
+    internal IEnumerable<SocketUnit> SocketsTriggering(ServiceUnit service)
+    {
+        foreach (var unit in _units.Values)
+            if (unit is SocketUnit { Settings.Accept: false } socket && socket.Listeners.Count > 0 && socket.TriggeredName.Name == service.Id)
+                yield return socket;
+    }
+
+    internal void OnUnitFinished(ServiceUnit service) => Collect(service);
+
+    private void Collect(UnitRuntime unit)
+    {
+        if (unit is ServiceUnit { IsConnectionInstance: true } && unit.CanCollect)
+            _units.Remove(unit.Id);
+    }
+
+    private bool TemplateHasSpecifiers(LoadedUnit template)
+    {
+        if (template.FragmentPath is null)
+            return false;
+        if (!_templateHasSpecifiers.TryGetValue(template.Name.Name, out bool has))
+        {
+            has = template.DropInPaths.Prepend(template.FragmentPath).Any(p => File.Exists(p) && File.ReadAllText(p).Contains('%'));
+            _templateHasSpecifiers[template.Name.Name] = has;
+        }
+        return has;
+    }
+
+    internal string ResolveExecutable(string path)
+    {
+        if (path.StartsWith('/'))
+            return path;
+        foreach (var dir in ExecSearchPath)
+        {
+            string candidate = Path.Combine(dir, path);
+            if (File.Exists(candidate))
+                return candidate;
+        }
+        return path;
+    }
+
+    internal List<string> BuildEnvironment(ServiceUnit unit, ServiceSection settings, int listenFds, List<string> fdNames, AcceptedConnection? connection)
+    {
+        var env = new List<string>(_baseEnvironment.Length + settings.Environment.Count + 6);
+        env.AddRange(_baseEnvironment);
+        env.Add("INVOCATION_ID=" + unit.InvocationId);
+        if (listenFds > 0)
+        {
+            env.Add("LISTEN_FDS=" + listenFds.ToString(CultureInfo.InvariantCulture));
+            env.Add("LISTEN_FDNAMES=" + string.Join(':', fdNames));
+        }
+        if (connection?.RemoteAddress is { } remote)
+        {
+            env.Add("REMOTE_ADDR=" + remote);
+            env.Add("REMOTE_PORT=" + connection.RemotePort!.Value.ToString(CultureInfo.InvariantCulture));
+        }
+        foreach (var assignment in settings.Environment)
+        {
+            int eq = assignment.IndexOf('=');
+            if (eq > 0)
+                env.RemoveAll(e => e.Length > eq && e[eq] == '=' && string.CompareOrdinal(e, 0, assignment, 0, eq) == 0);
+            env.Add(assignment);
+        }
+        return env;
+    }
+
+    private static string[] BaseEnvironment(bool userMode)
+    {
+        var env = new List<string>();
+        if (userMode)
+        {
+            env.Add("PATH=" + (Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin"));
+            foreach (var name in (string[])["HOME", "USER", "LOGNAME", "SHELL", "XDG_RUNTIME_DIR", "LANG", "LC_ALL"])
+                if (Environment.GetEnvironmentVariable(name) is { } value)
+                    env.Add(name + "=" + value);
+            env.Add("MANAGERPID=" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            env.Add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+            if (Environment.GetEnvironmentVariable("LANG") is { } lang)
+                env.Add("LANG=" + lang);
+        }
+        return [.. env];
+    }
+
+    private JobResult LoadFailure(string verb, string name, UnitRuntime? unit)
+    {
+        if (!UnitName.TryParse(name, out var unitName))
+            return JobResult.Failed($"Invalid unit name \"{name}\" escaped as \"{name}\".", 1);
+        if (unitName.IsTemplate)
+            return JobResult.Failed($"Failed to {verb} {name}: Unit name {name} is missing the instance name.", 1);
+        var state = unit?.Definition.LoadState ?? LoadDefinition(unitName).LoadState;
+        return state switch
+        {
+            LoadState.NotFound => JobResult.Failed($"Failed to {verb} {name}: Unit {name} not found.", 5),
+            LoadState.Masked => JobResult.Failed($"Failed to {verb} {name}: Unit {name} is masked.", 1),
+            LoadState.Loaded => JobResult.Failed($"Failed to {verb} {name}: Unit type not supported.", 1),
+            _ => JobResult.Failed($"Failed to {verb} {name}: Unit {name} has a bad unit file setting.\nSee system logs and 'summon status {name}' for details.", 1),
+        };
+    }
+
+    private static string FailureHint(string name) =>
+        $"\nSee \"summon status {name}\" and \"summon journal -xeu {name}\" for details.";
+}

@@ -1,0 +1,116 @@
+using Summon.Interop;
+
+namespace Summon.Sockets;
+
+/// <summary>
+/// One bound, listening (or, for datagrams, bound) socket. Created like systemd's socket_address_listen():
+/// SOCK_CLOEXEC|SOCK_NONBLOCK, SO_REUSEADDR always, IPV6_V6ONLY only when configured, stale AF_UNIX nodes
+/// replaced, parent directories created with DirectoryMode and the node bound under umask(~SocketMode).
+/// The fd stays CLOEXEC: a child gets it only through an explicit dup2 at spawn.
+/// </summary>
+public sealed class ListeningSocket : IDisposable
+{
+    private ListeningSocket(SafeFdHandle handle, ListenAddress address, int socketType)
+    {
+        Handle = handle;
+        Address = address;
+        SocketType = socketType;
+    }
+
+    public SafeFdHandle Handle { get; }
+
+    public ListenAddress Address { get; }
+
+    public int SocketType { get; }
+
+    public bool IsStream => SocketType is Libc.SOCK_STREAM or Libc.SOCK_SEQPACKET;
+
+    /// <summary>Opens the socket; throws <see cref="ErrnoException"/> with the failing call and errno.</summary>
+    public static unsafe ListeningSocket Open(ListenAddress address, int socketType, ListenOptions options)
+    {
+        int domain = address.Family switch
+        {
+            ListenFamily.Inet => Libc.AF_INET,
+            ListenFamily.Inet6 => Libc.AF_INET6,
+            ListenFamily.Unix or ListenFamily.UnixAbstract => Libc.AF_UNIX,
+            _ => throw new ErrnoException("socket", Errno.EAFNOSUPPORT),
+        };
+
+        int fd = Libc.Socket(domain, socketType | Libc.SOCK_CLOEXEC | Libc.SOCK_NONBLOCK, 0);
+        if (fd < 0)
+            throw ErrnoException.FromLast("socket");
+        var handle = new SafeFdHandle(fd);
+        try
+        {
+            if (domain == Libc.AF_INET6 && options.Ipv6Only is bool v6only)
+                Check(Libc.SetSockOptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_V6ONLY, v6only ? 1 : 0), "setsockopt(IPV6_V6ONLY)");
+            if (domain != Libc.AF_UNIX)
+            {
+                if (options.ReusePort)
+                    Libc.SetSockOptInt(fd, Libc.SOL_SOCKET, Libc.SO_REUSEPORT, 1);      // failure only warns in systemd
+                if (options.FreeBind)
+                    Libc.SetSockOptInt(fd, domain == Libc.AF_INET ? 0 : Libc.IPPROTO_IPV6, domain == Libc.AF_INET ? 15 : 78, 1);
+            }
+            Check(Libc.SetSockOptInt(fd, Libc.SOL_SOCKET, Libc.SO_REUSEADDR, 1), "setsockopt(SO_REUSEADDR)");
+
+            Span<byte> sa = stackalloc byte[SockAddr.MaxLength];
+            int len = SockAddr.Encode(address, sa);
+            if (address.Family == ListenFamily.Unix)
+                BindUnixPath(fd, address.Path!, sa, len, options);
+            else
+                fixed (byte* p = sa)
+                    Check(Libc.Bind(fd, p, len), "bind");
+
+            if (socketType is Libc.SOCK_STREAM or Libc.SOCK_SEQPACKET)
+                Check(Libc.Listen(fd, options.Backlog), "listen");
+            return new ListeningSocket(handle, address, socketType);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    private static unsafe void BindUnixPath(int fd, string path, Span<byte> sa, int len, ListenOptions options)
+    {
+        string? dir = Path.GetDirectoryName(path);
+        if (!string.IsNullOrEmpty(dir) && !Directory.Exists(dir))
+            Directory.CreateDirectory(dir, (UnixFileMode)options.DirectoryMode);
+
+        uint old = Libc.Umask(~options.SocketMode & 0x1FF);
+        try
+        {
+            fixed (byte* p = sa)
+            {
+                if (Libc.Bind(fd, p, len) == 0)
+                    return;
+                int err = Errno.Last;
+                if (err != Errno.EADDRINUSE)
+                    throw new ErrnoException("bind", err);
+                // A node left over from an earlier run: systemd removes it before binding, never after stopping.
+                Libc.Unlink(path);
+                Check(Libc.Bind(fd, p, len), "bind");
+            }
+        }
+        finally
+        {
+            Libc.Umask(old);
+        }
+    }
+
+    private static void Check(int rc, string call)
+    {
+        if (rc < 0)
+            throw ErrnoException.FromLast(call);
+    }
+
+    /// <summary>Removes the file-system node of an AF_UNIX path socket (RemoveOnStop=yes).</summary>
+    public void RemoveNode()
+    {
+        if (Address.Family == ListenFamily.Unix)
+            Libc.Unlink(Address.Path!);
+    }
+
+    public void Dispose() => Handle.Dispose();
+}

@@ -1,0 +1,64 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Reflection;
+using Summon.Cli.Daemon;
+using Summon.Manager;
+
+namespace Summon.Cli.Commands;
+
+/// <summary>
+/// demo: the main job of the README. Lays the seed's demo-echo units (embedded, verbatim from examples/demo-echo)
+/// into a private unit directory, enables demo-echo.socket, says how to connect, and runs a user-mode manager.
+/// </summary>
+internal static class DemoVerb
+{
+    private static readonly string[] Files = ["demo-echo.socket", "demo-echo@.service"];
+
+    public static void AddTo(RootCommand root)
+    {
+        var port = new Option<int>("--port") { Description = "TCP port for demo-echo.socket", DefaultValueFactory = _ => 9091 };
+        var command = new Command("demo", "Run a manager serving the demo-echo example (Accept=yes echo with /bin/cat)") { port };
+        command.SetAction(r => Run(r.GetValue(port)));
+        root.Subcommands.Add(command);
+    }
+
+    private static int Run(int port)
+    {
+        string? xdg = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
+        string baseDir = string.IsNullOrEmpty(xdg)
+            ? Path.Combine(Path.GetTempPath(), "summon-demo-" + Summon.Processes.ProcessIdentity.EffectiveUid.ToString(CultureInfo.InvariantCulture))
+            : Path.Combine(xdg, "summon-demo");
+        string units = Path.Combine(baseDir, "units");
+        if (Directory.Exists(units))
+            Directory.Delete(units, recursive: true);
+        Directory.CreateDirectory(units);
+        foreach (var file in Files)
+        {
+            using var resource = Assembly.GetExecutingAssembly().GetManifestResourceStream("demo-echo/" + file)
+                ?? throw new InvalidOperationException($"Embedded example {file} is missing.");
+            string text = new StreamReader(resource).ReadToEnd();
+            if (port != 9091)
+                text = text.Replace("127.0.0.1:9091", "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            File.WriteAllText(Path.Combine(units, file), text);
+        }
+
+        Environment.SetEnvironmentVariable("SUMMON_UNIT_PATH", units);
+        Environment.SetEnvironmentVariable("SUMMON_RUNTIME_DIR", Path.Combine(baseDir, "run"));
+        Environment.SetEnvironmentVariable("SUMMON_STATE_DIR", Path.Combine(baseDir, "state"));
+        var context = CliContext.Create(user: true, system: false);
+        foreach (var line in new UnitInstaller(context.UnitPath).Enable("demo-echo.socket").Changes)
+            Console.WriteLine(line);
+
+        string p = port.ToString(CultureInfo.InvariantCulture);
+        Console.WriteLine($"""
+            Summon demo: demo-echo.socket listens on 127.0.0.1:{p}; each connection runs one demo-echo@.service (/bin/cat).
+              Try:    printf 'socket activation works\n' | nc -N 127.0.0.1 {p}
+              Then, in another shell:
+                export SUMMON_UNIT_PATH={units} SUMMON_RUNTIME_DIR={Path.Combine(baseDir, "run")} SUMMON_STATE_DIR={Path.Combine(baseDir, "state")}
+                summon --user status demo-echo.socket
+                summon --user journal -u demo-echo.socket
+              Stop with Ctrl-C.
+            """);
+        return DaemonHost.Run(context);
+    }
+}

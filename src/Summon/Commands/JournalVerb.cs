@@ -1,0 +1,72 @@
+using System.CommandLine;
+using Summon.Cli.Rendering;
+using Summon.Journal;
+
+namespace Summon.Cli.Commands;
+
+/// <summary>journal [-u UNIT]… [-n N] [--since T] [-p PRIO] [-o short|json]: journalctl over the manager's store.</summary>
+internal static class JournalVerb
+{
+    public static void AddTo(RootCommand root)
+    {
+        var units = new Option<string[]>("--unit", "-u") { Description = "Show logs of the specified unit" };
+        var lines = new Option<int?>("--lines", "-n") { Description = "Number of journal entries to show" };
+        var since = new Option<string?>("--since", "-S") { Description = "Show entries not older than the specified date" };
+        var priority = new Option<string?>("--priority", "-p") { Description = "Show entries with the specified priority or more important" };
+        var pagerEnd = new Option<bool>("--pager-end", "-e") { Description = "Accepted for journalctl compatibility" };
+        var catalog = new Option<bool>("--catalog", "-x") { Description = "Accepted for journalctl compatibility" };
+        var command = new Command("journal", "Show the manager's journal (like journalctl)") { units, lines, since, priority, pagerEnd, catalog };
+        command.Aliases.Add("journalctl");
+        command.SetAction(r =>
+        {
+            var context = GlobalOptions.Context(r);
+            DateTimeOffset? sinceTime = null;
+            if (r.GetValue(since) is { } text)
+            {
+                if (!DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeLocal, out var parsed))
+                {
+                    Console.Error.WriteLine($"Failed to parse timestamp: {text}");
+                    return 1;
+                }
+                sinceTime = parsed;
+            }
+            int? maxPriority = null;
+            if (r.GetValue(priority) is { } p)
+            {
+                maxPriority = ParsePriority(p);
+                if (maxPriority is null)
+                {
+                    Console.Error.WriteLine($"Unknown log level {p}");
+                    return 1;
+                }
+            }
+            var names = UnitNames.Mangle(r.GetValue(units));
+            using var reader = JournalReader.TryOpen(context.StateDirectory);
+            var entries = reader?.Query(new JournalQuery(names.Count > 0 ? names : null, r.GetValue(lines), sinceTime, maxPriority)) ?? [];
+            bool json = r.GetValue(GlobalOptions.Output) is "json";
+            if (entries.Count == 0 && !json)
+            {
+                Console.WriteLine("-- No entries --");
+                return 0;
+            }
+            var output = Console.Out;
+            foreach (var entry in entries)
+                output.WriteLine(json ? JournalShortFormat.Json(entry) : JournalShortFormat.Format(entry));
+            return 0;
+        });
+        root.Subcommands.Add(command);
+    }
+
+    private static int? ParsePriority(string text) => text switch
+    {
+        "emerg" or "0" => 0,
+        "alert" or "1" => 1,
+        "crit" or "2" => 2,
+        "err" or "3" => 3,
+        "warning" or "4" => 4,
+        "notice" or "5" => 5,
+        "info" or "6" => 6,
+        "debug" or "7" => 7,
+        _ => null,
+    };
+}

@@ -1,0 +1,126 @@
+using System.Text;
+using Summon.Control;
+
+namespace Summon.Cli.Rendering;
+
+/// <summary>
+/// The `systemctl status` layout (print_status_info() of systemd 252): the unit line with its state glyph, then
+/// right-aligned labels so the colons line up, then the unit's journal lines after a blank line.
+/// </summary>
+internal static class StatusRenderer
+{
+    public static string Render(UnitInfo unit, DateTimeOffset now, IReadOnlyList<string> journalLines)
+    {
+        var sb = new StringBuilder();
+        string id = unit.Id;
+        string description = unit.Get("Description") ?? id;
+        string active = unit.Get("ActiveState") ?? "inactive";
+        string sub = unit.Get("SubState") ?? "dead";
+        string load = unit.Get("LoadState") ?? "not-found";
+
+        sb.Append(Glyph(active)).Append(' ').Append(id);
+        if (description != id)
+            sb.Append(" - ").Append(description);
+        sb.Append('\n');
+
+        Line(sb, "Loaded", LoadedText(unit, load));
+        if (Value(unit, "DropInPaths") is { } dropIns)
+            Line(sb, "Drop-In", dropIns);
+
+        var activeText = new StringBuilder().Append(active).Append(" (").Append(sub).Append(')');
+        string result = unit.Get("Result") ?? "success";
+        if (active == "failed" && result != "success")
+            activeText.Append(" (Result: ").Append(result).Append(')');
+        var since = TimeFormat.FromMicros(active is "active" or "reloading" ? unit.Get("ActiveEnterTimestampRealtime") : unit.Get("InactiveEnterTimestampRealtime"));
+        if (since is { } t && load == "loaded")
+            activeText.Append(" since ").Append(UnitProperties.Timestamp(t)).Append("; ").Append(TimeFormat.Relative(t, now));
+        Line(sb, "Active", activeText.ToString());
+
+        if (Value(unit, "Triggers") is { } triggers)
+            Lines(sb, "Triggers", triggers.Split(' ').Select(t => "● " + t));
+        if (Value(unit, "TriggeredBy") is { } triggeredBy)
+            Lines(sb, "TriggeredBy", triggeredBy.Split(' ').Select(t => "● " + t));
+        var docs = unit.GetAll("Documentation").ToList();
+        if (docs.Count > 0)
+            Lines(sb, "Docs", docs);
+        var listen = unit.GetAll("Listen").ToList();
+        if (listen.Count > 0)
+            Lines(sb, "Listen", listen);
+        if (unit.Get("Accept") == "yes")
+        {
+            sb.Append("   Accepted: ").Append(unit.Get("NAccepted")).Append("; Connected: ").Append(unit.Get("NConnections")).Append(';');
+            if (unit.Get("NRefused") is { } refused && refused != "0")
+                sb.Append(" Refused: ").Append(refused);
+            sb.Append('\n');
+        }
+        if (Value(unit, "MainPID") is { } pid && pid != "0")
+            Line(sb, "Main PID", $"{pid} ({ProcessName(pid)})");
+        if (Value(unit, "TasksCurrent") is { } tasks && load == "loaded" && active != "inactive")
+            Line(sb, "Tasks", tasks);
+        if (Value(unit, "MemoryCurrent") is { } memory && long.TryParse(memory, out long bytes))
+            Line(sb, "Memory", TimeFormat.Bytes(bytes));
+        if (Value(unit, "CPUUsageNSec") is { } cpu && long.TryParse(cpu, out long ns))
+            Line(sb, "CPU", TimeFormat.CpuTime(ns));
+
+        if (journalLines.Count > 0)
+        {
+            sb.Append('\n');
+            foreach (var line in journalLines)
+                sb.Append(line).Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    private static string LoadedText(UnitInfo unit, string load)
+    {
+        string? path = Value(unit, "FragmentPath");
+        if (path is null)
+            return load;
+        string? state = Value(unit, "UnitFileState");
+        string? preset = Value(unit, "UnitFilePreset");
+        var parts = new List<string> { path };
+        if (state is not null)
+            parts.Add(state);
+        if (preset is not null)
+            parts.Add("preset: " + preset);
+        return $"{load} ({string.Join("; ", parts)})";
+    }
+
+    /// <summary>● active, ○ inactive, × failed (systemd 252 glyphs; no colour when not on a terminal).</summary>
+    private static string Glyph(string active) => active switch
+    {
+        "failed" => "×",
+        "inactive" or "maintenance" => "○",
+        _ => "●",
+    };
+
+    private static string? Value(UnitInfo unit, string name) => unit.Get(name) is { Length: > 0 } v ? v : null;
+
+    private static void Line(StringBuilder sb, string label, string text) =>
+        sb.Append(label.PadLeft(11)).Append(": ").Append(text).Append('\n');
+
+    private static void Lines(StringBuilder sb, string label, IEnumerable<string> texts)
+    {
+        bool first = true;
+        foreach (var text in texts)
+        {
+            if (first)
+                Line(sb, label, text);
+            else
+                sb.Append(' ', 13).Append(text).Append('\n');
+            first = false;
+        }
+    }
+
+    private static string ProcessName(string pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").TrimEnd('\n');
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+}
