@@ -36,8 +36,9 @@ public sealed partial class JournalWriter
 
                 if (Commit(insert, batch, ref firstId, ref lastId))
                 {
-                    Interlocked.Add(ref committed, batch.Count);
+                    var total = Interlocked.Add(ref committed, batch.Count);
                     MirrorBatch(batch);
+                    RaiseBatchCommitted(total);
                 }
                 else
                 {
@@ -107,6 +108,19 @@ public sealed partial class JournalWriter
             Interlocked.Increment(ref failedBatches);
             Volatile.Write(ref lastError, ex);
             return false;
+        }
+    }
+
+    private void RaiseBatchCommitted(long total)
+    {
+        try
+        {
+            BatchCommitted?.Invoke(total);
+        }
+        catch (Exception ex)
+        {
+            // A subscriber's bug must not stop the journal.
+            Volatile.Write(ref lastError, ex);
         }
     }
 

@@ -59,6 +59,12 @@ public sealed partial class JournalWriter : IAsyncDisposable, IDisposable
     /// <summary>The error of the last failed batch, if any.</summary>
     public Exception? LastError => Volatile.Read(ref lastError);
 
+    /// <summary>
+    /// Raised on the writer thread after each committed batch, with the new <see cref="Committed"/> count: the hook for
+    /// <c>journal -f</c> (query again with <see cref="JournalQuery.AfterCursor"/>). Handlers must return quickly.
+    /// </summary>
+    public event Action<long>? BatchCommitted;
+
     /// <summary>Entries queued and not yet taken by the writer thread.</summary>
     public int Pending
     {
@@ -99,6 +105,8 @@ public sealed partial class JournalWriter : IAsyncDisposable, IDisposable
         {
             JournalDatabase.Execute(connection, "PRAGMA journal_mode=WAL");
             JournalDatabase.Execute(connection, options.SyncEveryCommit ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+            // Checkpoints truncate the -wal back to this size, so a burst does not leave a large file behind.
+            JournalDatabase.Execute(connection, "PRAGMA journal_size_limit=4194304");
             JournalDatabase.Execute(connection, JournalDatabase.CreateSchema);
         }
         catch

@@ -170,6 +170,35 @@ public sealed class JournalWriterReaderTests : IDisposable
     }
 
     [Fact]
+    public void BatchCommitted_ReportsTheCommittedCount_AndEntriesAreReadableThen()
+    {
+        using var writer = JournalWriter.Open(state.Path, new JournalWriterOptions());
+        using var reader = OpenReader();
+        var seen = new List<(long Committed, int Readable)>();
+        writer.BatchCommitted += total =>
+        {
+            using var probe = OpenReader();   // what a follower would do on the signal
+            var readable = probe.Query(new JournalQuery()).Count;
+            lock (seen)
+            {
+                seen.Add((total, readable));
+            }
+        };
+        writer.Append(Entry(1, "a", "one"));
+        writer.Append(Entry(2, "a", "two"));
+        writer.Flush();
+        writer.Append(Entry(3, "a", "three"));
+        writer.Flush();
+        lock (seen)
+        {
+            Assert.Equal(3, seen[^1].Committed);
+            Assert.All(seen, s => Assert.Equal(s.Committed, s.Readable));
+        }
+
+        Assert.Equal(["three"], Messages(reader.Query(new JournalQuery(AfterCursor: 2))));
+    }
+
+    [Fact]
     public void Flush_MakesLinesVisibleToAnotherReaderWhileWriterStaysOpen()
     {
         using var writer = JournalWriter.Open(state.Path, new JournalWriterOptions());
@@ -207,6 +236,48 @@ public sealed class JournalWriterReaderTests : IDisposable
         var read = reader.Query(new JournalQuery(Units: ["demo-echo.socket"]));
         Assert.Equal(Enumerable.Range(0, 1000).Select(i => $"line {i}"), Messages(read));
         GC.KeepAlive(writer);
+    }
+
+    [Fact]
+    public void FilesLeftByACrash_WalOnly_AreRecoveredByTheNextReaderAndWriter()
+    {
+        // What a SIGKILL leaves on disk: journal.db plus a -wal holding the committed batches (never checkpointed).
+        // Copy exactly those two files (not the live -shm) elsewhere; opening the copy must replay the WAL.
+        var writer = JournalWriter.Open(state.Path, new JournalWriterOptions());
+        for (var i = 0; i < 300; i++)
+        {
+            writer.Append(Entry(i, "demo-echo.socket", $"line {i}"));
+        }
+
+        writer.Flush();
+        using var copy = new TempStateDirectory();
+        Directory.CreateDirectory(copy.Path);
+        File.Copy(Path.Combine(state.Path, "journal.db"), Path.Combine(copy.Path, "journal.db"));
+        File.Copy(Path.Combine(state.Path, "journal.db-wal"), Path.Combine(copy.Path, "journal.db-wal"));
+        GC.KeepAlive(writer);
+
+        // The lines really are only in the WAL: the main file alone holds none of them.
+        using (var mainOnly = new TempStateDirectory())
+        {
+            Directory.CreateDirectory(mainOnly.Path);
+            File.Copy(Path.Combine(state.Path, "journal.db"), Path.Combine(mainOnly.Path, "journal.db"));
+            using var stale = JournalReader.TryOpen(mainOnly.Path);
+            Assert.Empty(stale?.Query(new JournalQuery()) ?? []);
+        }
+
+        using (var reader = JournalReader.TryOpen(copy.Path)!)
+        {
+            Assert.Equal(Enumerable.Range(0, 300).Select(i => $"line {i}"), Messages(reader.Query(new JournalQuery())));
+        }
+
+        using (var next = JournalWriter.Open(copy.Path, new JournalWriterOptions()))
+        {
+            next.Append(Entry(300, "demo-echo.socket", "after restart"));
+        }
+
+        using var after = JournalReader.TryOpen(copy.Path)!;
+        var last = after.Query(new JournalQuery(Lines: 1))[0];
+        Assert.Equal(("after restart", 301L), (last.Message, last.Cursor));
     }
 
     [Fact]
@@ -319,6 +390,28 @@ public sealed class JournalWriterReaderTests : IDisposable
         Assert.Equal(10, writer.Committed);
         using var reader = OpenReader();
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"m{i}"), Messages(reader.Query(new JournalQuery())));
+    }
+
+    [Fact]
+    public void FailedCommit_IsCountedNotThrown_AndFlushStillReturns()
+    {
+        using var writer = JournalWriter.Open(state.Path, new JournalWriterOptions());
+        writer.Append(Entry(1, "a", "ok"));
+        writer.Flush();
+        using (var vandal = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={writer.DatabasePath};Pooling=False"))
+        {
+            vandal.Open();
+            using var drop = vandal.CreateCommand();
+            drop.CommandText = "DROP TABLE entries";
+            drop.ExecuteNonQuery();
+        }
+
+        writer.Append(Entry(2, "a", "lost 1"));
+        writer.Append(Entry(3, "a", "lost 2"));
+        writer.Flush();
+        Assert.Equal((1L, 2L), (writer.Committed, writer.Dropped));
+        Assert.True(writer.FailedBatches >= 1);
+        Assert.IsType<Microsoft.Data.Sqlite.SqliteException>(writer.LastError);
     }
 
     [Fact]
