@@ -240,7 +240,7 @@ public sealed partial class AcceptTests
     /// A service script that reports its pid, the activation variables and its own open fds. Run as
     /// <c>/bin/sh FILE</c>, so systemd's own <c>$</c> expansion of ExecStart= never touches it.
     /// </summary>
-    private static string FdCheckScript(bool redirectToFd3) =>
+    internal static string FdCheckScript(bool redirectToFd3) =>
         (redirectToFd3 ? "#!/bin/sh\nexec >&3\n" : "#!/bin/sh\n")
         + """
           echo "PID=$$"
@@ -255,7 +255,7 @@ public sealed partial class AcceptTests
           """;
 
     /// <summary>The report of <see cref="FdCheckScript"/>: variables, then fd → target without the shell's script fd.</summary>
-    private sealed partial record FdReport(Dictionary<string, string> Variables, SortedDictionary<int, string> Fds)
+    internal sealed partial record FdReport(Dictionary<string, string> Variables, SortedDictionary<int, string> Fds)
     {
         public static FdReport Parse(string text, string scriptPath)
         {

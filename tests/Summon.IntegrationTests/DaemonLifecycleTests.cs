@@ -113,6 +113,9 @@ public sealed class DaemonLifecycleTests
         CommandResult inactive = Cli.Run(root, "is-active", Unit);
         Assert.True(inactive is { ExitCode: 3, StdOut: "inactive\n" }, inactive.ToString());
         Assert.Equal("dead", Cli.ShowOne(root, Unit, "SubState"));
+        CommandResult status = Cli.Run(root, "status", "--no-pager", Unit);
+        Assert.True(status.ExitCode == 3, status.ToString());
+        Assert.Matches(@"^     Active: inactive \(dead\)", status.StdOutLines[2]);
         CommandResult refused = Cli.RunProgram(root, "nc", "nobody home\n", "-N", "127.0.0.1", port.ToString());
         Assert.True(refused is { ExitCode: 1, StdOut: "" }, refused.ToString());
 

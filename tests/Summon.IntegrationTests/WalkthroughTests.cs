@@ -108,6 +108,8 @@ public sealed class WalkthroughTests
         CommandResult status = Cli.Run(root, "status", "--no-pager", DemoUnits.SocketName);
         Assert.Contains("   Accepted: 2; Connected: 0;", status.StdOutLines);
         Assert.Equal("active", Cli.IsActive(root, DemoUnits.SocketName));
+        CommandResult value = Cli.Run(root, "show", DemoUnits.SocketName, "-p", "ActiveState", "-p", "SubState", "--value");
+        Assert.True(value is { ExitCode: 0, StdOut: "active\nlistening\n" }, value.ToString());
 
         // $ systemctl list-sockets: header, one row per Listen entry, blank line, count.
         CommandResult list = Cli.Run(root, "list-sockets");
