@@ -1,0 +1,86 @@
+using Microsoft.Data.Sqlite;
+
+namespace Summon.Journal;
+
+/// <summary>
+/// The on-disk shape of the journal: one SQLite database <c>journal.db</c> (plus its <c>-wal</c> and <c>-shm</c>)
+/// under the state directory, one table, rows in append order.
+/// </summary>
+/// <remarks>
+/// time is microseconds since the Unix epoch (journalctl's __REALTIME_TIMESTAMP). The index on (unit, time) serves
+/// <c>-u UNIT -n N</c> and <c>--since</c> as a range scan from the end, whatever the table's size; the rowid (id) is
+/// the cursor and the rotation key (rotation deletes a prefix of ids).
+/// </remarks>
+internal static class JournalDatabase
+{
+    internal const string FileName = "journal.db";
+
+    internal const string CreateSchema = """
+        CREATE TABLE IF NOT EXISTS entries(
+            id INTEGER PRIMARY KEY,
+            time INTEGER NOT NULL,
+            unit TEXT,
+            identifier TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            priority INTEGER NOT NULL,
+            message TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS entries_unit_time ON entries(unit, time);
+        CREATE INDEX IF NOT EXISTS entries_time ON entries(time);
+        """;
+
+    internal const string Insert =
+        "INSERT INTO entries(time, unit, identifier, pid, priority, message) VALUES($time, $unit, $identifier, $pid, $priority, $message)";
+
+    private static int initialized;
+
+    internal static string PathIn(string stateDirectory) => Path.Combine(stateDirectory, FileName);
+
+    internal static SqliteConnection Open(string path, SqliteOpenMode mode)
+    {
+        EnsureNativeLibrary();
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = mode,
+            // Pooling would keep the file open after Dispose; the daemon holds one connection for its lifetime
+            // and the CLI opens one per invocation, so there is nothing to pool.
+            Pooling = false,
+            Cache = SqliteCacheMode.Private,
+        };
+        var connection = new SqliteConnection(builder.ToString());
+        connection.Open();
+        // A small page cache keeps the daemon's idle RSS low; the queries are index range scans and need few pages.
+        Execute(connection, "PRAGMA cache_size=-256");
+        return connection;
+    }
+
+    internal static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    internal static long Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar() is long value ? value : 0;
+    }
+
+    internal static long ToMicroseconds(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMicrosecond;
+
+    internal static DateTimeOffset FromMicroseconds(long microseconds) => DateTimeOffset.UnixEpoch.AddTicks(microseconds * TimeSpan.TicksPerMicrosecond);
+
+    /// <summary>
+    /// Microsoft.Data.Sqlite finds its native provider through reflection on first use, which trimming may cut;
+    /// initialising the bundle directly is the trim-safe path and harmless when already done.
+    /// </summary>
+    private static void EnsureNativeLibrary()
+    {
+        if (Interlocked.Exchange(ref initialized, 1) == 0)
+        {
+            SQLitePCL.Batteries_V2.Init();
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using System.Globalization;
+
+namespace Summon.Journal;
+
+/// <summary>Tuning for <see cref="JournalWriter"/>. <see cref="FromEnvironment"/> reads the SUMMON_JOURNAL_* variables.</summary>
+public sealed record JournalWriterOptions
+{
+    public const int DefaultMaxRows = 1_000_000;
+    public const int DefaultMaxPending = 262_144;
+
+    /// <summary>Rotation: once the journal holds more rows than this, the oldest are deleted (SUMMON_JOURNAL_MAX_ROWS).</summary>
+    public long MaxRows { get; init; } = DefaultMaxRows;
+
+    /// <summary>
+    /// Entries waiting for the writer thread beyond this are dropped (and counted in <see cref="JournalWriter.Dropped"/>)
+    /// instead of growing memory without bound while the disk stalls.
+    /// </summary>
+    public int MaxPending { get; init; } = DefaultMaxPending;
+
+    /// <summary>
+    /// synchronous=FULL instead of NORMAL (SUMMON_JOURNAL_SYNC=full): every commit is fsynced, so committed lines also
+    /// survive a power loss or kernel crash, at the cost of one fsync per batch.
+    /// </summary>
+    public bool SyncEveryCommit { get; init; }
+
+    /// <summary>
+    /// Where to echo manager lines (Identifier "summon"), as <c>systemd --user</c> does in a terminal; null for none.
+    /// Written by the writer thread after the batch is committed, never by the caller of Append.
+    /// </summary>
+    public TextWriter? Mirror { get; init; }
+
+    /// <summary>Also echo services' own output to <see cref="Mirror"/>, as "identifier[pid]: message".</summary>
+    public bool MirrorServiceOutput { get; init; }
+
+    /// <summary>Test seam: when set, the writer thread waits on it before taking each batch.</summary>
+    internal ManualResetEventSlim? WriterGate { get; init; }
+
+    public static JournalWriterOptions FromEnvironment()
+    {
+        var options = new JournalWriterOptions();
+        if (long.TryParse(Environment.GetEnvironmentVariable("SUMMON_JOURNAL_MAX_ROWS"), NumberStyles.None, CultureInfo.InvariantCulture, out var rows) && rows > 0)
+        {
+            options = options with { MaxRows = rows };
+        }
+
+        if (string.Equals(Environment.GetEnvironmentVariable("SUMMON_JOURNAL_SYNC"), "full", StringComparison.OrdinalIgnoreCase))
+        {
+            options = options with { SyncEveryCommit = true };
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text;
+using Summon.Journal;
+
+namespace Summon.Cli.Rendering;
+
+/// <summary>
+/// journalctl's default <c>-o short</c> line: <c>Apr 22 02:44:41 host summon[1234]: message</c> — local time as
+/// "MMM dd HH:mm:ss", the short host name, identifier[pid] (just identifier when the pid is unknown), the message.
+/// Further lines of a multi-line message are indented to where the message starts, as journalctl does.
+/// </summary>
+internal static class JournalShortFormat
+{
+    /// <summary>What journalctl prints when nothing matched.</summary>
+    public const string NoEntries = "-- No entries --";
+
+    public static string Format(JournalEntry entry, string hostname, TimeZoneInfo zone)
+    {
+        var text = new StringBuilder(64 + entry.Message.Length);
+        Append(text, entry, hostname, zone);
+        return text.ToString();
+    }
+
+    /// <summary>Writes every entry as one short line (plus continuation lines), or <see cref="NoEntries"/> when none.</summary>
+    public static void Write(TextWriter output, IReadOnlyList<JournalEntry> entries, string hostname, TimeZoneInfo zone)
+    {
+        if (entries.Count == 0)
+        {
+            output.WriteLine(NoEntries);
+            return;
+        }
+
+        var text = new StringBuilder();
+        foreach (var entry in entries)
+        {
+            text.Clear();
+            Append(text, entry, hostname, zone);
+            output.WriteLine(text);
+        }
+    }
+
+    /// <summary>The host name up to its first dot, as journalctl shows _HOSTNAME.</summary>
+    public static string ShortHostName(string hostname)
+    {
+        var dot = hostname.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 ? hostname[..dot] : hostname;
+    }
+
+    /// <summary>This machine's short host name.</summary>
+    public static string ShortHostName() => ShortHostName(Environment.MachineName);
+
+    private static void Append(StringBuilder text, JournalEntry entry, string hostname, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTime(entry.Time, zone);
+        text.Append(local.ToString("MMM dd HH:mm:ss", CultureInfo.InvariantCulture))
+            .Append(' ').Append(hostname)
+            .Append(' ').Append(entry.Identifier);
+        if (entry.Pid > 0)
+        {
+            text.Append('[').Append(entry.Pid.ToString(CultureInfo.InvariantCulture)).Append(']');
+        }
+
+        text.Append(": ");
+        var indent = text.Length;
+        var message = entry.Message.AsSpan().TrimEnd('\n');
+        var first = true;
+        foreach (var line in message.EnumerateLines())
+        {
+            if (!first)
+            {
+                text.Append('\n').Append(' ', indent);
+            }
+
+            text.Append(line);
+            first = false;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds the NativeAOT `summon` binary and runs every test against it (unit and integration).
+# Works as root on a clean clone with no stdin: missing test clients and toolchain pieces come from apt.
+set -euo pipefail
+cd "$(dirname "$0")"
+exec </dev/null
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export DEBIAN_FRONTEND=noninteractive
+
+log() { printf '==> %s\n' "$*"; }
+
+# --- test clients and toolchain ------------------------------------------------------------------------
+missing=()
+command -v socat >/dev/null || missing+=(socat)
+# The walkthrough uses OpenBSD netcat's -N (shutdown on stdin EOF); other netcats lack it.
+{ command -v nc >/dev/null && nc -h 2>&1 | grep -q OpenBSD; } || missing+=(netcat-openbsd)
+command -v curl >/dev/null || missing+=(curl)
+# The harness runs the daemon under setsid and serialises publishing with flock (both util-linux).
+{ command -v setsid >/dev/null && command -v flock >/dev/null; } || missing+=(util-linux)
+# NativeAOT links with clang, or gcc when clang is absent, through binutils (ld.bfd; objcopy strips symbols).
+# zlib and brotli come bundled with the ILCompiler package, so no -dev packages are needed.
+{ command -v clang >/dev/null || command -v gcc >/dev/null; } || missing+=(clang)
+{ command -v ld.bfd >/dev/null && command -v objcopy >/dev/null; } || missing+=(binutils)
+
+if ((${#missing[@]})); then
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+        log "installing: ${missing[*]}"
+        apt-get update -qq || log "warning: apt-get update failed"
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" || log "warning: apt-get install failed"
+    else
+        log "warning: missing ${missing[*]} and cannot install them (not root or no apt); related tests will fail"
+    fi
+fi
+command -v systemd-analyze >/dev/null || log "note: systemd-analyze not installed; the verify oracle tests are skipped"
+
+# --- build --------------------------------------------------------------------------------------------------
+log "publishing summon (NativeAOT) to artifacts/bin"
+dotnet publish src/Summon -c Release -o artifacts/bin
+test -x artifacts/bin/summon
+
+# --- test ---------------------------------------------------------------------------------------------------
+log "running tests against $PWD/artifacts/bin/summon"
+SUMMON_BIN="$PWD/artifacts/bin/summon" dotnet test Summon.slnx --logger "console;verbosity=normal"
