@@ -94,7 +94,7 @@ public sealed class JournalLoggerProvider : ILoggerProvider
                 for (var i = 0; i < fields.Count; i++)
                 {
                     var field = fields[i];
-                    if (string.Equals(field.Key, "UNIT", StringComparison.Ordinal) && field.Value is string value && value.Length > 0)
+                    if (string.Equals(field.Key, "UNIT", StringComparison.OrdinalIgnoreCase) && field.Value is string value && value.Length > 0)
                     {
                         return value;
                     }

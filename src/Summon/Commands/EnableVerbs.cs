@@ -35,8 +35,9 @@ internal static class EnableVerbs
             }
             if (!quiet)
             {
+                // systemctl 252 logs these (log_info), so they go to stderr like its own.
                 foreach (var line in result.Changes)
-                    Console.WriteLine(line);
+                    Console.Error.WriteLine(line);
                 foreach (var line in result.Notices)
                     Console.Error.WriteLine(line);
             }

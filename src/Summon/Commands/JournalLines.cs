@@ -12,6 +12,7 @@ internal static class JournalLines
         if (reader is null)
             return [];
         var entries = reader.Query(new JournalQuery(Units: [unit], Lines: lines));
-        return entries.Select(JournalShortFormat.Format).ToList();
+        string host = JournalShortFormat.ShortHostName();
+        return entries.Select(e => JournalShortFormat.Format(e, host, TimeZoneInfo.Local)).ToList();
     }
 }

@@ -44,14 +44,11 @@ internal static class JournalVerb
             using var reader = JournalReader.TryOpen(context.StateDirectory);
             var entries = reader?.Query(new JournalQuery(names.Count > 0 ? names : null, r.GetValue(lines), sinceTime, maxPriority)) ?? [];
             bool json = r.GetValue(GlobalOptions.Output) is "json";
-            if (entries.Count == 0 && !json)
-            {
-                Console.WriteLine("-- No entries --");
-                return 0;
-            }
-            var output = Console.Out;
-            foreach (var entry in entries)
-                output.WriteLine(json ? JournalShortFormat.Json(entry) : JournalShortFormat.Format(entry));
+            string host = JournalShortFormat.ShortHostName();
+            if (json)
+                JournalJsonFormat.Write(Console.Out, entries, host);
+            else
+                JournalShortFormat.Write(Console.Out, entries, host, TimeZoneInfo.Local);
             return 0;
         });
         root.Subcommands.Add(command);

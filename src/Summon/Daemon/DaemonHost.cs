@@ -20,8 +20,8 @@ internal static class DaemonHost
         Directory.CreateDirectory(context.RuntimeDirectory);
         Directory.CreateDirectory(context.StateDirectory);
 
-        using var journal = JournalWriter.Open(context.StateDirectory);
-        using var loggers = new JournalLoggerProvider(journal, mirrorToStderr: true);
+        using var journal = JournalWriter.Open(context.StateDirectory, JournalWriterOptions.FromEnvironment() with { Mirror = Console.Error });
+        using var loggers = new JournalLoggerProvider(journal);
         var log = loggers.CreateLogger("summon");
         using var loop = new EventLoop();
         loop.UnhandledException = e => ManagerLog.LoopError(log, e.ToString());

@@ -23,7 +23,7 @@ internal static class ListRenderer
         Table(sb, ["LISTEN", "UNIT", "ACTIVATES"], rows, noLegend);
         if (!noLegend)
         {
-            sb.Append('\n').Append(rows.Count).Append(rows.Count == 1 ? " socket listed.\n" : " sockets listed.\n");
+            sb.Append('\n').Append(rows.Count).Append(" sockets listed.\n");   // systemd prints "1 sockets listed." too
             if (!all)
                 sb.Append("Pass --all to see loaded but inactive sockets, too.\n");
         }
