@@ -17,8 +17,11 @@ public sealed class ExecSettings
 
     public List<string> UnsetEnvironment { get; } = [];
 
-    /// <summary>WorkingDirectory= as written after specifiers: an absolute path, "~", or with a leading '-'.</summary>
+    /// <summary>WorkingDirectory=: an absolute path, or "~" for the user's home; null when unset.</summary>
     public string? WorkingDirectory { get; set; }
+
+    /// <summary>WorkingDirectory= had a leading '-': a missing directory is not an error.</summary>
+    public bool WorkingDirectoryMissingOk { get; set; }
 
     public string? RootDirectory { get; set; }
 

@@ -1,7 +1,7 @@
 namespace Summon.Units;
 
 /// <summary>How a key we do not read ourselves is still checked, so that bad values warn as in systemd.</summary>
-internal enum KeyKind { Other, Boolean, Unsigned, Seconds, Mode, Integer, Size }
+internal enum KeyKind { Other, Boolean, Unsigned, Seconds, Mode, Integer, Size, ResourceLimit }
 
 /// <summary>
 /// Every key systemd 252 accepts in [Unit], [Install], [Socket] and [Service] (from `systemd --dump-configuration-items`),

@@ -20,6 +20,8 @@ internal sealed class UnitFileLexer
 
     private const string Whitespace = " \t\n\r";
 
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly string _file;
@@ -64,7 +66,7 @@ internal sealed class UnitFileLexer
             if (first)
             {
                 first = false;
-                if (raw.StartsWith("\xEF\xBB\xBF"u8))
+                if (raw.StartsWith(Utf8Bom))
                     raw = raw[3..];
             }
 
