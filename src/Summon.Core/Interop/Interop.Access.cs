@@ -1,0 +1,11 @@
+using System.Runtime.InteropServices;
+
+namespace Summon.Interop;
+
+internal static partial class Libc
+{
+    internal const int X_OK = 1;
+
+    [LibraryImport(Name, EntryPoint = "access", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int Access(string path, int mode);
+}

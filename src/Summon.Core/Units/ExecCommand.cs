@@ -1,0 +1,33 @@
+namespace Summon.Units;
+
+[Flags]
+public enum ExecFlags { None = 0, IgnoreFailure = 1, Privileged = 2, NoSetuid = 4, AmbientMagic = 8, NoEnvExpand = 16 }
+
+/// <summary>One command line of ExecStart= and friends. <see cref="Argv"/>[0] is argv[0] (with the '@' prefix, the
+/// word given after the path). Environment variables ($FOO, ${FOO}) are still unexpanded.</summary>
+public sealed record ExecCommand(string Path, IReadOnlyList<string> Argv, ExecFlags Flags)
+{
+    public bool Equals(ExecCommand? other) => other is not null && Path == other.Path && Flags == other.Flags && Argv.SequenceEqual(other.Argv);
+
+    public override int GetHashCode() => HashCode.Combine(Path, Flags, Argv.Count);
+
+    /// <summary>The prefix characters systemd shows before the path ("-", "@", ":", "+", "!", "!!").</summary>
+    public string Prefix
+    {
+        get
+        {
+            string s = "";
+            if (Flags.HasFlag(ExecFlags.IgnoreFailure)) s += "-";
+            if (Path != Argv.FirstOrDefault()) s += "@";
+            if (Flags.HasFlag(ExecFlags.NoEnvExpand)) s += ":";
+            if (Flags.HasFlag(ExecFlags.Privileged)) s += "+";
+            if (Flags.HasFlag(ExecFlags.NoSetuid)) s += "!";
+            if (Flags.HasFlag(ExecFlags.AmbientMagic)) s += "!!";
+            return s;
+        }
+    }
+
+    public override string ToString() => string.Join(' ', Argv.Select(Quote));
+
+    private static string Quote(string arg) => arg.Length > 0 && !arg.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'' or '\\') ? arg : "\"" + arg.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+}

@@ -1,0 +1,77 @@
+namespace Summon.Units;
+
+public enum StandardInputKind { Null, Tty, TtyForce, TtyFail, Data, File, Socket, Fd }
+
+public enum StandardOutputKind { Inherit, Null, Tty, Journal, Kmsg, JournalConsole, KmsgConsole, File, Append, Truncate, Socket, Fd }
+
+/// <summary>The systemd.exec(5) settings Summon reads; shared by [Service] and [Socket].</summary>
+public sealed class ExecSettings
+{
+    /// <summary>"K=V" after unquoting, later assignments of the same K replace earlier ones.</summary>
+    public List<string> Environment { get; } = [];
+
+    /// <summary>EnvironmentFile= entries; a leading '-' means "ignore if missing".</summary>
+    public List<string> EnvironmentFiles { get; } = [];
+
+    public List<string> PassEnvironment { get; } = [];
+
+    public List<string> UnsetEnvironment { get; } = [];
+
+    /// <summary>WorkingDirectory=: an absolute path, or "~" for the user's home; null when unset.</summary>
+    public string? WorkingDirectory { get; set; }
+
+    /// <summary>WorkingDirectory= had a leading '-': a missing directory is not an error.</summary>
+    public bool WorkingDirectoryMissingOk { get; set; }
+
+    public string? RootDirectory { get; set; }
+
+    public string? User { get; set; }
+
+    public string? Group { get; set; }
+
+    public List<string> SupplementaryGroups { get; } = [];
+
+    public uint? UMask { get; set; }
+
+    public int? Nice { get; set; }
+
+    public StandardInputKind StandardInput { get; set; } = StandardInputKind.Null;
+
+    /// <summary>Null means "not set": systemd then picks journal (or follows a socket stdin).</summary>
+    public StandardOutputKind? StandardOutputSetting { get; set; }
+
+    /// <summary>Null means "not set": stderr then follows stdout (inherit).</summary>
+    public StandardOutputKind? StandardErrorSetting { get; set; }
+
+    public string? StandardInputPath { get; set; }
+
+    public string? StandardOutputPath { get; set; }
+
+    public string? StandardErrorPath { get; set; }
+
+    /// <summary>fd:NAME names.</summary>
+    public string? StandardInputFdName { get; set; }
+
+    public string? StandardOutputFdName { get; set; }
+
+    public string? StandardErrorFdName { get; set; }
+
+    public string? SyslogIdentifier { get; set; }
+
+    /// <summary>stdin is a tty, the socket or an fd: a bidirectional stream stdout/stderr may follow.</summary>
+    public bool StandardInputIsBidirectional => StandardInput is StandardInputKind.Socket or StandardInputKind.Fd
+        or StandardInputKind.Tty or StandardInputKind.TtyForce or StandardInputKind.TtyFail;
+
+    /// <summary>
+    /// Effective StandardOutput= as systemd's service_fix_stdio() resolves it: with a bidirectional stdin an unset value
+    /// is inherit ("the same file as stdin"); otherwise unset or inherit becomes journal (DefaultStandardOutput=).
+    /// </summary>
+    public StandardOutputKind StandardOutput => StandardInputIsBidirectional
+        ? StandardOutputSetting ?? StandardOutputKind.Inherit
+        : StandardOutputSetting is null or StandardOutputKind.Inherit ? StandardOutputKind.Journal : StandardOutputSetting.Value;
+
+    /// <summary>Effective StandardError=, same rule as <see cref="StandardOutput"/> (inherit = "the same file as stdout").</summary>
+    public StandardOutputKind StandardError => StandardInputIsBidirectional
+        ? StandardErrorSetting ?? StandardOutputKind.Inherit
+        : StandardErrorSetting is null or StandardOutputKind.Inherit ? StandardOutputKind.Journal : StandardErrorSetting.Value;
+}

@@ -1,0 +1,41 @@
+namespace Summon.Units;
+
+/// <summary>A unit as read from disk: its name, where it came from, its typed settings and what went wrong.</summary>
+public sealed class LoadedUnit
+{
+    public required UnitName Name { get; init; }
+
+    /// <summary>The file read (null when not found).</summary>
+    public string? FragmentPath { get; init; }
+
+    public IReadOnlyList<string> DropInPaths { get; init; } = [];
+
+    public LoadState LoadState { get; set; }
+
+    /// <summary>errno behind <see cref="LoadState.Error"/> (EBADMSG for a bad section header, EINVAL for bad UTF-8).</summary>
+    public int LoadError { get; set; }
+
+    public List<Diagnostic> Diagnostics { get; } = [];
+
+    public UnitSection Unit { get; } = new();
+
+    public InstallSection Install { get; } = new();
+
+    /// <summary>Non-null for .socket units.</summary>
+    public SocketSection? Socket { get; set; }
+
+    /// <summary>Non-null for .service units.</summary>
+    public ServiceSection? Service { get; set; }
+
+    public string Description => Unit.Description ?? Name.Name;
+
+    /// <summary>The message systemd's bus_unit_validate_load_state() gives for a unit that is not loaded, or null.</summary>
+    public string? LoadStateMessage => LoadState switch
+    {
+        LoadState.Loaded => null,
+        LoadState.NotFound => $"Unit {Name} not found.",
+        LoadState.BadSetting => $"Unit {Name} has a bad unit file setting.",
+        LoadState.Masked => $"Unit {Name} is masked.",
+        _ => $"Unit {Name} failed to load properly, please adjust/correct and reload service manager: {Summon.Interop.Errno.Describe(LoadError == 0 ? Summon.Interop.Errno.EINVAL : LoadError)}",
+    };
+}

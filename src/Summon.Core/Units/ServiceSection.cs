@@ -1,0 +1,106 @@
+namespace Summon.Units;
+
+public enum ServiceType { Simple, Exec, Forking, Oneshot, Dbus, Notify, Idle }
+
+public enum ServiceRestart { No, OnSuccess, OnFailure, OnAbnormal, OnWatchdog, OnAbort, Always }
+
+public enum NotifyAccess { None, Main, Exec, All }
+
+public enum KillMode { ControlGroup, Process, Mixed, None }
+
+/// <summary>Typed [Service] settings with systemd 252 defaults.</summary>
+public sealed class ServiceSection
+{
+    /// <summary>Type= as written; null when unset (then <see cref="Type"/> is derived like service_add_extras()).</summary>
+    public ServiceType? TypeSetting { get; set; }
+
+    /// <summary>Effective type: Type=, else dbus if BusName=, simple if ExecStart=, else oneshot.</summary>
+    public ServiceType Type => TypeSetting ?? (BusName is not null ? ServiceType.Dbus : ExecStart.Count > 0 ? ServiceType.Simple : ServiceType.Oneshot);
+
+    public List<ExecCommand> ExecCondition { get; } = [];
+
+    public List<ExecCommand> ExecStartPre { get; } = [];
+
+    public List<ExecCommand> ExecStart { get; } = [];
+
+    public List<ExecCommand> ExecStartPost { get; } = [];
+
+    public List<ExecCommand> ExecReload { get; } = [];
+
+    public List<ExecCommand> ExecStop { get; } = [];
+
+    public List<ExecCommand> ExecStopPost { get; } = [];
+
+    /// <summary>The Exec* lists in systemd's order.</summary>
+    public IEnumerable<(string Name, List<ExecCommand> Commands)> ExecLists =>
+    [
+        ("ExecCondition", ExecCondition), ("ExecStartPre", ExecStartPre), ("ExecStart", ExecStart), ("ExecStartPost", ExecStartPost),
+        ("ExecReload", ExecReload), ("ExecStop", ExecStop), ("ExecStopPost", ExecStopPost),
+    ];
+
+    public ExecSettings Exec { get; } = new();
+
+    public StandardInputKind StandardInput { get => Exec.StandardInput; set => Exec.StandardInput = value; }
+
+    public StandardOutputKind StandardOutput => Exec.StandardOutput;
+
+    public StandardOutputKind StandardError => Exec.StandardError;
+
+    public string? StandardInputPath => Exec.StandardInputPath;
+
+    public string? StandardOutputPath => Exec.StandardOutputPath;
+
+    public string? StandardErrorPath => Exec.StandardErrorPath;
+
+    public List<string> Environment => Exec.Environment;
+
+    public string? WorkingDirectory => Exec.WorkingDirectory;
+
+    public string? User => Exec.User;
+
+    public string? Group => Exec.Group;
+
+    public ServiceRestart Restart { get; set; }
+
+    /// <summary>RestartSec=, default 100 ms.</summary>
+    public TimeSpan RestartSec { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>TimeoutStartSec=; null = DefaultTimeoutStartSec (90 s); infinite as <see cref="Timeout.InfiniteTimeSpan"/>.</summary>
+    public TimeSpan? TimeoutStartSec { get; set; }
+
+    public TimeSpan? TimeoutStopSec { get; set; }
+
+    public TimeSpan? RuntimeMaxSec { get; set; }
+
+    public TimeSpan? WatchdogSec { get; set; }
+
+    public bool RemainAfterExit { get; set; }
+
+    public string? PIDFile { get; set; }
+
+    public string? BusName { get; set; }
+
+    /// <summary>NotifyAccess= as written; null = none, upgraded to main for Type=notify (see <see cref="EffectiveNotifyAccess"/>).</summary>
+    public NotifyAccess? NotifyAccessSetting { get; set; }
+
+    public NotifyAccess EffectiveNotifyAccess => NotifyAccessSetting ?? (Type == ServiceType.Notify || WatchdogSec > TimeSpan.Zero || FileDescriptorStoreMax > 0 ? NotifyAccess.Main : NotifyAccess.None);
+
+    public uint FileDescriptorStoreMax { get; set; }
+
+    /// <summary>Sockets= unit names.</summary>
+    public List<string> Sockets { get; } = [];
+
+    public KillMode KillMode { get; set; }
+
+    public string KillSignal { get; set; } = "SIGTERM";
+
+    public bool SendSIGKILL { get; set; } = true;
+
+    public bool SendSIGHUP { get; set; }
+
+    public List<string> SuccessExitStatus { get; } = [];
+
+    public List<string> RestartPreventExitStatus { get; } = [];
+
+    public List<string> RestartForceExitStatus { get; } = [];
+}

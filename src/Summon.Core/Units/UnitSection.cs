@@ -1,0 +1,43 @@
+namespace Summon.Units;
+
+/// <summary>Typed [Unit] settings.</summary>
+public sealed class UnitSection
+{
+    public string? Description { get; set; }
+
+    public List<string> Documentation { get; } = [];
+
+    public List<string> Wants { get; } = [];
+
+    public List<string> Requires { get; } = [];
+
+    public List<string> Requisite { get; } = [];
+
+    public List<string> BindsTo { get; } = [];
+
+    public List<string> PartOf { get; } = [];
+
+    public List<string> Conflicts { get; } = [];
+
+    public List<string> After { get; } = [];
+
+    public List<string> Before { get; } = [];
+
+    public List<string> OnFailure { get; } = [];
+
+    public List<string> OnSuccess { get; } = [];
+
+    public bool DefaultDependencies { get; set; } = true;
+
+    public bool StopWhenUnneeded { get; set; }
+
+    public bool RefuseManualStart { get; set; }
+
+    public bool RefuseManualStop { get; set; }
+
+    public TimeSpan? StartLimitInterval { get; set; }
+
+    public uint? StartLimitBurst { get; set; }
+
+    public string? SourcePath { get; set; }
+}

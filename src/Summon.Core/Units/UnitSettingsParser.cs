@@ -1,0 +1,197 @@
+using Summon.Interop;
+
+namespace Summon.Units;
+
+/// <summary>
+/// Applies the assignments of one unit file to a <see cref="LoadedUnit"/>, with systemd's value syntax and wording
+/// of warnings ("FILE:LINE: Failed to parse boolean value, ignoring: maybe"). Known keys Summon does not read are
+/// still validated by kind; unknown keys are warned about (X- keys are ignored silently). A handler returns 0, or
+/// ENOEXEC when the setting is fatal for the unit (the rest of the file is then not read, as in systemd).
+/// </summary>
+internal sealed partial class UnitSettingsParser
+{
+    private readonly LoadedUnit _unit;
+    private readonly Specifiers _specifiers;
+    private readonly SpecifierContext _context;
+    private readonly List<Diagnostic> _diagnostics;
+    private readonly Func<string, string?>? _loadRelated;
+    private string _file = "";
+    private int _line;
+
+    /// <param name="loadRelated">Loads another unit by name (for Service=); returns null on success or the bus error text.</param>
+    public UnitSettingsParser(LoadedUnit unit, Specifiers specifiers, SpecifierContext context, List<Diagnostic> diagnostics, Func<string, string?>? loadRelated = null)
+    {
+        _unit = unit;
+        _specifiers = specifiers;
+        _context = context;
+        _diagnostics = diagnostics;
+        _loadRelated = loadRelated;
+    }
+
+    public int Apply(string file, UnitFileAssignment a)
+    {
+        _file = file;
+        _line = a.Line;
+        int? r = a.Section switch
+        {
+            "Unit" => ApplyUnit(a.Key, a.Value),
+            "Install" => ApplyInstall(a.Key, a.Value),
+            "Socket" when _unit.Socket is not null => ApplySocket(_unit.Socket, a.Key, a.Value) ?? ApplyExec(_unit.Socket.Exec, a.Key, a.Value),
+            "Service" when _unit.Service is not null => ApplyService(_unit.Service, a.Key, a.Value) ?? ApplyExec(_unit.Service.Exec, a.Key, a.Value),
+            _ => null,
+        };
+        if (r is not null)
+            return r.Value;
+
+        IReadOnlyDictionary<string, KeyKind>? known = KnownKeys.ForSection(a.Section);
+        if (known is not null && known.TryGetValue(a.Key, out KeyKind kind))
+        {
+            if (a.Key.StartsWith("Limit", StringComparison.Ordinal) && a.Section is "Service" or "Socket")
+                kind = KeyKind.ResourceLimit;
+            ValidateKnown(kind, a.Value);
+            return 0;
+        }
+
+        if (!a.Key.StartsWith("X-", StringComparison.Ordinal))
+            Warn($"Unknown key '{a.Key}' in section [{a.Section}], ignoring.");
+        return 0;
+    }
+
+    /// <summary>Checks the value of a key we load but do not interpret, so that a typo still warns like systemd.</summary>
+    private void ValidateKnown(KeyKind kind, string value)
+    {
+        switch (kind)
+        {
+            case KeyKind.Boolean:
+                ParseBoolean(value);
+                break;
+            case KeyKind.Unsigned:
+                ParseUnsigned(value);
+                break;
+            case KeyKind.Integer:
+                ParseInteger(value);
+                break;
+            case KeyKind.Seconds:
+                ParseSec(value);
+                break;
+            case KeyKind.Mode:
+                ParseMode(value);
+                break;
+            case KeyKind.Size:
+                ParseSize(value);
+                break;
+            case KeyKind.ResourceLimit:
+                if (!IsValidResourceLimit(value))
+                    Warn($"Failed to parse resource value, ignoring: {value}");
+                break;
+        }
+    }
+
+    /// <summary>LimitX=: "infinity", a number (size or time span), or "soft:hard" of those.</summary>
+    internal static bool IsValidResourceLimit(string value)
+    {
+        string[] parts = value.Split(':');
+        return parts.Length is 1 or 2 && parts.All(p => p == "infinity"
+            || ValueParsers.TryParseSize(p, out _) == 0 || ValueParsers.TryParseTimeSpan(p, out _) == 0);
+    }
+
+    private void Warn(string message) => _diagnostics.Add(Diagnostic.Syntax(DiagnosticSeverity.Warning, _file, _line, message));
+
+    private int Fatal(string message)
+    {
+        _diagnostics.Add(Diagnostic.Syntax(DiagnosticSeverity.Error, _file, _line, message));
+        return Errno.ENOEXEC;
+    }
+
+    private bool? ParseBoolean(string value)
+    {
+        if (ValueParsers.TryParseBoolean(value, out bool b))
+            return b;
+        Warn($"Failed to parse boolean value, ignoring: {value}");
+        return null;
+    }
+
+    private uint? ParseUnsigned(string value)
+    {
+        if (ValueParsers.TryParseUnsigned(value, out uint v) == 0)
+            return v;
+        Warn($"Failed to parse unsigned value, ignoring: {value}");
+        return null;
+    }
+
+    private int? ParseInteger(string value)
+    {
+        if (ValueParsers.TryParseInteger(value, out int v) == 0)
+            return v;
+        Warn($"Failed to parse int value, ignoring: {value}");
+        return null;
+    }
+
+    private TimeSpan? ParseSec(string value, string what = "sec")
+    {
+        if (ValueParsers.TryParseTimeSpan(value, out TimeSpan v) == 0)
+            return v;
+        Warn($"Failed to parse {what} value, ignoring: {value}");
+        return null;
+    }
+
+    /// <summary>config_parse_sec_fix_0(): like sec, but 0 means infinity.</summary>
+    private TimeSpan? ParseTimeout(string value, string? key = null)
+    {
+        if (ValueParsers.TryParseTimeSpan(value, out TimeSpan v) == 0)
+            return v == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : v;
+        Warn(key is null ? $"Failed to parse time value, ignoring: {value}" : $"Failed to parse {key}= parameter, ignoring: {value}");
+        return null;
+    }
+
+    private uint? ParseMode(string value)
+    {
+        if (ValueParsers.TryParseMode(value, out uint v) == 0)
+            return v;
+        Warn($"Failed to parse mode value, ignoring: {value}");
+        return null;
+    }
+
+    private ulong? ParseSize(string value)
+    {
+        int r = ValueParsers.TryParseSize(value, out ulong v);
+        if (r == 0)
+            return v;
+        Warn($"Failed to parse size value '{value}', ignoring: {Errno.Describe(r)}");
+        return null;
+    }
+
+    /// <summary>unit_full_printf() with systemd's "Failed to resolve unit specifiers in '…', ignoring" warning.</summary>
+    private string? Printf(string value, SpecifierSet set = SpecifierSet.Full, bool quoted = true)
+    {
+        int r = _specifiers.Expand(value, set, out string result);
+        if (r == 0)
+            return result;
+        Warn(quoted
+            ? $"Failed to resolve unit specifiers in '{value}', ignoring: {Errno.Describe(r)}"
+            : $"Failed to resolve unit specifiers in {value}, ignoring: {Errno.Describe(r)}");
+        return null;
+    }
+
+    /// <summary>Splits a list value into words (quotes removed); warns "Invalid syntax" and stops on bad quoting.</summary>
+    private List<string> Words(string value, ExtractFlags flags = ExtractFlags.Unquote)
+    {
+        var words = new List<string>();
+        var extractor = new WordExtractor(value);
+        while (true)
+        {
+            int r = extractor.Next(flags, out string word);
+            if (r == 0)
+                break;
+            if (r < 0)
+            {
+                Warn($"Invalid syntax, ignoring: {value}");
+                break;
+            }
+
+            words.Add(word);
+        }
+
+        return words;
+    }
+}

@@ -1,0 +1,136 @@
+using Summon.Interop;
+
+namespace Summon.Units;
+
+/// <summary>What `verify` prints (to stderr, in order) and its exit status.</summary>
+public sealed record VerifyResult(IReadOnlyList<string> Messages, int ExitCode);
+
+/// <summary>
+/// `summon verify FILE…`, like systemd-analyze verify (252): each file's directory goes to the front of the search
+/// path; each unit is loaded (a template foo@.socket as foo@i.socket); then for each loaded unit: required
+/// dependencies must load, a socket's service must load, and the first command of every Exec* list (unless prefixed
+/// with '-') must be an executable file. Parse warnings alone leave the exit status 0; any error makes it 1.
+/// Documentation= man pages are not checked (as with --man=no).
+/// </summary>
+public static class UnitVerifier
+{
+    public static VerifyResult Verify(IReadOnlyList<string> files, UnitSearchPath basePath)
+        => Verify(files, basePath, null);
+
+    public static VerifyResult Verify(IReadOnlyList<string> files, UnitSearchPath basePath, SpecifierContext? context)
+    {
+        var messages = new List<string>();
+        var prepared = new List<UnitName>();
+        var dirs = new List<string>();
+        bool failed = false;
+        foreach (string file in files)
+        {
+            if (!UnitName.TryParse(Path.GetFileName(file), out UnitName? name))
+            {
+                messages.Add($"Failed to prepare filename {file}: {Errno.Describe(Errno.EINVAL)}");
+                failed = true;
+                continue;
+            }
+
+            prepared.Add(name.IsTemplate ? name.WithInstance("i") : name);
+            dirs.Add(Path.GetDirectoryName(Path.GetFullPath(file))!);
+        }
+
+        var loader = new UnitLoader(basePath.Prepend(dirs), context);
+        int logged = 0;
+        void Drain()
+        {
+            for (; logged < loader.Log.Count; logged++)
+                messages.Add(loader.Log[logged].ToString());
+        }
+
+        var loaded = new List<LoadedUnit>();
+        foreach (UnitName name in prepared)
+        {
+            LoadedUnit unit = loader.Load(name);
+            if (unit.LoadStateMessage is string problem)
+            {
+                loader.Report(unit, new Diagnostic(DiagnosticSeverity.Error, "", problem));
+                failed = true;
+            }
+            else
+            {
+                loaded.Add(unit);
+            }
+
+            Drain();
+        }
+
+        foreach (LoadedUnit unit in loaded)
+        {
+            failed |= !VerifyUnit(loader, unit);
+            Drain();
+        }
+
+        return new VerifyResult(messages, failed ? 1 : 0);
+    }
+
+    private static bool VerifyUnit(UnitLoader loader, LoadedUnit unit)
+    {
+        bool ok = VerifyStartJob(loader, unit);
+        ok &= VerifySocket(loader, unit);
+        ok &= VerifyExecutables(loader, unit);
+        return ok;
+    }
+
+    /// <summary>A start job pulls in Requires=/Requisite=/BindsTo= units (recursively); each must load.</summary>
+    private static bool VerifyStartJob(UnitLoader loader, LoadedUnit unit)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal) { unit.Name.Name };
+        var queue = new Queue<LoadedUnit>([unit]);
+        while (queue.Count > 0)
+        {
+            LoadedUnit current = queue.Dequeue();
+            foreach (string dep in current.Unit.Requires.Concat(current.Unit.Requisite).Concat(current.Unit.BindsTo))
+            {
+                if (!seen.Add(dep) || !UnitName.TryParse(dep, out UnitName? depName))
+                    continue;
+                LoadedUnit d = loader.Load(depName);
+                if (d.LoadStateMessage is string problem)
+                {
+                    loader.Report(unit, new Diagnostic(DiagnosticSeverity.Error, unit.Name.Name, $"Failed to create {unit.Name}/start: {problem}"));
+                    return false;
+                }
+
+                queue.Enqueue(d);
+            }
+        }
+
+        return true;
+    }
+
+    private static bool VerifySocket(UnitLoader loader, LoadedUnit unit)
+    {
+        if (unit.Socket is null)
+            return true;
+        UnitName serviceName = UnitLoader.ServiceNameFor(unit);
+        LoadedUnit service = loader.Load(serviceName);
+        if (service.LoadState == LoadState.Loaded)
+            return true;
+        loader.Report(unit, new Diagnostic(DiagnosticSeverity.Error, unit.Name.Name, $"service {serviceName} not loaded, socket cannot be started."));
+        return false;
+    }
+
+    private static bool VerifyExecutables(UnitLoader loader, LoadedUnit unit)
+    {
+        IEnumerable<(string Name, List<ExecCommand> Commands)> lists = unit.Service?.ExecLists ?? unit.Socket?.ExecLists ?? [];
+        bool ok = true;
+        foreach ((_, List<ExecCommand> commands) in lists)
+        {
+            if (commands.Count == 0 || commands[0].Flags.HasFlag(ExecFlags.IgnoreFailure))
+                continue;
+            int r = ExecutableLookup.Find(commands[0].Path, out _);
+            if (r == 0)
+                continue;
+            loader.Report(unit, new Diagnostic(DiagnosticSeverity.Error, unit.Name.Name, $"Command {commands[0].Path} is not executable: {Errno.Describe(r)}"));
+            ok = false;
+        }
+
+        return ok;
+    }
+}

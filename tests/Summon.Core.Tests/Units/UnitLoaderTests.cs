@@ -1,0 +1,153 @@
+using Summon.Sockets;
+using Summon.Units;
+
+namespace Summon.Core.Tests.Units;
+
+public sealed class UnitLoaderTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("summon-load-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private UnitLoader Loader(params (string Name, string Content)[] files)
+    {
+        foreach ((string name, string content) in files)
+        {
+            string path = Path.Combine(_dir, name);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, content);
+        }
+
+        return new UnitLoader(UnitSearchPath.FromDirectories([_dir]), new SpecifierContext { Hostname = "vm" });
+    }
+
+    [Fact]
+    public void LoadsTheSeed()
+    {
+        UnitLoader loader = Loader(
+            ("demo-echo.socket", "[Unit]\nDescription=Socket unit for demo-echo\n\n[Socket]\nListenStream=127.0.0.1:9091\nAccept=yes\n\n[Install]\nWantedBy=sockets.target\n"),
+            ("demo-echo@.service", "[Unit]\nDescription=Per-connection echo service for demo-echo.socket\n\n[Service]\nExecStart=/bin/cat\nStandardInput=socket\nStandardOutput=socket\nStandardError=journal\n"));
+
+        LoadedUnit socket = loader.Load(UnitName.Parse("demo-echo.socket"));
+        Assert.Equal(LoadState.Loaded, socket.LoadState);
+        Assert.Empty(socket.Diagnostics);
+        Assert.Equal(Path.Combine(_dir, "demo-echo.socket"), socket.FragmentPath);
+        Assert.Equal("Socket unit for demo-echo", socket.Description);
+        Assert.Equal(["sockets.target"], socket.Install.WantedBy);
+        SocketSection s = socket.Socket!;
+        ListenSpec listen = Assert.Single(s.Listen);
+        Assert.Equal(new ListenSpec(ListenType.Stream, "127.0.0.1:9091", listen.Address), listen);
+        Assert.Equal("Stream", listen.TypeName);
+        Assert.Equal(ListenFamily.Inet, listen.Address!.Family);
+        Assert.True(s.Accept);
+        Assert.Null(s.Service);
+        Assert.Equal(64u, s.MaxConnections);
+        Assert.Equal(2147483647u, s.Backlog);
+        Assert.Equal(200u, s.EffectiveTriggerLimitBurst);
+        Assert.Equal(TimeSpan.FromSeconds(2), s.TriggerLimitInterval);
+        Assert.Equal(438u, s.SocketMode);
+        Assert.Equal("demo-echo@internal.service", UnitLoader.ServiceNameFor(socket).Name);
+
+        LoadedUnit instance = loader.Load(UnitName.Parse("demo-echo@0-127.0.0.1:9091-127.0.0.1:54321.service"));
+        Assert.Equal(LoadState.Loaded, instance.LoadState);
+        Assert.Equal(Path.Combine(_dir, "demo-echo@.service"), instance.FragmentPath);
+        ServiceSection svc = instance.Service!;
+        Assert.Equal(ServiceType.Simple, svc.Type);
+        Assert.Equal(new ExecCommand("/bin/cat", ["/bin/cat"], ExecFlags.None), Assert.Single(svc.ExecStart));
+        Assert.Equal(StandardInputKind.Socket, svc.StandardInput);
+        Assert.Equal(StandardOutputKind.Socket, svc.StandardOutput);
+        Assert.Equal(StandardOutputKind.Journal, svc.StandardError);
+    }
+
+    [Fact]
+    public void StdioDefaultsFollowSystemd()
+    {
+        UnitLoader loader = Loader(
+            ("a.service", "[Service]\nExecStart=/bin/cat\n"),
+            ("b.service", "[Service]\nExecStart=/bin/cat\nStandardInput=socket\n"),
+            ("c.service", "[Service]\nExecStart=/bin/cat\nStandardOutput=inherit\nStandardError=null\n"));
+        ServiceSection a = loader.Load(UnitName.Parse("a.service")).Service!;
+        Assert.Equal((StandardInputKind.Null, StandardOutputKind.Journal, StandardOutputKind.Journal), (a.StandardInput, a.StandardOutput, a.StandardError));
+        ServiceSection b = loader.Load(UnitName.Parse("b.service")).Service!;
+        Assert.Equal((StandardInputKind.Socket, StandardOutputKind.Inherit, StandardOutputKind.Inherit), (b.StandardInput, b.StandardOutput, b.StandardError));
+        ServiceSection c = loader.Load(UnitName.Parse("c.service")).Service!;
+        Assert.Equal((StandardOutputKind.Journal, StandardOutputKind.Null), (c.StandardOutput, c.StandardError));
+    }
+
+    [Fact]
+    public void ListsResetOnEmptyAssignmentAndEnvironmentReplaces()
+    {
+        UnitLoader loader = Loader(("x.socket",
+            "[Socket]\nListenStream=1\nListenStream=\nListenStream=[::1]:9302\nListenDatagram=127.0.0.1:53\nListenStream=@abs\nListenStream=/var/run/x.sock\n" +
+            "ListenFIFO=/run/f\nListenNetlink=kobject-uevent 1\nListenStream=%H:1\nBindIPv6Only=ipv6-only\nFileDescriptorName=web\n" +
+            "Environment=\"A=b c\" D=e\nEnvironment=A=2\n"));
+        LoadedUnit unit = loader.Load(UnitName.Parse("x.socket"));
+        Assert.Equal(
+            ["[::1]:9302 (Stream)", "127.0.0.1:53 (Datagram)", "@abs (Stream)", "/run/x.sock (Stream)", "/run/f (FIFO)", "kobject-uevent 1 (Netlink)"],
+            unit.Socket!.Listen.Select(l => $"{l.Value} ({l.TypeName})"));
+        Assert.Equal([$"{_dir}/x.socket:10: Failed to parse address value in 'vm:1', ignoring: Invalid argument"], unit.Diagnostics.Select(d => d.ToString()));
+        Assert.Equal(BindIPv6Only.Ipv6Only, unit.Socket.BindIPv6Only);
+        Assert.Equal("web", unit.Socket.FileDescriptorName);
+        Assert.Equal(["A=2", "D=e"], unit.Socket.Exec.Environment);
+    }
+
+    [Fact]
+    public void DropInsApplyAfterTheFragmentInFileNameOrder()
+    {
+        UnitLoader loader = Loader(
+            ("foo-bar@.service", "[Unit]\nDescription=base\n[Service]\nExecStart=/bin/cat\n"),
+            ("foo-bar@.service.d/20-b.conf", "[Unit]\nDescription=template drop-in\n"),
+            ("foo-bar@x.service.d/10-a.conf", "[Service]\nExecStart=\nExecStart=/bin/true\n"),
+            ("foo-.service.d/30-c.conf", "[Service]\nEnvironment=C=1\n"),
+            ("service.d/40-d.conf", "[Service]\nEnvironment=D=1\n"));
+        LoadedUnit unit = loader.Load(UnitName.Parse("foo-bar@x.service"));
+        Assert.Equal(LoadState.Loaded, unit.LoadState);
+        Assert.Equal(["10-a.conf", "20-b.conf", "30-c.conf", "40-d.conf"], unit.DropInPaths.Select(Path.GetFileName));
+        Assert.Equal("template drop-in", unit.Description);
+        Assert.Equal("/bin/true", Assert.Single(unit.Service!.ExecStart).Path);
+        Assert.Equal(["C=1", "D=1"], unit.Service.Environment);
+    }
+
+    [Fact]
+    public void NotFoundMaskedAndCached()
+    {
+        UnitLoader loader = Loader(("empty.service", ""));
+        File.CreateSymbolicLink(Path.Combine(_dir, "null.service"), "/dev/null");
+        Assert.Equal(LoadState.NotFound, loader.Load(UnitName.Parse("none.service")).LoadState);
+        Assert.Equal(LoadState.Masked, loader.Load(UnitName.Parse("empty.service")).LoadState);
+        Assert.Equal(LoadState.Masked, loader.Load(UnitName.Parse("null.service")).LoadState);
+        Assert.Equal("masked", LoadState.Masked.ToText());
+        Assert.Equal("bad-setting", LoadState.BadSetting.ToText());
+        Assert.Same(loader.Load(UnitName.Parse("none.service")), loader.Load(UnitName.Parse("none.service")));
+    }
+
+    [Fact]
+    public void AcceptNoSocketLoadsItsServiceAndServiceSettingMustBeAService()
+    {
+        UnitLoader loader = Loader(
+            ("a.socket", "[Socket]\nListenStream=1\n"),
+            ("a.service", "[Service]\nExecStart=/bin/cat\nBogus=1\n"),
+            ("b.socket", "[Socket]\nListenStream=2\nService=a.service\n"));
+        loader.Load(UnitName.Parse("a.socket"));
+        Assert.Contains(loader.Units, u => u.Name.Name == "a.service");
+        Assert.Equal([$"{_dir}/a.service:3: Unknown key 'Bogus' in section [Service], ignoring."], loader.Log.Select(d => d.ToString()));
+        LoadedUnit b = loader.Load(UnitName.Parse("b.socket"));
+        Assert.Equal("a.service", b.Socket!.Service);
+        Assert.Equal("a.service", UnitLoader.ServiceNameFor(b).Name);
+    }
+
+    [Fact]
+    public void KnownButUninterpretedKeysAreValidatedByKind()
+    {
+        UnitLoader loader = Loader(("k.service",
+            "[Service]\nExecStart=/bin/cat\nPrivateTmp=maybe\nLimitNOFILE=abc\nLimitNOFILE=1024:4096\nCPUSchedulingPriority=1\nRuntimeMaxSec=1x\nX-Mine=1\nTasksMax=20\n"));
+        LoadedUnit unit = loader.Load(UnitName.Parse("k.service"));
+        Assert.Equal(
+            [
+                $"{_dir}/k.service:3: Failed to parse boolean value, ignoring: maybe",
+                $"{_dir}/k.service:4: Failed to parse resource value, ignoring: abc",
+                $"{_dir}/k.service:7: Failed to parse sec value, ignoring: 1x",
+            ],
+            unit.Diagnostics.Select(d => d.ToString()));
+    }
+}
