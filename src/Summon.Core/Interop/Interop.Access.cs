@@ -1,0 +1,12 @@
+using System.Runtime.InteropServices;
+
+namespace Summon.Interop;
+
+internal static partial class Libc
+{
+    internal const int X_OK = 1;
+
+    /// <summary>access(2) on a NUL-terminated path. 0 or -1 with errno.</summary>
+    [LibraryImport(Name, EntryPoint = "access", SetLastError = true)]
+    internal static unsafe partial int Access(byte* path, int mode);
+}
