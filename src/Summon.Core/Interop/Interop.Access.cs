@@ -8,4 +8,8 @@ internal static partial class Libc
 
     [LibraryImport(Name, EntryPoint = "access", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int Access(string path, int mode);
+
+    /// <summary>access(2) on a NUL-terminated path. 0 or -1 with errno.</summary>
+    [LibraryImport(Name, EntryPoint = "access", SetLastError = true)]
+    internal static unsafe partial int Access(byte* path, int mode);
 }

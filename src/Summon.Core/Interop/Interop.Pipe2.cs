@@ -4,8 +4,7 @@ namespace Summon.Interop;
 
 internal static partial class Libc
 {
-    internal const int O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
-
+    /// <summary>pipe2(2): fds[0] is the read end, fds[1] the write end.</summary>
     [LibraryImport(Name, EntryPoint = "pipe2", SetLastError = true)]
     internal static unsafe partial int Pipe2(int* fds, int flags);
 }

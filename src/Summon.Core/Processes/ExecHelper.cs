@@ -1,0 +1,49 @@
+namespace Summon.Processes;
+
+/// <summary>
+/// What runs between posix_spawn and the service when the service must see its own pid in LISTEN_PID or
+/// SYSTEMD_EXEC_PID: posix_spawn cannot run code in the child, and the pid is only known after it returns, so an
+/// intermediate program sets the variables to its own pid and execs the service (keeping the pid). systemd ≥ 255
+/// does the same with systemd-executor.
+/// <para>
+/// Implementations: <see cref="Shell"/> (the default: /bin/sh -c trampoline) and <see cref="Self"/> (the summon
+/// executable re-run in a hidden mode that calls <see cref="Run"/>). The default is the shell because it is the
+/// cheaper exec (measured ~0.6-0.7 ms extra per spawn with dash versus ~2-3 ms for the NativeAOT self-helper and
+/// ~30 ms under JIT), needs no build artefact and works the same in tests. The self-helper is exact (argv[0],
+/// environment) and is where anything posix_spawn cannot do (User=, rlimits, PR_SET_PDEATHSIG) will go.
+/// </para>
+/// </summary>
+public abstract partial class ExecHelper
+{
+    private protected ExecHelper()
+    {
+    }
+
+    /// <summary>The /bin/sh trampoline (bash for argv[0] ≠ path); see <see cref="ShellExecHelper"/>.</summary>
+    public static ExecHelper Shell { get; } = new ShellExecHelper("/bin/sh", File.Exists("/bin/bash") ? "/bin/bash" : null);
+
+    /// <summary>
+    /// The summon executable as helper: runs <c>executable leadingArguments… [--listen-pid] [--exec-pid]
+    /// [--ignore-sigpipe] -- ARGV0 PATH ARGS…</c>, whose entry point must call <see cref="Run"/> with the
+    /// arguments after <paramref name="leadingArguments"/>. E.g. <c>Self("/usr/bin/summon", "__exec")</c>.
+    /// </summary>
+    public static ExecHelper Self(string executable, params string[] leadingArguments) =>
+        new SelfExecHelper(executable, leadingArguments);
+
+    /// <summary>For logs: "sh", "self".</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The executable, argv prefix and tail layout to start the service described by <paramref name="options"/>.</summary>
+    internal abstract HelperInvocation Describe(in ExecHelperOptions options);
+}
+
+/// <summary>What the spawner needs to know to build the helper's command line.</summary>
+internal readonly record struct ExecHelperOptions(
+    bool ListenPid, bool ExecPid, bool IgnoreSigpipe, bool Argv0IsPath, bool EnvironmentHasPwd);
+
+/// <summary>
+/// The helper's command line: <see cref="Path"/> runs with argv = <see cref="Prefix"/> (argv[0] included), then
+/// either "ARGV0 PATH ARGS…" (<see cref="PassArgv0"/>) or "PATH ARGS…". Prefix arrays are cached per option set so
+/// a spawn allocates nothing here.
+/// </summary>
+internal readonly record struct HelperInvocation(string Path, string[] Prefix, bool PassArgv0);

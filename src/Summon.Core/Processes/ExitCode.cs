@@ -1,0 +1,9 @@
+namespace Summon.Processes;
+
+/// <summary>How a process ended, as systemd's code=exited|killed|dumped (CLD_EXITED/KILLED/DUMPED).</summary>
+public enum ExitCode
+{
+    Exited,
+    Killed,
+    Dumped,
+}

@@ -1,0 +1,251 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Summon.Interop;
+
+namespace Summon.Processes;
+
+/// <summary>
+/// Starts services with posix_spawn (glibc: clone(CLONE_VM|CLONE_VFORK), no managed code in the child, safe in a
+/// multi-threaded runtime) and tracks them with pidfds. System.Diagnostics.Process is not used: it cannot map fds,
+/// leaks every fd without FD_CLOEXEC, and its SIGCHLD handling reaps all children when we are PID 1.
+/// </summary>
+public static class ProcessSpawner
+{
+    private const int StackSlots = 64;
+
+    /// <summary>The helper used for LISTEN_PID/SYSTEMD_EXEC_PID when a request names none. Set once at start-up.</summary>
+    public static ExecHelper DefaultExecHelper { get; set; } = ExecHelper.Shell;
+
+    /// <summary>
+    /// Spawns the request. The child gets exactly fds 0, 1, 2 and 3..3+n-1 (everything else is closed with
+    /// closefrom), an empty signal mask, every signal at SIG_DFL except SIGPIPE when <see cref="SpawnRequest.IgnoreSigpipe"/>
+    /// (inherited from the manager, which ignores it), and its own session. Without LISTEN_PID/SYSTEMD_EXEC_PID the
+    /// service is exec'd directly; with them, through the <see cref="ExecHelper"/> (one extra exec).
+    /// Throws <see cref="SpawnException"/> (errno, e.g. ENOENT) when the process cannot be started.
+    /// </summary>
+    [SkipLocalsInit]
+    public static unsafe SpawnedProcess Spawn(SpawnRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Argv.Count == 0)
+            throw new ArgumentException("argv must contain at least argv[0].", nameof(request));
+        if (!request.Path.StartsWith('/'))
+            throw new ArgumentException($"Executable path is not absolute: {request.Path}", nameof(request));
+
+        bool viaHelper = request.SetListenPid || request.SetExecPid;
+        ComposedArgv argv;
+        string spawnPath;
+        if (viaHelper)
+        {
+            ExecHelper helper = request.ExecHelper ?? DefaultExecHelper;
+            var options = new ExecHelperOptions(request.SetListenPid, request.SetExecPid, request.IgnoreSigpipe,
+                Argv0IsPath: string.Equals(request.Argv[0], request.Path, StringComparison.Ordinal),
+                EnvironmentHasPwd: HasVariable(request.Environment, "PWD="));
+            HelperInvocation invocation = helper.Describe(in options);
+            argv = new ComposedArgv(in invocation, request.Path, request.Argv);
+            spawnPath = invocation.Path;
+        }
+        else
+        {
+            argv = new ComposedArgv(request.Argv);
+            spawnPath = request.Path;
+        }
+
+        int slots = 3 + request.PassFds.Count;
+        Span<int> sources = slots <= StackSlots ? stackalloc int[StackSlots] : new int[slots];
+        Span<int> actual = slots <= StackSlots ? stackalloc int[StackSlots] : new int[slots];
+        Span<bool> referenced = slots <= StackSlots ? stackalloc bool[StackSlots] : new bool[slots];
+        Span<int> moved = slots <= StackSlots ? stackalloc int[StackSlots] : new int[slots];
+        sources = sources[..slots];
+        actual = actual[..slots];
+        referenced = referenced[..slots];
+        referenced.Clear();
+        int movedCount = 0;
+
+        long* fileActions = stackalloc long[Libc.PosixSpawnFileActionsSize / sizeof(long)];
+        long* attr = stackalloc long[Libc.PosixSpawnAttrSize / sizeof(long)];
+        long* sigmask = stackalloc long[Libc.SigSetSize / sizeof(long)];
+        long* sigdefault = stackalloc long[Libc.SigSetSize / sizeof(long)];
+        bool actionsReady = false, attrReady = false;
+        NativeArgBlock block = default;
+
+        try
+        {
+            for (int i = 0; i < slots; i++)
+            {
+                SafeHandle? handle = HandleAt(request, i);
+                if (handle is null)
+                {
+                    sources[i] = -1;
+                    continue;
+                }
+
+                handle.DangerousAddRef(ref referenced[i]);
+                sources[i] = (int)handle.DangerousGetHandle();
+            }
+
+            // Blocking mode lives on the open file description (shared with our copy): set it before the spawn.
+            for (int i = 0; i < slots; i++)
+            {
+                if (sources[i] < 0)
+                    continue;
+                int errno = FileDescriptor.SetNonBlocking(sources[i], i >= 3 && request.NonBlockingPassFds);
+                if (errno != 0)
+                    throw new SpawnException(request.Path, errno, "FDS");
+            }
+
+            // Move sources that an earlier dup2 would clobber out of the target range (each distinct fd once).
+            for (int i = 0; i < slots; i++)
+            {
+                int s = sources[i];
+                actual[i] = s;
+                if (!FdMap.NeedsMove(sources, s))
+                    continue;
+                int earlier = sources[..i].IndexOf(s);
+                if (earlier >= 0)
+                {
+                    actual[i] = actual[earlier];
+                    continue;
+                }
+
+                int dup = Libc.Fcntl(s, Libc.F_DUPFD_CLOEXEC, slots);
+                if (dup < 0)
+                    throw new SpawnException(request.Path, Errno.Last, "FDS");
+                moved[movedCount++] = dup;
+                actual[i] = dup;
+            }
+
+            block = NativeArgBlock.Create(spawnPath, in argv, request.Environment, request.WorkingDirectory);
+
+            // With a helper, a missing service binary would only show up as the shell's exit 127: check it here.
+            if (viaHelper && Libc.Access(block.Argv[argv.TargetPathIndex], Libc.X_OK) != 0)
+                throw new SpawnException(request.Path, Errno.Last);
+
+            Check(Libc.PosixSpawnFileActionsInit(fileActions), request.Path);
+            actionsReady = true;
+            for (int i = 0; i < slots; i++)
+            {
+                if (actual[i] >= 0)
+                {
+                    Check(Libc.PosixSpawnFileActionsAddDup2(fileActions, actual[i], i), request.Path);
+                }
+                else
+                {
+                    fixed (byte* devNull = "/dev/null\0"u8)
+                        Check(Libc.PosixSpawnFileActionsAddOpen(fileActions, i, devNull, i == 0 ? Libc.O_RDONLY : Libc.O_WRONLY, 0), request.Path);
+                }
+            }
+
+            Check(Libc.PosixSpawnFileActionsAddCloseFrom(fileActions, slots), request.Path);
+            if (block.WorkingDirectory != null)
+                Check(Libc.PosixSpawnFileActionsAddChdir(fileActions, block.WorkingDirectory), request.Path);
+
+            Check(Libc.PosixSpawnAttrInit(attr), request.Path);
+            attrReady = true;
+            Libc.SigEmptySet(sigmask);
+            Libc.SigFillSet(sigdefault);
+            if (request.IgnoreSigpipe)
+                Libc.SigDelSet(sigdefault, Libc.SIGPIPE);
+            short flags = Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF;
+            if (request.NewSession)
+                flags |= Libc.POSIX_SPAWN_SETSID;
+            Check(Libc.PosixSpawnAttrSetSigMask(attr, sigmask), request.Path);
+            Check(Libc.PosixSpawnAttrSetSigDefault(attr, sigdefault), request.Path);
+            Check(Libc.PosixSpawnAttrSetFlags(attr, flags), request.Path);
+
+            int pid;
+            int spawnError = Libc.PosixSpawn(&pid, block.Path, fileActions, attr, block.Argv, block.Envp);
+            if (spawnError != 0)
+                throw new SpawnException(viaHelper ? spawnPath : request.Path, spawnError);
+
+            return Track(pid, request.Path);
+        }
+        finally
+        {
+            if (actionsReady)
+                Libc.PosixSpawnFileActionsDestroy(fileActions);
+            if (attrReady)
+                Libc.PosixSpawnAttrDestroy(attr);
+            block.Dispose();
+            for (int i = 0; i < movedCount; i++)
+                Libc.Close(moved[i]);
+            for (int i = 0; i < slots; i++)
+            {
+                if (referenced[i])
+                    HandleAt(request, i)!.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Call first thing in the daemon. An inherited SIGCHLD=SIG_IGN makes the kernel auto-reap every child (no exit
+    /// status, and pidfd waits fail with ECHILD), so it goes back to SIG_DFL. SIGPIPE is made SIG_IGN if it is at
+    /// SIG_DFL (the .NET runtime already ignores it), because IgnoreSIGPIPE=yes children inherit the ignore from us.
+    /// </summary>
+    public static unsafe void ResetInheritedSignalDispositions()
+    {
+        Libc.SigactionStruct old = default, action = default;
+        if (Libc.Sigaction(Libc.SIGCHLD, null, &old) != 0)
+            throw ErrnoException.FromLast("sigaction(SIGCHLD)");
+        if (old.Handler == Libc.SIG_IGN)
+        {
+            action.Handler = Libc.SIG_DFL;
+            if (Libc.Sigaction(Libc.SIGCHLD, &action, null) != 0)
+                throw ErrnoException.FromLast("sigaction(SIGCHLD)");
+        }
+
+        if (Libc.Sigaction(Libc.SIGPIPE, null, &old) != 0)
+            throw ErrnoException.FromLast("sigaction(SIGPIPE)");
+        if (old.Handler == Libc.SIG_DFL)
+        {
+            action.Handler = Libc.SIG_IGN;
+            if (Libc.Sigaction(Libc.SIGPIPE, &action, null) != 0)
+                throw ErrnoException.FromLast("sigaction(SIGPIPE)");
+        }
+    }
+
+    /// <summary>
+    /// pidfd_open right after the spawn. Race-free: nobody else reaps our children, so the pid cannot be reused
+    /// before we hold the pidfd. If it still fails, the child is killed and reaped so nothing untracked is left.
+    /// </summary>
+    private static unsafe SpawnedProcess Track(int pid, string path)
+    {
+        int pidfd = Libc.PidfdOpen(pid, 0);
+        if (pidfd >= 0)
+            return new SpawnedProcess(pid, new SafeFdHandle(pidfd));
+
+        int errno = Errno.Last;
+        Libc.Kill(pid, Libc.SIGKILL);
+        Libc.SigInfo info = default;
+        while (Libc.Waitid(Libc.P_PID, (uint)pid, &info, Libc.WEXITED) < 0 && Errno.Last == Errno.EINTR)
+        {
+        }
+
+        throw new SpawnException(path, errno);
+    }
+
+    private static SafeHandle? HandleAt(SpawnRequest request, int slot) => slot switch
+    {
+        0 => request.Stdin,
+        1 => request.Stdout,
+        2 => request.Stderr,
+        _ => request.PassFds[slot - 3],
+    };
+
+    private static void Check(int error, string path)
+    {
+        if (error != 0)
+            throw new SpawnException(path, error);
+    }
+
+    private static bool HasVariable(IReadOnlyList<string> environment, string prefix)
+    {
+        for (int i = 0; i < environment.Count; i++)
+        {
+            if (environment[i].StartsWith(prefix, StringComparison.Ordinal))
+                return true;
+        }
+
+        return false;
+    }
+}

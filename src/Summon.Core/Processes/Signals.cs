@@ -1,0 +1,31 @@
+using System.Globalization;
+
+namespace Summon.Processes;
+
+/// <summary>Linux signal numbers the manager sends, and systemd's names for all of them ("TERM", "RTMIN+3").</summary>
+public static class Signals
+{
+    public const int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGABRT = 6, SIGKILL = 9, SIGUSR1 = 10, SIGSEGV = 11,
+        SIGUSR2 = 12, SIGPIPE = 13, SIGALRM = 14, SIGTERM = 15, SIGCHLD = 17, SIGCONT = 18, SIGSTOP = 19,
+        SIGWINCH = 28;
+
+    /// <summary>glibc's SIGRTMIN (the kernel's 32 and 33 are reserved by NPTL) and SIGRTMAX.</summary>
+    public const int SIGRTMIN = 34, SIGRTMAX = 64;
+
+    private static readonly string[] s_names =
+    [
+        "", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE",
+        "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM",
+        "PROF", "WINCH", "IO", "PWR", "SYS",
+    ];
+
+    /// <summary>systemd's signal_to_string(): "TERM"; "RTMIN+n" for real-time signals; the number otherwise.</summary>
+    public static string Name(int signal)
+    {
+        if (signal > 0 && signal < s_names.Length)
+            return s_names[signal];
+        if (signal >= SIGRTMIN && signal <= SIGRTMAX)
+            return "RTMIN+" + (signal - SIGRTMIN).ToString(CultureInfo.InvariantCulture);
+        return signal.ToString(CultureInfo.InvariantCulture);
+    }
+}

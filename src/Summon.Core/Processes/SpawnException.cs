@@ -1,0 +1,30 @@
+using Summon.Interop;
+
+namespace Summon.Processes;
+
+/// <summary>
+/// A process could not be started. <see cref="Step"/> is systemd's exit-status name of the failing step ("EXEC",
+/// "FDS"); the message reads like systemd's "Failed at step EXEC spawning /usr/bin/foo: No such file or directory".
+/// </summary>
+public sealed class SpawnException : Exception
+{
+    internal SpawnException(string path, int errno, string step = "EXEC")
+        : base($"Failed at step {step} spawning {path}: {Summon.Interop.Errno.Describe(errno)}")
+    {
+        Path = path;
+        Errno = errno;
+        Step = step;
+    }
+
+    /// <summary>errno of the failure (ENOENT, EACCES, ENOEXEC, EMFILE, …).</summary>
+    public int Errno { get; }
+
+    /// <summary>The executable that was being started.</summary>
+    public string Path { get; }
+
+    /// <summary>"EXEC" (posix_spawn/exec failed), "FDS" (preparing the fd map failed).</summary>
+    public string Step { get; }
+
+    /// <summary>strerror text alone, as systemd's %m.</summary>
+    public string Reason => Summon.Interop.Errno.Describe(Errno);
+}

@@ -1,0 +1,57 @@
+using System.Runtime.InteropServices;
+
+namespace Summon.Processes;
+
+/// <summary>
+/// Everything <see cref="ProcessSpawner.Spawn"/> needs to start one process. The caller resolves paths and builds
+/// the environment; the spawner only maps fds, sets signals/session and (through an <see cref="ExecHelper"/>)
+/// the variables that must carry the child's own pid.
+/// </summary>
+public sealed class SpawnRequest
+{
+    /// <summary>Absolute path of the executable (already resolved).</summary>
+    public required string Path { get; init; }
+
+    /// <summary>argv, argv[0] included (systemd's "@" prefix lets argv[0] differ from <see cref="Path"/>).</summary>
+    public required IReadOnlyList<string> Argv { get; init; }
+
+    /// <summary>The complete envp as "K=V", except LISTEN_PID/SYSTEMD_EXEC_PID. Nothing is inherited from the manager.</summary>
+    public required IReadOnlyList<string> Environment { get; init; }
+
+    /// <summary>fd 0; null opens /dev/null O_RDONLY in the child.</summary>
+    public SafeHandle? Stdin { get; init; }
+
+    /// <summary>fd 1; null opens /dev/null O_WRONLY in the child.</summary>
+    public SafeHandle? Stdout { get; init; }
+
+    /// <summary>fd 2; null opens /dev/null O_WRONLY in the child.</summary>
+    public SafeHandle? Stderr { get; init; }
+
+    /// <summary>Become fds 3..3+n-1 in the child, in this order, without FD_CLOEXEC.</summary>
+    public IReadOnlyList<SafeHandle> PassFds { get; init; } = [];
+
+    /// <summary>The child sees LISTEN_PID and SYSTEMD_EXEC_PID equal to its own pid (costs one extra exec).</summary>
+    public bool SetListenPid { get; init; }
+
+    /// <summary>The child sees SYSTEMD_EXEC_PID equal to its own pid (costs one extra exec).</summary>
+    public bool SetExecPid { get; init; }
+
+    /// <summary>
+    /// NonBlocking=yes: O_NONBLOCK is set on every passed fd. Otherwise it is cleared on every passed fd. Stdio fds
+    /// are always made blocking (systemd does so for socket stdio; a non-blocking stdio breaks most programs).
+    /// O_NONBLOCK lives on the open file description, so this also changes the manager's copy.
+    /// </summary>
+    public bool NonBlockingPassFds { get; init; }
+
+    /// <summary>IgnoreSIGPIPE= (default yes): the child starts with SIGPIPE ignored, otherwise at SIG_DFL.</summary>
+    public bool IgnoreSigpipe { get; init; } = true;
+
+    /// <summary>chdir() in the child before exec; null keeps the manager's working directory.</summary>
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>setsid() in the child (systemd always does this for services).</summary>
+    public bool NewSession { get; init; } = true;
+
+    /// <summary>The helper used when LISTEN_PID/SYSTEMD_EXEC_PID are needed; null means <see cref="ProcessSpawner.DefaultExecHelper"/>.</summary>
+    public ExecHelper? ExecHelper { get; init; }
+}

@@ -1,0 +1,135 @@
+using Summon.Interop;
+
+namespace Summon.Processes;
+
+/// <summary>
+/// A child started by <see cref="ProcessSpawner"/>, tracked by a pidfd. Nobody else reaps our children (we never
+/// call waitpid(-1), and .NET only reaps its own Process children unless we are PID 1 or SIGCHLD is ignored), so
+/// until <see cref="TryReap"/> succeeds the zombie keeps the pid and the pidfd stays valid. Not thread-safe: the
+/// manager's event loop owns it.
+/// </summary>
+public sealed class SpawnedProcess : IDisposable
+{
+    private ExitStatus? _exitStatus;
+
+    internal SpawnedProcess(int pid, SafeFdHandle pidfd)
+    {
+        Pid = pid;
+        Pidfd = pidfd;
+    }
+
+    public int Pid { get; }
+
+    /// <summary>Becomes readable (EPOLLIN) when the process exits. Close-on-exec. Owned by this object.</summary>
+    public SafeFdHandle Pidfd { get; }
+
+    /// <summary>The status once <see cref="TryReap"/> has returned true; null before.</summary>
+    public ExitStatus? ExitStatus => _exitStatus;
+
+    /// <summary>
+    /// waitid(P_PIDFD, WEXITED|WNOHANG). True exactly once, when the process has exited and is now reaped (no zombie
+    /// left); false while it runs and on every call after the reaping one. Throws <see cref="ErrnoException"/>
+    /// (ECHILD) if someone else reaped our child, which means a broken invariant (PID 1 with .NET reaping).
+    /// </summary>
+    public unsafe bool TryReap(out ExitStatus status)
+    {
+        status = default;
+        if (_exitStatus is not null)
+            return false;
+
+        bool added = false;
+        try
+        {
+            Pidfd.DangerousAddRef(ref added);
+            Libc.SigInfo info = default;
+            int r;
+            do
+            {
+                r = Libc.Waitid(Libc.P_PIDFD, (uint)Pidfd.Fd, &info, Libc.WEXITED | Libc.WNOHANG);
+            }
+            while (r < 0 && Errno.Last == Errno.EINTR);
+
+            if (r < 0)
+                throw ErrnoException.FromLast("waitid(P_PIDFD)");
+            if (info.Pid == 0)
+                return false;   // still running
+
+            status = FromSigInfo(in info);
+            _exitStatus = status;
+            return true;
+        }
+        finally
+        {
+            if (added)
+                Pidfd.DangerousRelease();
+        }
+    }
+
+    /// <summary>
+    /// pidfd_send_signal(). False if the process is already gone (reaped); a zombie still accepts signals (and
+    /// ignores them). Throws <see cref="ErrnoException"/> for other errors (EINVAL, EPERM).
+    /// </summary>
+    public unsafe bool Signal(int signal)
+    {
+        if (_exitStatus is not null)
+            return false;
+
+        bool added = false;
+        try
+        {
+            Pidfd.DangerousAddRef(ref added);
+            if (Libc.PidfdSendSignal(Pidfd.Fd, signal, null, 0) == 0)
+                return true;
+            int errno = Errno.Last;
+            if (errno == Errno.ESRCH)
+                return false;
+            throw new ErrnoException("pidfd_send_signal", errno);
+        }
+        finally
+        {
+            if (added)
+                Pidfd.DangerousRelease();
+        }
+    }
+
+    /// <summary>
+    /// Blocks until the process has exited, without reaping it (waitid WNOWAIT). For tests and synchronous
+    /// shutdown paths; the event loop waits on <see cref="Pidfd"/> instead.
+    /// </summary>
+    internal unsafe void WaitForExit()
+    {
+        if (_exitStatus is not null)
+            return;
+
+        bool added = false;
+        try
+        {
+            Pidfd.DangerousAddRef(ref added);
+            Libc.SigInfo info = default;
+            int r;
+            do
+            {
+                r = Libc.Waitid(Libc.P_PIDFD, (uint)Pidfd.Fd, &info, Libc.WEXITED | Libc.WNOWAIT);
+            }
+            while (r < 0 && Errno.Last == Errno.EINTR);
+            if (r < 0)
+                throw ErrnoException.FromLast("waitid(P_PIDFD)");
+        }
+        finally
+        {
+            if (added)
+                Pidfd.DangerousRelease();
+        }
+    }
+
+    /// <summary>Closes the pidfd. Does not kill the process; an unreaped child stays a zombie.</summary>
+    public void Dispose() => Pidfd.Dispose();
+
+    internal static ExitStatus FromSigInfo(in Libc.SigInfo info) => info.Code switch
+    {
+        Libc.CLD_EXITED => new ExitStatus(ExitCode.Exited, info.Status),
+        Libc.CLD_KILLED => new ExitStatus(ExitCode.Killed, info.Status),
+        Libc.CLD_DUMPED => new ExitStatus(ExitCode.Dumped, info.Status),
+        _ => throw new InvalidOperationException($"waitid returned si_code {info.Code} for WEXITED"),
+    };
+}
