@@ -31,6 +31,8 @@ public sealed class ControlServer : IDisposable
     /// <summary>Binds the control socket; fails if another manager is already answering on it.</summary>
     public static ControlServer Start(string path, uint ownUid, Func<ControlRequest, Task<ControlReply>> dispatch)
     {
+        if (OperatingSystem.IsWindows())
+            throw new PlatformNotSupportedException();
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         if (File.Exists(path) || new FileInfo(path).LinkTarget is not null)
         {

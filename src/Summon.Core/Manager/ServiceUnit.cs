@@ -122,7 +122,9 @@ public sealed class ServiceUnit : UnitRuntime
                 Stderr = plan.Error switch { StdioTarget.Socket => socketFd, StdioTarget.Journal => errWrite, StdioTarget.SameAsOutput => outWrite, StdioTarget.Inherit => Manager.InheritedStderr, _ => null },
                 PassFds = passFds,
                 SetListenPid = passFds.Count > 0,
-                SetExecPid = true,
+                // SYSTEMD_EXEC_PID needs the exec helper (one more exec); per-connection instances on socket
+                // stdio skip it so the inetd path costs exactly one posix_spawn.
+                SetExecPid = passFds.Count > 0 || !IsConnectionInstance,
                 WorkingDirectory = settings.WorkingDirectory,
             };
             _main = ProcessSpawner.Spawn(request);

@@ -93,6 +93,21 @@ public sealed class SpawnedProcess : IDisposable
     }
 
     /// <summary>
+    /// Signals the process group the service leads (it was spawned with setsid, so pgid == pid), which is how
+    /// KillMode=control-group reaches its children without cgroups. Falls back to the main process alone when
+    /// the group is gone. While the main process is unreaped (a zombie at worst) its pid, and so its group id,
+    /// cannot be reused, so this never hits a stranger.
+    /// </summary>
+    public bool SignalGroup(int signal)
+    {
+        if (_exitStatus is not null)
+            return false;
+        if (Libc.Kill(-Pid, signal) == 0)
+            return true;
+        return Signal(signal);
+    }
+
+    /// <summary>
     /// Blocks until the process has exited, without reaping it (waitid WNOWAIT). For tests and synchronous
     /// shutdown paths; the event loop waits on <see cref="Pidfd"/> instead.
     /// </summary>

@@ -74,6 +74,8 @@ public sealed class ListeningSocket : IDisposable
 
     private static unsafe void BindUnixPath(int fd, string path, Span<byte> sa, int len, ListenOptions options)
     {
+        if (OperatingSystem.IsWindows())
+            throw new PlatformNotSupportedException();
         string? dir = Path.GetDirectoryName(path);
         if (!string.IsNullOrEmpty(dir) && !Directory.Exists(dir))
             Directory.CreateDirectory(dir, (UnixFileMode)options.DirectoryMode);
