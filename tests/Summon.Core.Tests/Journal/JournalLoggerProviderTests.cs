@@ -12,13 +12,13 @@ public sealed partial class JournalLoggerProviderTests
     private JournalLoggerProvider Provider(LogLevel minimum = LogLevel.Information) => new(entries.Add, minimum, new FixedTime(Now), 1234);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Listening on {UnitStatus}.")]
-    private static partial void Listening(ILogger logger, string unit);
+    private static partial void Listening(ILogger logger, string unitStatus);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "{UNIT}: Failed to listen on sockets: {Reason}")]
     private static partial void FailedToListen(ILogger logger, string unit, string reason);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "Accepted connection on {Socket}")]
-    private static partial void Accepted(ILogger logger, string unit);
+    private static partial void Accepted(ILogger logger, string socket);
 
     [Fact]
     public void UnitCategory_LandsUnderTheUnit_AsManagerLine()
