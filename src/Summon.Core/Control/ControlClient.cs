@@ -32,12 +32,20 @@ public sealed class ControlClient(string socketPath)
         socket.Send("\n"u8);
         socket.Shutdown(SocketShutdown.Send);
 
-        using var stream = new NetworkStream(socket, ownsSocket: false);
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        if (buffer.Length == 0)
+        var buffer = new byte[16 * 1024];
+        int length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+                Array.Resize(ref buffer, buffer.Length * 2);
+            int n = socket.Receive(buffer, length, buffer.Length - length, SocketFlags.None);
+            if (n == 0)
+                break;
+            length += n;
+        }
+        if (length == 0)
             throw new ControlUnavailableException(SocketPath, "Connection closed by the manager");
-        return JsonSerializer.Deserialize(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), ControlJsonContext.Default.ControlReply)
+        return JsonSerializer.Deserialize(buffer.AsSpan(0, length), ControlJsonContext.Default.ControlReply)
             ?? throw new ControlUnavailableException(SocketPath, "Empty reply");
     }
 }
