@@ -8,7 +8,7 @@ namespace Summon.Journal;
 /// at end of stream; trailing whitespace is cut; with a level prefix, <c>&lt;0&gt;</c>..<c>&lt;7&gt;</c> at the start
 /// sets the priority and is removed; records left empty are dropped. Bytes that are not UTF-8 become U+FFFD.
 /// </summary>
-public static class JournalStreamCapture
+public sealed class JournalStreamCapture
 {
     /// <summary>journald's default LineMax=: longer lines are split.</summary>
     public const int LineMax = 48 * 1024;
@@ -16,33 +16,66 @@ public static class JournalStreamCapture
     // journald strips " \t\n\r" from the end of a record (not from its start).
     private static readonly char[] TrailingWhitespace = [' ', '\t', '\n', '\r'];
 
+    private readonly Action<JournalEntry> _append;
+    private readonly TimeProvider _time;
+    private byte[]? _pending;
+    private int _filled;
+
+    public JournalStreamCapture(JournalStreamSource source, Action<JournalEntry> append, TimeProvider? timeProvider = null)
+    {
+        Source = source;
+        _append = append;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Who the records belong to; the pid may be set once the writer has been spawned.</summary>
+    public JournalStreamSource Source { get; set; }
+
+    /// <summary>Takes the next chunk of the stream; emits every record it completes. Allocates only for a partial record.</summary>
+    public void Feed(ReadOnlySpan<byte> data)
+    {
+        if (_filled == 0)
+        {
+            int consumed = Split(data, Source, _append, _time);
+            Keep(data[consumed..]);
+            return;
+        }
+        Keep(data);
+        int used = Split(_pending.AsSpan(0, _filled), Source, _append, _time);
+        _pending.AsSpan(used, _filled - used).CopyTo(_pending);
+        _filled -= used;
+    }
+
+    /// <summary>End of stream: the unterminated rest becomes the last record.</summary>
+    public void Complete()
+    {
+        if (_filled > 0)
+            Emit(_pending.AsSpan(0, _filled), Source, _append, _time);
+        _filled = 0;
+        _pending = null;
+    }
+
+    private void Keep(ReadOnlySpan<byte> rest)
+    {
+        if (rest.IsEmpty)
+            return;
+        _pending ??= new byte[LineMax + 4096];
+        if (_filled + rest.Length > _pending.Length)
+            Array.Resize(ref _pending, _filled + rest.Length);
+        rest.CopyTo(_pending.AsSpan(_filled));
+        _filled += rest.Length;
+    }
+
     /// <summary>Reads <paramref name="stream"/> to its end (or cancellation), appending one entry per record.</summary>
     public static async Task PumpAsync(Stream stream, JournalStreamSource source, Action<JournalEntry> append, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(append);
-        var time = timeProvider ?? TimeProvider.System;
-        var buffer = new byte[LineMax + 4096];
-        var filled = 0;
-        while (true)
-        {
-            var read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                if (filled > 0)
-                {
-                    Emit(buffer.AsSpan(0, filled), source, append, time);
-                }
-
-                return;
-            }
-
-            filled += read;
-            var consumed = Split(buffer.AsSpan(0, filled), source, append, time);
-            buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
-            filled -= consumed;
-        }
+        var capture = new JournalStreamCapture(source, append, timeProvider);
+        var buffer = new byte[4096];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            capture.Feed(buffer.AsSpan(0, read));
+        capture.Complete();
     }
 
     /// <summary>Emits every complete record in <paramref name="data"/>; returns how many bytes were consumed.</summary>

@@ -16,7 +16,6 @@ internal static class JournalVerb
         var pagerEnd = new Option<bool>("--pager-end", "-e") { Description = "Accepted for journalctl compatibility" };
         var catalog = new Option<bool>("--catalog", "-x") { Description = "Accepted for journalctl compatibility" };
         var command = new Command("journal", "Show the manager's journal (like journalctl)") { units, lines, since, priority, pagerEnd, catalog };
-        command.Aliases.Add("journalctl");
         command.SetAction(r =>
         {
             var context = GlobalOptions.Context(r);
