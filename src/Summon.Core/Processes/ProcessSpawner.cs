@@ -82,6 +82,8 @@ public static class ProcessSpawner
 
                 handle.DangerousAddRef(ref referenced[i]);
                 sources[i] = (int)handle.DangerousGetHandle();
+                if (sources[i] < 0)
+                    throw new ArgumentException($"Invalid handle for fd {i} of {request.Path}.", nameof(request));
             }
 
             // Blocking mode lives on the open file description (shared with our copy): set it before the spawn.

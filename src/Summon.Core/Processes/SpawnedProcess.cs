@@ -111,7 +111,7 @@ public sealed class SpawnedProcess : IDisposable
     /// Blocks until the process has exited, without reaping it (waitid WNOWAIT). For tests and synchronous
     /// shutdown paths; the event loop waits on <see cref="Pidfd"/> instead.
     /// </summary>
-    internal unsafe void WaitForExit()
+    public unsafe void WaitForExit()
     {
         if (_exitStatus is not null)
             return;

@@ -204,3 +204,80 @@ internal sealed class SocketPair : IDisposable
         Server.Dispose();
     }
 }
+
+[Collection(ProcessTestCollection.Name)]
+public class SpawnFdCollisionTests
+{
+    private static string Link(int fd) => new FileInfo($"/proc/self/fd/{fd}").LinkTarget!;
+
+    [Fact]
+    public void SourcesInsideTheTargetRangeAreMovedBeforeTheDup2s()
+    {
+        // The test host's fds 0, 1 and 2 are sources for other slots: fd 0 → slot 3 (slot 0 gets /dev/null),
+        // fd 2 → slot 4, fd 1 → slot 2. Without moving them first, earlier actions would clobber them.
+        using var hostStdin = new SafeFdHandle(0, ownsHandle: false);
+        using var hostStdout = new SafeFdHandle(1, ownsHandle: false);
+        using var hostStderr = new SafeFdHandle(2, ownsHandle: false);
+        string[] expected = ["/dev/null", Link(1), Link(0), Link(2)];
+
+        var result = SpawnRunner.Run(stdout => new SpawnRequest
+        {
+            Path = "/bin/sh",
+            Argv = ["/bin/sh", "-c", "readlink /proc/$$/fd/0 /proc/$$/fd/2 /proc/$$/fd/3 /proc/$$/fd/4"],
+            Environment = SpawnRunner.BaseEnvironment,
+            Stdout = stdout,
+            Stderr = hostStdout,
+            PassFds = [hostStdin, hostStderr],
+        });
+
+        Assert.True(result.Status.IsSuccess);
+        Assert.Equal(expected, result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void InvalidPassedHandleIsRejected()
+    {
+        using var invalid = new SafeFdHandle();
+        var e = Assert.Throws<ArgumentException>(() => ProcessSpawner.Spawn(new SpawnRequest
+        {
+            Path = "/bin/true",
+            Argv = ["/bin/true"],
+            Environment = [],
+            PassFds = [invalid],
+        }));
+        Assert.StartsWith("Invalid handle for fd 3 of /bin/true.", e.Message);
+    }
+
+    [Fact]
+    public void SpawnAllocatesOnlyTheTrackingObjects()
+    {
+        var request = new SpawnRequest
+        {
+            Path = "/bin/true",
+            Argv = ["/bin/true"],
+            Environment = ["PATH=/usr/bin:/bin", "LISTEN_FDS=1", "LISTEN_FDNAMES=connection", "A=1"],
+            SetListenPid = true,
+        };
+        for (int i = 0; i < 3; i++)
+        {
+            using SpawnedProcess warm = ProcessSpawner.Spawn(request);
+            SpawnRunner.WaitAndReap(warm);
+        }
+
+        const int Count = 10;
+        var spawned = new SpawnedProcess[Count];
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < Count; i++)
+            spawned[i] = ProcessSpawner.Spawn(request);
+        long perSpawn = (GC.GetAllocatedBytesForCurrentThread() - before) / Count;
+
+        foreach (SpawnedProcess p in spawned)
+        {
+            SpawnRunner.WaitAndReap(p);
+            p.Dispose();
+        }
+
+        // SpawnedProcess + its SafeFdHandle (72 bytes measured); argv/envp live in one native block.
+        Assert.InRange(perSpawn, 1, 128);
+    }
+}
