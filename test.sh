@@ -41,4 +41,16 @@ test -x artifacts/bin/summon
 
 # --- test ---------------------------------------------------------------------------------------------------
 log "running tests against $PWD/artifacts/bin/summon"
-SUMMON_BIN="$PWD/artifacts/bin/summon" dotnet test Summon.slnx --logger "console;verbosity=normal"
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+set +e
+SUMMON_BIN="$PWD/artifacts/bin/summon" dotnet test Summon.slnx --logger "console;verbosity=normal" 2>&1 | tee "$out"
+rc=${PIPESTATUS[0]}
+set -e
+# One closing line over both test assemblies: "N passed, N failed".
+passed=$(awk '/^ *Passed: *[0-9]+$/ {s += $2} END {print s + 0}' "$out")
+failed=$(awk '/^ *Failed: *[0-9]+$/ {s += $2} END {print s + 0}' "$out")
+skipped=$(awk '/^ *Skipped: *[0-9]+$/ {s += $2} END {print s + 0}' "$out")
+if [[ $rc -ne 0 && $failed -eq 0 ]]; then failed=1; fi   # the runner failed without counting (build error, crash)
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$rc"

@@ -146,9 +146,17 @@ public sealed partial class UnitManager
     {
         foreach (var name in Installer.WantedBy("sockets.target"))
         {
-            var result = Start(name);
-            if (!result.Success)
-                ManagerLog.UnitError(Log, name, result.Error!);
+            // One broken unit must not keep the others from starting.
+            try
+            {
+                var result = Start(name);
+                if (!result.Success)
+                    ManagerLog.UnitError(Log, name, result.Error!);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ErrnoException or ArgumentException)
+            {
+                ManagerLog.UnitError(Log, name, "Failed to start: " + e.Message);
+            }
         }
     }
 
