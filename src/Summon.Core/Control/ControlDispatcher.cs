@@ -6,6 +6,15 @@ namespace Summon.Control;
 /// <summary>Turns control requests into manager jobs and queries. Runs on the manager's event loop.</summary>
 public sealed class ControlDispatcher(UnitManager manager)
 {
+    /// <summary>Runs on the loop; job methods complete later (when their jobs finish) without touching manager state.</summary>
+    public Task<ControlReply> HandleAsync(ControlRequest request) => request.Method switch
+    {
+        ControlMethods.Start => RunJobsAsync(request, manager.StartJob),
+        ControlMethods.Stop => RunJobsAsync(request, manager.StopJob),
+        ControlMethods.Restart => RunJobsAsync(request, manager.RestartJob),
+        _ => Task.FromResult(Handle(request)),
+    };
+
     public ControlReply Handle(ControlRequest request)
     {
         var reply = new ControlReply();
@@ -21,6 +30,12 @@ public sealed class ControlDispatcher(UnitManager manager)
                 break;
             case ControlMethods.Restart:
                 RunJobs(request, reply, manager.Restart);
+                break;
+            case ControlMethods.ReloadUnit:
+                RunJobs(request, reply, manager.ReloadUnit);
+                break;
+            case ControlMethods.Kill:
+                RunJobs(request, reply, name => manager.Kill(name, request.Signal == 0 ? 15 : request.Signal, request.KillWhom == "main"));
                 break;
             case ControlMethods.Reload:
                 manager.Reload();
@@ -60,6 +75,27 @@ public sealed class ControlDispatcher(UnitManager manager)
             return UnitProperties.Of(unit, manager);
         LoadedUnit? definition = UnitName.TryParse(name, out var unitName) && !unitName.IsTemplate ? manager.LoadDefinition(unitName) : null;
         return UnitProperties.NotLoaded(name, definition, manager);
+    }
+
+    private static Task<ControlReply> RunJobsAsync(ControlRequest request, Func<string, Task<JobResult>> job)
+    {
+        var jobs = request.Units.Select(job).ToList();
+        if (request.NoBlock)
+            return Task.FromResult(Collect(jobs.Where(j => j.IsCompleted).Select(j => j.Result)));
+        return Task.WhenAll(jobs).ContinueWith(t => Collect(t.Result), TaskScheduler.Default);
+    }
+
+    private static ControlReply Collect(IEnumerable<JobResult> results)
+    {
+        var reply = new ControlReply();
+        foreach (var result in results)
+        {
+            if (result.Success)
+                continue;
+            reply.Errors.Add(result.Error!);
+            reply.ExitCode = Math.Max(reply.ExitCode, result.ExitCode);
+        }
+        return reply;
     }
 
     private static void RunJobs(ControlRequest request, ControlReply reply, Func<string, JobResult> job)

@@ -14,6 +14,15 @@ public sealed class ControlRequest
 
     /// <summary>For ListUnits: include inactive units too (--all).</summary>
     public bool All { get; set; }
+
+    /// <summary>For jobs: do not wait for them to finish (--no-block).</summary>
+    public bool NoBlock { get; set; }
+
+    /// <summary>For Kill: the signal number.</summary>
+    public int Signal { get; set; }
+
+    /// <summary>For Kill: "main" or "all".</summary>
+    public string? KillWhom { get; set; }
 }
 
 /// <summary>The reply: exit code systemctl would use, messages for stderr, and unit data.</summary>
@@ -55,7 +64,7 @@ public sealed record UnitProperty(string Name, string Value);
 public static class ControlMethods
 {
     public const string Ping = "Ping", Start = "Start", Stop = "Stop", Restart = "Restart", Reload = "Reload",
-        ResetFailed = "ResetFailed", Show = "Show", ListUnits = "ListUnits";
+        ResetFailed = "ResetFailed", Show = "Show", ListUnits = "ListUnits", ReloadUnit = "ReloadUnit", Kill = "Kill";
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -71,8 +71,15 @@ public static class UnitProperties
     {
         var s = service.Definition.Service!;
         Add(p, "Type", s.Type.ToString().ToLowerInvariant());
+        Add(p, "Restart", Kebab(s.Restart.ToString()));
+        Add(p, "NotifyAccess", s.EffectiveNotifyAccess.ToString().ToLowerInvariant());
+        Add(p, "RemainAfterExit", YesNo(s.RemainAfterExit));
         Add(p, "Result", service.Result);
         Add(p, "MainPID", service.MainPid.ToString(CultureInfo.InvariantCulture));
+        Add(p, "ControlPID", service.ControlPid.ToString(CultureInfo.InvariantCulture));
+        Add(p, "StatusText", service.StatusText ?? "");
+        Add(p, "StatusErrno", service.StatusErrno.ToString(CultureInfo.InvariantCulture));
+        Add(p, "NRestarts", service.NRestarts.ToString(CultureInfo.InvariantCulture));
         Add(p, "ExecMainStartTimestamp", Timestamp(service.ExecMainStartTimestamp));
         Add(p, "ExecMainExitTimestamp", Timestamp(service.ExecMainExitTimestamp));
         Add(p, "ExecMainPID", service.ExecMainPid.ToString(CultureInfo.InvariantCulture));

@@ -78,6 +78,36 @@ internal static partial class ManagerLog
     [LoggerMessage(22, LogLevel.Error, "Unhandled error in the event loop: {Error}")]
     public static partial void LoopError(ILogger logger, string error);
 
+    [LoggerMessage(24, LogLevel.Information, "Reloading {Unit}{Description}...")]
+    public static partial void ReloadingUnit(ILogger logger, string unit, string description);
+
+    [LoggerMessage(25, LogLevel.Information, "Reloaded {Unit}{Description}.")]
+    public static partial void Reloaded(ILogger logger, string unit, string description);
+
+    [LoggerMessage(26, LogLevel.Information, "Finished {Unit}{Description}.")]
+    public static partial void Finished(ILogger logger, string unit, string description);
+
+    [LoggerMessage(27, LogLevel.Information, "{Unit}: Scheduled restart job, restart counter is at {Counter}.")]
+    public static partial void ScheduledRestart(ILogger logger, string unit, uint counter);
+
+    [LoggerMessage(28, LogLevel.Information, "{Unit}: Control process exited, {Status}")]
+    public static partial void ControlProcessExited(ILogger logger, string unit, string status);
+
+    [LoggerMessage(29, LogLevel.Warning, "{Unit}: Trigger limit hit, refusing further activation.")]
+    public static partial void TriggerLimitHit(ILogger logger, string unit);
+
+    [LoggerMessage(30, LogLevel.Warning, "{Unit}: Too many incoming connections ({Connections}) from source {Source}, dropping connection.")]
+    public static partial void TooManyConnectionsFromSource(ILogger logger, string unit, uint connections, string source);
+
+    [LoggerMessage(31, LogLevel.Warning, "{Unit}: {Message}")]
+    public static partial void NotifyWarning(ILogger logger, string unit, string message);
+
+    [LoggerMessage(32, LogLevel.Error, "{Unit}: Watchdog timeout (limit {Limit})!")]
+    public static partial void WatchdogTimeout(ILogger logger, string unit, string limit);
+
+    [LoggerMessage(33, LogLevel.Warning, "Dependency failed for {Unit}{Description}.")]
+    public static partial void DependencyFailed(ILogger logger, string unit, string description);
+
     [LoggerMessage(23, LogLevel.Information, "{Unit}: Changed {From} -> {To}")]
     public static partial void Changed(ILogger logger, string unit, string from, string to);
 }

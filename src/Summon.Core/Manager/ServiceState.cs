@@ -1,25 +1,47 @@
 namespace Summon.Manager;
 
-/// <summary>The service sub-states Summon uses (systemd's service_state_table names).</summary>
-public enum ServiceState { Dead, Running, Exited, StopSigterm, StopSigkill, Failed }
+/// <summary>The service sub-states (systemd's service_state_table names), in the order a service passes them.</summary>
+public enum ServiceState
+{
+    Dead, StartPre, Start, StartPost, Running, Exited, Reload, Stop, StopSigterm, StopSigkill, StopPost,
+    FinalSigterm, FinalSigkill, Failed, AutoRestart,
+}
 
 internal static class ServiceStateNames
 {
     public static string Name(this ServiceState state) => state switch
     {
         ServiceState.Dead => "dead",
+        ServiceState.StartPre => "start-pre",
+        ServiceState.Start => "start",
+        ServiceState.StartPost => "start-post",
         ServiceState.Running => "running",
         ServiceState.Exited => "exited",
+        ServiceState.Reload => "reload",
+        ServiceState.Stop => "stop",
         ServiceState.StopSigterm => "stop-sigterm",
         ServiceState.StopSigkill => "stop-sigkill",
+        ServiceState.StopPost => "stop-post",
+        ServiceState.FinalSigterm => "final-sigterm",
+        ServiceState.FinalSigkill => "final-sigkill",
+        ServiceState.AutoRestart => "auto-restart",
         _ => "failed",
     };
 
     public static UnitActiveState ToActiveState(this ServiceState state) => state switch
     {
         ServiceState.Dead => UnitActiveState.Inactive,
+        ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost or ServiceState.AutoRestart => UnitActiveState.Activating,
         ServiceState.Running or ServiceState.Exited => UnitActiveState.Active,
-        ServiceState.StopSigterm or ServiceState.StopSigkill => UnitActiveState.Deactivating,
-        _ => UnitActiveState.Failed,
+        ServiceState.Reload => UnitActiveState.Reloading,
+        ServiceState.Failed => UnitActiveState.Failed,
+        _ => UnitActiveState.Deactivating,
     };
+
+    /// <summary>States in which the start timeout (TimeoutStartSec=) runs.</summary>
+    public static bool IsStarting(this ServiceState state) => state is ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost;
+
+    /// <summary>States of an orderly stop, in which the stop timeout (TimeoutStopSec=) runs.</summary>
+    public static bool IsStopping(this ServiceState state) => state is ServiceState.Stop or ServiceState.StopSigterm or ServiceState.StopSigkill
+        or ServiceState.StopPost or ServiceState.FinalSigterm or ServiceState.FinalSigkill;
 }

@@ -7,23 +7,31 @@ using Summon.Units;
 namespace Summon.Manager;
 
 /// <summary>
-/// A .service unit at run time: one main process spawned with the fds and stdio its unit asks for, watched through
-/// its pidfd on the event loop, stopped with SIGTERM then SIGKILL after TimeoutStopSec=.
+/// A .service unit at run time: systemd's service state machine (start-pre → start → start-post → running →
+/// stop → stop-sigterm → stop-sigkill → stop-post → final-sigterm → final-sigkill → dead/failed/auto-restart),
+/// one main process and at most one control process (ExecStartPre=, ExecStartPost=, ExecReload=, ExecStop=,
+/// ExecStopPost=), each watched through its pidfd on the event loop, with the start and stop timeouts, Restart=,
+/// start limits and sd_notify readiness. Services are spawned in their own session, so the process group of the
+/// main process stands in for systemd's cgroup when remaining processes are killed.
 /// Accept=yes instances carry the accepted connection and report back to their socket when they end.
 /// </summary>
-public sealed class ServiceUnit : UnitRuntime
+public sealed partial class ServiceUnit : UnitRuntime
 {
-    private static readonly TimeSpan DefaultTimeoutStop = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(90);
+    private readonly RateLimit _startLimit;
     private ServiceState _state = ServiceState.Dead;
-    private SpawnedProcess? _main;
-    private ulong _pidfdToken;
-    private IDisposable? _stopTimer;
+    private IDisposable? _timer;
+    private IDisposable? _restartTimer;
     private bool _stopRequested;
+    private bool _startAfterStop;
     private AcceptedConnection? _connection;
+    private ExitStatus? _lastControlStatus;
 
     internal ServiceUnit(UnitManager manager, LoadedUnit definition, string? id = null, string? descriptionOverride = null) : base(manager, definition, id)
     {
         DescriptionOverride = descriptionOverride;
+        var unit = definition.Unit;
+        _startLimit = new RateLimit(manager.Loop.Time, unit.StartLimitInterval ?? TimeSpan.FromSeconds(10), unit.StartLimitBurst ?? 5);
     }
 
     public ServiceState State => _state;
@@ -36,7 +44,11 @@ public sealed class ServiceUnit : UnitRuntime
 
     internal string? DescriptionOverride { get; }
 
+    public ServiceSection Settings => Definition.Service!;
+
     public int MainPid => _main?.Pid ?? 0;
+
+    public int ControlPid => _control?.Pid ?? 0;
 
     public int ExecMainPid { get; private set; }
 
@@ -48,13 +60,24 @@ public sealed class ServiceUnit : UnitRuntime
 
     public string InvocationId { get; private set; } = "";
 
+    public uint NRestarts { get; private set; }
+
+    /// <summary>STATUS= of the last sd_notify message.</summary>
+    public string? StatusText { get; private set; }
+
+    /// <summary>ERRNO= of the last sd_notify message.</summary>
+    public int StatusErrno { get; private set; }
+
     /// <summary>The socket whose connection (Accept=yes) or readiness (Accept=no) started this service.</summary>
     internal SocketUnit? TriggeringSocket { get; set; }
 
     /// <summary>True for a per-connection instance: forgotten once it ends successfully.</summary>
     internal bool IsConnectionInstance { get; private set; }
 
-    public override bool CanCollect => _state == ServiceState.Dead && _main is null;
+    /// <summary>Source key for MaxConnectionsPerSource= (peer address or UID), null when not limited.</summary>
+    internal string? ConnectionSource { get; set; }
+
+    public override bool CanCollect => _state == ServiceState.Dead && _main is null && _control is null;
 
     internal void AttachConnection(SocketUnit socket, AcceptedConnection connection)
     {
@@ -63,168 +86,400 @@ public sealed class ServiceUnit : UnitRuntime
         IsConnectionInstance = true;
     }
 
+    // ---- jobs ----------------------------------------------------------------------------------------------
+
     public override string? Start()
     {
-        if (_state is ServiceState.Running or ServiceState.Exited)
-            return null;
-        var settings = Definition.Service;
-        if (settings is null || settings.ExecStart.Count == 0)
+        switch (_state)
+        {
+            case ServiceState.Running or ServiceState.Exited or ServiceState.Reload:
+            case ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost:
+                return null;
+            case ServiceState.Stop or ServiceState.StopSigterm or ServiceState.StopSigkill or ServiceState.StopPost
+                or ServiceState.FinalSigterm or ServiceState.FinalSigkill:
+                _startAfterStop = true;   // the start job waits for the stop to finish, as a queued systemd job would
+                return null;
+        }
+        _restartTimer?.Dispose();
+        _restartTimer = null;
+        if (Settings is null)
+            return $"Job for {Id} failed.";
+
+        if (!_startLimit.Allow())
         {
             ReleaseConnection();
-            Fail(UnitResult.Resources);
-            return $"Job for {Id} failed.";
+            ManagerLog.UnitWarning(Manager.Log, Id, "Start request repeated too quickly.");
+            Result = UnitResult.StartLimitHit;
+            SetState(ServiceState.Failed);
+            ManagerLog.FailedWithResult(Manager.Log, Id, Result);
+            ManagerLog.FailedToStart(Manager.Log, Id, ManagerLog.Suffix(this));
+            NotifySocketOfEnd(startLimitHit: true);
+            return StartFailureMessage();
         }
 
         _stopRequested = false;
+        _startJobPending = true;
         Result = UnitResult.Success;
+        StatusText = null;
+        StatusErrno = 0;
         InvocationId = Guid.NewGuid().ToString("N");
-        var command = settings.ExecStart[0];
-        var plan = StdioPlan.For(settings, _connection is not null || HasSocketFds());
-        OutputCapture? outCapture = null, errCapture = null;
-        SafeFdHandle? outWrite = null, errWrite = null;
-        try
-        {
-            string identifier = Path.GetFileName(command.Argv.Count > 0 ? command.Argv[0] : command.Path);
-            if (plan.Output == StdioTarget.Journal)
-                (outCapture, outWrite) = OutputCapture.Create(Manager.Loop, Manager.Journal, Id, identifier, 6);
-            if (plan.Error == StdioTarget.Journal)
-                (errCapture, errWrite) = OutputCapture.Create(Manager.Loop, Manager.Journal, Id, identifier, 6);
-
-            var passFds = new List<System.Runtime.InteropServices.SafeHandle>();
-            var names = new List<string>();
-            if (!plan.UsesSocketStdio)
-            {
-                if (_connection is not null)
-                {
-                    passFds.Add(_connection.Handle);
-                    names.Add("connection");
-                }
-                else
-                {
-                    foreach (var socket in Manager.SocketsTriggering(this))
-                        foreach (var (fd, name) in socket.PassedFds())
-                        {
-                            passFds.Add(fd);
-                            names.Add(name);
-                        }
-                }
-            }
-
-            var environment = Manager.BuildEnvironment(this, settings, passFds.Count, names, _connection);
-            var socketFd = _connection?.Handle;
-            var request = new SpawnRequest
-            {
-                Path = Manager.ResolveExecutable(command.Path),
-                Argv = command.Argv,
-                Environment = environment,
-                Stdin = plan.Input == StdioTarget.Socket ? socketFd : null,
-                Stdout = plan.Output switch { StdioTarget.Socket => socketFd, StdioTarget.Journal => outWrite, StdioTarget.Inherit => Manager.InheritedStdout, _ => null },
-                Stderr = plan.Error switch { StdioTarget.Socket => socketFd, StdioTarget.Journal => errWrite, StdioTarget.SameAsOutput => outWrite, StdioTarget.Inherit => Manager.InheritedStderr, _ => null },
-                PassFds = passFds,
-                SetListenPid = passFds.Count > 0,
-                // SYSTEMD_EXEC_PID needs the exec helper (one more exec); per-connection instances on socket
-                // stdio skip it so the inetd path costs exactly one posix_spawn.
-                SetExecPid = passFds.Count > 0 || !IsConnectionInstance,
-                WorkingDirectory = settings.WorkingDirectory,
-            };
-            _main = ProcessSpawner.Spawn(request);
-        }
-        catch (SpawnException e)
-        {
-            outCapture?.Dispose();
-            errCapture?.Dispose();
-            ReleaseConnection();
-            ManagerLog.UnitError(Manager.Log, Id, $"Failed to execute {command.Path}: {Errno.Describe(e.Errno)}");
-            ManagerLog.MainProcessExited(Manager.Log, Id, "code=exited, status=203/EXEC");
-            ExecMainStatus = new ExitStatus(ExitCode.Exited, 203);
-            Fail(UnitResult.ExitCode);
-            ManagerLog.FailedToStart(Manager.Log, Id, ManagerLog.Suffix(this));
-            return $"Job for {Id} failed because the control process exited with error code.";
-        }
-        finally
-        {
-            // The child holds its own copies now; the manager keeps none of the write ends or the connection.
-            outWrite?.Dispose();
-            errWrite?.Dispose();
-        }
-
-        ReleaseConnection();
-        if (outCapture is not null)
-            outCapture.Pid = _main.Pid;
-        if (errCapture is not null)
-            errCapture.Pid = _main.Pid;
-        ExecMainPid = _main.Pid;
-        ExecMainStartTimestamp = Manager.Now;
         ExecMainStatus = null;
-        _pidfdToken = Manager.Loop.Register(_main.Pidfd, Libc.EPOLLIN, _ => OnMainExited());
-        SetState(ServiceState.Running);
-        ManagerLog.Started(Manager.Log, Id, ManagerLog.Suffix(this));
-        return null;
+        EnterStartPre();
+        return _state == ServiceState.Failed && Result != UnitResult.Success ? StartFailureMessage() : null;
     }
 
     public override void Stop()
     {
-        if (_main is null)
+        _startAfterStop = false;
+        _stopRequested = true;
+        switch (_state)
         {
-            ReleaseConnection();
-            if (_state != ServiceState.Failed)
+            case ServiceState.Dead or ServiceState.Failed:
+                ReleaseConnection();
+                return;
+            case ServiceState.AutoRestart:
+                _restartTimer?.Dispose();
+                _restartTimer = null;
                 SetState(ServiceState.Dead);
+                ManagerLog.Stopped(Manager.Log, Id, ManagerLog.Suffix(this));
+                return;
+            case ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost:
+                ManagerLog.Stopping(Manager.Log, Id, ManagerLog.Suffix(this));
+                EnterSignal(ServiceState.StopSigterm, null);
+                return;
+            case ServiceState.Running or ServiceState.Exited or ServiceState.Reload:
+                ManagerLog.Stopping(Manager.Log, Id, ManagerLog.Suffix(this));
+                EnterStop(null);
+                return;
+        }
+        // Already stopping: the running stop continues.
+    }
+
+    /// <summary>`reload`: ExecReload= as a control process while the service keeps running.</summary>
+    public string? Reload()
+    {
+        if (_state != ServiceState.Running)
+            return $"Job for {Id} canceled.";
+        if (Settings.ExecReload.Count == 0)
+            return $"Failed to reload {Id}: Job type reload is not applicable for unit {Id}.";
+        ManagerLog.ReloadingUnit(Manager.Log, Id, ManagerLog.Suffix(this));
+        RunControl(Settings.ExecReload, ServiceState.Reload, () =>
+        {
+            SetState(ServiceState.Running);
+            ManagerLog.Reloaded(Manager.Log, Id, ManagerLog.Suffix(this));
+        });
+        return null;
+    }
+
+    /// <summary>`kill`: a signal to the main process, or to every process of the unit.</summary>
+    public bool Kill(int signal, bool mainOnly)
+    {
+        bool sent = false;
+        if (_main is not null)
+            sent |= mainOnly ? _main.Signal(signal) : _main.SignalGroup(signal);
+        if (!mainOnly && _control is not null)
+            sent |= _control.SignalGroup(signal);
+        if (!mainOnly && _main is null && ExecMainPid > 0 && GroupAlive(ExecMainPid))
+            sent |= Libc.Kill(-ExecMainPid, signal) == 0;
+        return sent;
+    }
+
+    public override void ResetFailed()
+    {
+        base.ResetFailed();
+        _startLimit.Reset();
+        NRestarts = 0;
+        if (_state == ServiceState.Failed)
+            SetState(ServiceState.Dead);
+    }
+
+    // ---- the state machine ---------------------------------------------------------------------------------
+
+    private void EnterStartPre()
+    {
+        ArmTimer(Settings.TimeoutStartSec ?? DefaultTimeout, OnStartTimeout);
+        RunControl(Settings.ExecStartPre, ServiceState.StartPre, EnterStart);
+    }
+
+    private void EnterStart()
+    {
+        SetState(ServiceState.Start);
+        if (Settings.Type == ServiceType.Oneshot)
+        {
+            _pendingMain = new Queue<ExecCommand>(Settings.ExecStart);
+            if (_pendingMain.Count == 0)
+            {
+                EnterStartPost();
+                return;
+            }
+            SpawnNextOneshot();
             return;
         }
-        if (_stopRequested)
-            return;
-        _stopRequested = true;
-        ManagerLog.Stopping(Manager.Log, Id, ManagerLog.Suffix(this));
-        SetState(ServiceState.StopSigterm);
-        _main.SignalGroup(15);
-        var timeout = Definition.Service?.TimeoutStopSec ?? DefaultTimeoutStop;
-        _stopTimer = Manager.Loop.Schedule(timeout, OnStopTimeout);
-    }
-
-    private void OnStopTimeout()
-    {
-        if (_main is null)
-            return;
-        ManagerLog.UnitWarning(Manager.Log, Id, "State 'stop-sigterm' timed out. Killing.");
-        ManagerLog.Killing(Manager.Log, Id, _main.Pid, ProcessName(_main.Pid));
-        SetState(ServiceState.StopSigkill);
-        _main.SignalGroup(9);
-    }
-
-    private void OnMainExited()
-    {
-        if (_main is null || !_main.TryReap(out var status))
-            return;
-        Manager.Loop.Unregister(_pidfdToken);
-        _pidfdToken = 0;
-        _main.Dispose();
-        _main = null;
-        _stopTimer?.Dispose();
-        _stopTimer = null;
-        ExecMainStatus = status;
-        ExecMainExitTimestamp = Manager.Now;
-
-        bool clean = status.IsSuccess || (status.Code == ExitCode.Killed && status.Status is 1 or 2 or 13 or 15);
-        if (_stopRequested && status.Code == ExitCode.Killed)
-            clean = true;
-        if (clean)
+        if (Settings.ExecStart.Count == 0)
         {
-            SetState(ServiceState.Dead);
-            ManagerLog.DeactivatedSuccessfully(Manager.Log, Id);
-            if (_stopRequested)
-                ManagerLog.Stopped(Manager.Log, Id, ManagerLog.Suffix(this));
+            EnterStartPost();
+            return;
+        }
+        if (!SpawnMain(Settings.ExecStart[0]))
+            return;
+        if (Settings.Type is ServiceType.Simple or ServiceType.Exec or ServiceType.Idle or ServiceType.Dbus)
+            EnterStartPost();
+        // notify: waits for READY=1; forking: waits for the parent to exit.
+    }
+
+    private void SpawnNextOneshot()
+    {
+        var command = _pendingMain!.Dequeue();
+        _mainCommand = command;
+        SpawnMain(command);
+    }
+
+    private void EnterStartPost() => RunControl(Settings.ExecStartPost, ServiceState.StartPost, EnterRunning);
+
+    private void EnterRunning()
+    {
+        CancelTimer();
+        _startJobPending = false;
+        bool oneshot = Settings.Type == ServiceType.Oneshot;
+        if (_main is not null)
+        {
+            SetState(ServiceState.Running);
+            ManagerLog.Started(Manager.Log, Id, ManagerLog.Suffix(this));
+            if (Settings.RuntimeMaxSec is { } max && max > TimeSpan.Zero)
+                ArmTimer(max, OnRuntimeMax);
+            ArmWatchdog();
+        }
+        else if (Settings.RemainAfterExit)
+        {
+            SetState(ServiceState.Exited);
+            if (oneshot)
+                ManagerLog.Finished(Manager.Log, Id, ManagerLog.Suffix(this));
+            else
+                ManagerLog.Started(Manager.Log, Id, ManagerLog.Suffix(this));
         }
         else
         {
-            ManagerLog.MainProcessExited(Manager.Log, Id, status.ToString());
-            Fail(status.Code switch { ExitCode.Exited => UnitResult.ExitCode, ExitCode.Dumped => UnitResult.CoreDump, _ => UnitResult.Signal });
+            if (oneshot)
+                ManagerLog.Finished(Manager.Log, Id, ManagerLog.Suffix(this));
+            else
+                ManagerLog.Started(Manager.Log, Id, ManagerLog.Suffix(this));
+            EnterStop(null);
         }
-        _stopRequested = false;
-        TriggeringSocket?.OnServiceFinished(this);
-        Manager.OnUnitFinished(this);
     }
 
-    private bool HasSocketFds() => Manager.SocketsTriggering(this).Any();
+    /// <summary>ExecStop=, then the remaining processes get KillSignal=.</summary>
+    private void EnterStop(string? result)
+    {
+        RecordResult(result);
+        CancelWatchdog();
+        ArmTimer(Settings.TimeoutStopSec ?? DefaultTimeout, () =>
+        {
+            ManagerLog.UnitWarning(Manager.Log, Id, "Stopping timed out. Terminating.");
+            EnterSignal(ServiceState.StopSigterm, UnitResult.Timeout);
+        });
+        RunControl(_main is null ? [] : Settings.ExecStop, ServiceState.Stop, () => EnterSignal(ServiceState.StopSigterm, null));
+    }
+
+    private void EnterStopPost(string? result)
+    {
+        RecordResult(result);
+        ArmTimer(Settings.TimeoutStopSec ?? DefaultTimeout, () =>
+        {
+            ManagerLog.UnitWarning(Manager.Log, Id, "State 'stop-post' timed out. Terminating.");
+            EnterSignal(ServiceState.FinalSigterm, UnitResult.Timeout);
+        });
+        RunControl(Settings.ExecStopPost, ServiceState.StopPost, () => EnterSignal(ServiceState.FinalSigterm, null));
+    }
+
+    /// <summary>Sends the state's signal to what is left (per KillMode=) and moves on once nothing is.</summary>
+    private void EnterSignal(ServiceState state, string? result)
+    {
+        RecordResult(result);
+        _pendingControl?.Clear();
+        bool sigkill = state is ServiceState.StopSigkill or ServiceState.FinalSigkill;
+        var mode = Settings.KillMode;
+        int signal = sigkill ? Signals.SIGKILL : KillSignal();
+        if (mode != KillMode.None)
+        {
+            bool groupWide = mode == KillMode.ControlGroup || (mode == KillMode.Mixed && sigkill);
+            if (_main is not null)
+                _ = groupWide ? _main.SignalGroup(signal) : _main.Signal(signal);
+            if (_control is not null)
+                _ = groupWide ? _control.SignalGroup(signal) : _control.Signal(signal);
+            if (groupWide && _main is null && ExecMainPid > 0 && GroupAlive(ExecMainPid))
+                Libc.Kill(-ExecMainPid, signal);
+        }
+
+        if (!AnythingLeft())
+        {
+            AfterSignal(state);
+            return;
+        }
+        SetState(state);
+        ArmTimer(Settings.TimeoutStopSec ?? DefaultTimeout, () => OnSignalTimeout(state));
+        PollGroupWhileOnlyStragglers();
+    }
+
+    private void OnSignalTimeout(ServiceState state)
+    {
+        bool sigterm = state is ServiceState.StopSigterm or ServiceState.FinalSigterm;
+        if (sigterm && Settings.SendSIGKILL)
+        {
+            ManagerLog.UnitWarning(Manager.Log, Id, $"State '{state.Name()}' timed out. Killing.");
+            if (_main is not null)
+                ManagerLog.Killing(Manager.Log, Id, _main.Pid, ProcessName(_main.Pid));
+            EnterSignal(state == ServiceState.StopSigterm ? ServiceState.StopSigkill : ServiceState.FinalSigkill, UnitResult.Timeout);
+            return;
+        }
+        ManagerLog.UnitWarning(Manager.Log, Id, sigterm ? $"State '{state.Name()}' timed out. Skipping SIGKILL." : "Processes still around after SIGKILL. Ignoring.");
+        AfterSignal(state);
+    }
+
+    private void AfterSignal(ServiceState state)
+    {
+        if (state is ServiceState.StopSigterm or ServiceState.StopSigkill)
+            EnterStopPost(null);
+        else
+            EnterDead();
+    }
+
+    private void EnterDead()
+    {
+        CancelTimer();
+        CancelWatchdog();
+        ReleaseConnection();
+        bool success = Result == UnitResult.Success;
+        bool startFailed = _startJobPending && !success;
+        _startJobPending = false;
+        if (!_stopRequested && !_startAfterStop && ExitRules.ShouldRestart(Settings, Result, ExecMainStatus))
+        {
+            if (!success)
+                ManagerLog.FailedWithResult(Manager.Log, Id, Result);
+            if (startFailed)
+                ManagerLog.FailedToStart(Manager.Log, Id, ManagerLog.Suffix(this));
+            SetState(ServiceState.AutoRestart);
+            var delay = Settings.RestartSec;
+            _restartTimer = Manager.Loop.Schedule(delay, OnRestartDue);
+            return;
+        }
+
+        SetState(success ? ServiceState.Dead : ServiceState.Failed);
+        if (success)
+            ManagerLog.DeactivatedSuccessfully(Manager.Log, Id);
+        else
+            ManagerLog.FailedWithResult(Manager.Log, Id, Result);
+        if (startFailed)
+            ManagerLog.FailedToStart(Manager.Log, Id, ManagerLog.Suffix(this));
+        if (_stopRequested)
+            ManagerLog.Stopped(Manager.Log, Id, ManagerLog.Suffix(this));
+        _stopRequested = false;
+        NotifySocketOfEnd(startLimitHit: false);
+        Manager.OnUnitFinished(this);
+
+        if (_startAfterStop)
+        {
+            _startAfterStop = false;
+            Start();
+        }
+    }
+
+    private void OnRestartDue()
+    {
+        _restartTimer = null;
+        if (_state != ServiceState.AutoRestart)
+            return;
+        NRestarts++;
+        ManagerLog.ScheduledRestart(Manager.Log, Id, NRestarts);
+        SetState(ServiceState.Dead, settled: false);
+        Start();
+    }
+
+    private void OnStartTimeout()
+    {
+        ManagerLog.UnitError(Manager.Log, Id, _state == ServiceState.StartPost ? "start-post operation timed out. Stopping." : "start operation timed out. Terminating.");
+        if (_state == ServiceState.StartPost)
+            EnterStop(UnitResult.Timeout);
+        else
+            EnterSignal(ServiceState.StopSigterm, UnitResult.Timeout);
+    }
+
+    private void OnRuntimeMax()
+    {
+        ManagerLog.UnitWarning(Manager.Log, Id, "Service reached runtime time limit. Stopping.");
+        EnterStop(UnitResult.Timeout);
+    }
+
+    private void RecordResult(string? result)
+    {
+        if (result is not null && Result == UnitResult.Success)
+            Result = result;
+    }
+
+    private void NotifySocketOfEnd(bool startLimitHit)
+    {
+        if (TriggeringSocket is { } socket)
+            socket.OnServiceFinished(this, startLimitHit);
+        if (!IsConnectionInstance)
+            TriggeringSocket = null;
+        else
+            IsConnectionInstance = false;
+    }
+
+    private void SetState(ServiceState state, bool settled = true)
+    {
+        var from = ActiveState;
+        _state = state;
+        OnStateChanged(from, ActiveState, settled);
+    }
+
+    private void ArmTimer(TimeSpan timeout, Action onTimeout)
+    {
+        _timer?.Dispose();
+        _timer = timeout > TimeSpan.Zero && timeout != TimeSpan.MaxValue ? Manager.Loop.Schedule(timeout, onTimeout) : null;
+        _timerAction = onTimeout;
+    }
+
+    private void CancelTimer()
+    {
+        _timer?.Dispose();
+        _timer = null;
+        _timerAction = null;
+    }
+
+    private int KillSignal() => Signals.TryParse(Settings.KillSignal, out int signal) ? signal : Signals.SIGTERM;
+
+    private bool AnythingLeft() => _main is not null || _control is not null || (Settings.KillMode != KillMode.None && ExecMainPid > 0 && GroupAlive(ExecMainPid));
+
+    /// <summary>Processes that left the main process's group have no pidfd we watch; poll the group while only they remain.</summary>
+    private void PollGroupWhileOnlyStragglers()
+    {
+        if (_main is not null || _control is not null)
+            return;
+        var state = _state;
+        Manager.Loop.Schedule(TimeSpan.FromMilliseconds(50), () =>
+        {
+            if (_state != state || _main is not null || _control is not null)
+                return;
+            if (ExecMainPid > 0 && GroupAlive(ExecMainPid))
+                PollGroupWhileOnlyStragglers();
+            else
+                OnProcessesGone();
+        });
+    }
+
+    /// <summary>Called whenever a watched process ended: a signal state advances once nothing is left.</summary>
+    private void OnProcessesGone()
+    {
+        if (_state is ServiceState.StopSigterm or ServiceState.StopSigkill or ServiceState.FinalSigterm or ServiceState.FinalSigkill)
+        {
+            if (!AnythingLeft())
+                AfterSignal(_state);
+            else
+                PollGroupWhileOnlyStragglers();
+        }
+    }
+
+    private static bool GroupAlive(int pgid) => Libc.Kill(-pgid, 0) == 0 || Errno.Last == Errno.EPERM;
 
     private void ReleaseConnection()
     {
@@ -232,33 +487,7 @@ public sealed class ServiceUnit : UnitRuntime
         _connection = null;
     }
 
-    private void Fail(string result)
-    {
-        Result = result;
-        SetState(ServiceState.Failed);
-        ManagerLog.FailedWithResult(Manager.Log, Id, result);
-        if (_main is null && IsConnectionInstance)
-        {
-            TriggeringSocket?.OnServiceFinished(this);
-            IsConnectionInstance = false;
-        }
-    }
-
-    public override void ResetFailed()
-    {
-        base.ResetFailed();
-        if (_state == ServiceState.Failed)
-            SetState(ServiceState.Dead);
-    }
-
-    private void SetState(ServiceState state)
-    {
-        var from = ActiveState;
-        _state = state;
-        OnStateChanged(from, ActiveState);
-    }
-
-    private static string ProcessName(int pid)
+    internal static string ProcessName(int pid)
     {
         try
         {

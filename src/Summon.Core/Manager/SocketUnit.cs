@@ -12,7 +12,9 @@ namespace Summon.Manager;
 public sealed class SocketUnit : UnitRuntime
 {
     private readonly List<Listener> _listeners = [];
+    private readonly Dictionary<string, uint> _perSource = new(StringComparer.Ordinal);
     private SocketState _state = SocketState.Dead;
+    private RateLimit? _triggerLimit;
 
     internal SocketUnit(UnitManager manager, LoadedUnit definition) : base(manager, definition)
     {
@@ -70,6 +72,8 @@ public sealed class SocketUnit : UnitRuntime
             {
                 var socket = ListeningSocket.Open(spec.Address, SocketTypeOf(spec.Type), OptionsOf(Settings));
                 _listeners.Add(new Listener(socket, spec));
+                foreach (var failure in SocketOptionsOf(Settings).ApplyTo(socket))
+                    ManagerLog.UnitWarning(Manager.Log, Id, failure);
             }
             catch (ErrnoException e)
             {
@@ -82,6 +86,7 @@ public sealed class SocketUnit : UnitRuntime
             }
         }
 
+        _triggerLimit = new RateLimit(Manager.Loop.Time, Settings.TriggerLimitInterval, Settings.EffectiveTriggerLimitBurst);
         EnterListening();
         ManagerLog.ListeningOn(Manager.Log, Id, ManagerLog.Suffix(this));
         return null;
@@ -104,21 +109,46 @@ public sealed class SocketUnit : UnitRuntime
     public override void ResetFailed()
     {
         base.ResetFailed();
+        _triggerLimit?.Reset();
         if (_state == SocketState.Failed)
             SetState(SocketState.Dead);
     }
 
     /// <summary>Called by a triggered service when it ends (Accept=yes: one connection closed; Accept=no: service stopped).</summary>
-    internal void OnServiceFinished(ServiceUnit service)
+    internal void OnServiceFinished(ServiceUnit service, bool startLimitHit)
     {
         if (Settings.Accept)
         {
             if (Instances.Remove(service) && NConnections > 0)
                 NConnections--;
+            if (service.ConnectionSource is { } source && _perSource.TryGetValue(source, out uint n))
+            {
+                if (n <= 1)
+                    _perSource.Remove(source);
+                else
+                    _perSource[source] = n - 1;
+            }
+            return;
+        }
+        if (startLimitHit && _state is SocketState.Running or SocketState.Listening)
+        {
+            CloseListeners();
+            Fail(UnitResult.ServiceStartLimitHit);
             return;
         }
         if (_state == SocketState.Running)
             EnterListening();   // pending connections re-trigger immediately: epoll reports them at once
+    }
+
+    /// <summary>Counts one activation; on the TriggerLimit= the socket fails for good (until reset-failed/restart).</summary>
+    private bool TriggerAllowed()
+    {
+        if (_triggerLimit is null || _triggerLimit.Allow())
+            return true;
+        ManagerLog.TriggerLimitHit(Manager.Log, Id);
+        CloseListeners();
+        Fail(UnitResult.TriggerLimitHit);
+        return false;
     }
 
     private void EnterListening()
@@ -172,6 +202,11 @@ public sealed class SocketUnit : UnitRuntime
 
     private void OnConnection(AcceptedConnection connection)
     {
+        if (!TriggerAllowed())
+        {
+            connection.Dispose();
+            return;
+        }
         if (NConnections >= Settings.MaxConnections)
         {
             ManagerLog.TooManyConnections(Manager.Log, Id, NConnections);
@@ -193,9 +228,25 @@ public sealed class SocketUnit : UnitRuntime
             return;
         }
 
+        string? source = null;
+        if (Settings.MaxConnectionsPerSource > 0)
+        {
+            source = connection.SourceKey;
+            uint fromSource = _perSource.GetValueOrDefault(source);
+            if (fromSource >= Settings.MaxConnectionsPerSource)
+            {
+                ManagerLog.TooManyConnectionsFromSource(Manager.Log, Id, fromSource, source);
+                connection.Dispose();
+                NRefused++;
+                return;
+            }
+            _perSource[source] = fromSource + 1;
+        }
+
         NAccepted++;
         var name = templateName.WithInstance(string.Concat(number.ToString(System.Globalization.CultureInfo.InvariantCulture), "-", connection.InstanceSuffix));
         var service = Manager.CreateInstance(name, template, this, connection);
+        service.ConnectionSource = source;
         Instances.Add(service);
         NConnections++;
         service.Start();
@@ -203,6 +254,8 @@ public sealed class SocketUnit : UnitRuntime
 
     private void TriggerService()
     {
+        if (!TriggerAllowed())
+            return;
         var name = TriggeredName;
         var service = Manager.GetOrLoadService(name);
         if (service is null)
@@ -277,6 +330,25 @@ public sealed class SocketUnit : UnitRuntime
         FreeBind = s.FreeBind,
         SocketMode = s.SocketMode,
         DirectoryMode = s.DirectoryMode,
+    };
+
+    private static SocketOptions SocketOptionsOf(SocketSection s) => new()
+    {
+        NoDelay = s.NoDelay,
+        KeepAlive = s.KeepAlive,
+        KeepAliveTime = s.KeepAliveTime,
+        KeepAliveInterval = s.KeepAliveInterval,
+        KeepAliveProbes = s.KeepAliveProbes,
+        DeferAccept = s.DeferAccept,
+        Priority = s.Priority,
+        ReceiveBuffer = s.ReceiveBuffer,
+        SendBuffer = s.SendBuffer,
+        Mark = s.Mark,
+        IpTtl = s.IPTTL,
+        PassCredentials = s.PassCredentials,
+        PassPacketInfo = s.PassPacketInfo,
+        Broadcast = s.Broadcast,
+        Transparent = s.Transparent,
     };
 
     internal sealed class Listener(ListeningSocket socket, ListenSpec spec)

@@ -12,4 +12,8 @@ public static class UnitResult
     public const string Signal = "signal";
     public const string CoreDump = "core-dump";
     public const string Timeout = "timeout";
+    public const string Watchdog = "watchdog";
+    public const string StartLimitHit = "start-limit-hit";
+    public const string TriggerLimitHit = "trigger-limit-hit";
+    public const string ServiceStartLimitHit = "service-start-limit-hit";
 }

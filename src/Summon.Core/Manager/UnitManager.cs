@@ -92,6 +92,53 @@ public sealed partial class UnitManager
         return error is null ? JobResult.Ok : JobResult.Failed(error + FailureHint(name), 1);
     }
 
+    /// <summary>start as a job: completes when the unit is active (or the start failed), like `systemctl start` waits.</summary>
+    public Task<JobResult> StartJob(string name)
+    {
+        var unit = GetOrLoad(name);
+        if (unit is null || unit.Definition.LoadState != LoadState.Loaded)
+            return Task.FromResult(LoadFailure("start", name, unit));
+        string? error = unit.Start();
+        if (error is not null)
+            return Task.FromResult(JobResult.Failed(error, 1));
+        return unit.WaitForStart();
+    }
+
+    /// <summary>stop as a job: completes when the unit is inactive or failed.</summary>
+    public Task<JobResult> StopJob(string name)
+    {
+        var immediate = Stop(name);
+        if (!immediate.Success || !_units.TryGetValue(name, out var unit))
+            return Task.FromResult(immediate);
+        return unit.WaitForStop();
+    }
+
+    /// <summary>restart: stop, then start once stopped.</summary>
+    public Task<JobResult> RestartJob(string name)
+    {
+        if (!_units.TryGetValue(name, out var unit))
+            return StartJob(name);
+        unit.Stop();
+        return unit.WaitForStop().ContinueWith(_ => Loop.InvokeAsync(() => StartJob(name)).Unwrap(), TaskScheduler.Default).Unwrap();
+    }
+
+    /// <summary>`reload UNIT`: ExecReload= of a running service.</summary>
+    public JobResult ReloadUnit(string name)
+    {
+        if (GetOrLoad(name) is not ServiceUnit { ActiveState: UnitActiveState.Active } service)
+            return JobResult.Failed($"Failed to reload {name}: Unit {name} is not active.", 1);
+        string? error = service.Reload();
+        return error is null ? JobResult.Ok : JobResult.Failed(error, 1);
+    }
+
+    /// <summary>`kill UNIT [--signal=N] [--kill-whom=main|all]`.</summary>
+    public JobResult Kill(string name, int signal, bool mainOnly)
+    {
+        if (!_units.TryGetValue(name, out var unit) || unit is not ServiceUnit service)
+            return JobResult.Failed($"Failed to kill unit {name}: No main processes to kill", 1);
+        return service.Kill(signal, mainOnly) ? JobResult.Ok : JobResult.Failed($"Failed to kill unit {name}: No main processes to kill", 1);
+    }
+
     public JobResult Stop(string name)
     {
         if (_units.TryGetValue(name, out var unit))
@@ -141,21 +188,74 @@ public sealed partial class UnitManager
         }
     }
 
-    /// <summary>Starts what is enabled: the units linked in sockets.target.wants/ of every unit directory.</summary>
+    /// <summary>The targets whose .wants/ the manager starts at boot, in this order.</summary>
+    private static readonly string[] BootTargets = ["sockets.target", "basic.target", "multi-user.target", "default.target"];
+
+    /// <summary>
+    /// Starts what is enabled: the units linked in sockets.target.wants/, multi-user.target.wants/ and
+    /// default.target.wants/ of every unit directory, with what they Require=/Want=, ordered by After=/Before=.
+    /// A unit waits only for the units it is ordered after; a broken unit never stops the others.
+    /// </summary>
     public void StartEnabledUnits()
     {
-        foreach (var name in Installer.WantedBy("sockets.target"))
+        var names = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        void Add(string name, int depth)
         {
-            // One broken unit must not keep the others from starting.
+            if (depth > 32 || name.EndsWith(".target", StringComparison.Ordinal) || !seen.Add(name))
+                return;
+            if (!UnitName.TryParse(name, out var parsed) || parsed.IsTemplate)
+                return;
+            var definition = LoadDefinition(parsed);
+            foreach (var dep in definition.Unit.Requires.Concat(definition.Unit.Wants))
+                Add(dep, depth + 1);
+            names.Add(name);
+        }
+        foreach (var target in BootTargets)
+            foreach (var name in Installer.WantedBy(target))
+                Add(name, 0);
+
+        var ordered = StartupOrder.Sort(names, n => Definition(n)?.Unit.After ?? [], n => Definition(n)?.Unit.Before ?? []);
+        var jobs = new Dictionary<string, Task<JobResult>>(StringComparer.Ordinal);
+        StartInOrder(ordered, 0, jobs);
+    }
+
+    private LoadedUnit? Definition(string name) => _definitions.GetValueOrDefault(name);
+
+    private void StartInOrder(List<string> ordered, int next, Dictionary<string, Task<JobResult>> jobs)
+    {
+        for (int i = next; i < ordered.Count; i++)
+        {
+            string name = ordered[i];
+            var definition = Definition(name);
+            var orderedAfter = (definition?.Unit.After ?? []).Concat(ordered.Where(o => Definition(o)?.Unit.Before.Contains(name) == true))
+                .Where(jobs.ContainsKey).Select(n => jobs[n]).Where(t => !t.IsCompleted).ToList();
+            if (orderedAfter.Count > 0)
+            {
+                int resume = i;
+                Task.WhenAll(orderedAfter).ContinueWith(_ => Loop.Post(() => StartInOrder(ordered, resume, jobs)), TaskScheduler.Default);
+                return;
+            }
+
+            var failedRequirement = (definition?.Unit.Requires ?? []).FirstOrDefault(r => jobs.TryGetValue(r, out var t) && t.IsCompleted && !t.Result.Success);
+            if (failedRequirement is not null)
+            {
+                ManagerLog.DependencyFailed(Log, name, definition is null ? "" : (definition.Description == name ? "" : " - " + definition.Description));
+                jobs[name] = Task.FromResult(JobResult.Failed("dependency", 1));
+                continue;
+            }
+
             try
             {
-                var result = Start(name);
-                if (!result.Success)
-                    ManagerLog.UnitError(Log, name, result.Error!);
+                jobs[name] = StartJob(name);
+                var job = jobs[name];
+                if (job.IsCompleted && !job.Result.Success && job.Result.Error is { } error && !error.StartsWith("Job for", StringComparison.Ordinal))
+                    ManagerLog.UnitError(Log, name, error);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ErrnoException or ArgumentException)
             {
                 ManagerLog.UnitError(Log, name, "Failed to start: " + e.Message);
+                jobs[name] = Task.FromResult(JobResult.Failed(e.Message, 1));
             }
         }
     }
@@ -192,9 +292,74 @@ public sealed partial class UnitManager
     /// <summary>The started Accept=no sockets whose listening fds belong to <paramref name="service"/>.</summary>
     internal IEnumerable<SocketUnit> SocketsTriggering(ServiceUnit service)
     {
+        var listed = service.Definition.Service?.Sockets;
         foreach (var unit in _units.Values)
-            if (unit is SocketUnit { Settings.Accept: false } socket && socket.Listeners.Count > 0 && socket.TriggeredName.Name == service.Id)
+        {
+            if (unit is SocketUnit { Settings.Accept: false } socket && socket.Listeners.Count > 0
+                && (socket.TriggeredName.Name == service.Id || (listed is not null && listed.Contains(socket.Id))))
                 yield return socket;
+        }
+    }
+
+    /// <summary>After reaping one of our children: as PID 1 or subreaper, also reap orphans left to us.</summary>
+    internal void OnProcessReaped()
+    {
+        if (ReapsOrphans)
+            Processes.OrphanReaper.ReapOrphans(IsTrackedPid);
+    }
+
+    /// <summary>True when the manager reaps orphans (PID 1 or child subreaper): set by the daemon host.</summary>
+    public bool ReapsOrphans { get; set; }
+
+    public bool IsTrackedPid(int pid)
+    {
+        foreach (var unit in _units.Values)
+            if (unit is ServiceUnit service && (service.MainPid == pid || service.ControlPid == pid))
+                return true;
+        return false;
+    }
+
+    /// <summary>Takes the sd_notify socket: NOTIFY_SOCKET for services, messages attributed by sender pid.</summary>
+    public void AttachNotifySocket(NotifySocket socket)
+    {
+        _notify = socket;
+        Loop.Register(socket.Handle, Libc.EPOLLIN, _ => OnNotifyReadable());
+    }
+
+    private NotifySocket? _notify;
+
+    private void OnNotifyReadable()
+    {
+        for (int i = 0; i < 64; i++)
+        {
+            var message = _notify!.TryReceive(out string? rejection);
+            if (message is null)
+                return;
+            if (rejection is not null)
+            {
+                ManagerLog.UnitWarning(Log, "summon", rejection);
+                continue;
+            }
+            var service = FindServiceByPid(message.Pid);
+            if (service is null)
+            {
+                foreach (var fd in message.Fds)
+                    fd.Dispose();
+                continue;   // systemd: "Cannot find unit for notify message of PID …" at debug level
+            }
+            service.OnNotify(message);
+        }
+    }
+
+    private ServiceUnit? FindServiceByPid(int pid)
+    {
+        foreach (var unit in _units.Values)
+            if (unit is ServiceUnit service && (service.MainPid == pid || service.ControlPid == pid))
+                return service;
+        foreach (var unit in _units.Values)
+            if (unit is ServiceUnit { IsConnectionInstance: false } service && service.Owns(pid))
+                return service;
+        return null;
     }
 
     internal void OnUnitFinished(ServiceUnit service) => Collect(service);
@@ -245,13 +410,31 @@ public sealed partial class UnitManager
             env.Add("REMOTE_ADDR=" + remote);
             env.Add("REMOTE_PORT=" + connection.RemotePort!.Value.ToString(CultureInfo.InvariantCulture));
         }
+        if (_notify is not null && unit.WantsNotifySocket)
+            env.Add("NOTIFY_SOCKET=" + _notify.Path);
+        var exec = settings.Exec;
+        foreach (var name in exec.PassEnvironment)
+            if (Environment.GetEnvironmentVariable(name) is { } value)
+                ExecEnvironment.Set(env, name + "=" + value);
         foreach (var assignment in settings.Environment)
+            ExecEnvironment.Set(env, assignment);
+        foreach (var file in exec.EnvironmentFiles)
         {
-            int eq = assignment.IndexOf('=');
-            if (eq > 0)
-                env.RemoveAll(e => e.Length > eq && e[eq] == '=' && string.CompareOrdinal(e, 0, assignment, 0, eq) == 0);
-            env.Add(assignment);
+            bool optional = file.StartsWith('-');
+            string path = optional ? file[1..] : file;
+            try
+            {
+                foreach (var assignment in ExecEnvironment.ParseFile(File.ReadAllText(path)))
+                    ExecEnvironment.Set(env, assignment);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                if (!optional)
+                    ManagerLog.UnitWarning(Log, unit.Id, $"Failed to load environment files: {e.Message}");
+            }
         }
+        foreach (var name in exec.UnsetEnvironment)
+            ExecEnvironment.Unset(env, name);
         return env;
     }
 

@@ -50,9 +50,66 @@ public abstract class UnitRuntime
             Result = UnitResult.Success;
     }
 
-    /// <summary>Records the timestamps systemd keeps for a transition between generic states.</summary>
-    protected void OnStateChanged(UnitActiveState from, UnitActiveState to)
+    private List<TaskCompletionSource<JobResult>>? _startWaiters;
+    private List<TaskCompletionSource<JobResult>>? _stopWaiters;
+
+    /// <summary>Completes when a start job on this unit finishes (active: success; failed or dead: failure).</summary>
+    internal Task<JobResult> WaitForStart()
     {
+        if (ActiveState is UnitActiveState.Active or UnitActiveState.Reloading)
+            return Task.FromResult(JobResult.Ok);
+        var tcs = new TaskCompletionSource<JobResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        (_startWaiters ??= []).Add(tcs);
+        return tcs.Task;
+    }
+
+    /// <summary>Completes when the unit has stopped (inactive or failed).</summary>
+    internal Task<JobResult> WaitForStop()
+    {
+        if (ActiveState is UnitActiveState.Inactive or UnitActiveState.Failed)
+            return Task.FromResult(JobResult.Ok);
+        var tcs = new TaskCompletionSource<JobResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        (_stopWaiters ??= []).Add(tcs);
+        return tcs.Task;
+    }
+
+    /// <summary>The message systemctl prints when a start job fails, by result.</summary>
+    internal string StartFailureMessage()
+    {
+        string why = Result switch
+        {
+            UnitResult.ExitCode => " because the control process exited with error code",
+            UnitResult.Timeout => " because a timeout was exceeded",
+            UnitResult.Signal or UnitResult.CoreDump => " because a fatal signal was delivered to the control process",
+            UnitResult.StartLimitHit => " because start of the service was attempted too often",
+            UnitResult.Resources => " because of unavailable resources or another system error",
+            "protocol" => " because the service did not take the steps required by its unit configuration",
+            _ => "",
+        };
+        return $"Job for {Id} failed{why}.\nSee \"summon status {Id}\" and \"summon journal -xeu {Id}\" for details.";
+    }
+
+    private void ResolveWaiters(UnitActiveState to, bool settled)
+    {
+        if (_startWaiters is { Count: > 0 } starts && (to is UnitActiveState.Active or UnitActiveState.Reloading || (settled && to is UnitActiveState.Failed or UnitActiveState.Inactive)))
+        {
+            var result = to is UnitActiveState.Active or UnitActiveState.Reloading ? JobResult.Ok : JobResult.Failed(StartFailureMessage(), 1);
+            _startWaiters = null;
+            foreach (var waiter in starts)
+                waiter.TrySetResult(result);
+        }
+        if (_stopWaiters is { Count: > 0 } stops && settled && to is UnitActiveState.Inactive or UnitActiveState.Failed)
+        {
+            _stopWaiters = null;
+            foreach (var waiter in stops)
+                waiter.TrySetResult(JobResult.Ok);
+        }
+    }
+
+    /// <summary>Records the timestamps systemd keeps for a transition between generic states.</summary>
+    protected void OnStateChanged(UnitActiveState from, UnitActiveState to, bool settled = true)
+    {
+        ResolveWaiters(to, settled);
         var now = Manager.Now;
         StateChangeTimestamp = now;
         if (from == to)

@@ -40,4 +40,10 @@ public static class OrphanReaper
             reaped++;
         }
     }
+
+    /// <summary>
+    /// prctl(PR_SET_CHILD_SUBREAPER): processes that a service leaves behind (double-forked daemons) are re-parented
+    /// to the manager instead of init, so it sees and reaps them, as systemd --user does.
+    /// </summary>
+    public static bool BecomeSubreaper() => Libc.Prctl(Libc.PR_SET_CHILD_SUBREAPER, 1) == 0;
 }

@@ -28,4 +28,19 @@ public static class Signals
             return "RTMIN+" + (signal - SIGRTMIN).ToString(CultureInfo.InvariantCulture);
         return signal.ToString(CultureInfo.InvariantCulture);
     }
+
+    /// <summary>signal_from_string(): "SIGTERM", "TERM" or a number; false for anything else.</summary>
+    public static bool TryParse(string text, out int signal)
+    {
+        string name = text.StartsWith("SIG", StringComparison.Ordinal) ? text[3..] : text;
+        for (int i = 1; i < s_names.Length; i++)
+        {
+            if (s_names[i] == name)
+            {
+                signal = i;
+                return true;
+            }
+        }
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out signal) && signal is > 0 and <= SIGRTMAX;
+    }
 }

@@ -20,6 +20,17 @@ public sealed class SpawnedProcess : IDisposable
 
     public int Pid { get; }
 
+    /// <summary>
+    /// Tracks a process the manager did not spawn itself but that is its child now: a daemon forked by a
+    /// Type=forking service, or a MAINPID= announced through sd_notify, re-parented to the manager because it is a
+    /// child subreaper. Null when the process is gone already.
+    /// </summary>
+    public static SpawnedProcess? Adopt(int pid)
+    {
+        int pidfd = Libc.PidfdOpen(pid, 0);
+        return pidfd < 0 ? null : new SpawnedProcess(pid, new SafeFdHandle(pidfd));
+    }
+
     /// <summary>Becomes readable (EPOLLIN) when the process exits. Close-on-exec. Owned by this object.</summary>
     public SafeFdHandle Pidfd { get; }
 

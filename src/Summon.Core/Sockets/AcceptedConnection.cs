@@ -24,6 +24,9 @@ public sealed class AcceptedConnection : IDisposable
     /// <summary>REMOTE_PORT, or null.</summary>
     public int? RemotePort { get; private set; }
 
+    /// <summary>What MaxConnectionsPerSource= counts: the peer address (IP) or "UID n" (AF_UNIX).</summary>
+    public string SourceKey { get; private set; } = "unknown";
+
     /// <summary>The peer as systemd's getpeername_pretty prints it: "127.0.0.1:54321", "[::1]:54321", "PID 12/UID 0".</summary>
     public string PeerPretty { get; private set; } = "unknown";
 
@@ -84,6 +87,7 @@ public sealed class AcceptedConnection : IDisposable
         var remote = peerIp.IsIPv4MappedToIPv6 ? peerIp.MapToIPv4() : peerIp;
         RemoteAddress = remote.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? remote.ToString() : Plain(remote);
         RemotePort = peerPort;
+        SourceKey = RemoteAddress;
         PeerPretty = peerIp.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
             ? string.Create(CultureInfo.InvariantCulture, $"{peerIp}:{peerPort}")
             : string.Create(CultureInfo.InvariantCulture, $"[{Plain(peerIp)}]:{peerPort}");
@@ -106,6 +110,7 @@ public sealed class AcceptedConnection : IDisposable
         }
         InstanceSuffix = string.Create(CultureInfo.InvariantCulture, $"{cred[0]}-{(uint)cred[1]}");
         PeerPretty = string.Create(CultureInfo.InvariantCulture, $"PID {cred[0]}/UID {(uint)cred[1]}");
+        SourceKey = string.Create(CultureInfo.InvariantCulture, $"UID {(uint)cred[1]}");
     }
 
     public void Dispose() => Handle.Dispose();

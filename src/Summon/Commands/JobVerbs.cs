@@ -13,6 +13,9 @@ internal static class JobVerbs
         root.Subcommands.Add(Job("restart", "Start or restart one or more units", ControlMethods.Restart, required: true));
         root.Subcommands.Add(Job("reset-failed", "Reset failed state for all, one, or more units", ControlMethods.ResetFailed, required: false));
 
+        root.Subcommands.Add(Job("reload", "Reload one or more units (ExecReload=)", ControlMethods.ReloadUnit, required: true));
+        root.Subcommands.Add(KillVerb());
+
         var reload = new Command("daemon-reload", "Reload unit files and the manager configuration");
         reload.SetAction(r => Run(GlobalOptions.Context(r), ControlMethods.Reload, []));
         root.Subcommands.Add(reload);
@@ -22,13 +25,33 @@ internal static class JobVerbs
     {
         var units = new Argument<string[]>("UNIT") { Arity = required ? ArgumentArity.OneOrMore : ArgumentArity.ZeroOrMore };
         var command = new Command(verb, description) { units };
-        command.SetAction(r => Run(GlobalOptions.Context(r), method, UnitNames.Mangle(r.GetValue(units))));
+        command.SetAction(r => Run(GlobalOptions.Context(r), new ControlRequest { Method = method, Units = UnitNames.Mangle(r.GetValue(units)), NoBlock = r.GetValue(GlobalOptions.NoBlock) }));
         return command;
     }
 
-    public static int Run(CliContext context, string method, List<string> units)
+    private static Command KillVerb()
     {
-        ControlCall.Send(context, new ControlRequest { Method = method, Units = units }, out int rc);
+        var units = new Argument<string[]>("UNIT") { Arity = ArgumentArity.OneOrMore };
+        var signal = new Option<string>("--signal", "-s") { Description = "Which signal to send (default SIGTERM)", DefaultValueFactory = _ => "SIGTERM" };
+        var whom = new Option<string>("--kill-whom", "--kill-who") { Description = "Whom to send the signal to: main or all", DefaultValueFactory = _ => "all" };
+        var command = new Command("kill", "Send a signal to processes of a unit") { units, signal, whom };
+        command.SetAction(r =>
+        {
+            if (!Summon.Processes.Signals.TryParse(r.GetValue(signal)!, out int number))
+            {
+                Console.Error.WriteLine($"Failed to parse signal string {r.GetValue(signal)}.");
+                return 1;
+            }
+            return Run(GlobalOptions.Context(r), new ControlRequest { Method = ControlMethods.Kill, Units = UnitNames.Mangle(r.GetValue(units)), Signal = number, KillWhom = r.GetValue(whom) });
+        });
+        return command;
+    }
+
+    public static int Run(CliContext context, string method, List<string> units) => Run(context, new ControlRequest { Method = method, Units = units });
+
+    public static int Run(CliContext context, ControlRequest request)
+    {
+        ControlCall.Send(context, request, out int rc);
         return rc;
     }
 }

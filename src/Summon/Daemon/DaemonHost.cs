@@ -3,7 +3,9 @@ using Microsoft.Extensions.Logging;
 using Summon.Control;
 using Summon.Journal;
 using Summon.Manager;
+using Summon.Interop;
 using Summon.Processes;
+using Summon.Sockets;
 
 namespace Summon.Cli.Daemon;
 
@@ -36,10 +38,26 @@ internal static class DaemonHost
         var manager = new UnitManager(options, loop, journal, log);
         var dispatcher = new ControlDispatcher(manager);
 
+        // As PID 1 the kernel re-parents every orphan to us; elsewhere we ask for the same as a child subreaper.
+        manager.ReapsOrphans = Environment.ProcessId == 1 || OrphanReaper.BecomeSubreaper();
+        if (manager.ReapsOrphans)
+            ScheduleOrphanSweep(loop, manager);
+
+        NotifySocket? notify = null;
+        try
+        {
+            notify = NotifySocket.Open(Path.Combine(context.RuntimeDirectory, "notify"));
+            manager.AttachNotifySocket(notify);
+        }
+        catch (Exception e) when (e is ErrnoException or IOException or UnauthorizedAccessException)
+        {
+            ManagerLog.UnitWarning(log, "summon", $"Failed to set up the notification socket, sd_notify(3) will not work: {e.Message}");
+        }
+
         ControlServer server;
         try
         {
-            server = ControlServer.Start(context.ControlSocket, ProcessIdentity.EffectiveUid, request => loop.InvokeAsync(() => dispatcher.Handle(request)));
+            server = ControlServer.Start(context.ControlSocket, ProcessIdentity.EffectiveUid, request => loop.InvokeAsync(() => dispatcher.HandleAsync(request)).Unwrap());
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
         {
@@ -68,6 +86,7 @@ internal static class DaemonHost
         });
 
         using (server)
+        using (notify)
         {
             loop.Post(manager.StartEnabledUnits);
             loop.Run();
@@ -75,4 +94,12 @@ internal static class DaemonHost
         journal.Flush();
         return 0;
     }
+
+    /// <summary>Orphans can exit while none of our own children does: sweep for them once a second.</summary>
+    private static void ScheduleOrphanSweep(EventLoop loop, UnitManager manager) =>
+        loop.Schedule(TimeSpan.FromSeconds(1), () =>
+        {
+            manager.OnProcessReaped();
+            ScheduleOrphanSweep(loop, manager);
+        });
 }

@@ -55,6 +55,8 @@ internal static class StatusRenderer
         }
         if (Value(unit, "MainPID") is { } pid && pid != "0")
             Line(sb, "Main PID", $"{pid} ({ProcessName(pid)})");
+        if (Value(unit, "StatusText") is { } statusText)
+            Line(sb, "Status", $"\"{statusText}\"");
         if (Value(unit, "TasksCurrent") is { } tasks && load == "loaded" && active != "inactive")
             Line(sb, "Tasks", tasks);
         if (Value(unit, "MemoryCurrent") is { } memory && long.TryParse(memory, out long bytes))

@@ -1,0 +1,37 @@
+namespace Summon.Manager;
+
+/// <summary>
+/// systemd's ratelimit: at most <c>burst</c> events per <c>interval</c>, the window starting at the first event
+/// after the previous window ended. A zero interval or burst disables the limit. Time comes from a TimeProvider,
+/// so limits are tested with a fake clock.
+/// </summary>
+public sealed class RateLimit(TimeProvider time, TimeSpan interval, uint burst)
+{
+    private long _windowStart;
+    private uint _count;
+
+    public TimeSpan Interval { get; } = interval;
+
+    public uint Burst { get; } = burst;
+
+    public bool Enabled => Interval > TimeSpan.Zero && Burst > 0;
+
+    /// <summary>Counts one event; false when it exceeds the limit.</summary>
+    public bool Allow()
+    {
+        if (!Enabled)
+            return true;
+        long now = time.GetTimestamp();
+        if (_count == 0 || time.GetElapsedTime(_windowStart, now) > Interval)
+        {
+            _windowStart = now;
+            _count = 0;
+        }
+        if (_count >= Burst)
+            return false;
+        _count++;
+        return true;
+    }
+
+    public void Reset() => _count = 0;
+}

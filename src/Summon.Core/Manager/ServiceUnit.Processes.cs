@@ -1,0 +1,364 @@
+using System.Runtime.InteropServices;
+using Summon.Interop;
+using Summon.Processes;
+using Summon.Units;
+
+namespace Summon.Manager;
+
+/// <summary>The main and control processes of a service: spawning them as the unit says, and their exits.</summary>
+public sealed partial class ServiceUnit
+{
+    private SpawnedProcess? _main;
+    private ulong _mainToken;
+    private ExecCommand? _mainCommand;
+    private Queue<ExecCommand>? _pendingMain;
+    private SpawnedProcess? _control;
+    private ulong _controlToken;
+    private ExecCommand? _controlCommand;
+    private Queue<ExecCommand>? _pendingControl;
+    private Action? _controlDone;
+    private Action? _timerAction;
+    private bool _startJobPending;
+
+    /// <summary>Runs <paramref name="commands"/> one after another as the control process, in <paramref name="state"/>.</summary>
+    private void RunControl(List<ExecCommand> commands, ServiceState state, Action done)
+    {
+        _pendingControl = new Queue<ExecCommand>(commands);
+        _controlDone = done;
+        SetState(state);
+        RunNextControl();
+    }
+
+    private void RunNextControl()
+    {
+        if (_pendingControl is null || _pendingControl.Count == 0)
+        {
+            var done = _controlDone;
+            _controlDone = null;
+            _pendingControl = null;
+            done?.Invoke();
+            return;
+        }
+        var command = _pendingControl.Dequeue();
+        _controlCommand = command;
+        try
+        {
+            _control = Spawn(command, isMain: false);
+            _controlToken = Manager.Loop.Register(_control.Pidfd, Libc.EPOLLIN, _ => OnControlExited());
+        }
+        catch (SpawnException e)
+        {
+            ManagerLog.UnitError(Manager.Log, Id, $"Failed to execute {command.Path}: {e.Reason}");
+            OnControlFinished(new ExitStatus(ExitCode.Exited, e.Step == "CHDIR" ? 200 : 203));
+        }
+    }
+
+    private void OnControlExited()
+    {
+        if (_control is null || !TryReap(_control, out var status))
+            return;
+        Manager.Loop.Unregister(_controlToken);
+        _control.Dispose();
+        _control = null;
+        OnControlFinished(status);
+        Manager.OnProcessReaped();
+    }
+
+    private void OnControlFinished(ExitStatus status)
+    {
+        _lastControlStatus = status;
+        var command = _controlCommand;
+        _controlCommand = null;
+        bool ok = (command?.Flags.HasFlag(ExecFlags.IgnoreFailure) ?? false) || ExitRules.IsClean(status, Settings, mainProcess: false);
+        if (_state is ServiceState.StopSigterm or ServiceState.StopSigkill or ServiceState.FinalSigterm or ServiceState.FinalSigkill)
+        {
+            OnProcessesGone();
+            return;
+        }
+        if (ok)
+        {
+            RunNextControl();
+            return;
+        }
+
+        ManagerLog.ControlProcessExited(Manager.Log, Id, status.ToString());
+        string result = ExitRules.Result(status);
+        _pendingControl = null;
+        _controlDone = null;
+        switch (_state)
+        {
+            case ServiceState.StartPre:
+                EnterSignal(ServiceState.StopSigterm, result);
+                break;
+            case ServiceState.StartPost:
+                EnterStop(result);
+                break;
+            case ServiceState.Reload:
+                SetState(ServiceState.Running);
+                break;
+            case ServiceState.Stop:
+                EnterSignal(ServiceState.StopSigterm, result);
+                break;
+            case ServiceState.StopPost:
+                EnterSignal(ServiceState.FinalSigterm, result);
+                break;
+        }
+    }
+
+    /// <summary>Spawns the main process; on failure logs like systemd (status 203/EXEC) and enters the stop path.</summary>
+    private bool SpawnMain(ExecCommand command)
+    {
+        _mainCommand = command;
+        try
+        {
+            _main = Spawn(command, isMain: true);
+        }
+        catch (SpawnException e)
+        {
+            ReleaseConnection();
+            ManagerLog.UnitError(Manager.Log, Id, $"Failed to execute {command.Path}: {e.Reason}");
+            var status = new ExitStatus(ExitCode.Exited, e.Step == "CHDIR" ? 200 : 203);
+            ManagerLog.MainProcessExited(Manager.Log, Id, status.ToString());
+            ExecMainStatus = status;
+            EnterSignal(ServiceState.StopSigterm, UnitResult.ExitCode);
+            return false;
+        }
+        ReleaseConnection();   // the child holds its own copy
+        ExecMainPid = _main.Pid;
+        ExecMainStartTimestamp = Manager.Now;
+        _mainToken = Manager.Loop.Register(_main.Pidfd, Libc.EPOLLIN, _ => OnMainExited());
+        return true;
+    }
+
+    private void AdoptMain(SpawnedProcess process)
+    {
+        _main = process;
+        _mainToken = Manager.Loop.Register(process.Pidfd, Libc.EPOLLIN, _ => OnMainExited());
+    }
+
+    private void OnMainExited()
+    {
+        if (_main is null || !TryReap(_main, out var status))
+            return;
+        Manager.Loop.Unregister(_mainToken);
+        int pid = _main.Pid;
+        _main.Dispose();
+        _main = null;
+        ExecMainStatus = status;
+        ExecMainExitTimestamp = Manager.Now;
+        bool clean = ExitRules.IsClean(status, Settings, mainProcess: true);
+        string? result = clean ? null : ExitRules.Result(status);
+        if (!clean)
+            ManagerLog.MainProcessExited(Manager.Log, Id, status.ToString());
+        OnMainFinished(pid, clean, result);
+        Manager.OnProcessReaped();
+    }
+
+    private void OnMainFinished(int pid, bool clean, string? result)
+    {
+        switch (_state)
+        {
+            case ServiceState.Start when Settings.Type == ServiceType.Oneshot:
+                if (!clean)
+                    EnterSignal(ServiceState.StopSigterm, result);
+                else if (_pendingMain is { Count: > 0 })
+                    SpawnNextOneshot();
+                else
+                    EnterStartPost();
+                break;
+            case ServiceState.Start when Settings.Type == ServiceType.Forking:
+                if (!clean)
+                {
+                    EnterSignal(ServiceState.StopSigterm, result);
+                    break;
+                }
+                if (FindForkedDaemon(pid) is { } daemon)
+                    AdoptMain(daemon);
+                EnterStartPost();
+                break;
+            case ServiceState.Start:
+                // Type=notify (or exec) exited before it was ready.
+                EnterSignal(ServiceState.StopSigterm, clean ? "protocol" : result);
+                break;
+            case ServiceState.StartPost:
+                if (!clean)
+                    EnterSignal(ServiceState.StopSigterm, result);
+                break;
+            case ServiceState.Running or ServiceState.Reload:
+                if (clean && Settings.RemainAfterExit && _control is null)
+                {
+                    CancelTimer();
+                    SetState(ServiceState.Exited);
+                }
+                else if (_control is not null)
+                    EnterSignal(ServiceState.StopSigterm, result);
+                else
+                    EnterStop(result);
+                break;
+            case ServiceState.StopSigterm or ServiceState.StopSigkill or ServiceState.FinalSigterm or ServiceState.FinalSigkill:
+                if (!clean && _state is ServiceState.StopSigterm or ServiceState.FinalSigterm && !_stopRequested)
+                    RecordResult(result);
+                OnProcessesGone();
+                break;
+        }
+    }
+
+    /// <summary>Type=forking: the daemon is the PIDFile= pid, else the process left in the parent's group.</summary>
+    private SpawnedProcess? FindForkedDaemon(int parentPid)
+    {
+        if (Settings.PIDFile is { } pidFile)
+        {
+            try
+            {
+                if (int.TryParse(File.ReadAllText(pidFile).Trim(), out int pid) && pid > 0)
+                    return SpawnedProcess.Adopt(pid);
+            }
+            catch (IOException)
+            {
+                ManagerLog.UnitWarning(Manager.Log, Id, $"Can't open PID file {pidFile} (yet?) after start: No such file or directory");
+            }
+        }
+        foreach (int pid in ProcessTable.InGroup(parentPid))
+            if (SpawnedProcess.Adopt(pid) is { } adopted)
+                return adopted;
+        return null;
+    }
+
+    private static bool TryReap(SpawnedProcess process, out ExitStatus status)
+    {
+        try
+        {
+            return process.TryReap(out status);
+        }
+        catch (ErrnoException e) when (e.Number == Errno.ECHILD)
+        {
+            // Not our child (an adopted daemon we could not wait for): it is gone, its status unknown.
+            status = new ExitStatus(ExitCode.Exited, 0);
+            return true;
+        }
+    }
+
+    /// <summary>Builds the spawn request for one command: stdio, fds, environment, expansion.</summary>
+    private SpawnedProcess Spawn(ExecCommand command, bool isMain)
+    {
+        var settings = Settings;
+        var exec = settings.Exec;
+        var sockets = isMain && _connection is null ? Manager.SocketsTriggering(this).ToList() : [];
+        bool haveSocket = isMain && (_connection is not null || sockets.Count > 0);
+        var plan = StdioPlan.For(settings, haveSocket);
+
+        var passFds = new List<SafeHandle>();
+        var names = new List<string>();
+        if (isMain && !plan.UsesSocketStdio)
+        {
+            if (_connection is not null)
+            {
+                passFds.Add(_connection.Handle);
+                names.Add("connection");
+            }
+            foreach (var socket in sockets)
+            {
+                foreach (var (fd, name) in socket.PassedFds())
+                {
+                    passFds.Add(fd);
+                    names.Add(name);
+                }
+            }
+        }
+
+        string identifier = exec.SyslogIdentifier ?? Path.GetFileName(command.Argv.Count > 0 ? command.Argv[0] : command.Path);
+        var owned = new List<IDisposable>();
+        var captures = new List<OutputCapture>(2);
+        try
+        {
+            SafeHandle? socketFd = _connection?.Handle ?? (plan.UsesSocketStdio && sockets.Count > 0 ? sockets[0].PassedFds().First().Fd : null);
+            SafeHandle? stdout = Target(plan.Output, exec.StandardOutput, exec.StandardOutputPath, socketFd, identifier, owned, captures);
+            SafeHandle? stderr = plan.Error == StdioTarget.SameAsOutput ? stdout : Target(plan.Error, exec.StandardError, exec.StandardErrorPath, socketFd, identifier, owned, captures);
+            SafeHandle? stdin = plan.Input == StdioTarget.Socket ? socketFd : OpenInput(exec, owned);
+
+            var environment = Manager.BuildEnvironment(this, settings, passFds.Count, names, _connection);
+            if (!isMain && _main is not null)
+                ExecEnvironment.Set(environment, "MAINPID=" + _main.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var argv = command.Flags.HasFlag(ExecFlags.NoEnvExpand) ? command.Argv : ExecEnvironment.ExpandArguments(command.Argv, environment);
+
+            var request = new SpawnRequest
+            {
+                Path = Manager.ResolveExecutable(command.Path),
+                Argv = argv,
+                Environment = environment,
+                Stdin = stdin,
+                Stdout = stdout,
+                Stderr = stderr,
+                PassFds = passFds,
+                SetListenPid = passFds.Count > 0,
+                // SYSTEMD_EXEC_PID needs the exec helper (one more exec); per-connection instances on socket
+                // stdio skip it so the inetd path costs exactly one posix_spawn.
+                SetExecPid = passFds.Count > 0 || !IsConnectionInstance,
+                WorkingDirectory = WorkingDirectory(exec),
+            };
+            var process = ProcessSpawner.Spawn(request);
+            foreach (var capture in captures)
+                capture.Pid = process.Pid;
+            captures.Clear();
+            return process;
+        }
+        finally
+        {
+            // The child holds its own copies now; the manager keeps none of the pipe write ends or files.
+            foreach (var handle in owned)
+                handle.Dispose();
+            foreach (var capture in captures)   // only left when the spawn failed
+                capture.Dispose();
+        }
+    }
+
+    private SafeHandle? Target(StdioTarget target, StandardOutputKind kind, string? path, SafeHandle? socketFd, string identifier, List<IDisposable> owned, List<OutputCapture> captures)
+    {
+        switch (target)
+        {
+            case StdioTarget.Socket:
+                return socketFd;
+            case StdioTarget.Inherit:
+                return Manager.InheritedStderr;
+            case StdioTarget.Journal when kind is StandardOutputKind.File or StandardOutputKind.Append or StandardOutputKind.Truncate && path is not null:
+            {
+                var mode = kind switch { StandardOutputKind.Append => FileMode.Append, StandardOutputKind.Truncate => FileMode.Create, _ => FileMode.OpenOrCreate };
+                var file = File.OpenHandle(path, mode, FileAccess.Write, FileShare.ReadWrite);
+                owned.Add(file);
+                return file;
+            }
+            case StdioTarget.Journal:
+            {
+                var (capture, writeEnd) = OutputCapture.Create(Manager.Loop, Manager.Journal, Id, identifier, 6);
+                captures.Add(capture);
+                owned.Add(writeEnd);
+                return writeEnd;
+            }
+            default:
+                return null;
+        }
+    }
+
+    private static SafeHandle? OpenInput(ExecSettings exec, List<IDisposable> owned)
+    {
+        if (exec.StandardInput == StandardInputKind.File && exec.StandardInputPath is { } path)
+        {
+            var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            owned.Add(file);
+            return file;
+        }
+        return null;
+    }
+
+    private string? WorkingDirectory(ExecSettings exec)
+    {
+        string? dir = exec.WorkingDirectory;
+        if (dir is null)
+            return Manager.Options.UserMode ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) : null;
+        if (dir == "~")
+            dir = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        if (exec.WorkingDirectoryMissingOk && !Directory.Exists(dir))
+            return null;
+        return dir;
+    }
+}

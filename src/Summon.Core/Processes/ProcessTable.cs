@@ -1,0 +1,44 @@
+using System.Globalization;
+
+namespace Summon.Processes;
+
+/// <summary>Reads /proc for what the manager cannot learn from pidfds: the members of a process group.</summary>
+public static class ProcessTable
+{
+    /// <summary>Pids whose process group is <paramref name="pgid"/>, lowest first.</summary>
+    public static List<int> InGroup(int pgid)
+    {
+        var result = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            string name = Path.GetFileName(dir);
+            if (!int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
+                continue;
+            if (GroupOf(pid) == pgid)
+                result.Add(pid);
+        }
+        result.Sort();
+        return result;
+    }
+
+    /// <summary>The process group of <paramref name="pid"/> (field 5 of /proc/PID/stat), or 0 when it is gone.</summary>
+    public static int GroupOf(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/stat");
+            var fields = stat.AsSpan(stat.LastIndexOf(')') + 2);
+            // state ppid pgrp ...
+            int first = fields.IndexOf(' ');
+            var rest = fields[(first + 1)..];
+            int second = rest.IndexOf(' ');
+            rest = rest[(second + 1)..];
+            int third = rest.IndexOf(' ');
+            return int.Parse(rest[..third], NumberStyles.None, CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentOutOfRangeException)
+        {
+            return 0;
+        }
+    }
+}
