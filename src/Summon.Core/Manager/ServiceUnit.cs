@@ -277,7 +277,7 @@ public sealed partial class ServiceUnit : UnitRuntime
             ManagerLog.UnitWarning(Manager.Log, Id, "Stopping timed out. Terminating.");
             EnterSignal(ServiceState.StopSigterm, UnitResult.Timeout);
         });
-        RunControl(_main is null ? [] : Settings.ExecStop, ServiceState.Stop, () => EnterSignal(ServiceState.StopSigterm, null));
+        RunControl(Settings.ExecStop, ServiceState.Stop, () => EnterSignal(ServiceState.StopSigterm, null));
     }
 
     private void EnterStopPost(string? result)
