@@ -1,4 +1,5 @@
 using System.Globalization;
+using Summon.Interop;
 using Summon.Processes;
 using Summon.Sockets;
 using Summon.Units;
@@ -39,7 +40,8 @@ public sealed partial class ServiceUnit
             return;
         }
 
-        bool ready = false, reloading = false, stopping = false;
+        bool ready = false, reloading = false, stopping = false, fdStore = false, fdStoreRemove = false;
+        string? fdName = null;
         foreach (var line in message.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             int eq = line.IndexOf('=');
@@ -70,6 +72,15 @@ public sealed partial class ServiceUnit
                     if (_timerAction is { } action && (_state.IsStarting() || _state.IsStopping() || _state == ServiceState.Running))
                         ArmTimer(TimeSpan.FromMicroseconds(usec), action);
                     break;
+                case "FDSTORE" when value == "1":
+                    fdStore = true;
+                    break;
+                case "FDSTOREREMOVE" when value == "1":
+                    fdStoreRemove = true;
+                    break;
+                case "FDNAME":
+                    fdName = value;
+                    break;
                 case "WATCHDOG" when value == "1":
                     ArmWatchdog();
                     break;
@@ -82,9 +93,13 @@ public sealed partial class ServiceUnit
                     break;
             }
         }
-        // Stored fds (FDSTORE=1) are not kept yet: close what came along.
-        foreach (var fd in message.Fds)
-            fd.Dispose();
+        if (fdStoreRemove && fdName is not null)
+            RemoveStoredFds(fdName);
+        if (fdStore)
+            StoreFds(message.Fds, fdName ?? "stored");
+        else
+            foreach (var fd in message.Fds)
+                fd.Dispose();
 
         if (ready && _state == ServiceState.Start && Settings.Type == ServiceType.Notify)
             EnterStartPost();
@@ -99,6 +114,40 @@ public sealed partial class ServiceUnit
             ArmTimer(Settings.TimeoutStopSec ?? DefaultTimeout, () => OnSignalTimeout(ServiceState.StopSigterm));
         }
     }
+
+    /// <summary>FDSTORE=1: keeps the fds (up to FileDescriptorStoreMax=) to hand them back on the next start.</summary>
+    private void StoreFds(IReadOnlyList<SafeFdHandle> fds, string name)
+    {
+        foreach (var fd in fds)
+        {
+            if (_fdStore.Count >= Settings.FileDescriptorStoreMax)
+            {
+                ManagerLog.NotifyWarning(Manager.Log, Id, $"Too many stored file descriptors, refusing to store more (max {Settings.FileDescriptorStoreMax}).");
+                fd.Dispose();
+                continue;
+            }
+            _fdStore.Add((fd, name));
+        }
+    }
+
+    private void RemoveStoredFds(string name)
+    {
+        foreach (var (fd, _) in _fdStore.Where(e => e.Name == name))
+            fd.Dispose();
+        _fdStore.RemoveAll(e => e.Name == name);
+    }
+
+    /// <summary>Releases the fd store when the service is gone for good (not across automatic restarts).</summary>
+    private void ReleaseFdStore()
+    {
+        foreach (var (fd, _) in _fdStore)
+            fd.Dispose();
+        _fdStore.Clear();
+    }
+
+    private readonly List<(SafeFdHandle Fd, string Name)> _fdStore = [];
+
+    internal IReadOnlyList<(SafeFdHandle Fd, string Name)> FdStore => _fdStore;
 
     private void ChangeMainPid(int pid, NotifyMessage message)
     {

@@ -264,6 +264,12 @@ public sealed partial class ServiceUnit
                     names.Add(name);
                 }
             }
+            // The fd store comes back after the socket fds (sd_listen_fds(3)).
+            foreach (var (fd, name) in _fdStore)
+            {
+                passFds.Add(fd);
+                names.Add(name);
+            }
         }
 
         string identifier = exec.SyslogIdentifier ?? Path.GetFileName(command.Argv.Count > 0 ? command.Argv[0] : command.Path);

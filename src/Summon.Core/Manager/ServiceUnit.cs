@@ -363,6 +363,7 @@ public sealed partial class ServiceUnit : UnitRuntime
             return;
         }
 
+        ReleaseFdStore();
         SetState(success ? ServiceState.Dead : ServiceState.Failed);
         if (success)
             ManagerLog.DeactivatedSuccessfully(Manager.Log, Id);

@@ -63,14 +63,16 @@ public sealed class SocketUnit : UnitRuntime
 
         foreach (var spec in Settings.Listen)
         {
-            if (spec.Address is null)
+            if (spec.Address is null && spec.Type != ListenType.Fifo)
             {
-                ManagerLog.UnitWarning(Manager.Log, Id, $"Listen{spec.TypeName}={spec.Value} is not supported by Summon yet, ignoring.");
+                ManagerLog.UnitWarning(Manager.Log, Id, $"{spec.SettingName}={spec.Value} is not supported by Summon yet, ignoring.");
                 continue;
             }
             try
             {
-                var socket = ListeningSocket.Open(spec.Address, SocketTypeOf(spec.Type), OptionsOf(Settings));
+                var socket = spec.Type == ListenType.Fifo
+                    ? ListeningSocket.OpenFifo(spec.Value, OptionsOf(Settings))
+                    : ListeningSocket.Open(spec.Address!, SocketTypeOf(spec.Type), OptionsOf(Settings));
                 _listeners.Add(new Listener(socket, spec));
                 foreach (var failure in SocketOptionsOf(Settings).ApplyTo(socket))
                     ManagerLog.UnitWarning(Manager.Log, Id, failure);
@@ -86,6 +88,13 @@ public sealed class SocketUnit : UnitRuntime
             }
         }
 
+        if (Settings.Symlinks.Count > 0)
+        {
+            var nodes = _listeners.Where(l => l.Socket.Address.Family == ListenFamily.Unix).ToList();
+            if (nodes.Count == 1)
+                foreach (var failure in nodes[0].Socket.CreateSymlinks(Settings.Symlinks))
+                    ManagerLog.UnitWarning(Manager.Log, Id, failure);
+        }
         _triggerLimit = new RateLimit(Manager.Loop.Time, Settings.TriggerLimitInterval, Settings.EffectiveTriggerLimitBurst);
         EnterListening();
         ManagerLog.ListeningOn(Manager.Log, Id, ManagerLog.Suffix(this));
@@ -302,7 +311,7 @@ public sealed class SocketUnit : UnitRuntime
         foreach (var listener in _listeners)
         {
             if (Settings.RemoveOnStop)
-                listener.Socket.RemoveNode();
+                listener.Socket.RemoveNode(Settings.Symlinks);
             listener.Socket.Dispose();
         }
         _listeners.Clear();

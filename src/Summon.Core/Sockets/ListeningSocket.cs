@@ -107,11 +107,64 @@ public sealed class ListeningSocket : IDisposable
             throw ErrnoException.FromLast(call);
     }
 
-    /// <summary>Removes the file-system node of an AF_UNIX path socket (RemoveOnStop=yes).</summary>
-    public void RemoveNode()
+    /// <summary>
+    /// ListenFIFO=: creates the FIFO (parents with DirectoryMode, the node with SocketMode) unless one is there
+    /// already, and opens it O_RDWR|O_NONBLOCK so that it never reports EOF while no writer is connected.
+    /// </summary>
+    public static ListeningSocket OpenFifo(string path, ListenOptions options)
     {
-        if (Address.Family == ListenFamily.Unix)
-            Libc.Unlink(Address.Path!);
+        if (OperatingSystem.IsWindows())
+            throw new PlatformNotSupportedException();
+        string? dir = System.IO.Path.GetDirectoryName(path);
+        if (!string.IsNullOrEmpty(dir) && !Directory.Exists(dir))
+            Directory.CreateDirectory(dir, (UnixFileMode)options.DirectoryMode);
+        uint old = Libc.Umask(~options.SocketMode & 0x1FF);
+        try
+        {
+            if (Libc.Mkfifo(path, options.SocketMode) < 0 && Errno.Last != Errno.EEXIST)
+                throw ErrnoException.FromLast("mkfifo");
+        }
+        finally
+        {
+            Libc.Umask(old);
+        }
+        int fd = Libc.Open(path, Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
+        if (fd < 0)
+            throw ErrnoException.FromLast("open");
+        return new ListeningSocket(new SafeFdHandle(fd), ListenAddress.UnixPath(path), 0);
+    }
+
+    /// <summary>Symlinks= to the socket's file-system node; failures are returned, not thrown (systemd only warns).</summary>
+    public List<string> CreateSymlinks(IEnumerable<string> links)
+    {
+        var failures = new List<string>();
+        foreach (var link in links)
+        {
+            try
+            {
+                string? dir = System.IO.Path.GetDirectoryName(link);
+                if (!string.IsNullOrEmpty(dir))
+                    Directory.CreateDirectory(dir);
+                if (File.Exists(link) || new FileInfo(link).LinkTarget is not null)
+                    File.Delete(link);
+                File.CreateSymbolicLink(link, Address.Path!);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                failures.Add($"Failed to create symlink {link}: {e.Message}");
+            }
+        }
+        return failures;
+    }
+
+    /// <summary>Removes the file-system node of an AF_UNIX path socket or FIFO, and its Symlinks= (RemoveOnStop=yes).</summary>
+    public void RemoveNode(IEnumerable<string>? symlinks = null)
+    {
+        if (Address.Family != ListenFamily.Unix)
+            return;
+        Libc.Unlink(Address.Path!);
+        foreach (var link in symlinks ?? [])
+            Libc.Unlink(link);
     }
 
     public void Dispose() => Handle.Dispose();
