@@ -7,6 +7,10 @@ using Microsoft.Extensions.Hosting.Systemd;
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.ConfigureKestrel(options => options.UseSystemd());
 builder.Services.AddSystemd();
+// Holds back ApplicationStarted, and with it READY=1, until the test opens the gate file. It waits in StartedAsync,
+// which the host runs after every StartAsync (Kestrel's included), so the app already serves requests meanwhile.
+if (Environment.GetEnvironmentVariable("KESTREL_APP_READY_GATE") is { Length: > 0 } gate)
+    builder.Services.AddHostedService(_ => new ReadyGate(gate));
 builder.Logging.ClearProviders();
 builder.Logging.AddConsole();
 
@@ -18,3 +22,23 @@ app.MapGet("/env", () =>
         .Select(name => $"{name}={Environment.GetEnvironmentVariable(name)}"))
     + $"\nIsSystemdService={SystemdHelpers.IsSystemdService()}\n");
 app.Run();
+
+/// <summary>Waits for a file to exist before the host counts as started.</summary>
+internal sealed class ReadyGate(string path) : IHostedLifecycleService
+{
+    public async Task StartedAsync(CancellationToken cancellationToken)
+    {
+        while (!File.Exists(path))
+            await Task.Delay(20, cancellationToken);
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
