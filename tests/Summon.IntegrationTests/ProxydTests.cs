@@ -28,7 +28,8 @@ public sealed class ProxydTests
         Assert.Equal("inactive", Cli.IsActive(root, Service));
 
         // The very first client: the manager starts proxyd with the socket, proxyd accepts it and connects onwards.
-        CommandResult first = Cli.RunProgram(root, "nc", "through the proxy\n", "-N", "127.0.0.1", port.ToString());
+        // No -N: proxyd closes both sides on the first EOF, so the client must not half-close before the reply.
+        CommandResult first = Cli.RunProgram(root, "nc", "through the proxy\n", "127.0.0.1", port.ToString());
         Assert.True(first is { ExitCode: 0, StdOut: "backend says: through the proxy\n" }, first.ToString() + "\n[log]\n" + daemon.Log);
         Assert.Equal(1, backend.Connections);
 
@@ -39,15 +40,19 @@ public sealed class ProxydTests
         await AcceptTests.AssertJournalHasAsync(root, Service, "Started proxy.service - Proxy to the backend.", daemon.Pid);
 
         // A second client goes through the same proxy process.
-        CommandResult second = Cli.RunProgram(root, "socat", "second\n", "-t", "5", "-", $"TCP:127.0.0.1:{port}");
-        Assert.True(second is { ExitCode: 0, StdOut: "backend says: second\n" }, second.ToString());
+        using (Socket client = Clients.ConnectTcp(IPAddress.Loopback, port))
+        {
+            client.Send("second\n"u8.ToArray());
+            Assert.Equal("backend says: second\n", Clients.ReadToEnd(client));
+        }
+
         Assert.Equal(mainPid, Cli.ShowOne(root, Service, "MainPID"));
         Assert.Equal(2, backend.Connections);
 
         // Stopped, the proxy gives the socket back; the next client starts a fresh proxy.
         Assert.Equal(0, Cli.Run(root, "stop", Service).ExitCode);
         Assert.Equal("listening", await Wait.ForAsync(() => Cli.ShowOne(root, Socket, "SubState"), s => s == "listening"));
-        CommandResult third = Cli.RunProgram(root, "nc", "again\n", "-N", "127.0.0.1", port.ToString());
+        CommandResult third = Cli.RunProgram(root, "nc", "again\n", "127.0.0.1", port.ToString());
         Assert.True(third is { ExitCode: 0, StdOut: "backend says: again\n" }, third.ToString());
         string secondPid = Cli.ShowOne(root, Service, "MainPID");
         Assert.NotEqual(mainPid, secondPid);
@@ -58,8 +63,8 @@ public sealed class ProxydTests
     }
 
     /// <summary>
-    /// A TCP backend in the test process: each connection gets <c>prefix</c> + what it sent, once the client
-    /// half-closes. It counts connections, so the test knows the bytes really went through it.
+    /// A TCP backend in the test process: each connection gets <c>prefix</c> + its first line, then is closed.
+    /// It counts connections, so the test knows the bytes really went through it.
     /// </summary>
     private sealed class EchoBackend : IDisposable
     {
@@ -106,8 +111,18 @@ public sealed class ProxydTests
                 try
                 {
                     client.ReceiveTimeout = (int)Clients.ReceiveTimeout.TotalMilliseconds;
-                    string received = Clients.ReadToEnd(client);
-                    client.Send(Encoding.UTF8.GetBytes(_prefix + received));
+                    var line = new List<byte>();
+                    var one = new byte[1];
+                    while (client.Receive(one) == 1)
+                    {
+                        line.Add(one[0]);
+                        if (one[0] == (byte)'\n')
+                        {
+                            break;
+                        }
+                    }
+
+                    client.Send(Encoding.UTF8.GetBytes(_prefix + Encoding.UTF8.GetString([.. line])));
                     client.Shutdown(SocketShutdown.Send);
                 }
                 catch (SocketException)
