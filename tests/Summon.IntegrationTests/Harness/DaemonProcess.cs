@@ -34,6 +34,9 @@ internal sealed class DaemonProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code once <see cref="HasExited"/>.</summary>
+    public int ExitCode => _process.ExitCode;
+
     public int FdCount => ProcFs.FdCount(Pid);
 
     /// <summary>Starts <c>summon daemon</c> and waits until it answers <c>list-sockets</c>.</summary>

@@ -53,7 +53,7 @@ internal static class SummonBinary
 
     // `dotnet test` hands the test host MSBuild and VSTest variables meant for itself; a nested `dotnet publish`
     // that inherits them may try to reuse the parent's build nodes or SDK resolver, so they are left out.
-    private static Dictionary<string, string> PublishEnvironment()
+    internal static Dictionary<string, string> PublishEnvironment()
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())

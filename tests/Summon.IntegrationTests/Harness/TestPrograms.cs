@@ -1,0 +1,104 @@
+namespace Summon.IntegrationTests.Harness;
+
+/// <summary>
+/// The real peers under tests/Programs, built once per test run: <c>listen-check</c> (C, cc) and the Kestrel app
+/// (framework-dependent <c>dotnet publish</c>). test.sh builds both and names them with SUMMON_LISTEN_CHECK and
+/// SUMMON_KESTREL_APP; without those the first use builds into artifacts/ under <c>flock</c>, like
+/// <see cref="SummonBinary"/>.
+/// </summary>
+internal static class TestPrograms
+{
+    private static readonly Lazy<string> s_listenCheck = new(LocateListenCheck, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<string> s_kestrelApp = new(LocateKestrelApp, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<string> s_dotnet = new(LocateDotnet, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>Full path of the listen-check executable.</summary>
+    public static string ListenCheck => s_listenCheck.Value;
+
+    /// <summary>Full path of KestrelApp.dll, run as <c>dotnet KestrelApp.dll</c>.</summary>
+    public static string KestrelAppDll => s_kestrelApp.Value;
+
+    /// <summary>Full path of the <c>dotnet</c> host (units get an absolute ExecStart= path).</summary>
+    public static string Dotnet => s_dotnet.Value;
+
+    /// <summary>systemd-socket-proxyd as Debian installs it with systemd.</summary>
+    public static string SocketProxyd => "/lib/systemd/systemd-socket-proxyd";
+
+    private static string LocateListenCheck()
+    {
+        if (Environment.GetEnvironmentVariable("SUMMON_LISTEN_CHECK") is { Length: > 0 } given)
+        {
+            return Existing(given, "SUMMON_LISTEN_CHECK");
+        }
+
+        string repository = RepositoryRoot.Find();
+        string source = Path.Combine(repository, "tests", "Programs", "listen-check.c");
+        string artifacts = Path.Combine(repository, "artifacts");
+        string output = Path.Combine(artifacts, "listen-check");
+        Directory.CreateDirectory(artifacts);
+        if (!File.Exists(output) || File.GetLastWriteTimeUtc(output) < File.GetLastWriteTimeUtc(source))
+        {
+            CommandResult build = Command.Run(
+                "flock",
+                [Path.Combine(artifacts, ".listen-check.lock"), "cc", "-O2", "-Wall", "-Wextra", "-Werror", "-o", output, source],
+                timeout: TimeSpan.FromMinutes(2),
+                workingDirectory: repository);
+            if (build.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"Building listen-check failed.\n{build}");
+            }
+        }
+
+        return output;
+    }
+
+    private static string LocateKestrelApp()
+    {
+        if (Environment.GetEnvironmentVariable("SUMMON_KESTREL_APP") is { Length: > 0 } given)
+        {
+            return Existing(given, "SUMMON_KESTREL_APP");
+        }
+
+        string repository = RepositoryRoot.Find();
+        string artifacts = Path.Combine(repository, "artifacts");
+        string output = Path.Combine(artifacts, "kestrel-app");
+        Directory.CreateDirectory(artifacts);
+        CommandResult publish = Command.Run(
+            "flock",
+            [Path.Combine(artifacts, ".kestrel-app.lock"),
+             "dotnet", "publish", Path.Combine(repository, "tests", "Programs", "KestrelApp"),
+             "-c", "Release", "-o", output, "--nologo"],
+            SummonBinary.PublishEnvironment(),
+            timeout: TimeSpan.FromMinutes(10),
+            workingDirectory: repository);
+        if (publish.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"Publishing the Kestrel test app failed.\n{publish}");
+        }
+
+        return Existing(Path.Combine(output, "KestrelApp.dll"), "the published Kestrel app");
+    }
+
+    private static string LocateDotnet()
+    {
+        string? path = Environment.GetEnvironmentVariable("PATH");
+        foreach (string directory in (path ?? "/usr/bin").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string candidate = Path.Combine(directory, "dotnet");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return Environment.ProcessPath is { } host && Path.GetFileName(host) == "dotnet"
+            ? host
+            : throw new InvalidOperationException("No dotnet host on PATH.");
+    }
+
+    private static string Existing(string path, string what)
+    {
+        string full = Path.GetFullPath(path);
+        return File.Exists(full) ? full : throw new InvalidOperationException($"{what}: {full} does not exist.");
+    }
+}
