@@ -88,16 +88,22 @@ public sealed class ControlServer : IDisposable
             {
                 continue;
             }
-            using (client)
+            // Each client on its own pool thread: a `start` waiting for READY=1 must not hold up a `status`.
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Server.ServeAndClose(state.Client), (Server: this, Client: client), preferLocal: false);
+        }
+    }
+
+    private void ServeAndClose(Socket client)
+    {
+        using (client)
+        {
+            try
             {
-                try
-                {
-                    Serve(client);
-                }
-                catch (Exception e) when (e is SocketException or IOException or JsonException or ObjectDisposedException)
-                {
-                    // A client that went away or sent garbage affects only itself.
-                }
+                Serve(client);
+            }
+            catch (Exception e) when (e is SocketException or IOException or JsonException or ObjectDisposedException)
+            {
+                // A client that went away or sent garbage affects only itself.
             }
         }
     }
@@ -105,7 +111,7 @@ public sealed class ControlServer : IDisposable
     private void Serve(Socket client)
     {
         client.ReceiveTimeout = 10_000;
-        client.SendTimeout = 10_000;
+        client.SendTimeout = 10_000;   // a job may take long (TimeoutStartSec=); only reading the request is bounded
         if (!IsAuthorized(client))
         {
             Reply(client, new ControlReply { ExitCode = 1, Errors = { "Access denied: the summon manager accepts requests from root and its own user only." } });

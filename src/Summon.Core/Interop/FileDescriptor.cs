@@ -14,6 +14,41 @@ internal static class FileDescriptor
         return (new SafeFdHandle(fds[0]), new SafeFdHandle(fds[1]));
     }
 
+    /// <summary>
+    /// Opens StandardOutput=file:/append:/truncate: targets: O_WRONLY|O_CREAT (0644) plus O_APPEND or O_TRUNC.
+    /// O_APPEND must be on the open file description itself (the child writes through it), which .NET's
+    /// FileMode.Append does not do.
+    /// </summary>
+    public static SafeFdHandle OpenOutput(string path, bool append, bool truncate)
+    {
+        const int O_CREAT = 0x40, O_TRUNC = 0x200, O_APPEND = 0x400;
+        int flags = Libc.O_WRONLY | O_CREAT | Libc.O_CLOEXEC | (append ? O_APPEND : 0) | (truncate ? O_TRUNC : 0);
+        int fd = Libc.Open(path, flags, Convert.ToUInt32("644", 8));
+        if (fd < 0)
+            throw ErrnoException.FromLast("open");
+        return new SafeFdHandle(fd);
+    }
+
+    /// <summary>"DEV:INODE" of an open fd, as systemd puts it in $JOURNAL_STREAM; null when fstat fails.</summary>
+    public static unsafe string? DeviceAndInode(SafeHandle handle)
+    {
+        bool added = false;
+        byte* buffer = stackalloc byte[256];
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            if (Libc.Fstat((int)handle.DangerousGetHandle(), buffer) < 0)
+                return null;
+            ulong dev = *(ulong*)buffer, ino = *(ulong*)(buffer + 8);
+            return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{dev}:{ino}");
+        }
+        finally
+        {
+            if (added)
+                handle.DangerousRelease();
+        }
+    }
+
     /// <summary>True when O_NONBLOCK is set on the open file description behind the handle.</summary>
     public static bool IsNonBlocking(SafeHandle handle)
     {

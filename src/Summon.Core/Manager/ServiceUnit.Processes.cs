@@ -19,6 +19,7 @@ public sealed partial class ServiceUnit
     private Action? _controlDone;
     private Action? _timerAction;
     private bool _startJobPending;
+    private SafeHandle? _journalPipe;
 
     /// <summary>Runs <paramref name="commands"/> one after another as the control process, in <paramref name="state"/>.</summary>
     private void RunControl(List<ExecCommand> commands, ServiceState state, Action done)
@@ -116,10 +117,22 @@ public sealed partial class ServiceUnit
         catch (SpawnException e)
         {
             ReleaseConnection();
-            ManagerLog.UnitError(Manager.Log, Id, $"Failed to execute {command.Path}: {e.Reason}");
             var status = new ExitStatus(ExitCode.Exited, e.Step == "CHDIR" ? 200 : 203);
-            ManagerLog.MainProcessExited(Manager.Log, Id, status.ToString());
             ExecMainStatus = status;
+            if (Settings.Type is ServiceType.Simple or ServiceType.Idle or ServiceType.Dbus)
+            {
+                // systemd forks first and execs in the child: the start job of a simple service has succeeded
+                // before the exec fails, so the failure shows as the main process exiting with 203/EXEC.
+                _startJobPending = false;
+                SetState(ServiceState.Running);
+                ManagerLog.Started(Manager.Log, Id, ManagerLog.Suffix(this));
+                ManagerLog.UnitError(Manager.Log, Id, $"Failed to execute {command.Path}: {e.Reason}");
+                ManagerLog.MainProcessExited(Manager.Log, Id, status.ToString());
+                EnterStop(UnitResult.ExitCode);
+                return false;
+            }
+            ManagerLog.UnitError(Manager.Log, Id, $"Failed to execute {command.Path}: {e.Reason}");
+            ManagerLog.MainProcessExited(Manager.Log, Id, status.ToString());
             EnterSignal(ServiceState.StopSigterm, UnitResult.ExitCode);
             return false;
         }
@@ -285,6 +298,9 @@ public sealed partial class ServiceUnit
             var environment = Manager.BuildEnvironment(this, settings, passFds.Count, names, _connection);
             if (!isMain && _main is not null)
                 ExecEnvironment.Set(environment, "MAINPID=" + _main.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (_journalPipe is { } pipe && FileDescriptor.DeviceAndInode(pipe) is { } stream)
+                environment.Add("JOURNAL_STREAM=" + stream);
+            _journalPipe = null;
             var argv = command.Flags.HasFlag(ExecFlags.NoEnvExpand) ? command.Argv : ExecEnvironment.ExpandArguments(command.Argv, environment);
 
             var request = new SpawnRequest
@@ -328,8 +344,7 @@ public sealed partial class ServiceUnit
                 return Manager.InheritedStderr;
             case StdioTarget.Journal when kind is StandardOutputKind.File or StandardOutputKind.Append or StandardOutputKind.Truncate && path is not null:
             {
-                var mode = kind switch { StandardOutputKind.Append => FileMode.Append, StandardOutputKind.Truncate => FileMode.Create, _ => FileMode.OpenOrCreate };
-                var file = File.OpenHandle(path, mode, FileAccess.Write, FileShare.ReadWrite);
+                var file = FileDescriptor.OpenOutput(path, append: kind == StandardOutputKind.Append, truncate: kind == StandardOutputKind.Truncate);
                 owned.Add(file);
                 return file;
             }
@@ -338,6 +353,7 @@ public sealed partial class ServiceUnit
                 var (capture, writeEnd) = OutputCapture.Create(Manager.Loop, Manager.Journal, Id, identifier, 6);
                 captures.Add(capture);
                 owned.Add(writeEnd);
+                _journalPipe ??= writeEnd;   // stdout's pipe when both go to the journal
                 return writeEnd;
             }
             default:
@@ -359,12 +375,14 @@ public sealed partial class ServiceUnit
     private string? WorkingDirectory(ExecSettings exec)
     {
         string? dir = exec.WorkingDirectory;
+        // Without WorkingDirectory= a system manager runs services in /, a user manager in the user's home.
+        string fallback = Manager.Options.UserMode ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) : "/";
         if (dir is null)
-            return Manager.Options.UserMode ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) : null;
+            return fallback;
         if (dir == "~")
             dir = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         if (exec.WorkingDirectoryMissingOk && !Directory.Exists(dir))
-            return null;
+            return fallback;
         return dir;
     }
 }

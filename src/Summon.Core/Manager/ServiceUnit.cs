@@ -125,7 +125,7 @@ public sealed partial class ServiceUnit : UnitRuntime
         InvocationId = Guid.NewGuid().ToString("N");
         ExecMainStatus = null;
         EnterStartPre();
-        return _state == ServiceState.Failed && Result != UnitResult.Success ? StartFailureMessage() : null;
+        return null;   // the start job settles with the state changes that follow
     }
 
     public override void Stop()

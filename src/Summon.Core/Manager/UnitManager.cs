@@ -98,10 +98,15 @@ public sealed partial class UnitManager
         var unit = GetOrLoad(name);
         if (unit is null || unit.Definition.LoadState != LoadState.Loaded)
             return Task.FromResult(LoadFailure("start", name, unit));
+        if (unit.ActiveState is UnitActiveState.Active or UnitActiveState.Reloading)
+            return Task.FromResult(JobResult.Ok);
+        var job = unit.BeginStartJob();
         string? error = unit.Start();
-        if (error is not null)
-            return Task.FromResult(JobResult.Failed(error, 1));
-        return unit.WaitForStart();
+        if (!job.IsCompleted && error is not null)
+            unit.SettleStartJob(JobResult.Failed(error, 1));
+        else if (!job.IsCompleted && unit.ActiveState is UnitActiveState.Active)
+            unit.SettleStartJob(JobResult.Ok);
+        return job;
     }
 
     /// <summary>stop as a job: completes when the unit is inactive or failed.</summary>

@@ -53,14 +53,25 @@ public abstract class UnitRuntime
     private List<TaskCompletionSource<JobResult>>? _startWaiters;
     private List<TaskCompletionSource<JobResult>>? _stopWaiters;
 
-    /// <summary>Completes when a start job on this unit finishes (active: success; failed or dead: failure).</summary>
-    internal Task<JobResult> WaitForStart()
+    /// <summary>
+    /// Opens (or joins) the start job: completes when the unit is active (success) or ends failed or dead
+    /// (failure, except a unit that ran to completion). Call before <see cref="Start"/>, which may finish the job
+    /// synchronously.
+    /// </summary>
+    internal Task<JobResult> BeginStartJob()
     {
-        if (ActiveState is UnitActiveState.Active or UnitActiveState.Reloading)
-            return Task.FromResult(JobResult.Ok);
         var tcs = new TaskCompletionSource<JobResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         (_startWaiters ??= []).Add(tcs);
         return tcs.Task;
+    }
+
+    /// <summary>Settles an open start job that <see cref="Start"/> refused or that needs no state change.</summary>
+    internal void SettleStartJob(JobResult result)
+    {
+        var starts = _startWaiters;
+        _startWaiters = null;
+        foreach (var waiter in starts ?? [])
+            waiter.TrySetResult(result);
     }
 
     /// <summary>Completes when the unit has stopped (inactive or failed).</summary>
@@ -93,7 +104,10 @@ public abstract class UnitRuntime
     {
         if (_startWaiters is { Count: > 0 } starts && (to is UnitActiveState.Active or UnitActiveState.Reloading || (settled && to is UnitActiveState.Failed or UnitActiveState.Inactive)))
         {
-            var result = to is UnitActiveState.Active or UnitActiveState.Reloading ? JobResult.Ok : JobResult.Failed(StartFailureMessage(), 1);
+            // A unit that ran to completion (Type=oneshot without RemainAfterExit=) ends inactive with success: its
+            // start job succeeded.
+            bool ok = to is UnitActiveState.Active or UnitActiveState.Reloading || (to == UnitActiveState.Inactive && Result == UnitResult.Success);
+            var result = ok ? JobResult.Ok : JobResult.Failed(StartFailureMessage(), 1);
             _startWaiters = null;
             foreach (var waiter in starts)
                 waiter.TrySetResult(result);

@@ -27,7 +27,9 @@ internal static class StatusRenderer
         if (Value(unit, "DropInPaths") is { } dropIns)
             Line(sb, "Drop-In", dropIns);
 
-        var activeText = new StringBuilder().Append(active).Append(" (").Append(sub).Append(')');
+        var activeText = new StringBuilder().Append(active);
+        if (sub != active)
+            activeText.Append(" (").Append(sub).Append(')');
         string result = unit.Get("Result") ?? "success";
         if (active == "failed" && result != "success")
             activeText.Append(" (Result: ").Append(result).Append(')');
