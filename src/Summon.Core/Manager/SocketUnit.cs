@@ -73,7 +73,7 @@ public sealed class SocketUnit : UnitRuntime
                 var socket = spec.Type == ListenType.Fifo
                     ? ListeningSocket.OpenFifo(spec.Value, OptionsOf(Settings))
                     : ListeningSocket.Open(spec.Address!, SocketTypeOf(spec.Type), OptionsOf(Settings));
-                _listeners.Add(new Listener(socket, spec));
+                _listeners.Add(new Listener(socket, spec) { PollLimit = new RateLimit(Manager.Loop.Time, Settings.PollLimitInterval, Settings.EffectivePollLimitBurst) });
                 foreach (var failure in SocketOptionsOf(Settings).ApplyTo(socket))
                     ManagerLog.UnitWarning(Manager.Log, Id, failure);
             }
@@ -181,6 +181,19 @@ public sealed class SocketUnit : UnitRuntime
     {
         if (_state != SocketState.Listening)
             return;
+        if (!listener.PollLimit!.Allow())
+        {
+            // PollLimit (systemd 255+): over the limit, stop polling this fd until the window ends; connections
+            // wait in the backlog meanwhile. Unlike the trigger limit this never fails the socket.
+            Manager.Loop.Unregister(listener.Token);
+            listener.Token = 0;
+            Manager.Loop.Schedule(Settings.PollLimitInterval, () =>
+            {
+                if (_state == SocketState.Listening && listener.Token == 0 && _listeners.Contains(listener))
+                    listener.Token = Manager.Loop.Register(listener.Socket.Handle, Libc.EPOLLIN, e => OnReadable(listener, e));
+            });
+            return;
+        }
         if ((events & (Libc.EPOLLERR | Libc.EPOLLHUP)) != 0 && (events & Libc.EPOLLIN) == 0)
         {
             ManagerLog.UnitError(Manager.Log, Id, "Got POLLHUP on a listening socket. The service probably invoked shutdown() on it, and should better not do that.");
@@ -367,5 +380,7 @@ public sealed class SocketUnit : UnitRuntime
         public ListenSpec Spec { get; } = spec;
 
         public ulong Token { get; set; }
+
+        public RateLimit? PollLimit { get; init; }
     }
 }

@@ -417,6 +417,8 @@ public sealed partial class UnitManager
         }
         if (_notify is not null && unit.WantsNotifySocket)
             env.Add("NOTIFY_SOCKET=" + _notify.Path);
+        if (settings.WatchdogSec is { } watchdog && watchdog > TimeSpan.Zero)
+            env.Add("WATCHDOG_USEC=" + ((long)watchdog.TotalMicroseconds).ToString(CultureInfo.InvariantCulture));
         var exec = settings.Exec;
         foreach (var name in exec.PassEnvironment)
             if (Environment.GetEnvironmentVariable(name) is { } value)

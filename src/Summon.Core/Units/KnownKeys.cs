@@ -193,6 +193,9 @@ internal static class KnownKeys
         ["Service"] = KeyKind.Other,
         ["TriggerLimitIntervalSec"] = KeyKind.Seconds,
         ["TriggerLimitBurst"] = KeyKind.Unsigned,
+        // systemd 255+; Summon honours them on top of the 252 key set.
+        ["PollLimitIntervalSec"] = KeyKind.Seconds,
+        ["PollLimitBurst"] = KeyKind.Unsigned,
         ["SmackLabel"] = KeyKind.Other,
         ["SmackLabelIPIn"] = KeyKind.Other,
         ["SmackLabelIPOut"] = KeyKind.Other,

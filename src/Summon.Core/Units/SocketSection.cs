@@ -91,6 +91,14 @@ public sealed class SocketSection
 
     public uint EffectiveTriggerLimitBurst => TriggerLimitBurst ?? (Accept ? 200u : 20u);
 
+    /// <summary>PollLimitIntervalSec= (systemd 255+): the window of the per-fd poll limit.</summary>
+    public TimeSpan PollLimitInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>PollLimitBurst= (systemd 255+); unset means 150 for Accept=yes and 15 otherwise.</summary>
+    public uint? PollLimitBurst { get; set; }
+
+    public uint EffectivePollLimitBurst => PollLimitBurst ?? (Accept ? 150u : 15u);
+
     /// <summary>TimeoutSec=; null means DefaultTimeoutStartSec (90 s); <see cref="Timeout.InfiniteTimeSpan"/> for infinity.</summary>
     public TimeSpan? Timeout { get; set; }
 

@@ -81,6 +81,8 @@ internal sealed partial class UnitSettingsParser
             case "TCPCongestion": s.TCPCongestion = value.Length == 0 ? null : value; return 0;
             case "TriggerLimitIntervalSec": Set(ParseSec(value), v => s.TriggerLimitInterval = v); return 0;
             case "TriggerLimitBurst": Set(ParseUnsigned(value), v => s.TriggerLimitBurst = v); return 0;
+            case "PollLimitIntervalSec": Set(ParseSec(value), v => s.PollLimitInterval = v); return 0;
+            case "PollLimitBurst": Set(ParseUnsigned(value), v => s.PollLimitBurst = v); return 0;
             case "TimeoutSec": Set(ParseTimeout(value), v => s.Timeout = v); return 0;
             case "ExecStartPre": return ExecCommandParser.Parse(value, s.ExecStartPre, _specifiers, _file, _line, _diagnostics);
             case "ExecStartPost": return ExecCommandParser.Parse(value, s.ExecStartPost, _specifiers, _file, _line, _diagnostics);
