@@ -11,6 +11,7 @@ internal static class VerifyVerb
         root.Subcommands.Add(Verify());
         var analyze = new Command("analyze", "Analyze and debug unit files (like systemd-analyze)");
         analyze.Subcommands.Add(Verify());
+        TimespanVerb.AddTo(analyze);
         root.Subcommands.Add(analyze);
     }
 
