@@ -19,6 +19,7 @@ internal static class Program
         DemoVerb.AddTo(root);
         VerifyVerb.AddTo(root);
         EscapeVerb.AddTo(root);
+        CatVerb.AddTo(root);
         JobVerbs.AddTo(root);
         EnableVerbs.AddTo(root);
         QueryVerbs.AddTo(root);
