@@ -1,7 +1,7 @@
 namespace Summon.Units;
 
 /// <summary>How a key we do not read ourselves is still checked, so that bad values warn as in systemd.</summary>
-internal enum KeyKind { Other, Boolean, Unsigned, Seconds, Mode, Integer, Size, ResourceLimit }
+internal enum KeyKind { Other, Boolean, Unsigned, Seconds, Mode, Integer, Size, ResourceLimit, JobMode }
 
 /// <summary>
 /// Every key systemd 252 accepts in [Unit], [Install], [Socket] and [Service] (from `systemd --dump-configuration-items`),
@@ -41,8 +41,8 @@ internal static class KnownKeys
         ["RefuseManualStop"] = KeyKind.Boolean,
         ["AllowIsolate"] = KeyKind.Boolean,
         ["DefaultDependencies"] = KeyKind.Boolean,
-        ["OnSuccessJobMode"] = KeyKind.Mode,
-        ["OnFailureJobMode"] = KeyKind.Mode,
+        ["OnSuccessJobMode"] = KeyKind.JobMode,
+        ["OnFailureJobMode"] = KeyKind.JobMode,
         ["OnFailureIsolate"] = KeyKind.Boolean,
         ["IgnoreOnIsolate"] = KeyKind.Boolean,
         ["JobTimeoutSec"] = KeyKind.Other,

@@ -93,6 +93,10 @@ internal sealed partial class UnitSettingsParser
             case KeyKind.Size:
                 ParseSize(value);
                 break;
+            case KeyKind.JobMode:
+                if (value is not ("fail" or "replace" or "replace-irreversibly" or "isolate" or "flush" or "ignore-dependencies" or "ignore-requirements" or "triggering"))
+                    Warn($"Failed to parse job mode, ignoring: {value}");
+                break;
             case KeyKind.ResourceLimit:
                 if (!IsValidResourceLimit(value))
                     Warn($"Failed to parse resource value, ignoring: {value}");

@@ -8,7 +8,8 @@ namespace Summon.Cli.Commands;
 /// `analyze dump-unit FILE|UNIT… [-o json]`: loads units as the manager would, without a running manager, and prints
 /// their properties (systemd's D-Bus names). A FILE (an argument with a '/') is read from its directory, which goes
 /// first in the search path, as `verify` does; a UNIT is looked up in the search path. Load diagnostics go to stderr
-/// as verify prints them; the exit status is 1 when a unit did not load.
+/// as verify prints them; the exit status is 1 when a unit did not load. A template file (foo@.service) is loaded
+/// as foo@i.service, as systemd-analyze verify does.
 /// </summary>
 internal static class DumpUnitVerb
 {
@@ -36,7 +37,12 @@ internal static class DumpUnitVerb
         {
             LoadedUnit unit;
             if (arg.Contains('/', StringComparison.Ordinal))
-                unit = loader.LoadFile(arg);
+            {
+                // A template file loads as the instance "i", as systemd-analyze verify loads it.
+                unit = UnitName.TryParse(Path.GetFileName(arg), out UnitName? fileName) && fileName.IsTemplate
+                    ? loader.Load(fileName.WithInstance("i"))
+                    : loader.LoadFile(arg);
+            }
             else if (UnitName.TryParse(UnitNames.Mangle(arg), out UnitName? name))
                 unit = loader.Load(name);
             else
