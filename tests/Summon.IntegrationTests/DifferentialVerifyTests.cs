@@ -132,7 +132,8 @@ public sealed class DifferentialVerifyTests(ITestOutputHelper output)
             text.Append("[Unit]\n").AppendJoin("\n", unit).Append('\n');
         text.Append('[').Append(section).Append("]\n");
         foreach (string line in lines)
-            text.Append(line.Replace("gen.socket", name + ".socket", StringComparison.Ordinal)).Append('\n');
+            text.Append(line.Replace("gen.socket", name + ".socket", StringComparison.Ordinal)
+                .Replace("org.example.Gen", "org.example." + name, StringComparison.Ordinal)).Append('\n');   // bus names are unique per manager
         return text.ToString();
     }
 
