@@ -2,7 +2,7 @@ namespace Summon.Cli;
 
 /// <summary>
 /// Busybox-style multi-call: invoked through a symlink named systemctl, journalctl or systemd-analyze, the binary
-/// behaves as `summon`, `summon journal`, `summon analyze`, so scripts written for systemd run unchanged.
+/// behaves as `summon`, `summon journal`, `summon analyze`, `summon escape`, so scripts written for systemd run unchanged.
 /// </summary>
 internal static class MultiCall
 {
@@ -10,6 +10,11 @@ internal static class MultiCall
     {
         "journalctl" => ["journal", .. args],
         "systemd-analyze" => ["analyze", .. args],
+        "systemd-escape" => ["escape", .. args],
         _ => args,
     };
+
+    /// <summary>The name to use in messages: the symlink's name for systemd-escape, else <paramref name="fallback"/>.</summary>
+    public static string ProgramName(string argv0, string fallback)
+        => Path.GetFileName(argv0) == "systemd-escape" ? "systemd-escape" : fallback;
 }

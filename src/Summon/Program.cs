@@ -10,12 +10,16 @@ internal static class Program
         args = MultiCall.Rewrite(Environment.GetCommandLineArgs()[0], args);
         if (args.Length > 0 && args[0] == ExecHelperVerb.Name)
             return ExecHelperVerb.Run(args);
+        if (args.Length > 0 && args[0] == EscapeVerb.Name)
+            return EscapeVerb.Run(args[1..], Console.Out, Console.Error, MultiCall.ProgramName(Environment.GetCommandLineArgs()[0], "summon escape"));
 
         var root = new RootCommand("Summon: systemd-style socket activation that runs anywhere.");
         GlobalOptions.AddTo(root);
         DaemonVerb.AddTo(root);
         DemoVerb.AddTo(root);
         VerifyVerb.AddTo(root);
+        EscapeVerb.AddTo(root);
+        CatVerb.AddTo(root);
         JobVerbs.AddTo(root);
         EnableVerbs.AddTo(root);
         QueryVerbs.AddTo(root);

@@ -163,7 +163,9 @@ public sealed class VerifyTests
 
     private static void AssertMatches(VerifyCase verifyCase, string dir, CommandResult result)
     {
-        string[] stderr = [.. result.StdErrLines.Select(l => l.Replace(dir, "{dir}", StringComparison.Ordinal))];
+        // Summon's own "does not support X=" notices are not part of systemd's output.
+        string[] stderr = [.. result.StdErrLines.Where(l => !l.Contains("Summon does not support ", StringComparison.Ordinal))
+            .Select(l => l.Replace(dir, "{dir}", StringComparison.Ordinal))];
         Assert.True(result.StdOut == "", result.ToString());
         Assert.Equal(verifyCase.StdErr, stderr);
         Assert.True(result.ExitCode == verifyCase.ExitCode, result.ToString());

@@ -88,7 +88,8 @@ public sealed partial class UnitLoader
 
         if (fragment is null)
         {
-            unit.LoadState = LoadState.NotFound;
+            // Device units come from the kernel, not from files: they load without a fragment (device_load()).
+            unit.LoadState = name.Type == UnitType.Device ? LoadState.Loaded : LoadState.NotFound;
             return unit;
         }
 
@@ -128,7 +129,7 @@ public sealed partial class UnitLoader
             AddSocketExtras(unit, unit.Socket);
 
         string? problem = unit.Socket is not null ? UnitValidation.VerifySocket(unit.Socket)
-            : unit.Service is not null ? UnitValidation.VerifyService(unit.Service)
+            : unit.Service is not null ? UnitValidation.VerifyService(unit.Service, unit.Unit.SuccessAction)
             : null;
         if (problem is not null)
         {

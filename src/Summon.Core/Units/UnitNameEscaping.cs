@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
+using Summon.Interop;
 
 namespace Summon.Units;
 
@@ -86,5 +87,99 @@ public static class UnitNameEscaping
             return false;
         path = full;
         return true;
+    }
+
+    private const int PathMax = 4096, NameMax = 255;
+
+    /// <summary>path_is_valid(): non-empty, shorter than PATH_MAX, no component longer than NAME_MAX.</summary>
+    public static bool IsValidPath(string path)
+        => path.Length > 0 && Encoding.UTF8.GetByteCount(path) < PathMax
+        && path.Split('/').All(c => Encoding.UTF8.GetByteCount(c) <= NameMax);
+
+    /// <summary>path_is_normalized(): valid, and no "." or ".." components and no "//".</summary>
+    public static bool IsNormalizedPath(string path)
+        => IsValidPath(path) && !path.Contains("//", StringComparison.Ordinal)
+        && !path.Split('/').Any(c => c is "." or "..");
+
+    /// <summary>unit_name_path_escape() with its errno: "//" and "." are dropped, ".." or an invalid path is EINVAL.</summary>
+    public static int TryEscapePath(string path, out string? escaped)
+    {
+        escaped = null;
+        string[] parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != ".").ToArray();
+        if (parts.Length == 0)
+        {
+            escaped = "-";
+            return 0;
+        }
+
+        string simplified = (path.StartsWith('/') ? "/" : "") + string.Join('/', parts);
+        if (!IsNormalizedPath(simplified))
+            return Errno.EINVAL;
+        escaped = Escape(string.Join('/', parts));
+        return 0;
+    }
+
+    /// <summary>unit_name_replace_instance(): foo@.service + "x" → foo@x.service; EINVAL for an invalid template,
+    /// instance or result.</summary>
+    public static int TryReplaceInstance(string template, string instance, out string? result)
+    {
+        result = null;
+        if (!UnitName.TryParse(template, out UnitName? t) || t.IsPlain || instance.Length == 0
+            || !instance.All(c => UnitName.IsValidChar(c) || c == '@')
+            || !UnitName.TryParse($"{t.Prefix}@{instance}{t.Suffix}", out UnitName? built))
+            return Errno.EINVAL;
+        result = built.Name;
+        return 0;
+    }
+
+    /// <summary>
+    /// unit_name_mangle() without globs: a valid unit name stays; an absolute path becomes a .device (under /dev/ or
+    /// /sys/) or .mount unit; otherwise '/' → '-', bytes outside [A-Za-z0-9:-_.\\] as \xHH, and ".service" is
+    /// appended unless the name ends in a unit type. EINVAL when the result is no valid unit name.
+    /// Long paths that systemd shortens with a hash are refused here (see docs/compatibility.md).
+    /// </summary>
+    public static int TryMangle(string name, out string? result)
+    {
+        result = null;
+        if (UnitName.TryParse(name, out _))
+        {
+            result = name;
+            return 0;
+        }
+
+        if (name.StartsWith('/'))
+        {
+            string simplified = "/" + string.Join('/', name.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != "."));
+            bool device = simplified.StartsWith("/dev/", StringComparison.Ordinal) || simplified.StartsWith("/sys/", StringComparison.Ordinal);
+            foreach (string suffix in device ? [".device", ".mount"] : new[] { ".mount" })
+            {
+                if (TryEscapePath(simplified, out string? escaped) == 0 && UnitName.TryParse(escaped + suffix, out UnitName? fromPath) && fromPath.IsPlain)
+                {
+                    result = fromPath.Name;
+                    return 0;
+                }
+            }
+        }
+
+        byte[] bytes = Encoding.UTF8.GetBytes(name);
+        var sb = new StringBuilder(bytes.Length * 4 + 8);
+        foreach (byte b in bytes)
+        {
+            if (b == '/')
+                sb.Append('-');
+            else if (b < 128 && (char.IsAsciiLetterOrDigit((char)b) || b is (byte)':' or (byte)'-' or (byte)'_' or (byte)'.' or (byte)'\\' or (byte)'@'))
+                sb.Append((char)b);
+            else
+                sb.Append("\\x").Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        string s = sb.ToString();
+        int dot = s.LastIndexOf('.');
+        if (dot < 0 || !UnitTypes.TryParse(s[(dot + 1)..], out _))
+            s += ".service";
+        if (!UnitName.TryParse(s, out _))
+            return Errno.EINVAL;
+        result = s;
+        return 0;
     }
 }

@@ -40,4 +40,7 @@ public sealed class UnitSection
     public uint? StartLimitBurst { get; set; }
 
     public string? SourcePath { get; set; }
+
+    /// <summary>SuccessAction= ("none" unless set); a service with one needs no ExecStart=.</summary>
+    public string SuccessAction { get; set; } = "none";
 }

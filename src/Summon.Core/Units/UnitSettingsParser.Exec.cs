@@ -47,12 +47,12 @@ internal sealed partial class UnitSettingsParser
                 else
                 {
                     int r = ValueParsers.TryParseInteger(value, out int nice);
-                    if (r == 0 && nice is < -20 or > 19)
-                        r = Errno.ERANGE;
-                    if (r == 0)
-                        e.Nice = nice;
-                    else
+                    if (r != 0)
                         Warn($"Failed to parse nice priority '{value}', ignoring: {Errno.Describe(r)}");
+                    else if (nice is < -20 or > 19)
+                        Warn($"Nice priority out of range, ignoring: {value}");
+                    else
+                        e.Nice = nice;
                 }
 
                 return 0;
@@ -194,13 +194,16 @@ internal sealed partial class UnitSettingsParser
             return Fatal($"Failed to resolve unit specifiers in {value}: {Errno.Describe(r)}");
         if (!IsValidUserGroupName(name))
             return Fatal($"Invalid user/group name or numeric ID: {name}");
+        if (!name.All(char.IsAsciiDigit) && !IsStrictUserGroupName(name))
+            _diagnostics.Add(new Diagnostic(DiagnosticSeverity.Warning, "", $"Accepting user/group name '{name}', which does not match strict user/group name rules."));
         set(name);
         return 0;
     }
 
+    /// <summary>valid_user_group_name() in relaxed mode (what User=/Group= accept): superficial checks only.</summary>
     internal static bool IsValidUserGroupName(string name)
     {
-        if (name.Length == 0 || name is "." or ".." || name[0] == '-' || name[0] == ' ' || name[^1] == ' ')
+        if (name.Length == 0 || name is "." or ".." or "-" || name[0] == ' ' || name[^1] == ' ')
             return false;
         if (name.Any(c => c < ' ' || c == (char)127 || c is ':' or '/'))
             return false;
@@ -208,6 +211,11 @@ internal sealed partial class UnitSettingsParser
             return uint.TryParse(name, out uint id) && id != uint.MaxValue && id != 65535;
         return true;
     }
+
+    /// <summary>The strict (POSIX-ish) rules; a relaxed name outside them is accepted with a notice.</summary>
+    internal static bool IsStrictUserGroupName(string name)
+        => name.Length is > 0 and <= 31 && (char.IsAsciiLetter(name[0]) || name[0] == '_')
+        && name.Skip(1).All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
 
     private void ApplyStandardInput(ExecSettings e, string value)
     {

@@ -53,6 +53,16 @@ internal sealed partial class UnitSettingsParser
                 if (ParseUnsigned(value) is uint slb)
                     u.StartLimitBurst = slb;
                 return 0;
+            case "SuccessAction":
+                if (IsEmergencyAction(value))
+                    u.SuccessAction = value.Length == 0 ? "none" : value;
+                else
+                    Warn($"Failed to parse SuccessAction=, ignoring: {value}");
+                return 0;
+            case "FailureAction":
+                if (!IsEmergencyAction(value))
+                    Warn($"Failed to parse FailureAction=, ignoring: {value}");
+                return 0;
             case "SourcePath":
                 u.SourcePath = value.Length == 0 ? null : Printf(value);
                 return 0;
@@ -166,4 +176,9 @@ internal sealed partial class UnitSettingsParser
                 list.Add(word);
         }
     }
+
+    /// <summary>emergency_action values of systemd 252 (user managers accept none, exit and exit-force only).</summary>
+    private bool IsEmergencyAction(string value) => value is "" or "none" or "exit" or "exit-force"
+        || (!_context.UserMode && value is "reboot" or "reboot-force" or "reboot-immediate" or "poweroff" or "poweroff-force"
+            or "poweroff-immediate" or "halt" or "halt-force" or "halt-immediate" or "kexec" or "kexec-force");
 }

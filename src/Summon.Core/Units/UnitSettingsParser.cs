@@ -15,6 +15,7 @@ internal sealed partial class UnitSettingsParser
     private readonly SpecifierContext _context;
     private readonly List<Diagnostic> _diagnostics;
     private readonly Func<string, string?>? _loadRelated;
+    private readonly HashSet<string> _reportedUnsupported = new(StringComparer.Ordinal);
     private string _file = "";
     private int _line;
 
@@ -41,7 +42,10 @@ internal sealed partial class UnitSettingsParser
             _ => null,
         };
         if (r is not null)
+        {
+            ReportUnsupported(a);
             return r.Value;
+        }
 
         IReadOnlyDictionary<string, KeyKind>? known = KnownKeys.ForSection(a.Section);
         if (known is not null && known.TryGetValue(a.Key, out KeyKind kind))
@@ -49,12 +53,21 @@ internal sealed partial class UnitSettingsParser
             if (a.Key.StartsWith("Limit", StringComparison.Ordinal) && a.Section is "Service" or "Socket")
                 kind = KeyKind.ResourceLimit;
             ValidateKnown(kind, a.Value);
+            ReportUnsupported(a);
             return 0;
         }
 
         if (!a.Key.StartsWith("X-", StringComparison.Ordinal))
             Warn($"Unknown key '{a.Key}' in section [{a.Section}], ignoring.");
         return 0;
+    }
+
+    /// <summary>A systemd key Summon loads but does not honour: said once per unit, never silently.</summary>
+    private void ReportUnsupported(UnitFileAssignment a)
+    {
+        string? what = SupportedKeys.Unsupported(a.Section, a.Key, a.Value);
+        if (what is not null && _reportedUnsupported.Add(what))
+            Warn(SupportedKeys.Message(what));
     }
 
     /// <summary>Checks the value of a key we load but do not interpret, so that a typo still warns like systemd.</summary>
@@ -79,6 +92,10 @@ internal sealed partial class UnitSettingsParser
                 break;
             case KeyKind.Size:
                 ParseSize(value);
+                break;
+            case KeyKind.JobMode:
+                if (value is not ("fail" or "replace" or "replace-irreversibly" or "isolate" or "flush" or "ignore-dependencies" or "ignore-requirements" or "triggering"))
+                    Warn($"Failed to parse job mode, ignoring: {value}");
                 break;
             case KeyKind.ResourceLimit:
                 if (!IsValidResourceLimit(value))

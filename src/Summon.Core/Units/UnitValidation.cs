@@ -19,14 +19,15 @@ internal static class UnitValidation
         return null;
     }
 
-    public static string? VerifyService(ServiceSection s)
+    public static string? VerifyService(ServiceSection s, string successAction = "none")
     {
         bool hasStart = s.ExecStart.Count > 0;
-        if (!hasStart && s.ExecStop.Count == 0)
+        bool hasSuccessAction = successAction != "none";
+        if (!hasStart && s.ExecStop.Count == 0 && !hasSuccessAction)
             return "Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.";
         if (s.Type != ServiceType.Oneshot && !hasStart)
             return "Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.";
-        if (!s.RemainAfterExit && !hasStart)
+        if (!s.RemainAfterExit && !hasStart && !hasSuccessAction)
             return "Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing.";
         if (s.Type != ServiceType.Oneshot && s.ExecStart.Count > 1)
             return "Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.";

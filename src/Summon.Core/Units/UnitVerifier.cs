@@ -78,7 +78,8 @@ public static class UnitVerifier
         return ok;
     }
 
-    /// <summary>A start job pulls in Requires=/Requisite=/BindsTo= units (recursively); each must load.</summary>
+    /// <summary>A start job pulls in Requires=/Requisite=/BindsTo= units (recursively); each must load. Wanted units
+    /// that fail to load are warned about.</summary>
     private static bool VerifyStartJob(UnitLoader loader, LoadedUnit unit)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal) { unit.Name.Name };
@@ -98,6 +99,17 @@ public static class UnitVerifier
                 }
 
                 queue.Enqueue(d);
+            }
+
+            // Wants= (and a service's Sockets=, which implies Wants=): a unit that loaded badly is only warned about;
+            // not-found and masked ones are silent (logged at debug level by systemd).
+            foreach (string dep in current.Unit.Wants.Concat(current.Service?.Sockets ?? []))
+            {
+                if (!seen.Add(dep) || !UnitName.TryParse(dep, out UnitName? depName))
+                    continue;
+                LoadedUnit d = loader.Load(depName);
+                if (d.LoadState is LoadState.BadSetting or LoadState.Error)
+                    loader.Report(unit, new Diagnostic(DiagnosticSeverity.Warning, d.Name.Name, $"Cannot add dependency job, ignoring: {d.LoadStateMessage}"));
             }
         }
 

@@ -26,96 +26,19 @@ internal static class ValueParsers
         }
     }
 
-    private static readonly (string Suffix, long Usec)[] TimeUnits =
-    [
-        ("seconds", 1_000_000), ("second", 1_000_000), ("sec", 1_000_000), ("s", 1_000_000),
-        ("minutes", 60_000_000), ("minute", 60_000_000), ("min", 60_000_000),
-        ("months", 2_629_800_000_000), ("month", 2_629_800_000_000), ("M", 2_629_800_000_000),
-        ("msec", 1_000), ("ms", 1_000), ("m", 60_000_000),
-        ("hours", 3_600_000_000), ("hour", 3_600_000_000), ("hr", 3_600_000_000), ("h", 3_600_000_000),
-        ("days", 86_400_000_000), ("day", 86_400_000_000), ("d", 86_400_000_000),
-        ("weeks", 604_800_000_000), ("week", 604_800_000_000), ("w", 604_800_000_000),
-        ("years", 31_557_600_000_000), ("year", 31_557_600_000_000), ("y", 31_557_600_000_000),
-        ("usec", 1), ("us", 1), ("\u03bcs", 1), ("\u00b5s", 1),
-    ];
-
     /// <summary>
     /// parse_sec(): "90", "1min 30s", "2.5s", "infinity" (→ <see cref="Timeout.InfiniteTimeSpan"/>); bare numbers are
-    /// seconds. Returns 0, EINVAL or ERANGE.
+    /// seconds. Returns 0, EINVAL or ERANGE. Spans beyond <see cref="TimeSpan.MaxValue"/> are clamped to it.
     /// </summary>
     public static int TryParseTimeSpan(string s, out TimeSpan value)
     {
         value = TimeSpan.Zero;
-        string t = s.TrimStart(Whitespace.ToCharArray());
-        if (t.StartsWith("infinity", StringComparison.Ordinal))
-        {
-            if (t["infinity".Length..].Trim(Whitespace.ToCharArray()).Length != 0)
-                return Errno.EINVAL;
-            value = Timeout.InfiniteTimeSpan;
-            return 0;
-        }
-
-        decimal total = 0;
-        bool something = false;
-        int p = 0;
-        while (true)
-        {
-            while (p < t.Length && Whitespace.Contains(t[p]))
-                p++;
-            if (p >= t.Length)
-            {
-                if (!something)
-                    return Errno.EINVAL;
-                break;
-            }
-
-            if (t[p] == '-')
-                return Errno.ERANGE;
-            if (t[p] == '+')
-                p++;
-            int start = p;
-            while (p < t.Length && char.IsAsciiDigit(t[p]))
-                p++;
-            bool hasInt = p > start;
-            decimal number = hasInt ? decimal.Parse(t[start..p], NumberStyles.None, CultureInfo.InvariantCulture) : 0;
-            if (p < t.Length && t[p] == '.')
-            {
-                p++;
-                if (p >= t.Length || !char.IsAsciiDigit(t[p]))
-                    return Errno.EINVAL;
-                int fs = p;
-                while (p < t.Length && char.IsAsciiDigit(t[p]))
-                    p++;
-                string digits = t[fs..p];
-                if (digits.Length > 18)
-                    digits = digits[..18];
-                number += decimal.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture) / (decimal)Math.Pow(10, digits.Length);
-            }
-            else if (!hasInt)
-            {
-                return Errno.EINVAL;
-            }
-
-            while (p < t.Length && Whitespace.Contains(t[p]))
-                p++;
-            long multiplier = 1_000_000;
-            foreach ((string suffix, long usec) in TimeUnits)
-            {
-                if (string.CompareOrdinal(t, p, suffix, 0, suffix.Length) == 0)
-                {
-                    multiplier = usec;
-                    p += suffix.Length;
-                    break;
-                }
-            }
-
-            total += number * multiplier;
-            if (total > long.MaxValue / 10)
-                return Errno.ERANGE;
-            something = true;
-        }
-
-        value = TimeSpan.FromTicks((long)Math.Floor(total) * 10);
+        int r = TimeSpans.TryParseSec(s, out ulong usec);
+        if (r != 0)
+            return r;
+        value = usec == TimeSpans.Infinity ? Timeout.InfiniteTimeSpan
+            : usec > (ulong)(TimeSpan.MaxValue.Ticks / TimeSpan.TicksPerMicrosecond) ? TimeSpan.MaxValue
+            : TimeSpan.FromTicks((long)usec * TimeSpan.TicksPerMicrosecond);
         return 0;
     }
 

@@ -11,6 +11,8 @@ internal static class VerifyVerb
         root.Subcommands.Add(Verify());
         var analyze = new Command("analyze", "Analyze and debug unit files (like systemd-analyze)");
         analyze.Subcommands.Add(Verify());
+        TimespanVerb.AddTo(analyze);
+        DumpUnitVerb.AddTo(analyze);
         root.Subcommands.Add(analyze);
     }
 

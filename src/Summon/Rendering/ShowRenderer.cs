@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Summon.Control;
 
 namespace Summon.Cli.Rendering;
@@ -27,32 +26,7 @@ internal static class ShowRenderer
         return sb.ToString();
     }
 
+    /// <summary>The same names and JSON types as `analyze dump-unit -o json` (see <see cref="UnitJson"/>).</summary>
     public static string Json(IReadOnlyList<UnitInfo> units, IReadOnlyList<string> wanted)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            json.WriteStartArray();
-            foreach (var unit in units)
-            {
-                json.WriteStartObject();
-                foreach (var group in unit.Properties.Where(p => wanted.Count == 0 || wanted.Contains(p.Name)).GroupBy(p => p.Name))
-                {
-                    var values = group.Select(p => p.Value).ToList();
-                    if (values.Count == 1 && group.Key is not ("Listen" or "ExecStart" or "Documentation"))
-                    {
-                        json.WriteString(group.Key, values[0]);
-                        continue;
-                    }
-                    json.WriteStartArray(group.Key);
-                    foreach (var v in values)
-                        json.WriteStringValue(v);
-                    json.WriteEndArray();
-                }
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
-    }
+        => UnitJson.Render(units.Select(u => (IReadOnlyList<UnitJsonProperty>)UnitJson.FromShow(u, wanted)));
 }

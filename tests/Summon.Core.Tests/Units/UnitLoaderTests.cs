@@ -85,7 +85,7 @@ public sealed class UnitLoaderTests : IDisposable
         Assert.Equal(
             ["[::1]:9302 (Stream)", "127.0.0.1:53 (Datagram)", "@abs (Stream)", "/run/x.sock (Stream)", "/run/f (FIFO)", "kobject-uevent 1 (Netlink)"],
             unit.Socket!.Listen.Select(l => $"{l.Value} ({l.TypeName})"));
-        Assert.Equal([$"{_dir}/x.socket:10: Failed to parse address value in 'vm:1', ignoring: Invalid argument"], unit.Diagnostics.Select(d => d.ToString()));
+        Assert.Equal([$"{_dir}/x.socket:10: Failed to parse address value in 'vm:1', ignoring: Invalid argument"], unit.Diagnostics.Select(d => d.ToString()).Where(m => !SupportedKeys.IsSummonOnly(m)));
         Assert.Equal(BindIPv6Only.Ipv6Only, unit.Socket.BindIPv6Only);
         Assert.Equal("web", unit.Socket.FileDescriptorName);
         Assert.Equal(["A=2", "D=e"], unit.Socket.Exec.Environment);
@@ -145,8 +145,56 @@ public sealed class UnitLoaderTests : IDisposable
         Assert.Equal(
             [
                 $"{_dir}/k.service:3: Failed to parse boolean value, ignoring: maybe",
+                $"{_dir}/k.service:3: Summon does not support PrivateTmp=, ignoring.",
                 $"{_dir}/k.service:4: Failed to parse resource value, ignoring: abc",
+                $"{_dir}/k.service:4: Summon does not support LimitNOFILE=, ignoring.",
+                $"{_dir}/k.service:6: Summon does not support CPUSchedulingPriority=, ignoring.",
                 $"{_dir}/k.service:7: Failed to parse sec value, ignoring: 1x",
+                $"{_dir}/k.service:7: Summon does not support RuntimeMaxSec=, ignoring.",
+                $"{_dir}/k.service:9: Summon does not support TasksMax=, ignoring.",
+            ],
+            unit.Diagnostics.Select(d => d.ToString()));
+    }
+
+    public static TheoryData<string, string, string[]> UnsupportedCases => new()
+    {
+        // [Service] body after ExecStart=/bin/cat → the Summon-only lines (line numbers from 3)
+        { "ProtectSystem=strict\n", "", ["3: Summon does not support ProtectSystem=, ignoring."] },
+        { "ProtectSystem=strict\nProtectSystem=full\n", "", ["3: Summon does not support ProtectSystem=, ignoring."] },
+        { "Type=simple\nType=exec\nType=idle\n", "", [] },
+        { "Type=forking\n", "", ["3: Summon does not support Type=forking, ignoring."] },
+        { "Environment=A=1\nWorkingDirectory=/\nStandardOutput=journal\nTimeoutStopSec=5\n", "", [] },
+        { "KillSignal=SIGINT\n", "", ["3: Summon does not support KillSignal=, ignoring."] },
+        { "X-Foo=1\nFooBar=1\n", "", [] },
+        { "", "[Unit]\nAfter=a.service\nBefore=b.service\nDocumentation=man:x(1)\nConditionPathExists=/x\n", ["7: Summon does not support ConditionPathExists=, ignoring."] },
+        { "", "[Socket]\nSmackLabel=x\n", [] }, // wrong section for a service: Unknown section, no Summon line
+    };
+
+    [Theory]
+    [MemberData(nameof(UnsupportedCases))]
+    public void UnsupportedKeysAreReportedOncePerUnit(string service, string more, string[] expected)
+    {
+        UnitLoader loader = Loader(("u.service", "[Service]\nExecStart=/bin/cat\n" + service + more));
+        LoadedUnit unit = loader.Load(UnitName.Parse("u.service"));
+        Assert.Equal(LoadState.Loaded, unit.LoadState);
+        Assert.Equal(expected.Select(e => $"{_dir}/u.service:{e}"), unit.Diagnostics.Select(d => d.ToString()).Where(SupportedKeys.IsSummonOnly));
+    }
+
+    [Fact]
+    public void SocketUnsupportedKeysAndDropInsReportOnce()
+    {
+        UnitLoader loader = Loader(
+            ("s.socket", "[Socket]\nListenStream=9999\nSmackLabel=x\nBindToDevice=eth0\nAccept=yes\nProtectSystem=full\n"),
+            ("s.socket.d/a.conf", "[Socket]\nSmackLabel=y\nKeepAlive=yes\n"),
+            ("s@.service", "[Service]\nExecStart=/bin/cat\n"));
+        LoadedUnit unit = loader.Load(UnitName.Parse("s.socket"));
+        Assert.Equal(LoadState.Loaded, unit.LoadState);
+        Assert.Equal(
+            [
+                $"{_dir}/s.socket:3: Summon does not support SmackLabel=, ignoring.",
+                $"{_dir}/s.socket:4: Summon does not support BindToDevice=, ignoring.",
+                $"{_dir}/s.socket:6: Summon does not support ProtectSystem=, ignoring.",
+                $"{_dir}/s.socket.d/a.conf:3: Summon does not support KeepAlive=, ignoring.",
             ],
             unit.Diagnostics.Select(d => d.ToString()));
     }

@@ -40,7 +40,7 @@ public sealed class UnitVerifierTests : IDisposable
 
         VerifyResult result = UnitVerifier.Verify(files, UnitSearchPath.FromDirectories([empty]), new SpecifierContext());
 
-        Assert.Equal(Expected(c, dir), result.Messages);
+        Assert.Equal(Expected(c, dir), result.Messages.Where(m => !SupportedKeys.IsSummonOnly(m)));
         Assert.Equal(c.ExitCode, result.ExitCode);
     }
 
@@ -68,7 +68,7 @@ public sealed class UnitVerifierTests : IDisposable
 
         VerifyResult ours = UnitVerifier.Verify(files, UnitSearchPath.Resolve(userMode: false, name => name == UnitSearchPath.EnvironmentVariable ? null : Environment.GetEnvironmentVariable(name)));
 
-        Assert.Equal(systemd, ours.Messages);
+        Assert.Equal(systemd, ours.Messages.Where(m => !SupportedKeys.IsSummonOnly(m)));
         Assert.Equal(p.ExitCode, ours.ExitCode);
     }
 
