@@ -49,7 +49,7 @@ public sealed partial class ServiceUnit
         catch (SpawnException e)
         {
             ManagerLog.UnitError(Manager.Log, Id, $"Failed to execute {command.Path}: {e.Reason}");
-            OnControlFinished(new ExitStatus(ExitCode.Exited, e.Step == "CHDIR" ? 200 : 203));
+            OnControlFinished(new ExitStatus(ExitCode.Exited, e.ExitStatus));
         }
     }
 
@@ -117,7 +117,7 @@ public sealed partial class ServiceUnit
         {
             ReleaseConnection();
             ManagerLog.UnitError(Manager.Log, Id, $"Failed to execute {command.Path}: {e.Reason}");
-            var status = new ExitStatus(ExitCode.Exited, e.Step == "CHDIR" ? 200 : 203);
+            var status = new ExitStatus(ExitCode.Exited, e.ExitStatus);
             ManagerLog.MainProcessExited(Manager.Log, Id, status.ToString());
             ExecMainStatus = status;
             EnterSignal(ServiceState.StopSigterm, UnitResult.ExitCode);
