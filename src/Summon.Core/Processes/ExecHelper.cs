@@ -24,7 +24,7 @@ public abstract partial class ExecHelper
 
     /// <summary>
     /// The summon executable as helper: runs <c>executable leadingArguments… [--listen-pid] [--exec-pid]
-    /// [--ignore-sigpipe] -- ARGV0 PATH ARGS…</c>, whose entry point must call <see cref="Run"/> with the
+    /// [--ignore-sigpipe] [credential/limit flags, see ExecHelperArguments] -- ARGV0 PATH ARGS…</c>, whose entry point must call <see cref="Run"/> with the
     /// arguments after <paramref name="leadingArguments"/>. E.g. <c>Self("/usr/bin/summon", "__exec")</c>.
     /// </summary>
     public static ExecHelper Self(string executable, params string[] leadingArguments) =>
