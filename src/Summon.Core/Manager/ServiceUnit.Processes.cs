@@ -50,7 +50,7 @@ public sealed partial class ServiceUnit
         catch (SpawnException e)
         {
             ManagerLog.UnitError(Manager.Log, Id, $"Failed to execute {command.Path}: {e.Reason}");
-            OnControlFinished(new ExitStatus(ExitCode.Exited, e.Step == "CHDIR" ? 200 : 203));
+            OnControlFinished(new ExitStatus(ExitCode.Exited, e.ExitStatus));
         }
     }
 
@@ -117,7 +117,7 @@ public sealed partial class ServiceUnit
         catch (SpawnException e)
         {
             ReleaseConnection();
-            var status = new ExitStatus(ExitCode.Exited, e.Step == "CHDIR" ? 200 : 203);
+            var status = new ExitStatus(ExitCode.Exited, e.ExitStatus);
             ExecMainStatus = status;
             if (Settings.Type is ServiceType.Simple or ServiceType.Idle or ServiceType.Dbus)
             {
@@ -295,7 +295,9 @@ public sealed partial class ServiceUnit
             SafeHandle? stderr = plan.Error == StdioTarget.SameAsOutput ? stdout : Target(plan.Error, exec.StandardError, exec.StandardErrorPath, socketFd, identifier, owned, captures);
             SafeHandle? stdin = plan.Input == StdioTarget.Socket ? socketFd : OpenInput(exec, owned);
 
-            var environment = Manager.BuildEnvironment(this, settings, passFds.Count, names, _connection);
+            string path = Manager.ResolveExecutable(command.Path);
+            var credentials = ExecCredentials.Resolve(exec.User, exec.Group, exec.SupplementaryGroups, path);
+            var environment = Manager.BuildEnvironment(this, settings, passFds.Count, names, _connection, credentials.Environment);
             if (!isMain && _main is not null)
                 ExecEnvironment.Set(environment, "MAINPID=" + _main.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
             if (_journalPipe is { } pipe && FileDescriptor.DeviceAndInode(pipe) is { } stream)
@@ -305,7 +307,7 @@ public sealed partial class ServiceUnit
 
             var request = new SpawnRequest
             {
-                Path = Manager.ResolveExecutable(command.Path),
+                Path = path,
                 Argv = argv,
                 Environment = environment,
                 Stdin = stdin,
@@ -316,7 +318,15 @@ public sealed partial class ServiceUnit
                 // SYSTEMD_EXEC_PID needs the exec helper (one more exec); per-connection instances on socket
                 // stdio skip it so the inetd path costs exactly one posix_spawn.
                 SetExecPid = passFds.Count > 0 || !IsConnectionInstance,
-                WorkingDirectory = WorkingDirectory(exec),
+                WorkingDirectory = exec.WorkingDirectory == "~" && credentials.Home is { } home ? home : WorkingDirectory(exec),
+                NonBlockingPassFds = exec.NonBlocking,
+                IgnoreSigpipe = exec.IgnoreSigpipe,
+                Uid = credentials.Uid,
+                Gid = credentials.Gid,
+                SupplementaryGroups = credentials.SupplementaryGroups,
+                Umask = exec.UMask,
+                Nice = exec.Nice,
+                ResourceLimits = [.. exec.Limits.Select(l => new ResourceLimit((int)l.Key, l.Value.Soft, l.Value.Hard))],
             };
             var process = ProcessSpawner.Spawn(request);
             foreach (var capture in captures)

@@ -400,10 +400,13 @@ public sealed partial class UnitManager
         return path;
     }
 
-    internal List<string> BuildEnvironment(ServiceUnit unit, ServiceSection settings, int listenFds, List<string> fdNames, AcceptedConnection? connection)
+    /// <param name="userEnvironment">HOME/USER/LOGNAME/SHELL of User=: over the manager's, under Environment=.</param>
+    internal List<string> BuildEnvironment(ServiceUnit unit, ServiceSection settings, int listenFds, List<string> fdNames, AcceptedConnection? connection, IReadOnlyList<string>? userEnvironment = null)
     {
-        var env = new List<string>(_baseEnvironment.Length + settings.Environment.Count + 6);
+        var env = new List<string>(_baseEnvironment.Length + settings.Environment.Count + 10);
         env.AddRange(_baseEnvironment);
+        foreach (var assignment in userEnvironment ?? [])
+            ExecEnvironment.Set(env, assignment);
         env.Add("INVOCATION_ID=" + unit.InvocationId);
         if (listenFds > 0)
         {

@@ -8,11 +8,15 @@ public abstract partial class ExecHelper
     /// <summary>
     /// The self-helper's body (wire it as the first thing the summon executable does for its hidden verb, before any
     /// other start-up work): put the signal state back to what posix_spawn set up (the .NET runtime ignores SIGPIPE at
-    /// start-up), set LISTEN_PID/SYSTEMD_EXEC_PID to this process's pid in libc's environ, and execv() the service,
-    /// which keeps the pid. Returns only on failure: 2 for a bad command line, 203 (systemd's EXIT_EXEC) when exec
-    /// fails, with a message on stderr.
+    /// start-up); apply, in systemd's order, setrlimit (Limit*=), umask (UMask=), setpriority (Nice=), then drop
+    /// privileges: setgroups, setresgid, setresuid; set LISTEN_PID/SYSTEMD_EXEC_PID to this process's pid in libc's
+    /// environ, and execv() the service, which keeps the pid. Returns only on failure, with a message on stderr:
+    /// 2 for a bad command line, systemd's exit status of the failed step otherwise (205 LIMITS, 201 NICE,
+    /// 216 GROUP, 217 USER, 203 EXEC).
     /// </summary>
-    /// <param name="args">The arguments after the hidden verb: <c>[--listen-pid] [--exec-pid] [--ignore-sigpipe] -- ARGV0 PATH ARGS…</c>.</param>
+    /// <param name="args">The arguments after the hidden verb (see <see cref="ExecHelperArguments"/>):
+    /// <c>[--listen-pid] [--exec-pid] [--ignore-sigpipe] [--rlimit R:S:H]… [--umask M] [--nice N] [--groups G,…]
+    /// [--gid G] [--uid U] -- ARGV0 PATH ARGS…</c>.</param>
     public static unsafe int Run(string[] args)
     {
         ExecHelperArguments? parsed = ExecHelperArguments.Parse(args, out string? error);
@@ -23,6 +27,11 @@ public abstract partial class ExecHelper
         }
 
         ResetSignalsForExec(parsed.IgnoreSigpipe);
+        if (ApplySetup(parsed) is (string step, int failure))
+        {
+            Console.Error.WriteLine($"Failed at step {step} spawning {parsed.Path}: {Errno.Describe(failure)}");
+            return ExitStatusNames.ForStep(step);
+        }
 
         string pid = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         if (parsed.ListenPid)
@@ -35,6 +44,68 @@ public abstract partial class ExecHelper
         int errno = Errno.Last;
         Console.Error.WriteLine($"Failed at step EXEC spawning {parsed.Path}: {Errno.Describe(errno)}");
         return ExitStatusNames.Exec;
+    }
+
+    /// <summary>Applies the settings posix_spawn cannot; returns the failed step and errno, or null.</summary>
+    private static unsafe (string Step, int Errno)? ApplySetup(ExecHelperArguments a)
+    {
+        foreach (ResourceLimit limit in a.ResourceLimits)
+        {
+            int r = SetLimitClosest(limit);
+            if (r != 0)
+                return ("LIMITS", r);
+        }
+
+        if (a.Umask is uint umask)
+            Libc.Umask(umask);
+
+        if (a.Nice is int nice && Libc.Setpriority(Libc.PRIO_PROCESS, 0, nice) != 0)
+            return ("NICE", Errno.Last);
+
+        if (a.SupplementaryGroups is { } groups)
+        {
+            fixed (uint* list = groups)
+            {
+                if (Libc.Setgroups((nuint)groups.Length, list) != 0)
+                    return ("GROUP", Errno.Last);
+            }
+        }
+
+        if (a.Gid is uint gid && Libc.Setresgid(gid, gid, gid) != 0)
+            return ("GROUP", Errno.Last);
+
+        if (a.Uid is uint uid && Libc.Setresuid(uid, uid, uid) != 0)
+            return ("USER", Errno.Last);
+
+        return null;
+    }
+
+    /// <summary>
+    /// setrlimit_closest(): on EPERM (raising the hard limit unprivileged) settle for the current hard limit, as
+    /// systemd does; returns 0 or errno.
+    /// </summary>
+    private static unsafe int SetLimitClosest(ResourceLimit limit)
+    {
+        var wanted = new Libc.Rlimit { Current = limit.Soft, Maximum = limit.Hard };
+        if (Libc.Setrlimit(limit.Resource, &wanted) == 0)
+            return 0;
+        int errno = Errno.Last;
+        if (errno != Errno.EPERM)
+            return errno;
+
+        Libc.Rlimit highest;
+        if (Libc.Getrlimit(limit.Resource, &highest) != 0)
+            return Errno.Last;
+        if (highest.Maximum == Libc.RLIM_INFINITY)
+            return Errno.EPERM;
+        var closest = new Libc.Rlimit
+        {
+            Current = Math.Min(limit.Soft, highest.Maximum),
+            Maximum = Math.Min(limit.Hard, highest.Maximum),
+        };
+        if (closest.Current == highest.Current && closest.Maximum == highest.Maximum)
+            return 0;
+        return Libc.Setrlimit(limit.Resource, &closest) == 0 ? 0 : Errno.Last;
     }
 
     /// <summary>Empty signal mask; every ignored signal back to SIG_DFL except SIGPIPE when it should stay ignored.</summary>

@@ -24,7 +24,7 @@ public abstract partial class ExecHelper
 
     /// <summary>
     /// The summon executable as helper: runs <c>executable leadingArguments… [--listen-pid] [--exec-pid]
-    /// [--ignore-sigpipe] -- ARGV0 PATH ARGS…</c>, whose entry point must call <see cref="Run"/> with the
+    /// [--ignore-sigpipe] [credential/limit flags, see ExecHelperArguments] -- ARGV0 PATH ARGS…</c>, whose entry point must call <see cref="Run"/> with the
     /// arguments after <paramref name="leadingArguments"/>. E.g. <c>Self("/usr/bin/summon", "__exec")</c>.
     /// </summary>
     public static ExecHelper Self(string executable, params string[] leadingArguments) =>
@@ -33,13 +33,28 @@ public abstract partial class ExecHelper
     /// <summary>For logs: "sh", "self".</summary>
     public abstract string Name { get; }
 
+    /// <summary>
+    /// The hidden verb the summon executable runs <see cref="Run"/> under; <see cref="ProcessSpawner.CredentialExecHelper"/>
+    /// re-runs the current executable with it.
+    /// </summary>
+    public const string SelfVerb = "__exec";
+
+    /// <summary>
+    /// True when the helper can apply <see cref="SpawnRequest.NeedsPrivilegedSetup"/> settings (User=, Limit*=, …)
+    /// before exec. The shell trampoline cannot drop privileges portably; the self-helper can.
+    /// </summary>
+    internal virtual bool CanApplySetup => false;
+
     /// <summary>The executable, argv prefix and tail layout to start the service described by <paramref name="options"/>.</summary>
     internal abstract HelperInvocation Describe(in ExecHelperOptions options);
 }
 
-/// <summary>What the spawner needs to know to build the helper's command line.</summary>
+/// <summary>
+/// What the spawner needs to know to build the helper's command line. <see cref="Setup"/> is the request when it
+/// has credentials, umask, nice or rlimits for the helper to apply (only for helpers with <see cref="ExecHelper.CanApplySetup"/>).
+/// </summary>
 internal readonly record struct ExecHelperOptions(
-    bool ListenPid, bool ExecPid, bool IgnoreSigpipe, bool Argv0IsPath, bool EnvironmentHasPwd);
+    bool ListenPid, bool ExecPid, bool IgnoreSigpipe, bool Argv0IsPath, bool EnvironmentHasPwd, SpawnRequest? Setup = null);
 
 /// <summary>
 /// The helper's command line: <see cref="Path"/> runs with argv = <see cref="Prefix"/> (argv[0] included), then

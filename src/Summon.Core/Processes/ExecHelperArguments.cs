@@ -1,15 +1,78 @@
+using System.Globalization;
+
 namespace Summon.Processes;
 
 /// <summary>
 /// The self-helper's command line after the hidden verb:
-/// <c>[--listen-pid] [--exec-pid] [--ignore-sigpipe] -- ARGV0 PATH [ARGS…]</c>.
+/// <c>[--listen-pid] [--exec-pid] [--ignore-sigpipe] [--rlimit RES:SOFT:HARD]… [--umask OCTAL] [--nice N]
+/// [--groups GID,GID…] [--gid GID] [--uid UID] -- ARGV0 PATH [ARGS…]</c>. RES is Linux's RLIMIT_* number,
+/// SOFT/HARD decimal or "infinity". <see cref="Format"/> writes what <see cref="Parse"/> reads.
 /// </summary>
 internal sealed record ExecHelperArguments(bool ListenPid, bool ExecPid, bool IgnoreSigpipe, string Path, string[] Argv)
 {
+    internal const string RlimitFlag = "--rlimit", UmaskFlag = "--umask", NiceFlag = "--nice", GroupsFlag = "--groups",
+        GidFlag = "--gid", UidFlag = "--uid";
+
+    public IReadOnlyList<ResourceLimit> ResourceLimits { get; init; } = [];
+
+    public uint? Umask { get; init; }
+
+    public int? Nice { get; init; }
+
+    public uint[]? SupplementaryGroups { get; init; }
+
+    public uint? Gid { get; init; }
+
+    public uint? Uid { get; init; }
+
+    /// <summary>Appends the flags for the request's credentials, umask, nice and rlimits (nothing when none is set).</summary>
+    public static void Format(SpawnRequest request, List<string> into)
+    {
+        foreach (ResourceLimit limit in request.ResourceLimits)
+        {
+            into.Add(RlimitFlag);
+            into.Add(string.Create(CultureInfo.InvariantCulture, $"{limit.Resource}:{FormatLimit(limit.Soft)}:{FormatLimit(limit.Hard)}"));
+        }
+
+        if (request.Umask is uint umask)
+        {
+            into.Add(UmaskFlag);
+            into.Add("0" + Convert.ToString(umask, 8));
+        }
+
+        if (request.Nice is int nice)
+        {
+            into.Add(NiceFlag);
+            into.Add(nice.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (request.SupplementaryGroups is { } groups)
+        {
+            into.Add(GroupsFlag);
+            into.Add(string.Join(',', groups.Select(g => g.ToString(CultureInfo.InvariantCulture))));
+        }
+
+        if (request.Gid is uint gid)
+        {
+            into.Add(GidFlag);
+            into.Add(gid.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (request.Uid is uint uid)
+        {
+            into.Add(UidFlag);
+            into.Add(uid.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
     /// <summary>Parses; on failure returns null and a usage message.</summary>
     public static ExecHelperArguments? Parse(ReadOnlySpan<string> args, out string? error)
     {
         bool listen = false, exec = false, ignoreSigpipe = false;
+        var limits = new List<ResourceLimit>();
+        uint? umask = null, gid = null, uid = null;
+        int? nice = null;
+        uint[]? groups = null;
         int i = 0;
         for (; i < args.Length; i++)
         {
@@ -20,6 +83,19 @@ internal sealed record ExecHelperArguments(bool ListenPid, bool ExecPid, bool Ig
                 break;
             }
 
+            string? value = null;
+            if (a is RlimitFlag or UmaskFlag or NiceFlag or GroupsFlag or GidFlag or UidFlag)
+            {
+                if (i + 1 >= args.Length)
+                {
+                    error = $"Option '{a}' needs a value.";
+                    return null;
+                }
+
+                value = args[++i];
+            }
+
+            bool ok = true;
             switch (a)
             {
                 case SelfExecHelper.ListenPidFlag:
@@ -31,9 +107,38 @@ internal sealed record ExecHelperArguments(bool ListenPid, bool ExecPid, bool Ig
                 case SelfExecHelper.IgnoreSigpipeFlag:
                     ignoreSigpipe = true;
                     break;
+                case RlimitFlag:
+                    ok = TryParseLimit(value!, out ResourceLimit limit);
+                    limits.Add(limit);
+                    break;
+                case UmaskFlag:
+                    ok = TryParseOctal(value!, out uint mask);
+                    umask = mask;
+                    break;
+                case NiceFlag:
+                    ok = int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int n) && n is >= -20 and <= 19;
+                    nice = n;
+                    break;
+                case GroupsFlag:
+                    ok = TryParseIdList(value!, out groups);
+                    break;
+                case GidFlag:
+                    ok = TryParseId(value!, out uint g);
+                    gid = g;
+                    break;
+                case UidFlag:
+                    ok = TryParseId(value!, out uint u);
+                    uid = u;
+                    break;
                 default:
                     error = $"Unknown option '{a}'.";
                     return null;
+            }
+
+            if (!ok)
+            {
+                error = $"Invalid value for '{a}': {value}";
+                return null;
             }
 
             if (i == args.Length - 1)
@@ -61,6 +166,78 @@ internal sealed record ExecHelperArguments(bool ListenPid, bool ExecPid, bool Ig
         argv[0] = argv0;
         args[(i + 2)..].CopyTo(argv.AsSpan(1));
         error = null;
-        return new ExecHelperArguments(listen, exec, ignoreSigpipe, path, argv);
+        return new ExecHelperArguments(listen, exec, ignoreSigpipe, path, argv)
+        {
+            ResourceLimits = limits,
+            Umask = umask,
+            Nice = nice,
+            SupplementaryGroups = groups,
+            Gid = gid,
+            Uid = uid,
+        };
+    }
+
+    private static string FormatLimit(ulong value) =>
+        value == ResourceLimit.Infinity ? "infinity" : value.ToString(CultureInfo.InvariantCulture);
+
+    private static bool TryParseLimit(string s, out ResourceLimit limit)
+    {
+        limit = default;
+        string[] parts = s.Split(':');
+        if (parts.Length != 3 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int resource)
+            || resource > 15 || !TryParseLimitValue(parts[1], out ulong soft) || !TryParseLimitValue(parts[2], out ulong hard))
+            return false;
+        limit = new ResourceLimit(resource, soft, hard);
+        return true;
+    }
+
+    private static bool TryParseLimitValue(string s, out ulong value)
+    {
+        if (s == "infinity")
+        {
+            value = ResourceLimit.Infinity;
+            return true;
+        }
+
+        return ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+    }
+
+    private static bool TryParseOctal(string s, out uint value)
+    {
+        value = 0;
+        if (s.Length is 0 or > 5)
+            return false;
+        foreach (char c in s)
+        {
+            if (c is < '0' or > '7')
+                return false;
+            value = (value * 8) + (uint)(c - '0');
+        }
+
+        return value <= 4095;
+    }
+
+    private static bool TryParseId(string s, out uint id) =>
+        uint.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out id) && id != uint.MaxValue;
+
+    private static bool TryParseIdList(string s, out uint[]? ids)
+    {
+        ids = null;
+        if (s.Length == 0)
+        {
+            ids = [];
+            return true;
+        }
+
+        string[] parts = s.Split(',');
+        var list = new uint[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!TryParseId(parts[i], out list[i]))
+                return false;
+        }
+
+        ids = list;
+        return true;
     }
 }

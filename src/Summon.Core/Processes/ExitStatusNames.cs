@@ -7,7 +7,19 @@ namespace Summon.Processes;
 internal static class ExitStatusNames
 {
     /// <summary>systemd's own exit codes the manager itself uses.</summary>
-    public const int Chdir = 200, Fds = 202, Exec = 203, Exception = 255;
+    public const int Chdir = 200, Nice = 201, Fds = 202, Exec = 203, Limits = 205, Group = 216, User = 217, Exception = 255;
+
+    /// <summary>The exit status systemd's child reports when step <paramref name="step"/> fails ("EXEC" → 203).</summary>
+    public static int ForStep(string step) => step switch
+    {
+        "CHDIR" => Chdir,
+        "NICE" => Nice,
+        "FDS" => Fds,
+        "LIMITS" => Limits,
+        "GROUP" => Group,
+        "USER" => User,
+        _ => Exec,
+    };
 
     public static string? Get(int status) => status switch
     {

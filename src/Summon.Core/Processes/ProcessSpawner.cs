@@ -16,11 +16,26 @@ public static class ProcessSpawner
     /// <summary>The helper used for LISTEN_PID/SYSTEMD_EXEC_PID when a request names none. Set once at start-up.</summary>
     public static ExecHelper DefaultExecHelper { get; set; } = ExecHelper.Shell;
 
+    private static ExecHelper? s_credentialExecHelper;
+
+    /// <summary>
+    /// The helper used when a request has credentials, umask, nice or rlimits and its helper (or
+    /// <see cref="DefaultExecHelper"/>) cannot apply them. Defaults to the running executable re-run with
+    /// <see cref="ExecHelper.SelfVerb"/> (under <c>dotnet summon.dll</c>: dotnet with the dll path), which is right
+    /// for the summon daemon; other hosts (test runners) must set it.
+    /// </summary>
+    public static ExecHelper CredentialExecHelper
+    {
+        get => s_credentialExecHelper ??= SelfFromProcess();
+        set => s_credentialExecHelper = value;
+    }
+
     /// <summary>
     /// Spawns the request. The child gets exactly fds 0, 1, 2 and 3..3+n-1 (everything else is closed with
     /// closefrom), an empty signal mask, every signal at SIG_DFL except SIGPIPE when <see cref="SpawnRequest.IgnoreSigpipe"/>
-    /// (inherited from the manager, which ignores it), and its own session. Without LISTEN_PID/SYSTEMD_EXEC_PID the
-    /// service is exec'd directly; with them, through the <see cref="ExecHelper"/> (one extra exec).
+    /// (inherited from the manager, which ignores it), and its own session. Without LISTEN_PID/SYSTEMD_EXEC_PID and
+    /// without credentials/limits the service is exec'd directly; otherwise through the <see cref="ExecHelper"/>
+    /// (one extra exec), which for credentials/limits must be one that can apply them (the self-helper).
     /// Throws <see cref="SpawnException"/> (errno, e.g. ENOENT) when the process cannot be started.
     /// </summary>
     [SkipLocalsInit]
@@ -32,15 +47,19 @@ public static class ProcessSpawner
         if (!request.Path.StartsWith('/'))
             throw new ArgumentException($"Executable path is not absolute: {request.Path}", nameof(request));
 
-        bool viaHelper = request.SetListenPid || request.SetExecPid;
+        bool setup = request.NeedsPrivilegedSetup;
+        bool viaHelper = request.SetListenPid || request.SetExecPid || setup;
         ComposedArgv argv;
         string spawnPath;
         if (viaHelper)
         {
             ExecHelper helper = request.ExecHelper ?? DefaultExecHelper;
+            if (setup && !helper.CanApplySetup)
+                helper = CredentialExecHelper;
             var options = new ExecHelperOptions(request.SetListenPid, request.SetExecPid, request.IgnoreSigpipe,
                 Argv0IsPath: string.Equals(request.Argv[0], request.Path, StringComparison.Ordinal),
-                EnvironmentHasPwd: HasVariable(request.Environment, "PWD="));
+                EnvironmentHasPwd: HasVariable(request.Environment, "PWD="),
+                Setup: setup ? request : null);
             HelperInvocation invocation = helper.Describe(in options);
             argv = new ComposedArgv(in invocation, request.Path, request.Argv);
             spawnPath = invocation.Path;
@@ -224,6 +243,14 @@ public static class ProcessSpawner
         }
 
         throw new SpawnException(path, errno);
+    }
+
+    private static ExecHelper SelfFromProcess()
+    {
+        string executable = Environment.ProcessPath ?? throw new InvalidOperationException("The path of the running executable is unknown.");
+        if (Path.GetFileNameWithoutExtension(executable) == "dotnet")
+            return ExecHelper.Self(executable, Environment.GetCommandLineArgs()[0], ExecHelper.SelfVerb);
+        return ExecHelper.Self(executable, ExecHelper.SelfVerb);
     }
 
     private static SafeHandle? HandleAt(SpawnRequest request, int slot) => slot switch

@@ -2,7 +2,8 @@ namespace Summon.Processes;
 
 /// <summary>
 /// The summon executable re-run as helper (<see cref="ExecHelper.Run"/>): exact argv[0] and environment, and a
-/// .NET process in which later features (User=, Limit*=) can run freely, since it is a fresh exec, not a fork.
+/// .NET process (a fresh exec, not a fork) that applies Limit*=, UMask=, Nice=, SupplementaryGroups=, Group= and
+/// User= before the final exec.
 /// </summary>
 internal sealed class SelfExecHelper : ExecHelper
 {
@@ -34,10 +35,21 @@ internal sealed class SelfExecHelper : ExecHelper
 
     public string Executable => _executable;
 
+    internal override bool CanApplySetup => true;
+
     internal override HelperInvocation Describe(in ExecHelperOptions options)
     {
         // SetListenPid implies SYSTEMD_EXEC_PID too (systemd sets both).
         int key = (options.ListenPid ? 1 : 0) | 2 | (options.IgnoreSigpipe ? 4 : 0);
-        return _cache[key];
+        HelperInvocation cached = _cache[key];
+        if (options.Setup is not { NeedsPrivilegedSetup: true } setup)
+            return cached;
+
+        // Credentials and limits vary per unit: insert their flags before the cached prefix's "--".
+        var prefix = new List<string>(cached.Prefix.Length + 16);
+        prefix.AddRange(cached.Prefix.AsSpan(0, cached.Prefix.Length - 1));
+        ExecHelperArguments.Format(setup, prefix);
+        prefix.Add("--");
+        return cached with { Prefix = prefix.ToArray() };
     }
 }

@@ -22,8 +22,12 @@ public sealed class SpawnException : Exception
     /// <summary>The executable that was being started.</summary>
     public string Path { get; }
 
-    /// <summary>"EXEC" (posix_spawn/exec failed), "FDS" (preparing the fd map failed).</summary>
+    /// <summary>"EXEC" (posix_spawn/exec failed), "FDS" (preparing the fd map failed), "USER"/"GROUP" (User=,
+    /// Group=, SupplementaryGroups= did not resolve).</summary>
     public string Step { get; }
+
+    /// <summary>The exit status systemd records for a child failing at <see cref="Step"/>: 203 EXEC, 200 CHDIR, 217 USER, 216 GROUP, ….</summary>
+    public int ExitStatus => ExitStatusNames.ForStep(Step);
 
     /// <summary>strerror text alone, as systemd's %m.</summary>
     public string Reason => Summon.Interop.Errno.Describe(Errno);

@@ -54,4 +54,31 @@ public sealed class SpawnRequest
 
     /// <summary>The helper used when LISTEN_PID/SYSTEMD_EXEC_PID are needed; null means <see cref="ProcessSpawner.DefaultExecHelper"/>.</summary>
     public ExecHelper? ExecHelper { get; init; }
+
+    /// <summary>User=: setresuid() to this uid right before exec (after the groups). Needs root.</summary>
+    public uint? Uid { get; init; }
+
+    /// <summary>Group= (or the user's primary group): setresgid() right before exec.</summary>
+    public uint? Gid { get; init; }
+
+    /// <summary>setgroups() list; null keeps the inherited supplementary groups.</summary>
+    public IReadOnlyList<uint>? SupplementaryGroups { get; init; }
+
+    /// <summary>UMask=: umask() in the child; null inherits the manager's.</summary>
+    public uint? Umask { get; init; }
+
+    /// <summary>Nice=: setpriority() in the child, -20..19; null inherits.</summary>
+    public int? Nice { get; init; }
+
+    /// <summary>Limit*=: setrlimit() in the child, in this order.</summary>
+    public IReadOnlyList<ResourceLimit> ResourceLimits { get; init; } = [];
+
+    /// <summary>
+    /// Any of the settings posix_spawn cannot apply (credentials, umask, nice, rlimits) is set: the spawn then goes
+    /// through an exec helper that can apply them (<see cref="ProcessSpawner.CredentialExecHelper"/> when the chosen
+    /// helper is the shell).
+    /// </summary>
+    public bool NeedsPrivilegedSetup =>
+        Uid is not null || Gid is not null || SupplementaryGroups is not null || Umask is not null || Nice is not null
+        || ResourceLimits.Count > 0;
 }

@@ -35,6 +35,15 @@ public sealed class ExecSettings
 
     public int? Nice { get; set; }
 
+    /// <summary>Limit*= settings that were given (a later assignment of the same key replaces the earlier one).</summary>
+    public SortedDictionary<ResourceLimitKind, ResourceLimitValue> Limits { get; } = [];
+
+    /// <summary>IgnoreSIGPIPE= (default yes): the process starts with SIGPIPE ignored.</summary>
+    public bool IgnoreSigpipe { get; set; } = true;
+
+    /// <summary>NonBlocking= ([Service] only, default no): O_NONBLOCK on the passed socket fds.</summary>
+    public bool NonBlocking { get; set; }
+
     public StandardInputKind StandardInput { get; set; } = StandardInputKind.Null;
 
     /// <summary>Null means "not set": systemd then picks journal (or follows a socket stdin).</summary>

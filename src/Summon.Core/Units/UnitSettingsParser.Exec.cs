@@ -56,6 +56,9 @@ internal sealed partial class UnitSettingsParser
                 }
 
                 return 0;
+            case "IgnoreSIGPIPE": Set(ParseBoolean(value), v => e.IgnoreSigpipe = v); return 0;
+            case "NonBlocking" when ReferenceEquals(e, _unit.Service?.Exec): Set(ParseBoolean(value), v => e.NonBlocking = v); return 0;
+            case not null when ResourceLimits.FromKey(key) is ResourceLimitKind kind: ApplyResourceLimit(e, kind, value); return 0;
             case "StandardInput": ApplyStandardInput(e, value); return 0;
             case "StandardOutput": ApplyStandardOutput(e, value, stderr: false); return 0;
             case "StandardError": ApplyStandardOutput(e, value, stderr: true); return 0;
@@ -65,6 +68,18 @@ internal sealed partial class UnitSettingsParser
             default:
                 return null;
         }
+    }
+
+    /// <summary>config_parse_rlimit(): "SOFT:HARD" or one value for both, per resource syntax (see <see cref="ResourceLimits"/>).</summary>
+    private void ApplyResourceLimit(ExecSettings e, ResourceLimitKind kind, string value)
+    {
+        int r = ResourceLimits.TryParse(kind, value, out ResourceLimitValue limit);
+        if (r == ResourceLimits.EILSEQ)
+            Warn($"Soft resource limit chosen higher than hard limit, ignoring: {value}");
+        else if (r != 0)
+            Warn($"Failed to parse resource value, ignoring: {value}");
+        else
+            e.Limits[kind] = limit;
     }
 
     /// <summary>config_parse_environ(): "K=V" words, unquoted and unescaped; later K replaces earlier; empty resets.</summary>

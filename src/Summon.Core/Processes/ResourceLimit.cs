@@ -1,0 +1,11 @@
+namespace Summon.Processes;
+
+/// <summary>
+/// One setrlimit(2) the exec helper applies before exec: <see cref="Resource"/> is Linux's RLIMIT_* number
+/// (RLIMIT_NOFILE = 7, …), <see cref="Soft"/>/<see cref="Hard"/> the values, <see cref="Infinity"/> for unlimited.
+/// </summary>
+public readonly record struct ResourceLimit(int Resource, ulong Soft, ulong Hard)
+{
+    /// <summary>RLIM_INFINITY.</summary>
+    public const ulong Infinity = ulong.MaxValue;
+}
