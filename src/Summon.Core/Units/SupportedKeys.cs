@@ -11,8 +11,9 @@ internal static class SupportedKeys
     private static readonly HashSet<string> s_unit = new(StringComparer.Ordinal)
     {
         "Description", "Documentation", "SourcePath",
-        // Ordering only: Summon starts units on demand, one at a time, so there is nothing to order.
-        "After", "Before", "DefaultDependencies",
+        // At boot the enabled units and what they Require=/Want= start ordered by After=/Before=.
+        "After", "Before", "DefaultDependencies", "Wants", "Requires",
+        "StartLimitIntervalSec", "StartLimitInterval", "StartLimitBurst",
     };
 
     private static readonly HashSet<string> s_install = new(StringComparer.Ordinal)
@@ -22,19 +23,31 @@ internal static class SupportedKeys
 
     private static readonly HashSet<string> s_socket = new(StringComparer.Ordinal)
     {
-        "ListenStream", "ListenDatagram", "ListenSequentialPacket",
+        "ListenStream", "ListenDatagram", "ListenSequentialPacket", "ListenFIFO",
         "Accept", "Service", "MaxConnections", "MaxConnectionsPerSource", "Backlog", "BindIPv6Only",
-        "SocketMode", "DirectoryMode", "FileDescriptorName", "RemoveOnStop", "ReusePort", "FreeBind",
+        "SocketMode", "DirectoryMode", "FileDescriptorName", "RemoveOnStop", "Symlinks", "ReusePort", "FreeBind",
+        "NoDelay", "KeepAlive", "KeepAliveTimeSec", "KeepAliveIntervalSec", "KeepAliveProbes", "DeferAcceptSec",
+        "Priority", "ReceiveBuffer", "SendBuffer", "Mark", "IPTTL", "PassCredentials", "PassPacketInfo",
+        "Broadcast", "Transparent", "TriggerLimitIntervalSec", "TriggerLimitBurst", "PollLimitIntervalSec",
+        "PollLimitBurst",
     };
 
     private static readonly HashSet<string> s_service = new(StringComparer.Ordinal)
     {
-        "ExecStart", "TimeoutStopSec", "Environment", "WorkingDirectory",
-        "StandardInput", "StandardOutput", "StandardError",
+        "ExecStart", "ExecStartPre", "ExecStartPost", "ExecReload", "ExecStop", "ExecStopPost",
+        "Restart", "RestartSec", "TimeoutStartSec", "TimeoutStopSec", "TimeoutSec", "RuntimeMaxSec", "WatchdogSec",
+        "RemainAfterExit", "PIDFile", "NotifyAccess", "FileDescriptorStoreMax", "Sockets",
+        "KillMode", "KillSignal", "SendSIGKILL", "SuccessExitStatus", "RestartPreventExitStatus", "RestartForceExitStatus",
+        "Environment", "EnvironmentFile", "PassEnvironment", "UnsetEnvironment", "WorkingDirectory",
+        "StandardInput", "StandardOutput", "StandardError", "SyslogIdentifier",
+        "User", "Group", "SupplementaryGroups", "UMask", "Nice", "IgnoreSIGPIPE", "NonBlocking",
+        "LimitCPU", "LimitFSIZE", "LimitDATA", "LimitSTACK", "LimitCORE", "LimitRSS", "LimitNOFILE", "LimitAS",
+        "LimitNPROC", "LimitMEMLOCK", "LimitLOCKS", "LimitSIGPENDING", "LimitMSGQUEUE", "LimitNICE", "LimitRTPRIO",
+        "LimitRTTIME",
     };
 
-    /// <summary>Type= values Summon runs as systemd would (idle behaves as simple).</summary>
-    private static readonly HashSet<string> s_serviceTypes = new(StringComparer.Ordinal) { "", "simple", "exec", "idle" };
+    /// <summary>Type= values Summon runs as systemd would (idle behaves as simple; dbus needs a bus).</summary>
+    private static readonly HashSet<string> s_serviceTypes = new(StringComparer.Ordinal) { "", "simple", "exec", "idle", "forking", "oneshot", "notify" };
 
     /// <summary>The name reported when this assignment is not honoured ("ProtectSystem", "Type=forking"), or null.</summary>
     public static string? Unsupported(string section, string key, string value)
