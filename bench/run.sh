@@ -85,12 +85,17 @@ echo "summon: $SUMMON_BIN ($(stat -c %s "$SUMMON_BIN") bytes, git $(git -C "$ROO
 notes() { echo "$*" >> "$OUT/notes.txt"; log "$*"; }
 notes "start $(date -Is) loadavg $(cut -d' ' -f1-3 /proc/loadavg) mode=$MODE"
 
-step() { # DIR CMD... : runs one suite, records its exact command line
-    local d=$1; shift
+step() { # DIR SCRIPT ARGS... : runs one suite with -o OUT/DIR, records its exact command line
+    local d=$1 script=$2; shift 2
     mkdir -p "$OUT/$d"
-    echo "${*//$ROOT\//}" > "$OUT/$d/command.txt"
-    log "== $d: $*"
-    "$@" -o "$OUT/$d" >/dev/null || log "$d: had failures"
+    local a shown=${script#"$ROOT"/}
+    for a in "$@"; do
+        a=${a//$ROOT\//}
+        case $a in *" "*) shown+=" '$a'" ;; *) shown+=" $a" ;; esac
+    done
+    echo "$shown" > "$OUT/$d/command.txt"
+    log "== $d: $shown"
+    "$script" -o "$OUT/$d" "$@" >/dev/null || log "$d: had failures"
 }
 step accept "$BENCH_DIR/compare.sh" -S accept -r $R -n $NA -p "spawnd-spawn sd-activate xinetd inetd tcpserver-b1024" "summon=$S_ACCEPT"
 step passfd "$BENCH_DIR/compare.sh" -S passfd -r $R -n $NP -p "sd-activate-lfd spawnd-N-fork" "summon=$S_PASSFD"
