@@ -5,7 +5,7 @@
 # usage: bench/run.sh [--quick | --smoke] [--no-build] [--no-install] [--no-docs] [-o OUTDIR]
 #   (default)     full run, about 25 min on 2 cores: 5 reps x 2000 conns (accept), 5 x 10000 (passfd),
 #                 25 cold starts per peer, 3 memory reps with 1 and 1000 sockets, 100,000-connection growth run
-#   --quick       about 6 min: 2 reps x 1000 conns, 2 x 5000, 10 cold starts, 1 memory rep, 20,000 connections
+#   --quick       about 8 min: 2 reps x 1000 conns, 2 x 5000, 10 cold starts, 1 memory rep, 100,000 connections
 #   --smoke       CI check, under a minute: 300 Accept=yes and 200 Accept=no connections through summon,
 #                 exit 1 on any failed connection; no peers, no docs
 #   --no-build    use artifacts/bin/summon (or $SUMMON_BIN) as it is; default: dotnet publish when missing or
@@ -76,7 +76,7 @@ if [ "$INSTALL" = 1 ]; then
     fi
 fi
 
-if [ "$MODE" = quick ]; then R=2 NA=1000 NP=5000 S=10 RR=1 MR=1 G=20000
+if [ "$MODE" = quick ]; then R=2 NA=1000 NP=5000 S=10 RR=1 MR=1 G=100000
 else R=5 NA=2000 NP=10000 S=25 RR=3 MR=3 G=100000; fi
 S_ACCEPT="$BENCH_DIR/peers/summon.sh accept {PORT}"
 S_PASSFD="$BENCH_DIR/peers/summon.sh passfd {PORT}"
