@@ -22,6 +22,9 @@ command -v curl >/dev/null || missing+=(curl)
 # zlib and brotli come bundled with the ILCompiler package, so no -dev packages are needed.
 { command -v clang >/dev/null || command -v gcc >/dev/null; } || missing+=(clang)
 { command -v ld.bfd >/dev/null && command -v objcopy >/dev/null; } || missing+=(binutils)
+# The benchmark smoke run builds the C load client with gcc and make.
+command -v gcc >/dev/null || missing+=(gcc)
+command -v make >/dev/null || missing+=(make)
 
 if ((${#missing[@]})); then
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
@@ -52,5 +55,14 @@ passed=$(awk '/^ *Passed: *[0-9]+$/ {s += $2} END {print s + 0}' "$out")
 failed=$(awk '/^ *Failed: *[0-9]+$/ {s += $2} END {print s + 0}' "$out")
 skipped=$(awk '/^ *Skipped: *[0-9]+$/ {s += $2} END {print s + 0}' "$out")
 if [[ $rc -ne 0 && $failed -eq 0 ]]; then failed=1; fi   # the runner failed without counting (build error, crash)
+
+# Benchmark smoke run: a few hundred Accept=yes and Accept=no connections through the binary; only zero failures is
+# asserted (no timing). The full benchmark is `bench/run.sh` (docs/performance.md).
+log "benchmark smoke run (bench/run.sh --smoke)"
+if SUMMON_BIN="$PWD/artifacts/bin/summon" BENCH_TMP="$(mktemp -d)" bench/run.sh --smoke --no-build; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1)); rc=1
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$rc"

@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""report.py - turns the raw results of bench/run.sh into docs/performance.md (markdown on stdout).
+
+usage: report.py OUTDIR "COMMAND LINE"
+OUTDIR holds accept/, passfd/, coldstart/, rss/, manager/ (each with raw.txt; accept/ also env.txt, peers.txt).
+Every number in the output comes from those files; nothing is typed by hand.
+"""
+import os
+import statistics as st
+import subprocess
+import sys
+from collections import defaultdict
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from summarize import num, parse  # noqa: E402
+
+OURS = "summon"
+REF_ACCEPT = "spawnd-fork"
+NOT_PEERS = {"spawnd-fork", "spawnd-spawn", "spawnd-N-fork", "spawnd-N-spawn", "direct", OURS}
+
+
+def rows(out, sub):
+    p = os.path.join(out, sub, "raw.txt")
+    return parse(p) if os.path.exists(p) else []
+
+
+def med(xs):
+    xs = [x for x in xs if x is not None]
+    return st.median(xs) if xs else None
+
+
+def fmt(x, d=2):
+    return "-" if x is None else f"{x:.{d}f}"
+
+
+def verdict(ok):
+    return "-" if ok is None else ("**met**" if ok else "**not met**")
+
+
+def rate_index(rs):
+    """(name, conc) -> {rep: row}"""
+    ix = defaultdict(dict)
+    for d in rs:
+        if "cps" in d:
+            ix[(d["name"], int(num(d, "conc", 0)))][d.get("rep", "1")] = d
+    return ix
+
+
+def accept_targets(rs, lines):
+    ix = rate_index(rs)
+    concs = sorted({c for (n, c) in ix if n == OURS})
+    peers = sorted({n for (n, c) in ix if n not in NOT_PEERS})
+    for c in concs:
+        ours = ix[(OURS, c)]
+        ref = ix.get((REF_ACCEPT, c), {})
+        # the best peer is the one with the highest median conn/s at this level (a max over noisy runs per rep would
+        # pick whichever peer was luckiest); the ratio is then taken against it in the same rep
+        meds = [(med([num(d, "cps") for d in ix[(p, c)].values()]), p) for p in peers if ix.get((p, c))]
+        best_name = max(meds)[1] if meds else None
+        r_ref, r_best = [], []
+        for rep, d in ours.items():
+            if rep in ref and num(ref[rep], "cps"):
+                r_ref.append(num(d, "cps") / num(ref[rep], "cps"))
+            b = ix.get((best_name, c), {}).get(rep)
+            if b and num(b, "cps"):
+                r_best.append(num(d, "cps") / num(b, "cps"))
+        fails = sum(int(num(d, "fail", 0)) + int(num(d, "notrun", 0)) for d in ours.values())
+        p99 = med([num(d, "p99_us") for d in ours.values()])
+        sd = ix.get(("sd-activate", c), {})
+        p99_sd = med([num(d, "p99_us") for d in sd.values()]) if sd else None
+        mr, mb = med(r_ref), med(r_best)
+        best_txt = best_name or "-"
+        lines.append(
+            f"| 1 | Accept=yes `/bin/cat`, c={c}: conn/s vs C limit (≥ 0.95), vs best peer (≥ 1.0), failures (0), "
+            f"p99 vs systemd-socket-activate (≤) | {fmt(mr)} ({fmt(min(r_ref) if r_ref else None)}–{fmt(max(r_ref) if r_ref else None)}); "
+            f"{fmt(mb)} vs best peer `{best_txt}`; {fails} failed; p99 {fmt(p99 / 1000 if p99 else None)} ms vs "
+            f"{fmt(p99_sd / 1000 if p99_sd else None)} ms | "
+            f"{verdict(None if mr is None else (mr >= 0.95 and (mb or 0) >= 1.0 and fails == 0 and (p99_sd is None or p99 <= p99_sd)))} |")
+
+
+def cold_targets(cold, passfd, lines):
+    by = defaultdict(list)
+    for d in cold:
+        if d.get("ok") == "1":
+            by[d["name"]].append(num(d, "first_byte_us"))
+    ours, sd = med(by.get(OURS, [])), med(by.get("sd-activate-lfd", []))
+    ref = med(by.get("spawnd-N-fork", []))
+    if ours is not None:
+        ratio = ours / sd if sd else None
+        lines.append(f"| 2 | Accept=no cold start, connect → first byte: vs systemd-socket-activate (≤ 1.0) | "
+                     f"{fmt(ours / 1000)} ms vs {fmt(sd / 1000 if sd else None)} ms = {fmt(ratio)} "
+                     f"(C limit {fmt(ref / 1000 if ref else None)} ms) | {verdict(None if ratio is None else ratio <= 1.0)} |")
+    ix = rate_index(passfd)
+    for c in sorted({c for (n, c) in ix if n == OURS}):
+        rr = []
+        for rep, d in ix[(OURS, c)].items():
+            r = ix.get(("direct", c), {}).get(rep)
+            if r and num(r, "cps"):
+                rr.append(num(d, "cps") / num(r, "cps"))
+        m = med(rr)
+        lines.append(f"| 2 | Accept=no steady state c={c}: conn/s vs the service listening directly (1.00 within noise) | "
+                     f"{fmt(m)} ({fmt(min(rr) if rr else None)}–{fmt(max(rr) if rr else None)}) | "
+                     f"{verdict(None if m is None else m >= 0.9)} |")
+
+
+def manager_targets(rss, mgr, lines):
+    r = defaultdict(list)
+    for d in rss:
+        if d["name"] == OURS and num(d, "rss_kb"):
+            r[int(num(d, "nsock"))].append(num(d, "rss_kb"))
+    for d in mgr:
+        if d.get("metric") == "startup":
+            r[int(num(d, "nsock"))].append(num(d, "rss_kb"))
+    for n, limit in ((1, 8), (1000, 24)):
+        if r.get(n):
+            m = med(r[n]) / 1024
+            lines.append(f"| 3 | idle RSS of `summon daemon` with {n} socket unit(s) (≤ {limit} MB) | {fmt(m, 1)} MB "
+                         f"(median of {len(r[n])}; min {fmt(min(r[n]) / 1024, 1)}, max {fmt(max(r[n]) / 1024, 1)}) | {verdict(m <= limit)} |")
+    big = max([int(num(d, "nsock")) for d in mgr if d.get("metric") == "startup"] or [0])
+    su = [num(d, "startup_ms") for d in mgr if d.get("metric") == "startup" and int(num(d, "nsock")) == big]
+    if su:
+        m = med(su)
+        lines.append(f"| 3 | start-up to all {big} sockets listening (≤ 1 s) | {fmt(m, 0)} ms | {verdict(m <= 1000)} |")
+    rl = [num(d, "p50_us") for d in mgr if d.get("metric") == "reload" and int(num(d, "nsock")) == big]
+    if rl:
+        m = med(rl) / 1000
+        lines.append(f"| 3 | `summon daemon-reload` with {big} socket units (≤ 1 s) | {fmt(m, 1)} ms | {verdict(m <= 1000)} |")
+    ar = [num(d, "rss_kb") for d in mgr if d.get("metric") == "rss_after_reload" and int(num(d, "nsock")) == big]
+    if ar:
+        lines.append(f"| 3 | RSS after 5 reloads with {big} units (≤ 24 MB) | {fmt(med(ar) / 1024, 1)} MB | {verdict(med(ar) / 1024 <= 24)} |")
+    cli = defaultdict(list)
+    for d in mgr:
+        if d.get("metric") == "cli":
+            cli[d["name"]].append(num(d, "p50_us"))
+    floor = med(cli.get("true_floor", []))
+    for name, label, limit in (("summon_is-active", "`summon is-active`", 5), ("summon_show", "`summon show -p ActiveState`", 5),
+                               ("summon_status", "`summon status` with journal lines", 15)):
+        if cli.get(name):
+            m = med(cli[name]) / 1000
+            lines.append(f"| 4 | {label} round trip, median (≤ {limit} ms) | {fmt(m)} ms (fork+exec of /bin/true by the same "
+                         f"timer: {fmt(floor / 1000 if floor else None)} ms) | {verdict(m <= limit)} |")
+    for d in mgr:
+        if d.get("metric") == "growth":
+            dr = (num(d, "rss1_kb") - num(d, "rss0_kb")) / 1024
+            ok = dr <= 2 and d["fds0"] == d["fds1"] and d["zombies1"] == "0" and d.get("fail") == "0"
+            lines.append(f"| 5 | {int(num(d, 'conns'))} Accept=yes connections: RSS growth (≤ +2 MB), fds unchanged, no zombies | "
+                         f"{dr:+.1f} MB ({fmt(num(d, 'rss0_kb') / 1024, 1)} → {fmt(num(d, 'rss1_kb') / 1024, 1)}); fds {d['fds0']} → {d['fds1']}; "
+                         f"zombies {d['zombies1']}; {d.get('fail')} failed | {verdict(ok)} |")
+
+
+def summarize(out, sub, *args):
+    raw = os.path.join(out, sub, "raw.txt")
+    if not os.path.exists(raw):
+        return ""
+    here = os.path.dirname(os.path.abspath(__file__))
+    return subprocess.run([sys.executable, os.path.join(here, "summarize.py"), *args, raw],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def read(path):
+    return open(path).read().rstrip() if os.path.exists(path) else ""
+
+
+def main():
+    out, cmdline = sys.argv[1], sys.argv[2]
+    o = []
+    o.append("# Performance\n")
+    o.append("<!-- Generated by bench/run.sh (bench/report.py) from its raw results; do not edit by hand. -->\n")
+    o.append(f"Regenerate with `{cmdline}` (as root on Debian 12; it installs the peers with apt). Every ratio compares "
+             "runs taken in the same repetition, seconds apart, on the same machine: the machine is shared and noisy, "
+             "so read the ratios, not the absolute numbers. Methods: [bench/README.md](../bench/README.md).\n")
+    o.append("## Machine\n\n```")
+    o.append(read(os.path.join(out, "env.txt")))
+    o.append("```\n")
+    notes = read(os.path.join(out, "notes.txt"))
+    loads = [float(t.split()[0]) for t in notes.split("loadavg ")[1:] if t.split()]
+    if loads and max(loads) > os.cpu_count():
+        o.append(f"**Warning: the machine was busy during this run (load average up to {max(loads):.1f} on "
+                 f"{os.cpu_count()} CPUs, from other work). The absolute numbers are far below the quiet-machine baseline and "
+                 "even the same-rep ratios are unreliable; rerun on a quiet machine before drawing conclusions.**\n")
+    o.append("## Targets (issue 5)\n")
+    o.append("| # | target | measured (median; range over repetitions) | |")
+    o.append("|---|---|---|---|")
+    accept_targets(rows(out, "accept"), o)
+    cold_targets(rows(out, "coldstart"), rows(out, "passfd"), o)
+    manager_targets(rows(out, "rss"), rows(out, "manager"), o)
+    o.append("")
+    sections = [
+        ("accept", "Accept=yes: a `/bin/cat` per connection", ["--ref", REF_ACCEPT]),
+        ("passfd", "Accept=no steady state: `lfd-echo` behind the activator vs listening directly", ["--ref", "direct"]),
+        ("coldstart", "Accept=no cold start", ["--cold-ref", "spawnd-N-fork"]),
+        ("rss", "Idle memory", []),
+    ]
+    for sub, title, args in sections:
+        s = summarize(out, sub, *args)
+        if not s:
+            continue
+        o.append(f"## {title}\n")
+        cmd = read(os.path.join(out, sub, "command.txt"))
+        if cmd:
+            o.append(f"Command: `{cmd}`\n")
+        peers = read(os.path.join(out, sub, "peers.txt"))
+        if peers:
+            o.append("<details><summary>peers and exact commands</summary>\n\n```\n" + peers + "\n```\n</details>\n")
+        o.append(s.strip() + "\n")
+    mgr = os.path.join(out, "manager", "raw.txt")
+    if os.path.exists(mgr):
+        o.append("## Manager: start-up, reload, CLI, growth\n")
+        cmd = read(os.path.join(out, "manager", "command.txt"))
+        if cmd:
+            o.append(f"Command: `{cmd}`\n")
+        o.append("```\n" + read(mgr) + "\n```\n")
+    notes = read(os.path.join(out, "notes.txt"))
+    if notes:
+        o.append("## Run notes\n\n```\n" + notes + "\n```\n")
+    print("\n".join(o))
+
+
+if __name__ == "__main__":
+    main()
