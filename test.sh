@@ -16,6 +16,9 @@ command -v socat >/dev/null || missing+=(socat)
 # The walkthrough uses OpenBSD netcat's -N (shutdown on stdin EOF); other netcats lack it.
 { command -v nc >/dev/null && nc -h 2>&1 | grep -q OpenBSD; } || missing+=(netcat-openbsd)
 command -v curl >/dev/null || missing+=(curl)
+# systemd-socket-proxyd is a real Accept=no peer (ProxydTests); unshare runs the manager as PID 1 (Pid1Tests).
+test -x /lib/systemd/systemd-socket-proxyd || missing+=(systemd)
+command -v unshare >/dev/null || missing+=(util-linux)
 # The harness runs the daemon under setsid and serialises publishing with flock (both util-linux).
 { command -v setsid >/dev/null && command -v flock >/dev/null; } || missing+=(util-linux)
 # NativeAOT links with clang, or gcc when clang is absent, through binutils (ld.bfd; objcopy strips symbols).
@@ -42,12 +45,20 @@ log "publishing summon (NativeAOT) to artifacts/bin"
 dotnet publish src/Summon -c Release -o artifacts/bin
 test -x artifacts/bin/summon
 
+# The real peers of the integration tests (tests/Programs): the sd_listen_fds/sd_notify check program and the
+# socket-activated Kestrel app (framework-dependent; the ASP.NET Core runtime comes with the SDK).
+log "building listen-check and the Kestrel test app"
+"$(command -v cc || command -v gcc || command -v clang)" -O2 -Wall -Wextra -Werror -o artifacts/listen-check tests/Programs/listen-check.c
+dotnet publish tests/Programs/KestrelApp -c Release -o artifacts/kestrel-app --nologo
+test -f artifacts/kestrel-app/KestrelApp.dll
+
 # --- test ---------------------------------------------------------------------------------------------------
 log "running tests against $PWD/artifacts/bin/summon"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 set +e
-SUMMON_BIN="$PWD/artifacts/bin/summon" dotnet test Summon.slnx --logger "console;verbosity=normal" 2>&1 | tee "$out"
+SUMMON_BIN="$PWD/artifacts/bin/summon" SUMMON_LISTEN_CHECK="$PWD/artifacts/listen-check" \
+    SUMMON_KESTREL_APP="$PWD/artifacts/kestrel-app/KestrelApp.dll" dotnet test Summon.slnx --logger "console;verbosity=normal" 2>&1 | tee "$out"
 rc=${PIPESTATUS[0]}
 set -e
 # One closing line over both test assemblies: "N passed, N failed".

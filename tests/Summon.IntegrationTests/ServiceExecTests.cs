@@ -17,6 +17,9 @@ public sealed class ServiceExecTests
         return await DaemonProcess.StartAsync(root);
     }
 
+    /// <summary>A file listen-check writes (-k signals) or "" while it does not exist, so assertions show the difference.</summary>
+    private static string ReadOrEmpty(string path) => File.Exists(path) ? File.ReadAllText(path) : "";
+
     private static Task AssertJournalAsync(TempRoot root, DaemonProcess daemon, string message) =>
         AcceptTests.AssertJournalHasAsync(root, Service, message, daemon.Pid);
 
@@ -330,7 +333,7 @@ public sealed class ServiceExecTests
 
         CommandResult stop = Cli.Run(root, "stop", Service);
         Assert.True(stop is { ExitCode: 0, StdOut: "", StdErr: "" }, stop.ToString());
-        Assert.Equal("SIGINT\n", File.ReadAllText(signals));
+        Assert.Equal("SIGINT\n", ReadOrEmpty(signals));
         Assert.Equal(("inactive", "success"), (Cli.IsActive(root, Service), Cli.ShowOne(root, Service, "Result")));
     }
 
@@ -347,7 +350,7 @@ public sealed class ServiceExecTests
         ListenReport seen = await ListenReport.FromFileAsync(report);
 
         Cli.Run(root, "stop", Service);
-        Assert.Equal("SIGUSR1\n", File.ReadAllText(signals));
+        Assert.Equal("SIGUSR1\n", ReadOrEmpty(signals));
         Assert.False(ProcFs.IsAlive(seen.Pid));
         Assert.Equal(
             new Dictionary<string, string> { ["ActiveState"] = "failed", ["Result"] = "timeout" },
@@ -371,7 +374,7 @@ public sealed class ServiceExecTests
 
         CommandResult reload = Cli.Run(root, "reload", Service);
         Assert.True(reload is { ExitCode: 0, StdOut: "", StdErr: "" }, reload.ToString());
-        Assert.Equal("SIGHUP\n", await Wait.ForAsync(() => File.Exists(signals) ? File.ReadAllText(signals) : "", s => s.Length > 0));
+        Assert.Equal("SIGHUP\n", await Wait.ForAsync(() => ReadOrEmpty(signals), s => s.Length > 0));
         Assert.Equal(
             new Dictionary<string, string> { ["ActiveState"] = "active", ["SubState"] = "running", ["MainPID"] = seen["PID"] },
             Cli.Show(root, Service, "ActiveState", "SubState", "MainPID"));
@@ -391,14 +394,14 @@ public sealed class ServiceExecTests
         // kill -s SIGUSR2: noted, the service runs on.
         CommandResult usr2 = Cli.Run(root, "kill", "-s", "SIGUSR2", Service);
         Assert.True(usr2 is { ExitCode: 0, StdOut: "", StdErr: "" }, usr2.ToString());
-        Assert.Equal("SIGUSR2\n", await Wait.ForAsync(() => File.Exists(signals) ? File.ReadAllText(signals) : "", s => s.Length > 0));
+        Assert.Equal("SIGUSR2\n", await Wait.ForAsync(() => ReadOrEmpty(signals), s => s.Length > 0));
         Assert.Equal("active", Cli.IsActive(root, Service));
 
         // kill without -s sends SIGTERM: listen-check exits 0, which is a clean stop, not a failure.
         CommandResult term = Cli.Run(root, "kill", Service);
         Assert.True(term is { ExitCode: 0, StdOut: "", StdErr: "" }, term.ToString());
         Assert.Equal("inactive", await Wait.ForAsync(() => Cli.IsActive(root, Service), s => s == "inactive"));
-        Assert.Equal("SIGUSR2\nSIGTERM\n", File.ReadAllText(signals));
+        Assert.Equal("SIGUSR2\nSIGTERM\n", ReadOrEmpty(signals));
         Assert.False(ProcFs.IsAlive(seen.Pid));
         Assert.Equal("success", Cli.ShowOne(root, Service, "Result"));
     }
