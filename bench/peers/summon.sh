@@ -4,7 +4,7 @@
 # Creates NSOCK enabled socket units listening on 127.0.0.1:PORT .. PORT+NSOCK-1:
 #   accept: bench-P.socket (Accept=yes) + bench-P@.service, ExecStart=/bin/cat on the connection (inetd style)
 #   passfd: bench-P.socket (Accept=no) + bench-P.service, ExecStart=bin/lfd-echo (LISTEN_FDS=1)
-# TriggerLimitBurst=0 because the stock Accept=yes trigger limit (200 per 2 s) would trip in a benchmark;
+# TriggerLimitBurst=0 and PollLimitBurst=0 because the stock Accept=yes trigger limit (200 per 2 s) would trip in a benchmark;
 # MaxConnections=1024 because the stock 64 would refuse connections at c=32 while /bin/cat instances linger.
 # With SUMMON_BENCH_REUSE=1 an existing unit directory is used as is (manager.sh times the start-up without the
 # unit file generation). The binary is $SUMMON_BIN, else artifacts/bin/summon of this repository. Manager log lines go to stderr
@@ -22,10 +22,10 @@ for ((i = 0; i < NSOCK; i++)); do
     p=$((PORT + i))
     case $MODE in
         accept)
-            printf '[Socket]\nListenStream=127.0.0.1:%s\nAccept=yes\nMaxConnections=1024\nTriggerLimitBurst=0\n[Install]\nWantedBy=sockets.target\n' "$p" > "$D/units/bench-$p.socket"
+            printf '[Socket]\nListenStream=127.0.0.1:%s\nAccept=yes\nMaxConnections=1024\nTriggerLimitBurst=0\nPollLimitBurst=0\n[Install]\nWantedBy=sockets.target\n' "$p" > "$D/units/bench-$p.socket"
             printf '[Service]\nExecStart=/bin/cat\nStandardInput=socket\nStandardOutput=socket\nStandardError=journal\n' > "$D/units/bench-$p@.service" ;;
         passfd)
-            printf '[Socket]\nListenStream=127.0.0.1:%s\nTriggerLimitBurst=0\n[Install]\nWantedBy=sockets.target\n' "$p" > "$D/units/bench-$p.socket"
+            printf '[Socket]\nListenStream=127.0.0.1:%s\nTriggerLimitBurst=0\nPollLimitBurst=0\n[Install]\nWantedBy=sockets.target\n' "$p" > "$D/units/bench-$p.socket"
             printf '[Service]\nExecStart=%s\n' "$BIN/lfd-echo" > "$D/units/bench-$p.service" ;;
         *) echo "usage: $0 accept|passfd PORT [NSOCK]" >&2; exit 2 ;;
     esac

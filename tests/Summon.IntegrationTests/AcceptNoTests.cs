@@ -165,8 +165,9 @@ public sealed class AcceptNoTests
         string seq = Path.Combine(root.RuntimeDir, "seq.sock");
         root.WriteUnit(Socket, SocketUnit(
             $"ListenStream=127.0.0.1:{port}\nListenDatagram={dgram}\nListenSequentialPacket={seq}",
-            "NonBlocking=yes\nSocketMode=0600"));
-        root.WriteUnit(Service, ListenCheckService());
+            "SocketMode=0600"));
+        // NonBlocking= is a [Service] setting (systemd-analyze: "Unknown key 'NonBlocking' in section [Socket]").
+        root.WriteUnit(Service, ListenCheckService(extra: "NonBlocking=yes"));
         using DaemonProcess daemon = await AcceptTests.StartSocketAsync(root, Socket);
         Assert.Equal(
             [$"127.0.0.1:{port} (Stream)", $"{dgram} (Datagram)", $"{seq} (SequentialPacket)"],

@@ -19,6 +19,7 @@ public sealed partial class ServiceUnit
     private Action? _controlDone;
     private Action? _timerAction;
     private bool _startJobPending;
+    private List<SocketUnit> _passedSockets = [];
     private SafeHandle? _journalPipe;
 
     /// <summary>Runs <paramref name="commands"/> one after another as the control process, in <paramref name="state"/>.</summary>
@@ -329,6 +330,12 @@ public sealed partial class ServiceUnit
                 ResourceLimits = [.. exec.Limits.Select(l => new ResourceLimit((int)l.Key, l.Value.Soft, l.Value.Hard))],
             };
             var process = ProcessSpawner.Spawn(request);
+            if (isMain && _connection is null)
+            {
+                _passedSockets = sockets;
+                foreach (var socket in sockets)
+                    socket.OnServiceStarted();
+            }
             foreach (var capture in captures)
                 capture.Pid = process.Pid;
             captures.Clear();

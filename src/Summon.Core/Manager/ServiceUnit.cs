@@ -418,7 +418,17 @@ public sealed partial class ServiceUnit : UnitRuntime
 
     private void NotifySocketOfEnd(bool startLimitHit)
     {
-        if (TriggeringSocket is { } socket)
+        if (!IsConnectionInstance)
+        {
+            // Accept=no: every socket whose fds this service had (or would have had) goes back to listening.
+            var sockets = _passedSockets.Count > 0 ? _passedSockets : Manager.SocketsTriggering(this).ToList();
+            if (TriggeringSocket is { } trigger && !sockets.Contains(trigger))
+                sockets.Add(trigger);
+            _passedSockets = [];
+            foreach (var socket in sockets)
+                socket.OnServiceFinished(this, startLimitHit);
+        }
+        else if (TriggeringSocket is { } socket)
             socket.OnServiceFinished(this, startLimitHit);
         if (!IsConnectionInstance)
             TriggeringSocket = null;

@@ -149,6 +149,15 @@ public sealed class SocketUnit : UnitRuntime
             EnterListening();   // pending connections re-trigger immediately: epoll reports them at once
     }
 
+    /// <summary>Accept=no: our fds went to a starting service; stop polling until it is gone (systemd's "running").</summary>
+    internal void OnServiceStarted()
+    {
+        if (Settings.Accept || _state != SocketState.Listening)
+            return;
+        StopPolling();
+        SetState(SocketState.Running);
+    }
+
     /// <summary>Counts one activation; on the TriggerLimit= the socket fails for good (until reset-failed/restart).</summary>
     private bool TriggerAllowed()
     {

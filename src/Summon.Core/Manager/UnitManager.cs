@@ -295,15 +295,21 @@ public sealed partial class UnitManager
     internal ServiceUnit? GetOrLoadService(UnitName name) => GetOrLoad(name.Name) as ServiceUnit is { } s && s.Definition.LoadState == LoadState.Loaded ? s : null;
 
     /// <summary>The started Accept=no sockets whose listening fds belong to <paramref name="service"/>.</summary>
+    /// <summary>
+    /// The started Accept=no sockets whose listening fds go to <paramref name="service"/>: those naming it (Service=
+    /// or by name) and those in its Sockets=, in Sockets= order first, then by name.
+    /// </summary>
     internal IEnumerable<SocketUnit> SocketsTriggering(ServiceUnit service)
     {
-        var listed = service.Definition.Service?.Sockets;
+        var listed = service.Definition.Service?.Sockets ?? [];
+        var sockets = new List<SocketUnit>();
         foreach (var unit in _units.Values)
         {
             if (unit is SocketUnit { Settings.Accept: false } socket && socket.Listeners.Count > 0
-                && (socket.TriggeredName.Name == service.Id || (listed is not null && listed.Contains(socket.Id))))
-                yield return socket;
+                && (socket.TriggeredName.Name == service.Id || listed.Contains(socket.Id)))
+                sockets.Add(socket);
         }
+        return sockets.OrderBy(s => listed.IndexOf(s.Id) is int i && i >= 0 ? i : int.MaxValue).ThenBy(s => s.Id, StringComparer.Ordinal);
     }
 
     /// <summary>After reaping one of our children: as PID 1 or subreaper, also reap orphans left to us.</summary>
