@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -181,6 +182,22 @@ static int describe_fd(int fd, int *servable_type)
         describe_address(&address, length, text, sizeof text);
     add("FD%d=%s %s %s %s %s\n", fd, family_name(address.ss_family), type_name(type),
         listening ? "listening" : "bound", blocking, text);
+    /* The socket options the manager applied, as getsockopt(2) reads them back. */
+    int keepalive = 0, reuseport = 0, reuseaddr = 0, rcvbuf = 0, sndbuf = 0, mark = 0, priority = 0, passcred = 0, nodelay = -1, defer = -1;
+    length = sizeof(int); getsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &keepalive, &length);
+    length = sizeof(int); getsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &reuseport, &length);
+    length = sizeof(int); getsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuseaddr, &length);
+    length = sizeof(int); getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &length);
+    length = sizeof(int); getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &length);
+    length = sizeof(int); getsockopt(fd, SOL_SOCKET, SO_MARK, &mark, &length);
+    length = sizeof(int); getsockopt(fd, SOL_SOCKET, SO_PRIORITY, &priority, &length);
+    length = sizeof(int); getsockopt(fd, SOL_SOCKET, SO_PASSCRED, &passcred, &length);
+    if (address.ss_family == AF_INET || address.ss_family == AF_INET6) {
+        length = sizeof(int); getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, &length);
+        length = sizeof(int); getsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer, &length);
+    }
+    add("OPT%d=keepalive=%d reuseport=%d reuseaddr=%d rcvbuf=%d sndbuf=%d mark=%d priority=%d passcred=%d nodelay=%d deferaccept=%d\n",
+        fd, keepalive, reuseport, reuseaddr, rcvbuf, sndbuf, mark, priority, passcred, nodelay, defer);
     if ((type == SOCK_STREAM || type == SOCK_SEQPACKET) && listening) {
         *servable_type = type;
         return 1;

@@ -73,9 +73,20 @@ public sealed class SocketUnit : UnitRuntime
                 var socket = spec.Type == ListenType.Fifo
                     ? ListeningSocket.OpenFifo(spec.Value, OptionsOf(Settings))
                     : ListeningSocket.Open(spec.Address!, SocketTypeOf(spec.Type), OptionsOf(Settings));
+                if (Settings.SocketUser is not null || Settings.SocketGroup is not null)
+                    ChangeOwner(socket);
                 _listeners.Add(new Listener(socket, spec) { PollLimit = new RateLimit(Manager.Loop.Time, Settings.PollLimitInterval, Settings.EffectivePollLimitBurst) });
                 foreach (var failure in SocketOptionsOf(Settings).ApplyTo(socket))
                     ManagerLog.UnitWarning(Manager.Log, Id, failure);
+            }
+            catch (Processes.SpawnException e)
+            {
+                // SocketUser=/SocketGroup= name no user or group.
+                ManagerLog.UnitError(Manager.Log, Id, $"Failed to resolve {(e.Step == "GROUP" ? "group" : "user")} for SocketUser=/SocketGroup=: {e.Reason}");
+                CloseListeners();
+                Fail(UnitResult.Resources);
+                ManagerLog.FailedToListenOn(Manager.Log, Id, ManagerLog.Suffix(this));
+                return $"Job for {Id} failed.";
             }
             catch (ErrnoException e)
             {
@@ -147,6 +158,20 @@ public sealed class SocketUnit : UnitRuntime
         }
         if (_state == SocketState.Running)
             EnterListening();   // pending connections re-trigger immediately: epoll reports them at once
+    }
+
+    private void ChangeOwner(ListeningSocket socket)
+    {
+        var owner = Processes.ExecCredentials.Resolve(Settings.SocketUser, Settings.SocketGroup, null, "");
+        try
+        {
+            socket.ChangeOwner(owner.Uid ?? uint.MaxValue, owner.Gid ?? uint.MaxValue);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Accept=no: our fds went to a starting service; stop polling until it is gone (systemd's "running").</summary>

@@ -134,6 +134,13 @@ public sealed class ListeningSocket : IDisposable
         return new ListeningSocket(new SafeFdHandle(fd), ListenAddress.UnixPath(path), 0);
     }
 
+    /// <summary>SocketUser=/SocketGroup=: the owner of the file-system node (uint.MaxValue leaves one unchanged).</summary>
+    public void ChangeOwner(uint uid, uint gid)
+    {
+        if (Address.Family == ListenFamily.Unix && Libc.Chown(Address.Path!, uid, gid) < 0)
+            throw ErrnoException.FromLast("chown");
+    }
+
     /// <summary>Symlinks= to the socket's file-system node; failures are returned, not thrown (systemd only warns).</summary>
     public List<string> CreateSymlinks(IEnumerable<string> links)
     {

@@ -25,7 +25,7 @@ internal static class SupportedKeys
     {
         "ListenStream", "ListenDatagram", "ListenSequentialPacket", "ListenFIFO",
         "Accept", "Service", "MaxConnections", "MaxConnectionsPerSource", "Backlog", "BindIPv6Only",
-        "SocketMode", "DirectoryMode", "FileDescriptorName", "RemoveOnStop", "Symlinks", "ReusePort", "FreeBind",
+        "SocketMode", "DirectoryMode", "SocketUser", "SocketGroup", "FileDescriptorName", "RemoveOnStop", "Symlinks", "ReusePort", "FreeBind",
         "NoDelay", "KeepAlive", "KeepAliveTimeSec", "KeepAliveIntervalSec", "KeepAliveProbes", "DeferAcceptSec",
         "Priority", "ReceiveBuffer", "SendBuffer", "Mark", "IPTTL", "PassCredentials", "PassPacketInfo",
         "Broadcast", "Transparent", "TriggerLimitIntervalSec", "TriggerLimitBurst", "PollLimitIntervalSec",
