@@ -194,4 +194,17 @@ public sealed class ServiceLimitTests : IDisposable
             lines.SkipWhile(l => !l.StartsWith("Stopping", StringComparison.Ordinal)));
         Assert.Empty(_h.Errors);
     }
+
+    [Theory]
+    [InlineData("simple", "success", ServiceState.Dead)]
+    [InlineData("oneshot", "signal", ServiceState.Failed)]   // service.c: oneshot main processes are commands, not daemons
+    public void SIGTERM_ends_a_daemon_cleanly_but_fails_a_oneshot(string type, string result, ServiceState state)
+    {
+        const string Unit = "term.service";
+        _h.WriteUnit(Unit, $"[Service]\nType={type}\nExecStart=/bin/sh -c 'kill -TERM $$$$'\n");
+        var service = _h.Service(Unit);
+        _h.Manager.Start(Unit);
+        Assert.True(_h.PumpUntil(() => service.State is ServiceState.Dead or ServiceState.Failed && service.MainPid == 0));
+        Assert.Equal((state, result, "code=killed, status=15/TERM"), (service.State, service.Result, service.ExecMainStatus.ToString()));
+    }
 }
