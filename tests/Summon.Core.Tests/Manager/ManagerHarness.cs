@@ -115,13 +115,10 @@ internal sealed class ManagerHarness : IDisposable
 
     public void Dispose()
     {
-        // Stop whatever is left (sockets close, services get SIGTERM then SIGKILL after the fake timeout).
+        // Stop whatever is left: sockets close, services get SIGTERM (and SIGKILL if the fake TimeoutStopSec= passes
+        // first). The clock moves slowly enough that real processes die of the real signal and are reaped.
         Manager.Shutdown(() => { });
-        for (int i = 0; i < 50 && Manager.Units.OfType<ServiceUnit>().Any(s => s.MainPid != 0 || s.ControlPid != 0); i++)
-        {
-            Loop.RunOnce(20);
-            Time.Advance(TimeSpan.FromMinutes(2));
-        }
+        PumpUntil(() => Manager.Units.OfType<ServiceUnit>().All(s => s.MainPid == 0 && s.ControlPid == 0), tick: TimeSpan.FromMilliseconds(50));
         _loggers.Dispose();
         Journal.Dispose();
         Loop.Dispose();

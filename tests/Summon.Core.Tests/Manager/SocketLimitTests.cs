@@ -171,6 +171,8 @@ public sealed class SocketLimitTests : IDisposable
         var first = _h.Manager.Units.OfType<ServiceUnit>().Single(s => s.Id.StartsWith("per@0-", StringComparison.Ordinal));
         _h.Manager.Stop(first.Id);
         Assert.True(_h.PumpUntil(() => socket.NConnections == 2, tick: TimeSpan.FromMilliseconds(50)));
+        Assert.Equal(ServiceState.Dead, first.State);
+        Assert.DoesNotContain(first, _h.Manager.Units);   // a dead per-connection instance is garbage-collected
         Connect(port);
         Assert.True(_h.PumpUntil(() => socket.NAccepted == 4));
         Connect(port);
