@@ -100,38 +100,49 @@ public sealed class EventLoop : IDisposable
     }
 
     /// <summary>Processes events on the calling thread until <see cref="Stop"/>.</summary>
-    public unsafe void Run()
+    public void Run()
+    {
+        while (!_stopping)
+            RunOnce(-1);
+    }
+
+    /// <summary>
+    /// One iteration of the loop on the calling thread: waits for fd readiness at most <paramref name="timeoutMs"/>
+    /// (-1: until the next timer is due, or forever without timers), then dispatches the ready fds, the posted work
+    /// and the timers that are due by <see cref="Time"/>. <see cref="Run"/> is this in a loop; tests call it directly
+    /// to pump the loop while a fake clock decides when timers fire.
+    /// </summary>
+    internal unsafe void RunOnce(int timeoutMs)
     {
         _threadId = Environment.CurrentManagedThreadId;
         const int MaxEvents = 64;
         var events = stackalloc Libc.EpollEvent[MaxEvents];
-        while (!_stopping)
+        int next = NextTimeoutMs();
+        int wait = timeoutMs < 0 ? next : next < 0 ? timeoutMs : Math.Min(next, timeoutMs);
+        int n = Libc.EpollWait(_epoll.Fd, events, MaxEvents, wait);
+        if (n < 0)
         {
-            int n = Libc.EpollWait(_epoll.Fd, events, MaxEvents, NextTimeoutMs());
-            if (n < 0)
-            {
-                int err = Errno.Last;
-                if (err == Errno.EINTR)
-                    continue;
-                throw new ErrnoException("epoll_wait", err);
-            }
-            for (int i = 0; i < n && !_stopping; i++)
-            {
-                ulong token = events[i].Data;
-                if (token == WakeToken)
-                {
-                    ulong ignored;
-                    Libc.EventFdRead(_wake.Fd, &ignored);
-                    continue;
-                }
-                // A handler earlier in this batch may have unregistered this one.
-                if (_registrations.TryGetValue(token, out var registration))
-                    Invoke(registration.Handler, events[i].Events);
-            }
-            while (!_stopping && _posted.TryDequeue(out var action))
-                Invoke(action);
-            RunDueTimers();
+            int err = Errno.Last;
+            if (err == Errno.EINTR)
+                return;
+            throw new ErrnoException("epoll_wait", err);
         }
+        for (int i = 0; i < n && !_stopping; i++)
+        {
+            ulong token = events[i].Data;
+            if (token == WakeToken)
+            {
+                ulong ignored;
+                Libc.EventFdRead(_wake.Fd, &ignored);
+                continue;
+            }
+            // A handler earlier in this batch may have unregistered this one.
+            if (_registrations.TryGetValue(token, out var registration))
+                Invoke(registration.Handler, events[i].Events);
+        }
+        while (!_stopping && _posted.TryDequeue(out var action))
+            Invoke(action);
+        RunDueTimers();
     }
 
     private int NextTimeoutMs()

@@ -6,7 +6,8 @@ namespace Summon.Manager;
 
 /// <summary>
 /// How systemd judges a process exit: what counts as clean (exit 0, SuccessExitStatus=, and for the main process
-/// SIGHUP/SIGINT/SIGTERM/SIGPIPE), which Result= an exit gives, and whether Restart= restarts after it.
+/// SIGHUP/SIGINT/SIGTERM/SIGPIPE; a core dump never), which Result= an exit gives, and whether Restart= restarts
+/// after it. Exit status lists take numbers 0..255, exit status names ("TEMPFAIL") and signal names.
 /// </summary>
 public static class ExitRules
 {
@@ -14,7 +15,9 @@ public static class ExitRules
     {
         if (status.Code == ExitCode.Exited)
             return status.Status == 0 || Listed(settings?.SuccessExitStatus, status);
-        if (mainProcess && status.Code == ExitCode.Killed && status.Status is Signals.SIGHUP or Signals.SIGINT or Signals.SIGTERM or Signals.SIGPIPE)
+        if (status.Code != ExitCode.Killed)
+            return false;   // CLD_DUMPED is never clean, whatever SuccessExitStatus= says
+        if (mainProcess && status.Status is Signals.SIGHUP or Signals.SIGINT or Signals.SIGTERM or Signals.SIGPIPE)
             return true;
         return Listed(settings?.SuccessExitStatus, status);
     }
@@ -39,7 +42,7 @@ public static class ExitRules
             ServiceRestart.Always => true,
             ServiceRestart.OnSuccess => success,
             ServiceRestart.OnFailure => !success,
-            ServiceRestart.OnAbnormal => result is UnitResult.Signal or UnitResult.CoreDump or UnitResult.Timeout or UnitResult.Watchdog,
+            ServiceRestart.OnAbnormal => !success && result != UnitResult.ExitCode,
             ServiceRestart.OnAbort => result is UnitResult.Signal or UnitResult.CoreDump,
             ServiceRestart.OnWatchdog => result == UnitResult.Watchdog,
             _ => false,
@@ -54,7 +57,9 @@ public static class ExitRules
         {
             foreach (var word in entry.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             {
-                if (status.Code == ExitCode.Exited && int.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out int code) && code == status.Status)
+                if (status.Code == ExitCode.Exited && (int.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out int code)
+                    ? code == status.Status
+                    : ExitStatusNames.Get(status.Status) == word))
                     return true;
                 if (status.Code != ExitCode.Exited && !char.IsAsciiDigit(word[0]) && Signals.TryParse(word, out int signal) && signal == status.Status)
                     return true;

@@ -160,7 +160,7 @@ public sealed partial class ServiceUnit
         _main = null;
         ExecMainStatus = status;
         ExecMainExitTimestamp = Manager.Now;
-        bool clean = ExitRules.IsClean(status, Settings, mainProcess: true);
+        bool clean = ExitRules.IsClean(status, Settings, mainProcess: Settings.Type != ServiceType.Oneshot);   // oneshot main processes are commands, not daemons
         string? result = clean ? null : ExitRules.Result(status);
         if (!clean)
             ManagerLog.MainProcessExited(Manager.Log, Id, status.ToString());

@@ -374,8 +374,9 @@ public sealed partial class ServiceUnit : UnitRuntime
         if (_stopRequested)
             ManagerLog.Stopped(Manager.Log, Id, ManagerLog.Suffix(this));
         _stopRequested = false;
-        NotifySocketOfEnd(startLimitHit: false);
+        // Collect first: NotifySocketOfEnd clears IsConnectionInstance, which is what marks an instance collectable.
         Manager.OnUnitFinished(this);
+        NotifySocketOfEnd(startLimitHit: false);
 
         if (_startAfterStop)
         {

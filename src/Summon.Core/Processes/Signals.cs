@@ -29,7 +29,10 @@ public static class Signals
         return signal.ToString(CultureInfo.InvariantCulture);
     }
 
-    /// <summary>signal_from_string(): "SIGTERM", "TERM" or a number; false for anything else.</summary>
+    /// <summary>
+    /// signal_from_string(): "SIGTERM", "TERM", "IOT"/"POLL", "RTMIN", "RTMIN+n", "RTMAX", "RTMAX-n" (with or without
+    /// "SIG") or a number; false for anything else.
+    /// </summary>
     public static bool TryParse(string text, out int signal)
     {
         string name = text.StartsWith("SIG", StringComparison.Ordinal) ? text[3..] : text;
@@ -40,6 +43,25 @@ public static class Signals
                 signal = i;
                 return true;
             }
+        }
+        if (name is "IOT" or "POLL")
+        {
+            signal = name == "IOT" ? SIGABRT : 29;
+            return true;
+        }
+        if (name.StartsWith("RTMIN", StringComparison.Ordinal) || name.StartsWith("RTMAX", StringComparison.Ordinal))
+        {
+            bool min = name[3] == 'I';
+            string rest = name[5..];
+            int offset = 0;
+            if (rest.Length > 0 && (rest[0] != (min ? '+' : '-')
+                || !int.TryParse(rest.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset > SIGRTMAX - SIGRTMIN))
+            {
+                signal = 0;
+                return false;
+            }
+            signal = min ? SIGRTMIN + offset : SIGRTMAX - offset;
+            return true;
         }
         return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out signal) && signal is > 0 and <= SIGRTMAX;
     }
