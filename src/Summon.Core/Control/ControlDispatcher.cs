@@ -22,15 +22,6 @@ public sealed class ControlDispatcher(UnitManager manager)
         {
             case ControlMethods.Ping:
                 break;
-            case ControlMethods.Start:
-                RunJobs(request, reply, manager.Start);
-                break;
-            case ControlMethods.Stop:
-                RunJobs(request, reply, manager.Stop);
-                break;
-            case ControlMethods.Restart:
-                RunJobs(request, reply, manager.Restart);
-                break;
             case ControlMethods.ReloadUnit:
                 RunJobs(request, reply, manager.ReloadUnit);
                 break;

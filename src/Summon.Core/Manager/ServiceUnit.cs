@@ -472,6 +472,7 @@ public sealed partial class ServiceUnit : UnitRuntime
         {
             if (_state != state || _main is not null || _control is not null)
                 return;
+            Manager.OnProcessReaped();   // a killed straggler re-parented to us counts as alive until reaped
             if (ExecMainPid > 0 && GroupAlive(ExecMainPid))
                 PollGroupWhileOnlyStragglers();
             else

@@ -86,7 +86,7 @@ public sealed class SocketUnit : UnitRuntime
                 CloseListeners();
                 Fail(UnitResult.Resources);
                 ManagerLog.FailedToListenOn(Manager.Log, Id, ManagerLog.Suffix(this));
-                return $"Job for {Id} failed.";
+                return StartFailureMessage();
             }
             catch (ErrnoException e)
             {
@@ -95,7 +95,7 @@ public sealed class SocketUnit : UnitRuntime
                 CloseListeners();
                 Fail(UnitResult.Resources);
                 ManagerLog.FailedToListenOn(Manager.Log, Id, ManagerLog.Suffix(this));
-                return $"Job for {Id} failed.";
+                return StartFailureMessage();
             }
         }
 

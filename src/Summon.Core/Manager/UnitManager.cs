@@ -82,16 +82,6 @@ public sealed partial class UnitManager
         return loaded;
     }
 
-    /// <summary>Starts a unit like `systemctl start`: returns null, or the error systemctl would print.</summary>
-    public JobResult Start(string name)
-    {
-        var unit = GetOrLoad(name);
-        if (unit is null || unit.Definition.LoadState != LoadState.Loaded)
-            return LoadFailure("start", name, unit);
-        string? error = unit.Start();
-        return error is null ? JobResult.Ok : JobResult.Failed(error + FailureHint(name), 1);
-    }
-
     /// <summary>start as a job: completes when the unit is active (or the start failed), like `systemctl start` waits.</summary>
     public Task<JobResult> StartJob(string name)
     {
@@ -155,13 +145,6 @@ public sealed partial class UnitManager
         return UnitName.TryParse(name, out var unitName) && LoadDefinition(unitName).LoadState != LoadState.NotFound
             ? JobResult.Ok
             : JobResult.Failed($"Failed to stop {name}: Unit {name} not loaded.", 5);
-    }
-
-    public JobResult Restart(string name)
-    {
-        if (_units.TryGetValue(name, out var unit))
-            unit.Stop();
-        return Start(name);
     }
 
     public void ResetFailed(string? name)
@@ -489,7 +472,4 @@ public sealed partial class UnitManager
             _ => JobResult.Failed($"Failed to {verb} {name}: Unit {name} has a bad unit file setting.\nSee system logs and 'summon status {name}' for details.", 1),
         };
     }
-
-    private static string FailureHint(string name) =>
-        $"\nSee \"summon status {name}\" and \"summon journal -xeu {name}\" for details.";
 }

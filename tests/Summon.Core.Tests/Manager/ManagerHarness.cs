@@ -93,6 +93,14 @@ internal sealed class ManagerHarness : IDisposable
     }
 
     /// <summary>Runs what is ready now (fds, posted work, due timers) without waiting.</summary>
+    /// <summary>`summon start`: the start job, pumped until it settles.</summary>
+    public JobResult Start(string name)
+    {
+        var job = Manager.StartJob(name);
+        Assert.True(PumpUntil(() => job.IsCompleted), $"start job of {name} did not settle");
+        return job.Result;
+    }
+
     public void Pump()
     {
         for (int i = 0; i < 4; i++)

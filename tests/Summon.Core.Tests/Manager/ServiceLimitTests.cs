@@ -28,7 +28,7 @@ public sealed class ServiceLimitTests : IDisposable
             """);
         var service = _h.Service(Unit);
 
-        Assert.True(_h.Manager.Start(Unit).Success);
+        Assert.True(_h.Start(Unit).Success);
         Assert.True(_h.PumpUntil(() => service.State == ServiceState.AutoRestart));
         Assert.Equal((0u, UnitActiveState.Activating, "auto-restart", "exit-code"), (service.NRestarts, service.ActiveState, service.SubState, service.Result));
 
@@ -62,9 +62,9 @@ public sealed class ServiceLimitTests : IDisposable
         var a = _h.Service("a.service");
         var b = _h.Service("b.service");
         var c = _h.Service("c.service");
-        Assert.True(_h.Manager.Start("a.service").Success);
-        Assert.True(_h.Manager.Start("b.service").Success);
-        Assert.True(_h.Manager.Start("c.service").Success);
+        Assert.True(_h.Start("a.service").Success);
+        Assert.True(_h.Start("b.service").Success);
+        Assert.True(_h.Start("c.service").Success);
         Assert.True(_h.PumpUntil(() => a.State == ServiceState.Failed && b.State == ServiceState.Dead && c.State == ServiceState.AutoRestart));
 
         _h.Advance(TimeSpan.FromSeconds(1));
@@ -89,7 +89,7 @@ public sealed class ServiceLimitTests : IDisposable
             """);
         var service = _h.Service(Unit);
 
-        Assert.True(_h.Manager.Start(Unit).Success);
+        Assert.True(_h.Start(Unit).Success);
         for (int attempt = 1; attempt <= 3; attempt++)
         {
             Assert.True(_h.PumpUntil(() => service.State is ServiceState.AutoRestart or ServiceState.Failed && service.MainPid == 0), $"attempt {attempt}");
@@ -110,7 +110,7 @@ public sealed class ServiceLimitTests : IDisposable
             _h.Lines(Unit).TakeLast(4));
 
         // A manual start while the window is still open is refused too.
-        var refused = _h.Manager.Start(Unit);
+        var refused = _h.Start(Unit);
         Assert.Equal(
             "Job for burst.service failed because start of the service was attempted too often.",
             refused.Error?.Split('\n')[0]);
@@ -124,7 +124,7 @@ public sealed class ServiceLimitTests : IDisposable
         Assert.Equal((UnitActiveState.Inactive, "dead", "success", 0u), (service.ActiveState, service.SubState, service.Result, service.NRestarts));
 
         // reset-failed also resets the limit: the next start runs at once, at the same instant on the fake clock.
-        Assert.True(_h.Manager.Start(Unit).Success);
+        Assert.True(_h.Start(Unit).Success);
         Assert.True(_h.PumpUntil(() => service.State == ServiceState.AutoRestart && service.MainPid == 0));
         Assert.Equal("exit-code", service.Result);
         Assert.Empty(_h.Errors);
@@ -137,7 +137,7 @@ public sealed class ServiceLimitTests : IDisposable
         _h.WriteUnit(Unit, "[Unit]\nStartLimitIntervalSec=10s\nStartLimitBurst=3\n[Service]\nExecStart=/bin/sh -c 'exit 1'\nRestart=on-failure\nRestartSec=4s\n");
         var service = _h.Service(Unit);
 
-        Assert.True(_h.Manager.Start(Unit).Success);
+        Assert.True(_h.Start(Unit).Success);
         for (int i = 0; i < 6; i++)
         {
             Assert.True(_h.PumpUntil(() => service.State is ServiceState.AutoRestart or ServiceState.Failed && service.MainPid == 0));
@@ -164,7 +164,7 @@ public sealed class ServiceLimitTests : IDisposable
             TimeoutStopSec=30s
             """);
         var service = _h.Service(Unit);
-        Assert.True(_h.Manager.Start(Unit).Success);
+        Assert.True(_h.Start(Unit).Success);
         Assert.True(_h.PumpUntil(() => File.Exists(ready)));
         int pid = service.MainPid;
         Assert.Equal(ServiceState.Running, service.State);
@@ -203,7 +203,7 @@ public sealed class ServiceLimitTests : IDisposable
         const string Unit = "term.service";
         _h.WriteUnit(Unit, $"[Service]\nType={type}\nExecStart=/bin/sh -c 'kill -TERM $$$$'\n");
         var service = _h.Service(Unit);
-        _h.Manager.Start(Unit);
+        _h.Start(Unit);
         Assert.True(_h.PumpUntil(() => service.State is ServiceState.Dead or ServiceState.Failed && service.MainPid == 0));
         Assert.Equal((state, result, "code=killed, status=15/TERM"), (service.State, service.Result, service.ExecMainStatus.ToString()));
     }

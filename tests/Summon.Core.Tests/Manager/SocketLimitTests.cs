@@ -44,7 +44,7 @@ public sealed class SocketLimitTests : IDisposable
         _h.WriteUnit("trig.socket", $"[Socket]\nListenStream=127.0.0.1:{port}\nTriggerLimitIntervalSec=2s\nTriggerLimitBurst=2\n");
         _h.WriteUnit("trig.service", "[Service]\nExecStart=/bin/true\n");
         var socket = _h.Socket("trig.socket");
-        Assert.True(_h.Manager.Start("trig.socket").Success);
+        Assert.True(_h.Start("trig.socket").Success);
         Assert.Equal(SocketState.Listening, socket.State);
 
         // The pending connection is never accepted: each time the service ends the socket listens again, is
@@ -75,7 +75,7 @@ public sealed class SocketLimitTests : IDisposable
         // ...reset-failed does, and the limit starts from zero.
         _h.Manager.ResetFailed("trig.socket");
         Assert.Equal((SocketState.Dead, "success"), (socket.State, socket.Result));
-        Assert.True(_h.Manager.Start("trig.socket").Success);
+        Assert.True(_h.Start("trig.socket").Success);
         Assert.Equal(SocketState.Listening, socket.State);
         Assert.Empty(_h.Errors);
     }
@@ -89,7 +89,7 @@ public sealed class SocketLimitTests : IDisposable
         _h.WriteUnit("spread.service", "[Service]\nExecStart=/bin/sleep 1000\n");
         var socket = _h.Socket("spread.socket");
         var service = _h.Service("spread.service");
-        Assert.True(_h.Manager.Start("spread.socket").Success);
+        Assert.True(_h.Start("spread.socket").Success);
 
         for (int i = 0; i < 3; i++)
         {
@@ -125,7 +125,7 @@ public sealed class SocketLimitTests : IDisposable
         _h.WriteUnit("sl.socket", $"[Socket]\nListenStream=127.0.0.1:{port}\nTriggerLimitBurst=100\n");
         _h.WriteUnit("sl.service", "[Unit]\nStartLimitIntervalSec=10s\nStartLimitBurst=2\n[Service]\nExecStart=/bin/true\n");
         var socket = _h.Socket("sl.socket");
-        Assert.True(_h.Manager.Start("sl.socket").Success);
+        Assert.True(_h.Start("sl.socket").Success);
 
         Connect(port);
         Assert.True(_h.PumpUntil(() => socket.State == SocketState.Failed));
@@ -152,7 +152,7 @@ public sealed class SocketLimitTests : IDisposable
         _h.WriteUnit("per.socket", $"[Socket]\nListenStream=127.0.0.1:{port}\nAccept=yes\nMaxConnectionsPerSource=2\n");
         _h.WriteUnit("per@.service", "[Service]\nExecStart=/bin/sleep 1000\n");
         var socket = _h.Socket("per.socket");
-        Assert.True(_h.Manager.Start("per.socket").Success);
+        Assert.True(_h.Start("per.socket").Success);
 
         Connect(port);
         Connect(port);
