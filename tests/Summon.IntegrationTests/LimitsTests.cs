@@ -11,6 +11,26 @@ namespace Summon.IntegrationTests;
 public sealed class LimitsTests
 {
     [Fact]
+    public async Task PollLimitBurst_delays_connections_but_never_fails_the_socket()
+    {
+        using var root = new TempRoot();
+        int port = FreePort.Tcp();
+        root.WriteUnit("echo.socket", $"[Socket]\nListenStream=127.0.0.1:{port}\nAccept=yes\nPollLimitIntervalSec=1s\nPollLimitBurst=2\n");
+        root.WriteUnit("echo@.service", "[Service]\nExecStart=/bin/cat\nStandardInput=socket\n");
+        using DaemonProcess daemon = await AcceptTests.StartSocketAsync(root, "echo.socket");
+
+        // Six clients one after another: past the second in a window each waits in the backlog for the next one.
+        for (int i = 0; i < 6; i++)
+        {
+            CommandResult nc = Cli.RunProgram(root, "nc", $"line {i}\n", "-N", "127.0.0.1", port.ToString());
+            Assert.True(nc is { ExitCode: 0 } && nc.StdOut == $"line {i}\n", nc.ToString());
+        }
+        Assert.Equal(
+            new Dictionary<string, string> { ["ActiveState"] = "active", ["SubState"] = "listening", ["Result"] = "success", ["NAccepted"] = "6", ["NRefused"] = "0" },
+            Cli.Show(root, "echo.socket", "ActiveState", "SubState", "Result", "NAccepted", "NRefused"));
+    }
+
+    [Fact]
     public async Task Restart_on_failure_with_RestartSec_100ms_reaches_start_limit_hit()
     {
         using var root = new TempRoot();

@@ -223,6 +223,7 @@ public sealed class SocketUnit : UnitRuntime
             listener.Token = 0;
             Manager.Loop.Schedule(Settings.PollLimitInterval, () =>
             {
+                listener.PollLimit.Reset();   // leaving the limit starts a fresh window, as sd-event does
                 if (_state == SocketState.Listening && listener.Token == 0 && _listeners.Contains(listener))
                     listener.Token = Manager.Loop.Register(listener.Socket.Handle, Libc.EPOLLIN, e => OnReadable(listener, e));
             });

@@ -92,7 +92,6 @@ internal sealed class ManagerHarness : IDisposable
         return true;
     }
 
-    /// <summary>Runs what is ready now (fds, posted work, due timers) without waiting.</summary>
     /// <summary>`summon start`: the start job, pumped until it settles.</summary>
     public JobResult Start(string name)
     {
@@ -101,6 +100,7 @@ internal sealed class ManagerHarness : IDisposable
         return job.Result;
     }
 
+    /// <summary>Runs what is ready now (fds, posted work, due timers) without waiting.</summary>
     public void Pump()
     {
         for (int i = 0; i < 4; i++)

@@ -38,6 +38,32 @@ public sealed class SocketLimitTests : IDisposable
     }
 
     [Fact]
+    public void PollLimitBurst_pauses_polling_until_the_window_ends_and_never_fails_the_socket()
+    {
+        int port = FreePort();
+        _h.WriteUnit("poll.socket", $"[Socket]\nListenStream=127.0.0.1:{port}\nAccept=yes\nPollLimitIntervalSec=10s\nPollLimitBurst=2\n");
+        _h.WriteUnit("poll@.service", "[Service]\nExecStart=/bin/true\nStandardInput=socket\n");
+        var socket = _h.Socket("poll.socket");
+        Assert.True(_h.Start("poll.socket").Success);
+
+        Connect(port);
+        Assert.True(_h.PumpUntil(() => socket.NAccepted == 1));
+        Connect(port);
+        Assert.True(_h.PumpUntil(() => socket.NAccepted == 2));
+
+        // The third wake-up in the window is over the limit: the fd is not polled, the connection waits in the backlog.
+        Connect(port);
+        for (int i = 0; i < 25; i++)
+            _h.Loop.RunOnce(20);   // half a second of real time, none of the fake clock
+        Assert.Equal((2u, SocketState.Listening, "success"), (socket.NAccepted, socket.State, socket.Result));
+
+        // Once the window has passed, polling resumes and the waiting connection is served.
+        _h.Advance(TimeSpan.FromSeconds(10));
+        Assert.True(_h.PumpUntil(() => socket.NAccepted == 3));
+        Assert.Equal((SocketState.Listening, "success"), (socket.State, socket.Result));
+    }
+
+    [Fact]
     public void Accept_no_service_that_never_accepts_hits_TriggerLimitBurst()
     {
         int port = FreePort();
