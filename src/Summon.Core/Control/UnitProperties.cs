@@ -50,15 +50,15 @@ public static class UnitProperties
         var s = socket.Settings;
         Add(p, "BindIPv6Only", s.BindIPv6Only switch { BindIPv6Only.Both => "both", BindIPv6Only.Ipv6Only => "ipv6-only", _ => "default" });
         Add(p, "Backlog", s.Backlog.ToString(CultureInfo.InvariantCulture));
-        Add(p, "SocketMode", Octal(s.SocketMode));
-        Add(p, "DirectoryMode", Octal(s.DirectoryMode));
-        Add(p, "Accept", YesNo(s.Accept));
-        Add(p, "RemoveOnStop", YesNo(s.RemoveOnStop));
+        Add(p, "SocketMode", SettingText.Octal(s.SocketMode));
+        Add(p, "DirectoryMode", SettingText.Octal(s.DirectoryMode));
+        Add(p, "Accept", SettingText.YesNo(s.Accept));
+        Add(p, "RemoveOnStop", SettingText.YesNo(s.RemoveOnStop));
         foreach (var spec in s.Listen)
             Add(p, "Listen", $"{spec.Value} ({spec.TypeName})");
         Add(p, "MaxConnections", s.MaxConnections.ToString(CultureInfo.InvariantCulture));
         Add(p, "MaxConnectionsPerSource", s.MaxConnectionsPerSource.ToString(CultureInfo.InvariantCulture));
-        Add(p, "ReusePort", YesNo(s.ReusePort));
+        Add(p, "ReusePort", SettingText.YesNo(s.ReusePort));
         Add(p, "Result", socket.Result);
         Add(p, "NConnections", socket.NConnections.ToString(CultureInfo.InvariantCulture));
         Add(p, "NAccepted", socket.NAccepted.ToString(CultureInfo.InvariantCulture));
@@ -71,9 +71,9 @@ public static class UnitProperties
     {
         var s = service.Definition.Service!;
         Add(p, "Type", s.Type.ToString().ToLowerInvariant());
-        Add(p, "Restart", Kebab(s.Restart.ToString()));
+        Add(p, "Restart", SettingText.Kebab(s.Restart.ToString()));
         Add(p, "NotifyAccess", s.EffectiveNotifyAccess.ToString().ToLowerInvariant());
-        Add(p, "RemainAfterExit", YesNo(s.RemainAfterExit));
+        Add(p, "RemainAfterExit", SettingText.YesNo(s.RemainAfterExit));
         Add(p, "Result", service.Result);
         Add(p, "MainPID", service.MainPid.ToString(CultureInfo.InvariantCulture));
         Add(p, "ControlPID", service.ControlPid.ToString(CultureInfo.InvariantCulture));
@@ -87,10 +87,10 @@ public static class UnitProperties
         Add(p, "ExecMainCode", status is null ? "0" : ((int)status.Value.Code + 1).ToString(CultureInfo.InvariantCulture));
         Add(p, "ExecMainStatus", status is null ? "0" : status.Value.Status.ToString(CultureInfo.InvariantCulture));
         foreach (var cmd in s.ExecStart)
-            Add(p, "ExecStart", $"{{ path={cmd.Path} ; argv[]={string.Join(' ', cmd.Argv)} ; ignore_errors={YesNo(cmd.Flags.HasFlag(ExecFlags.IgnoreFailure))} ; start_time=[{Timestamp(service.ExecMainStartTimestamp, "n/a")}] ; stop_time=[{Timestamp(service.ExecMainExitTimestamp, "n/a")}] ; pid={service.ExecMainPid} ; code={(status is null ? "(null)" : status.Value.Code.ToString().ToLowerInvariant())} ; status={(status is null ? "0/0" : status.Value.Status.ToString(CultureInfo.InvariantCulture))} }}");
-        Add(p, "StandardInput", Kebab(s.StandardInput.ToString()));
-        Add(p, "StandardOutput", Kebab(s.StandardOutput.ToString()));
-        Add(p, "StandardError", Kebab(s.StandardError.ToString()));
+            Add(p, "ExecStart", $"{{ path={cmd.Path} ; argv[]={string.Join(' ', cmd.Argv)} ; ignore_errors={SettingText.YesNo(cmd.Flags.HasFlag(ExecFlags.IgnoreFailure))} ; start_time=[{Timestamp(service.ExecMainStartTimestamp, "n/a")}] ; stop_time=[{Timestamp(service.ExecMainExitTimestamp, "n/a")}] ; pid={service.ExecMainPid} ; code={(status is null ? "(null)" : status.Value.Code.ToString().ToLowerInvariant())} ; status={(status is null ? "0/0" : status.Value.Status.ToString(CultureInfo.InvariantCulture))} }}");
+        Add(p, "StandardInput", SettingText.Kebab(s.StandardInput.ToString()));
+        Add(p, "StandardOutput", SettingText.Kebab(s.StandardOutput.ToString()));
+        Add(p, "StandardError", SettingText.Kebab(s.StandardError.ToString()));
         Add(p, "InvocationID", service.InvocationId);
         if (service.MainPid > 0)
             ProcessStats.Add(p, service.MainPid);
@@ -165,21 +165,8 @@ public static class UnitProperties
     private static string Micros(DateTimeOffset? time) =>
         time is null ? "0" : ((time.Value.ToUnixTimeMilliseconds() * 1000) + (time.Value.Ticks / 10 % 1000)).ToString(CultureInfo.InvariantCulture);
 
-    private static string Octal(uint mode) => "0" + Convert.ToString(mode, 8).PadLeft(3, '0');
 
-    private static string YesNo(bool value) => value ? "yes" : "no";
 
-    private static string Kebab(string pascal)
-    {
-        var sb = new System.Text.StringBuilder();
-        foreach (char c in pascal)
-        {
-            if (char.IsUpper(c) && sb.Length > 0)
-                sb.Append('-');
-            sb.Append(char.ToLowerInvariant(c));
-        }
-        return sb.ToString();
-    }
 
     private static void Add(List<UnitProperty> p, string name, string value) => p.Add(new UnitProperty(name, value));
 }

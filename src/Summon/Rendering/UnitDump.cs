@@ -19,8 +19,8 @@ internal static class UnitDump
         {
             Add("BindIPv6Only", s.BindIPv6Only switch { BindIPv6Only.Both => "both", BindIPv6Only.Ipv6Only => "ipv6-only", _ => "default" });
             Add("Backlog", (ulong)s.Backlog);
-            Add("SocketMode", Octal(s.SocketMode));
-            Add("DirectoryMode", Octal(s.DirectoryMode));
+            Add("SocketMode", SettingText.Octal(s.SocketMode));
+            Add("DirectoryMode", SettingText.Octal(s.DirectoryMode));
             Add("Accept", s.Accept);
             Add("RemoveOnStop", s.RemoveOnStop);
             Add("ReusePort", s.ReusePort);
@@ -38,9 +38,9 @@ internal static class UnitDump
 
         if (unit.LoadState == LoadState.Loaded && unit.Service is ServiceSection v)
         {
-            Add("Type", Kebab(v.Type.ToString()));
-            Add("Restart", Kebab(v.Restart.ToString()));
-            Add("NotifyAccess", Kebab(v.EffectiveNotifyAccess.ToString()));
+            Add("Type", SettingText.Kebab(v.Type.ToString()));
+            Add("Restart", SettingText.Kebab(v.Restart.ToString()));
+            Add("NotifyAccess", SettingText.Kebab(v.EffectiveNotifyAccess.ToString()));
             Add("RestartUSec", UnitJson.Usec(v.RestartSec));
             Add("TimeoutStartUSec", UnitJson.Usec(v.TimeoutStartSec ?? s_defaultTimeout));
             Add("TimeoutStopUSec", UnitJson.Usec(v.TimeoutStopSec ?? s_defaultTimeout));
@@ -58,10 +58,10 @@ internal static class UnitDump
             Add("WorkingDirectory", v.WorkingDirectory ?? "");
             Add("User", v.User ?? "");
             Add("Group", v.Group ?? "");
-            Add("StandardInput", Kebab(v.StandardInput.ToString()));
-            Add("StandardOutput", Kebab(v.StandardOutput.ToString()));
-            Add("StandardError", Kebab(v.StandardError.ToString()));
-            Add("KillMode", Kebab(v.KillMode.ToString()));
+            Add("StandardInput", SettingText.Kebab(v.StandardInput.ToString()));
+            Add("StandardOutput", SettingText.Kebab(v.StandardOutput.ToString()));
+            Add("StandardError", SettingText.Kebab(v.StandardError.ToString()));
+            Add("KillMode", SettingText.Kebab(v.KillMode.ToString()));
             Add("KillSignal", v.KillSignal);
             Add("SendSIGKILL", v.SendSIGKILL);
             Add("SendSIGHUP", v.SendSIGHUP);
@@ -90,18 +90,5 @@ internal static class UnitDump
         return p;
     }
 
-    private static string Octal(uint mode) => "0" + Convert.ToString(mode, 8).PadLeft(3, '0');
 
-    private static string Kebab(string pascal)
-    {
-        var sb = new System.Text.StringBuilder();
-        foreach (char c in pascal)
-        {
-            if (char.IsUpper(c) && sb.Length > 0)
-                sb.Append('-');
-            sb.Append(char.ToLowerInvariant(c));
-        }
-
-        return sb.ToString();
-    }
 }
