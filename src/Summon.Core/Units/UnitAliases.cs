@@ -11,6 +11,7 @@ public sealed class UnitAliases
 {
     private readonly Dictionary<string, string> _target = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _aliases = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _rejected = new(StringComparer.Ordinal);
 
     private UnitAliases()
     {
@@ -54,6 +55,7 @@ public sealed class UnitAliases
                 if (Problem(source, target) is { } problem)
                 {
                     map.Problems.Add(problem);
+                    map._rejected.Add(name);
                     continue;
                 }
 
@@ -83,6 +85,9 @@ public sealed class UnitAliases
             return $"{source}: unit symlink target \"{target}\" instance name doesn't match, rejecting.";
         return null;
     }
+
+    /// <summary>A link systemd rejects: the name has no unit file (loads as not-found).</summary>
+    public bool IsRejected(string name) => _rejected.Contains(name);
 
     /// <summary>The unit a name stands for: itself, the target of its alias link, or for an instance whose template is
     /// an alias, the target template with the same instance.</summary>

@@ -50,8 +50,8 @@ public sealed partial class UnitLoader
             return target;
         }
 
-        string? fragment = SearchPath.FindFragment(name.Name);
-        if (fragment is null && name.IsInstance)
+        string? fragment = Aliases.IsRejected(name.Name) ? null : SearchPath.FindFragment(name.Name);
+        if (fragment is null && name.IsInstance && !Aliases.IsRejected(name.Template().Name))
             fragment = SearchPath.FindFragment(name.Template().Name);
         return LoadFragment(name, fragment);
     }
