@@ -99,7 +99,7 @@ public static class UnitProperties
     private static void AddUnit(List<UnitProperty> p, UnitRuntime unit, UnitManager manager)
     {
         Add(p, "Id", unit.Id);
-        Add(p, "Names", unit.Id);
+        Add(p, "Names", unit.Id == unit.Definition.Name.Name && unit.Definition.Names.Count > 0 ? string.Join(' ', unit.Definition.Names) : unit.Id);
         if (unit is SocketUnit socket)
         {
             var triggers = socket.Settings.Accept

@@ -57,6 +57,13 @@ public sealed partial class UnitManager
         if (!UnitName.TryParse(name, out var unitName) || unitName.IsTemplate)
             return null;
         var definition = LoadDefinition(unitName);
+        // An alias name stands for its target unit: one runtime, keyed by the canonical name.
+        if (definition.Name != unitName)
+        {
+            if (_units.TryGetValue(definition.Name.Name, out var existing))
+                return existing;
+            name = definition.Name.Name;
+        }
         UnitRuntime? created = unitName.Type switch
         {
             UnitType.Socket when definition.Socket is not null => new SocketUnit(this, definition),

@@ -7,10 +7,13 @@ namespace Summon.Units;
 /// </summary>
 internal static class DropIns
 {
-    public static IReadOnlyList<string> Find(UnitSearchPath path, UnitName name)
+    public static IReadOnlyList<string> Find(UnitSearchPath path, UnitName name) => Find(path, [name]);
+
+    /// <summary>Drop-ins of a unit with several names (its aliases): the directories of every name.</summary>
+    public static IReadOnlyList<string> Find(UnitSearchPath path, IEnumerable<UnitName> names)
     {
         var byFileName = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (string dirName in DirectoryNames(name))
+        foreach (string dirName in names.SelectMany(DirectoryNames).Distinct(StringComparer.Ordinal))
         {
             foreach (string searchDir in path.Directories)
             {

@@ -5,10 +5,13 @@ public sealed class LoadedUnit
 {
     public required UnitName Name { get; init; }
 
+    /// <summary>Every name of the unit: <see cref="Name"/> first, then its alias names (systemd's Names=).</summary>
+    public IReadOnlyList<string> Names { get; set; } = [];
+
     /// <summary>The file read (null when not found).</summary>
     public string? FragmentPath { get; init; }
 
-    public IReadOnlyList<string> DropInPaths { get; init; } = [];
+    public IReadOnlyList<string> DropInPaths { get; set; } = [];
 
     public LoadState LoadState { get; set; }
 

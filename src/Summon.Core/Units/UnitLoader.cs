@@ -24,20 +24,34 @@ public sealed partial class UnitLoader
 
     public SpecifierContext Context { get; }
 
+    /// <summary>The alias symlinks of the search path (scanned on first use).</summary>
+    public UnitAliases Aliases => _aliases ??= UnitAliases.Scan(SearchPath);
+
+    private UnitAliases? _aliases;
+
     /// <summary>Every diagnostic of every unit loaded so far, in load order (what `verify` prints).</summary>
     public IReadOnlyList<Diagnostic> Log => _log;
 
     /// <summary>Units loaded so far.</summary>
     public IReadOnlyCollection<LoadedUnit> Units => _units.Values;
 
-    /// <summary>Loads (once) the unit of this name.</summary>
+    /// <summary>Loads (once) the unit of this name; an alias name gives its target's unit (whose
+    /// <see cref="LoadedUnit.Name"/> is the canonical name).</summary>
     public LoadedUnit Load(UnitName name)
     {
         if (_units.TryGetValue(name.Name, out LoadedUnit? cached))
             return cached;
 
-        string? fragment = SearchPath.FindFragment(name.Name);
-        if (fragment is null && name.IsInstance)
+        UnitName canonical = Aliases.Resolve(name);
+        if (canonical != name)
+        {
+            LoadedUnit target = Load(canonical);
+            _units[name.Name] = target;
+            return target;
+        }
+
+        string? fragment = Aliases.IsRejected(name.Name) ? null : SearchPath.FindFragment(name.Name);
+        if (fragment is null && name.IsInstance && !Aliases.IsRejected(name.Template().Name))
             fragment = SearchPath.FindFragment(name.Template().Name);
         return LoadFragment(name, fragment);
     }
@@ -79,11 +93,12 @@ public sealed partial class UnitLoader
         var unit = new LoadedUnit
         {
             Name = name,
+            Names = Aliases.NamesOf(name),
             FragmentPath = fragment,
-            DropInPaths = DropIns.Find(SearchPath, name),
             Socket = name.Type == UnitType.Socket ? new SocketSection() : null,
             Service = name.Type == UnitType.Service ? new ServiceSection() : null,
         };
+        unit.DropInPaths = DropIns.Find(SearchPath, unit.Names.Select(UnitName.Parse));
         _units[name.Name] = unit;
 
         if (fragment is null)

@@ -73,8 +73,9 @@ internal static class QueryVerbs
                 string? state = installer.State(name);
                 if (state is null)
                 {
+                    // systemctl stops at the first unit it cannot look up.
                     Console.Error.WriteLine($"Failed to get unit file state for {name}: No such file or directory");
-                    continue;
+                    return 1;
                 }
                 if (!r.GetValue(GlobalOptions.Quiet))
                     Console.WriteLine(state);

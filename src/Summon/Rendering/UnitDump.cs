@@ -68,7 +68,7 @@ internal static class UnitDump
         }
 
         Add("Id", unit.Name.Name);
-        Add("Names", new List<string> { unit.Name.Name });
+        Add("Names", unit.Names.Count > 0 ? unit.Names.ToList() : new List<string> { unit.Name.Name });
         if (unit.LoadState == LoadState.Loaded && unit.Socket is SocketSection socket)
             Add("Triggers", socket.Accept ? new List<string>() : [UnitLoader.ServiceNameFor(unit).Name]);
         Add("Requires", unit.Unit.Requires.ToList());
