@@ -9,6 +9,18 @@ public sealed class DaemonLifecycleTests
 {
     private const string Unit = DemoUnits.SocketName;
 
+    [RootFact]
+    public void System_manager_refuses_to_run_beside_systemd_unless_pointed_elsewhere()
+    {
+        using var root = new TempRoot();
+        // A private mount namespace with its own /run in which systemd looks booted (sd_booted: /run/systemd/system).
+        string script = $"mount -t tmpfs tmpfs /run && mkdir -p /run/systemd/system && exec {SummonBinary.Path} daemon --system";
+        var env = root.Environment.Where(e => e.Key != "SUMMON_UNIT_PATH").ToDictionary(e => e.Key, e => e.Value);
+        CommandResult refused = Command.Run("unshare", ["--mount", "sh", "-c", script], env, timeout: TimeSpan.FromSeconds(20));
+        Assert.Equal(1, refused.ExitCode);
+        Assert.StartsWith("systemd is running as PID 1 on this machine (/run/systemd/system exists)", refused.StdErr);
+    }
+
     [Fact]
     public async Task Sigterm_stops_all_units_and_instances_and_exits_0()
     {

@@ -8,8 +8,25 @@ internal static class DaemonVerb
 {
     public static void AddTo(RootCommand root)
     {
-        var command = new Command("daemon", "Run the manager in the foreground (system mode as root, --user otherwise)");
-        command.SetAction(r => DaemonHost.Run(GlobalOptions.Context(r)));
+        var force = new Option<bool>("--force") { Description = "Run a system manager even where systemd is PID 1" };
+        var command = new Command("daemon", "Run the manager in the foreground (system mode as root, --user otherwise)") { force };
+        command.SetAction(r =>
+        {
+            var context = GlobalOptions.Context(r);
+            if (!context.UserMode && !r.GetValue(force) && SystemdOwnsTheUnits(context))
+            {
+                Console.Error.WriteLine(
+                    "systemd is running as PID 1 on this machine (/run/systemd/system exists) and owns the units under " +
+                    "/etc/systemd/system: a second system manager would start them all again. Point SUMMON_UNIT_PATH at " +
+                    "Summon's own unit directories, use --user, or pass --force.");
+                return 1;
+            }
+            return DaemonHost.Run(context);
+        });
         root.Subcommands.Add(command);
     }
+
+    /// <summary>sd_booted(3): systemd is PID 1, and we would read its default unit directories.</summary>
+    private static bool SystemdOwnsTheUnits(CliContext context) =>
+        Directory.Exists("/run/systemd/system") && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Summon.Units.UnitSearchPath.EnvironmentVariable));
 }
