@@ -68,4 +68,30 @@ public sealed class NotifyStoreAndWatchdogTests
         Assert.Equal("1", Cli.ShowOne(root, "store.service", "NRestarts"));
         Assert.Equal("still here\n", File.ReadAllText(kept));   // written through the fd the first run stored
     }
+
+    [Fact]
+    public async Task Forking_service_is_running_with_the_daemon_from_its_PIDFile_as_main_pid()
+    {
+        using var root = new TempRoot();
+        string pidFile = Path.Combine(root.RuntimeDir, "daemon.pid");
+        root.WriteUnit("fork.service", $"""
+            [Service]
+            Type=forking
+            PIDFile={pidFile}
+            ExecStart=/bin/sh -c 'sleep 300 & echo $$! > {pidFile}'
+            """);
+        using DaemonProcess daemon = await DaemonProcess.StartAsync(root);
+
+        CommandResult start = Cli.Run(root, "start", "fork.service");
+        Assert.True(start.ExitCode == 0, start.ToString());
+        string pid = File.ReadAllText(pidFile).Trim();
+        Assert.Equal(
+            new Dictionary<string, string> { ["ActiveState"] = "active", ["SubState"] = "running", ["MainPID"] = pid },
+            Cli.Show(root, "fork.service", "ActiveState", "SubState", "MainPID"));
+        Assert.Equal("sleep", File.ReadAllText($"/proc/{pid}/comm").Trim());
+
+        Assert.Equal(0, Cli.Run(root, "stop", "fork.service").ExitCode);
+        Assert.False(Directory.Exists($"/proc/{pid}"), "the forked daemon outlived its stop");
+        Assert.Empty(daemon.ZombieChildren());
+    }
 }
