@@ -31,7 +31,7 @@ internal static class StatusRenderer
         if (sub != active)
             activeText.Append(" (").Append(sub).Append(')');
         string result = unit.Get("Result") ?? "success";
-        if (active == "failed" && result != "success")
+        if (result != "success")
             activeText.Append(" (Result: ").Append(result).Append(')');
         var since = TimeFormat.FromMicros(active is "active" or "reloading" ? unit.Get("ActiveEnterTimestampRealtime") : unit.Get("InactiveEnterTimestampRealtime"));
         if (since is { } t && load == "loaded")
