@@ -181,6 +181,7 @@ public sealed partial class UnitManager
             if (definition.LoadState == LoadState.Loaded && (definition.Socket is not null) == (unit is SocketUnit))
                 unit.Definition = definition;
         }
+        HeapTrim.AfterBulkLoad();
     }
 
     /// <summary>The targets whose .wants/ the manager starts at boot, in this order.</summary>
@@ -213,6 +214,7 @@ public sealed partial class UnitManager
         var ordered = StartupOrder.Sort(names, n => Definition(n)?.Unit.After ?? [], n => Definition(n)?.Unit.Before ?? []);
         var jobs = new Dictionary<string, Task<JobResult>>(StringComparer.Ordinal);
         StartInOrder(ordered, 0, jobs);
+        HeapTrim.AfterBulkLoad();
     }
 
     private LoadedUnit? Definition(string name) => _definitions.GetValueOrDefault(name);
