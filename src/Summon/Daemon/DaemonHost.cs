@@ -22,7 +22,10 @@ internal static class DaemonHost
         Directory.CreateDirectory(context.RuntimeDirectory);
         Directory.CreateDirectory(context.StateDirectory);
 
-        using var journal = JournalWriter.Open(context.StateDirectory, JournalWriterOptions.FromEnvironment() with { Mirror = Console.Error });
+        // The foreground mirror writes to fd 2 directly: System.Console's terminal support installs a SIGCHLD
+        // handler when it initialises on a tty, and as PID 1 .NET would then reap our children before their pidfds do.
+        using var stderr = OpenStderr();
+        using var journal = JournalWriter.Open(context.StateDirectory, JournalWriterOptions.FromEnvironment() with { Mirror = stderr });
         using var loggers = new JournalLoggerProvider(journal);
         var log = loggers.CreateLogger("summon");
         using var loop = new EventLoop();
@@ -93,6 +96,20 @@ internal static class DaemonHost
         }
         journal.Flush();
         return 0;
+    }
+
+    /// <summary>fd 2 as a writer, or null when the daemon was started without one.</summary>
+    private static StreamWriter? OpenStderr()
+    {
+        try
+        {
+            var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(2, ownsHandle: false), FileAccess.Write, 1);
+            return new StreamWriter(stream, new System.Text.UTF8Encoding(false)) { AutoFlush = true };
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Orphans can exit while none of our own children does: sweep for them once a second.</summary>
