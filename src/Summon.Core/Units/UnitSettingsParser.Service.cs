@@ -102,9 +102,9 @@ internal sealed partial class UnitSettingsParser
                 return 0;
             case "SendSIGKILL": Set(ParseBoolean(value), v => s.SendSIGKILL = v); return 0;
             case "SendSIGHUP": Set(ParseBoolean(value), v => s.SendSIGHUP = v); return 0;
-            case "SuccessExitStatus": AddWords(s.SuccessExitStatus, value); return 0;
-            case "RestartPreventExitStatus": AddWords(s.RestartPreventExitStatus, value); return 0;
-            case "RestartForceExitStatus": AddWords(s.RestartForceExitStatus, value); return 0;
+            case "SuccessExitStatus": AddExitStatuses(s.SuccessExitStatus, value); return 0;
+            case "RestartPreventExitStatus": AddExitStatuses(s.RestartPreventExitStatus, value); return 0;
+            case "RestartForceExitStatus": AddExitStatuses(s.RestartForceExitStatus, value); return 0;
             default: return null;
         }
     }

@@ -161,6 +161,30 @@ internal sealed partial class UnitSettingsParser
         }
     }
 
+    /// <summary>
+    /// SuccessExitStatus= and friends: exit codes (0–255), exit status names or signal names; a number out of range
+    /// is warned and skipped word by word, as systemd's config_parse_set_status does.
+    /// </summary>
+    private void AddExitStatuses(List<string> list, string value)
+    {
+        if (value.Length == 0)
+        {
+            list.Clear();
+            return;
+        }
+        var extractor = new WordExtractor(value);
+        while (extractor.Next(ExtractFlags.Unquote, out string word) > 0)
+        {
+            if (char.IsAsciiDigit(word[0]) && !(int.TryParse(word, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int code) && code <= 255))
+            {
+                Warn($"Failed to parse value, ignoring: {word}");
+                continue;
+            }
+            if (!list.Contains(word))
+                list.Add(word);
+        }
+    }
+
     private static void AddWords(List<string> list, string value)
     {
         if (value.Length == 0)
