@@ -86,9 +86,9 @@ public static class ExecEnvironment
     }
 
     /// <summary>
-    /// Expands command arguments (not the executable path): a word that is exactly "$NAME" becomes the value split
-    /// at whitespace (no words when unset or empty); "${NAME}" anywhere in a word is replaced by the value (empty when
-    /// unset); "$$" is a literal "$".
+    /// Expands command arguments (not the executable path) as systemd's replace_env_argv: a word that is "$NAME"
+    /// becomes the value split into words (whitespace, quotes removed; no words when unset or empty); "${NAME}"
+    /// anywhere in a word is replaced by the value (empty when unset); "$$" is a literal "$".
     /// </summary>
     public static List<string> ExpandArguments(IReadOnlyList<string> argv, IReadOnlyList<string> env)
     {
@@ -96,11 +96,16 @@ public static class ExecEnvironment
         for (int i = 0; i < argv.Count; i++)
         {
             string word = argv[i];
-            if (i > 0 && word.Length > 1 && word[0] == '$' && IsName(word.AsSpan(1)))
+            if (i > 0 && word.Length > 0 && word[0] == '$' && (word.Length == 1 || word[1] is not ('{' or '$')))
             {
+                // A whole-word $VAR: the value split into words the way systemd splits it (quotes removed,
+                // unbalanced ones tolerated); an unset variable (or one that is no valid name) gives no word.
                 string? value = Get(env, word[1..]);
-                if (value is not null)
-                    result.AddRange(value.Split([' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries));
+                if (value is null)
+                    continue;
+                var words = new Summon.Units.WordExtractor(value);
+                while (words.Next(Summon.Units.ExtractFlags.Unquote | Summon.Units.ExtractFlags.Relax, out string part) > 0)
+                    result.Add(part);
                 continue;
             }
             result.Add(i == 0 ? word : ExpandWord(word, env));

@@ -8,13 +8,15 @@ namespace Summon.Core.Tests.Manager;
 /// </summary>
 public sealed class ExecEnvironmentTests
 {
-    private static readonly string[] Env = ["ONE=one", "TWO=a b  c", "EMPTY=", "TABS=x\ty\nz", "DOLLAR=$X", "_U1=u"];
+    private static readonly string[] Env = ["ONE=one", "TWO=a b  c", "EMPTY=", "TABS=x\ty\nz", "DOLLAR=$X", "_U1=u", "Q=a \"b c\" 'd e'"];
 
     /// <summary>argv words separated by '|'; expected words separated by '|' ("" = no words).</summary>
     [Theory]
     [InlineData("/bin/echo|$ONE", "/bin/echo|one")]
     [InlineData("/bin/echo|$TWO", "/bin/echo|a|b|c")]                      // a whole word $VAR splits at whitespace
     [InlineData("/bin/echo|$TABS", "/bin/echo|x|y|z")]
+    [InlineData("/bin/echo|$Q", "/bin/echo|a|b c|d e")]                    // split like systemd: quotes group and go
+    [InlineData("/bin/echo|$1abc|z", "/bin/echo|z")]                       // no such variable: no word
     [InlineData("/bin/echo|${TWO}", "/bin/echo|a b  c")]                   // ${VAR} is one word
     [InlineData("/bin/echo|--x=${TWO}!", "/bin/echo|--x=a b  c!")]
     [InlineData("/bin/echo|${ONE}${ONE}", "/bin/echo|oneone")]
@@ -28,7 +30,7 @@ public sealed class ExecEnvironmentTests
     [InlineData("/bin/echo|$${ONE}", "/bin/echo|${ONE}")]
     [InlineData("/bin/echo|x$ONE", "/bin/echo|x$ONE")]                     // $VAR inside a word is not expanded
     [InlineData("/bin/echo|${ONE", "/bin/echo|${ONE")]                     // unterminated
-    [InlineData("/bin/echo|$", "/bin/echo|$")]
+    [InlineData("/bin/echo|$|z", "/bin/echo|z")]                           // a lone "$" names no variable: no word
     [InlineData("/bin/echo|${_U1}|$_U1", "/bin/echo|u|u")]
     [InlineData("/bin/echo|$DOLLAR", "/bin/echo|$X")]                      // values are not expanded again
     [InlineData("$ONE|${ONE}", "$ONE|one")]                                // argv[0] is left alone
