@@ -50,7 +50,7 @@ public sealed partial class ServiceUnit
         }
         catch (SpawnException e)
         {
-            ManagerLog.UnitError(Manager.Log, Id, $"Failed to execute {command.Path}: {e.Reason}");
+            LogSpawnFailure(command, e);
             OnControlFinished(new ExitStatus(ExitCode.Exited, e.ExitStatus));
         }
     }
@@ -107,6 +107,23 @@ public sealed partial class ServiceUnit
         }
     }
 
+    /// <summary>What systemd logs when a command cannot be started: the failing step, then "Failed at step …".</summary>
+    private void LogSpawnFailure(ExecCommand command, SpawnException e)
+    {
+        string what = e.Step switch
+        {
+            "USER" => "Failed to determine user credentials",
+            "GROUP" => "Failed to determine group credentials",
+            "CHDIR" => "Changing to the requested working directory failed",
+            "LIMITS" => "Failed to adjust resource limits",
+            "NICE" => "Failed to set up process scheduling priority (nice level)",
+            "FDS" => "Failed to prepare the file descriptors",
+            _ => $"Failed to execute {command.Path}",
+        };
+        ManagerLog.UnitError(Manager.Log, Id, $"{what}: {e.Reason}");
+        ManagerLog.UnitError(Manager.Log, Id, e.Message);
+    }
+
     /// <summary>Spawns the main process; on failure logs like systemd (status 203/EXEC) and enters the stop path.</summary>
     private bool SpawnMain(ExecCommand command)
     {
@@ -127,12 +144,12 @@ public sealed partial class ServiceUnit
                 _startJobPending = false;
                 SetState(ServiceState.Running);
                 ManagerLog.Started(Manager.Log, Id, ManagerLog.Suffix(this));
-                ManagerLog.UnitError(Manager.Log, Id, $"Failed to execute {command.Path}: {e.Reason}");
+                LogSpawnFailure(command, e);
                 ManagerLog.MainProcessExited(Manager.Log, Id, status.ToString());
                 EnterStop(UnitResult.ExitCode);
                 return false;
             }
-            ManagerLog.UnitError(Manager.Log, Id, $"Failed to execute {command.Path}: {e.Reason}");
+            LogSpawnFailure(command, e);
             ManagerLog.MainProcessExited(Manager.Log, Id, status.ToString());
             EnterSignal(ServiceState.StopSigterm, UnitResult.ExitCode);
             return false;
