@@ -326,8 +326,9 @@ public sealed partial class ServiceUnit : UnitRuntime
         if (sigterm && Settings.SendSIGKILL)
         {
             ManagerLog.UnitWarning(Manager.Log, Id, $"State '{state.Name()}' timed out. Killing.");
-            if (_main is not null)
-                ManagerLog.Killing(Manager.Log, Id, _main.Pid, ProcessName(_main.Pid));
+            // One line per process about to get SIGKILL, as systemd logs for every process of the unit's cgroup.
+            foreach (int pid in ProcessesToKill())
+                ManagerLog.Killing(Manager.Log, Id, pid, ProcessName(pid));
             EnterSignal(state == ServiceState.StopSigterm ? ServiceState.StopSigkill : ServiceState.FinalSigkill, UnitResult.Timeout);
             return;
         }
@@ -490,6 +491,25 @@ public sealed partial class ServiceUnit : UnitRuntime
             else
                 PollGroupWhileOnlyStragglers();
         }
+    }
+
+    /// <summary>The main and control processes and, unless KillMode=process, the rest of their process groups.</summary>
+    private List<int> ProcessesToKill()
+    {
+        var pids = new List<int>();
+        if (_main is not null)
+            pids.Add(_main.Pid);
+        if (_control is not null)
+            pids.Add(_control.Pid);
+        if (Settings.KillMode is KillMode.ControlGroup or KillMode.Mixed)
+        {
+            foreach (int group in (int[])[ExecMainPid, ControlPid])
+                if (group > 0)
+                    foreach (int pid in ProcessTable.InGroup(group))
+                        if (!pids.Contains(pid))
+                            pids.Add(pid);
+        }
+        return pids;
     }
 
     private static bool GroupAlive(int pgid) => Libc.Kill(-pgid, 0) == 0 || Errno.Last == Errno.EPERM;

@@ -168,6 +168,8 @@ public sealed class ServiceLimitTests : IDisposable
         Assert.True(_h.PumpUntil(() => File.Exists(ready)));
         int pid = service.MainPid;
         Assert.Equal(ServiceState.Running, service.State);
+        Assert.True(_h.PumpUntil(() => Summon.Processes.ProcessTable.InGroup(pid).Count == 2));   // sh has forked its sleep
+        int sleeper = Summon.Processes.ProcessTable.InGroup(pid).Single(p => p != pid);
 
         _h.Manager.Stop(Unit);
         Assert.Equal(ServiceState.StopSigterm, service.State);
@@ -187,6 +189,7 @@ public sealed class ServiceLimitTests : IDisposable
                 "Stopping stubborn.service - Ignores SIGTERM...",
                 "stubborn.service: State 'stop-sigterm' timed out. Killing.",
                 $"stubborn.service: Killing process {pid} (sh) with signal SIGKILL.",
+                $"stubborn.service: Killing process {sleeper} (sleep) with signal SIGKILL.",   // every process of the group
                 "stubborn.service: Main process exited, code=killed, status=9/KILL",
                 "stubborn.service: Failed with result 'timeout'.",
                 "Stopped stubborn.service - Ignores SIGTERM.",
