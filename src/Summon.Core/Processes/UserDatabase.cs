@@ -13,6 +13,30 @@ internal static unsafe class UserDatabase
 {
     private const int InitialBuffer = 1024, MaxBuffer = 1 << 20;
 
+    /// <summary>One reentrant NSS call into <c>buffer</c>; <c>found</c> when it produced an entry.</summary>
+    private delegate int NssCall(byte* buffer, nuint size, out bool found);
+
+    /// <summary>
+    /// Runs <paramref name="call"/> with a buffer that doubles on ERANGE (up to 1 MiB), as the _r functions ask.
+    /// Returns 0 when found, ESRCH when the database has no such entry, or the NSS error.
+    /// </summary>
+    private static int WithGrowingBuffer(NssCall call)
+    {
+        for (int size = InitialBuffer; ; size *= 2)
+        {
+            byte[] buffer = new byte[size];
+            int r;
+            bool found;
+            fixed (byte* b = buffer)
+                r = call(b, (nuint)size, out found);
+            if (r == 0 && found)
+                return 0;
+            if (r == Errno.ERANGE && size < MaxBuffer)
+                continue;
+            return r == 0 ? Errno.ESRCH : r;
+        }
+    }
+
     /// <summary>A user by name.</summary>
     public static int TryGetUser(string name, out UserRecord? user)
     {
@@ -20,53 +44,39 @@ internal static unsafe class UserDatabase
         if (name.Contains('\0'))
             return Errno.ESRCH;
         byte[] key = Zero(name);
-        Libc.Passwd pwd;
-        Libc.Passwd* result;
-        for (int size = InitialBuffer; ; size *= 2)
+        UserRecord? record = null;
+        int r = WithGrowingBuffer((byte* b, nuint size, out bool found) =>
         {
-            byte[] buffer = new byte[size];
-            int r;
+            Libc.Passwd pwd;
+            Libc.Passwd* result;
+            int e;
             fixed (byte* k = key)
-            fixed (byte* b = buffer)
-            {
-                r = Libc.GetPwNamR(k, &pwd, b, (nuint)size, &result);
-                if (r == 0 && result != null)
-                {
-                    user = ToRecord(result);
-                    return 0;
-                }
-            }
-
-            if (r == Errno.ERANGE && size < MaxBuffer)
-                continue;
-            return r == 0 ? Errno.ESRCH : r;
-        }
+                e = Libc.GetPwNamR(k, &pwd, b, size, &result);
+            found = e == 0 && result != null;
+            if (found)
+                record = ToRecord(result);
+            return e;
+        });
+        user = record;
+        return r;
     }
 
     /// <summary>A user by uid.</summary>
     public static int TryGetUser(uint uid, out UserRecord? user)
     {
-        user = null;
-        Libc.Passwd pwd;
-        Libc.Passwd* result;
-        for (int size = InitialBuffer; ; size *= 2)
+        UserRecord? record = null;
+        int r = WithGrowingBuffer((byte* b, nuint size, out bool found) =>
         {
-            byte[] buffer = new byte[size];
-            int r;
-            fixed (byte* b = buffer)
-            {
-                r = Libc.GetPwUidR(uid, &pwd, b, (nuint)size, &result);
-                if (r == 0 && result != null)
-                {
-                    user = ToRecord(result);
-                    return 0;
-                }
-            }
-
-            if (r == Errno.ERANGE && size < MaxBuffer)
-                continue;
-            return r == 0 ? Errno.ESRCH : r;
-        }
+            Libc.Passwd pwd;
+            Libc.Passwd* result;
+            int e = Libc.GetPwUidR(uid, &pwd, b, size, &result);
+            found = e == 0 && result != null;
+            if (found)
+                record = ToRecord(result);
+            return e;
+        });
+        user = record;
+        return r;
     }
 
     /// <summary>A group by name; <paramref name="canonical"/> is its name as the database spells it.</summary>
@@ -77,54 +87,39 @@ internal static unsafe class UserDatabase
         if (name.Contains('\0'))
             return Errno.ESRCH;
         byte[] key = Zero(name);
-        Libc.Group grp;
-        Libc.Group* result;
-        for (int size = InitialBuffer; ; size *= 2)
+        (uint Gid, string? Name) entry = default;
+        int r = WithGrowingBuffer((byte* b, nuint size, out bool found) =>
         {
-            byte[] buffer = new byte[size];
-            int r;
+            Libc.Group grp;
+            Libc.Group* result;
+            int e;
             fixed (byte* k = key)
-            fixed (byte* b = buffer)
-            {
-                r = Libc.GetGrNamR(k, &grp, b, (nuint)size, &result);
-                if (r == 0 && result != null)
-                {
-                    gid = result->Gid;
-                    canonical = Utf8(result->Name);
-                    return 0;
-                }
-            }
-
-            if (r == Errno.ERANGE && size < MaxBuffer)
-                continue;
-            return r == 0 ? Errno.ESRCH : r;
-        }
+                e = Libc.GetGrNamR(k, &grp, b, size, &result);
+            found = e == 0 && result != null;
+            if (found)
+                entry = (result->Gid, Utf8(result->Name));
+            return e;
+        });
+        (gid, canonical) = entry;
+        return r;
     }
 
     /// <summary>A group by gid.</summary>
     public static int TryGetGroup(uint gid, out string? name)
     {
-        name = null;
-        Libc.Group grp;
-        Libc.Group* result;
-        for (int size = InitialBuffer; ; size *= 2)
+        string? found = null;
+        int r = WithGrowingBuffer((byte* b, nuint size, out bool ok) =>
         {
-            byte[] buffer = new byte[size];
-            int r;
-            fixed (byte* b = buffer)
-            {
-                r = Libc.GetGrGidR(gid, &grp, b, (nuint)size, &result);
-                if (r == 0 && result != null)
-                {
-                    name = Utf8(result->Name);
-                    return 0;
-                }
-            }
-
-            if (r == Errno.ERANGE && size < MaxBuffer)
-                continue;
-            return r == 0 ? Errno.ESRCH : r;
-        }
+            Libc.Group grp;
+            Libc.Group* result;
+            int e = Libc.GetGrGidR(gid, &grp, b, size, &result);
+            ok = e == 0 && result != null;
+            if (ok)
+                found = Utf8(result->Name);
+            return e;
+        });
+        name = found;
+        return r;
     }
 
     /// <summary>What initgroups(user, gid) would set: the user's groups from the group database plus <paramref name="gid"/>.</summary>

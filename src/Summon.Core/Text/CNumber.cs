@@ -14,23 +14,28 @@ internal static class CNumber
     public static int TryParseUInt64(string s, out ulong value)
     {
         value = 0;
-        int i = 0;
-        while (i < s.Length && Whitespace.Contains(s[i]))
-            i++;
-        bool negative = false;
-        if (i < s.Length && s[i] is '+' or '-')
-        {
-            negative = s[i] == '-';
-            i++;
-        }
-
-        int r = ParseDigits(s, i, out ulong magnitude);
+        int r = ParseSigned(s, out bool negative, out ulong magnitude);
         if (r != 0)
             return r;
         if (negative && magnitude != 0)
             return Errno.ERANGE;
         value = magnitude;
         return 0;
+    }
+
+    /// <summary>strtol's prefix: leading whitespace and an optional sign, then the digits (base 0).</summary>
+    private static int ParseSigned(string s, out bool negative, out ulong magnitude)
+    {
+        int i = 0;
+        while (i < s.Length && Whitespace.Contains(s[i]))
+            i++;
+        negative = false;
+        if (i < s.Length && s[i] is '+' or '-')
+        {
+            negative = s[i] == '-';
+            i++;
+        }
+        return ParseDigits(s, i, out magnitude);
     }
 
     public static int TryParseUInt32(string s, out uint value)
@@ -48,17 +53,7 @@ internal static class CNumber
     public static int TryParseInt32(string s, out int value)
     {
         value = 0;
-        int i = 0;
-        while (i < s.Length && Whitespace.Contains(s[i]))
-            i++;
-        bool negative = false;
-        if (i < s.Length && s[i] is '+' or '-')
-        {
-            negative = s[i] == '-';
-            i++;
-        }
-
-        int r = ParseDigits(s, i, out ulong magnitude);
+        int r = ParseSigned(s, out bool negative, out ulong magnitude);
         if (r != 0)
             return r;
         if (negative ? magnitude > 2147483648UL : magnitude > int.MaxValue)
