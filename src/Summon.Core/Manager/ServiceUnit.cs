@@ -180,7 +180,7 @@ public sealed partial class ServiceUnit : UnitRuntime
         if (!mainOnly && _control is not null)
             sent |= _control.SignalGroup(signal);
         if (!mainOnly && _main is null && ExecMainPid > 0 && GroupAlive(ExecMainPid))
-            sent |= Libc.Kill(-ExecMainPid, signal) == 0;
+            sent |= ProcessTable.SignalGroup(ExecMainPid, signal);
         return sent;
     }
 
@@ -307,7 +307,7 @@ public sealed partial class ServiceUnit : UnitRuntime
             if (_control is not null)
                 _ = groupWide ? _control.SignalGroup(signal) : _control.Signal(signal);
             if (groupWide && _main is null && ExecMainPid > 0 && GroupAlive(ExecMainPid))
-                Libc.Kill(-ExecMainPid, signal);
+                ProcessTable.SignalGroup(ExecMainPid, signal);
         }
 
         if (!AnythingLeft())
@@ -512,7 +512,7 @@ public sealed partial class ServiceUnit : UnitRuntime
         return pids;
     }
 
-    private static bool GroupAlive(int pgid) => Libc.Kill(-pgid, 0) == 0 || Errno.Last == Errno.EPERM;
+    private static bool GroupAlive(int pgid) => ProcessTable.GroupAlive(pgid);
 
     private void ReleaseConnection()
     {

@@ -1,10 +1,17 @@
 using System.Globalization;
+using Summon.Interop;
 
 namespace Summon.Processes;
 
 /// <summary>Reads /proc for what the manager cannot learn from pidfds: the members of a process group.</summary>
 public static class ProcessTable
 {
+    /// <summary>kill(-pgid, signal): every process of a service's process group; false when the group is gone.</summary>
+    public static bool SignalGroup(int pgid, int signal) => pgid > 0 && Libc.Kill(-pgid, signal) == 0;
+
+    /// <summary>True while any process of the group exists (EPERM still means it exists).</summary>
+    public static bool GroupAlive(int pgid) => pgid > 0 && (Libc.Kill(-pgid, 0) == 0 || Errno.Last == Errno.EPERM);
+
     /// <summary>Pids whose process group is <paramref name="pgid"/>, lowest first.</summary>
     public static List<int> InGroup(int pgid)
     {

@@ -113,7 +113,7 @@ public sealed class SpawnedProcess : IDisposable
     {
         if (_exitStatus is not null)
             return false;
-        if (Libc.Kill(-Pid, signal) == 0)
+        if (ProcessTable.SignalGroup(Pid, signal))
             return true;
         return Signal(signal);
     }
