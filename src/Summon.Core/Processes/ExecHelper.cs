@@ -1,16 +1,17 @@
 namespace Summon.Processes;
 
 /// <summary>
-/// What runs between posix_spawn and the service when the service must see its own pid in LISTEN_PID or
-/// SYSTEMD_EXEC_PID: posix_spawn cannot run code in the child, and the pid is only known after it returns, so an
-/// intermediate program sets the variables to its own pid and execs the service (keeping the pid). systemd ≥ 255
-/// does the same with systemd-executor.
+/// The fallback for services that must see their own pid in LISTEN_PID or SYSTEMD_EXEC_PID, or need credentials or
+/// limits applied, when the in-process spawn routine (<see cref="ProcessSpawner.InProcessAvailable"/>, a C child
+/// started with clone that writes its pid and execs the service) is not there, or when a request names a helper:
+/// posix_spawn cannot run code in the child and the pid is only known after it returns, so an intermediate program
+/// sets the variables to its own pid and execs the service (keeping the pid). systemd ≥ 255 does the same with
+/// systemd-executor.
 /// <para>
-/// Implementations: <see cref="Shell"/> (the default: /bin/sh -c trampoline) and <see cref="Self"/> (the summon
-/// executable re-run in a hidden mode that calls <see cref="Run"/>). The default is the shell because it is the
-/// cheaper exec (measured ~0.6-0.7 ms extra per spawn with dash versus ~2-3 ms for the NativeAOT self-helper and
-/// ~30 ms under JIT), needs no build artefact and works the same in tests. The self-helper is exact (argv[0],
-/// environment) and is where anything posix_spawn cannot do (User=, rlimits, PR_SET_PDEATHSIG) will go.
+/// Implementations: <see cref="Shell"/> (/bin/sh -c trampoline) and <see cref="Self"/> (the summon executable
+/// re-run in a hidden mode that calls <see cref="Run"/>; it can also apply User=, Limit*= and friends). The shell is
+/// the cheaper exec (measured ~0.6-0.7 ms extra per spawn with dash versus ~2-3 ms for the NativeAOT self-helper
+/// and ~30 ms under JIT). The in-process routine costs no extra exec at all.
 /// </para>
 /// </summary>
 public abstract partial class ExecHelper

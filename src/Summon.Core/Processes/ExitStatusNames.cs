@@ -7,7 +7,8 @@ namespace Summon.Processes;
 internal static class ExitStatusNames
 {
     /// <summary>systemd's own exit codes the manager itself uses.</summary>
-    public const int Chdir = 200, Nice = 201, Fds = 202, Exec = 203, Limits = 205, Group = 216, User = 217, Exception = 255;
+    public const int Chdir = 200, Nice = 201, Fds = 202, Exec = 203, Limits = 205, SignalMask = 207, Group = 216, User = 217,
+        Setsid = 220, Exception = 255;
 
     /// <summary>The exit status systemd's child reports when step <paramref name="step"/> fails ("EXEC" → 203).</summary>
     public static int ForStep(string step) => step switch
@@ -18,6 +19,8 @@ internal static class ExitStatusNames
         "LIMITS" => Limits,
         "GROUP" => Group,
         "USER" => User,
+        "SIGNAL_MASK" => SignalMask,
+        "SETSID" => Setsid,
         _ => Exec,
     };
 

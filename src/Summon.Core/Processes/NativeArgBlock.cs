@@ -21,15 +21,23 @@ internal unsafe struct NativeArgBlock : IDisposable
     public static NativeArgBlock Create(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment) =>
         Create(path, new ComposedArgv(argv), environment, null);
 
-    public static NativeArgBlock Create(string path, in ComposedArgv argv, IReadOnlyList<string> environment, string? workingDirectory)
+    /// <param name="extraEnvironment">Entries appended after <paramref name="environment"/> (null ones skipped), so
+    /// the caller need not build a new list.</param>
+    public static NativeArgBlock Create(string path, in ComposedArgv argv, IReadOnlyList<string> environment, string? workingDirectory,
+        string? extraEnvironment0 = null, string? extraEnvironment1 = null)
     {
-        int argc = argv.Count, envc = environment.Count;
+        int argc = argv.Count, baseEnvc = environment.Count;
+        int envc = baseEnvc + (extraEnvironment0 is null ? 0 : 1) + (extraEnvironment1 is null ? 0 : 1);
         nuint pointerBytes = (nuint)(argc + 1 + envc + 1) * (nuint)sizeof(byte*);
         nuint stringBytes = Size(path) + (workingDirectory is null ? 0 : Size(workingDirectory));
         for (int i = 0; i < argc; i++)
             stringBytes += Size(argv[i]);
-        for (int i = 0; i < envc; i++)
+        for (int i = 0; i < baseEnvc; i++)
             stringBytes += Size(environment[i]);
+        if (extraEnvironment0 is not null)
+            stringBytes += Size(extraEnvironment0);
+        if (extraEnvironment1 is not null)
+            stringBytes += Size(extraEnvironment1);
 
         var block = new NativeArgBlock { _memory = NativeMemory.Alloc(pointerBytes + stringBytes) };
         block.Argv = (byte**)block._memory;
@@ -41,8 +49,13 @@ internal unsafe struct NativeArgBlock : IDisposable
         for (int i = 0; i < argc; i++)
             block.Argv[i] = Put(argv[i], ref cursor, end);
         block.Argv[argc] = null;
-        for (int i = 0; i < envc; i++)
+        for (int i = 0; i < baseEnvc; i++)
             block.Envp[i] = Put(environment[i], ref cursor, end);
+        int next = baseEnvc;
+        if (extraEnvironment0 is not null)
+            block.Envp[next++] = Put(extraEnvironment0, ref cursor, end);
+        if (extraEnvironment1 is not null)
+            block.Envp[next] = Put(extraEnvironment1, ref cursor, end);
         block.Envp[envc] = null;
         block.WorkingDirectory = workingDirectory is null ? null : Put(workingDirectory, ref cursor, end);
         return block;

@@ -34,8 +34,10 @@ public static class ProcessSpawner
     /// Spawns the request. The child gets exactly fds 0, 1, 2 and 3..3+n-1 (everything else is closed with
     /// closefrom), an empty signal mask, every signal at SIG_DFL except SIGPIPE when <see cref="SpawnRequest.IgnoreSigpipe"/>
     /// (inherited from the manager, which ignores it), and its own session. Without LISTEN_PID/SYSTEMD_EXEC_PID and
-    /// without credentials/limits the service is exec'd directly; otherwise through the <see cref="ExecHelper"/>
-    /// (one extra exec), which for credentials/limits must be one that can apply them (the self-helper).
+    /// without credentials/limits the service is started with posix_spawn; otherwise by the in-process routine
+    /// (<see cref="InProcessAvailable"/>: a C child that writes its own pid and applies the settings, no extra exec)
+    /// or, without it or when the request names one, through an <see cref="ExecHelper"/> (one extra exec), which for
+    /// credentials/limits must be one that can apply them (the self-helper).
     /// Throws <see cref="SpawnException"/> (errno, e.g. ENOENT) when the process cannot be started.
     /// </summary>
     [SkipLocalsInit]
@@ -48,7 +50,9 @@ public static class ProcessSpawner
             throw new ArgumentException($"Executable path is not absolute: {request.Path}", nameof(request));
 
         bool setup = request.NeedsPrivilegedSetup;
-        bool viaHelper = request.SetListenPid || request.SetExecPid || setup;
+        bool inChild = request.SetListenPid || request.SetExecPid || setup;
+        bool inProcess = inChild && request.ExecHelper is null && InProcessAvailable;
+        bool viaHelper = inChild && !inProcess;
         ComposedArgv argv;
         string spawnPath;
         if (viaHelper)
@@ -136,6 +140,9 @@ public static class ProcessSpawner
                 actual[i] = dup;
             }
 
+            if (inProcess)
+                return SpawnInProcess(request, in argv, actual);
+
             block = NativeArgBlock.Create(spawnPath, in argv, request.Environment, request.WorkingDirectory);
 
             // With a helper, a missing service binary would only show up as the shell's exit 127: check it here.
@@ -197,6 +204,141 @@ public static class ProcessSpawner
             }
         }
     }
+
+    /// <summary>
+    /// True when the native in-process spawn routine (<see cref="SummonSpawn"/>) is there: always in the NativeAOT
+    /// binary, and under the JIT when libsummon_spawn.so was built next to the assemblies. Without it, LISTEN_PID and
+    /// credentials go through <see cref="DefaultExecHelper"/>/<see cref="CredentialExecHelper"/> (one extra exec).
+    /// </summary>
+    public static bool InProcessAvailable => s_inProcessAvailable ??= ProbeInProcess();
+
+    private static bool? s_inProcessAvailable;
+
+    private static unsafe bool ProbeInProcess()
+    {
+        try
+        {
+            return SummonSpawn.Abi() == sizeof(SummonSpawn.Args);
+        }
+        catch (DllNotFoundException)
+        {
+            return false;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    private const string ListenPidPrefix = "LISTEN_PID=", ExecPidPrefix = "SYSTEMD_EXEC_PID=";
+
+    /// <summary>Values with room for any pid (at most 2^22 on Linux, 10 digits for any int) plus the NUL the child writes.</summary>
+    private const string ListenPidPlaceholder = ListenPidPrefix + "0000000000", ExecPidPlaceholder = ExecPidPrefix + "0000000000";
+
+    /// <summary>
+    /// The request through <see cref="SummonSpawn.Spawn"/>: the C child writes its own pid into the placeholder values
+    /// of LISTEN_PID/SYSTEMD_EXEC_PID (appended to the environment, where the helpers' setenv put them too), applies
+    /// the fd map in <paramref name="sources"/> (already free of clobbering), the session, the working directory,
+    /// limits, umask, nice and credentials, and execs the service itself. A failed step comes back as a
+    /// <see cref="SpawnException"/> naming it (USER, GROUP, LIMITS, …), like systemd's "Failed at step USER spawning …".
+    /// </summary>
+    [SkipLocalsInit]
+    private static unsafe SpawnedProcess SpawnInProcess(SpawnRequest request, in ComposedArgv argv, ReadOnlySpan<int> sources)
+    {
+        int baseCount = request.Environment.Count;
+        bool listen = request.SetListenPid, exec = request.SetListenPid || request.SetExecPid;
+        int groupCount = request.SupplementaryGroups?.Count ?? 0;
+        int limitCount = request.ResourceLimits.Count;
+        uint* groups = stackalloc uint[Math.Min(groupCount, 256)];
+        if (groupCount > 256)
+            throw new SpawnException(request.Path, Errno.EINVAL, "GROUP");
+        for (int i = 0; i < groupCount; i++)
+            groups[i] = request.SupplementaryGroups![i];
+        SummonSpawn.Rlimit* limits = stackalloc SummonSpawn.Rlimit[Math.Min(limitCount, 32)];
+        if (limitCount > 32)
+            throw new SpawnException(request.Path, Errno.EINVAL, "LIMITS");
+        for (int i = 0; i < limitCount; i++)
+        {
+            ResourceLimit limit = request.ResourceLimits[i];
+            limits[i] = new SummonSpawn.Rlimit { Resource = limit.Resource, Soft = limit.Soft, Hard = limit.Hard };
+        }
+
+        NativeArgBlock block = NativeArgBlock.Create(request.Path, in argv, request.Environment, request.WorkingDirectory,
+            listen ? ListenPidPlaceholder : null, exec ? ExecPidPlaceholder : null);
+        try
+        {
+            var args = new SummonSpawn.Args
+            {
+                Path = block.Path,
+                Argv = block.Argv,
+                Envp = block.Envp,
+                Cwd = block.WorkingDirectory,
+                FdCount = sources.Length,
+                PidDigits0 = listen ? block.Envp[baseCount] + ListenPidPrefix.Length : null,
+                PidDigits1 = exec ? block.Envp[baseCount + (listen ? 1 : 0)] + ExecPidPrefix.Length : null,
+                Groups = groups,
+                GroupCount = groupCount,
+                Limits = limits,
+                LimitCount = limitCount,
+            };
+            int flags = 0;
+            if (request.NewSession)
+                flags |= SummonSpawn.SETSID;
+            if (request.IgnoreSigpipe)
+                flags |= SummonSpawn.IGNORE_SIGPIPE;
+            if (request.Umask is uint umask)
+            {
+                flags |= SummonSpawn.UMASK;
+                args.Umask = umask;
+            }
+            if (request.Nice is int nice)
+            {
+                flags |= SummonSpawn.NICE;
+                args.Nice = nice;
+            }
+            if (request.Uid is uint uid)
+            {
+                flags |= SummonSpawn.UID;
+                args.Uid = uid;
+            }
+            if (request.Gid is uint gid)
+            {
+                flags |= SummonSpawn.GID;
+                args.Gid = gid;
+            }
+            if (request.SupplementaryGroups is not null)
+                flags |= SummonSpawn.GROUPS;
+            args.Flags = flags;
+
+            int pid;
+            int error;
+            fixed (int* fds = sources)
+            {
+                args.Fds = fds;
+                error = SummonSpawn.Spawn(&args, &pid);
+            }
+            if (error != 0)
+                throw new SpawnException(request.Path, error, StepName(args.FailedStep));
+            return Track(pid, request.Path);
+        }
+        finally
+        {
+            block.Dispose();
+        }
+    }
+
+    private static string StepName(int step) => step switch
+    {
+        SummonSpawn.STEP_FDS => "FDS",
+        SummonSpawn.STEP_CHDIR => "CHDIR",
+        SummonSpawn.STEP_LIMITS => "LIMITS",
+        SummonSpawn.STEP_NICE => "NICE",
+        SummonSpawn.STEP_GROUP => "GROUP",
+        SummonSpawn.STEP_USER => "USER",
+        SummonSpawn.STEP_SIGNAL_MASK => "SIGNAL_MASK",
+        SummonSpawn.STEP_SETSID => "SETSID",
+        _ => "EXEC",
+    };
 
     /// <summary>
     /// Call first thing in the daemon. An inherited SIGCHLD=SIG_IGN makes the kernel auto-reap every child (no exit

@@ -30,7 +30,8 @@ internal static class SpawnRunner
 
     /// <summary>/bin/sh -c script with stdout captured (stderr to /dev/null).</summary>
     public static Result Sh(string script, bool listenPid = false, bool ignoreSigpipe = true, bool newSession = true,
-        string[]? environment = null, string? workingDirectory = null, SafeHandle[]? passFds = null, bool nonBlocking = false) =>
+        string[]? environment = null, string? workingDirectory = null, SafeHandle[]? passFds = null, bool nonBlocking = false,
+        bool execPid = false, ExecHelper? helper = null) =>
         Run(stdout => new SpawnRequest
         {
             Path = "/bin/sh",
@@ -38,6 +39,8 @@ internal static class SpawnRunner
             Environment = environment ?? BaseEnvironment,
             Stdout = stdout,
             SetListenPid = listenPid,
+            SetExecPid = execPid,
+            ExecHelper = helper,
             IgnoreSigpipe = ignoreSigpipe,
             NewSession = newSession,
             WorkingDirectory = workingDirectory,

@@ -1,0 +1,62 @@
+using System.Runtime.InteropServices;
+
+namespace Summon.Interop;
+
+/// <summary>
+/// The manager's own native spawn routine (Interop/Native/summon_spawn.c): clone(CLONE_VM|CLONE_VFORK) with a C child
+/// that maps fds, applies credentials and limits, writes its pid into the prepared LISTEN_PID/SYSTEMD_EXEC_PID values
+/// and execs the service: what systemd's exec child does, with no intermediate exec. Linked statically into the
+/// NativeAOT binary (DirectPInvoke); under the JIT it is libsummon_spawn.so next to the assemblies.
+/// </summary>
+internal static unsafe partial class SummonSpawn
+{
+    internal const string Library = "libsummon_spawn";
+
+    // Keep in step with summon_spawn.c.
+    internal const int SETSID = 1, IGNORE_SIGPIPE = 2, UMASK = 4, NICE = 8, UID = 16, GID = 32, GROUPS = 64;
+
+    internal const int STEP_NONE = 0, STEP_FDS = 1, STEP_CHDIR = 2, STEP_LIMITS = 3, STEP_NICE = 4, STEP_GROUP = 5,
+        STEP_USER = 6, STEP_EXEC = 7, STEP_SIGNAL_MASK = 8, STEP_SETSID = 9;
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct Rlimit
+    {
+        public int Resource;
+        public int Padding;
+        public ulong Soft;
+        public ulong Hard;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct Args
+    {
+        public byte* Path;
+        public byte** Argv;
+        public byte** Envp;
+        public byte* Cwd;
+        public int* Fds;
+        public int FdCount;
+        public int Flags;
+        public byte* PidDigits0;
+        public byte* PidDigits1;
+        public uint Umask;
+        public int Nice;
+        public uint Uid;
+        public uint Gid;
+        public uint* Groups;
+        public int GroupCount;
+        public int LimitCount;
+        public Rlimit* Limits;
+        public int FailedStep;
+        public int FailedErrno;
+    }
+
+    /// <summary>0 and the pid, or an errno; when a step in the child failed, <see cref="Args.FailedStep"/> says which
+    /// (the child is already reaped).</summary>
+    [LibraryImport(Library, EntryPoint = "summon_spawn")]
+    internal static partial int Spawn(Args* args, int* pid);
+
+    /// <summary>sizeof(struct summon_spawn_args) in the C library: a cheap load-and-layout check.</summary>
+    [LibraryImport(Library, EntryPoint = "summon_spawn_abi")]
+    internal static partial int Abi();
+}
