@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
 
 namespace Summon.Control;
 
@@ -27,7 +26,7 @@ public sealed class ControlClient(string socketPath)
                 _ => e.Message,
             });
         }
-        byte[] payload = JsonSerializer.SerializeToUtf8Bytes(request, ControlJsonContext.Default.ControlRequest);
+        byte[] payload = ControlClientCodec.Encode(request);
         socket.Send(payload);
         socket.Send("\n"u8);
         socket.Shutdown(SocketShutdown.Send);
@@ -45,7 +44,7 @@ public sealed class ControlClient(string socketPath)
         }
         if (length == 0)
             throw new ControlUnavailableException(SocketPath, "Connection closed by the manager");
-        return JsonSerializer.Deserialize(buffer.AsSpan(0, length), ControlJsonContext.Default.ControlReply)
+        return ControlClientCodec.DecodeReply(buffer.AsSpan(0, length))
             ?? throw new ControlUnavailableException(SocketPath, "Empty reply");
     }
 }
