@@ -8,7 +8,7 @@ namespace Summon.Cli.Commands;
 /// <summary>is-active, is-failed, is-enabled and show.</summary>
 internal static class QueryVerbs
 {
-    public static void AddTo(RootCommand root)
+    public static void AddTo(Command root)
     {
         root.Subcommands.Add(IsActive());
         root.Subcommands.Add(IsFailed());
