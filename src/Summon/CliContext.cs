@@ -29,7 +29,8 @@ internal sealed class CliContext
 
     public ControlClient Client => new(ControlSocket);
 
-    public static bool IsRoot => Environment.UserName == "root" || Summon.Processes.ProcessIdentity.EffectiveUid == 0;
+    /// <summary>The uid first: the name needs an NSS lookup (nsswitch.conf, /etc/passwd) that root never needs.</summary>
+    public static bool IsRoot => Summon.Processes.ProcessIdentity.EffectiveUid == 0 || Environment.UserName == "root";
 
     /// <summary>--user wins, then --system; otherwise system mode as root and user mode for everyone else.</summary>
     public static CliContext Create(bool user, bool system) => new(user || (!system && !IsRoot));

@@ -13,7 +13,21 @@ internal static class Program
         if (args.Length > 0 && args[0] == EscapeVerb.Name)
             return EscapeVerb.Run(args[1..], Console.Out, Console.Error, MultiCall.ProgramName(Environment.GetCommandLineArgs()[0], "summon escape"));
 
-        var root = new RootCommand("Summon: systemd-style socket activation that runs anywhere.");
+        ParseResult? result = null;
+        if (HelpFreeParse.Applies(args))
+        {
+            result = Verbs(new Command(RootCommand.ExecutableName, Description)).Parse(args);
+            if (result.Errors.Count > 0)
+                result = null;
+        }
+        result ??= Verbs(new RootCommand(Description)).Parse(args);
+        return result.Invoke();
+    }
+
+    private const string Description = "Summon: systemd-style socket activation that runs anywhere.";
+
+    private static Command Verbs(Command root)
+    {
         GlobalOptions.AddTo(root);
         DaemonVerb.AddTo(root);
         DemoVerb.AddTo(root);
@@ -26,6 +40,6 @@ internal static class Program
         StatusVerb.AddTo(root);
         ListVerbs.AddTo(root);
         JournalVerb.AddTo(root);
-        return root.Parse(args).Invoke();
+        return root;
     }
 }

@@ -1,10 +1,14 @@
-using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
+using Summon.Interop;
+using Summon.Sockets;
 
 namespace Summon.Control;
 
-/// <summary>The CLI side: one connection per request, one JSON line each way.</summary>
+/// <summary>
+/// The CLI side: one connection per request, one JSON line each way. Plain blocking socket calls on one fd:
+/// System.Net.Sockets would start its epoll thread and probe the address families (three sockets) first, which a
+/// process that lives for one request pays for in full.
+/// </summary>
 public sealed class ControlClient(string socketPath)
 {
     public string SocketPath { get; } = socketPath;
@@ -12,25 +16,15 @@ public sealed class ControlClient(string socketPath)
     /// <summary>Sends the request; throws <see cref="ControlUnavailableException"/> when no manager answers.</summary>
     public ControlReply Send(ControlRequest request)
     {
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            socket.Connect(new UnixDomainSocketEndPoint(SocketPath));
-        }
-        catch (SocketException e)
-        {
-            throw new ControlUnavailableException(SocketPath, e.SocketErrorCode switch
-            {
-                SocketError.AddressNotAvailable or SocketError.AddressFamilyNotSupported => "No such file or directory",
-                SocketError.ConnectionRefused => "Connection refused",
-                SocketError.AccessDenied => "Permission denied",
-                _ => e.Message,
-            });
-        }
-        byte[] payload = JsonSerializer.SerializeToUtf8Bytes(request, ControlJsonContext.Default.ControlRequest);
-        socket.Send(payload);
-        socket.Send("\n"u8);
-        socket.Shutdown(SocketShutdown.Send);
+        byte[] encoded = ControlClientCodec.Encode(request);
+        var payload = new byte[encoded.Length + 1];
+        encoded.CopyTo(payload, 0);
+        payload[^1] = (byte)'\n';
+
+        using var fd = Connect();
+        SendAll(fd, payload);
+        if (Libc.Shutdown(fd.Fd, Libc.SHUT_WR) != 0)
+            throw Unavailable(Errno.Last);
 
         var buffer = new byte[16 * 1024];
         int length = 0;
@@ -38,16 +32,77 @@ public sealed class ControlClient(string socketPath)
         {
             if (length == buffer.Length)
                 Array.Resize(ref buffer, buffer.Length * 2);
-            int n = socket.Receive(buffer, length, buffer.Length - length, SocketFlags.None);
+            int n = Receive(fd, buffer.AsSpan(length));
             if (n == 0)
                 break;
             length += n;
         }
         if (length == 0)
             throw new ControlUnavailableException(SocketPath, "Connection closed by the manager");
-        return JsonSerializer.Deserialize(buffer.AsSpan(0, length), ControlJsonContext.Default.ControlReply)
+        return ControlClientCodec.DecodeReply(buffer.AsSpan(0, length))
             ?? throw new ControlUnavailableException(SocketPath, "Empty reply");
     }
+
+    private unsafe SafeFdHandle Connect()
+    {
+        if (Encoding.UTF8.GetByteCount(SocketPath) >= SockAddr.UnixPathMax)
+            throw Unavailable(Errno.ENAMETOOLONG);
+        Span<byte> address = stackalloc byte[SockAddr.MaxLength];
+        int addressLength = SockAddr.Encode(ListenAddress.UnixPath(SocketPath), address);
+        var fd = new SafeFdHandle(Libc.Socket(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, 0));
+        if (fd.IsInvalid)
+            throw Unavailable(Errno.Last);
+        int rc;
+        fixed (byte* p = address)
+        {
+            do
+                rc = Libc.Connect(fd.Fd, p, addressLength);
+            while (rc != 0 && Errno.Last == Errno.EINTR);
+        }
+        if (rc != 0)
+        {
+            int errno = Errno.Last;
+            fd.Dispose();
+            throw Unavailable(errno);
+        }
+        return fd;
+    }
+
+    private unsafe void SendAll(SafeFdHandle fd, ReadOnlySpan<byte> data)
+    {
+        fixed (byte* p = data)
+        {
+            int sent = 0;
+            while (sent < data.Length)
+            {
+                nint n = Libc.Send(fd.Fd, p + sent, data.Length - sent, Libc.MSG_NOSIGNAL);
+                if (n < 0)
+                {
+                    if (Errno.Last == Errno.EINTR)
+                        continue;
+                    throw Unavailable(Errno.Last);
+                }
+                sent += (int)n;
+            }
+        }
+    }
+
+    private unsafe int Receive(SafeFdHandle fd, Span<byte> into)
+    {
+        fixed (byte* p = into)
+        {
+            while (true)
+            {
+                nint n = Libc.Read(fd.Fd, p, into.Length);
+                if (n >= 0)
+                    return (int)n;
+                if (Errno.Last != Errno.EINTR)
+                    throw Unavailable(Errno.Last);
+            }
+        }
+    }
+
+    private ControlUnavailableException Unavailable(int errno) => new(SocketPath, Errno.Describe(errno));
 }
 
 /// <summary>No manager listens on the control socket.</summary>

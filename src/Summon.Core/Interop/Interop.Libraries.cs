@@ -2,5 +2,5 @@ namespace Summon.Interop;
 
 internal static partial class Libc
 {
-    internal const string Name = "libc";
+    internal const string Name = "libc.so.6";
 }

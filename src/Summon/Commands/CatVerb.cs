@@ -10,7 +10,7 @@ namespace Summon.Cli.Commands;
 /// </summary>
 internal static class CatVerb
 {
-    public static void AddTo(RootCommand root)
+    public static void AddTo(Command root)
     {
         var units = new Argument<string[]>("UNIT") { Arity = ArgumentArity.OneOrMore };
         var command = new Command("cat", "Show files and drop-ins of specified units") { units };

@@ -6,7 +6,7 @@ namespace Summon.Cli.Commands;
 /// <summary>daemon: run the manager in the foreground.</summary>
 internal static class DaemonVerb
 {
-    public static void AddTo(RootCommand root)
+    public static void AddTo(Command root)
     {
         var force = new Option<bool>("--force") { Description = "Run a system manager even where systemd is PID 1" };
         var command = new Command("daemon", "Run the manager in the foreground (system mode as root, --user otherwise)") { force };

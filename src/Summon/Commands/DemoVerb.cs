@@ -14,7 +14,7 @@ internal static class DemoVerb
 {
     private static readonly string[] Files = ["demo-echo.socket", "demo-echo@.service"];
 
-    public static void AddTo(RootCommand root)
+    public static void AddTo(Command root)
     {
         var port = new Option<int>("--port") { Description = "TCP port for demo-echo.socket", DefaultValueFactory = _ => 9091 };
         var command = new Command("demo", "Run a manager serving the demo-echo example (Accept=yes echo with /bin/cat)") { port };

@@ -7,7 +7,7 @@ namespace Summon.Cli.Commands;
 /// <summary>enable/disable [--now]: the [Install] symlinks (no manager needed), then reload and start/stop with --now.</summary>
 internal static class EnableVerbs
 {
-    public static void AddTo(RootCommand root)
+    public static void AddTo(Command root)
     {
         root.Subcommands.Add(Verb("enable", "Enable one or more unit files", enable: true));
         root.Subcommands.Add(Verb("disable", "Disable one or more unit files", enable: false));

@@ -16,7 +16,7 @@ internal static class EscapeVerb
     private enum Action { Escape, Unescape, Mangle }
 
     /// <summary>Listed in `summon --help`; <see cref="Program"/> runs <see cref="Run"/> before the parser sees the line.</summary>
-    public static void AddTo(RootCommand root)
+    public static void AddTo(Command root)
     {
         var strings = new Argument<string[]>("STRING") { Arity = ArgumentArity.ZeroOrMore };
         root.Subcommands.Add(new Command(Name, "Escape strings for usage in unit names (like systemd-escape)") { strings });

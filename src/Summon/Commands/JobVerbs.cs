@@ -6,7 +6,7 @@ namespace Summon.Cli.Commands;
 /// <summary>start, stop, restart, reset-failed, daemon-reload: jobs the running manager carries out.</summary>
 internal static class JobVerbs
 {
-    public static void AddTo(RootCommand root)
+    public static void AddTo(Command root)
     {
         root.Subcommands.Add(Job("start", "Start (activate) one or more units", ControlMethods.Start, required: true));
         root.Subcommands.Add(Job("stop", "Stop (deactivate) one or more units", ControlMethods.Stop, required: true));

@@ -7,7 +7,7 @@ namespace Summon.Cli.Commands;
 /// <summary>journal [-u UNIT]… [-n N] [--since T] [-p PRIO] [-o short|json]: journalctl over the manager's store.</summary>
 internal static class JournalVerb
 {
-    public static void AddTo(RootCommand root)
+    public static void AddTo(Command root)
     {
         var units = new Option<string[]>("--unit", "-u") { Description = "Show logs of the specified unit" };
         var lines = new Option<int?>("--lines", "-n") { Description = "Number of journal entries to show" };

@@ -7,7 +7,7 @@ namespace Summon.Cli.Commands;
 /// <summary>list-sockets and list-units.</summary>
 internal static class ListVerbs
 {
-    public static void AddTo(RootCommand root)
+    public static void AddTo(Command root)
     {
         var all = new Option<bool>("--all", "-a") { Description = "Show loaded but inactive units too" };
         var sockets = new Command("list-sockets", "List socket units currently in memory, ordered by address") { all };

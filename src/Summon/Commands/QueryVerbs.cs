@@ -8,7 +8,7 @@ namespace Summon.Cli.Commands;
 /// <summary>is-active, is-failed, is-enabled and show.</summary>
 internal static class QueryVerbs
 {
-    public static void AddTo(RootCommand root)
+    public static void AddTo(Command root)
     {
         root.Subcommands.Add(IsActive());
         root.Subcommands.Add(IsFailed());
@@ -31,7 +31,7 @@ internal static class QueryVerbs
                 string state = unit.Get("ActiveState") ?? "inactive";
                 anyActive |= state is "active" or "reloading";
                 if (!r.GetValue(GlobalOptions.Quiet))
-                    Console.WriteLine(state);
+                    CliOutput.WriteLine(state);
             }
             return anyActive ? 0 : 3;   // systemctl: 0 if at least one unit is active
         });
@@ -53,7 +53,7 @@ internal static class QueryVerbs
                 string state = unit.Get("ActiveState") ?? "inactive";
                 anyFailed |= state == "failed";
                 if (!r.GetValue(GlobalOptions.Quiet))
-                    Console.WriteLine(state);
+                    CliOutput.WriteLine(state);
             }
             return anyFailed ? 0 : 1;
         });
@@ -78,7 +78,7 @@ internal static class QueryVerbs
                     return 1;
                 }
                 if (!r.GetValue(GlobalOptions.Quiet))
-                    Console.WriteLine(state);
+                    CliOutput.WriteLine(state);
                 if (state is "enabled" or "static" or "alias" or "indirect" or "generated" or "enabled-runtime")
                     rc = 0;
             }
@@ -106,10 +106,10 @@ internal static class QueryVerbs
             bool valueOnly = r.GetValue(value) || (r.GetValue(onlyValue)?.Length ?? 0) > 0;
             if (r.GetValue(GlobalOptions.Output) == "json")
             {
-                Console.Write(ShowRenderer.Json(reply.Units, wanted));
+                CliOutput.Write(ShowRenderer.Json(reply.Units, wanted));
                 return 0;
             }
-            Console.Write(ShowRenderer.Text(reply.Units, wanted, valueOnly, r.GetValue(all)));
+            CliOutput.Write(ShowRenderer.Text(reply.Units, wanted, valueOnly, r.GetValue(all)));
             return 0;
         });
         return command;

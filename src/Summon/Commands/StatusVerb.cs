@@ -7,7 +7,7 @@ namespace Summon.Cli.Commands;
 /// <summary>status [UNIT…]: systemctl's layout, then the unit's last journal lines; rc 3 when a unit is not active, 4 when unknown.</summary>
 internal static class StatusVerb
 {
-    public static void AddTo(RootCommand root)
+    public static void AddTo(Command root)
     {
         var units = new Argument<string[]>("UNIT") { Arity = ArgumentArity.ZeroOrMore };
         var lines = new Option<int>("--lines", "-n") { Description = "Number of journal lines to show", DefaultValueFactory = _ => 10 };

@@ -6,7 +6,7 @@ namespace Summon.Cli.Commands;
 /// <summary>verify FILE… and analyze verify FILE…: systemd-analyze verify's checks, messages and exit code.</summary>
 internal static class VerifyVerb
 {
-    public static void AddTo(RootCommand root)
+    public static void AddTo(Command root)
     {
         root.Subcommands.Add(Verify());
         var analyze = new Command("analyze", "Analyze and debug unit files (like systemd-analyze)");
