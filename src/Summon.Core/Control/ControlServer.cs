@@ -13,23 +13,29 @@ public sealed class ControlServer : IDisposable
     private const int MaxRequestBytes = 1 << 20;
     private readonly Socket _listener;
     private readonly Func<ControlRequest, Task<ControlReply>> _dispatch;
+    private readonly Action? _beforeReply;
     private readonly Thread _thread;
     private readonly uint _ownUid;
     private volatile bool _disposed;
 
-    private ControlServer(string path, Socket listener, Func<ControlRequest, Task<ControlReply>> dispatch, uint ownUid)
+    private ControlServer(string path, Socket listener, Func<ControlRequest, Task<ControlReply>> dispatch, uint ownUid, Action? beforeReply)
     {
         Path = path;
         _listener = listener;
         _dispatch = dispatch;
+        _beforeReply = beforeReply;
         _ownUid = ownUid;
         _thread = new Thread(AcceptLoop) { IsBackground = true, Name = "summon control" };
     }
 
     public string Path { get; }
 
-    /// <summary>Binds the control socket; fails if another manager is already answering on it.</summary>
-    public static ControlServer Start(string path, uint ownUid, Func<ControlRequest, Task<ControlReply>> dispatch)
+    /// <summary>
+    /// Binds the control socket; fails if another manager is already answering on it. <paramref name="beforeReply"/>
+    /// runs on the client's thread after each request is handled and before its reply is written (the daemon flushes
+    /// the journal there, so whatever a request logged can be read as soon as its reply arrives).
+    /// </summary>
+    public static ControlServer Start(string path, uint ownUid, Func<ControlRequest, Task<ControlReply>> dispatch, Action? beforeReply = null)
     {
         if (OperatingSystem.IsWindows())
             throw new PlatformNotSupportedException();
@@ -52,7 +58,7 @@ public sealed class ControlServer : IDisposable
             listener.Dispose();
             throw;
         }
-        var server = new ControlServer(path, listener, dispatch, ownUid);
+        var server = new ControlServer(path, listener, dispatch, ownUid, beforeReply);
         server._thread.Start();
         return server;
     }
@@ -130,6 +136,7 @@ public sealed class ControlServer : IDisposable
         {
             reply = new ControlReply { ExitCode = 1, Errors = { $"Failed to {request.Method}: {e.Message}" } };
         }
+        _beforeReply?.Invoke();
         Reply(client, reply);
     }
 

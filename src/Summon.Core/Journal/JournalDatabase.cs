@@ -28,8 +28,9 @@ internal static class JournalDatabase
         CREATE INDEX IF NOT EXISTS entries_time ON entries(time);
         """;
 
+    /// <summary>One row; the writer binds the parameters by position, 1..6 in this order.</summary>
     internal const string Insert =
-        "INSERT INTO entries(time, unit, identifier, pid, priority, message) VALUES($time, $unit, $identifier, $pid, $priority, $message)";
+        "INSERT INTO entries(time, unit, identifier, pid, priority, message) VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
 
     private static int initialized;
 

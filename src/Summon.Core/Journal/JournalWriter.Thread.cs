@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Summon.Journal;
 
@@ -8,11 +9,14 @@ public sealed partial class JournalWriter
     // After a burst the swapped lists keep their capacity; past this they are replaced to give the memory back.
     private const int RetainedCapacity = 16 * 1024;
 
+    // Group commit: once this many rows are queued the writer stops lingering and commits.
+    private const int GroupCommitRows = 512;
+
     private void Run()
     {
         try
         {
-            using var insert = new InsertCommand(connection);
+            using var statements = new WriterStatements(connection);
             var lastId = JournalDatabase.Scalar(connection, "SELECT max(id) FROM entries");
             var firstId = JournalDatabase.Scalar(connection, "SELECT min(id) FROM entries");
             var batch = new List<JournalEntry>(256);
@@ -31,10 +35,25 @@ public sealed partial class JournalWriter
                         break;
                     }
 
+                    // Group commit: every transaction costs its locks, WAL frames and page writes, which for a line
+                    // or two per Accept=yes connection was most of the journal's cost. Linger for more lines, unless
+                    // someone waits in Flush, the manager stops, or a group is already full.
+                    var lingerUntil = Environment.TickCount64 + (long)options.CommitDelay.TotalMilliseconds;
+                    while (queue.Count < GroupCommitRows && !stopping && flushers == 0)
+                    {
+                        var left = lingerUntil - Environment.TickCount64;
+                        if (left <= 0)
+                        {
+                            break;
+                        }
+
+                        Monitor.Wait(gate, (int)left);
+                    }
+
                     (queue, batch) = (batch, queue);
                 }
 
-                if (Commit(insert, batch, ref firstId, ref lastId))
+                if (Commit(statements, batch, ref firstId, ref lastId))
                 {
                     var total = Interlocked.Add(ref committed, batch.Count);
                     MirrorBatch(batch);
@@ -80,28 +99,32 @@ public sealed partial class JournalWriter
     }
 
     /// <summary>Inserts the batch and deletes the rows past <see cref="JournalWriterOptions.MaxRows"/> in one transaction.</summary>
-    private bool Commit(InsertCommand insert, List<JournalEntry> batch, ref long firstId, ref long lastId)
+    private bool Commit(WriterStatements statements, List<JournalEntry> batch, ref long firstId, ref long lastId)
     {
         try
         {
-            using var transaction = connection.BeginTransaction();
-            insert.Run(transaction, batch);
-            var newLast = lastId + batch.Count;   // ids are rowids: max(id) + 1 each, contiguous after prefix deletes
-            var newFirst = firstId == 0 ? 1 : firstId;
-            if (newLast - newFirst + 1 > options.MaxRows)
+            statements.Begin();
+            try
             {
-                newFirst = newLast - options.MaxRows + 1;
-                using var delete = connection.CreateCommand();
-                delete.Transaction = transaction;
-                delete.CommandText = "DELETE FROM entries WHERE id < $first";
-                delete.Parameters.AddWithValue("$first", newFirst);
-                delete.ExecuteNonQuery();
-            }
+                statements.Insert(batch);
+                var newLast = lastId + batch.Count;   // ids are rowids: max(id) + 1 each, contiguous after prefix deletes
+                var newFirst = firstId == 0 ? 1 : firstId;
+                if (newLast - newFirst + 1 > options.MaxRows)
+                {
+                    newFirst = newLast - options.MaxRows + 1;
+                    statements.DeleteBefore(newFirst);
+                }
 
-            transaction.Commit();
-            lastId = newLast;
-            firstId = newFirst;
-            return true;
+                statements.Commit();
+                lastId = newLast;
+                firstId = newFirst;
+                return true;
+            }
+            catch (SqliteException)
+            {
+                statements.Rollback();
+                throw;
+            }
         }
         catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
         {
@@ -154,39 +177,98 @@ public sealed partial class JournalWriter
         }
     }
 
-    /// <summary>The prepared INSERT, reused for every row of every batch.</summary>
-    private sealed class InsertCommand : IDisposable
+    /// <summary>
+    /// The writer's statements, prepared once and driven through SQLitePCL's raw API on the connection's handle (bind,
+    /// step, reset): BEGIN, the INSERT for every row, the rotation DELETE, COMMIT. SqliteCommand per row and
+    /// SqliteTransaction per batch (statement enumeration, parameter lookup by name, boxing, BEGIN/COMMIT parsed anew
+    /// each time) cost more than SQLite's own work.
+    /// </summary>
+    private sealed class WriterStatements : IDisposable
     {
-        private readonly SqliteCommand command;
-        private readonly SqliteParameter time, unit, identifier, pid, priority, message;
+        private const int Time = 1, Unit = 2, Identifier = 3, Pid = 4, Priority = 5, Message = 6;
+        private readonly SqliteConnection connection;
+        private readonly sqlite3_stmt begin, commit, rollback, insert, delete;
 
-        internal InsertCommand(SqliteConnection connection)
+        internal WriterStatements(SqliteConnection connection)
         {
-            command = connection.CreateCommand();
-            command.CommandText = JournalDatabase.Insert;
-            time = command.Parameters.Add("$time", SqliteType.Integer);
-            unit = command.Parameters.Add("$unit", SqliteType.Text);
-            identifier = command.Parameters.Add("$identifier", SqliteType.Text);
-            pid = command.Parameters.Add("$pid", SqliteType.Integer);
-            priority = command.Parameters.Add("$priority", SqliteType.Integer);
-            message = command.Parameters.Add("$message", SqliteType.Text);
+            this.connection = connection;
+            begin = Prepare("BEGIN");
+            commit = Prepare("COMMIT");
+            rollback = Prepare("ROLLBACK");
+            insert = Prepare(JournalDatabase.Insert);
+            delete = Prepare("DELETE FROM entries WHERE id < ?1");
         }
 
-        internal void Run(SqliteTransaction transaction, List<JournalEntry> batch)
+        internal void Begin() => Step(begin);
+
+        internal void Commit() => Step(commit);
+
+        /// <summary>Best effort: after a failed step SQLite may already have rolled the transaction back.</summary>
+        internal void Rollback()
         {
-            command.Transaction = transaction;
+            raw.sqlite3_step(rollback);
+            raw.sqlite3_reset(rollback);
+        }
+
+        internal void Insert(List<JournalEntry> batch)
+        {
             foreach (var entry in batch)
             {
-                time.Value = JournalDatabase.ToMicroseconds(entry.Time);
-                unit.Value = (object?)entry.Unit ?? DBNull.Value;
-                identifier.Value = entry.Identifier ?? string.Empty;
-                pid.Value = entry.Pid;
-                priority.Value = Math.Clamp(entry.Priority, SyslogPriority.Emergency, SyslogPriority.Debug);
-                message.Value = entry.Message ?? string.Empty;
-                command.ExecuteNonQuery();
+                raw.sqlite3_bind_int64(insert, Time, JournalDatabase.ToMicroseconds(entry.Time));
+                if (entry.Unit is { } unit)
+                {
+                    raw.sqlite3_bind_text(insert, Unit, unit);
+                }
+                else
+                {
+                    raw.sqlite3_bind_null(insert, Unit);
+                }
+
+                raw.sqlite3_bind_text(insert, Identifier, entry.Identifier ?? string.Empty);
+                raw.sqlite3_bind_int(insert, Pid, entry.Pid);
+                raw.sqlite3_bind_int(insert, Priority, Math.Clamp(entry.Priority, SyslogPriority.Emergency, SyslogPriority.Debug));
+                raw.sqlite3_bind_text(insert, Message, entry.Message ?? string.Empty);
+                Step(insert);
             }
         }
 
-        public void Dispose() => command.Dispose();
+        internal void DeleteBefore(long firstKept)
+        {
+            raw.sqlite3_bind_int64(delete, 1, firstKept);
+            Step(delete);
+        }
+
+        public void Dispose()
+        {
+            begin.Dispose();
+            commit.Dispose();
+            rollback.Dispose();
+            insert.Dispose();
+            delete.Dispose();
+        }
+
+        private sqlite3_stmt Prepare(string sql)
+        {
+            int rc = raw.sqlite3_prepare_v3(connection.Handle, sql, raw.SQLITE_PREPARE_PERSISTENT, out sqlite3_stmt statement, out _);
+            if (rc != raw.SQLITE_OK)
+            {
+                throw Error(rc);
+            }
+
+            return statement;
+        }
+
+        private void Step(sqlite3_stmt statement)
+        {
+            int rc = raw.sqlite3_step(statement);
+            raw.sqlite3_reset(statement);
+            if (rc != raw.SQLITE_DONE)
+            {
+                throw Error(rc);
+            }
+        }
+
+        private SqliteException Error(int rc) =>
+            new($"SQLite Error {rc}: '{raw.sqlite3_errmsg(connection.Handle).utf8_to_string()}'.", rc);
     }
 }

@@ -30,6 +30,7 @@ public sealed partial class JournalWriter : IAsyncDisposable, IDisposable
     private long processed;
     private bool stopping;
     private bool finished;
+    private int flushers;
 
     private long committed;
     private long dropped;
@@ -131,9 +132,10 @@ public sealed partial class JournalWriter : IAsyncDisposable, IDisposable
             {
                 queue.Add(entry);
                 appended++;
-                if (queue.Count == 1)
+                if (queue.Count == 1 || queue.Count == GroupCommitRows)
                 {
-                    // The writer sleeps only on an empty queue; flushers wait on the same monitor, hence PulseAll.
+                    // The writer sleeps on an empty queue, then lingers for a group (see Run) until GroupCommitRows;
+                    // flushers wait on the same monitor, hence PulseAll.
                     Monitor.PulseAll(gate);
                 }
 
@@ -153,9 +155,24 @@ public sealed partial class JournalWriter : IAsyncDisposable, IDisposable
         lock (gate)
         {
             var target = appended;
-            while (processed < target && !finished)
+            if (processed >= target || finished)
             {
-                Monitor.Wait(gate);
+                return;
+            }
+
+            // A waiting flusher ends the writer's group-commit linger at once.
+            flushers++;
+            Monitor.PulseAll(gate);
+            try
+            {
+                while (processed < target && !finished)
+                {
+                    Monitor.Wait(gate);
+                }
+            }
+            finally
+            {
+                flushers--;
             }
         }
     }

@@ -32,6 +32,13 @@ public sealed record JournalWriterOptions
     /// <summary>Also echo services' own output to <see cref="Mirror"/>, as "identifier[pid]: message".</summary>
     public bool MirrorServiceOutput { get; init; }
 
+    /// <summary>
+    /// How long the writer waits after the first queued line for more before committing them in one transaction
+    /// (group commit). Flush() and stopping end the wait at once. Lines reach the database and the mirror at most
+    /// this much later; zero commits at once.
+    /// </summary>
+    public TimeSpan CommitDelay { get; init; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Test seam: when set, the writer thread waits on it before taking each batch.</summary>
     internal ManualResetEventSlim? WriterGate { get; init; }
 

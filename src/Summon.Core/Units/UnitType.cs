@@ -23,17 +23,24 @@ public static class UnitTypes
 
     public static bool TryParse(string suffix, out UnitType type)
     {
-        foreach (UnitType t in Enum.GetValues<UnitType>())
+        // A switch, not Enum.GetValues: this runs for every unit name parsed, e.g. each Accept=yes instance.
+        UnitType? parsed = suffix switch
         {
-            if (string.Equals(t.ToSuffix(), suffix, StringComparison.Ordinal))
-            {
-                type = t;
-                return true;
-            }
-        }
-
-        type = default;
-        return false;
+            "service" => UnitType.Service,
+            "socket" => UnitType.Socket,
+            "target" => UnitType.Target,
+            "device" => UnitType.Device,
+            "mount" => UnitType.Mount,
+            "automount" => UnitType.Automount,
+            "swap" => UnitType.Swap,
+            "path" => UnitType.Path,
+            "timer" => UnitType.Timer,
+            "slice" => UnitType.Slice,
+            "scope" => UnitType.Scope,
+            _ => null,
+        };
+        type = parsed.GetValueOrDefault();
+        return parsed.HasValue;
     }
 
     /// <summary>The sections a unit file of this type may hold (besides X- sections), as systemd's vtables list them.</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Summon.Cli.Rendering;
+using Summon.Control;
 using Summon.Journal;
 
 namespace Summon.Cli.Commands;
@@ -40,6 +41,7 @@ internal static class JournalVerb
                 }
             }
             var names = UnitNames.Mangle(r.GetValue(units));
+            FlushManagerJournal(context);
             using var reader = JournalReader.TryOpen(context.StateDirectory);
             var entries = reader?.Query(new JournalQuery(names.Count > 0 ? names : null, r.GetValue(lines), sinceTime, maxPriority)) ?? [];
             bool json = r.GetValue(GlobalOptions.Output) is "json";
@@ -51,6 +53,23 @@ internal static class JournalVerb
             return 0;
         });
         root.Subcommands.Add(command);
+    }
+
+    /// <summary>
+    /// A running manager commits journal lines in groups (up to 10 ms late); any request makes it commit what it has
+    /// before replying, so a ping first means nothing logged before this command is missing. No manager: nothing to do.
+    /// </summary>
+    private static void FlushManagerJournal(CliContext context)
+    {
+        if (!File.Exists(context.Client.SocketPath))
+            return;
+        try
+        {
+            context.Client.Send(new ControlRequest { Method = ControlMethods.Ping });
+        }
+        catch (ControlUnavailableException)
+        {
+        }
     }
 
     private static int? ParsePriority(string text) => text switch

@@ -60,7 +60,8 @@ internal static class DaemonHost
         ControlServer server;
         try
         {
-            server = ControlServer.Start(context.ControlSocket, ProcessIdentity.EffectiveUid, request => loop.InvokeAsync(() => dispatcher.HandleAsync(request)).Unwrap());
+            server = ControlServer.Start(context.ControlSocket, ProcessIdentity.EffectiveUid, request => loop.InvokeAsync(() => dispatcher.HandleAsync(request)).Unwrap(),
+                beforeReply: journal.Flush);
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
         {
@@ -104,7 +105,8 @@ internal static class DaemonHost
         try
         {
             var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(2, ownsHandle: false), FileAccess.Write, 1);
-            return new StreamWriter(stream, new System.Text.UTF8Encoding(false)) { AutoFlush = true };
+            // Not AutoFlush: the journal writer thread, its only user, flushes once per committed batch (one write(2), not one per line).
+            return new StreamWriter(stream, new System.Text.UTF8Encoding(false), bufferSize: 8192);
         }
         catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
         {
