@@ -7,6 +7,7 @@
 # How: publishes summon (stripped; symbols from summon.dbg), runs it under callgrind through the scenarios below,
 # maps every executed instruction address to its symbol, and writes the managed ones: first those the daemon runs from
 # start-up to idle (so the idle daemon maps the fewest windows), then those of connections, reloads and CLI verbs.
+# With perf installed it adds what perf sees the real daemon touch (see `sampled`).
 # Methods missing from the list (new code) still work: they are only laid out among the cold code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +19,9 @@ log "publishing without the order file to $W/bin"
 dotnet publish src/Summon -c Release -o "$W/bin" -p:IlcOrderFile= >"$W/publish.log" 2>&1 || die "publish failed: $W/publish.log"
 mv "$W/bin/summon.dbg" "$W/summon.dbg"   # valgrind cannot read it; the symbols are taken from it below
 EXE=$W/bin/summon
-CG="valgrind --tool=callgrind --dump-instr=yes --callgrind-out-file=$W/cg.%p"
+# valgrind logs to its own file: the daemon must find its stderr as in the benchmark (a fresh file, where the first
+# write also checks for a byte-order mark).
+CG="valgrind --tool=callgrind --dump-instr=yes --callgrind-out-file=$W/cg.%p --log-file=$W/valgrind.%p.log"
 
 # scenario MODE PORT: the daemon with one socket unit, idle, then connections, CLI verbs, a reload, SIGTERM.
 scenario() {
@@ -45,8 +48,33 @@ scenario() {
     for i in $(seq 600); do pid_alive "$pid" || break; sleep 0.1; done
     stop_pg "$pid" || true
 }
+# sampled MODE PORT: the real binary (valgrind 3.19 has no pidfd_open, so a spawn under it fails and the Accept=yes and
+# Accept=no service paths above are only partly traced): perf samples the daemon through start-up and 2,000 connections,
+# and records its first touch of each code window (page faults); the methods found are added to the lists.
+sampled() {
+    local mode=$1 port=$2 pid dpid i
+    SUMMON_BIN=/bin/false "$BENCH_DIR/peers/summon.sh" "$mode" "$port" 1 2>/dev/null || true
+    local d=$BENCH_TMP/summon-$mode-$port
+    export SUMMON_UNIT_PATH=$d/units SUMMON_RUNTIME_DIR=$d/run SUMMON_STATE_DIR=$d/state
+    setsid perf record -q -e cpu-clock -F 20000 -e exceptions:page_fault_user -o "$W/perf-$mode.data" -- "$EXE" daemon >"$W/daemon-perf-$mode.log" 2>&1 &
+    pid=$!
+    for i in $(seq 200); do is_listening "$port" && break; sleep 0.05; done
+    dpid=$(pgrep -P "$pid" | head -1)   # the daemon (perf's child)
+    cp "/proc/$dpid/maps" "$W/perf-$mode.maps"
+    "$BIN/loadclient" -a "127.0.0.1:$port" -c 8 -n 2000 -q >"$W/load-perf-$mode.txt" || log "warning: load failed ($mode, perf)"
+    kill -TERM "$dpid"
+    for i in $(seq 200); do pid_alive "$pid" || break; sleep 0.05; done
+    stop_pg "$pid" || true
+    perf script -i "$W/perf-$mode.data" -F ip,trace 2>/dev/null >"$W/perf-$mode.txt" || true
+}
 scenario accept 17990
 scenario passfd 17991
+if command -v perf >/dev/null; then
+    sampled accept 17992
+    sampled passfd 17993
+else
+    log "note: perf not installed; the connection paths come from the valgrind traces only"
+fi
 
 python3 - "$W" "$EXE" >"$W/summon.order" <<'PY'
 import bisect, glob, os, re, subprocess, sys
@@ -95,9 +123,31 @@ for f in glob.glob(f"{work}/cg.*"):
         if lo <= a < hi:
             i = bisect.bisect_right(starts, a) - 1
             into.setdefault(syms[i][1], syms[i][0])
+# perf: page-fault addresses (the first touch of each code window, nearly all during start-up: laid out with the idle
+# methods) and sampled instruction pointers (connections: after the traced methods), mapped back through the maps.
+perf, faults = {}, {}
+for f in glob.glob(f"{work}/perf-*.txt"):
+    maps = []
+    for line in open(f[:-4] + ".maps"):
+        p = line.split()
+        if len(p) >= 6 and os.path.realpath(p[5]) == exe:
+            a, b = (int(x, 16) for x in p[0].split("-"))
+            maps.append((a, b, int(p[2], 16)))
+    for line in open(f, errors="replace"):
+        into = faults if "address=" in line else perf
+        for x in re.findall(r"\b(?:0x)?([0-9a-f]{6,16})\b", line):
+            v = int(x, 16)
+            for a, b, off in maps:
+                if a <= v < b and lo <= v - a + off < hi:
+                    i = bisect.bisect_right(starts, v - a + off) - 1
+                    into.setdefault(syms[i][1], syms[i][0])
+for name, at in faults.items():
+    idle.setdefault(name, at)
 for name in sorted(idle, key=idle.get):
     print(name)
 for name in sorted(hit.keys() - idle.keys(), key=hit.get):
+    print(name)
+for name in sorted(perf.keys() - hit.keys() - idle.keys(), key=perf.get):
     print(name)
 PY
 mv "$W/summon.order" src/Summon/summon.order
