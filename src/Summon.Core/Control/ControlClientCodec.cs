@@ -31,6 +31,8 @@ internal static class ControlClientCodec
             w.WriteNumber("signal"u8, request.Signal);
             if (request.KillWhom is not null)
                 w.WriteString("killWhom"u8, request.KillWhom);
+            if (request.Properties is not null)
+                WriteStrings(w, "properties"u8, request.Properties);
             w.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();

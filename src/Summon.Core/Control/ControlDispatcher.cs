@@ -38,8 +38,9 @@ public sealed class ControlDispatcher(UnitManager manager)
                     manager.ResetFailed(name);
                 break;
             case ControlMethods.Show:
+                HashSet<string>? wanted = request.Properties is { } names ? new HashSet<string>(names, StringComparer.Ordinal) : null;
                 foreach (var name in request.Units)
-                    reply.Units.Add(Show(name));
+                    reply.Units.Add(Show(name, wanted));
                 break;
             case ControlMethods.ListUnits:
                 foreach (var unit in manager.Units.OrderBy(u => u.Id, StringComparer.Ordinal))
@@ -59,13 +60,13 @@ public sealed class ControlDispatcher(UnitManager manager)
         return reply;
     }
 
-    private UnitInfo Show(string name)
+    private UnitInfo Show(string name, IReadOnlyCollection<string>? wanted)
     {
         var unit = manager.GetOrLoad(name);
         if (unit is not null && unit.Definition.LoadState == LoadState.Loaded)
-            return UnitProperties.Of(unit, manager);
+            return UnitProperties.Of(unit, manager, wanted);
         LoadedUnit? definition = UnitName.TryParse(name, out var unitName) && !unitName.IsTemplate ? manager.LoadDefinition(unitName) : null;
-        return UnitProperties.NotLoaded(name, definition, manager);
+        return UnitProperties.NotLoaded(name, definition, manager, wanted);
     }
 
     private static Task<ControlReply> RunJobsAsync(ControlRequest request, Func<string, Task<JobResult>> job)

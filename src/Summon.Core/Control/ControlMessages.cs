@@ -23,6 +23,12 @@ public sealed class ControlRequest
 
     /// <summary>For Kill: "main" or "all".</summary>
     public string? KillWhom { get; set; }
+
+    /// <summary>
+    /// For Show: only these properties (show -p, is-active's ActiveState); null for all. The manager then skips the
+    /// costly ones nobody asked for (UnitFileState reads the unit directories) and sends less.
+    /// </summary>
+    public List<string>? Properties { get; set; }
 }
 
 /// <summary>The reply: exit code systemctl would use, messages for stderr, and unit data.</summary>

@@ -10,7 +10,8 @@ namespace Summon.Control;
 /// </summary>
 public static class UnitProperties
 {
-    public static UnitInfo Of(UnitRuntime unit, UnitManager manager)
+    /// <param name="wanted">Only these properties (null: all): costly ones not wanted are not computed.</param>
+    public static UnitInfo Of(UnitRuntime unit, UnitManager manager, IReadOnlyCollection<string>? wanted = null)
     {
         var info = new UnitInfo { Id = unit.Id };
         var p = info.Properties;
@@ -23,12 +24,21 @@ public static class UnitProperties
                 AddService(p, service);
                 break;
         }
-        AddUnit(p, unit, manager);
+        AddUnit(p, unit, manager, wanted);
+        Keep(p, wanted);
         return info;
     }
 
+    private static bool Wants(IReadOnlyCollection<string>? wanted, string name) => wanted is null || wanted.Contains(name);
+
+    private static void Keep(List<UnitProperty> p, IReadOnlyCollection<string>? wanted)
+    {
+        if (wanted is not null)
+            p.RemoveAll(property => !wanted.Contains(property.Name));
+    }
+
     /// <summary>Properties of a unit the manager could not load (LoadState=not-found, masked, …).</summary>
-    public static UnitInfo NotLoaded(string id, LoadedUnit? definition, UnitManager manager)
+    public static UnitInfo NotLoaded(string id, LoadedUnit? definition, UnitManager manager, IReadOnlyCollection<string>? wanted = null)
     {
         var info = new UnitInfo { Id = id };
         var p = info.Properties;
@@ -39,9 +49,11 @@ public static class UnitProperties
         Add(p, "ActiveState", "inactive");
         Add(p, "SubState", "dead");
         Add(p, "FragmentPath", definition?.FragmentPath ?? "");
-        Add(p, "UnitFileState", manager.Installer.State(id) ?? "");
+        if (Wants(wanted, "UnitFileState"))
+            Add(p, "UnitFileState", manager.Installer.State(id) ?? "");
         if (definition?.LoadState == LoadState.NotFound || definition is null)
             Add(p, "LoadError", $"org.freedesktop.systemd1.NoSuchUnit \"Unit {id} not found.\"");
+        Keep(p, wanted);
         return info;
     }
 
@@ -96,7 +108,7 @@ public static class UnitProperties
             ProcessStats.Add(p, service.MainPid);
     }
 
-    private static void AddUnit(List<UnitProperty> p, UnitRuntime unit, UnitManager manager)
+    private static void AddUnit(List<UnitProperty> p, UnitRuntime unit, UnitManager manager, IReadOnlyCollection<string>? wanted)
     {
         Add(p, "Id", unit.Id);
         Add(p, "Names", unit.Id == unit.Definition.Name.Name && unit.Definition.Names.Count > 0 ? string.Join(' ', unit.Definition.Names) : unit.Id);
@@ -107,7 +119,7 @@ public static class UnitProperties
                 : socket.TriggeredName.Name;
             Add(p, "Triggers", triggers);
         }
-        if (unit is ServiceUnit service)
+        if (unit is ServiceUnit service && Wants(wanted, "TriggeredBy"))
         {
             var triggeredBy = service.TriggeringSocket?.Id ?? string.Join(' ', manager.Units.OfType<SocketUnit>().Where(s => !s.Settings.Accept && s.TriggeredName.Name == service.Id).Select(s => s.Id));
             Add(p, "TriggeredBy", triggeredBy);
@@ -118,9 +130,12 @@ public static class UnitProperties
         Add(p, "SubState", unit.SubState);
         Add(p, "FragmentPath", unit.Definition.FragmentPath ?? "");
         Add(p, "DropInPaths", string.Join(' ', unit.Definition.DropInPaths));
-        string state = manager.Installer.State(unit.Definition.Name.Name) ?? "";
-        Add(p, "UnitFileState", state);
-        Add(p, "UnitFilePreset", state is "enabled" or "disabled" ? "enabled" : "");
+        if (Wants(wanted, "UnitFileState") || Wants(wanted, "UnitFilePreset"))
+        {
+            string state = manager.Installer.State(unit.Definition.Name.Name) ?? "";
+            Add(p, "UnitFileState", state);
+            Add(p, "UnitFilePreset", state is "enabled" or "disabled" ? "enabled" : "");
+        }
         Add(p, "StateChangeTimestamp", Timestamp(unit.StateChangeTimestamp));
         Add(p, "InactiveExitTimestamp", Timestamp(unit.InactiveExitTimestamp));
         Add(p, "ActiveEnterTimestamp", Timestamp(unit.ActiveEnterTimestamp));

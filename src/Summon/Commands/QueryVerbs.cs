@@ -22,7 +22,7 @@ internal static class QueryVerbs
         var command = new Command("is-active", "Check whether units are active") { units };
         command.SetAction(r =>
         {
-            var reply = ControlCall.Send(GlobalOptions.Context(r), new ControlRequest { Method = ControlMethods.Show, Units = UnitNames.Mangle(r.GetValue(units)) }, out int rc);
+            var reply = ControlCall.Send(GlobalOptions.Context(r), new ControlRequest { Method = ControlMethods.Show, Units = UnitNames.Mangle(r.GetValue(units)), Properties = ["ActiveState"] }, out int rc);
             if (reply is null)
                 return rc;
             bool anyActive = false;
@@ -44,7 +44,7 @@ internal static class QueryVerbs
         var command = new Command("is-failed", "Check whether units are failed") { units };
         command.SetAction(r =>
         {
-            var reply = ControlCall.Send(GlobalOptions.Context(r), new ControlRequest { Method = ControlMethods.Show, Units = UnitNames.Mangle(r.GetValue(units)) }, out int rc);
+            var reply = ControlCall.Send(GlobalOptions.Context(r), new ControlRequest { Method = ControlMethods.Show, Units = UnitNames.Mangle(r.GetValue(units)), Properties = ["ActiveState"] }, out int rc);
             if (reply is null)
                 return rc;
             bool anyFailed = false;
@@ -98,11 +98,12 @@ internal static class QueryVerbs
         command.SetAction(r =>
         {
             var names = UnitNames.Mangle(r.GetValue(units));
-            var reply = ControlCall.Send(GlobalOptions.Context(r), new ControlRequest { Method = ControlMethods.Show, Units = names }, out int rc);
-            if (reply is null)
-                return rc;
             var wanted = (r.GetValue(properties) ?? []).Concat(r.GetValue(onlyValue) ?? [])
                 .SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList();
+            var request = new ControlRequest { Method = ControlMethods.Show, Units = names, Properties = wanted.Count > 0 ? wanted : null };
+            var reply = ControlCall.Send(GlobalOptions.Context(r), request, out int rc);
+            if (reply is null)
+                return rc;
             bool valueOnly = r.GetValue(value) || (r.GetValue(onlyValue)?.Length ?? 0) > 0;
             if (r.GetValue(GlobalOptions.Output) == "json")
             {

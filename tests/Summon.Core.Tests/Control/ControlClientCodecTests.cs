@@ -40,6 +40,15 @@ public class ControlClientCodecTests
     }
 
     [Fact]
+    public void Encode_writes_the_wanted_properties_like_the_generator()
+    {
+        var request = new ControlRequest { Method = "Show", Units = ["a.service"], Properties = ["ActiveState", "Sub\"State"] };
+        const string expected = """{"method":"Show","units":["a.service"],"all":false,"noBlock":false,"signal":0,"properties":["ActiveState","Sub\u0022State"]}""";
+        Assert.Equal(expected, Generated(request));
+        Assert.Equal(expected, Encoding.UTF8.GetString(ControlClientCodec.Encode(request)));
+    }
+
+    [Fact]
     public void Encode_leaves_out_null_units_like_the_generator()
     {
         var request = new ControlRequest { Method = "Ping", Units = null! };
