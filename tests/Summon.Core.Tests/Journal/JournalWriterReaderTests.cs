@@ -170,6 +170,57 @@ public sealed class JournalWriterReaderTests : IDisposable
     }
 
     [Fact]
+    public void GroupCommit_LinesQueuedWithinTheDelayGoInOneTransaction()
+    {
+        // A long delay: the three lines below must be committed together, and only once the delay or a Flush ends.
+        using var writer = JournalWriter.Open(state.Path, new JournalWriterOptions { CommitDelay = TimeSpan.FromSeconds(30) });
+        var batches = new List<long>();
+        writer.BatchCommitted += total =>
+        {
+            lock (batches)
+            {
+                batches.Add(total);
+            }
+        };
+        writer.Append(Entry(1, "a", "one"));
+        writer.Append(Entry(2, "a", "two"));
+        writer.Append(Entry(3, "a", "three"));
+        Assert.Equal(0, writer.Committed);   // lingering (30 s), nothing written yet
+        writer.Flush();                      // ends the linger at once
+        Assert.Equal(3, writer.Committed);
+        lock (batches)
+        {
+            Assert.Equal([3L], batches);
+        }
+
+        using var reader = OpenReader();
+        Assert.Equal(["one", "two", "three"], Messages(reader.Query(new JournalQuery())));
+    }
+
+    [Fact]
+    public void GroupCommit_WithoutAFlushTheLinesLandAfterTheDelay()
+    {
+        using var writer = JournalWriter.Open(state.Path, new JournalWriterOptions { CommitDelay = TimeSpan.FromMilliseconds(50) });
+        using var committed = new ManualResetEventSlim();
+        writer.BatchCommitted += _ => committed.Set();
+        writer.Append(Entry(1, "a", "one"));
+        Assert.True(committed.Wait(TimeSpan.FromSeconds(30)));   // bound for a broken build, not a timing assertion
+        Assert.Equal(1, writer.Committed);
+    }
+
+    [Fact]
+    public void GroupCommit_DisposeCommitsWhatLingers()
+    {
+        using (var writer = JournalWriter.Open(state.Path, new JournalWriterOptions { CommitDelay = TimeSpan.FromSeconds(30) }))
+        {
+            writer.Append(Entry(1, "a", "one"));
+        }
+
+        using var reader = OpenReader();
+        Assert.Equal(["one"], Messages(reader.Query(new JournalQuery())));
+    }
+
+    [Fact]
     public void BatchCommitted_ReportsTheCommittedCount_AndEntriesAreReadableThen()
     {
         using var writer = JournalWriter.Open(state.Path, new JournalWriterOptions());
