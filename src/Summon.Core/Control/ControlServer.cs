@@ -1,41 +1,51 @@
-using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
+using Summon.Interop;
+using Summon.Manager;
+using Summon.Sockets;
 
 namespace Summon.Control;
 
 /// <summary>
-/// The manager side of the control socket: a stream socket (mode 0600) under the runtime directory. One thread
-/// accepts and reads requests; each request runs on the manager's event loop through <c>dispatch</c>, so the
-/// manager's state is only ever touched there. Peers are checked with SO_PEERCRED: root, or the manager's own user.
+/// The manager side of the control socket: a stream socket (mode 0600) under the runtime directory. The manager's
+/// event loop watches the listening fd and accepts; each client is then read and answered on a pool thread, and its
+/// request runs on the event loop through <c>dispatch</c>, so the manager's state is only ever touched there. Peers
+/// are checked with SO_PEERCRED: root, or the manager's own user. Plain socket calls on raw fds: System.Net.Sockets
+/// would keep its own epoll thread (".NET Sockets") and an accept thread alive in an otherwise idle daemon.
 /// </summary>
 public sealed class ControlServer : IDisposable
 {
     private const int MaxRequestBytes = 1 << 20;
-    private readonly Socket _listener;
+    private const int IoTimeoutMs = 10_000;
+    private readonly SafeFdHandle _listener;
+    private readonly EventLoop _loop;
     private readonly Func<ControlRequest, Task<ControlReply>> _dispatch;
     private readonly Action? _beforeReply;
-    private readonly Thread _thread;
     private readonly uint _ownUid;
-    private volatile bool _disposed;
+    private readonly ulong _token;
+    private bool _disposed;
 
-    private ControlServer(string path, Socket listener, Func<ControlRequest, Task<ControlReply>> dispatch, uint ownUid, Action? beforeReply)
+    private ControlServer(string path, SafeFdHandle listener, EventLoop loop, Func<ControlRequest, Task<ControlReply>> dispatch, uint ownUid, Action? beforeReply)
     {
         Path = path;
         _listener = listener;
+        _loop = loop;
         _dispatch = dispatch;
         _beforeReply = beforeReply;
         _ownUid = ownUid;
-        _thread = new Thread(AcceptLoop) { IsBackground = true, Name = "summon control" };
+        _token = loop.Register(listener, Libc.EPOLLIN, _ => AcceptPending());
     }
 
     public string Path { get; }
 
     /// <summary>
-    /// Binds the control socket; fails if another manager is already answering on it. <paramref name="beforeReply"/>
-    /// runs on the client's thread after each request is handled and before its reply is written (the daemon flushes
-    /// the journal there, so whatever a request logged can be read as soon as its reply arrives).
+    /// Binds the control socket and has <paramref name="loop"/> accept on it; fails if another manager is already
+    /// answering on it (<see cref="InvalidOperationException"/>) or a socket call fails (<see cref="ErrnoException"/>).
+    /// <paramref name="beforeReply"/> runs on the client's thread after each request is handled and before its reply
+    /// is written (the daemon flushes the journal there, so whatever a request logged can be read as soon as its
+    /// reply arrives). Call on the loop's thread before it runs, and dispose there after it stopped.
     /// </summary>
-    public static ControlServer Start(string path, uint ownUid, Func<ControlRequest, Task<ControlReply>> dispatch, Action? beforeReply = null)
+    public static ControlServer Start(string path, uint ownUid, EventLoop loop, Func<ControlRequest, Task<ControlReply>> dispatch, Action? beforeReply = null)
     {
         if (OperatingSystem.IsWindows())
             throw new PlatformNotSupportedException();
@@ -46,60 +56,92 @@ public sealed class ControlServer : IDisposable
                 throw new InvalidOperationException($"Another summon manager is already running on {path}.");
             File.Delete(path);
         }
-        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        var listener = Open(path, out int errno);
+        if (listener.IsInvalid)
+            throw new ErrnoException("socket", errno);
         try
         {
-            listener.Bind(new UnixDomainSocketEndPoint(path));
+            if (!Bind(listener, path, out errno))
+                throw new ErrnoException("bind", errno);
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            listener.Listen(64);
+            if (Libc.Listen(listener.Fd, 64) != 0)
+                throw ErrnoException.FromLast("listen");
+            return new ControlServer(path, listener, loop, dispatch, ownUid, beforeReply);
         }
         catch
         {
             listener.Dispose();
             throw;
         }
-        var server = new ControlServer(path, listener, dispatch, ownUid, beforeReply);
-        server._thread.Start();
-        return server;
     }
 
-    private static bool IsAnswering(string path)
+    private static SafeFdHandle Open(string path, out int errno)
     {
-        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
+        errno = 0;
+        var fd = new SafeFdHandle(Libc.Socket(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC | Libc.SOCK_NONBLOCK, 0));
+        if (fd.IsInvalid)
+            errno = Errno.Last;
+        return fd;
+    }
+
+    private static unsafe bool Bind(SafeFdHandle fd, string path, out int errno)
+    {
+        errno = 0;
+        if (Encoding.UTF8.GetByteCount(path) >= SockAddr.UnixPathMax)
         {
-            probe.Connect(new UnixDomainSocketEndPoint(path));
-            return true;
-        }
-        catch (SocketException)
-        {
+            errno = Errno.ENAMETOOLONG;
             return false;
         }
+        Span<byte> address = stackalloc byte[SockAddr.MaxLength];
+        int length = SockAddr.Encode(ListenAddress.UnixPath(path), address);
+        fixed (byte* p = address)
+        {
+            if (Libc.Bind(fd.Fd, p, length) == 0)
+                return true;
+        }
+        errno = Errno.Last;
+        return false;
     }
 
-    private void AcceptLoop()
+    /// <summary>Whether a manager accepts connections on <paramref name="path"/> (a stale socket file refuses them).</summary>
+    private static unsafe bool IsAnswering(string path)
     {
-        while (!_disposed)
+        if (Encoding.UTF8.GetByteCount(path) >= SockAddr.UnixPathMax)
+            return false;
+        Span<byte> address = stackalloc byte[SockAddr.MaxLength];
+        int length = SockAddr.Encode(ListenAddress.UnixPath(path), address);
+        using var probe = new SafeFdHandle(Libc.Socket(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, 0));
+        if (probe.IsInvalid)
+            return false;
+        int rc;
+        fixed (byte* p = address)
         {
-            Socket client;
-            try
+            do
+                rc = Libc.Connect(probe.Fd, p, length);
+            while (rc != 0 && Errno.Last == Errno.EINTR);
+        }
+        return rc == 0;
+    }
+
+    /// <summary>On the loop: accepts what is pending (a bounded batch; epoll is level-triggered and comes back for more).</summary>
+    private unsafe void AcceptPending()
+    {
+        for (int i = 0; i < 16 && !_disposed; i++)
+        {
+            int fd = Libc.Accept4(_listener.Fd, null, null, Libc.SOCK_CLOEXEC);   // the connection itself blocks
+            if (fd < 0)
             {
-                client = _listener.Accept();
-            }
-            catch (Exception) when (_disposed)
-            {
-                return;
-            }
-            catch (SocketException)
-            {
-                continue;
+                int errno = Errno.Last;
+                if (errno is Errno.EINTR or Errno.ECONNABORTED)
+                    continue;
+                return;   // EAGAIN: nothing left; anything else (EMFILE...) is retried on the next readiness
             }
             // Each client on its own pool thread: a `start` waiting for READY=1 must not hold up a `status`.
-            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Server.ServeAndClose(state.Client), (Server: this, Client: client), preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Server.ServeAndClose(state.Client), (Server: this, Client: new SafeFdHandle(fd)), preferLocal: false);
         }
     }
 
-    private void ServeAndClose(Socket client)
+    private void ServeAndClose(SafeFdHandle client)
     {
         using (client)
         {
@@ -107,17 +149,17 @@ public sealed class ControlServer : IDisposable
             {
                 Serve(client);
             }
-            catch (Exception e) when (e is SocketException or IOException or JsonException or ObjectDisposedException)
+            catch (Exception e) when (e is IOException or JsonException)
             {
                 // A client that went away or sent garbage affects only itself.
             }
         }
     }
 
-    private void Serve(Socket client)
+    private void Serve(SafeFdHandle client)
     {
-        client.ReceiveTimeout = 10_000;
-        client.SendTimeout = 10_000;   // a job may take long (TimeoutStartSec=); only reading the request is bounded
+        Libc.SetSocketTimeout(client.Fd, Libc.SO_RCVTIMEO, IoTimeoutMs);
+        Libc.SetSocketTimeout(client.Fd, Libc.SO_SNDTIMEO, IoTimeoutMs);   // a job may take long (TimeoutStartSec=); only reading the request is bounded
         if (!IsAuthorized(client))
         {
             Reply(client, new ControlReply { ExitCode = 1, Errors = { "Access denied: the summon manager accepts requests from root and its own user only." } });
@@ -140,17 +182,20 @@ public sealed class ControlServer : IDisposable
         Reply(client, reply);
     }
 
-    private bool IsAuthorized(Socket client)
+    private unsafe bool IsAuthorized(SafeFdHandle client)
     {
         Span<byte> cred = stackalloc byte[12];   // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
-        int n = client.GetRawSocketOption(1 /* SOL_SOCKET */, 17 /* SO_PEERCRED */, cred);
-        if (n < 12)
-            return false;
+        int length = cred.Length;
+        fixed (byte* p = cred)
+        {
+            if (Libc.GetSockOpt(client.Fd, Libc.SOL_SOCKET, Libc.SO_PEERCRED, p, &length) != 0 || length < 12)
+                return false;
+        }
         uint uid = BitConverter.ToUInt32(cred[4..8]);
         return uid == 0 || uid == _ownUid;
     }
 
-    private static ControlRequest? ReadRequest(Socket client)
+    private static ControlRequest? ReadRequest(SafeFdHandle client)
     {
         var buffer = new byte[4096];
         int length = 0;
@@ -165,17 +210,54 @@ public sealed class ControlServer : IDisposable
                     return null;
                 Array.Resize(ref buffer, buffer.Length * 2);
             }
-            int n = client.Receive(buffer, length, buffer.Length - length, SocketFlags.None);
+            int n = Receive(client, buffer.AsSpan(length));
             if (n == 0)
                 return length == 0 ? null : JsonSerializer.Deserialize(buffer.AsSpan(0, length), ControlJsonContext.Default.ControlRequest);
             length += n;
         }
     }
 
-    private static void Reply(Socket client, ControlReply reply)
+    private static unsafe int Receive(SafeFdHandle client, Span<byte> into)
     {
-        client.Send(JsonSerializer.SerializeToUtf8Bytes(reply, ControlJsonContext.Default.ControlReply));
-        client.Send("\n"u8);
+        fixed (byte* p = into)
+        {
+            while (true)
+            {
+                nint n = Libc.Read(client.Fd, p, into.Length);
+                if (n >= 0)
+                    return (int)n;
+                int errno = Errno.Last;
+                if (errno != Errno.EINTR)
+                    throw new IOException(Errno.Describe(errno));   // EAGAIN: SO_RCVTIMEO ran out
+            }
+        }
+    }
+
+    private static void Reply(SafeFdHandle client, ControlReply reply)
+    {
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(reply, ControlJsonContext.Default.ControlReply);
+        SendAll(client, json);
+        SendAll(client, "\n"u8);
+    }
+
+    private static unsafe void SendAll(SafeFdHandle client, ReadOnlySpan<byte> data)
+    {
+        fixed (byte* p = data)
+        {
+            int sent = 0;
+            while (sent < data.Length)
+            {
+                nint n = Libc.Send(client.Fd, p + sent, data.Length - sent, Libc.MSG_NOSIGNAL);
+                if (n >= 0)
+                {
+                    sent += (int)n;
+                    continue;
+                }
+                int errno = Errno.Last;
+                if (errno != Errno.EINTR)
+                    throw new IOException(Errno.Describe(errno));
+            }
+        }
     }
 
     public void Dispose()
@@ -183,6 +265,7 @@ public sealed class ControlServer : IDisposable
         if (_disposed)
             return;
         _disposed = true;
+        _loop.Unregister(_token);
         _listener.Dispose();
         try
         {

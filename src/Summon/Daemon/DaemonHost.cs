@@ -60,10 +60,10 @@ internal static class DaemonHost
         ControlServer server;
         try
         {
-            server = ControlServer.Start(context.ControlSocket, ProcessIdentity.EffectiveUid, request => loop.InvokeAsync(() => dispatcher.HandleAsync(request)).Unwrap(),
+            server = ControlServer.Start(context.ControlSocket, ProcessIdentity.EffectiveUid, loop, request => loop.InvokeAsync(() => dispatcher.HandleAsync(request)).Unwrap(),
                 beforeReply: journal.Flush);
         }
-        catch (Exception e) when (e is InvalidOperationException or IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
+        catch (Exception e) when (e is InvalidOperationException or IOException or ErrnoException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"Failed to set up the control socket {context.ControlSocket}: {e.Message}");
             return 1;
