@@ -156,6 +156,7 @@ public sealed partial class ServiceUnit
         }
         ReleaseConnection();   // the child holds its own copy
         ExecMainPid = _main.Pid;
+        _goneGroup = 0;
         ExecMainStartTimestamp = Manager.Now;
         _mainToken = Manager.Loop.Register(_main.Pidfd, Libc.EPOLLIN, _ => OnMainExited());
         return true;

@@ -512,7 +512,22 @@ public sealed partial class ServiceUnit : UnitRuntime
         return pids;
     }
 
-    private static bool GroupAlive(int pgid) => ProcessTable.GroupAlive(pgid);
+    /// <summary>The main process's group id last found empty; 0 when none (reset by every new main process).</summary>
+    private int _goneGroup;
+
+    /// <summary>
+    /// kill(-pgid, 0), once per stop: a group found empty stays empty for us. No process can join a group that no
+    /// longer exists, and a later group with the same id (the pid reused) is a stranger's, never ours to signal.
+    /// </summary>
+    private bool GroupAlive(int pgid)
+    {
+        if (pgid == _goneGroup)
+            return false;
+        if (ProcessTable.GroupAlive(pgid))
+            return true;
+        _goneGroup = pgid;
+        return false;
+    }
 
     private void ReleaseConnection()
     {
