@@ -111,12 +111,17 @@ public static class ProcessSpawner
                     throw new ArgumentException($"Invalid handle for fd {i} of {request.Path}.", nameof(request));
             }
 
-            // Blocking mode lives on the open file description (shared with our copy): set it before the spawn.
+            // Blocking mode lives on the open file description (shared with our copy): set it before the spawn, once
+            // per fd (a socket as both stdin and stdout is one fd).
             for (int i = 0; i < slots; i++)
             {
                 if (sources[i] < 0)
                     continue;
-                int errno = FileDescriptor.SetNonBlocking(sources[i], i >= 3 && request.NonBlockingPassFds);
+                bool nonBlocking = i >= 3 && request.NonBlockingPassFds;
+                int earlier = sources[..i].IndexOf(sources[i]);
+                if (earlier >= 0 && (earlier >= 3 && request.NonBlockingPassFds) == nonBlocking)
+                    continue;
+                int errno = FileDescriptor.SetNonBlocking(sources[i], nonBlocking);
                 if (errno != 0)
                     throw new SpawnException(request.Path, errno, "FDS");
             }
