@@ -122,7 +122,7 @@ public sealed partial class ServiceUnit : UnitRuntime
         Result = UnitResult.Success;
         StatusText = null;
         StatusErrno = 0;
-        InvocationId = Guid.NewGuid().ToString("N");
+        InvocationId = InvocationIds.Next();
         ExecMainStatus = null;
         EnterStartPre();
         return null;   // the start job settles with the state changes that follow
