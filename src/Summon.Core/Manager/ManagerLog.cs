@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Summon.Journal;
 
 namespace Summon.Manager;
 
@@ -30,14 +31,29 @@ internal static partial class ManagerLog
     [LoggerMessage(6, LogLevel.Warning, "{Unit}: Failed with result '{Result}'.")]
     public static partial void FailedWithResult(ILogger logger, string unit, string result);
 
-    [LoggerMessage(7, LogLevel.Information, "{Unit}: Deactivated successfully.")]
-    public static partial void DeactivatedSuccessfully(ILogger logger, string unit);
+    // Event 7 and 9 run once per Accept=yes connection: written by hand (one string.Concat, a state the journal reads
+    // in place) instead of [LoggerMessage]'s string.Format over boxed arguments. Same ids, names, text and fields.
+    private static readonly EventId DeactivatedSuccessfullyEvent = new(7, nameof(DeactivatedSuccessfully));
+    private static readonly EventId StartedEvent = new(9, nameof(Started));
+
+    /// <summary>"{Unit}: Deactivated successfully."</summary>
+    public static void DeactivatedSuccessfully(ILogger logger, string unit)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+            logger.Log(LogLevel.Information, DeactivatedSuccessfullyEvent,
+                new UnitLogLine(unit, string.Concat(unit, ": Deactivated successfully."), "{Unit}: Deactivated successfully."), null, UnitLogLine.Formatter);
+    }
 
     [LoggerMessage(8, LogLevel.Warning, "{Unit}: Too many incoming connections ({Connections}), dropping connection.")]
     public static partial void TooManyConnections(ILogger logger, string unit, uint connections);
 
-    [LoggerMessage(9, LogLevel.Information, "Started {Unit}{Description}.")]
-    public static partial void Started(ILogger logger, string unit, string description);
+    /// <summary>"Started {Unit}{Description}."</summary>
+    public static void Started(ILogger logger, string unit, string description)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+            logger.Log(LogLevel.Information, StartedEvent,
+                new UnitLogLine(unit, string.Concat("Started ", unit, description, "."), "Started {Unit}{Description}."), null, UnitLogLine.Formatter);
+    }
 
     [LoggerMessage(10, LogLevel.Error, "Failed to start {Unit}{Description}.")]
     public static partial void FailedToStart(ILogger logger, string unit, string description);

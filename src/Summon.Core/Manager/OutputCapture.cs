@@ -30,8 +30,8 @@ internal sealed class OutputCapture : IDisposable
     /// <summary>Creates the pipe; returns the capture (owning the read end) and the write end for the child.</summary>
     public static (OutputCapture Capture, SafeFdHandle WriteEnd) Create(EventLoop loop, JournalWriter journal, string unit, string identifier, int priority)
     {
-        var (readEnd, writeEnd) = FileDescriptor.CreatePipe();
-        FileDescriptor.SetNonBlocking(readEnd, true);
+        // Both ends non-blocking from pipe2 (one call); the spawner makes the child's end blocking, as for any stdio.
+        var (readEnd, writeEnd) = FileDescriptor.CreatePipe(nonBlocking: true);
         var records = new JournalStreamCapture(new JournalStreamSource(unit, identifier, 0, priority), journal.Append, loop.Time);
         var capture = new OutputCapture(loop, readEnd, records);
         capture._token = loop.Register(readEnd, Libc.EPOLLIN, capture.OnReadable);

@@ -19,8 +19,25 @@ public sealed partial class ServiceUnit
     private Action? _controlDone;
     private Action? _timerAction;
     private bool _startJobPending;
-    private List<SocketUnit> _passedSockets = [];
+    private List<SocketUnit> _passedSockets = NoSockets;
+
+    /// <summary>Shared empty list (never added to): a connection instance passes no listening sockets.</summary>
+    private static readonly List<SocketUnit> NoSockets = [];
     private SafeHandle? _journalPipe;
+
+    /// <summary>
+    /// With no <paramref name="commands"/>, does what <see cref="RunControl"/> would (enter <paramref name="state"/>,
+    /// nothing pending) and returns true: the caller then continues itself, without a queue or a done delegate.
+    /// </summary>
+    private bool SkipControl(List<ExecCommand> commands, ServiceState state)
+    {
+        if (commands.Count > 0)
+            return false;
+        _pendingControl = null;
+        _controlDone = null;
+        SetState(state);
+        return true;
+    }
 
     /// <summary>Runs <paramref name="commands"/> one after another as the control process, in <paramref name="state"/>.</summary>
     private void RunControl(List<ExecCommand> commands, ServiceState state, Action done)
@@ -156,6 +173,7 @@ public sealed partial class ServiceUnit
         }
         ReleaseConnection();   // the child holds its own copy
         ExecMainPid = _main.Pid;
+        _goneGroup = 0;
         ExecMainStartTimestamp = Manager.Now;
         _mainToken = Manager.Loop.Register(_main.Pidfd, Libc.EPOLLIN, _ => OnMainExited());
         return true;
@@ -274,7 +292,7 @@ public sealed partial class ServiceUnit
     {
         var settings = Settings;
         var exec = settings.Exec;
-        var sockets = isMain && _connection is null ? Manager.SocketsTriggering(this).ToList() : [];
+        var sockets = isMain && _connection is null ? Manager.SocketsTriggering(this).ToList() : NoSockets;
         bool haveSocket = isMain && (_connection is not null || sockets.Count > 0);
         var plan = StdioPlan.For(settings, haveSocket);
 
@@ -344,7 +362,7 @@ public sealed partial class ServiceUnit
                 SupplementaryGroups = credentials.SupplementaryGroups,
                 Umask = exec.UMask,
                 Nice = exec.Nice,
-                ResourceLimits = [.. exec.Limits.Select(l => new ResourceLimit((int)l.Key, l.Value.Soft, l.Value.Hard))],
+                ResourceLimits = exec.Limits.Count == 0 ? [] : [.. exec.Limits.Select(l => new ResourceLimit((int)l.Key, l.Value.Soft, l.Value.Hard))],
             };
             var process = ProcessSpawner.Spawn(request);
             if (isMain && _connection is null)

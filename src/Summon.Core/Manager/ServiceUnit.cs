@@ -122,7 +122,7 @@ public sealed partial class ServiceUnit : UnitRuntime
         Result = UnitResult.Success;
         StatusText = null;
         StatusErrno = 0;
-        InvocationId = Guid.NewGuid().ToString("N");
+        InvocationId = InvocationIds.Next();
         ExecMainStatus = null;
         EnterStartPre();
         return null;   // the start job settles with the state changes that follow
@@ -197,8 +197,15 @@ public sealed partial class ServiceUnit : UnitRuntime
 
     private void EnterStartPre()
     {
-        ArmTimer(Settings.TimeoutStartSec ?? DefaultTimeout, OnStartTimeout);
-        RunControl(Settings.ExecStartPre, ServiceState.StartPre, EnterStart);
+        // A simple service without ExecStartPre=/ExecStartPost= reaches running (or the stop path) before this call
+        // returns: its start timer would be cancelled unseen, so it is not armed (nor its delegates allocated).
+        if (Settings.ExecStartPre.Count > 0 || Settings.ExecStartPost.Count > 0
+            || Settings.Type is not (ServiceType.Simple or ServiceType.Exec or ServiceType.Idle or ServiceType.Dbus))
+            ArmTimer(Settings.TimeoutStartSec ?? DefaultTimeout, OnStartTimeout);
+        if (SkipControl(Settings.ExecStartPre, ServiceState.StartPre))
+            EnterStart();
+        else
+            RunControl(Settings.ExecStartPre, ServiceState.StartPre, EnterStart);
     }
 
     private void EnterStart()
@@ -234,7 +241,13 @@ public sealed partial class ServiceUnit : UnitRuntime
         SpawnMain(command);
     }
 
-    private void EnterStartPost() => RunControl(Settings.ExecStartPost, ServiceState.StartPost, EnterRunning);
+    private void EnterStartPost()
+    {
+        if (SkipControl(Settings.ExecStartPost, ServiceState.StartPost))
+            EnterRunning();
+        else
+            RunControl(Settings.ExecStartPost, ServiceState.StartPost, EnterRunning);
+    }
 
     private void EnterRunning()
     {
@@ -272,6 +285,13 @@ public sealed partial class ServiceUnit : UnitRuntime
     {
         RecordResult(result);
         CancelWatchdog();
+        if (SkipControl(Settings.ExecStop, ServiceState.Stop))
+        {
+            // Nothing to run: the stop timer would be replaced or cancelled before this call returns.
+            CancelTimer();
+            EnterSignal(ServiceState.StopSigterm, null);
+            return;
+        }
         ArmTimer(Settings.TimeoutStopSec ?? DefaultTimeout, () =>
         {
             ManagerLog.UnitWarning(Manager.Log, Id, "Stopping timed out. Terminating.");
@@ -283,6 +303,12 @@ public sealed partial class ServiceUnit : UnitRuntime
     private void EnterStopPost(string? result)
     {
         RecordResult(result);
+        if (SkipControl(Settings.ExecStopPost, ServiceState.StopPost))
+        {
+            CancelTimer();
+            EnterSignal(ServiceState.FinalSigterm, null);
+            return;
+        }
         ArmTimer(Settings.TimeoutStopSec ?? DefaultTimeout, () =>
         {
             ManagerLog.UnitWarning(Manager.Log, Id, "State 'stop-post' timed out. Terminating.");
@@ -426,7 +452,7 @@ public sealed partial class ServiceUnit : UnitRuntime
             var sockets = _passedSockets.Count > 0 ? _passedSockets : Manager.SocketsTriggering(this).ToList();
             if (TriggeringSocket is { } trigger && !sockets.Contains(trigger))
                 sockets.Add(trigger);
-            _passedSockets = [];
+            _passedSockets = NoSockets;
             foreach (var socket in sockets)
                 socket.OnServiceFinished(this, startLimitHit);
         }
@@ -512,7 +538,22 @@ public sealed partial class ServiceUnit : UnitRuntime
         return pids;
     }
 
-    private static bool GroupAlive(int pgid) => ProcessTable.GroupAlive(pgid);
+    /// <summary>The main process's group id last found empty; 0 when none (reset by every new main process).</summary>
+    private int _goneGroup;
+
+    /// <summary>
+    /// kill(-pgid, 0), once per stop: a group found empty stays empty for us. No process can join a group that no
+    /// longer exists, and a later group with the same id (the pid reused) is a stranger's, never ours to signal.
+    /// </summary>
+    private bool GroupAlive(int pgid)
+    {
+        if (pgid == _goneGroup)
+            return false;
+        if (ProcessTable.GroupAlive(pgid))
+            return true;
+        _goneGroup = pgid;
+        return false;
+    }
 
     private void ReleaseConnection()
     {

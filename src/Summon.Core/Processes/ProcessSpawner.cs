@@ -33,11 +33,11 @@ public static class ProcessSpawner
     /// <summary>
     /// Spawns the request. The child gets exactly fds 0, 1, 2 and 3..3+n-1 (everything else is closed with
     /// closefrom), an empty signal mask, every signal at SIG_DFL except SIGPIPE when <see cref="SpawnRequest.IgnoreSigpipe"/>
-    /// (inherited from the manager, which ignores it), and its own session. Without LISTEN_PID/SYSTEMD_EXEC_PID and
-    /// without credentials/limits the service is started with posix_spawn; otherwise by the in-process routine
-    /// (<see cref="InProcessAvailable"/>: a C child that writes its own pid and applies the settings, no extra exec)
-    /// or, without it or when the request names one, through an <see cref="ExecHelper"/> (one extra exec), which for
-    /// credentials/limits must be one that can apply them (the self-helper).
+    /// (inherited from the manager, which ignores it), and its own session. The service is started by the in-process
+    /// routine (<see cref="InProcessAvailable"/>: a C child that writes its own pid and applies the settings, no extra
+    /// exec). Without it, a plain request goes through posix_spawn and one that needs LISTEN_PID/SYSTEMD_EXEC_PID or
+    /// credentials/limits through an <see cref="ExecHelper"/> (one extra exec), as does a request naming a helper; for
+    /// credentials/limits it must be one that can apply them (the self-helper).
     /// Throws <see cref="SpawnException"/> (errno, e.g. ENOENT) when the process cannot be started.
     /// </summary>
     [SkipLocalsInit]
@@ -51,8 +51,10 @@ public static class ProcessSpawner
 
         bool setup = request.NeedsPrivilegedSetup;
         bool inChild = request.SetListenPid || request.SetExecPid || setup;
-        bool inProcess = inChild && request.ExecHelper is null && InProcessAvailable;
-        bool viaHelper = inChild && !inProcess;
+        // The in-process routine for every spawn it can do (one clone, a reused child stack, no file-action
+        // bookkeeping); posix_spawn only without it, and a named helper only when the child needs one.
+        bool viaHelper = inChild && (request.ExecHelper is not null || !InProcessAvailable);
+        bool inProcess = !viaHelper && InProcessAvailable;
         ComposedArgv argv;
         string spawnPath;
         if (viaHelper)
@@ -109,12 +111,17 @@ public static class ProcessSpawner
                     throw new ArgumentException($"Invalid handle for fd {i} of {request.Path}.", nameof(request));
             }
 
-            // Blocking mode lives on the open file description (shared with our copy): set it before the spawn.
+            // Blocking mode lives on the open file description (shared with our copy): set it before the spawn, once
+            // per fd (a socket as both stdin and stdout is one fd).
             for (int i = 0; i < slots; i++)
             {
                 if (sources[i] < 0)
                     continue;
-                int errno = FileDescriptor.SetNonBlocking(sources[i], i >= 3 && request.NonBlockingPassFds);
+                bool nonBlocking = i >= 3 && request.NonBlockingPassFds;
+                int earlier = sources[..i].IndexOf(sources[i]);
+                if (earlier >= 0 && (earlier >= 3 && request.NonBlockingPassFds) == nonBlocking)
+                    continue;
+                int errno = FileDescriptor.SetNonBlocking(sources[i], nonBlocking);
                 if (errno != 0)
                     throw new SpawnException(request.Path, errno, "FDS");
             }
