@@ -77,7 +77,7 @@ internal static class JournalDatabase
     /// Microsoft.Data.Sqlite finds its native provider through reflection on first use, which trimming may cut;
     /// initialising the bundle directly is the trim-safe path and harmless when already done.
     /// </summary>
-    private static void EnsureNativeLibrary()
+    internal static void EnsureNativeLibrary()
     {
         if (Interlocked.Exchange(ref initialized, 1) == 0)
         {

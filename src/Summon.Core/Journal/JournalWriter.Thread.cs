@@ -17,8 +17,8 @@ public sealed partial class JournalWriter
         try
         {
             using var statements = new WriterStatements(connection);
-            var lastId = JournalDatabase.Scalar(connection, "SELECT max(id) FROM entries");
-            var firstId = JournalDatabase.Scalar(connection, "SELECT min(id) FROM entries");
+            var lastId = connection.Scalar("SELECT max(id) FROM entries");
+            var firstId = connection.Scalar("SELECT min(id) FROM entries");
             var batch = new List<JournalEntry>(256);
             while (true)
             {
@@ -186,10 +186,10 @@ public sealed partial class JournalWriter
     private sealed class WriterStatements : IDisposable
     {
         private const int Time = 1, Unit = 2, Identifier = 3, Pid = 4, Priority = 5, Message = 6;
-        private readonly SqliteConnection connection;
+        private readonly JournalConnection connection;
         private readonly sqlite3_stmt begin, commit, rollback, insert, delete;
 
-        internal WriterStatements(SqliteConnection connection)
+        internal WriterStatements(JournalConnection connection)
         {
             this.connection = connection;
             begin = Prepare("BEGIN");
@@ -268,7 +268,6 @@ public sealed partial class JournalWriter
             }
         }
 
-        private SqliteException Error(int rc) =>
-            new($"SQLite Error {rc}: '{raw.sqlite3_errmsg(connection.Handle).utf8_to_string()}'.", rc);
+        private SqliteException Error(int rc) => connection.Error(rc);
     }
 }

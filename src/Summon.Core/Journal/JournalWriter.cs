@@ -18,7 +18,7 @@ namespace Summon.Journal;
 /// </remarks>
 public sealed partial class JournalWriter : IAsyncDisposable, IDisposable
 {
-    private readonly SqliteConnection connection;
+    private readonly JournalConnection connection;
     private readonly JournalWriterOptions options;
     private readonly Thread thread;
     private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -37,7 +37,7 @@ public sealed partial class JournalWriter : IAsyncDisposable, IDisposable
     private long failedBatches;
     private Exception? lastError;
 
-    private JournalWriter(SqliteConnection connection, JournalWriterOptions options)
+    private JournalWriter(JournalConnection connection, JournalWriterOptions options)
     {
         this.connection = connection;
         this.options = options;
@@ -101,14 +101,14 @@ public sealed partial class JournalWriter : IAsyncDisposable, IDisposable
             File.SetUnixFileMode(stateDirectory, Mode);
         }
 
-        var connection = JournalDatabase.Open(JournalDatabase.PathIn(stateDirectory), SqliteOpenMode.ReadWriteCreate);
+        var connection = JournalConnection.OpenReadWrite(JournalDatabase.PathIn(stateDirectory));
         try
         {
-            JournalDatabase.Execute(connection, "PRAGMA journal_mode=WAL");
-            JournalDatabase.Execute(connection, options.SyncEveryCommit ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+            connection.Execute("PRAGMA journal_mode=WAL");
+            connection.Execute(options.SyncEveryCommit ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
             // Checkpoints truncate the -wal back to this size, so a burst does not leave a large file behind.
-            JournalDatabase.Execute(connection, "PRAGMA journal_size_limit=4194304");
-            JournalDatabase.Execute(connection, JournalDatabase.CreateSchema);
+            connection.Execute("PRAGMA journal_size_limit=4194304");
+            connection.Execute(JournalDatabase.CreateSchema);
         }
         catch
         {
