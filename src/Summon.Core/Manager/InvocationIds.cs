@@ -1,11 +1,12 @@
-using System.Security.Cryptography;
+using Summon.Interop;
 
 namespace Summon.Manager;
 
 /// <summary>
 /// $INVOCATION_ID values: random 128-bit ids (version 4, as systemd's sd_id128_randomize makes them) in 32 lowercase
 /// hex digits. Guid.NewGuid reads the kernel's random source once per id, which for Accept=yes is one syscall per
-/// connection; here one read fills a per-thread pool of 32 ids.
+/// connection; here one getrandom(2) fills a per-thread pool of 32 ids. Not RandomNumberGenerator: on Linux it loads
+/// OpenSSL, which cost the first Accept=no activation ~4 ms and the daemon ~3 MB of mappings.
 /// </summary>
 internal static class InvocationIds
 {
@@ -21,10 +22,29 @@ internal static class InvocationIds
     {
         var pool = t_pool ??= new byte[IdBytes * PoolIds];
         if (t_next == 0)
-            RandomNumberGenerator.Fill(pool);
+            Fill(pool);
         Span<byte> id = pool.AsSpan(t_next * IdBytes, IdBytes);
         t_next = (t_next + 1) % PoolIds;
         return FromBytes(id);
+    }
+
+    private static unsafe void Fill(byte[] pool)
+    {
+        fixed (byte* start = pool)
+        {
+            nuint done = 0, length = (nuint)pool.Length;
+            while (done < length)
+            {
+                nint n = Libc.GetRandom(start + done, length - done, 0);
+                if (n < 0)
+                {
+                    if (Errno.Last == Errno.EINTR)
+                        continue;
+                    throw ErrnoException.FromLast("getrandom");
+                }
+                done += (nuint)n;
+            }
+        }
     }
 
     /// <summary>The id for 16 random bytes: the version and variant bits set as Guid.NewGuid sets them, "N" format.</summary>
