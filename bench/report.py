@@ -144,7 +144,9 @@ def manager_targets(rss, mgr, lines):
             dr = (num(d, "rss1_kb") - num(d, "rss0_kb")) / 1024
             ok = dr <= 2 and d["fds0"] == d["fds1"] and d["zombies1"] == "0" and d.get("fail") == "0"
             lines.append(f"| 5 | {int(num(d, 'conns'))} Accept=yes connections: RSS growth (≤ +2 MB), fds unchanged, no zombies | "
-                         f"{dr:+.1f} MB ({fmt(num(d, 'rss0_kb') / 1024, 1)} → {fmt(num(d, 'rss1_kb') / 1024, 1)}); fds {d['fds0']} → {d['fds1']}; "
+                         f"{dr:+.1f} MB ({fmt(num(d, 'rss0_kb') / 1024, 1)} → {fmt(num(d, 'rss1_kb') / 1024, 1)}"
+                         + (f", settled after {int(num(d, 'settle'))} connections" if 'settle' in d else "")
+                         + f"); fds {d['fds0']} → {d['fds1']}; "
                          f"zombies {d['zombies1']}; {d.get('fail')} failed | {verdict(ok)} |")
 
 
