@@ -26,12 +26,7 @@ public sealed class AcceptAllocationTests : IDisposable
     [Fact]
     public void One_connection_allocates_within_the_budget()
     {
-        int port;
-        using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
-        {
-            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            port = ((IPEndPoint)probe.LocalEndPoint!).Port;
-        }
+        int port = ManagerHarness.FreePort();
         // The seed's demo-echo shape: the connection as stdin/stdout, stderr to the journal.
         _h.WriteUnit("alloc.socket", $"[Socket]\nListenStream=127.0.0.1:{port}\nAccept=yes\n");
         _h.WriteUnit("alloc@.service", "[Service]\nExecStart=/bin/true\nStandardInput=socket\nStandardOutput=socket\nStandardError=journal\n");

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Summon.Journal;
@@ -55,6 +57,14 @@ internal sealed class ManagerHarness : IDisposable
 
     /// <summary>Exceptions the loop caught from handlers: a test ends by asserting there were none.</summary>
     public List<Exception> Errors { get; } = [];
+
+    /// <summary>A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, read back, released).</summary>
+    public static int FreePort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
 
     public void WriteUnit(string name, string text) => File.WriteAllText(Path.Combine(UnitDir, name), text);
 

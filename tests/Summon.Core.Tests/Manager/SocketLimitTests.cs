@@ -21,13 +21,6 @@ public sealed class SocketLimitTests : IDisposable
         _h.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
-
     private Socket Connect(int port, string from = "127.0.0.1")
     {
         var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -40,7 +33,7 @@ public sealed class SocketLimitTests : IDisposable
     [Fact]
     public void PollLimitBurst_pauses_polling_until_the_window_ends_and_never_fails_the_socket()
     {
-        int port = FreePort();
+        int port = ManagerHarness.FreePort();
         _h.WriteUnit("poll.socket", $"[Socket]\nListenStream=127.0.0.1:{port}\nAccept=yes\nPollLimitIntervalSec=10s\nPollLimitBurst=2\n");
         _h.WriteUnit("poll@.service", "[Service]\nExecStart=/bin/true\nStandardInput=socket\n");
         var socket = _h.Socket("poll.socket");
@@ -66,7 +59,7 @@ public sealed class SocketLimitTests : IDisposable
     [Fact]
     public void Accept_no_service_that_never_accepts_hits_TriggerLimitBurst()
     {
-        int port = FreePort();
+        int port = ManagerHarness.FreePort();
         _h.WriteUnit("trig.socket", $"[Socket]\nListenStream=127.0.0.1:{port}\nTriggerLimitIntervalSec=2s\nTriggerLimitBurst=2\n");
         _h.WriteUnit("trig.service", "[Service]\nExecStart=/bin/true\n");
         var socket = _h.Socket("trig.socket");
@@ -109,7 +102,7 @@ public sealed class SocketLimitTests : IDisposable
     [Fact]
     public void Triggers_further_apart_than_TriggerLimitIntervalSec_are_not_limited()
     {
-        int port = FreePort();
+        int port = ManagerHarness.FreePort();
         _h.WriteUnit("spread.socket", $"[Socket]\nListenStream=127.0.0.1:{port}\nTriggerLimitIntervalSec=2s\nTriggerLimitBurst=1\n");
         // The service never accepts and runs until it is stopped; each start consumes one trigger.
         _h.WriteUnit("spread.service", "[Service]\nExecStart=/bin/sleep 1000\n");
@@ -147,7 +140,7 @@ public sealed class SocketLimitTests : IDisposable
     [Fact]
     public void Service_start_limit_fails_the_socket_with_service_start_limit_hit()
     {
-        int port = FreePort();
+        int port = ManagerHarness.FreePort();
         _h.WriteUnit("sl.socket", $"[Socket]\nListenStream=127.0.0.1:{port}\nTriggerLimitBurst=100\n");
         _h.WriteUnit("sl.service", "[Unit]\nStartLimitIntervalSec=10s\nStartLimitBurst=2\n[Service]\nExecStart=/bin/true\n");
         var socket = _h.Socket("sl.socket");
@@ -174,7 +167,7 @@ public sealed class SocketLimitTests : IDisposable
     [Fact]
     public void Accept_yes_MaxConnectionsPerSource_counts_live_connections_per_peer_address()
     {
-        int port = FreePort();
+        int port = ManagerHarness.FreePort();
         _h.WriteUnit("per.socket", $"[Socket]\nListenStream=127.0.0.1:{port}\nAccept=yes\nMaxConnectionsPerSource=2\n");
         _h.WriteUnit("per@.service", "[Service]\nExecStart=/bin/sleep 1000\n");
         var socket = _h.Socket("per.socket");
