@@ -198,6 +198,51 @@ public sealed partial class AcceptTests
         await AssertSettledAsync(root, daemon, accepted: 1);
     }
 
+    [Fact]
+    public async Task Instance_leads_its_own_process_group_in_the_managers_session_and_is_killed_as_a_group()
+    {
+        using var root = new TempRoot();
+        int port = FreePort.Tcp();
+        root.WriteUnit(Unit, DemoUnits.Socket(port));
+        // Reports "pid pgrp session", then leaves a child in its group and waits: stopping the instance must reach it.
+        string script = root.WriteFile("bin/group.sh",
+            "#!/bin/sh\nset -- $(cut -d' ' -f5,6 /proc/$$/stat)\necho $$ $1 $2\nsleep 300 &\necho $!\nwait\n", executable: true);
+        root.WriteUnit(DemoUnits.TemplateName, $"[Service]\nExecStart=/bin/sh {script}\nStandardInput=socket\nStandardOutput=socket\n");
+        using DaemonProcess daemon = await StartSocketAsync(root);
+
+        using Socket client = Clients.ConnectTcp(IPAddress.Loopback, port);
+        string instance = DemoUnits.InstanceName("demo-echo", 0, "127.0.0.1", port, "127.0.0.1", Clients.LocalPort(client));
+        string[] lines = Clients.ReadLines(client, 2);
+        string[] ids = lines[0].Split(' ');
+        Assert.Equal(ids[0], ids[1]);                                      // pgid == pid: KillMode= signals the group
+        Assert.Equal(daemon.Pid.ToString(), ids[2]);                       // the manager's session (the harness's daemon leads its own)
+        Assert.Equal(ids[0], Cli.ShowOne(root, instance, "MainPID"));
+
+        int sleeper = int.Parse(lines[1]);
+        CommandResult stop = Cli.Run(root, "stop", instance);
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+        Assert.True(await Wait.ForAsync(() => !Directory.Exists($"/proc/{sleeper}"), gone => gone), $"pid {sleeper} outlived its instance");
+        await AssertSettledAsync(root, daemon, accepted: 1);
+    }
+
+    [Fact]
+    public async Task Instance_whose_program_is_missing_fails_with_203_EXEC_and_closes_the_connection()
+    {
+        using var root = new TempRoot();
+        int port = FreePort.Tcp();
+        root.WriteUnit(Unit, DemoUnits.Socket(port));
+        root.WriteUnit(DemoUnits.TemplateName, "[Service]\nExecStart=/nonexistent/echo\nStandardInput=socket\nStandardOutput=socket\n");
+        using DaemonProcess daemon = await StartSocketAsync(root);
+
+        using Socket client = Clients.ConnectTcp(IPAddress.Loopback, port);
+        string instance = DemoUnits.InstanceName("demo-echo", 0, "127.0.0.1", port, "127.0.0.1", Clients.LocalPort(client));
+        Assert.Equal("", Clients.SendAndReadToEnd(client, "lost\n"));   // EOF: nothing holds the connection
+        await AssertJournalHasAsync(root, instance, $"{instance}: Failed at step EXEC spawning /nonexistent/echo: No such file or directory", daemon.Pid);
+        await AssertJournalHasAsync(root, instance, $"{instance}: Main process exited, code=exited, status=203/EXEC", daemon.Pid);
+        await AssertSettledAsync(root, daemon, accepted: 1);
+        Assert.Equal("listening", Cli.ShowOne(root, Unit, "SubState"));
+    }
+
     /// <summary>Starts the daemon and the socket, and checks it listens.</summary>
     internal static async Task<DaemonProcess> StartSocketAsync(TempRoot root, string unit = Unit)
     {

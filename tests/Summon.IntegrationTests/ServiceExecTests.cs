@@ -152,6 +152,7 @@ public sealed class ServiceExecTests
         Assert.Equal(
             new Dictionary<string, string> { ["ActiveState"] = "failed", ["Result"] = "exit-code", ["ExecMainStatus"] = "203" },
             await Wait.ForAsync(() => Cli.Show(root, Service, "ActiveState", "Result", "ExecMainStatus"), p => p["ActiveState"] == "failed"));
+        await AssertJournalAsync(root, daemon, "job.service: Failed at step EXEC spawning /nonexistent/program: No such file or directory");
         await AssertJournalAsync(root, daemon, "job.service: Main process exited, code=exited, status=203/EXEC");
     }
 

@@ -8,6 +8,7 @@ internal static partial class Libc
     internal const short POSIX_SPAWN_SETSIGDEF = 0x04;
     internal const short POSIX_SPAWN_SETSIGMASK = 0x08;
     internal const short POSIX_SPAWN_SETSID = 0x80;
+    internal const short POSIX_SPAWN_SETPGROUP = 0x02;
 
     /// <summary>
     /// posix_spawn(3). Returns 0 or an errno value; it does NOT set errno. glibc runs the child with

@@ -3,8 +3,7 @@ using System.Runtime.InteropServices;
 namespace Summon.Interop;
 
 /// <summary>
-/// The manager's own native spawn routine (Interop/Native/summon_spawn.c): clone(CLONE_VM|CLONE_VFORK) with a C child
-/// that maps fds, applies credentials and limits, writes its pid into the prepared LISTEN_PID/SYSTEMD_EXEC_PID values
+/// The manager's own native spawn routine (Interop/Native/summon_spawn.c): clone(CLONE_VM) with a C child that maps fds, applies credentials and limits, writes its pid into the prepared LISTEN_PID/SYSTEMD_EXEC_PID values
 /// and execs the service: what systemd's exec child does, with no intermediate exec. Linked statically into the
 /// NativeAOT binary (DirectPInvoke); under the JIT it is libsummon_spawn.so next to the assemblies.
 /// </summary>
@@ -13,7 +12,11 @@ internal static unsafe partial class SummonSpawn
     internal const string Library = "libsummon_spawn";
 
     // Keep in step with summon_spawn.c.
-    internal const int SETSID = 1, IGNORE_SIGPIPE = 2, UMASK = 4, NICE = 8, UID = 16, GID = 32, GROUPS = 64;
+    internal const int SETSID = 1, IGNORE_SIGPIPE = 2, UMASK = 4, NICE = 8, UID = 16, GID = 32, GROUPS = 64, SETPGID = 128;
+
+    /// <summary>Mode flag: do not wait for the child's execve (no CLONE_VFORK); a failed step is read back with
+    /// <see cref="TakeFailure"/> once the child is reaped.</summary>
+    internal const int MODE_ASYNC = 1;
 
     internal const int STEP_NONE = 0, STEP_FDS = 1, STEP_CHDIR = 2, STEP_LIMITS = 3, STEP_NICE = 4, STEP_GROUP = 5,
         STEP_USER = 6, STEP_EXEC = 7, STEP_SIGNAL_MASK = 8, STEP_SETSID = 9;
@@ -51,10 +54,15 @@ internal static unsafe partial class SummonSpawn
         public int FailedErrno;
     }
 
-    /// <summary>0 and the pid, or an errno; when a step in the child failed, <see cref="Args.FailedStep"/> says which
-    /// (the child is already reaped).</summary>
+    /// <summary>0 with the pid and its pidfd (-1 when the kernel gave none), or an errno; in synchronous mode, when a
+    /// step in the child failed, <see cref="Args.FailedStep"/> says which (the child is already reaped).</summary>
     [LibraryImport(Library, EntryPoint = "summon_spawn")]
-    internal static partial int Spawn(Args* args, int* pid);
+    internal static partial int Spawn(Args* args, int mode, int* pid, int* pidfd);
+
+    /// <summary>For a reaped child started with <see cref="MODE_ASYNC"/>: the step that failed in it (STEP_*, with
+    /// the errno), or STEP_NONE when it reached execve.</summary>
+    [LibraryImport(Library, EntryPoint = "summon_spawn_take_failure")]
+    internal static partial int TakeFailure(int pid, int* errno);
 
     /// <summary>sizeof(struct summon_spawn_args) in the C library: a cheap load-and-layout check.</summary>
     [LibraryImport(Library, EntryPoint = "summon_spawn_abi")]

@@ -13,7 +13,8 @@ namespace Summon.Manager;
 /// ExecStopPost=), each watched through its pidfd on the event loop, with the start and stop timeouts, Restart=,
 /// start limits and sd_notify readiness. Services are spawned in their own session, so the process group of the
 /// main process stands in for systemd's cgroup when remaining processes are killed.
-/// Accept=yes instances carry the accepted connection and report back to their socket when they end.
+/// Accept=yes instances carry the accepted connection and report back to their socket when they end; they lead
+/// their own process group inside the manager's session (see <see cref="Spawn"/>).
 /// </summary>
 public sealed partial class ServiceUnit : UnitRuntime
 {

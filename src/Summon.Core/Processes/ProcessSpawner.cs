@@ -184,6 +184,8 @@ public static class ProcessSpawner
             short flags = Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF;
             if (request.NewSession)
                 flags |= Libc.POSIX_SPAWN_SETSID;
+            else if (request.NewProcessGroup)
+                flags |= Libc.POSIX_SPAWN_SETPGROUP;   // the attribute's process group is 0: the child's own pid
             Check(Libc.PosixSpawnAttrSetSigMask(attr, sigmask), request.Path);
             Check(Libc.PosixSpawnAttrSetSigDefault(attr, sigdefault), request.Path);
             Check(Libc.PosixSpawnAttrSetFlags(attr, flags), request.Path);
@@ -291,6 +293,8 @@ public static class ProcessSpawner
             int flags = 0;
             if (request.NewSession)
                 flags |= SummonSpawn.SETSID;
+            else if (request.NewProcessGroup)
+                flags |= SummonSpawn.SETPGID;
             if (request.IgnoreSigpipe)
                 flags |= SummonSpawn.IGNORE_SIGPIPE;
             if (request.Umask is uint umask)
@@ -317,21 +321,32 @@ public static class ProcessSpawner
                 flags |= SummonSpawn.GROUPS;
             args.Flags = flags;
 
-            int pid;
+            int pid, pidfd;
             int error;
+            int mode = request.ExecFailureAtExit ? SummonSpawn.MODE_ASYNC : 0;
             fixed (int* fds = sources)
             {
                 args.Fds = fds;
-                error = SummonSpawn.Spawn(&args, &pid);
+                error = SummonSpawn.Spawn(&args, mode, &pid, &pidfd);
             }
             if (error != 0)
                 throw new SpawnException(request.Path, error, StepName(args.FailedStep));
-            return Track(pid, request.Path);
+            if (pidfd < 0)
+                return Track(pid, request.Path, request.ExecFailureAtExit);
+            return new SpawnedProcess(pid, new SafeFdHandle(pidfd), request.ExecFailureAtExit ? request.Path : null);
         }
         finally
         {
             block.Dispose();
         }
+    }
+
+    /// <summary>The failed step of a reaped <see cref="SpawnRequest.ExecFailureAtExit"/> child, or null.</summary>
+    internal static unsafe SpawnException? TakeSpawnFailure(int pid, string path)
+    {
+        int errno;
+        int step = SummonSpawn.TakeFailure(pid, &errno);
+        return step == SummonSpawn.STEP_NONE ? null : new SpawnException(path, errno, StepName(step));
     }
 
     private static string StepName(int step) => step switch
@@ -378,11 +393,11 @@ public static class ProcessSpawner
     /// pidfd_open right after the spawn. Race-free: nobody else reaps our children, so the pid cannot be reused
     /// before we hold the pidfd. If it still fails, the child is killed and reaped so nothing untracked is left.
     /// </summary>
-    private static unsafe SpawnedProcess Track(int pid, string path)
+    private static unsafe SpawnedProcess Track(int pid, string path, bool failureAtExit = false)
     {
         int pidfd = Libc.PidfdOpen(pid, 0);
         if (pidfd >= 0)
-            return new SpawnedProcess(pid, new SafeFdHandle(pidfd));
+            return new SpawnedProcess(pid, new SafeFdHandle(pidfd), failureAtExit ? path : null);
 
         int errno = Errno.Last;
         Libc.Kill(pid, Libc.SIGKILL);

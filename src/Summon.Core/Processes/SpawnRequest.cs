@@ -52,6 +52,12 @@ public sealed class SpawnRequest
     /// <summary>setsid() in the child (systemd always does this for services).</summary>
     public bool NewSession { get; init; } = true;
 
+    /// <summary>
+    /// With <see cref="NewSession"/> false: setpgid(0, 0) in the child, so it leads its own process group (pgid ==
+    /// pid, what KillMode=control-group signals) inside the manager's session.
+    /// </summary>
+    public bool NewProcessGroup { get; init; }
+
     /// <summary>The helper used when LISTEN_PID/SYSTEMD_EXEC_PID are needed; null means <see cref="ProcessSpawner.DefaultExecHelper"/>.</summary>
     public ExecHelper? ExecHelper { get; init; }
 
@@ -69,6 +75,15 @@ public sealed class SpawnRequest
 
     /// <summary>Nice=: setpriority() in the child, -20..19; null inherits.</summary>
     public int? Nice { get; init; }
+
+    /// <summary>
+    /// Do not wait for the child to reach execve: <see cref="ProcessSpawner.Spawn"/> returns as soon as the child
+    /// exists, and a step that fails in it (exec, chdir, credentials, ...) shows as the process exiting with that
+    /// step's status (203/EXEC, 200/CHDIR, ...), with the details in <see cref="SpawnedProcess.SpawnFailure"/> once it
+    /// is reaped. This is how systemd reports a Type=simple service whose exec fails, and it keeps the manager's thread
+    /// off the child's path to execve. Only the in-process routine does this; the fallbacks stay synchronous.
+    /// </summary>
+    public bool ExecFailureAtExit { get; init; }
 
     /// <summary>Limit*=: setrlimit() in the child, in this order.</summary>
     public IReadOnlyList<ResourceLimit> ResourceLimits { get; init; } = [];

@@ -12,10 +12,14 @@ public sealed class SpawnedProcess : IDisposable
 {
     private ExitStatus? _exitStatus;
 
-    internal SpawnedProcess(int pid, SafeFdHandle pidfd)
+    /// <summary>The executable, kept only for a child spawned with <see cref="SpawnRequest.ExecFailureAtExit"/>.</summary>
+    private readonly string? _failureAtExitPath;
+
+    internal SpawnedProcess(int pid, SafeFdHandle pidfd, string? failureAtExitPath = null)
     {
         Pid = pid;
         Pidfd = pidfd;
+        _failureAtExitPath = failureAtExitPath;
     }
 
     public int Pid { get; }
@@ -36,6 +40,12 @@ public sealed class SpawnedProcess : IDisposable
 
     /// <summary>The status once <see cref="TryReap"/> has returned true; null before.</summary>
     public ExitStatus? ExitStatus => _exitStatus;
+
+    /// <summary>
+    /// For a child spawned with <see cref="SpawnRequest.ExecFailureAtExit"/>, once reaped: the step that failed
+    /// before its execve ("Failed at step EXEC spawning …"), or null when it ran the program.
+    /// </summary>
+    public SpawnException? SpawnFailure { get; private set; }
 
     /// <summary>
     /// waitid(P_PIDFD, WEXITED|WNOHANG). True exactly once, when the process has exited and is now reaped (no zombie
@@ -67,6 +77,8 @@ public sealed class SpawnedProcess : IDisposable
 
             status = FromSigInfo(in info);
             _exitStatus = status;
+            if (_failureAtExitPath is not null && status.Code == ExitCode.Exited && status.Status >= ExitStatusNames.Chdir)
+                SpawnFailure = ProcessSpawner.TakeSpawnFailure(Pid, _failureAtExitPath);
             return true;
         }
         finally
@@ -104,7 +116,7 @@ public sealed class SpawnedProcess : IDisposable
     }
 
     /// <summary>
-    /// Signals the process group the service leads (it was spawned with setsid, so pgid == pid), which is how
+    /// Signals the process group the service leads (it was spawned with setsid or setpgid, so pgid == pid), which is how
     /// KillMode=control-group reaches its children without cgroups. Falls back to the main process alone when
     /// the group is gone. While the main process is unreaped (a zombie at worst) its pid, and so its group id,
     /// cannot be reused, so this never hits a stranger.

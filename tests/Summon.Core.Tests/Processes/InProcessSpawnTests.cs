@@ -225,6 +225,88 @@ public class InProcessSpawnTests
         Assert.Equal(children, ChildrenOfThisThread()); // the failed child was reaped, not left as a zombie
     }
 
+    [Theory]
+    [MemberData(nameof(FailingSteps))]
+    public void AsynchronousSpawnReportsTheFailedStepWhenTheChildIsReaped(string what, string step, int errno, int exitStatus)
+    {
+        var request = new SpawnRequest
+        {
+            Path = what switch { "exec" => "/nonexistent/service", "exec-dir" => "/usr", _ => "/bin/true" },
+            Argv = ["service"],
+            Environment = [],
+            SetListenPid = true,
+            WorkingDirectory = what == "chdir" ? "/nonexistent-dir" : null,
+            ResourceLimits = what == "limits" ? [new ResourceLimit(7, 100, 10)] : [],
+            ExecFailureAtExit = true,
+        };
+        using var process = ProcessSpawner.Spawn(request);   // no exception: the child exists
+        Assert.Null(process.SpawnFailure);
+        Assert.Equal(new ExitStatus(ExitCode.Exited, exitStatus), SpawnRunner.WaitAndReap(process));
+        var e = process.SpawnFailure;
+        Assert.NotNull(e);
+        Assert.Equal((step, errno, exitStatus), (e.Step, e.Errno, e.ExitStatus));
+        Assert.Equal($"Failed at step {step} spawning {request.Path}: {Errno.Describe(errno)}", e.Message);
+    }
+
+    [Fact]
+    public void AsynchronousSpawnsReuseTheirSlotsAndReportOnlyTheirOwnFailures()
+    {
+        // Far more children than the slot cache holds, failing and succeeding in turn, several in flight at once:
+        // each reports exactly its own outcome, and a program's own exit 203 is not taken for a failed exec.
+        var running = new List<(SpawnedProcess Process, int Kind)>();
+        for (int i = 0; i < 300; i++)
+        {
+            int kind = i % 3;
+            running.Add((ProcessSpawner.Spawn(new SpawnRequest
+            {
+                Path = kind == 0 ? "/nonexistent/" + i : "/bin/sh",
+                Argv = ["sh", "-c", kind == 1 ? "exit 203" : "exit 0"],
+                Environment = [],
+                SetListenPid = true,
+                ExecFailureAtExit = true,
+            }), kind));
+            if (running.Count < 8)
+                continue;
+            foreach (var (process, k) in running)
+            {
+                using (process)
+                {
+                    var status = SpawnRunner.WaitAndReap(process);
+                    Assert.Equal(k == 2 ? 0 : 203, status.Status);
+                    Assert.Equal(k == 0, process.SpawnFailure is not null);
+                }
+            }
+            running.Clear();
+        }
+        foreach (var (process, _) in running)
+        {
+            using (process)
+                SpawnRunner.WaitAndReap(process);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AsynchronousSpawnWritesTheChildsOwnPid(bool processGroupOnly)
+    {
+        var result = SpawnRunner.Run(stdout => new SpawnRequest
+        {
+            Path = "/bin/sh",
+            Argv = ["sh", "-c", "echo $LISTEN_PID $$; cut -d' ' -f5,6 /proc/$$/stat"],
+            Environment = SpawnRunner.BaseEnvironment,
+            Stdout = stdout,
+            SetListenPid = true,
+            ExecFailureAtExit = true,
+            NewSession = !processGroupOnly,
+            NewProcessGroup = processGroupOnly,
+        });
+        string pid = result.Pid.ToString(CultureInfo.InvariantCulture);
+        string ownSession = processGroupOnly ? ThisSession() : pid;
+        Assert.Equal($"{pid} {pid}\n{pid} {ownSession}\n", result.Output);
+        Assert.Null(result.Status.IsSuccess ? null : result.Status.ToString());
+    }
+
     [Fact]
     public void InProcessUserStepFailsUnprivilegedWithEperm()
     {
@@ -235,6 +317,13 @@ public class InProcessSpawnTests
             Path = "/bin/true", Argv = ["true"], Environment = [], Uid = 0,
         }));
         Assert.Equal(("USER", Errno.EPERM, 217), (e.Step, e.Errno, e.ExitStatus));
+    }
+
+    /// <summary>The session id of this test process (/proc/self/stat field 6).</summary>
+    private static string ThisSession()
+    {
+        string stat = File.ReadAllText("/proc/self/stat");
+        return stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[3];
     }
 
     private static string ChildrenOfThisThread()

@@ -59,6 +59,21 @@ internal static class Clients
         return ReadToEnd(socket);
     }
 
+    /// <summary>Reads until <paramref name="count"/> whole lines have arrived (the peer may keep the connection open).</summary>
+    public static string[] ReadLines(Socket socket, int count)
+    {
+        using var received = new MemoryStream();
+        var buffer = new byte[4096];
+        while (received.ToArray().Count(b => b == (byte)'\n') < count)
+        {
+            int n = socket.Receive(buffer);
+            if (n == 0)
+                break;
+            received.Write(buffer, 0, n);
+        }
+        return Encoding.UTF8.GetString(received.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
     /// <summary>Reads until EOF; a receive timeout surfaces as a SocketException naming TimedOut.</summary>
     public static string ReadToEnd(Socket socket)
     {

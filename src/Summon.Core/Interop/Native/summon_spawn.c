@@ -6,27 +6,38 @@
  * Why C: the service must see its own pid in LISTEN_PID/SYSTEMD_EXEC_PID, which only code running in the child
  * between clone and execve can write. posix_spawn cannot run caller code there, and managed code must not run in a
  * child of a multi-threaded .NET process (a GC suspension in flight at clone time is never completed in the child,
- * and the first GC poll would hang it forever). So the child is this C function, started by clone(CLONE_VM |
- * CLONE_VFORK) on its own stack, as glibc's posix_spawn does: no page tables are copied and the parent thread waits
- * until the child has called execve or _exit.
+ * and the first GC poll would hang it forever). So the child is this C function, started by clone(CLONE_VM) on a
+ * stack of its own: no page tables are copied.
  *
- * The child may only call async-signal-safe functions and must not touch the parent's locks. Credentials are
- * changed with raw syscalls: glibc's setresuid/setgroups would broadcast to every thread of the (shared) parent.
+ * Two modes:
+ *  - synchronous (CLONE_VFORK, as glibc's posix_spawn): the calling thread waits until the child has called execve
+ *    or exited, and a failed step comes back from this call.
+ *  - asynchronous (no CLONE_VFORK): the calling thread goes on at once; the kernel zeroes the slot's ctid word when
+ *    the child has left our memory (CLONE_CHILD_CLEARTID, done at execve and at exit), and only then is the slot
+ *    (stack and the child's copy of the arguments) used again. A failed step is read back with
+ *    summon_spawn_take_failure() once the child is reaped; its exit status already says which step (203 EXEC, ...).
+ *    This is systemd's own model (it forks and reports "Failed at step EXEC" when the child exits) and keeps the
+ *    manager's thread off the child's way to execve: under load that wait was the manager's single largest stall.
+ *
+ * The child runs beside the parent's threads in the same memory, so it makes raw system calls only: no glibc
+ * wrapper, which could write errno (the parent thread's TLS) or take a lock; credentials in particular must not go
+ * through glibc's setxid broadcast to every thread of the (shared) parent.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
-#include <pthread.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -40,6 +51,7 @@ enum
     SUMMON_SPAWN_UID = 16,
     SUMMON_SPAWN_GID = 32,
     SUMMON_SPAWN_GROUPS = 64,
+    SUMMON_SPAWN_SETPGID = 128,
 };
 
 /* The step that failed in the child: systemd's exit status names. */
@@ -88,16 +100,173 @@ struct summon_spawn_args
     int32_t failed_errno;
 };
 
-#define CHILD_STACK_SIZE (64 * 1024)
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
 
-static int child_fail(struct summon_spawn_args *a, int step, int error)
+/* Modes of summon_spawn(); keep in step with Interop.SummonSpawn.cs. */
+enum
 {
-    a->failed_step = step;
-    a->failed_errno = error;
-    _exit(127);
+    SUMMON_MODE_ASYNC = 1,
+};
+
+/* ---- raw system calls: no errno, no TLS, no locks ------------------------------------------------------------- */
+
+#if defined(__x86_64__)
+#define SUMMON_HAVE_RAW 1
+static inline long raw6(long n, long a, long b, long c, long d, long e, long f)
+{
+    long ret;
+    register long r10 __asm__("r10") = d;
+    register long r8 __asm__("r8") = e;
+    register long r9 __asm__("r9") = f;
+    __asm__ volatile("syscall"
+                     : "=a"(ret)
+                     : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
+                     : "rcx", "r11", "memory");
+    return ret;
+}
+#elif defined(__aarch64__)
+#define SUMMON_HAVE_RAW 1
+static inline long raw6(long n, long a, long b, long c, long d, long e, long f)
+{
+    register long x8 __asm__("x8") = n;
+    register long x0 __asm__("x0") = a;
+    register long x1 __asm__("x1") = b;
+    register long x2 __asm__("x2") = c;
+    register long x3 __asm__("x3") = d;
+    register long x4 __asm__("x4") = e;
+    register long x5 __asm__("x5") = f;
+    __asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5) : "memory", "cc");
+    return x0;
+}
+#else
+/* Elsewhere the child goes through syscall(3), which may write errno: only the synchronous (vfork) mode is offered,
+ * where the parent thread is suspended while the child runs. */
+#define SUMMON_HAVE_RAW 0
+static long raw6(long n, long a, long b, long c, long d, long e, long f)
+{
+    long r = syscall(n, a, b, c, d, e, f);
+    return r < 0 ? -errno : r;
+}
+#endif
+
+#define raw0(n) raw6((n), 0, 0, 0, 0, 0, 0)
+#define raw1(n, a) raw6((n), (long)(a), 0, 0, 0, 0, 0)
+#define raw2(n, a, b) raw6((n), (long)(a), (long)(b), 0, 0, 0, 0)
+#define raw3(n, a, b, c) raw6((n), (long)(a), (long)(b), (long)(c), 0, 0, 0)
+#define raw4(n, a, b, c, d) raw6((n), (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
+
+/*
+ * clone3(2) with a child function, for CLONE_CLEAR_SIGHAND (Linux 5.5: the kernel resets every handled signal to
+ * SIG_DFL in the child, which otherwise costs the child 62 rt_sigaction calls). glibc has no public clone3 wrapper.
+ * The child starts on its new stack with the parent's registers: it calls fn(arg) and exits with its result.
+ *   long summon_clone3(struct clone_args *args, size_t size, int (*fn)(void *), void *arg)  -> pid, 0 never, -errno
+ */
+#if defined(__x86_64__)
+#define SUMMON_HAVE_CLONE3 1
+__asm__(".text\n"
+        ".p2align 4\n"
+        ".type summon_clone3, @function\n"
+        "summon_clone3:\n"
+        "    mov %rdx, %r8\n"          /* fn: r8 and r9 survive the syscall and are copied to the child */
+        "    mov %rcx, %r9\n"          /* arg */
+        "    mov $435, %eax\n"         /* SYS_clone3 */
+        "    syscall\n"
+        "    test %rax, %rax\n"
+        "    jnz 1f\n"
+        "    xor %ebp, %ebp\n"         /* child: outermost frame */
+        "    mov %r9, %rdi\n"
+        "    call *%r8\n"
+        "    mov %eax, %edi\n"
+        "    mov $231, %eax\n"         /* SYS_exit_group */
+        "    syscall\n"
+        "    hlt\n"
+        "1:  ret\n"
+        ".size summon_clone3, .-summon_clone3\n");
+#elif defined(__aarch64__)
+#define SUMMON_HAVE_CLONE3 1
+__asm__(".text\n"
+        ".p2align 2\n"
+        ".type summon_clone3, %function\n"
+        "summon_clone3:\n"
+        "    mov x8, #435\n"           /* SYS_clone3; x2 (fn) and x3 (arg) are copied to the child */
+        "    svc #0\n"
+        "    cbnz x0, 1f\n"
+        "    mov x29, xzr\n"           /* child: outermost frame */
+        "    mov x30, xzr\n"
+        "    mov x0, x3\n"
+        "    blr x2\n"
+        "    mov x8, #94\n"            /* SYS_exit_group */
+        "    svc #0\n"
+        "    brk #0\n"
+        "1:  ret\n"
+        ".size summon_clone3, .-summon_clone3\n");
+#else
+#define SUMMON_HAVE_CLONE3 0
+#endif
+
+#if SUMMON_HAVE_CLONE3
+long summon_clone3(void *args, size_t size, int (*fn)(void *), void *arg) __attribute__((visibility("hidden")));
+
+/* struct clone_args as of Linux 5.3 (CLONE_ARGS_SIZE_VER0). */
+struct summon_clone_args
+{
+    uint64_t flags;
+    uint64_t pidfd;
+    uint64_t child_tid;
+    uint64_t parent_tid;
+    uint64_t exit_signal;
+    uint64_t stack;
+    uint64_t stack_size;
+    uint64_t tls;
+};
+#endif
+
+#ifndef CLONE_CLEAR_SIGHAND
+#define CLONE_CLEAR_SIGHAND 0x100000000ULL
+#endif
+
+/* The kernel's struct sigaction for rt_sigaction (x86_64 and arm64 both have sa_restorer). */
+struct kernel_sigaction
+{
+    void (*handler)(int);
+    unsigned long flags;
+    void (*restorer)(void);
+    uint64_t mask;
+};
+
+/* ---- the child ------------------------------------------------------------------------------------------------- */
+
+static int step_exit_status(int step)
+{
+    switch (step)
+    {
+    case SUMMON_STEP_CHDIR: return 200;
+    case SUMMON_STEP_NICE: return 201;
+    case SUMMON_STEP_FDS: return 202;
+    case SUMMON_STEP_LIMITS: return 205;
+    case SUMMON_STEP_SIGNAL_MASK: return 207;
+    case SUMMON_STEP_GROUP: return 216;
+    case SUMMON_STEP_USER: return 217;
+    case SUMMON_STEP_SETSID: return 220;
+    default: return 203;
+    }
 }
 
-static void write_pid(char *dest, pid_t pid)
+/* error is a negative kernel return value. */
+static _Noreturn void child_fail(struct summon_spawn_args *a, int step, long error)
+{
+    a->failed_errno = (int32_t)-error;
+    __atomic_store_n(&a->failed_step, step, __ATOMIC_RELEASE);
+    for (;;)
+        raw1(SYS_exit_group, step_exit_status(step));
+}
+
+static void write_pid(char *dest, long pid)
 {
     char digits[16];
     int n = 0;
@@ -111,124 +280,156 @@ static void write_pid(char *dest, pid_t pid)
     *dest = '\0';
 }
 
-/* setrlimit, settling for the current hard limit on EPERM as systemd's setrlimit_closest() does. */
-static int set_limit_closest(const struct summon_rlimit *l)
+/* prlimit, settling for the current hard limit on EPERM as systemd's setrlimit_closest() does. 0 or -errno. */
+static long set_limit_closest(const struct summon_rlimit *l)
 {
     struct rlimit wanted = { .rlim_cur = l->soft, .rlim_max = l->hard };
-    if (setrlimit(l->resource, &wanted) == 0)
-        return 0;
-    if (errno != EPERM)
-        return errno;
+    long r = raw4(SYS_prlimit64, 0, l->resource, &wanted, NULL);
+    if (r != -EPERM)
+        return r;
     struct rlimit highest;
-    if (getrlimit(l->resource, &highest) != 0)
-        return errno;
+    long g = raw4(SYS_prlimit64, 0, l->resource, NULL, &highest);
+    if (g != 0)
+        return g;
     if (highest.rlim_max == RLIM_INFINITY)
-        return EPERM;
+        return -EPERM;
     struct rlimit closest = {
         .rlim_cur = l->soft < highest.rlim_max ? l->soft : highest.rlim_max,
         .rlim_max = l->hard < highest.rlim_max ? l->hard : highest.rlim_max,
     };
     if (closest.rlim_cur == highest.rlim_cur && closest.rlim_max == highest.rlim_max)
         return 0;
-    return setrlimit(l->resource, &closest) == 0 ? 0 : errno;
+    return raw4(SYS_prlimit64, 0, l->resource, &closest, NULL);
 }
 
-#ifndef SYS_close_range
-#define SYS_close_range 436
-#endif
-
-/* Closes every fd from `lowest` up. close_range (Linux 5.9) where it exists, else one close per possible fd. */
-static int close_from(int lowest)
+/* Closes every fd from `lowest` up: close_range (Linux 5.9) where it exists, else one close per possible fd. */
+static long close_from(int lowest)
 {
-    if (syscall(SYS_close_range, (unsigned)lowest, ~0U, 0) == 0)
-        return 0;
-    if (errno != ENOSYS)
-        return -1;
-    long max = sysconf(_SC_OPEN_MAX);
-    for (long fd = lowest; fd < max; fd++)
-        close((int)fd);
+    long r = raw3(SYS_close_range, (unsigned)lowest, ~0U, 0);
+    if (r != -ENOSYS)
+        return r;
+    struct rlimit nofile;
+    if (raw4(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &nofile) != 0 || nofile.rlim_cur > (1u << 20))
+        nofile.rlim_cur = 1u << 20;
+    for (long fd = lowest; fd < (long)nofile.rlim_cur; fd++)
+        raw1(SYS_close, fd);
     return 0;
 }
 
+struct slot;
+static int child_main(void *arg);
+/* ---- slots: the child's stack and its own copy of the arguments ------------------------------------------------ */
+
+/* One mapping per child in flight: this header, the copied arguments, then the stack up to the end. */
+struct slot
+{
+    _Atomic int32_t ctid;          /* 1 while the child may use the slot; the kernel zeroes it (CLONE_CHILD_CLEARTID) */
+    int32_t pid;
+    int32_t handlers_cleared;      /* the child was started with CLONE_CLEAR_SIGHAND */
+    uint64_t ignored;              /* bit sig-1: SIG_IGN in the manager (CLONE_CLEAR_SIGHAND keeps those) */
+    size_t size;
+    struct summon_spawn_args args; /* the child's copy; its pointers point into this mapping */
+};
+
+#define CHILD_STACK_SIZE (64 * 1024)
+#define SLOT_STANDARD_SIZE (CHILD_STACK_SIZE + 16 * 1024)
+#define MAX_FREE 8
+#define MAX_BUSY 256
+#define MAX_FAILED_KEPT 16
+
 static int child_main(void *arg)
 {
-    struct summon_spawn_args *a = arg;
-    pid_t pid = (pid_t)syscall(SYS_getpid);
+    struct slot *slot = arg;
+    struct summon_spawn_args *a = &slot->args;
+    long pid = raw0(SYS_getpid);
+    long r;
 
-    /* Signals: the manager's handlers must never run here. Everything to SIG_DFL except SIGPIPE when it stays
-     * ignored (IgnoreSIGPIPE=yes); the mask (all blocked by the parent) is emptied right before execve. 32 and 33
-     * are glibc's internal signals, which it refuses to change. */
-    struct sigaction dfl, ign, old;
-    memset(&dfl, 0, sizeof dfl);
-    memset(&ign, 0, sizeof ign);
-    dfl.sa_handler = SIG_DFL;
-    ign.sa_handler = SIG_IGN;
-    for (int sig = 1; sig < NSIG; sig++)
+    /* Signals: the manager's handlers must never run here. Everything to SIG_DFL as systemd's exec child does,
+     * except SIGPIPE when it stays ignored (IgnoreSIGPIPE=yes); the mask (all blocked by the parent) is emptied right
+     * before execve. With CLONE_CLEAR_SIGHAND the kernel has reset the handled ones already; the ignored ones
+     * (slot->ignored, taken from the manager) are left. */
+    struct kernel_sigaction dfl = { .handler = SIG_DFL }, ign = { .handler = SIG_IGN };
+    if (slot->handlers_cleared)
     {
-        if (sig == SIGKILL || sig == SIGSTOP || sig == 32 || sig == 33)
-            continue;
-        if (sigaction(sig, NULL, &old) != 0)
-            continue;
-        const struct sigaction *want = sig == SIGPIPE && (a->flags & SUMMON_SPAWN_IGNORE_SIGPIPE) ? &ign : &dfl;
-        if (old.sa_handler != want->sa_handler || (old.sa_flags & SA_SIGINFO))
-            sigaction(sig, want, NULL);
+        uint64_t ignored = slot->ignored;
+        if (a->flags & SUMMON_SPAWN_IGNORE_SIGPIPE)
+        {
+            if (!(ignored & (1ULL << (SIGPIPE - 1))))
+                raw4(SYS_rt_sigaction, SIGPIPE, &ign, NULL, sizeof(uint64_t));
+            ignored &= ~(1ULL << (SIGPIPE - 1));
+        }
+        for (int sig = 1; ignored != 0; sig++, ignored >>= 1)
+        {
+            if (ignored & 1)
+                raw4(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(uint64_t));
+        }
     }
-
-    if ((a->flags & SUMMON_SPAWN_SETSID) && setsid() < 0)
-        child_fail(a, SUMMON_STEP_SETSID, errno);
+    else
+    {
+        for (int sig = 1; sig <= 64; sig++)
+        {
+            if (sig == SIGKILL || sig == SIGSTOP)
+                continue;
+            const struct kernel_sigaction *want = sig == SIGPIPE && (a->flags & SUMMON_SPAWN_IGNORE_SIGPIPE) ? &ign : &dfl;
+            raw4(SYS_rt_sigaction, sig, want, NULL, sizeof(uint64_t));
+        }
+    }
+    if ((a->flags & SUMMON_SPAWN_SETSID) && (r = raw0(SYS_setsid)) < 0)
+        child_fail(a, SUMMON_STEP_SETSID, r);
+    if ((a->flags & SUMMON_SPAWN_SETPGID) && (r = raw2(SYS_setpgid, 0, 0)) < 0)
+        child_fail(a, SUMMON_STEP_SETSID, r);
 
     /* The fd map. Sources that sit inside 0..nfds-1 on another slot were moved above the map by the caller, so
-     * the dup2s in order never clobber a source still to be read. dup2(x, x) would keep FD_CLOEXEC: clear it. */
+     * the dup3s in order never clobber a source still to be read. A source already in place only loses
+     * FD_CLOEXEC. */
     for (int i = 0; i < a->nfds; i++)
     {
-        int source = a->fds[i];
+        long source = a->fds[i];
         if (source == i)
         {
-            int fl = fcntl(i, F_GETFD);
-            if (fl < 0 || fcntl(i, F_SETFD, fl & ~FD_CLOEXEC) < 0)
-                child_fail(a, SUMMON_STEP_FDS, errno);
+            if ((r = raw3(SYS_fcntl, i, F_SETFD, 0)) < 0)
+                child_fail(a, SUMMON_STEP_FDS, r);
             continue;
         }
         if (source < 0)
         {
-            source = open("/dev/null", (i == 0 ? O_RDONLY : O_WRONLY) | O_CLOEXEC);
+            source = raw4(SYS_openat, AT_FDCWD, "/dev/null", (i == 0 ? O_RDONLY : O_WRONLY) | O_CLOEXEC, 0);
             if (source < 0)
-                child_fail(a, SUMMON_STEP_FDS, errno);
+                child_fail(a, SUMMON_STEP_FDS, source);
             if (source == i)
             {
-                if (fcntl(i, F_SETFD, 0) < 0)
-                    child_fail(a, SUMMON_STEP_FDS, errno);
+                if ((r = raw3(SYS_fcntl, i, F_SETFD, 0)) < 0)
+                    child_fail(a, SUMMON_STEP_FDS, r);
                 continue;
             }
         }
-        if (dup2(source, i) < 0)
-            child_fail(a, SUMMON_STEP_FDS, errno);
+        if ((r = raw3(SYS_dup3, source, i, 0)) < 0)
+            child_fail(a, SUMMON_STEP_FDS, r);
         if (a->fds[i] < 0)
-            close(source);
+            raw1(SYS_close, source);
     }
-    if (close_from(a->nfds) != 0)
-        child_fail(a, SUMMON_STEP_FDS, errno);
+    if ((r = close_from(a->nfds)) < 0)
+        child_fail(a, SUMMON_STEP_FDS, r);
 
-    if (a->cwd != NULL && chdir(a->cwd) != 0)
-        child_fail(a, SUMMON_STEP_CHDIR, errno);
+    if (a->cwd != NULL && (r = raw1(SYS_chdir, a->cwd)) < 0)
+        child_fail(a, SUMMON_STEP_CHDIR, r);
 
     /* systemd's order: limits, umask, nice, then credentials (groups, gid, uid last). */
     for (int i = 0; i < a->nlimits; i++)
     {
-        int r = set_limit_closest(&a->limits[i]);
-        if (r != 0)
+        if ((r = set_limit_closest(&a->limits[i])) < 0)
             child_fail(a, SUMMON_STEP_LIMITS, r);
     }
     if (a->flags & SUMMON_SPAWN_UMASK)
-        umask((mode_t)a->umask_value);
-    if ((a->flags & SUMMON_SPAWN_NICE) && setpriority(PRIO_PROCESS, 0, a->nice_value) != 0)
-        child_fail(a, SUMMON_STEP_NICE, errno);
-    if ((a->flags & SUMMON_SPAWN_GROUPS) && syscall(SYS_setgroups, (size_t)a->ngroups, a->groups) != 0)
-        child_fail(a, SUMMON_STEP_GROUP, errno);
-    if ((a->flags & SUMMON_SPAWN_GID) && syscall(SYS_setresgid, a->gid, a->gid, a->gid) != 0)
-        child_fail(a, SUMMON_STEP_GROUP, errno);
-    if ((a->flags & SUMMON_SPAWN_UID) && syscall(SYS_setresuid, a->uid, a->uid, a->uid) != 0)
-        child_fail(a, SUMMON_STEP_USER, errno);
+        raw1(SYS_umask, a->umask_value);
+    if ((a->flags & SUMMON_SPAWN_NICE) && (r = raw3(SYS_setpriority, PRIO_PROCESS, 0, a->nice_value)) < 0)
+        child_fail(a, SUMMON_STEP_NICE, r);
+    if ((a->flags & SUMMON_SPAWN_GROUPS) && (r = raw2(SYS_setgroups, a->ngroups, a->groups)) < 0)
+        child_fail(a, SUMMON_STEP_GROUP, r);
+    if ((a->flags & SUMMON_SPAWN_GID) && (r = raw3(SYS_setresgid, a->gid, a->gid, a->gid)) < 0)
+        child_fail(a, SUMMON_STEP_GROUP, r);
+    if ((a->flags & SUMMON_SPAWN_UID) && (r = raw3(SYS_setresuid, a->uid, a->uid, a->uid)) < 0)
+        child_fail(a, SUMMON_STEP_USER, r);
 
     for (int i = 0; i < 2; i++)
     {
@@ -236,70 +437,358 @@ static int child_main(void *arg)
             write_pid(a->pid_digits[i], pid);
     }
 
-    sigset_t none;
-    sigemptyset(&none);
-    if (sigprocmask(SIG_SETMASK, &none, NULL) != 0)
-        child_fail(a, SUMMON_STEP_SIGNAL_MASK, errno);
+    uint64_t none = 0;
+    if ((r = raw4(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof none)) < 0)
+        child_fail(a, SUMMON_STEP_SIGNAL_MASK, r);
 
-    execve(a->path, a->argv, a->envp);
-    return child_fail(a, SUMMON_STEP_EXEC, errno);
+    r = raw3(SYS_execve, a->path, a->argv, a->envp);
+    child_fail(a, SUMMON_STEP_EXEC, r);
 }
 
-/* One child stack kept for the next spawn: an mmap+munmap per spawn (and the page faults of fresh pages) is most of
- * the parent's own cost on the Accept=yes path. Taken and given back with an atomic exchange, so concurrent spawns on
- * other threads simply map their own. The child is done with the stack when clone(CLONE_VFORK) returns. */
-static void *_Atomic cached_stack;
 
-static void *take_stack(void)
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+#if SUMMON_HAVE_CLONE3
+static _Atomic int clone3_state;          /* 0: try clone3, -1: it failed with ENOSYS/EINVAL/EPERM, use clone */
+#endif
+static struct slot *free_slots[MAX_FREE];
+static int free_count;
+static struct slot *busy[MAX_BUSY];      /* async children that have not yet been seen leaving the slot */
+static int busy_count;
+
+static int child_done(struct slot *s)
 {
-    void *stack = atomic_exchange(&cached_stack, NULL);
-    if (stack != NULL)
-        return stack;
-    stack = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-    return stack == MAP_FAILED ? NULL : stack;
+    return __atomic_load_n(&s->ctid, __ATOMIC_ACQUIRE) == 0;
 }
 
-static void return_stack(void *stack)
+static void release_locked(struct slot *s)
 {
-    void *expected = NULL;
-    if (!atomic_compare_exchange_strong(&cached_stack, &expected, stack))
-        munmap(stack, CHILD_STACK_SIZE);
+    if (s->size == SLOT_STANDARD_SIZE && free_count < MAX_FREE)
+        free_slots[free_count++] = s;
+    else
+        munmap(s, s->size);
 }
 
-/* Returns 0 and the child's pid, or an errno: from clone itself (failed_step stays 0) or from the child's failed
- * step (failed_step/failed_errno set; the child has already been reaped). */
-int summon_spawn(struct summon_spawn_args *a, int32_t *pid_out)
+static void drop_busy_locked(int i)
+{
+    busy[i] = busy[--busy_count];
+}
+
+/* Gives back the slots of children that have execed. Failed ones stay until summon_spawn_take_failure(), but only
+ * the newest few: a manager that never asks must not fill the table. */
+static void reclaim_locked(void)
+{
+    int failed = 0;
+    for (int i = busy_count - 1; i >= 0; i--)
+    {
+        struct slot *s = busy[i];
+        if (!child_done(s))
+            continue;
+        if (s->args.failed_step == SUMMON_STEP_NONE || ++failed > MAX_FAILED_KEPT)
+        {
+            release_locked(s);
+            drop_busy_locked(i);
+        }
+    }
+}
+
+static struct slot *take_slot(size_t need)
+{
+    struct slot *s = NULL;
+    size_t size = need <= SLOT_STANDARD_SIZE ? SLOT_STANDARD_SIZE : (need + 4095) & ~(size_t)4095;
+    pthread_mutex_lock(&pool_lock);
+    reclaim_locked();
+    if (size == SLOT_STANDARD_SIZE && free_count > 0)
+        s = free_slots[--free_count];
+    pthread_mutex_unlock(&pool_lock);
+    if (s != NULL)
+        return s;
+    void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (m == MAP_FAILED)
+        return NULL;
+    s = m;
+    s->size = size;
+    return s;
+}
+
+static void give_back(struct slot *s)
+{
+    pthread_mutex_lock(&pool_lock);
+    release_locked(s);
+    pthread_mutex_unlock(&pool_lock);
+}
+
+static size_t align8(size_t n)
+{
+    return (n + 7) & ~(size_t)7;
+}
+
+static size_t vector_length(char *const *v)
+{
+    size_t n = 0;
+    while (v[n] != NULL)
+        n++;
+    return n;
+}
+
+/* Copies the vector and its strings to *cursor; returns the copy. */
+static char **copy_vector(char *const *v, size_t n, char **cursor)
+{
+    char **copy = (char **)*cursor;
+    *cursor += (n + 1) * sizeof(char *);
+    for (size_t i = 0; i < n; i++)
+    {
+        size_t len = strlen(v[i]) + 1;
+        memcpy(*cursor, v[i], len);
+        copy[i] = *cursor;
+        *cursor += len;
+    }
+    copy[n] = NULL;
+    *cursor = (char *)align8((size_t)*cursor);
+    return copy;
+}
+
+static size_t vector_bytes(char *const *v, size_t n)
+{
+    size_t bytes = (n + 1) * sizeof(char *);
+    for (size_t i = 0; i < n; i++)
+        bytes += strlen(v[i]) + 1;
+    return align8(bytes);
+}
+
+static char *copy_string(const char *str, char **cursor)
+{
+    if (str == NULL)
+        return NULL;
+    size_t len = strlen(str) + 1;
+    char *copy = memcpy(*cursor, str, len);
+    *cursor = (char *)align8((size_t)*cursor + len);
+    return copy;
+}
+
+/* The pid placeholder inside envp[] moved to the copy: same string, same offset. */
+static char *relocate_digits(const struct summon_spawn_args *a, char **envp_copy, size_t envc, char *digits)
+{
+    if (digits == NULL)
+        return NULL;
+    for (size_t i = 0; i < envc; i++)
+    {
+        const char *e = a->envp[i];
+        if (digits >= e && digits < e + strlen(e) + 1)
+            return envp_copy[i] + (digits - e);
+    }
+    return NULL;
+}
+
+/* Fills a fresh slot with a copy of *a; returns the slot or NULL with errno set. */
+static struct slot *prepare_slot(const struct summon_spawn_args *a)
+{
+    size_t argc = vector_length(a->argv), envc = vector_length(a->envp);
+    size_t need = align8(sizeof(struct slot)) + vector_bytes(a->argv, argc) + vector_bytes(a->envp, envc) +
+                  align8(strlen(a->path) + 1) + (a->cwd != NULL ? align8(strlen(a->cwd) + 1) : 0) +
+                  align8((size_t)a->nfds * sizeof(int32_t)) + align8((size_t)a->ngroups * sizeof(uint32_t)) +
+                  (size_t)a->nlimits * sizeof(struct summon_rlimit) + CHILD_STACK_SIZE;
+    struct slot *s = take_slot(need);
+    if (s == NULL)
+        return NULL;
+
+    char *cursor = (char *)s + align8(sizeof(struct slot));
+    struct summon_spawn_args *c = &s->args;
+    *c = *a;
+    c->argv = copy_vector(a->argv, argc, &cursor);
+    char **envp = copy_vector(a->envp, envc, &cursor);
+    c->envp = envp;
+    c->path = copy_string(a->path, &cursor);
+    c->cwd = copy_string(a->cwd, &cursor);
+    for (int i = 0; i < 2; i++)
+    {
+        c->pid_digits[i] = relocate_digits(a, envp, envc, a->pid_digits[i]);
+        if (a->pid_digits[i] != NULL && c->pid_digits[i] == NULL)
+        {
+            give_back(s);
+            errno = EINVAL;
+            return NULL;
+        }
+    }
+    c->fds = memcpy(cursor, a->fds, (size_t)a->nfds * sizeof(int32_t));
+    cursor += align8((size_t)a->nfds * sizeof(int32_t));
+    c->groups = memcpy(cursor, a->groups, (size_t)a->ngroups * sizeof(uint32_t));
+    cursor += align8((size_t)a->ngroups * sizeof(uint32_t));
+    c->limits = memcpy(cursor, a->limits, (size_t)a->nlimits * sizeof(struct summon_rlimit));
+    c->failed_step = SUMMON_STEP_NONE;
+    c->failed_errno = 0;
+    s->pid = 0;
+    atomic_store(&s->ctid, 1);
+    return s;
+}
+
+#if SUMMON_HAVE_CLONE3
+/* The signals the manager ignores, read once: only the runtime's start-up and ResetInheritedSignalDispositions set
+ * dispositions to SIG_IGN (SIGPIPE), both before the first spawn; everything later installs handlers. */
+static uint64_t ignored_signals(void)
+{
+    static _Atomic uint64_t cached;
+    static _Atomic int known;
+    if (atomic_load_explicit(&known, memory_order_acquire))
+        return atomic_load_explicit(&cached, memory_order_relaxed);
+    uint64_t mask = 0;
+    for (int sig = 1; sig <= 64; sig++)
+    {
+        struct sigaction old;
+        if (sig != SIGKILL && sig != SIGSTOP && sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN &&
+            !(old.sa_flags & SA_SIGINFO))
+            mask |= 1ULL << (sig - 1);
+    }
+    atomic_store_explicit(&cached, mask, memory_order_relaxed);
+    atomic_store_explicit(&known, 1, memory_order_release);
+    return mask;
+}
+#endif
+
+/* ---- the entry points ------------------------------------------------------------------------------------------ */
+
+/*
+ * Starts the child. Returns 0 with *pid_out and *pidfd_out (-1 when the kernel gave none: the caller opens one), or
+ * an errno: from clone itself (a->failed_step stays 0) or, in synchronous mode, from the child's failed step
+ * (a->failed_step/failed_errno set; the child has already been reaped).
+ */
+int summon_spawn(struct summon_spawn_args *a, int32_t mode, int32_t *pid_out, int32_t *pidfd_out)
 {
     a->failed_step = SUMMON_STEP_NONE;
     a->failed_errno = 0;
+    *pidfd_out = -1;
+    int async = (mode & SUMMON_MODE_ASYNC) && SUMMON_HAVE_RAW;
 
-    void *stack = take_stack();
-    if (stack == NULL)
+    struct slot *s = prepare_slot(a);
+    if (s == NULL)
         return errno;
 
-    /* No signal handler of ours may run on the child's stack, nor in the child at all: block everything until the
-     * child has reset the dispositions. */
+    /* No signal handler of ours may run on the child's stack, nor in the child at all: everything stays blocked in
+     * the child until it has reset the dispositions. */
     sigset_t all, saved;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &saved);
 
-    pid_t pid = clone(child_main, (char *)stack + CHILD_STACK_SIZE, CLONE_VM | CLONE_VFORK | SIGCHLD, a);
-    int clone_errno = errno;
-
+    int flags = CLONE_VM | CLONE_CHILD_CLEARTID | (async ? 0 : CLONE_VFORK);
+    int pidfd = -1;
+    pid_t pid = -1;
+    int clone_errno = ENOSYS;
+#if SUMMON_HAVE_CLONE3
+    if (atomic_load_explicit(&clone3_state, memory_order_relaxed) >= 0)
+    {
+        struct summon_clone_args ca = {
+            .flags = (uint64_t)flags | CLONE_PIDFD | CLONE_CLEAR_SIGHAND,
+            .pidfd = (uint64_t)(uintptr_t)&pidfd,
+            .child_tid = (uint64_t)(uintptr_t)&s->ctid,
+            .exit_signal = SIGCHLD,
+            .stack = (uint64_t)(uintptr_t)s,
+            .stack_size = s->size,
+        };
+        s->handlers_cleared = 1;
+        s->ignored = ignored_signals();
+        long r = summon_clone3(&ca, sizeof ca, child_main, s);
+        if (r > 0)
+            pid = (pid_t)r;
+        else if (r == -ENOSYS || r == -EINVAL || r == -EPERM)
+            atomic_store_explicit(&clone3_state, -1, memory_order_relaxed);   /* old kernel, or a seccomp filter */
+        else
+            clone_errno = (int)-r;
+    }
+#endif
+    if (pid < 0 && clone_errno == ENOSYS)
+    {
+        pidfd = -1;
+        s->handlers_cleared = 0;
+        pid = clone(child_main, (char *)s + s->size, flags | SIGCHLD | CLONE_PIDFD, s, &pidfd, NULL, &s->ctid);
+        if (pid < 0 && errno == EINVAL)
+        {
+            pidfd = -1;
+            pid = clone(child_main, (char *)s + s->size, flags | SIGCHLD, s, NULL, NULL, &s->ctid);
+        }
+        clone_errno = errno;
+    }
     pthread_sigmask(SIG_SETMASK, &saved, NULL);
-    return_stack(stack);
 
     if (pid < 0)
-        return clone_errno;
-    if (a->failed_step != SUMMON_STEP_NONE)
     {
-        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+        give_back(s);
+        return clone_errno;
+    }
+
+    if (!async)
+    {
+        /* CLONE_VFORK: the child has execed or exited, and left the slot (ctid is cleared before the vfork
+         * completion). */
+        int step = s->args.failed_step, error = s->args.failed_errno;
+        give_back(s);
+        if (step != SUMMON_STEP_NONE)
         {
+            a->failed_step = step;
+            a->failed_errno = error;
+            while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
+            {
+            }
+            if (pidfd >= 0)
+                close(pidfd);
+            return error != 0 ? error : EIO;
         }
-        return a->failed_errno != 0 ? a->failed_errno : EIO;
+        *pid_out = pid;
+        *pidfd_out = pidfd;
+        return 0;
+    }
+
+    s->pid = pid;
+    pthread_mutex_lock(&pool_lock);
+    /* A slot kept for an earlier child with this pid is stale: that child was reaped, or the pid could not be
+     * reused. */
+    for (int i = busy_count - 1; i >= 0; i--)
+    {
+        if (busy[i]->pid == pid && child_done(busy[i]))
+        {
+            release_locked(busy[i]);
+            drop_busy_locked(i);
+        }
+    }
+    if (busy_count < MAX_BUSY)
+    {
+        busy[busy_count++] = s;
+        s = NULL;
+    }
+    pthread_mutex_unlock(&pool_lock);
+    if (s != NULL)
+    {
+        /* The table is full (hundreds of children stuck before execve): wait for this one instead. */
+        int32_t v;
+        while ((v = atomic_load(&s->ctid)) != 0)
+            syscall(SYS_futex, &s->ctid, FUTEX_WAIT, v, NULL, NULL, 0);
+        give_back(s);
     }
     *pid_out = pid;
+    *pidfd_out = pidfd;
     return 0;
+}
+
+/*
+ * For an asynchronous child that has been reaped: the step that failed in it (SUMMON_STEP_*, with *error_out), or
+ * SUMMON_STEP_NONE when it reached execve or is unknown. Gives its slot back.
+ */
+int summon_spawn_take_failure(int32_t pid, int32_t *error_out)
+{
+    int step = SUMMON_STEP_NONE;
+    *error_out = 0;
+    pthread_mutex_lock(&pool_lock);
+    for (int i = busy_count - 1; i >= 0; i--)
+    {
+        struct slot *s = busy[i];
+        if (s->pid != pid || !child_done(s))
+            continue;
+        step = s->args.failed_step;
+        *error_out = s->args.failed_errno;
+        release_locked(s);
+        drop_busy_locked(i);
+        break;
+    }
+    pthread_mutex_unlock(&pool_lock);
+    return step;
 }
 
 /* Lets the managed side check that this library is loaded and is the version it was written against. */
