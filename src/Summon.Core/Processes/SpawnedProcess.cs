@@ -77,8 +77,8 @@ public sealed class SpawnedProcess : IDisposable
 
             status = FromSigInfo(in info);
             _exitStatus = status;
-            if (_failureAtExitPath is not null && status.Code == ExitCode.Exited && status.Status >= ExitStatusNames.Chdir)
-                SpawnFailure = ProcessSpawner.TakeSpawnFailure(Pid, _failureAtExitPath);
+            if (_failureAtExitPath is not null)
+                SpawnFailure = ProcessSpawner.TakeSpawnFailure(Pid, _failureAtExitPath);   // and gives its slot back
             return true;
         }
         finally
