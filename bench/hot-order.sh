@@ -28,7 +28,8 @@ scenario() {
     local mode=$1 port=$2 pid i
     SUMMON_BIN=/bin/false "$BENCH_DIR/peers/summon.sh" "$mode" "$port" 1 2>/dev/null || true   # writes the units only
     local d=$BENCH_TMP/summon-$mode-$port
-    export SUMMON_UNIT_PATH=$d/units SUMMON_RUNTIME_DIR=$d/run SUMMON_STATE_DIR=$d/state
+    # callgrind emulates clone() and supports CLONE_VM only with CLONE_VFORK: spawn the synchronous way
+    export SUMMON_UNIT_PATH=$d/units SUMMON_RUNTIME_DIR=$d/run SUMMON_STATE_DIR=$d/state SUMMON_SPAWN_VFORK=1
     setsid $CG "$EXE" daemon >"$W/daemon-$mode.log" 2>&1 &
     pid=$!
     for i in $(seq 600); do is_listening "$port" && break; sleep 0.1; done
@@ -55,6 +56,7 @@ sampled() {
     local mode=$1 port=$2 pid dpid i
     SUMMON_BIN=/bin/false "$BENCH_DIR/peers/summon.sh" "$mode" "$port" 1 2>/dev/null || true
     local d=$BENCH_TMP/summon-$mode-$port
+    unset SUMMON_SPAWN_VFORK
     export SUMMON_UNIT_PATH=$d/units SUMMON_RUNTIME_DIR=$d/run SUMMON_STATE_DIR=$d/state
     setsid perf record -q -e cpu-clock -F 20000 -e exceptions:page_fault_user -o "$W/perf-$mode.data" -- "$EXE" daemon >"$W/daemon-perf-$mode.log" 2>&1 &
     pid=$!
