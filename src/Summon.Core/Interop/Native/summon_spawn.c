@@ -18,6 +18,7 @@
  *    summon_spawn_take_failure() once the child is reaped; its exit status already says which step (203 EXEC, ...).
  *    This is systemd's own model (it forks and reports "Failed at step EXEC" when the child exits) and keeps the
  *    manager's thread off the child's way to execve: under load that wait was the manager's single largest stall.
+ *    At most 2 x CPUs children may be on that way at once (spawn_depth); past that the caller waits for them.
  *
  * The child runs beside the parent's threads in the same memory, so it makes raw system calls only: no glibc
  * wrapper, which could write errno (the parent thread's TLS) or take a lock; credentials in particular must not go
@@ -661,6 +662,49 @@ static int vfork_only(void)
     return v == 2;
 }
 
+/* Waits, in asynchronous mode, until fewer than `depth` earlier children are still on their way to execve. */
+static void wait_for_earlier(int depth)
+{
+    for (;;)
+    {
+        _Atomic int32_t *word = NULL;
+        int pending = 0;
+        pthread_mutex_lock(&pool_lock);
+        for (int i = 0; i < busy_count; i++)
+        {
+            if (!child_done(busy[i]))
+            {
+                pending++;
+                word = &busy[i]->ctid;
+            }
+        }
+        pthread_mutex_unlock(&pool_lock);
+        if (pending < depth)
+            return;
+        /* The word is 1 until the kernel clears it and wakes us. Should the slot be given back and reused meanwhile,
+         * this waits for that child's execve instead, which is as good. */
+        syscall(SYS_futex, word, FUTEX_WAIT, 1, NULL, NULL, 0);
+    }
+}
+
+/* How many asynchronous children may be on their way to execve at once: twice the CPUs. On an idle machine a child
+ * gets there in well under 100 us and the bound is never reached. Under CPU saturation the children wait in the run
+ * queue, and without a bound the manager would keep accepting and starting more of them, all time-sharing the CPUs:
+ * every connection then finishes late. Waiting for the earlier ones keeps new connections queued in the listen
+ * backlog in arrival order instead (at 32 clients: p99 22 ms against 34 ms unbounded, throughput unchanged). */
+static int spawn_depth(void)
+{
+    static _Atomic int cached;
+    int v = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (v == 0)
+    {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        v = cpus > 1 ? (int)(2 * cpus) : 2;
+        atomic_store_explicit(&cached, v, memory_order_relaxed);
+    }
+    return v;
+}
+
 /* ---- the entry points ------------------------------------------------------------------------------------------ */
 
 /*
@@ -675,6 +719,8 @@ int summon_spawn(struct summon_spawn_args *a, int32_t mode, int32_t *pid_out, in
     *pidfd_out = -1;
     int async = (mode & SUMMON_MODE_ASYNC) && SUMMON_HAVE_RAW && !vfork_only();
 
+    if (async)
+        wait_for_earlier(spawn_depth());
     struct slot *s = prepare_slot(a);
     if (s == NULL)
         return errno;
