@@ -22,20 +22,24 @@ internal sealed class OutputCapture : IDisposable
         _records = records;
     }
 
-    public int Pid
-    {
-        set => _records.Source = _records.Source with { Pid = value };
-    }
-
-    /// <summary>Creates the pipe; returns the capture (owning the read end) and the write end for the child.</summary>
+    /// <summary>
+    /// Creates the pipe; returns the capture (owning the read end) and the write end for the child. Nothing is read
+    /// before <see cref="Attach"/>: what the child writes meanwhile waits in the pipe.
+    /// </summary>
     public static (OutputCapture Capture, SafeFdHandle WriteEnd) Create(EventLoop loop, JournalWriter journal, string unit, string identifier, int priority)
     {
         // Both ends non-blocking from pipe2 (one call); the spawner makes the child's end blocking, as for any stdio.
         var (readEnd, writeEnd) = FileDescriptor.CreatePipe(nonBlocking: true);
         var records = new JournalStreamCapture(new JournalStreamSource(unit, identifier, 0, priority), journal.Append, loop.Time);
-        var capture = new OutputCapture(loop, readEnd, records);
-        capture._token = loop.Register(readEnd, Libc.EPOLLIN, capture.OnReadable);
-        return (capture, writeEnd);
+        return (new OutputCapture(loop, readEnd, records), writeEnd);
+    }
+
+    /// <summary>Files the records under the writer's pid and starts reading: called once the child exists, so that
+    /// the registration is not on the way from accept to the child's start.</summary>
+    public void Attach(int pid)
+    {
+        _records.Source = _records.Source with { Pid = pid };
+        _token = _loop.Register(_readEnd, Libc.EPOLLIN, OnReadable);
     }
 
     private unsafe void OnReadable(uint events)
@@ -61,7 +65,8 @@ internal sealed class OutputCapture : IDisposable
         if (_readEnd.IsClosed)
             return;
         _records.Complete();
-        _loop.Unregister(_token);
+        if (_token != 0)
+            _loop.Unregister(_token);
         _readEnd.Dispose();
     }
 }

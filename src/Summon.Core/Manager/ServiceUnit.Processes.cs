@@ -390,7 +390,7 @@ public sealed partial class ServiceUnit
                     socket.OnServiceStarted();
             }
             foreach (var capture in captures)
-                capture.Pid = process.Pid;
+                capture.Attach(process.Pid);
             captures.Clear();
             return process;
         }

@@ -34,7 +34,10 @@ public sealed class AcceptedConnection : IDisposable
     /// or the peer already went away; throws for errors that mean the listener itself is broken.</summary>
     public static unsafe AcceptedConnection? TryAccept(SafeFdHandle listener, out int errno)
     {
-        int fd = Libc.Accept4(listener.Fd, null, null, Libc.SOCK_CLOEXEC);
+        // The peer's address comes with the accept (no getpeername).
+        byte* peer = stackalloc byte[SockAddr.MaxLength];
+        int peerLen = SockAddr.MaxLength;
+        int fd = Libc.Accept4(listener.Fd, peer, &peerLen, Libc.SOCK_CLOEXEC);
         if (fd < 0)
         {
             errno = Errno.Last;
@@ -42,7 +45,7 @@ public sealed class AcceptedConnection : IDisposable
         }
         errno = 0;
         var connection = new AcceptedConnection(new SafeFdHandle(fd));
-        connection.Describe(fd);
+        connection.Describe(fd, new ReadOnlySpan<byte>(peer, SockAddr.MaxLength));   // zeroed past what accept wrote
         return connection;
     }
 
@@ -51,16 +54,14 @@ public sealed class AcceptedConnection : IDisposable
         or Errno.EPERM or Errno.ENETDOWN or 71 /* EPROTO */ or 92 /* ENOPROTOOPT */ or 112 /* EHOSTDOWN */
         or 64 /* ENONET */ or 113 /* EHOSTUNREACH */ or 95 /* EOPNOTSUPP */ or 101 /* ENETUNREACH */;
 
-    private unsafe void Describe(int fd)
+    private unsafe void Describe(int fd, ReadOnlySpan<byte> peer)
     {
         Span<byte> local = stackalloc byte[SockAddr.MaxLength];
-        Span<byte> peer = stackalloc byte[SockAddr.MaxLength];
-        int localLen = SockAddr.MaxLength, peerLen = SockAddr.MaxLength;
+        int localLen = SockAddr.MaxLength;
         fixed (byte* l = local)
-        fixed (byte* r = peer)
         {
             // Lookup errors are ignored, as systemd does: the peer may be gone already.
-            if (Libc.GetSockName(fd, l, &localLen) < 0 || Libc.GetPeerName(fd, r, &peerLen) < 0)
+            if (Libc.GetSockName(fd, l, &localLen) < 0)
                 return;
         }
 
