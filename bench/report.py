@@ -175,11 +175,18 @@ def main():
     o.append(read(os.path.join(out, "env.txt")))
     o.append("```\n")
     notes = read(os.path.join(out, "notes.txt"))
-    loads = [float(t.split()[0]) for t in notes.split("loadavg ")[1:] if t.split()]
-    if loads and max(loads) > os.cpu_count():
-        o.append(f"**Warning: the machine was busy during this run (load average up to {max(loads):.1f} on "
+    # notes.txt: "start ... loadavg A B C" before the first suite, "end ... loadavg A B C" after the last. The end
+    # value is mostly this run's own load (the growth run ends it with 8 clients and their services busy), so only
+    # the start says whether other work was there.
+    loads = {t.split()[0]: float(t.split("loadavg ")[1].split()[0]) for t in notes.splitlines() if "loadavg " in t}
+    start, end = loads.get("start"), loads.get("end")
+    if start is not None and start > os.cpu_count():
+        o.append(f"**Warning: the machine was busy when this run started (load average {start:.1f} on "
                  f"{os.cpu_count()} CPUs, from other work). The absolute numbers are far below the quiet-machine baseline and "
                  "even the same-rep ratios are unreliable; rerun on a quiet machine before drawing conclusions.**\n")
+    elif start is not None:
+        o.append(f"Load average (1 min) {start:.2f} when the run started, {end if end is not None else float('nan'):.2f} "
+                 "when it ended; the end includes the run's own load.\n")
     o.append("## Targets (issue 5)\n")
     o.append("| # | target | measured (median; range over repetitions) | |")
     o.append("|---|---|---|---|")
