@@ -205,19 +205,23 @@ public class InProcessSpawnTests
         { "exec-dir", "EXEC", Errno.EACCES, 203 },
     };
 
+    /// <summary>A request that fails at the step <paramref name="what"/> names (see <see cref="FailingSteps"/>).</summary>
+    private static SpawnRequest FailingRequest(string what, bool failureAtExit) => new()
+    {
+        Path = what switch { "exec" => "/nonexistent/service", "exec-dir" => "/usr", _ => "/bin/true" },
+        Argv = ["service"],
+        Environment = [],
+        SetListenPid = true,
+        WorkingDirectory = what == "chdir" ? "/nonexistent-dir" : null,
+        ResourceLimits = what == "limits" ? [new ResourceLimit(7, 100, 10)] : [],
+        ExecFailureAtExit = failureAtExit,
+    };
+
     [Theory]
     [MemberData(nameof(FailingSteps))]
     public void InProcessReportsTheFailedStepAndLeavesNoChild(string what, string step, int errno, int exitStatus)
     {
-        var request = new SpawnRequest
-        {
-            Path = what switch { "exec" => "/nonexistent/service", "exec-dir" => "/usr", _ => "/bin/true" },
-            Argv = ["service"],
-            Environment = [],
-            SetListenPid = true,
-            WorkingDirectory = what == "chdir" ? "/nonexistent-dir" : null,
-            ResourceLimits = what == "limits" ? [new ResourceLimit(7, 100, 10)] : [],
-        };
+        var request = FailingRequest(what, failureAtExit: false);
         string children = ChildrenOfThisThread();
         var e = Assert.Throws<SpawnException>(() => ProcessSpawner.Spawn(request));
         Assert.Equal((step, errno, exitStatus), (e.Step, e.Errno, e.ExitStatus));
@@ -229,16 +233,7 @@ public class InProcessSpawnTests
     [MemberData(nameof(FailingSteps))]
     public void AsynchronousSpawnReportsTheFailedStepWhenTheChildIsReaped(string what, string step, int errno, int exitStatus)
     {
-        var request = new SpawnRequest
-        {
-            Path = what switch { "exec" => "/nonexistent/service", "exec-dir" => "/usr", _ => "/bin/true" },
-            Argv = ["service"],
-            Environment = [],
-            SetListenPid = true,
-            WorkingDirectory = what == "chdir" ? "/nonexistent-dir" : null,
-            ResourceLimits = what == "limits" ? [new ResourceLimit(7, 100, 10)] : [],
-            ExecFailureAtExit = true,
-        };
+        var request = FailingRequest(what, failureAtExit: true);
         using var process = ProcessSpawner.Spawn(request);   // no exception: the child exists
         Assert.Null(process.SpawnFailure);
         Assert.Equal(new ExitStatus(ExitCode.Exited, exitStatus), SpawnRunner.WaitAndReap(process));
