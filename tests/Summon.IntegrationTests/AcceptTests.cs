@@ -86,6 +86,7 @@ public sealed partial class AcceptTests
         FdReport report = FdReport.Parse(Clients.ReadToEnd(client), script);
 
         Assert.Equal(report.Variables["PID"], report.Variables["LISTEN_PID"]);
+        Assert.Equal(report.Variables["PID"], report.Variables["SYSTEMD_EXEC_PID"]);
         Assert.Equal(
             new Dictionary<string, string>
             {
@@ -94,7 +95,7 @@ public sealed partial class AcceptTests
                 ["REMOTE_ADDR"] = "127.0.0.1",
                 ["REMOTE_PORT"] = clientPort.ToString(),
             },
-            report.Variables.Where(kv => kv.Key is not ("PID" or "LISTEN_PID")).ToDictionary());
+            report.Variables.Where(kv => kv.Key is not ("PID" or "LISTEN_PID" or "SYSTEMD_EXEC_PID")).ToDictionary());
         // Only stdio and the connection: no listening socket, control socket, journal file or pipe of the manager.
         Assert.Equal([0, 1, 2, 3], report.Fds.Keys);
         Assert.StartsWith("socket:[", report.Fds[3]);
@@ -119,6 +120,8 @@ public sealed partial class AcceptTests
         FdReport report = FdReport.Parse(Clients.ReadToEnd(client), script);
 
         // systemd sets LISTEN_* only when it passes fds from 3 on; with Standard*=socket it passes none.
+        // SYSTEMD_EXEC_PID (systemd 248+) it sets for every service.
+        Assert.Equal(report.Variables["PID"], report.Variables["SYSTEMD_EXEC_PID"]);
         Assert.Equal(
             new Dictionary<string, string>
             {
@@ -128,7 +131,7 @@ public sealed partial class AcceptTests
                 ["REMOTE_ADDR"] = "127.0.0.1",
                 ["REMOTE_PORT"] = clientPort.ToString(),
             },
-            report.Variables.Where(kv => kv.Key != "PID").ToDictionary());
+            report.Variables.Where(kv => kv.Key is not ("PID" or "SYSTEMD_EXEC_PID")).ToDictionary());
         Assert.Equal([0, 1, 2], report.Fds.Keys);
         Assert.StartsWith("socket:[", report.Fds[0]);
         Assert.Equal(report.Fds[0], report.Fds[1]);
@@ -295,6 +298,7 @@ public sealed partial class AcceptTests
         + """
           echo "PID=$$"
           echo "LISTEN_PID=$LISTEN_PID"
+          echo "SYSTEMD_EXEC_PID=$SYSTEMD_EXEC_PID"
           echo "LISTEN_FDS=$LISTEN_FDS"
           echo "LISTEN_FDNAMES=$LISTEN_FDNAMES"
           echo "REMOTE_ADDR=$REMOTE_ADDR"

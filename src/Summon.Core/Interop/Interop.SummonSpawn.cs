@@ -3,8 +3,9 @@ using System.Runtime.InteropServices;
 namespace Summon.Interop;
 
 /// <summary>
-/// The manager's own native spawn routine (Interop/Native/summon_spawn.c): clone(CLONE_VM) with a C child that maps fds, applies credentials and limits, writes its pid into the prepared LISTEN_PID/SYSTEMD_EXEC_PID values
-/// and execs the service: what systemd's exec child does, with no intermediate exec. Linked statically into the
+/// The manager's own native spawn routine (Interop/Native/summon_spawn.c): clone3(CLONE_VM) with a C child that maps
+/// fds, applies credentials and limits, writes its pid into the prepared LISTEN_PID/SYSTEMD_EXEC_PID values and execs
+/// the service: what systemd's exec child does, with no intermediate exec. Linked statically into the
 /// NativeAOT binary (DirectPInvoke); under the JIT it is libsummon_spawn.so next to the assemblies.
 /// </summary>
 internal static unsafe partial class SummonSpawn

@@ -356,9 +356,9 @@ public sealed partial class ServiceUnit
                 Stderr = stderr,
                 PassFds = passFds,
                 SetListenPid = passFds.Count > 0,
-                // SYSTEMD_EXEC_PID needs the exec helper (one more exec); per-connection instances on socket
-                // stdio skip it so the inetd path costs exactly one posix_spawn.
-                SetExecPid = passFds.Count > 0 || !IsConnectionInstance,
+                // SYSTEMD_EXEC_PID costs nothing in process (the child writes its pid); only without the native
+                // routine would it take an exec helper, which per-connection instances on socket stdio then skip.
+                SetExecPid = passFds.Count > 0 || !IsConnectionInstance || ProcessSpawner.InProcessAvailable,
                 // Accept=yes instances lead their own process group (pgid == pid, all KillMode= needs) but stay in
                 // the manager's session. systemd gives every service a session, and its own cgroup; here a session
                 // also means a scheduler autogroup (kernel.sched_autogroup_enabled, on by default where no cpu
