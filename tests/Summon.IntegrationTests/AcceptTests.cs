@@ -249,6 +249,39 @@ public sealed partial class AcceptTests
         Assert.Equal("listening", Cli.ShowOne(root, Unit, "SubState"));
     }
 
+    [Fact]
+    public async Task Without_clone3_instances_start_through_the_clone_fallback_with_default_signals()
+    {
+        // As under an older container seccomp profile: clone3 fails with ENOSYS, so the manager starts every child
+        // with clone(), and the child resets the signal handlers itself.
+        using var root = new TempRoot();
+        int port = FreePort.Tcp();
+        root.WriteUnit(Unit, DemoUnits.Socket(port));
+        root.WriteUnit(DemoUnits.TemplateName,
+            "[Service]\nExecStart=/bin/grep -E '^Sig(Blk|Ign)' /proc/self/status\nStandardInput=socket\nStandardOutput=socket\n");
+        int missingPort = FreePort.Tcp();
+        root.WriteUnit("missing.socket", $"[Socket]\nListenStream=127.0.0.1:{missingPort}\nAccept=yes\n");
+        root.WriteUnit("missing@.service", "[Service]\nExecStart=/nonexistent/echo\nStandardInput=socket\n");
+        using DaemonProcess daemon = await StartSocketAsync(root, Unit, [TestPrograms.WithoutClone3, SummonBinary.Path, "daemon"]);
+        Assert.Contains("Seccomp:\t2", File.ReadAllText($"/proc/{daemon.Pid}/status"));
+
+        using (Socket client = Clients.ConnectTcp(IPAddress.Loopback, port))
+        {
+            // Nothing blocked; only SIGPIPE ignored (IgnoreSIGPIPE=yes).
+            Assert.Equal("SigBlk:\t0000000000000000\nSigIgn:\t0000000000001000\n", Clients.ReadToEnd(client));
+        }
+
+        CommandResult start = Cli.Run(root, "start", "missing.socket");
+        Assert.True(start.ExitCode == 0, start.ToString());
+        using (Socket client = Clients.ConnectTcp(IPAddress.Loopback, missingPort))
+        {
+            string instance = DemoUnits.InstanceName("missing", 0, "127.0.0.1", missingPort, "127.0.0.1", Clients.LocalPort(client));
+            Assert.Equal("", Clients.ReadToEnd(client));
+            await AssertJournalHasAsync(root, instance, $"{instance}: Main process exited, code=exited, status=203/EXEC", daemon.Pid);
+        }
+        await AssertSettledAsync(root, daemon, accepted: 1);
+    }
+
     /// <summary>Starts the daemon and the socket, and checks it listens.</summary>
     internal static async Task<DaemonProcess> StartSocketAsync(TempRoot root, string unit = Unit, string[]? command = null)
     {

@@ -1,7 +1,8 @@
 namespace Summon.IntegrationTests.Harness;
 
 /// <summary>
-/// The real peers under tests/Programs, built once per test run: <c>listen-check</c> (C, cc) and the Kestrel app
+/// The real peers under tests/Programs, built once per test run: <c>listen-check</c> and <c>without-clone3</c> (C, cc)
+/// and the Kestrel app
 /// (framework-dependent <c>dotnet publish</c>). test.sh builds both and names them with SUMMON_LISTEN_CHECK and
 /// SUMMON_KESTREL_APP; without those the first use builds into artifacts/ under <c>flock</c>, like
 /// <see cref="SummonBinary"/>.
@@ -9,11 +10,15 @@ namespace Summon.IntegrationTests.Harness;
 internal static class TestPrograms
 {
     private static readonly Lazy<string> s_listenCheck = new(LocateListenCheck, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<string> s_withoutClone3 = new(() => BuildC("without-clone3"), LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly Lazy<string> s_kestrelApp = new(LocateKestrelApp, LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly Lazy<string> s_dotnet = new(LocateDotnet, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>Full path of the listen-check executable.</summary>
     public static string ListenCheck => s_listenCheck.Value;
+
+    /// <summary>Full path of without-clone3: runs a program with clone3(2) failing with ENOSYS (a seccomp filter).</summary>
+    public static string WithoutClone3 => s_withoutClone3.Value;
 
     /// <summary>Full path of KestrelApp.dll, run as <c>dotnet KestrelApp.dll</c>.</summary>
     public static string KestrelAppDll => s_kestrelApp.Value;
@@ -24,28 +29,29 @@ internal static class TestPrograms
     /// <summary>systemd-socket-proxyd as Debian installs it with systemd.</summary>
     public static string SocketProxyd => "/lib/systemd/systemd-socket-proxyd";
 
-    private static string LocateListenCheck()
-    {
-        if (Environment.GetEnvironmentVariable("SUMMON_LISTEN_CHECK") is { Length: > 0 } given)
-        {
-            return Existing(given, "SUMMON_LISTEN_CHECK");
-        }
+    private static string LocateListenCheck() =>
+        Environment.GetEnvironmentVariable("SUMMON_LISTEN_CHECK") is { Length: > 0 } given
+            ? Existing(given, "SUMMON_LISTEN_CHECK")
+            : BuildC("listen-check");
 
+    /// <summary>tests/Programs/NAME.c built with cc into artifacts/NAME when missing or older than the source.</summary>
+    private static string BuildC(string name)
+    {
         string repository = RepositoryRoot.Find();
-        string source = Path.Combine(repository, "tests", "Programs", "listen-check.c");
+        string source = Path.Combine(repository, "tests", "Programs", name + ".c");
         string artifacts = Path.Combine(repository, "artifacts");
-        string output = Path.Combine(artifacts, "listen-check");
+        string output = Path.Combine(artifacts, name);
         Directory.CreateDirectory(artifacts);
         if (!File.Exists(output) || File.GetLastWriteTimeUtc(output) < File.GetLastWriteTimeUtc(source))
         {
             CommandResult build = Command.Run(
                 "flock",
-                [Path.Combine(artifacts, ".listen-check.lock"), "cc", "-O2", "-Wall", "-Wextra", "-Werror", "-o", output, source],
+                [Path.Combine(artifacts, $".{name}.lock"), "cc", "-O2", "-Wall", "-Wextra", "-Werror", "-o", output, source],
                 timeout: TimeSpan.FromMinutes(2),
                 workingDirectory: repository);
             if (build.ExitCode != 0)
             {
-                throw new InvalidOperationException($"Building listen-check failed.\n{build}");
+                throw new InvalidOperationException($"Building {name} failed.\n{build}");
             }
         }
 
