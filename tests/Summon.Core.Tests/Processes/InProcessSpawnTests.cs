@@ -283,7 +283,7 @@ public class InProcessSpawnTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void AsynchronousSpawnWritesTheChildsOwnPid(bool processGroupOnly)
+    public void AsynchronousSpawnWritesTheChildsOwnPidAndGivesItItsSessionOrGroup(bool processGroupOnly)
     {
         var result = SpawnRunner.Run(stdout => new SpawnRequest
         {
@@ -299,7 +299,7 @@ public class InProcessSpawnTests
         string pid = result.Pid.ToString(CultureInfo.InvariantCulture);
         string ownSession = processGroupOnly ? ThisSession() : pid;
         Assert.Equal($"{pid} {pid}\n{pid} {ownSession}\n", result.Output);
-        Assert.Null(result.Status.IsSuccess ? null : result.Status.ToString());
+        Assert.True(result.Status.IsSuccess, result.Status.ToString());
     }
 
     [Fact]

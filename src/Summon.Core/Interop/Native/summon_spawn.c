@@ -318,8 +318,6 @@ static long close_from(int lowest)
     return 0;
 }
 
-struct slot;
-static int child_main(void *arg);
 /* ---- slots: the child's stack and its own copy of the arguments ------------------------------------------------ */
 
 /* One mapping per child in flight: this header, the copied arguments, then the stack up to the end. */
@@ -446,7 +444,6 @@ static int child_main(void *arg)
     r = raw3(SYS_execve, a->path, a->argv, a->envp);
     child_fail(a, SUMMON_STEP_EXEC, r);
 }
-
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 #if SUMMON_HAVE_CLONE3
