@@ -1,5 +1,6 @@
 using System.Text;
 using Summon.Interop;
+using Summon.Posix;
 using Summon.Sockets;
 
 namespace Summon.Control;

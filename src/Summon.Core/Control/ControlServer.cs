@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Summon.Interop;
 using Summon.Manager;
+using Summon.Posix;
 using Summon.Sockets;
 
 namespace Summon.Control;

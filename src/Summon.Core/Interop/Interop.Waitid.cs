@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Summon.Posix;
 
 namespace Summon.Interop;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Summon.Posix;
 
 namespace Summon.Interop;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Summon.Interop;
+using Summon.Posix;
 
 namespace Summon.Manager;
 

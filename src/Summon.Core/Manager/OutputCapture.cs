@@ -1,5 +1,6 @@
 using Summon.Interop;
 using Summon.Journal;
+using Summon.Posix;
 
 namespace Summon.Manager;
 

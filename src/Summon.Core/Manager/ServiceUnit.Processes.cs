@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Summon.Interop;
+using Summon.Posix;
 using Summon.Processes;
 using Summon.Units;
 

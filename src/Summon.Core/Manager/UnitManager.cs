@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Summon.Interop;
 using Summon.Journal;
+using Summon.Posix;
 using Summon.Sockets;
 using Summon.Units;
 

@@ -1,4 +1,5 @@
 using Summon.Interop;
+using Summon.Posix;
 
 namespace Summon.Processes;
 

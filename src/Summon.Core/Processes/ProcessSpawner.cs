@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Summon.Interop;
+using Summon.Posix;
 
 namespace Summon.Processes;
 

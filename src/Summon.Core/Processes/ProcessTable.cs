@@ -1,5 +1,6 @@
 using System.Globalization;
 using Summon.Interop;
+using Summon.Posix;
 
 namespace Summon.Processes;
 

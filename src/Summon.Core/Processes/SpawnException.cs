@@ -1,4 +1,5 @@
 using Summon.Interop;
+using Summon.Posix;
 
 namespace Summon.Processes;
 
@@ -9,7 +10,7 @@ namespace Summon.Processes;
 public sealed class SpawnException : Exception
 {
     internal SpawnException(string path, int errno, string step = "EXEC")
-        : base($"Failed at step {step} spawning {path}: {Summon.Interop.Errno.Describe(errno)}")
+        : base($"Failed at step {step} spawning {path}: {Summon.Posix.Errno.Describe(errno)}")
     {
         Path = path;
         Errno = errno;
@@ -30,5 +31,5 @@ public sealed class SpawnException : Exception
     public int ExitStatus => ExitStatusNames.ForStep(Step);
 
     /// <summary>strerror text alone, as systemd's %m.</summary>
-    public string Reason => Summon.Interop.Errno.Describe(Errno);
+    public string Reason => Summon.Posix.Errno.Describe(Errno);
 }

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Summon.Interop;
+using Summon.Posix;
 
 namespace Summon.Processes;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
 using Summon.Interop;
+using Summon.Posix;
 
 namespace Summon.Sockets;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Summon.Interop;
+using Summon.Posix;
 using Summon.Text;
 
 namespace Summon.Sockets;

@@ -1,3 +1,5 @@
+using Summon.Posix;
+
 namespace Summon.Units;
 
 /// <summary>A unit as read from disk: its name, where it came from, its typed settings and what went wrong.</summary>
@@ -39,6 +41,6 @@ public sealed class LoadedUnit
         LoadState.NotFound => $"Unit {Name} not found.",
         LoadState.BadSetting => $"Unit {Name} has a bad unit file setting.",
         LoadState.Masked => $"Unit {Name} is masked.",
-        _ => $"Unit {Name} failed to load properly, please adjust/correct and reload service manager: {Summon.Interop.Errno.Describe(LoadError == 0 ? Summon.Interop.Errno.EINVAL : LoadError)}",
+        _ => $"Unit {Name} failed to load properly, please adjust/correct and reload service manager: {Summon.Posix.Errno.Describe(LoadError == 0 ? Summon.Posix.Errno.EINVAL : LoadError)}",
     };
 }

@@ -1,4 +1,4 @@
-using Summon.Interop;
+using Summon.Posix;
 using Summon.Text;
 
 namespace Summon.Units;

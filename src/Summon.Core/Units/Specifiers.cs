@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Summon.Interop;
+using Summon.Posix;
 
 namespace Summon.Units;
 
@@ -95,7 +95,7 @@ internal sealed class Specifiers
             case 'i': value = _name.Instance ?? ""; return 0;
             case 'j': value = LastComponent(); return 0;
             case 'a': value = _context.Architecture; return 0;
-            case 'b': return Required(_context.BootId, UnitErrno.ENOMEDIUM, out value);
+            case 'b': return Required(_context.BootId, Errno.ENOMEDIUM, out value);
             case 'B': value = OsRelease("BUILD_ID"); return 0;
             case 'H': value = _context.Hostname; return 0;
             case 'l': value = ShortHostname(); return 0;
@@ -135,14 +135,14 @@ internal sealed class Specifiers
             case 'c': value = $"/{Slice()}/{_name.Name}"; return 0;
             case 'r': value = "/" + Slice(); return 0;
             case 'R': value = "/"; return 0;
-            case 't': return Required(_context.RuntimeDirectory, UnitErrno.ENXIO, out value);
+            case 't': return Required(_context.RuntimeDirectory, Errno.ENXIO, out value);
             case 'S': value = _context.StateDirectory; return 0;
             case 'C': value = _context.CacheDirectory; return 0;
             case 'L': value = _context.LogsDirectory; return 0;
             case 'E': value = _context.ConfigDirectory; return 0;
             case 'd':
                 if (_context.RuntimeDirectory is null)
-                    return UnitErrno.ENXIO;
+                    return Errno.ENXIO;
                 value = $"{_context.RuntimeDirectory}/credentials/{_name.Name}";
                 return 0;
             case 'T': value = _context.TempDirectory; return 0;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Summon.Interop;
+using Summon.Posix;
 
 namespace Summon.Units;
 

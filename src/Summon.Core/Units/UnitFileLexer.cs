@@ -1,5 +1,5 @@
 using System.Text;
-using Summon.Interop;
+using Summon.Posix;
 
 namespace Summon.Units;
 
@@ -81,7 +81,7 @@ internal sealed class UnitFileLexer
                 if (continuation.Length + text.Length > LongLineMax)
                 {
                     _diagnostics.Add(Diagnostic.Syntax(DiagnosticSeverity.Error, _file, line, "Continuation line too long"));
-                    return UnitErrno.ENOBUFS;
+                    return Errno.ENOBUFS;
                 }
 
                 continuation.Append(text);
@@ -92,7 +92,7 @@ internal sealed class UnitFileLexer
             else if (text.Length > LongLineMax)
             {
                 _diagnostics.Add(Diagnostic.Syntax(DiagnosticSeverity.Error, _file, line, "Line too long"));
-                return UnitErrno.ENOBUFS;
+                return Errno.ENOBUFS;
             }
 
             if (EndsWithUnescapedBackslash(text))
@@ -152,14 +152,14 @@ internal sealed class UnitFileLexer
             if (l[^1] != ']')
             {
                 _diagnostics.Add(Diagnostic.Syntax(DiagnosticSeverity.Error, _file, line, $"Invalid section header '{l}'"));
-                return UnitErrno.EBADMSG;
+                return Errno.EBADMSG;
             }
 
             string name = l[1..^1];
             if (!IsSafeString(name))
             {
                 _diagnostics.Add(Diagnostic.Syntax(DiagnosticSeverity.Error, _file, line, $"Bad characters in section header '{l}'"));
-                return UnitErrno.EBADMSG;
+                return Errno.EBADMSG;
             }
 
             if (_sections.Contains(name))

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
-using Summon.Interop;
+using Summon.Posix;
 
 namespace Summon.Units;
 

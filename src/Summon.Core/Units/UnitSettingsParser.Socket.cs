@@ -1,4 +1,4 @@
-using Summon.Interop;
+using Summon.Posix;
 using Summon.Sockets;
 
 namespace Summon.Units;

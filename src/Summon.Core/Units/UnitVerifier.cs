@@ -1,4 +1,4 @@
-using Summon.Interop;
+using Summon.Posix;
 
 namespace Summon.Units;
 

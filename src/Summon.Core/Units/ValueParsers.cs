@@ -1,5 +1,5 @@
 using System.Globalization;
-using Summon.Interop;
+using Summon.Posix;
 using Summon.Text;
 
 namespace Summon.Units;

@@ -1,5 +1,5 @@
 using System.Text;
-using Summon.Interop;
+using Summon.Posix;
 
 namespace Summon.Units;
 

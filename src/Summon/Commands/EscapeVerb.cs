@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Summon.Interop;
+using Summon.Posix;
 using Summon.Units;
 
 namespace Summon.Cli.Commands;

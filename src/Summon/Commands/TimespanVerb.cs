@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Summon.Interop;
+using Summon.Posix;
 using Summon.Units;
 
 namespace Summon.Cli.Commands;

@@ -4,6 +4,7 @@ using Summon.Control;
 using Summon.Journal;
 using Summon.Manager;
 using Summon.Interop;
+using Summon.Posix;
 using Summon.Processes;
 using Summon.Sockets;
 

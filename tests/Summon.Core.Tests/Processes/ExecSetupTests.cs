@@ -1,4 +1,5 @@
 using Summon.Interop;
+using Summon.Posix;
 using Summon.Processes;
 
 namespace Summon.Core.Tests.Processes;

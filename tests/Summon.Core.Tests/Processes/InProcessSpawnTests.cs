@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Summon.Interop;
+using Summon.Posix;
 using Summon.Processes;
 
 namespace Summon.Core.Tests.Processes;

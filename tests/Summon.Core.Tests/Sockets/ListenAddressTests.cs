@@ -1,4 +1,5 @@
 using Summon.Interop;
+using Summon.Posix;
 using Summon.Sockets;
 
 namespace Summon.Core.Tests.Sockets;

@@ -1,3 +1,4 @@
+using Summon.Posix;
 using Summon.Units;
 
 namespace Summon.Core.Tests.Units;
@@ -75,6 +76,6 @@ public class SpecifierTests
         var s = new Specifiers(UnitName.Parse("foo@a\\xzz.service"), null, System);
         Assert.Equal(0, s.Expand("%i", SpecifierSet.Full, out string raw));
         Assert.Equal("a\\xzz", raw);
-        Assert.Equal(Summon.Interop.Errno.EINVAL, s.Expand("%I", SpecifierSet.Full, out _));
+        Assert.Equal(Summon.Posix.Errno.EINVAL, s.Expand("%I", SpecifierSet.Full, out _));
     }
 }

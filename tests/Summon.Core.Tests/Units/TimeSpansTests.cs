@@ -1,4 +1,5 @@
 using Summon.Interop;
+using Summon.Posix;
 using Summon.Units;
 
 namespace Summon.Core.Tests.Units;

@@ -1,4 +1,5 @@
 using System.Text;
+using Summon.Posix;
 using Summon.Units;
 
 namespace Summon.Core.Tests.Units;
@@ -62,7 +63,7 @@ public class UnitFileLexerTests
         var lexer = new UnitFileLexer("f.service", ["Service"], diagnostics);
         byte[] data = [.. "# caf"u8, 0xE9, .. "\n[Service]\nA=1\nB="u8, 0xFF, .. "\n"u8];
         int r = lexer.Parse(data, _ => 0);
-        Assert.Equal(Summon.Interop.Errno.EINVAL, r);
+        Assert.Equal(Summon.Posix.Errno.EINVAL, r);
         Assert.Equal("f.service:4: String is not UTF-8 clean, ignoring assignment: B=\uFFFD", Assert.Single(diagnostics).ToString());
     }
 

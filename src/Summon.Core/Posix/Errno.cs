@@ -1,15 +1,16 @@
 using System.Runtime.InteropServices;
 
-namespace Summon.Interop;
+namespace Summon.Posix;
 
-/// <summary>errno values the manager reacts to, and their strerror(3) text.</summary>
+/// <summary>The one errno table: the values the manager and the unit loader report, and their strerror(3) text.</summary>
 public static class Errno
 {
     public const int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, EBADF = 9, ECHILD = 10, EAGAIN = 11,
         ENOMEM = 12, EACCES = 13, EEXIST = 17, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, EMFILE = 24, ENOSPC = 28,
         EPIPE = 32, ERANGE = 34, ENAMETOOLONG = 36, ENOTSOCK = 88, EAFNOSUPPORT = 97, EADDRINUSE = 98,
         EADDRNOTAVAIL = 99, ENETDOWN = 100, ECONNABORTED = 103, ECONNRESET = 104, ENOTCONN = 107,
-        ECONNREFUSED = 111, ENODEV = 19, EBADSLT = 57, ENOEXEC = 8;
+        ECONNREFUSED = 111, ENODEV = 19, EBADSLT = 57, ENOEXEC = 8, ENXIO = 6, EBADMSG = 74, ENOBUFS = 105,
+        ENOPKG = 65, ENOMEDIUM = 123, EPROTO = 71;
 
     /// <summary>strerror(errno), e.g. "Address already in use".</summary>
     public static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno);
