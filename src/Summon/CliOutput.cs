@@ -1,4 +1,4 @@
-using Summon.Interop;
+using Summon.Control;
 
 namespace Summon.Cli;
 

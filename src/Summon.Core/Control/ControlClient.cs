@@ -24,7 +24,7 @@ public sealed class ControlClient(string socketPath)
 
         using var fd = Connect();
         SendAll(fd, payload);
-        if (Libc.Shutdown(fd.Fd, Libc.SHUT_WR) != 0)
+        if (Libc.Shutdown(fd, Libc.SHUT_WR) != 0)
             throw Unavailable(Errno.Last);
 
         var buffer = new byte[16 * 1024];
@@ -50,14 +50,14 @@ public sealed class ControlClient(string socketPath)
             throw Unavailable(Errno.ENAMETOOLONG);
         Span<byte> address = stackalloc byte[SockAddr.MaxLength];
         int addressLength = SockAddr.Encode(ListenAddress.UnixPath(SocketPath), address);
-        var fd = new SafeFdHandle(Libc.Socket(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, 0));
+        var fd = new SafeFdHandle(Libc.Socket(Libc.AF_UNIX, SocketKind.Stream, Libc.SOCK_CLOEXEC));
         if (fd.IsInvalid)
             throw Unavailable(Errno.Last);
         int rc;
         fixed (byte* p = address)
         {
             do
-                rc = Libc.Connect(fd.Fd, p, addressLength);
+                rc = Libc.Connect(fd, p, addressLength);
             while (rc != 0 && Errno.Last == Errno.EINTR);
         }
         if (rc != 0)
@@ -76,7 +76,7 @@ public sealed class ControlClient(string socketPath)
             int sent = 0;
             while (sent < data.Length)
             {
-                nint n = Libc.Send(fd.Fd, p + sent, data.Length - sent, Libc.MSG_NOSIGNAL);
+                nint n = Libc.Send(fd, p + sent, data.Length - sent, Libc.MSG_NOSIGNAL);
                 if (n < 0)
                 {
                     if (Errno.Last == Errno.EINTR)
@@ -94,7 +94,7 @@ public sealed class ControlClient(string socketPath)
         {
             while (true)
             {
-                nint n = Libc.Read(fd.Fd, p, into.Length);
+                nint n = Libc.Read(fd, p, into.Length);
                 if (n >= 0)
                     return (int)n;
                 if (Errno.Last != Errno.EINTR)

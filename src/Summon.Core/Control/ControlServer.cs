@@ -65,7 +65,7 @@ public sealed class ControlServer : IDisposable
             if (!Bind(listener, path, out errno))
                 throw new ErrnoException("bind", errno);
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            if (Libc.Listen(listener.Fd, 64) != 0)
+            if (Libc.Listen(listener, 64) != 0)
                 throw ErrnoException.FromLast("listen");
             return new ControlServer(path, listener, loop, dispatch, ownUid, beforeReply);
         }
@@ -79,7 +79,7 @@ public sealed class ControlServer : IDisposable
     private static SafeFdHandle Open(string path, out int errno)
     {
         errno = 0;
-        var fd = new SafeFdHandle(Libc.Socket(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC | Libc.SOCK_NONBLOCK, 0));
+        var fd = new SafeFdHandle(Libc.Socket(Libc.AF_UNIX, SocketKind.Stream, Libc.SOCK_CLOEXEC | Libc.SOCK_NONBLOCK));
         if (fd.IsInvalid)
             errno = Errno.Last;
         return fd;
@@ -97,7 +97,7 @@ public sealed class ControlServer : IDisposable
         int length = SockAddr.Encode(ListenAddress.UnixPath(path), address);
         fixed (byte* p = address)
         {
-            if (Libc.Bind(fd.Fd, p, length) == 0)
+            if (Libc.Bind(fd, p, length) == 0)
                 return true;
         }
         errno = Errno.Last;
@@ -111,14 +111,14 @@ public sealed class ControlServer : IDisposable
             return false;
         Span<byte> address = stackalloc byte[SockAddr.MaxLength];
         int length = SockAddr.Encode(ListenAddress.UnixPath(path), address);
-        using var probe = new SafeFdHandle(Libc.Socket(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, 0));
+        using var probe = new SafeFdHandle(Libc.Socket(Libc.AF_UNIX, SocketKind.Stream, Libc.SOCK_CLOEXEC));
         if (probe.IsInvalid)
             return false;
         int rc;
         fixed (byte* p = address)
         {
             do
-                rc = Libc.Connect(probe.Fd, p, length);
+                rc = Libc.Connect(probe, p, length);
             while (rc != 0 && Errno.Last == Errno.EINTR);
         }
         return rc == 0;
@@ -129,7 +129,7 @@ public sealed class ControlServer : IDisposable
     {
         for (int i = 0; i < 16 && !_disposed; i++)
         {
-            int fd = Libc.Accept4(_listener.Fd, null, null, Libc.SOCK_CLOEXEC);   // the connection itself blocks
+            int fd = Libc.Accept4(_listener, null, null, Libc.SOCK_CLOEXEC);   // the connection itself blocks
             if (fd < 0)
             {
                 int errno = Errno.Last;
@@ -159,8 +159,8 @@ public sealed class ControlServer : IDisposable
 
     private void Serve(SafeFdHandle client)
     {
-        Libc.SetSocketTimeout(client.Fd, Libc.SO_RCVTIMEO, IoTimeoutMs);
-        Libc.SetSocketTimeout(client.Fd, Libc.SO_SNDTIMEO, IoTimeoutMs);   // a job may take long (TimeoutStartSec=); only reading the request is bounded
+        Libc.SetSocketTimeout(client, Libc.SO_RCVTIMEO, IoTimeoutMs);
+        Libc.SetSocketTimeout(client, Libc.SO_SNDTIMEO, IoTimeoutMs);   // a job may take long (TimeoutStartSec=); only reading the request is bounded
         if (!IsAuthorized(client))
         {
             Reply(client, new ControlReply { ExitCode = 1, Errors = { "Access denied: the summon manager accepts requests from root and its own user only." } });
@@ -189,7 +189,7 @@ public sealed class ControlServer : IDisposable
         int length = cred.Length;
         fixed (byte* p = cred)
         {
-            if (Libc.GetSockOpt(client.Fd, Libc.SOL_SOCKET, Libc.SO_PEERCRED, p, &length) != 0 || length < 12)
+            if (Libc.GetSockOpt(client, Libc.SOL_SOCKET, Libc.SO_PEERCRED, p, &length) != 0 || length < 12)
                 return false;
         }
         uint uid = BitConverter.ToUInt32(cred[4..8]);
@@ -224,7 +224,7 @@ public sealed class ControlServer : IDisposable
         {
             while (true)
             {
-                nint n = Libc.Read(client.Fd, p, into.Length);
+                nint n = Libc.Read(client, p, into.Length);
                 if (n >= 0)
                     return (int)n;
                 int errno = Errno.Last;
@@ -248,7 +248,7 @@ public sealed class ControlServer : IDisposable
             int sent = 0;
             while (sent < data.Length)
             {
-                nint n = Libc.Send(client.Fd, p + sent, data.Length - sent, Libc.MSG_NOSIGNAL);
+                nint n = Libc.Send(client, p + sent, data.Length - sent, Libc.MSG_NOSIGNAL);
                 if (n >= 0)
                 {
                     sent += (int)n;

@@ -20,8 +20,9 @@ internal static partial class Libc
     internal static partial int EpollCreate1(int flags);
 
     [LibraryImport(Name, EntryPoint = "epoll_ctl", SetLastError = true)]
-    internal static unsafe partial int EpollCtl(int epfd, int op, int fd, EpollEvent* ev);
+    internal static unsafe partial int EpollCtl(SafeHandle epfd, int op, SafeHandle fd, EpollEvent* ev);
 
+    /// <summary>epoll_wait(2). Not retried on EINTR: the caller recomputes its timeout (timers are due meanwhile).</summary>
     [LibraryImport(Name, EntryPoint = "epoll_wait", SetLastError = true)]
-    internal static unsafe partial int EpollWait(int epfd, EpollEvent* events, int maxevents, int timeout);
+    internal static unsafe partial int EpollWait(SafeHandle epfd, EpollEvent* events, int maxevents, int timeout);
 }

@@ -5,8 +5,8 @@ namespace Summon.Interop;
 internal static partial class Libc
 {
     [LibraryImport(Name, EntryPoint = "eventfd_read", SetLastError = true)]
-    internal static unsafe partial int EventFdRead(int fd, ulong* value);
+    internal static unsafe partial int EventFdRead(SafeHandle fd, ulong* value);
 
     [LibraryImport(Name, EntryPoint = "eventfd_write", SetLastError = true)]
-    internal static partial int EventFdWrite(int fd, ulong value);
+    internal static partial int EventFdWrite(SafeHandle fd, ulong value);
 }

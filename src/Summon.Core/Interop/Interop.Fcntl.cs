@@ -9,5 +9,5 @@ internal static partial class Libc
 
     /// <summary>fcntl(2) with an int argument (variadic in C; an int is passed the same way on x86_64/arm64).</summary>
     [LibraryImport(Name, EntryPoint = "fcntl", SetLastError = true)]
-    internal static partial int Fcntl(int fd, int cmd, int arg);
+    internal static partial int Fcntl(SafeHandle fd, int cmd, int arg);
 }

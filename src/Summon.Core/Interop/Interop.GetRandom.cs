@@ -4,9 +4,18 @@ namespace Summon.Interop;
 
 internal static partial class Libc
 {
-    /// <summary>getrandom(2) from the kernel's pool (flags 0: blocks only until the pool is first initialised).
-    /// Used instead of RandomNumberGenerator, which on Linux loads OpenSSL (libssl + libcrypto: ~5 ms and ~3 MB of
-    /// mappings in the daemon on first use).</summary>
+    /// <summary>getrandom(2) from the kernel's pool (flags 0: blocks only until the pool is first initialised),
+    /// retried on EINTR. Used instead of RandomNumberGenerator, which on Linux loads OpenSSL (libssl + libcrypto: ~5 ms
+    /// and ~3 MB of mappings in the daemon on first use).</summary>
+    internal static unsafe nint GetRandom(byte* buffer, nuint length, uint flags)
+    {
+        nint result;
+        do
+            result = GetRandomOnce(buffer, length, flags);
+        while (Interrupted(result));
+        return result;
+    }
+
     [LibraryImport(Name, EntryPoint = "getrandom", SetLastError = true)]
-    internal static unsafe partial nint GetRandom(byte* buffer, nuint length, uint flags);
+    private static unsafe partial nint GetRandomOnce(byte* buffer, nuint length, uint flags);
 }

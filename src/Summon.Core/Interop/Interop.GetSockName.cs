@@ -5,8 +5,8 @@ namespace Summon.Interop;
 internal static partial class Libc
 {
     [LibraryImport(Name, EntryPoint = "getsockname", SetLastError = true)]
-    internal static unsafe partial int GetSockName(int fd, byte* addr, int* addrlen);
+    internal static unsafe partial int GetSockName(SafeHandle fd, byte* addr, int* addrlen);
 
     [LibraryImport(Name, EntryPoint = "getpeername", SetLastError = true)]
-    internal static unsafe partial int GetPeerName(int fd, byte* addr, int* addrlen);
+    internal static unsafe partial int GetPeerName(SafeHandle fd, byte* addr, int* addrlen);
 }

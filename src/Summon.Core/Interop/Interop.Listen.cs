@@ -5,5 +5,5 @@ namespace Summon.Interop;
 internal static partial class Libc
 {
     [LibraryImport(Name, EntryPoint = "listen", SetLastError = true)]
-    internal static partial int Listen(int fd, int backlog);
+    internal static partial int Listen(SafeHandle fd, int backlog);
 }

@@ -9,5 +9,5 @@ internal static partial class Libc
     /// Returns -1 with errno ESRCH once the process has been reaped.
     /// </summary>
     [LibraryImport(Name, EntryPoint = "pidfd_send_signal", SetLastError = true)]
-    internal static unsafe partial int PidfdSendSignal(int pidfd, int signal, void* info, uint flags);
+    internal static unsafe partial int PidfdSendSignal(SafeHandle pidfd, int signal, void* info, uint flags);
 }

@@ -36,6 +36,16 @@ internal static partial class Libc
         public int Type;
     }
 
+    /// <summary>recvmsg(2), retried on EINTR. Bytes received, or -1 with errno.</summary>
+    internal static unsafe nint RecvMsg(SafeHandle fd, MsgHdr* msg, int flags)
+    {
+        nint result;
+        do
+            result = RecvMsgOnce(fd, msg, flags);
+        while (Interrupted(result));
+        return result;
+    }
+
     [LibraryImport(Name, EntryPoint = "recvmsg", SetLastError = true)]
-    internal static unsafe partial nint RecvMsg(int fd, MsgHdr* msg, int flags);
+    private static unsafe partial nint RecvMsgOnce(SafeHandle fd, MsgHdr* msg, int flags);
 }

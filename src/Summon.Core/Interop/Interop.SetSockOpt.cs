@@ -9,11 +9,11 @@ internal static partial class Libc
     internal const int IPV6_V6ONLY = 26;
 
     [LibraryImport(Name, EntryPoint = "setsockopt", SetLastError = true)]
-    internal static unsafe partial int SetSockOpt(int fd, int level, int name, void* value, int len);
+    internal static unsafe partial int SetSockOpt(SafeHandle fd, int level, int name, void* value, int len);
 
     [LibraryImport(Name, EntryPoint = "getsockopt", SetLastError = true)]
-    internal static unsafe partial int GetSockOpt(int fd, int level, int name, void* value, int* len);
+    internal static unsafe partial int GetSockOpt(SafeHandle fd, int level, int name, void* value, int* len);
 
-    internal static unsafe int SetSockOptInt(int fd, int level, int name, int value) =>
+    internal static unsafe int SetSockOptInt(SafeHandle fd, int level, int name, int value) =>
         SetSockOpt(fd, level, name, &value, sizeof(int));
 }

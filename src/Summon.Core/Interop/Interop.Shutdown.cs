@@ -8,5 +8,5 @@ internal static partial class Libc
 
     /// <summary>shutdown(2). 0, or -1 with errno.</summary>
     [LibraryImport(Name, EntryPoint = "shutdown", SetLastError = true)]
-    internal static partial int Shutdown(int fd, int how);
+    internal static partial int Shutdown(SafeHandle fd, int how);
 }

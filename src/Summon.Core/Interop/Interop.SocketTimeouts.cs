@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Summon.Interop;
 
 internal static partial class Libc
@@ -12,7 +14,7 @@ internal static partial class Libc
     }
 
     /// <summary>SO_RCVTIMEO or SO_SNDTIMEO: a blocking read or send on <paramref name="fd"/> fails with EAGAIN after <paramref name="milliseconds"/>.</summary>
-    internal static unsafe int SetSocketTimeout(int fd, int option, int milliseconds)
+    internal static unsafe int SetSocketTimeout(SafeHandle fd, int option, int milliseconds)
     {
         var tv = new TimeVal { Seconds = milliseconds / 1000, Microseconds = milliseconds % 1000 * 1000 };
         return SetSockOpt(fd, SOL_SOCKET, option, &tv, sizeof(TimeVal));

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Summon.Posix;
 
 namespace Summon.Interop;
 
@@ -15,11 +14,34 @@ internal static partial class Libc
     internal const int CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3;
 
     /// <summary>
-    /// waitid(2). With WNOHANG and nothing to report it returns 0 and leaves si_pid at 0, so callers must
-    /// zero the <see cref="SigInfo"/> first. Returns -1 with errno (ECHILD: not our child / already reaped).
+    /// waitid(2) for P_PID or P_ALL, retried on EINTR. With WNOHANG and nothing to report it returns 0 and leaves
+    /// si_pid at 0, so callers must zero the <see cref="SigInfo"/> first. Returns -1 with errno (ECHILD: not our child /
+    /// already reaped).
     /// </summary>
+    internal static unsafe int Waitid(int idType, uint id, SigInfo* info, int options)
+    {
+        int result;
+        do
+            result = WaitidOnce(idType, id, info, options);
+        while (Interrupted(result));
+        return result;
+    }
+
+    /// <summary>waitid(P_PIDFD, pidfd), retried on EINTR; otherwise as <see cref="Waitid"/>.</summary>
+    internal static unsafe int WaitidPidfd(SafeHandle pidfd, SigInfo* info, int options)
+    {
+        int result;
+        do
+            result = WaitidPidfdOnce(P_PIDFD, pidfd, info, options);
+        while (Interrupted(result));
+        return result;
+    }
+
     [LibraryImport(Name, EntryPoint = "waitid", SetLastError = true)]
-    internal static unsafe partial int Waitid(int idType, uint id, SigInfo* info, int options);
+    private static unsafe partial int WaitidOnce(int idType, uint id, SigInfo* info, int options);
+
+    [LibraryImport(Name, EntryPoint = "waitid", SetLastError = true)]
+    private static unsafe partial int WaitidPidfdOnce(int idType, SafeHandle id, SigInfo* info, int options);
 
     /// <summary>siginfo_t (128 bytes on x86_64) with the SIGCHLD fields at their offsets.</summary>
     [StructLayout(LayoutKind.Explicit, Size = 128)]

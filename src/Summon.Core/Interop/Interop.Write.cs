@@ -4,7 +4,16 @@ namespace Summon.Interop;
 
 internal static partial class Libc
 {
-    /// <summary>write(2). Returns bytes written or -1 with errno.</summary>
+    /// <summary>write(2), retried on EINTR. Returns bytes written or -1 with errno.</summary>
+    internal static unsafe nint Write(SafeHandle fd, byte* buffer, nint count)
+    {
+        nint result;
+        do
+            result = WriteOnce(fd, buffer, count);
+        while (Interrupted(result));
+        return result;
+    }
+
     [LibraryImport(Name, EntryPoint = "write", SetLastError = true)]
-    internal static unsafe partial nint Write(int fd, byte* buffer, nint count);
+    private static unsafe partial nint WriteOnce(SafeHandle fd, byte* buffer, nint count);
 }

@@ -3,9 +3,10 @@ using System.Runtime.InteropServices;
 namespace Summon.Interop;
 
 /// <summary>
-/// An owned file descriptor (listener, connection, pidfd, pipe end, epoll, eventfd). Every fd the
-/// manager owns lives in one of these so that it is closed exactly once; raw ints only appear while a
-/// caller holds a <see cref="SafeHandle.DangerousAddRef"/> reference, or inside Interop.
+/// An owned file descriptor (listener, connection, pidfd, pipe end, epoll, eventfd). Every fd the manager owns lives
+/// in one of these so that it is closed exactly once. The imports take it as a <see cref="SafeHandle"/>, whose
+/// marshaller holds a reference for the length of the call, so no caller handles the raw number; only the spawn
+/// routine's fd map does, under <see cref="SafeHandle.DangerousAddRef"/>.
 /// </summary>
 public sealed class SafeFdHandle : SafeHandle
 {
@@ -16,9 +17,6 @@ public sealed class SafeFdHandle : SafeHandle
     public SafeFdHandle(int fd, bool ownsHandle = true) : base(new IntPtr(-1), ownsHandle) => SetHandle(new IntPtr(fd));
 
     public override bool IsInvalid => handle.ToInt64() < 0;
-
-    /// <summary>The raw descriptor. Valid only while the handle is alive; do not close it.</summary>
-    public int Fd => (int)handle.ToInt64();
 
     protected override bool ReleaseHandle() => Libc.Close((int)handle.ToInt64()) == 0;
 }

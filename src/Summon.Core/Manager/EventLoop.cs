@@ -33,7 +33,7 @@ public sealed class EventLoop : IDisposable
         if (ev < 0)
             throw ErrnoException.FromLast("eventfd");
         _wake = new SafeFdHandle(ev);
-        Add(_wake.Fd, Libc.EPOLLIN, WakeToken);
+        Add(_wake, Libc.EPOLLIN, WakeToken);
     }
 
     /// <summary>Called when a handler throws; the loop goes on.</summary>
@@ -48,7 +48,7 @@ public sealed class EventLoop : IDisposable
     {
         ulong token = _nextToken++;
         _registrations[token] = new Registration(fd, handler);
-        Add(fd.Fd, events, token);
+        Add(fd, events, token);
         return token;
     }
 
@@ -57,14 +57,14 @@ public sealed class EventLoop : IDisposable
         if (!_registrations.Remove(token, out var registration))
             return;
         if (!registration.Fd.IsClosed)
-            Libc.EpollCtl(_epoll.Fd, Libc.EPOLL_CTL_DEL, registration.Fd.Fd, null);
+            Libc.EpollCtl(_epoll, Libc.EPOLL_CTL_DEL, registration.Fd, null);
     }
 
     /// <summary>Runs <paramref name="action"/> on the loop thread. Safe from any thread.</summary>
     public void Post(Action action)
     {
         _posted.Enqueue(action);
-        Libc.EventFdWrite(_wake.Fd, 1);
+        Libc.EventFdWrite(_wake, 1);
     }
 
     /// <summary>Runs <paramref name="func"/> on the loop and completes with its result (or exception).</summary>
@@ -97,7 +97,7 @@ public sealed class EventLoop : IDisposable
     public void Stop()
     {
         _stopping = true;
-        Libc.EventFdWrite(_wake.Fd, 1);
+        Libc.EventFdWrite(_wake, 1);
     }
 
     /// <summary>Processes events on the calling thread until <see cref="Stop"/>.</summary>
@@ -120,7 +120,7 @@ public sealed class EventLoop : IDisposable
         var events = stackalloc Libc.EpollEvent[MaxEvents];
         int next = NextTimeoutMs();
         int wait = timeoutMs < 0 ? next : next < 0 ? timeoutMs : Math.Min(next, timeoutMs);
-        int n = Libc.EpollWait(_epoll.Fd, events, MaxEvents, wait);
+        int n = Libc.EpollWait(_epoll, events, MaxEvents, wait);
         if (n < 0)
         {
             int err = Errno.Last;
@@ -134,7 +134,7 @@ public sealed class EventLoop : IDisposable
             if (token == WakeToken)
             {
                 ulong ignored;
-                Libc.EventFdRead(_wake.Fd, &ignored);
+                Libc.EventFdRead(_wake, &ignored);
                 continue;
             }
             // A handler earlier in this batch may have unregistered this one.
@@ -201,10 +201,10 @@ public sealed class EventLoop : IDisposable
         }
     }
 
-    private unsafe void Add(int fd, uint events, ulong token)
+    private unsafe void Add(SafeFdHandle fd, uint events, ulong token)
     {
         var ev = new Libc.EpollEvent { Events = events, Data = token };
-        if (Libc.EpollCtl(_epoll.Fd, Libc.EPOLL_CTL_ADD, fd, &ev) < 0)
+        if (Libc.EpollCtl(_epoll, Libc.EPOLL_CTL_ADD, fd, &ev) < 0)
             throw ErrnoException.FromLast("epoll_ctl");
     }
 

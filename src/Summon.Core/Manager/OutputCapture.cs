@@ -1,6 +1,7 @@
 using Summon.Interop;
 using Summon.Journal;
 using Summon.Posix;
+using Summon.Processes;
 
 namespace Summon.Manager;
 
@@ -30,7 +31,7 @@ internal sealed class OutputCapture : IDisposable
     public static (OutputCapture Capture, SafeFdHandle WriteEnd) Create(EventLoop loop, JournalWriter journal, string unit, string identifier, int priority)
     {
         // Both ends non-blocking from pipe2 (one call); the spawner makes the child's end blocking, as for any stdio.
-        var (readEnd, writeEnd) = FileDescriptor.CreatePipe(nonBlocking: true);
+        var (readEnd, writeEnd) = ChildStdio.CreatePipe(nonBlocking: true);
         var records = new JournalStreamCapture(new JournalStreamSource(unit, identifier, 0, priority), journal.Append, loop.Time);
         return (new OutputCapture(loop, readEnd, records), writeEnd);
     }
@@ -48,7 +49,7 @@ internal sealed class OutputCapture : IDisposable
         byte* buffer = stackalloc byte[4096];
         while (true)
         {
-            nint n = Libc.Read(_readEnd.Fd, buffer, 4096);
+            nint n = Libc.Read(_readEnd, buffer, 4096);
             if (n > 0)
             {
                 _records.Feed(new ReadOnlySpan<byte>(buffer, (int)n));

@@ -342,7 +342,7 @@ public sealed partial class ServiceUnit
             var environment = Manager.BuildEnvironment(this, settings, passFds.Count, names, _connection, credentials.Environment);
             if (!isMain && _main is not null)
                 ExecEnvironment.Set(environment, "MAINPID=" + _main.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (_journalPipe is { } pipe && FileDescriptor.DeviceAndInode(pipe) is { } stream)
+            if (_journalPipe is { } pipe && ChildStdio.DeviceAndInode(pipe) is { } stream)
                 environment.Add("JOURNAL_STREAM=" + stream);
             _journalPipe = null;
             var argv = command.Flags.HasFlag(ExecFlags.NoEnvExpand) ? command.Argv : ExecEnvironment.ExpandArguments(command.Argv, environment);
@@ -415,7 +415,7 @@ public sealed partial class ServiceUnit
                 return Manager.InheritedStderr;
             case StdioTarget.Journal when kind is StandardOutputKind.File or StandardOutputKind.Append or StandardOutputKind.Truncate && path is not null:
             {
-                var file = FileDescriptor.OpenOutput(path, append: kind == StandardOutputKind.Append, truncate: kind == StandardOutputKind.Truncate);
+                var file = ChildStdio.OpenOutput(path, append: kind == StandardOutputKind.Append, truncate: kind == StandardOutputKind.Truncate);
                 owned.Add(file);
                 return file;
             }

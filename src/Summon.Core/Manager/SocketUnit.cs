@@ -373,11 +373,11 @@ public sealed class SocketUnit : UnitRuntime
         OnStateChanged(from, ActiveState);
     }
 
-    private static int SocketTypeOf(ListenType type) => type switch
+    private static SocketKind SocketTypeOf(ListenType type) => type switch
     {
-        ListenType.Datagram => Libc.SOCK_DGRAM,
-        ListenType.SequentialPacket => Libc.SOCK_SEQPACKET,
-        _ => Libc.SOCK_STREAM,
+        ListenType.Datagram => SocketKind.Datagram,
+        ListenType.SequentialPacket => SocketKind.SequentialPacket,
+        _ => SocketKind.Stream,
     };
 
     private static ListenOptions OptionsOf(SocketSection s) => new()

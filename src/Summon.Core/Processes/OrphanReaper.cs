@@ -25,8 +25,6 @@ public static class OrphanReaper
             if (Libc.Waitid(Libc.P_ALL, 0, &info, Libc.WEXITED | Libc.WNOHANG | Libc.WNOWAIT) < 0)
             {
                 int errno = Errno.Last;
-                if (errno == Errno.EINTR)
-                    continue;
                 if (errno == Errno.ECHILD)
                     return reaped;   // no children at all
                 throw new ErrnoException("waitid(P_ALL)", errno);
@@ -36,7 +34,7 @@ public static class OrphanReaper
                 return reaped;
 
             Libc.SigInfo gone = default;
-            if (Libc.Waitid(Libc.P_PID, (uint)info.Pid, &gone, Libc.WEXITED | Libc.WNOHANG) < 0 && Errno.Last != Errno.EINTR)
+            if (Libc.Waitid(Libc.P_PID, (uint)info.Pid, &gone, Libc.WEXITED | Libc.WNOHANG) < 0)
                 throw ErrnoException.FromLast("waitid(P_PID)");
             reaped++;
         }

@@ -122,7 +122,7 @@ public static class ProcessSpawner
                 int earlier = sources[..i].IndexOf(sources[i]);
                 if (earlier >= 0 && (earlier >= 3 && request.NonBlockingPassFds) == nonBlocking)
                     continue;
-                int errno = FileDescriptor.SetNonBlocking(sources[i], nonBlocking);
+                int errno = SetNonBlocking(HandleAt(request, i)!, nonBlocking);
                 if (errno != 0)
                     throw new SpawnException(request.Path, errno, "FDS");
             }
@@ -141,7 +141,7 @@ public static class ProcessSpawner
                     continue;
                 }
 
-                int dup = Libc.Fcntl(s, Libc.F_DUPFD_CLOEXEC, slots);
+                int dup = Libc.Fcntl(HandleAt(request, i)!, Libc.F_DUPFD_CLOEXEC, slots);
                 if (dup < 0)
                     throw new SpawnException(request.Path, Errno.Last, "FDS");
                 moved[movedCount++] = dup;
@@ -403,10 +403,7 @@ public static class ProcessSpawner
         int errno = Errno.Last;
         Libc.Kill(pid, Libc.SIGKILL);
         Libc.SigInfo info = default;
-        while (Libc.Waitid(Libc.P_PID, (uint)pid, &info, Libc.WEXITED) < 0 && Errno.Last == Errno.EINTR)
-        {
-        }
-
+        Libc.Waitid(Libc.P_PID, (uint)pid, &info, Libc.WEXITED);
         throw new SpawnException(path, errno);
     }
 
@@ -416,6 +413,19 @@ public static class ProcessSpawner
         if (Path.GetFileNameWithoutExtension(executable) == "dotnet")
             return ExecHelper.Self(executable, Environment.GetCommandLineArgs()[0], ExecHelper.SelfVerb);
         return ExecHelper.Self(executable, ExecHelper.SelfVerb);
+    }
+
+    /// <summary>Sets or clears O_NONBLOCK, which lives on the open file description (shared with every dup); 0 or errno.
+    /// F_SETFL is skipped when nothing changes.</summary>
+    private static int SetNonBlocking(SafeHandle fd, bool nonBlocking)
+    {
+        int flags = Libc.Fcntl(fd, Libc.F_GETFL, 0);
+        if (flags < 0)
+            return Errno.Last;
+        int wanted = nonBlocking ? flags | Libc.O_NONBLOCK : flags & ~Libc.O_NONBLOCK;
+        if (wanted == flags)
+            return 0;
+        return Libc.Fcntl(fd, Libc.F_SETFL, wanted) < 0 ? Errno.Last : 0;
     }
 
     private static SafeHandle? HandleAt(SpawnRequest request, int slot) => slot switch

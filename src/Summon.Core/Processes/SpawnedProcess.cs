@@ -59,34 +59,17 @@ public sealed class SpawnedProcess : IDisposable
         if (_exitStatus is not null)
             return false;
 
-        bool added = false;
-        try
-        {
-            Pidfd.DangerousAddRef(ref added);
-            Libc.SigInfo info = default;
-            int r;
-            do
-            {
-                r = Libc.Waitid(Libc.P_PIDFD, (uint)Pidfd.Fd, &info, Libc.WEXITED | Libc.WNOHANG);
-            }
-            while (r < 0 && Errno.Last == Errno.EINTR);
+        Libc.SigInfo info = default;
+        if (Libc.WaitidPidfd(Pidfd, &info, Libc.WEXITED | Libc.WNOHANG) < 0)
+            throw ErrnoException.FromLast("waitid(P_PIDFD)");
+        if (info.Pid == 0)
+            return false;   // still running
 
-            if (r < 0)
-                throw ErrnoException.FromLast("waitid(P_PIDFD)");
-            if (info.Pid == 0)
-                return false;   // still running
-
-            status = FromSigInfo(in info);
-            _exitStatus = status;
-            if (_failureAtExitPath is not null)
-                SpawnFailure = ProcessSpawner.TakeSpawnFailure(Pid, _failureAtExitPath);   // and gives its slot back
-            return true;
-        }
-        finally
-        {
-            if (added)
-                Pidfd.DangerousRelease();
-        }
+        status = FromSigInfo(in info);
+        _exitStatus = status;
+        if (_failureAtExitPath is not null)
+            SpawnFailure = ProcessSpawner.TakeSpawnFailure(Pid, _failureAtExitPath);   // and gives its slot back
+        return true;
     }
 
     /// <summary>
@@ -98,22 +81,12 @@ public sealed class SpawnedProcess : IDisposable
         if (_exitStatus is not null)
             return false;
 
-        bool added = false;
-        try
-        {
-            Pidfd.DangerousAddRef(ref added);
-            if (Libc.PidfdSendSignal(Pidfd.Fd, signal, null, 0) == 0)
-                return true;
-            int errno = Errno.Last;
-            if (errno == Errno.ESRCH)
-                return false;
-            throw new ErrnoException("pidfd_send_signal", errno);
-        }
-        finally
-        {
-            if (added)
-                Pidfd.DangerousRelease();
-        }
+        if (Libc.PidfdSendSignal(Pidfd, signal, null, 0) == 0)
+            return true;
+        int errno = Errno.Last;
+        if (errno == Errno.ESRCH)
+            return false;
+        throw new ErrnoException("pidfd_send_signal", errno);
     }
 
     /// <summary>
@@ -140,25 +113,9 @@ public sealed class SpawnedProcess : IDisposable
         if (_exitStatus is not null)
             return;
 
-        bool added = false;
-        try
-        {
-            Pidfd.DangerousAddRef(ref added);
-            Libc.SigInfo info = default;
-            int r;
-            do
-            {
-                r = Libc.Waitid(Libc.P_PIDFD, (uint)Pidfd.Fd, &info, Libc.WEXITED | Libc.WNOWAIT);
-            }
-            while (r < 0 && Errno.Last == Errno.EINTR);
-            if (r < 0)
-                throw ErrnoException.FromLast("waitid(P_PIDFD)");
-        }
-        finally
-        {
-            if (added)
-                Pidfd.DangerousRelease();
-        }
+        Libc.SigInfo info = default;
+        if (Libc.WaitidPidfd(Pidfd, &info, Libc.WEXITED | Libc.WNOWAIT) < 0)
+            throw ErrnoException.FromLast("waitid(P_PIDFD)");
     }
 
     /// <summary>Closes the pidfd. Does not kill the process; an unreaped child stays a zombie.</summary>

@@ -38,7 +38,7 @@ public sealed class AcceptedConnection : IDisposable
         // The peer's address comes with the accept (no getpeername).
         byte* peer = stackalloc byte[SockAddr.MaxLength];
         int peerLen = SockAddr.MaxLength;
-        int fd = Libc.Accept4(listener.Fd, peer, &peerLen, Libc.SOCK_CLOEXEC);
+        int fd = Libc.Accept4(listener, peer, &peerLen, Libc.SOCK_CLOEXEC);
         if (fd < 0)
         {
             errno = Errno.Last;
@@ -46,7 +46,7 @@ public sealed class AcceptedConnection : IDisposable
         }
         errno = 0;
         var connection = new AcceptedConnection(new SafeFdHandle(fd));
-        connection.Describe(fd, new ReadOnlySpan<byte>(peer, SockAddr.MaxLength));   // zeroed past what accept wrote
+        connection.Describe(new ReadOnlySpan<byte>(peer, SockAddr.MaxLength));   // zeroed past what accept wrote
         return connection;
     }
 
@@ -55,20 +55,20 @@ public sealed class AcceptedConnection : IDisposable
         or Errno.EPERM or Errno.ENETDOWN or 71 /* EPROTO */ or 92 /* ENOPROTOOPT */ or 112 /* EHOSTDOWN */
         or 64 /* ENONET */ or 113 /* EHOSTUNREACH */ or 95 /* EOPNOTSUPP */ or 101 /* ENETUNREACH */;
 
-    private unsafe void Describe(int fd, ReadOnlySpan<byte> peer)
+    private unsafe void Describe(ReadOnlySpan<byte> peer)
     {
         Span<byte> local = stackalloc byte[SockAddr.MaxLength];
         int localLen = SockAddr.MaxLength;
         fixed (byte* l = local)
         {
             // Lookup errors are ignored, as systemd does: the peer may be gone already.
-            if (Libc.GetSockName(fd, l, &localLen) < 0)
+            if (Libc.GetSockName(Handle, l, &localLen) < 0)
                 return;
         }
 
         if (SockAddr.FamilyOf(local) == Libc.AF_UNIX)
         {
-            DescribeUnix(fd);
+            DescribeUnix();
             return;
         }
         if (!SockAddr.TryDecodeIp(local, out var localIp, out int localPort) || !SockAddr.TryDecodeIp(peer, out var peerIp, out int peerPort))
@@ -98,13 +98,13 @@ public sealed class AcceptedConnection : IDisposable
     // IPv6 text without brackets; a scope is printed as %ifname by systemd, %index here when no name is known.
     private static string Plain(IPAddress ip) => ip.ToString();
 
-    private unsafe void DescribeUnix(int fd)
+    private unsafe void DescribeUnix()
     {
         Span<int> cred = stackalloc int[3];   // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
         int len = 12;
         fixed (int* p = cred)
         {
-            if (Libc.GetSockOpt(fd, Libc.SOL_SOCKET, Libc.SO_PEERCRED, p, &len) < 0)
+            if (Libc.GetSockOpt(Handle, Libc.SOL_SOCKET, Libc.SO_PEERCRED, p, &len) < 0)
             {
                 InstanceSuffix = "unknown";
                 return;

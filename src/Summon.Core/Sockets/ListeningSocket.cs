@@ -11,23 +11,24 @@ namespace Summon.Sockets;
 /// </summary>
 public sealed class ListeningSocket : IDisposable
 {
-    private ListeningSocket(SafeFdHandle handle, ListenAddress address, int socketType)
+    private ListeningSocket(SafeFdHandle handle, ListenAddress address, SocketKind? kind)
     {
         Handle = handle;
         Address = address;
-        SocketType = socketType;
+        Kind = kind;
     }
 
     public SafeFdHandle Handle { get; }
 
     public ListenAddress Address { get; }
 
-    public int SocketType { get; }
+    /// <summary>The socket's type; null for a FIFO (ListenFIFO=).</summary>
+    public SocketKind? Kind { get; }
 
-    public bool IsStream => SocketType is Libc.SOCK_STREAM or Libc.SOCK_SEQPACKET;
+    public bool IsStream => Kind is SocketKind.Stream or SocketKind.SequentialPacket;
 
     /// <summary>Opens the socket; throws <see cref="ErrnoException"/> with the failing call and errno.</summary>
-    public static unsafe ListeningSocket Open(ListenAddress address, int socketType, ListenOptions options)
+    public static unsafe ListeningSocket Open(ListenAddress address, SocketKind kind, ListenOptions options)
     {
         int domain = address.Family switch
         {
@@ -37,34 +38,34 @@ public sealed class ListeningSocket : IDisposable
             _ => throw new ErrnoException("socket", Errno.EAFNOSUPPORT),
         };
 
-        int fd = Libc.Socket(domain, socketType | Libc.SOCK_CLOEXEC | Libc.SOCK_NONBLOCK, 0);
+        int fd = Libc.Socket(domain, kind, Libc.SOCK_CLOEXEC | Libc.SOCK_NONBLOCK);
         if (fd < 0)
             throw ErrnoException.FromLast("socket");
         var handle = new SafeFdHandle(fd);
         try
         {
             if (domain == Libc.AF_INET6 && options.Ipv6Only is bool v6only)
-                Check(Libc.SetSockOptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_V6ONLY, v6only ? 1 : 0), "setsockopt(IPV6_V6ONLY)");
+                Check(Libc.SetSockOptInt(handle, Libc.IPPROTO_IPV6, Libc.IPV6_V6ONLY, v6only ? 1 : 0), "setsockopt(IPV6_V6ONLY)");
             if (domain != Libc.AF_UNIX)
             {
                 if (options.ReusePort)
-                    Libc.SetSockOptInt(fd, Libc.SOL_SOCKET, Libc.SO_REUSEPORT, 1);      // failure only warns in systemd
+                    Libc.SetSockOptInt(handle, Libc.SOL_SOCKET, Libc.SO_REUSEPORT, 1);      // failure only warns in systemd
                 if (options.FreeBind)
-                    Libc.SetSockOptInt(fd, domain == Libc.AF_INET ? 0 : Libc.IPPROTO_IPV6, domain == Libc.AF_INET ? 15 : 78, 1);
+                    Libc.SetSockOptInt(handle, domain == Libc.AF_INET ? 0 : Libc.IPPROTO_IPV6, domain == Libc.AF_INET ? 15 : 78, 1);
             }
-            Check(Libc.SetSockOptInt(fd, Libc.SOL_SOCKET, Libc.SO_REUSEADDR, 1), "setsockopt(SO_REUSEADDR)");
+            Check(Libc.SetSockOptInt(handle, Libc.SOL_SOCKET, Libc.SO_REUSEADDR, 1), "setsockopt(SO_REUSEADDR)");
 
             Span<byte> sa = stackalloc byte[SockAddr.MaxLength];
             int len = SockAddr.Encode(address, sa);
             if (address.Family == ListenFamily.Unix)
-                BindUnixPath(fd, address.Path!, sa, len, options);
+                BindUnixPath(handle, address.Path!, sa, len, options);
             else
                 fixed (byte* p = sa)
-                    Check(Libc.Bind(fd, p, len), "bind");
+                    Check(Libc.Bind(handle, p, len), "bind");
 
-            if (socketType is Libc.SOCK_STREAM or Libc.SOCK_SEQPACKET)
-                Check(Libc.Listen(fd, options.Backlog), "listen");
-            return new ListeningSocket(handle, address, socketType);
+            if (kind is SocketKind.Stream or SocketKind.SequentialPacket)
+                Check(Libc.Listen(handle, options.Backlog), "listen");
+            return new ListeningSocket(handle, address, kind);
         }
         catch
         {
@@ -73,7 +74,7 @@ public sealed class ListeningSocket : IDisposable
         }
     }
 
-    private static unsafe void BindUnixPath(int fd, string path, Span<byte> sa, int len, ListenOptions options)
+    private static unsafe void BindUnixPath(SafeFdHandle fd, string path, Span<byte> sa, int len, ListenOptions options)
     {
         if (OperatingSystem.IsWindows())
             throw new PlatformNotSupportedException();
@@ -132,7 +133,7 @@ public sealed class ListeningSocket : IDisposable
         int fd = Libc.Open(path, Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
         if (fd < 0)
             throw ErrnoException.FromLast("open");
-        return new ListeningSocket(new SafeFdHandle(fd), ListenAddress.UnixPath(path), 0);
+        return new ListeningSocket(new SafeFdHandle(fd), ListenAddress.UnixPath(path), null);
     }
 
     /// <summary>SocketUser=/SocketGroup=: the owner of the file-system node (uint.MaxValue leaves one unchanged).</summary>

@@ -31,8 +31,8 @@ public sealed class NotifySocket : IDisposable
     {
         if (File.Exists(path) || new FileInfo(path).LinkTarget is not null)
             File.Delete(path);
-        var socket = ListeningSocket.Open(ListenAddress.UnixPath(path), Libc.SOCK_DGRAM, ListenOptions.Default with { SocketMode = Convert.ToUInt32("777", 8) });
-        if (Libc.SetSockOptInt(socket.Handle.Fd, Libc.SOL_SOCKET, Libc.SO_PASSCRED, 1) < 0)
+        var socket = ListeningSocket.Open(ListenAddress.UnixPath(path), SocketKind.Datagram, ListenOptions.Default with { SocketMode = Convert.ToUInt32("777", 8) });
+        if (Libc.SetSockOptInt(socket.Handle, Libc.SOL_SOCKET, Libc.SO_PASSCRED, 1) < 0)
         {
             socket.Dispose();
             throw ErrnoException.FromLast("setsockopt(SO_PASSCRED)");
@@ -49,7 +49,7 @@ public sealed class NotifySocket : IDisposable
         byte* control = stackalloc byte[controlSize];
         var iov = new Libc.IoVec { Base = data, Length = MaxMessage + 1 };
         var msg = new Libc.MsgHdr { Iov = &iov, IovLength = 1, Control = control, ControlLength = controlSize };
-        nint n = Libc.RecvMsg(Handle.Fd, &msg, Libc.MSG_DONTWAIT | Libc.MSG_CMSG_CLOEXEC | Libc.MSG_TRUNC);
+        nint n = Libc.RecvMsg(Handle, &msg, Libc.MSG_DONTWAIT | Libc.MSG_CMSG_CLOEXEC | Libc.MSG_TRUNC);
         if (n < 0)
             return null;
 

@@ -34,10 +34,10 @@ public sealed record SocketOptions
     public List<string> ApplyTo(ListeningSocket socket)
     {
         var failures = new List<string>();
-        int fd = socket.Handle.Fd;
+        var fd = socket.Handle;
         bool ip = socket.Address.Family is ListenFamily.Inet or ListenFamily.Inet6;
         bool v6 = socket.Address.Family == ListenFamily.Inet6;
-        bool tcp = ip && socket.SocketType == Libc.SOCK_STREAM;
+        bool tcp = ip && socket.Kind == SocketKind.Stream;
 
         void Set(bool when, int level, int name, int value, string what)
         {

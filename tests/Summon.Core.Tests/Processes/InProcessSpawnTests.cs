@@ -72,8 +72,8 @@ public class InProcessSpawnTests
     [MemberData(nameof(Paths))]
     public void ChildHasExactlyStdioAndPassedFdsInOrder(string path)
     {
-        var a = FileDescriptor.CreatePipe();
-        var b = FileDescriptor.CreatePipe();
+        var a = ChildStdio.CreatePipe();
+        var b = ChildStdio.CreatePipe();
         using (a.Read)
         using (b.Read)
         {
@@ -83,8 +83,8 @@ public class InProcessSpawnTests
                 result = SpawnRunner.Sh("ls -1 /proc/$$/fd; echo three >&3; echo four >&4", listenPid: true,
                     passFds: [a.Write, b.Write], helper: Helper(path));
             Assert.Equal(["0", "1", "2", "3", "4"], Lines(result.Output));
-            Assert.Equal("three\n", System.Text.Encoding.UTF8.GetString(FileDescriptor.ReadToEnd(a.Read)));
-            Assert.Equal("four\n", System.Text.Encoding.UTF8.GetString(FileDescriptor.ReadToEnd(b.Read)));
+            Assert.Equal("three\n", System.Text.Encoding.UTF8.GetString(TestFds.ReadToEnd(a.Read)));
+            Assert.Equal("four\n", System.Text.Encoding.UTF8.GetString(TestFds.ReadToEnd(b.Read)));
         }
     }
 

@@ -17,7 +17,7 @@ public class OrphanReaperTests
         {
             // sh starts a grandchild that waits for EOF on our pipe, prints its pid and exits at once. (An
             // asynchronous list gets /dev/null as stdin unless fd 0 is redirected explicitly, hence 3<&0 … <&3.)
-            var (grandchildStdin, release) = FileDescriptor.CreatePipe();
+            var (grandchildStdin, release) = ChildStdio.CreatePipe();
             SpawnRunner.Result shell;
             using (grandchildStdin)
             {

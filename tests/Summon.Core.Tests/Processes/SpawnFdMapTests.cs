@@ -23,7 +23,7 @@ public class SpawnFdMapTests
     [InlineData(2, true)]
     public void ChildHasExactlyStdioAndPassedFds(int passCount, bool listenPid)
     {
-        var pipes = Enumerable.Range(0, passCount).Select(_ => FileDescriptor.CreatePipe()).ToArray();
+        var pipes = Enumerable.Range(0, passCount).Select(_ => ChildStdio.CreatePipe()).ToArray();
         try
         {
             var result = SpawnRunner.Sh(ListFds, listenPid: listenPid, passFds: pipes.Select(p => (SafeHandle)p.Write).ToArray());
@@ -48,7 +48,7 @@ public class SpawnFdMapTests
         Assert.Equal(0, Libc.Pipe2(fds, 0));
         using var leakRead = new SafeFdHandle(fds[0]);
         using var leakWrite = new SafeFdHandle(fds[1]);
-        Assert.False(FileDescriptor.IsCloseOnExec(leakRead));
+        Assert.False(TestFds.IsCloseOnExec(leakRead));
 
         var result = SpawnRunner.Sh(ListFds);
         Assert.Equal([0, 1, 2], Fds(result.Output));
@@ -57,8 +57,8 @@ public class SpawnFdMapTests
     [Fact]
     public void PassedPipesArriveInOrderFromFd3()
     {
-        var a = FileDescriptor.CreatePipe();
-        var b = FileDescriptor.CreatePipe();
+        var a = ChildStdio.CreatePipe();
+        var b = ChildStdio.CreatePipe();
         using (a.Read)
         using (b.Read)
         {
@@ -69,22 +69,22 @@ public class SpawnFdMapTests
                 Assert.Equal(new ExitStatus(ExitCode.Exited, 0), result.Status);
             }
 
-            Assert.Equal("to-three\n", Encoding.UTF8.GetString(FileDescriptor.ReadToEnd(a.Read)));
-            Assert.Equal("to-four\n", Encoding.UTF8.GetString(FileDescriptor.ReadToEnd(b.Read)));
+            Assert.Equal("to-three\n", Encoding.UTF8.GetString(TestFds.ReadToEnd(a.Read)));
+            Assert.Equal("to-four\n", Encoding.UTF8.GetString(TestFds.ReadToEnd(b.Read)));
         }
     }
 
     [Fact]
     public void PassedFdsAreNotCloseOnExecInTheChildButStayCloseOnExecInTheManager()
     {
-        var pipe = FileDescriptor.CreatePipe();
+        var pipe = ChildStdio.CreatePipe();
         using (pipe.Read)
         using (pipe.Write)
         {
             // The child execs ls, which lists its own fds: fd 3 survived the exec, so it was not close-on-exec.
             var result = SpawnRunner.Sh("exec ls -1 /proc/self/fd", passFds: [pipe.Write]);
             Assert.Contains(3, Fds(result.Output));
-            Assert.True(FileDescriptor.IsCloseOnExec(pipe.Write));
+            Assert.True(TestFds.IsCloseOnExec(pipe.Write));
         }
     }
 
@@ -105,12 +105,12 @@ public class SpawnFdMapTests
     public void PassedSocketBlockingModeFollowsNonBlocking(bool nonBlocking, bool initiallyNonBlocking, bool expectNonBlocking)
     {
         using var pair = SocketPair.Create();
-        FileDescriptor.SetNonBlocking(pair.Server.SafeHandle, initiallyNonBlocking);
+        TestFds.SetNonBlocking(pair.Server.SafeHandle, initiallyNonBlocking);
 
         var result = SpawnRunner.Sh("grep flags /proc/$$/fdinfo/3; echo hi-from-3 >&3", passFds: [pair.Server.SafeHandle], nonBlocking: nonBlocking);
 
         Assert.Equal(expectNonBlocking, (OctalFlags(result.Output.Trim()) & Libc.O_NONBLOCK) != 0);
-        Assert.Equal(expectNonBlocking, FileDescriptor.IsNonBlocking(pair.Server.SafeHandle));   // shared file description
+        Assert.Equal(expectNonBlocking, TestFds.IsNonBlocking(pair.Server.SafeHandle));   // shared file description
         pair.Server.Dispose();
         Assert.Equal("hi-from-3\n", pair.ReadFromClient());
     }
@@ -119,7 +119,7 @@ public class SpawnFdMapTests
     public void StandardInputSocketEchoesThroughCatInBlockingMode()
     {
         using var pair = SocketPair.Create();
-        FileDescriptor.SetNonBlocking(pair.Server.SafeHandle, true);   // accept4(SOCK_NONBLOCK) as the manager does
+        TestFds.SetNonBlocking(pair.Server.SafeHandle, true);   // accept4(SOCK_NONBLOCK) as the manager does
 
         SpawnedProcess cat = ProcessSpawner.Spawn(new SpawnRequest
         {
@@ -131,7 +131,7 @@ public class SpawnFdMapTests
         });
         using (cat)
         {
-            Assert.False(FileDescriptor.IsNonBlocking(pair.Server.SafeHandle));
+            Assert.False(TestFds.IsNonBlocking(pair.Server.SafeHandle));
             pair.Server.Dispose();   // the manager closes its copy after the hand-off
 
             pair.Client.Send("ping\n"u8);

@@ -14,7 +14,7 @@ internal static class SpawnRunner
 
     public static Result Run(Func<SafeHandle, SpawnRequest> makeRequest)
     {
-        var (read, write) = FileDescriptor.CreatePipe();
+        var (read, write) = ChildStdio.CreatePipe();
         using (read)
         {
             SpawnedProcess process;
@@ -22,7 +22,7 @@ internal static class SpawnRunner
                 process = ProcessSpawner.Spawn(makeRequest(write));
             using (process)
             {
-                string output = Encoding.UTF8.GetString(FileDescriptor.ReadToEnd(read));
+                string output = Encoding.UTF8.GetString(TestFds.ReadToEnd(read));
                 return new Result(output, WaitAndReap(process), process.Pid);
             }
         }

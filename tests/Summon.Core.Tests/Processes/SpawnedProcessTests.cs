@@ -23,7 +23,7 @@ public class SpawnedProcessTests
     [Fact]
     public void TryReapIsFalseWhileRunningTrueOnceAfterExitAndLeavesNoZombie()
     {
-        var (read, write) = FileDescriptor.CreatePipe();
+        var (read, write) = ChildStdio.CreatePipe();
         using (read)
         using (SpawnedProcess cat = ProcessSpawner.Spawn(new SpawnRequest
         {
@@ -53,7 +53,7 @@ public class SpawnedProcessTests
     [Fact]
     public void SignalTerminatesAndReportsKilled()
     {
-        var (read, write) = FileDescriptor.CreatePipe();
+        var (read, write) = ChildStdio.CreatePipe();
         using (read)
         using (write)
         using (SpawnedProcess cat = ProcessSpawner.Spawn(new SpawnRequest
@@ -74,7 +74,7 @@ public class SpawnedProcessTests
     public void PidfdIsCloseOnExecAndReadableOnlyAfterExit()
     {
         using SpawnedProcess p = ProcessSpawner.Spawn(new SpawnRequest { Path = "/bin/true", Argv = ["/bin/true"], Environment = [] });
-        Assert.True(FileDescriptor.IsCloseOnExec(p.Pidfd));
+        Assert.True(TestFds.IsCloseOnExec(p.Pidfd));
         Assert.Equal(new ExitStatus(ExitCode.Exited, 0), SpawnRunner.WaitAndReap(p));
     }
 
@@ -138,7 +138,7 @@ public class SpawnedProcessTests
     [Fact]
     public void DisposedHandleFailsBeforeSpawning()
     {
-        var (read, write) = FileDescriptor.CreatePipe();
+        var (read, write) = ChildStdio.CreatePipe();
         read.Dispose();
         using (write)
             Assert.Throws<ObjectDisposedException>(() => ProcessSpawner.Spawn(new SpawnRequest { Path = "/bin/true", Argv = ["/bin/true"], Environment = [], Stdin = read }));

@@ -1,19 +1,23 @@
+using System.Runtime.InteropServices;
 using System.Text;
-using Summon.Posix;
+using Summon.Interop;
 
-namespace Summon.Interop;
+namespace Summon.Control;
 
 /// <summary>
 /// Unbuffered UTF-8 text straight to fd 1 or 2 with write(2). For CLI verbs that print a line or two and exit:
 /// System.Console's first use sets up terminal and signal handling (a pipe and a thread) and reads the charset from
 /// LANG, which such a process does not need. Like Console, a reader that went away (EPIPE; the runtime ignores
-/// SIGPIPE) or any other write error drops the rest of the text silently.
+/// SIGPIPE) or any other write error drops the rest of the text silently. It lives with the control client because
+/// the CLI reaches the OS only through Control, for the same reason the client uses plain socket calls.
 /// </summary>
 internal static class StandardStreams
 {
-    public const int Output = 1, Error = 2;
+    public static SafeHandle Output { get; } = new SafeFdHandle(1, ownsHandle: false);
 
-    public static unsafe void Write(int fd, ReadOnlySpan<char> text)
+    public static SafeHandle Error { get; } = new SafeFdHandle(2, ownsHandle: false);
+
+    public static unsafe void Write(SafeHandle stream, ReadOnlySpan<char> text)
     {
         if (text.IsEmpty)
             return;
@@ -24,13 +28,9 @@ internal static class StandardStreams
             int written = 0;
             while (written < length)
             {
-                nint n = Libc.Write(fd, p + written, length - written);
+                nint n = Libc.Write(stream, p + written, length - written);
                 if (n < 0)
-                {
-                    if (Errno.Last == Errno.EINTR)
-                        continue;
                     return;
-                }
                 written += (int)n;
             }
         }
