@@ -27,7 +27,7 @@ internal static partial class Libc
         public int Flags;
     }
 
-    /// <summary>struct cmsghdr header; data follows at an 8-byte aligned offset (16).</summary>
+    /// <summary>struct cmsghdr; its data follows at <see cref="CmsgData"/>.</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct CmsgHdr
     {
@@ -35,6 +35,18 @@ internal static partial class Libc
         public int Level;
         public int Type;
     }
+
+    /// <summary>CMSG_ALIGN: control messages and their data start at multiples of sizeof(size_t).</summary>
+    internal static unsafe nuint CmsgAlign(nuint length) => (length + (nuint)sizeof(nuint) - 1) & ~((nuint)sizeof(nuint) - 1);
+
+    /// <summary>CMSG_SPACE: the bytes one control message with <paramref name="dataLength"/> bytes of data takes in the buffer.</summary>
+    internal static unsafe nuint CmsgSpace(nuint dataLength) => CmsgAlign((nuint)sizeof(CmsgHdr)) + CmsgAlign(dataLength);
+
+    /// <summary>CMSG_LEN: the cmsg_len of a control message with <paramref name="dataLength"/> bytes of data.</summary>
+    internal static unsafe nuint CmsgLen(nuint dataLength) => CmsgAlign((nuint)sizeof(CmsgHdr)) + dataLength;
+
+    /// <summary>CMSG_DATA: where the data of <paramref name="header"/> starts.</summary>
+    internal static unsafe byte* CmsgData(CmsgHdr* header) => (byte*)header + CmsgAlign((nuint)sizeof(CmsgHdr));
 
     /// <summary>recvmsg(2), retried on EINTR. Bytes received, or -1 with errno.</summary>
     internal static unsafe nint RecvMsg(SafeHandle fd, MsgHdr* msg, int flags)

@@ -8,6 +8,15 @@ internal static partial class Libc
     internal const int SO_REUSEADDR = 2, SO_PASSCRED = 16, SO_PEERCRED = 17, SO_REUSEPORT = 15;
     internal const int IPV6_V6ONLY = 26;
 
+    /// <summary>struct ucred: what SO_PEERCRED and SCM_CREDENTIALS carry.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct UCred
+    {
+        public int Pid;
+        public uint Uid;
+        public uint Gid;
+    }
+
     [LibraryImport(Name, EntryPoint = "setsockopt", SetLastError = true)]
     internal static unsafe partial int SetSockOpt(SafeHandle fd, int level, int name, void* value, int len);
 

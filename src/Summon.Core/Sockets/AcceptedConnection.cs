@@ -100,19 +100,16 @@ public sealed class AcceptedConnection : IDisposable
 
     private unsafe void DescribeUnix()
     {
-        Span<int> cred = stackalloc int[3];   // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
-        int len = 12;
-        fixed (int* p = cred)
+        Libc.UCred cred;
+        int len = sizeof(Libc.UCred);
+        if (Libc.GetSockOpt(Handle, Libc.SOL_SOCKET, Libc.SO_PEERCRED, &cred, &len) < 0)
         {
-            if (Libc.GetSockOpt(Handle, Libc.SOL_SOCKET, Libc.SO_PEERCRED, p, &len) < 0)
-            {
-                InstanceSuffix = "unknown";
-                return;
-            }
+            InstanceSuffix = "unknown";
+            return;
         }
-        InstanceSuffix = string.Create(CultureInfo.InvariantCulture, $"{cred[0]}-{(uint)cred[1]}");
-        PeerPretty = string.Create(CultureInfo.InvariantCulture, $"PID {cred[0]}/UID {(uint)cred[1]}");
-        SourceKey = string.Create(CultureInfo.InvariantCulture, $"UID {(uint)cred[1]}");
+        InstanceSuffix = string.Create(CultureInfo.InvariantCulture, $"{cred.Pid}-{cred.Uid}");
+        PeerPretty = string.Create(CultureInfo.InvariantCulture, $"PID {cred.Pid}/UID {cred.Uid}");
+        SourceKey = string.Create(CultureInfo.InvariantCulture, $"UID {cred.Uid}");
     }
 
     public void Dispose() => Handle.Dispose();

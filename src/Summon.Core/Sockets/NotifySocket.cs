@@ -17,6 +17,9 @@ public sealed class NotifySocket : IDisposable
     public const int MaxMessage = 4096;
     private const int MaxFds = 768;
 
+    /// <summary>Room for one SCM_CREDENTIALS and one SCM_RIGHTS message of up to <see cref="MaxFds"/> fds.</summary>
+    private static readonly unsafe int ControlSize = (int)(Libc.CmsgSpace((nuint)sizeof(Libc.UCred)) + Libc.CmsgSpace(MaxFds * sizeof(int)));
+
     private NotifySocket(SafeFdHandle handle, string path)
     {
         Handle = handle;
@@ -45,10 +48,9 @@ public sealed class NotifySocket : IDisposable
     {
         rejection = null;
         byte* data = stackalloc byte[MaxMessage + 1];
-        const int controlSize = 16 + 16 + 16 + MaxFds * 4;   // CMSG_SPACE(ucred) + CMSG_SPACE(768 fds)
-        byte* control = stackalloc byte[controlSize];
+        byte* control = stackalloc byte[ControlSize];
         var iov = new Libc.IoVec { Base = data, Length = MaxMessage + 1 };
-        var msg = new Libc.MsgHdr { Iov = &iov, IovLength = 1, Control = control, ControlLength = controlSize };
+        var msg = new Libc.MsgHdr { Iov = &iov, IovLength = 1, Control = control, ControlLength = (nuint)ControlSize };
         nint n = Libc.RecvMsg(Handle, &msg, Libc.MSG_DONTWAIT | Libc.MSG_CMSG_CLOEXEC | Libc.MSG_TRUNC);
         if (n < 0)
             return null;
@@ -62,20 +64,21 @@ public sealed class NotifySocket : IDisposable
             var header = (Libc.CmsgHdr*)(control + offset);
             if (header->Length < (nuint)sizeof(Libc.CmsgHdr))
                 break;
-            byte* payload = control + offset + 16;
-            int payloadLength = (int)header->Length - 16;
-            if (header->Level == Libc.SOL_SOCKET && header->Type == Libc.SCM_CREDENTIALS && payloadLength >= 12)
+            byte* payload = Libc.CmsgData(header);
+            int payloadLength = (int)(header->Length - Libc.CmsgLen(0));
+            if (header->Level == Libc.SOL_SOCKET && header->Type == Libc.SCM_CREDENTIALS && payloadLength >= sizeof(Libc.UCred))
             {
-                pid = *(int*)payload;
-                uid = *(uint*)(payload + 4);
+                var credentials = (Libc.UCred*)payload;
+                pid = credentials->Pid;
+                uid = credentials->Uid;
                 haveCredentials = true;
             }
             else if (header->Level == Libc.SOL_SOCKET && header->Type == Libc.SCM_RIGHTS)
             {
-                for (int i = 0; i + 4 <= payloadLength; i += 4)
+                for (int i = 0; i + sizeof(int) <= payloadLength; i += sizeof(int))
                     fds.Add(new SafeFdHandle(*(int*)(payload + i)));
             }
-            offset += (header->Length + 7) & ~(nuint)7;
+            offset += Libc.CmsgAlign(header->Length);
         }
 
         if (n > MaxMessage || (msg.Flags & Libc.MSG_TRUNC) != 0)
