@@ -6,7 +6,7 @@ namespace Summon.Sockets;
 /// <summary>
 /// One bound, listening (or, for datagrams, bound) socket. Created like systemd's socket_address_listen():
 /// SOCK_CLOEXEC|SOCK_NONBLOCK, SO_REUSEADDR always, IPV6_V6ONLY only when configured, stale AF_UNIX nodes
-/// replaced, parent directories created with DirectoryMode and the node bound under umask(~SocketMode).
+/// replaced, parent directories created with DirectoryMode and the node given SocketMode.
 /// The fd stays CLOEXEC: a child gets it only through an explicit dup2 at spawn.
 /// </summary>
 public sealed class ListeningSocket : IDisposable
@@ -74,6 +74,12 @@ public sealed class ListeningSocket : IDisposable
         }
     }
 
+    /// <summary>
+    /// Binds to a file-system path with the node at SocketMode. The process umask is never changed, because other
+    /// threads create files meanwhile: the unbound socket's own mode makes bind(2) create the node at SocketMode less
+    /// the umask, never more open than asked, and fchmodat then widens it to SocketMode exactly without following a
+    /// symlink that could have replaced it.
+    /// </summary>
     private static unsafe void BindUnixPath(SafeFdHandle fd, string path, Span<byte> sa, int len, ListenOptions options)
     {
         if (OperatingSystem.IsWindows())
@@ -82,13 +88,12 @@ public sealed class ListeningSocket : IDisposable
         if (!string.IsNullOrEmpty(dir) && !Directory.Exists(dir))
             Directory.CreateDirectory(dir, (UnixFileMode)options.DirectoryMode);
 
-        uint old = Libc.Umask(~options.SocketMode & 0x1FF);
-        try
+        uint mode = options.SocketMode & 0x1FF;   // bind(2) gives a node permission bits only
+        Check(Libc.Fchmod(fd, mode), "fchmod");
+        fixed (byte* p = sa)
         {
-            fixed (byte* p = sa)
+            if (Libc.Bind(fd, p, len) != 0)
             {
-                if (Libc.Bind(fd, p, len) == 0)
-                    return;
                 int err = Errno.Last;
                 if (err != Errno.EADDRINUSE)
                     throw new ErrnoException("bind", err);
@@ -97,10 +102,7 @@ public sealed class ListeningSocket : IDisposable
                 Check(Libc.Bind(fd, p, len), "bind");
             }
         }
-        finally
-        {
-            Libc.Umask(old);
-        }
+        Check(Libc.Fchmodat(Libc.AT_FDCWD, path, mode, Libc.AT_SYMLINK_NOFOLLOW), "fchmodat");
     }
 
     private static void Check(int rc, string call)
@@ -120,20 +122,22 @@ public sealed class ListeningSocket : IDisposable
         string? dir = System.IO.Path.GetDirectoryName(path);
         if (!string.IsNullOrEmpty(dir) && !Directory.Exists(dir))
             Directory.CreateDirectory(dir, (UnixFileMode)options.DirectoryMode);
-        uint old = Libc.Umask(~options.SocketMode & 0x1FF);
-        try
-        {
-            if (Libc.Mkfifo(path, options.SocketMode) < 0 && Errno.Last != Errno.EEXIST)
-                throw ErrnoException.FromLast("mkfifo");
-        }
-        finally
-        {
-            Libc.Umask(old);
-        }
+        // As for a socket node: created at SocketMode less the umask, then widened through the fd we opened.
+        uint mode = options.SocketMode;
+        bool created = Libc.Mkfifo(path, mode) == 0;
+        if (!created && Errno.Last != Errno.EEXIST)
+            throw ErrnoException.FromLast("mkfifo");
         int fd = Libc.Open(path, Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
         if (fd < 0)
             throw ErrnoException.FromLast("open");
-        return new ListeningSocket(new SafeFdHandle(fd), ListenAddress.UnixPath(path), null);
+        var handle = new SafeFdHandle(fd);
+        if (created && Libc.Fchmod(handle, mode) != 0)
+        {
+            int errno = Errno.Last;
+            handle.Dispose();
+            throw new ErrnoException("fchmod", errno);
+        }
+        return new ListeningSocket(handle, ListenAddress.UnixPath(path), null);
     }
 
     /// <summary>SocketUser=/SocketGroup=: the owner of the file-system node (uint.MaxValue leaves one unchanged).</summary>
