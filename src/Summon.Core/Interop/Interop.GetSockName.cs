@@ -6,7 +6,4 @@ internal static partial class Libc
 {
     [LibraryImport(Name, EntryPoint = "getsockname", SetLastError = true)]
     internal static unsafe partial int GetSockName(SafeHandle fd, byte* addr, int* addrlen);
-
-    [LibraryImport(Name, EntryPoint = "getpeername", SetLastError = true)]
-    internal static unsafe partial int GetPeerName(SafeHandle fd, byte* addr, int* addrlen);
 }

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Summon.Interop;
 
-/// <summary>sigemptyset/sigfillset/sigaddset/sigdelset(3) on a caller-provided sigset_t.</summary>
+/// <summary>sigemptyset/sigfillset/sigdelset(3) on a caller-provided sigset_t.</summary>
 internal static partial class Libc
 {
     /// <summary>sizeof(sigset_t) in glibc (1024 bits).</summary>
@@ -14,9 +14,6 @@ internal static partial class Libc
     /// <summary>Fills every signal except glibc's internal SIGCANCEL (32) and SIGSETXID (33).</summary>
     [LibraryImport(Name, EntryPoint = "sigfillset")]
     internal static unsafe partial int SigFillSet(void* set);
-
-    [LibraryImport(Name, EntryPoint = "sigaddset")]
-    internal static unsafe partial int SigAddSet(void* set, int signal);
 
     [LibraryImport(Name, EntryPoint = "sigdelset")]
     internal static unsafe partial int SigDelSet(void* set, int signal);

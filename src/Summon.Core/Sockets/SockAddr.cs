@@ -70,16 +70,4 @@ internal static class SockAddr
                 return false;
         }
     }
-
-    /// <summary>AF_UNIX path of a sockaddr_un of the given length: "/path", "@abstract", or "" when unnamed.</summary>
-    public static string DecodeUnixPath(ReadOnlySpan<byte> sa, int length)
-    {
-        if (length <= 2)
-            return "";
-        var path = sa[2..length];
-        if (path[0] == 0)
-            return "@" + Encoding.UTF8.GetString(path[1..]);
-        int nul = path.IndexOf((byte)0);
-        return Encoding.UTF8.GetString(nul >= 0 ? path[..nul] : path);
-    }
 }
