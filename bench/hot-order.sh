@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates src/Summon/summon.order, the managed methods the daemon and the common CLI verbs execute, which the
+# Regenerates bench/summon.order, the managed methods the daemon and the common CLI verbs execute, which the
 # NativeAOT compiler places first and contiguously (Summon.csproj: IlcOrderFile). The kernel maps an executable in
 # 64 KB windows (fault-around / page-cache folios); with the hot methods scattered among 2.3 MB of managed code the
 # idle daemon had every window of the text mapped, with them together it maps only the hot region.
@@ -152,5 +152,5 @@ for name in sorted(hit.keys() - idle.keys(), key=hit.get):
 for name in sorted(perf.keys() - hit.keys() - idle.keys(), key=perf.get):
     print(name)
 PY
-mv "$W/summon.order" src/Summon/summon.order
-log "$(wc -l <src/Summon/summon.order) hot methods in src/Summon/summon.order (work files: $W)"
+mv "$W/summon.order" bench/summon.order
+log "$(wc -l <bench/summon.order) hot methods in bench/summon.order (work files: $W)"

@@ -219,6 +219,10 @@ def main():
         if cmd:
             o.append(f"Command: `{cmd}`\n")
         o.append("```\n" + read(mgr) + "\n```\n")
+    # Hand-written, not measured by this run: the figures behind design choices, kept beside the generator.
+    decisions = read(os.path.join(os.path.dirname(os.path.abspath(__file__)), "decisions.md"))
+    if decisions:
+        o.append(decisions.strip() + "\n")
     notes = read(os.path.join(out, "notes.txt"))
     if notes:
         o.append("## Run notes\n\n```\n" + notes + "\n```\n")

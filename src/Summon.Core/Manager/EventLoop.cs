@@ -20,7 +20,6 @@ public sealed class EventLoop : IDisposable
     private readonly TimeProvider _time;
     private ulong _nextToken = 1;
     private volatile bool _stopping;
-    private int _threadId = -1;
 
     public EventLoop(TimeProvider? time = null)
     {
@@ -40,8 +39,6 @@ public sealed class EventLoop : IDisposable
     public Action<Exception>? UnhandledException { get; set; }
 
     public TimeProvider Time => _time;
-
-    public bool IsOnLoopThread => Environment.CurrentManagedThreadId == _threadId;
 
     /// <summary>Watches <paramref name="fd"/> for <paramref name="events"/> (EPOLLIN…); returns a token for Unregister.</summary>
     public ulong Register(SafeFdHandle fd, uint events, Action<uint> handler)
@@ -115,7 +112,6 @@ public sealed class EventLoop : IDisposable
     /// </summary>
     internal unsafe void RunOnce(int timeoutMs)
     {
-        _threadId = Environment.CurrentManagedThreadId;
         const int MaxEvents = 64;
         var events = stackalloc Libc.EpollEvent[MaxEvents];
         int next = NextTimeoutMs();

@@ -7,7 +7,7 @@ namespace Summon.Manager;
 /// $INVOCATION_ID values: random 128-bit ids (version 4, as systemd's sd_id128_randomize makes them) in 32 lowercase
 /// hex digits. Guid.NewGuid reads the kernel's random source once per id, which for Accept=yes is one syscall per
 /// connection; here one getrandom(2) fills a per-thread pool of 32 ids. Not RandomNumberGenerator: on Linux it loads
-/// OpenSSL, which cost the first Accept=no activation ~4 ms and the daemon ~3 MB of mappings.
+/// OpenSSL into the daemon, which costs start-up time and mappings (docs/performance.md).
 /// </summary>
 internal static class InvocationIds
 {
@@ -38,11 +38,7 @@ internal static class InvocationIds
             {
                 nint n = Libc.GetRandom(start + done, length - done, 0);
                 if (n < 0)
-                {
-                    if (Errno.Last == Errno.EINTR)
-                        continue;
-                    throw ErrnoException.FromLast("getrandom");
-                }
+                    throw ErrnoException.FromLast("getrandom");   // the import retries EINTR itself
                 done += (nuint)n;
             }
         }

@@ -67,9 +67,6 @@ internal static partial class ManagerLog
     [LoggerMessage(13, LogLevel.Information, "{Unit}: Main process exited, {Status}")]
     public static partial void MainProcessExited(ILogger logger, string unit, string status);
 
-    [LoggerMessage(14, LogLevel.Error, "{Unit}: Failed to spawn '{Command}': {Reason}")]
-    public static partial void FailedToSpawn(ILogger logger, string unit, string command, string reason);
-
     [LoggerMessage(15, LogLevel.Error, "{Unit}: Failed to queue service startup job (Maybe the service file is missing or not a {Kind} unit?): {Reason}")]
     public static partial void FailedToQueueService(ILogger logger, string unit, string kind, string reason);
 
@@ -87,9 +84,6 @@ internal static partial class ManagerLog
 
     [LoggerMessage(20, LogLevel.Information, "Reloading.")]
     public static partial void Reloading(ILogger logger);
-
-    [LoggerMessage(21, LogLevel.Information, "Summon {Version} running in {Mode} mode.")]
-    public static partial void ManagerStarted(ILogger logger, string version, string mode);
 
     [LoggerMessage(22, LogLevel.Error, "Unhandled error in the event loop: {Error}")]
     public static partial void LoopError(ILogger logger, string error);

@@ -55,7 +55,7 @@ internal sealed class OutputCapture : IDisposable
                 _records.Feed(new ReadOnlySpan<byte>(buffer, (int)n));
                 continue;
             }
-            if (n < 0 && Errno.Last is Errno.EAGAIN or Errno.EINTR)
+            if (n < 0 && Errno.Last == Errno.EAGAIN)   // the import retries EINTR itself
                 return;
             Dispose();
             return;

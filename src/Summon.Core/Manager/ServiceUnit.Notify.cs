@@ -1,5 +1,4 @@
 using System.Globalization;
-using Summon.Interop;
 using Summon.Processes;
 using Summon.Sockets;
 using Summon.Units;
@@ -9,15 +8,16 @@ namespace Summon.Manager;
 /// <summary>sd_notify(3) messages for a service, and its watchdog.</summary>
 public sealed partial class ServiceUnit
 {
-    private IDisposable? _watchdogTimer;
-    private TimeSpan? _watchdogOverride;
-
-    /// <summary>Whether NOTIFY_SOCKET goes into this service's environment.</summary>
-    internal bool WantsNotifySocket => Settings.EffectiveNotifyAccess != NotifyAccess.None;
-
     /// <summary>True when <paramref name="pid"/> is one of this service's processes (main, control, or their group).</summary>
-    internal bool Owns(int pid) =>
-        pid == MainPid || pid == ControlPid || (ExecMainPid > 0 && ProcessTable.GroupOf(pid) == ExecMainPid) || (ControlPid > 0 && ProcessTable.GroupOf(pid) == ControlPid);
+    internal bool Owns(int pid)
+    {
+        if (pid == MainPid || pid == ControlPid)
+            return true;
+        if (ExecMainPid <= 0 && ControlPid <= 0)
+            return false;
+        int group = Manager.Launcher.GroupOf(pid);
+        return (ExecMainPid > 0 && group == ExecMainPid) || (ControlPid > 0 && group == ControlPid);
+    }
 
     /// <summary>Handles one datagram attributed to this service (NotifyAccess= is checked here).</summary>
     internal void OnNotify(NotifyMessage message)
@@ -39,115 +39,55 @@ public sealed partial class ServiceUnit
                 fd.Dispose();
             return;
         }
+        Apply(ServiceNotification.Parse(message.Text), message);
+    }
 
-        bool ready = false, reloading = false, stopping = false, fdStore = false, fdStoreRemove = false;
-        string? fdName = null;
-        foreach (var line in message.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            int eq = line.IndexOf('=');
-            if (eq <= 0)
-                continue;
-            string key = line[..eq], value = line[(eq + 1)..];
-            switch (key)
-            {
-                case "READY" when value == "1":
-                    ready = true;
-                    break;
-                case "RELOADING" when value == "1":
-                    reloading = true;
-                    break;
-                case "STOPPING" when value == "1":
-                    stopping = true;
-                    break;
-                case "STATUS":
-                    StatusText = value.Length == 0 ? null : value;
-                    break;
-                case "ERRNO" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int errno):
-                    StatusErrno = errno;
-                    break;
-                case "MAINPID" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && pid > 0:
-                    ChangeMainPid(pid, message);
-                    break;
-                case "EXTEND_TIMEOUT_USEC" when ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong usec):
-                    if (_timerAction is { } action && (_state.IsStarting() || _state.IsStopping() || _state == ServiceState.Running))
-                        ArmTimer(TimeSpan.FromMicroseconds(usec), action);
-                    break;
-                case "FDSTORE" when value == "1":
-                    fdStore = true;
-                    break;
-                case "FDSTOREREMOVE" when value == "1":
-                    fdStoreRemove = true;
-                    break;
-                case "FDNAME":
-                    fdName = value;
-                    break;
-                case "WATCHDOG" when value == "1":
-                    ArmWatchdog();
-                    break;
-                case "WATCHDOG" when value == "trigger":
-                    OnWatchdogTimeout();
-                    break;
-                case "WATCHDOG_USEC" when ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong wusec):
-                    _watchdogOverride = TimeSpan.FromMicroseconds(wusec);
-                    ArmWatchdog();
-                    break;
-            }
-        }
-        if (fdStoreRemove && fdName is not null)
-            RemoveStoredFds(fdName);
-        if (fdStore)
-            StoreFds(message.Fds, fdName ?? "stored");
+    private void Apply(ServiceNotification n, NotifyMessage message)
+    {
+        if (n.Status is { } status)
+            StatusText = status.Length == 0 ? null : status;
+        if (n.Errno is { } errno)
+            StatusErrno = errno;
+        if (n.MainPid is { } pid)
+            ChangeMainPid(pid, message);
+        if (n.ExtendTimeout is { } extend && _timeoutApplies && (_state.IsStarting() || _state.IsStopping() || _state == ServiceState.Running))
+            ArmTimer(extend);
+        if (n.WatchdogInterval is { } interval)
+            _watchdogOverride = interval;
+        if (n.WatchdogInterval is not null || n.WatchdogPing)
+            ArmWatchdog();
+        if (n.WatchdogTrigger)
+            OnWatchdogTimeout();
+
+        if (n.FdStoreRemove && n.FdName is { } removed)
+            _fdStore.Remove(removed);
+        if (n.FdStore)
+            StoreFds(message.Fds, n.FdName ?? "stored");
         else
             foreach (var fd in message.Fds)
                 fd.Dispose();
 
-        if (ready && _state == ServiceState.Start && Settings.Type == ServiceType.Notify)
+        if (n.Ready && _state == ServiceState.Start && Settings.Type == ServiceType.Notify)
             EnterStartPost();
-        else if (ready && _state == ServiceState.Reload && _control is null)
+        else if (n.Ready && _state == ServiceState.Reload && _control is null)
             SetState(ServiceState.Running);
-        if (reloading && _state == ServiceState.Running)
+        if (n.Reloading && _state == ServiceState.Running)
             SetState(ServiceState.Reload);
-        if (stopping && _state is ServiceState.Running or ServiceState.Reload)
+        if (n.Stopping && _state is ServiceState.Running or ServiceState.Reload)
         {
             // The service stops on its own: wait for it, without a signal, within TimeoutStopSec=.
             SetState(ServiceState.StopSigterm);
-            ArmTimer(Settings.TimeoutStopSec ?? DefaultTimeout, () => OnSignalTimeout(ServiceState.StopSigterm));
+            ArmTimer(Settings.TimeoutStopSec ?? DefaultTimeout);
         }
     }
 
     /// <summary>FDSTORE=1: keeps the fds (up to FileDescriptorStoreMax=) to hand them back on the next start.</summary>
-    private void StoreFds(IReadOnlyList<SafeFdHandle> fds, string name)
+    private void StoreFds(IReadOnlyList<Interop.SafeFdHandle> fds, string name)
     {
-        foreach (var fd in fds)
-        {
-            if (_fdStore.Count >= Settings.FileDescriptorStoreMax)
-            {
-                ManagerLog.NotifyWarning(Manager.Log, Id, $"Too many stored file descriptors, refusing to store more (max {Settings.FileDescriptorStoreMax}).");
-                fd.Dispose();
-                continue;
-            }
-            _fdStore.Add((fd, name));
-        }
+        int refused = _fdStore.Add(fds, name, Settings.FileDescriptorStoreMax);
+        for (int i = 0; i < refused; i++)
+            ManagerLog.NotifyWarning(Manager.Log, Id, $"Too many stored file descriptors, refusing to store more (max {Settings.FileDescriptorStoreMax}).");
     }
-
-    private void RemoveStoredFds(string name)
-    {
-        foreach (var (fd, _) in _fdStore.Where(e => e.Name == name))
-            fd.Dispose();
-        _fdStore.RemoveAll(e => e.Name == name);
-    }
-
-    /// <summary>Releases the fd store when the service is gone for good (not across automatic restarts).</summary>
-    private void ReleaseFdStore()
-    {
-        foreach (var (fd, _) in _fdStore)
-            fd.Dispose();
-        _fdStore.Clear();
-    }
-
-    private readonly List<(SafeFdHandle Fd, string Name)> _fdStore = [];
-
-    internal IReadOnlyList<(SafeFdHandle Fd, string Name)> FdStore => _fdStore;
 
     private void ChangeMainPid(int pid, NotifyMessage message)
     {
@@ -158,7 +98,7 @@ public sealed partial class ServiceUnit
             ManagerLog.NotifyWarning(Manager.Log, Id, $"New main PID {pid} does not belong to service, and PID file is not owned by root. Refusing.");
             return;
         }
-        if (SpawnedProcess.Adopt(pid) is not { } adopted)
+        if (Manager.Launcher.Adopt(pid) is not { } adopted)
             return;
         if (_main is not null)
         {
@@ -173,7 +113,8 @@ public sealed partial class ServiceUnit
         _watchdogTimer?.Dispose();
         _watchdogTimer = null;
         var limit = _watchdogOverride ?? Settings.WatchdogSec;
-        if (limit is { } l && l > TimeSpan.Zero && _state is ServiceState.Running or ServiceState.Reload or ServiceState.Start or ServiceState.StartPost)
+        if (limit is { } l && l > TimeSpan.Zero && l != TimeSpan.MaxValue
+            && _state is ServiceState.Running or ServiceState.Reload or ServiceState.Start or ServiceState.StartPost)
             _watchdogTimer = Manager.Loop.Schedule(l, OnWatchdogTimeout);
     }
 

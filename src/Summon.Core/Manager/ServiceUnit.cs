@@ -1,5 +1,4 @@
-using System.Globalization;
-using Summon.Interop;
+using Summon.Manager.Exec;
 using Summon.Processes;
 using Summon.Sockets;
 using Summon.Units;
@@ -10,23 +9,58 @@ namespace Summon.Manager;
 /// A .service unit at run time: systemd's service state machine (start-pre → start → start-post → running →
 /// stop → stop-sigterm → stop-sigkill → stop-post → final-sigterm → final-sigkill → dead/failed/auto-restart),
 /// one main process and at most one control process (ExecStartPre=, ExecStartPost=, ExecReload=, ExecStop=,
-/// ExecStopPost=), each watched through its pidfd on the event loop, with the start and stop timeouts, Restart=,
-/// start limits and sd_notify readiness. Services are spawned in their own session, so the process group of the
-/// main process stands in for systemd's cgroup when remaining processes are killed.
-/// Accept=yes instances carry the accepted connection and report back to their socket when they end; they lead
-/// their own process group inside the manager's session (see <see cref="Spawn"/>).
+/// ExecStopPost=), each watched through its exit handle on the event loop, with the start and stop timeouts,
+/// Restart=, start limits and sd_notify readiness. What happens next is decided by <see cref="State"/> alone: when a
+/// timeout fires or the control commands of a state are done, the state says which transition follows.
+/// Services are spawned in their own session, so the process group of the main process stands in for systemd's
+/// cgroup when remaining processes are killed. Accept=yes instances carry the accepted connection and report back to
+/// their socket when they end; they lead their own process group inside the manager's session.
+/// This file holds all of the service's state and its jobs and transitions; <c>ServiceUnit.Processes.cs</c> starts
+/// and reaps its processes, <c>ServiceUnit.Notify.cs</c> applies sd_notify messages and the watchdog.
 /// </summary>
 public sealed partial class ServiceUnit : UnitRuntime
 {
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(90);
+
+    /// <summary>Shared empty list (never added to): a connection instance passes no listening sockets.</summary>
+    private static readonly List<SocketUnit> NoSockets = [];
+
     private readonly RateLimit _startLimit;
     private ServiceState _state = ServiceState.Dead;
-    private IDisposable? _timer;
-    private IDisposable? _restartTimer;
+
+    // What the current jobs asked for.
     private bool _stopRequested;
     private bool _startAfterStop;
+    private bool _startJobPending;
+
+    // The timeout of the current state (its handler follows from the state), the restart delay and the watchdog.
+    private IDisposable? _timer;
+    private bool _timeoutApplies;
+    private IDisposable? _restartTimer;
+    private IDisposable? _watchdogTimer;
+    private TimeSpan? _watchdogOverride;
+
+    // The main process, and the ExecStart= lines of a oneshot service still to run.
+    private IChildProcess? _main;
+    private ulong _mainToken;
+    private ExecCommand? _mainCommand;
+    private List<ExecCommand>? _mainCommands;
+    private int _nextMain;
+
+    // The control process, and the commands of the current state still to run.
+    private IChildProcess? _control;
+    private ulong _controlToken;
+    private ExecCommand? _controlCommand;
+    private List<ExecCommand>? _controlCommands;
+    private int _nextControl;
+
+    /// <summary>The main process's group id last found empty; 0 when none (reset by every new main process).</summary>
+    private int _goneGroup;
+
+    // What the service was handed: its connection (Accept=yes), the sockets whose fds it got, its fd store.
     private AcceptedConnection? _connection;
-    private ExitStatus? _lastControlStatus;
+    private List<SocketUnit> _passedSockets = NoSockets;
+    private readonly FdStore _fdStore = new();
 
     internal ServiceUnit(UnitManager manager, LoadedUnit definition, string? id = null, string? descriptionOverride = null) : base(manager, definition, id)
     {
@@ -77,6 +111,8 @@ public sealed partial class ServiceUnit : UnitRuntime
 
     /// <summary>Source key for MaxConnectionsPerSource= (peer address or UID), null when not limited.</summary>
     internal string? ConnectionSource { get; set; }
+
+    internal IReadOnlyList<(Interop.SafeFdHandle Fd, string Name)> FdStore => _fdStore.Entries;
 
     public override bool CanCollect => _state == ServiceState.Dead && _main is null && _control is null;
 
@@ -164,11 +200,7 @@ public sealed partial class ServiceUnit : UnitRuntime
         if (Settings.ExecReload.Count == 0)
             return $"Failed to reload {Id}: Job type reload is not applicable for unit {Id}.";
         ManagerLog.ReloadingUnit(Manager.Log, Id, ManagerLog.Suffix(this));
-        RunControl(Settings.ExecReload, ServiceState.Reload, () =>
-        {
-            SetState(ServiceState.Running);
-            ManagerLog.Reloaded(Manager.Log, Id, ManagerLog.Suffix(this));
-        });
+        RunControl(Settings.ExecReload, ServiceState.Reload);
         return null;
     }
 
@@ -181,7 +213,7 @@ public sealed partial class ServiceUnit : UnitRuntime
         if (!mainOnly && _control is not null)
             sent |= _control.SignalGroup(signal);
         if (!mainOnly && _main is null && ExecMainPid > 0 && GroupAlive(ExecMainPid))
-            sent |= ProcessTable.SignalGroup(ExecMainPid, signal);
+            sent |= Manager.Launcher.SignalGroup(ExecMainPid, signal);
         return sent;
     }
 
@@ -199,14 +231,11 @@ public sealed partial class ServiceUnit : UnitRuntime
     private void EnterStartPre()
     {
         // A simple service without ExecStartPre=/ExecStartPost= reaches running (or the stop path) before this call
-        // returns: its start timer would be cancelled unseen, so it is not armed (nor its delegates allocated).
+        // returns: its start timer would be cancelled unseen, so it is not armed.
         if (Settings.ExecStartPre.Count > 0 || Settings.ExecStartPost.Count > 0
             || Settings.Type is not (ServiceType.Simple or ServiceType.Exec or ServiceType.Idle or ServiceType.Dbus))
-            ArmTimer(Settings.TimeoutStartSec ?? DefaultTimeout, OnStartTimeout);
-        if (SkipControl(Settings.ExecStartPre, ServiceState.StartPre))
-            EnterStart();
-        else
-            RunControl(Settings.ExecStartPre, ServiceState.StartPre, EnterStart);
+            ArmTimer(Settings.TimeoutStartSec ?? DefaultTimeout);
+        RunControl(Settings.ExecStartPre, ServiceState.StartPre);
     }
 
     private void EnterStart()
@@ -214,13 +243,10 @@ public sealed partial class ServiceUnit : UnitRuntime
         SetState(ServiceState.Start);
         if (Settings.Type == ServiceType.Oneshot)
         {
-            _pendingMain = new Queue<ExecCommand>(Settings.ExecStart);
-            if (_pendingMain.Count == 0)
-            {
+            _mainCommands = Settings.ExecStart;
+            _nextMain = 0;
+            if (!SpawnNextOneshot())
                 EnterStartPost();
-                return;
-            }
-            SpawnNextOneshot();
             return;
         }
         if (Settings.ExecStart.Count == 0)
@@ -235,20 +261,19 @@ public sealed partial class ServiceUnit : UnitRuntime
         // notify: waits for READY=1; forking: waits for the parent to exit.
     }
 
-    private void SpawnNextOneshot()
+    /// <summary>Type=oneshot: starts the next ExecStart= line; false when none is left.</summary>
+    private bool SpawnNextOneshot()
     {
-        var command = _pendingMain!.Dequeue();
-        _mainCommand = command;
-        SpawnMain(command);
+        if (_mainCommands is not { } commands || _nextMain >= commands.Count)
+        {
+            _mainCommands = null;
+            return false;
+        }
+        SpawnMain(commands[_nextMain++]);
+        return true;
     }
 
-    private void EnterStartPost()
-    {
-        if (SkipControl(Settings.ExecStartPost, ServiceState.StartPost))
-            EnterRunning();
-        else
-            RunControl(Settings.ExecStartPost, ServiceState.StartPost, EnterRunning);
-    }
+    private void EnterStartPost() => RunControl(Settings.ExecStartPost, ServiceState.StartPost);
 
     private void EnterRunning()
     {
@@ -260,7 +285,7 @@ public sealed partial class ServiceUnit : UnitRuntime
             SetState(ServiceState.Running);
             ManagerLog.Started(Manager.Log, Id, ManagerLog.Suffix(this));
             if (Settings.RuntimeMaxSec is { } max && max > TimeSpan.Zero)
-                ArmTimer(max, OnRuntimeMax);
+                ArmTimer(max);
             ArmWatchdog();
         }
         else if (Settings.RemainAfterExit)
@@ -286,43 +311,52 @@ public sealed partial class ServiceUnit : UnitRuntime
     {
         RecordResult(result);
         CancelWatchdog();
-        if (SkipControl(Settings.ExecStop, ServiceState.Stop))
-        {
-            // Nothing to run: the stop timer would be replaced or cancelled before this call returns.
-            CancelTimer();
-            EnterSignal(ServiceState.StopSigterm, null);
-            return;
-        }
-        ArmTimer(Settings.TimeoutStopSec ?? DefaultTimeout, () =>
-        {
-            ManagerLog.UnitWarning(Manager.Log, Id, "Stopping timed out. Terminating.");
-            EnterSignal(ServiceState.StopSigterm, UnitResult.Timeout);
-        });
-        RunControl(Settings.ExecStop, ServiceState.Stop, () => EnterSignal(ServiceState.StopSigterm, null));
+        if (Settings.ExecStop.Count == 0)
+            CancelTimer();   // nothing to run: the stop timer would be replaced before this call returns
+        else
+            ArmTimer(Settings.TimeoutStopSec ?? DefaultTimeout);
+        RunControl(Settings.ExecStop, ServiceState.Stop);
     }
 
     private void EnterStopPost(string? result)
     {
         RecordResult(result);
-        if (SkipControl(Settings.ExecStopPost, ServiceState.StopPost))
-        {
+        if (Settings.ExecStopPost.Count == 0)
             CancelTimer();
-            EnterSignal(ServiceState.FinalSigterm, null);
-            return;
-        }
-        ArmTimer(Settings.TimeoutStopSec ?? DefaultTimeout, () =>
+        else
+            ArmTimer(Settings.TimeoutStopSec ?? DefaultTimeout);
+        RunControl(Settings.ExecStopPost, ServiceState.StopPost);
+    }
+
+    /// <summary>The control commands of the current state are done (or there were none): the state says what follows.</summary>
+    private void OnControlCommandsDone()
+    {
+        switch (_state)
         {
-            ManagerLog.UnitWarning(Manager.Log, Id, "State 'stop-post' timed out. Terminating.");
-            EnterSignal(ServiceState.FinalSigterm, UnitResult.Timeout);
-        });
-        RunControl(Settings.ExecStopPost, ServiceState.StopPost, () => EnterSignal(ServiceState.FinalSigterm, null));
+            case ServiceState.StartPre:
+                EnterStart();
+                break;
+            case ServiceState.StartPost:
+                EnterRunning();
+                break;
+            case ServiceState.Reload:
+                SetState(ServiceState.Running);
+                ManagerLog.Reloaded(Manager.Log, Id, ManagerLog.Suffix(this));
+                break;
+            case ServiceState.Stop:
+                EnterSignal(ServiceState.StopSigterm, null);
+                break;
+            case ServiceState.StopPost:
+                EnterSignal(ServiceState.FinalSigterm, null);
+                break;
+        }
     }
 
     /// <summary>Sends the state's signal to what is left (per KillMode=) and moves on once nothing is.</summary>
     private void EnterSignal(ServiceState state, string? result)
     {
         RecordResult(result);
-        _pendingControl?.Clear();
+        _controlCommands = null;
         bool sigkill = state is ServiceState.StopSigkill or ServiceState.FinalSigkill;
         var mode = Settings.KillMode;
         int signal = sigkill ? Signals.SIGKILL : KillSignal();
@@ -334,7 +368,7 @@ public sealed partial class ServiceUnit : UnitRuntime
             if (_control is not null)
                 _ = groupWide ? _control.SignalGroup(signal) : _control.Signal(signal);
             if (groupWide && _main is null && ExecMainPid > 0 && GroupAlive(ExecMainPid))
-                ProcessTable.SignalGroup(ExecMainPid, signal);
+                Manager.Launcher.SignalGroup(ExecMainPid, signal);
         }
 
         if (!AnythingLeft())
@@ -343,8 +377,40 @@ public sealed partial class ServiceUnit : UnitRuntime
             return;
         }
         SetState(state);
-        ArmTimer(Settings.TimeoutStopSec ?? DefaultTimeout, () => OnSignalTimeout(state));
+        ArmTimer(Settings.TimeoutStopSec ?? DefaultTimeout);
         PollGroupWhileOnlyStragglers();
+    }
+
+    /// <summary>The current state's timeout passed: TimeoutStartSec=, RuntimeMaxSec= or TimeoutStopSec=, by state.</summary>
+    private void OnTimeout()
+    {
+        _timer = null;
+        switch (_state)
+        {
+            case ServiceState.StartPre or ServiceState.Start:
+                ManagerLog.UnitError(Manager.Log, Id, "start operation timed out. Terminating.");
+                EnterSignal(ServiceState.StopSigterm, UnitResult.Timeout);
+                break;
+            case ServiceState.StartPost:
+                ManagerLog.UnitError(Manager.Log, Id, "start-post operation timed out. Stopping.");
+                EnterStop(UnitResult.Timeout);
+                break;
+            case ServiceState.Running or ServiceState.Reload:
+                ManagerLog.UnitWarning(Manager.Log, Id, "Service reached runtime time limit. Stopping.");
+                EnterStop(UnitResult.Timeout);
+                break;
+            case ServiceState.Stop:
+                ManagerLog.UnitWarning(Manager.Log, Id, "Stopping timed out. Terminating.");
+                EnterSignal(ServiceState.StopSigterm, UnitResult.Timeout);
+                break;
+            case ServiceState.StopPost:
+                ManagerLog.UnitWarning(Manager.Log, Id, "State 'stop-post' timed out. Terminating.");
+                EnterSignal(ServiceState.FinalSigterm, UnitResult.Timeout);
+                break;
+            case ServiceState.StopSigterm or ServiceState.StopSigkill or ServiceState.FinalSigterm or ServiceState.FinalSigkill:
+                OnSignalTimeout(_state);
+                break;
+        }
     }
 
     private void OnSignalTimeout(ServiceState state)
@@ -355,7 +421,7 @@ public sealed partial class ServiceUnit : UnitRuntime
             ManagerLog.UnitWarning(Manager.Log, Id, $"State '{state.Name()}' timed out. Killing.");
             // One line per process about to get SIGKILL, as systemd logs for every process of the unit's cgroup.
             foreach (int pid in ProcessesToKill())
-                ManagerLog.Killing(Manager.Log, Id, pid, ProcessName(pid));
+                ManagerLog.Killing(Manager.Log, Id, pid, Manager.Launcher.NameOf(pid));
             EnterSignal(state == ServiceState.StopSigterm ? ServiceState.StopSigkill : ServiceState.FinalSigkill, UnitResult.Timeout);
             return;
         }
@@ -386,12 +452,11 @@ public sealed partial class ServiceUnit : UnitRuntime
             if (startFailed)
                 ManagerLog.FailedToStart(Manager.Log, Id, ManagerLog.Suffix(this));
             SetState(ServiceState.AutoRestart);
-            var delay = Settings.RestartSec;
-            _restartTimer = Manager.Loop.Schedule(delay, OnRestartDue);
+            _restartTimer = Manager.Loop.Schedule(Settings.RestartSec, OnRestartDue);
             return;
         }
 
-        ReleaseFdStore();
+        _fdStore.Clear();
         SetState(success ? ServiceState.Dead : ServiceState.Failed);
         if (success)
             ManagerLog.DeactivatedSuccessfully(Manager.Log, Id);
@@ -422,21 +487,6 @@ public sealed partial class ServiceUnit : UnitRuntime
         ManagerLog.ScheduledRestart(Manager.Log, Id, NRestarts);
         SetState(ServiceState.Dead, settled: false);
         Start();
-    }
-
-    private void OnStartTimeout()
-    {
-        ManagerLog.UnitError(Manager.Log, Id, _state == ServiceState.StartPost ? "start-post operation timed out. Stopping." : "start operation timed out. Terminating.");
-        if (_state == ServiceState.StartPost)
-            EnterStop(UnitResult.Timeout);
-        else
-            EnterSignal(ServiceState.StopSigterm, UnitResult.Timeout);
-    }
-
-    private void OnRuntimeMax()
-    {
-        ManagerLog.UnitWarning(Manager.Log, Id, "Service reached runtime time limit. Stopping.");
-        EnterStop(UnitResult.Timeout);
     }
 
     private void RecordResult(string? result)
@@ -472,25 +522,26 @@ public sealed partial class ServiceUnit : UnitRuntime
         OnStateChanged(from, ActiveState, settled);
     }
 
-    private void ArmTimer(TimeSpan timeout, Action onTimeout)
+    /// <summary>Starts the current state's timeout (<see cref="OnTimeout"/>); zero or infinity means none runs.</summary>
+    private void ArmTimer(TimeSpan timeout)
     {
         _timer?.Dispose();
-        _timer = timeout > TimeSpan.Zero && timeout != TimeSpan.MaxValue ? Manager.Loop.Schedule(timeout, onTimeout) : null;
-        _timerAction = onTimeout;
+        _timer = timeout > TimeSpan.Zero && timeout != TimeSpan.MaxValue ? Manager.Loop.Schedule(timeout, OnTimeout) : null;
+        _timeoutApplies = true;
     }
 
     private void CancelTimer()
     {
         _timer?.Dispose();
         _timer = null;
-        _timerAction = null;
+        _timeoutApplies = false;
     }
 
     private int KillSignal() => Signals.TryParse(Settings.KillSignal, out int signal) ? signal : Signals.SIGTERM;
 
     private bool AnythingLeft() => _main is not null || _control is not null || (Settings.KillMode != KillMode.None && ExecMainPid > 0 && GroupAlive(ExecMainPid));
 
-    /// <summary>Processes that left the main process's group have no pidfd we watch; poll the group while only they remain.</summary>
+    /// <summary>Processes that left the main process's group have no exit handle we watch; poll the group while only they remain.</summary>
     private void PollGroupWhileOnlyStragglers()
     {
         if (_main is not null || _control is not null)
@@ -532,15 +583,12 @@ public sealed partial class ServiceUnit : UnitRuntime
         {
             foreach (int group in (int[])[ExecMainPid, ControlPid])
                 if (group > 0)
-                    foreach (int pid in ProcessTable.InGroup(group))
+                    foreach (int pid in Manager.Launcher.GroupMembers(group))
                         if (!pids.Contains(pid))
                             pids.Add(pid);
         }
         return pids;
     }
-
-    /// <summary>The main process's group id last found empty; 0 when none (reset by every new main process).</summary>
-    private int _goneGroup;
 
     /// <summary>
     /// kill(-pgid, 0), once per stop: a group found empty stays empty for us. No process can join a group that no
@@ -550,7 +598,7 @@ public sealed partial class ServiceUnit : UnitRuntime
     {
         if (pgid == _goneGroup)
             return false;
-        if (ProcessTable.GroupAlive(pgid))
+        if (Manager.Launcher.GroupAlive(pgid))
             return true;
         _goneGroup = pgid;
         return false;
@@ -560,17 +608,5 @@ public sealed partial class ServiceUnit : UnitRuntime
     {
         _connection?.Dispose();
         _connection = null;
-    }
-
-    internal static string ProcessName(int pid)
-    {
-        try
-        {
-            return File.ReadAllText("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/comm").TrimEnd('\n');
-        }
-        catch (IOException)
-        {
-            return "n/a";
-        }
     }
 }

@@ -83,7 +83,7 @@ public sealed class SocketUnit : UnitRuntime
             catch (Processes.SpawnException e)
             {
                 // SocketUser=/SocketGroup= name no user or group.
-                ManagerLog.UnitError(Manager.Log, Id, $"Failed to resolve {(e.Step == "GROUP" ? "group" : "user")} for SocketUser=/SocketGroup=: {e.Reason}");
+                ManagerLog.UnitError(Manager.Log, Id, $"Failed to resolve {(e.ExitStatus == Processes.ExitStatusNames.Group ? "group" : "user")} for SocketUser=/SocketGroup=: {e.Reason}");
                 CloseListeners();
                 Fail(UnitResult.Resources);
                 ManagerLog.FailedToListenOn(Manager.Log, Id, ManagerLog.Suffix(this));

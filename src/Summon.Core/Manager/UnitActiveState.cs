@@ -16,4 +16,7 @@ public static class UnitResult
     public const string StartLimitHit = "start-limit-hit";
     public const string TriggerLimitHit = "trigger-limit-hit";
     public const string ServiceStartLimitHit = "service-start-limit-hit";
+
+    /// <summary>The service did not take the steps its type requires (a Type=notify service exited before READY=1).</summary>
+    public const string Protocol = "protocol";
 }

@@ -94,7 +94,7 @@ public abstract class UnitRuntime
             UnitResult.Signal or UnitResult.CoreDump => " because a fatal signal was delivered to the control process",
             UnitResult.StartLimitHit => " because start of the service was attempted too often",
             UnitResult.Resources => " because of unavailable resources or another system error",
-            "protocol" => " because the service did not take the steps required by its unit configuration",
+            UnitResult.Protocol => " because the service did not take the steps required by its unit configuration",
             _ => "",
         };
         return $"Job for {Id} failed{why}.\nSee \"summon status {Id}\" and \"summon journal -xeu {Id}\" for details.";

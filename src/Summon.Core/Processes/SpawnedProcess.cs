@@ -9,7 +9,7 @@ namespace Summon.Processes;
 /// until <see cref="TryReap"/> succeeds the zombie keeps the pid and the pidfd stays valid. Not thread-safe: the
 /// manager's event loop owns it.
 /// </summary>
-public sealed class SpawnedProcess : IDisposable
+public sealed class SpawnedProcess : IChildProcess
 {
     private ExitStatus? _exitStatus;
 
@@ -38,6 +38,8 @@ public sealed class SpawnedProcess : IDisposable
 
     /// <summary>Becomes readable (EPOLLIN) when the process exits. Close-on-exec. Owned by this object.</summary>
     public SafeFdHandle Pidfd { get; }
+
+    SafeFdHandle IChildProcess.ExitHandle => Pidfd;
 
     /// <summary>The status once <see cref="TryReap"/> has returned true; null before.</summary>
     public ExitStatus? ExitStatus => _exitStatus;

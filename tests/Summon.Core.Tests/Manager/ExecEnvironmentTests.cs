@@ -1,4 +1,5 @@
 using Summon.Manager;
+using Summon.Manager.Exec;
 
 namespace Summon.Core.Tests.Manager;
 

@@ -1,13 +1,12 @@
-using Summon.Core.Tests.Processes;
 using Summon.Manager;
+using Summon.Tests.Manager;
 
-namespace Summon.Core.Tests.Manager;
+namespace Summon.IntegrationTests.Manager;
 
 /// <summary>
 /// Restart=, RestartSec=, StartLimitIntervalSec=/StartLimitBurst= and TimeoutStopSec= on a real manager with real
 /// processes, the timers driven by a fake clock: an hour of RestartSec= passes in one Advance().
 /// </summary>
-[Collection(ProcessTestCollection.Name)]
 public sealed class ServiceLimitTests : IDisposable
 {
     private readonly ManagerHarness _h = new();

@@ -4,16 +4,18 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Summon.Journal;
 using Summon.Manager;
+using Summon.Processes;
 using Summon.Units;
 
-namespace Summon.Core.Tests.Manager;
+namespace Summon.Tests.Manager;
 
 /// <summary>
 /// A real UnitManager over a temp unit directory, driven on the test's thread: the event loop runs one iteration at
 /// a time (<see cref="PumpUntil"/>) and its clock is a <see cref="FakeTimeProvider"/>, so RestartSec=,
 /// TimeoutStopSec=, StartLimitIntervalSec= and TriggerLimitIntervalSec= timers fire when the test advances the clock,
-/// never on their own. Processes, pidfds and sockets are real. Every manager line is kept in <see cref="Lines"/>
-/// (and written to a journal in the temp state directory, which output capture needs).
+/// never on their own. Sockets are real; processes are real unless the test passes a launcher (the Core tests pass a
+/// fake one, so no child is ever started). Every manager line is kept in <see cref="Lines"/> (and written to a
+/// journal in the temp state directory, which output capture needs). Compiled into both test projects.
 /// </summary>
 internal sealed class ManagerHarness : IDisposable
 {
@@ -22,7 +24,7 @@ internal sealed class ManagerHarness : IDisposable
     private readonly List<JournalEntry> _lines = [];
     private readonly JournalLoggerProvider _loggers;
 
-    public ManagerHarness()
+    public ManagerHarness(IProcessLauncher? launcher = null)
     {
         Root = Path.Combine("/tmp", "summon-mgr-" + Guid.NewGuid().ToString("N")[..8]);
         UnitDir = Path.Combine(Root, "units");
@@ -40,7 +42,7 @@ internal sealed class ManagerHarness : IDisposable
             RuntimeDirectory = Path.Combine(Root, "run"),
             StateDirectory = Path.Combine(Root, "state"),
         };
-        Manager = new UnitManager(options, Loop, Journal, _loggers.CreateLogger("summon"));
+        Manager = new UnitManager(options, Loop, Journal, _loggers.CreateLogger("summon"), launcher ?? SystemProcessLauncher.Instance);
     }
 
     public string Root { get; }

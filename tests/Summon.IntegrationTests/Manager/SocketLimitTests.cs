@@ -1,15 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
-using Summon.Core.Tests.Processes;
 using Summon.Manager;
+using Summon.Tests.Manager;
 
-namespace Summon.Core.Tests.Manager;
+namespace Summon.IntegrationTests.Manager;
 
 /// <summary>
 /// TriggerLimitIntervalSec=/TriggerLimitBurst=, the service's start limit seen from its socket, and
 /// MaxConnectionsPerSource= on a real manager with real sockets on 127.0.0.1 and a fake clock.
 /// </summary>
-[Collection(ProcessTestCollection.Name)]
 public sealed class SocketLimitTests : IDisposable
 {
     private readonly ManagerHarness _h = new();

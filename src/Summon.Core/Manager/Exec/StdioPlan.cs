@@ -1,6 +1,6 @@
 using Summon.Units;
 
-namespace Summon.Manager;
+namespace Summon.Manager.Exec;
 
 /// <summary>Where one of a service's standard streams goes.</summary>
 internal enum StdioTarget { Null, Socket, Journal, Inherit, SameAsOutput }

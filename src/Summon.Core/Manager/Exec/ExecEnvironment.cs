@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Summon.Manager;
+namespace Summon.Manager.Exec;
 
 /// <summary>
 /// The environment block of an executed command and the $VAR expansion of its arguments, as systemd.exec(5) and

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
-using Summon.Core.Tests.Processes;
 using Summon.Manager;
+using Summon.Tests.Manager;
 
-namespace Summon.Core.Tests.Manager;
+namespace Summon.IntegrationTests.Manager;
 
 /// <summary>
 /// What one Accept=yes connection costs the manager in managed allocations, on the loop's thread: accept, the
@@ -11,7 +11,6 @@ namespace Summon.Core.Tests.Manager;
 /// gen0 work (a collection every 512 KiB in the AOT daemon), so this is the allocation budget of the hot path. A
 /// byte count, not a timing: it is the same on a busy machine.
 /// </summary>
-[Collection(ProcessTestCollection.Name)]
 public sealed class AcceptAllocationTests : IDisposable
 {
     private readonly ManagerHarness _h = new();

@@ -1,0 +1,280 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Summon.Interop;
+using Summon.Journal;
+using Summon.Processes;
+using Summon.Units;
+
+namespace Summon.Manager.Exec;
+
+/// <summary>
+/// Builds what starting one command of a service needs — stdio, passed fds, environment, argv expansion,
+/// executable lookup, credentials, working directory — as a <see cref="SpawnRequest"/>, without starting anything.
+/// The service's state machine hands the result to its <see cref="IProcessLauncher"/>.
+/// </summary>
+internal sealed class ServiceExecBuilder
+{
+    private static readonly string[] ExecSearchPath = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+    private static readonly List<SafeHandle> NoFds = [];
+    private static readonly List<string> NoNames = [];
+    private readonly EventLoop _loop;
+    private readonly JournalWriter _journal;
+    private readonly ILogger _log;
+    private readonly bool _userMode;
+    private readonly string[] _baseEnvironment;
+    private readonly SafeFdHandle _inheritedStderr = new(2, ownsHandle: false);
+
+    public ServiceExecBuilder(EventLoop loop, JournalWriter journal, ILogger log, bool userMode)
+    {
+        _loop = loop;
+        _journal = journal;
+        _log = log;
+        _userMode = userMode;
+        _baseEnvironment = BaseEnvironment(userMode);
+    }
+
+    /// <summary>NOTIFY_SOCKET for services that accept notifications; null until the daemon attaches its socket.</summary>
+    public string? NotifySocketPath { get; set; }
+
+    /// <summary>Prepares <paramref name="inputs"/>.Command; dispose the plan once the spawn is done.</summary>
+    public ExecPlan Build(in ExecInputs inputs)
+    {
+        var settings = inputs.Settings;
+        var exec = settings.Exec;
+        var command = inputs.Command;
+        var connection = inputs.Connection;
+        var listenFds = inputs.ListenFds;
+        bool haveSocket = inputs.IsMain && (connection is not null || listenFds.Count > 0);
+        var stdio = StdioPlan.For(settings, haveSocket);
+
+        var passFds = NoFds;
+        var names = NoNames;
+        if (inputs.IsMain && !stdio.UsesSocketStdio && (connection is not null || listenFds.Count > 0 || inputs.StoredFds.Count > 0))
+        {
+            passFds = [];
+            names = [];
+            if (connection is not null)
+            {
+                passFds.Add(connection.Handle);
+                names.Add("connection");
+            }
+            foreach (var (fd, name) in listenFds)
+            {
+                passFds.Add(fd);
+                names.Add(name);
+            }
+            foreach (var (fd, name) in inputs.StoredFds)
+            {
+                passFds.Add(fd);
+                names.Add(name);
+            }
+        }
+
+        string identifier = exec.SyslogIdentifier ?? Path.GetFileName(command.Argv.Count > 0 ? command.Argv[0] : command.Path);
+        var owned = new List<IDisposable>();
+        var captures = new List<OutputCapture>(2);
+        try
+        {
+            SafeHandle? socketFd = connection?.Handle ?? (stdio.UsesSocketStdio && listenFds.Count > 0 ? listenFds[0].Fd : null);
+            SafeHandle? journalPipe = null;
+            SafeHandle? stdout = Target(stdio.Output, exec.StandardOutput, exec.StandardOutputPath, socketFd, inputs.UnitId, identifier, owned, captures, ref journalPipe);
+            SafeHandle? stderr = stdio.Error == StdioTarget.SameAsOutput
+                ? stdout
+                : Target(stdio.Error, exec.StandardError, exec.StandardErrorPath, socketFd, inputs.UnitId, identifier, owned, captures, ref journalPipe);
+            SafeHandle? stdin = stdio.Input == StdioTarget.Socket ? socketFd : OpenInput(exec, owned);
+
+            string path = ResolveExecutable(command.Path);
+            var credentials = ExecCredentials.Resolve(exec.User, exec.Group, exec.SupplementaryGroups, path);
+            var environment = Environment(in inputs, passFds.Count, names, credentials.Environment);
+            if (journalPipe is not null && ChildStdio.DeviceAndInode(journalPipe) is { } stream)
+                environment.Add("JOURNAL_STREAM=" + stream);
+            var argv = command.Flags.HasFlag(ExecFlags.NoEnvExpand) ? command.Argv : ExecEnvironment.ExpandArguments(command.Argv, environment);
+
+            var request = new SpawnRequest
+            {
+                Path = path,
+                Argv = argv,
+                Environment = environment,
+                Stdin = stdin,
+                Stdout = stdout,
+                Stderr = stderr,
+                PassFds = passFds,
+                SetListenPid = passFds.Count > 0,
+                // SYSTEMD_EXEC_PID costs nothing in process (the child writes its pid); only without the native
+                // routine would it take an exec helper, which per-connection instances on socket stdio then skip.
+                SetExecPid = passFds.Count > 0 || !inputs.IsConnectionInstance || ProcessSpawner.InProcessAvailable,
+                // Accept=yes instances lead their own process group (pgid == pid, all KillMode= needs) but stay in the
+                // manager's session: a session per connection would also be a scheduler autogroup per connection
+                // (kernel.sched_autogroup_enabled), making every short-lived instance an equal of the whole manager
+                // and of the clients under load (docs/performance.md). What differs from systemd for the instance:
+                // getsid() is the manager's, and it shares the manager's controlling terminal if it has one.
+                NewSession = !inputs.IsConnectionInstance,
+                NewProcessGroup = true,
+                WorkingDirectory = exec.WorkingDirectory == "~" && credentials.Home is { } home ? home : WorkingDirectory(exec),
+                NonBlockingPassFds = exec.NonBlocking,
+                IgnoreSigpipe = exec.IgnoreSigpipe,
+                Uid = credentials.Uid,
+                Gid = credentials.Gid,
+                SupplementaryGroups = credentials.SupplementaryGroups,
+                Umask = exec.UMask,
+                Nice = exec.Nice,
+                ResourceLimits = exec.Limits.Count == 0 ? [] : [.. exec.Limits.Select(l => new ResourceLimit((int)l.Key, l.Value.Soft, l.Value.Hard))],
+                // A simple service has started once its process exists (systemd forks and reports a failed exec when
+                // the child exits), so the manager does not wait for the exec: the exit handler logs the failed step.
+                ExecFailureAtExit = inputs.IsMain && StartsWithoutWaitingForExec(settings),
+            };
+            return new ExecPlan(request, owned, captures);
+        }
+        catch
+        {
+            ExecPlan.Release(owned, captures);
+            throw;
+        }
+    }
+
+    /// <summary>Types whose start job is done when the main process exists: an exec failure shows as its exit.</summary>
+    public static bool StartsWithoutWaitingForExec(ServiceSection settings) =>
+        settings.Type is ServiceType.Simple or ServiceType.Idle or ServiceType.Dbus;
+
+    /// <summary>A bare program name is looked up in systemd's fixed default PATH; a name with '/' is taken as it is.</summary>
+    internal static string ResolveExecutable(string path)
+    {
+        if (path.StartsWith('/'))
+            return path;
+        foreach (var dir in ExecSearchPath)
+        {
+            string candidate = Path.Combine(dir, path);
+            if (File.Exists(candidate))
+                return candidate;
+        }
+        return path;
+    }
+
+    private SafeHandle? Target(StdioTarget target, StandardOutputKind kind, string? path, SafeHandle? socketFd, string unit, string identifier,
+        List<IDisposable> owned, List<OutputCapture> captures, ref SafeHandle? journalPipe)
+    {
+        switch (target)
+        {
+            case StdioTarget.Socket:
+                return socketFd;
+            case StdioTarget.Inherit:
+                return _inheritedStderr;
+            case StdioTarget.Journal when kind is StandardOutputKind.File or StandardOutputKind.Append or StandardOutputKind.Truncate && path is not null:
+            {
+                var file = ChildStdio.OpenOutput(path, append: kind == StandardOutputKind.Append, truncate: kind == StandardOutputKind.Truncate);
+                owned.Add(file);
+                return file;
+            }
+            case StdioTarget.Journal:
+            {
+                var (capture, writeEnd) = OutputCapture.Create(_loop, _journal, unit, identifier, SyslogPriority.Info);
+                captures.Add(capture);
+                owned.Add(writeEnd);
+                journalPipe ??= writeEnd;   // stdout's pipe when both go to the journal
+                return writeEnd;
+            }
+            default:
+                return null;
+        }
+    }
+
+    private static SafeHandle? OpenInput(ExecSettings exec, List<IDisposable> owned)
+    {
+        if (exec.StandardInput == StandardInputKind.File && exec.StandardInputPath is { } path)
+        {
+            var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            owned.Add(file);
+            return file;
+        }
+        return null;
+    }
+
+    private string? WorkingDirectory(ExecSettings exec)
+    {
+        string? dir = exec.WorkingDirectory;
+        // Without WorkingDirectory= a system manager runs services in /, a user manager in the user's home.
+        string fallback = _userMode ? System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile) : "/";
+        if (dir is null)
+            return fallback;
+        if (dir == "~")
+            dir = System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);
+        if (exec.WorkingDirectoryMissingOk && !Directory.Exists(dir))
+            return fallback;
+        return dir;
+    }
+
+    /// <summary>
+    /// The environment block, in systemd's order of precedence: the manager's base, User='s HOME/USER/LOGNAME/SHELL,
+    /// the ids and fds the manager sets, PassEnvironment=, Environment=, EnvironmentFile=, then UnsetEnvironment=.
+    /// </summary>
+    private List<string> Environment(in ExecInputs inputs, int listenFds, List<string> fdNames, IReadOnlyList<string>? userEnvironment)
+    {
+        var settings = inputs.Settings;
+        var env = new List<string>(_baseEnvironment.Length + settings.Environment.Count + 10);
+        env.AddRange(_baseEnvironment);
+        foreach (var assignment in userEnvironment ?? [])
+            ExecEnvironment.Set(env, assignment);
+        env.Add("INVOCATION_ID=" + inputs.InvocationId);
+        if (listenFds > 0)
+        {
+            env.Add("LISTEN_FDS=" + listenFds.ToString(CultureInfo.InvariantCulture));
+            env.Add("LISTEN_FDNAMES=" + string.Join(':', fdNames));
+        }
+        if (inputs.Connection?.RemoteAddress is { } remote)
+        {
+            env.Add("REMOTE_ADDR=" + remote);
+            env.Add("REMOTE_PORT=" + inputs.Connection.RemotePort!.Value.ToString(CultureInfo.InvariantCulture));
+        }
+        if (NotifySocketPath is { } notify && settings.EffectiveNotifyAccess != NotifyAccess.None)
+            env.Add("NOTIFY_SOCKET=" + notify);
+        if (settings.WatchdogSec is { } watchdog && watchdog > TimeSpan.Zero)
+            env.Add("WATCHDOG_USEC=" + ((long)watchdog.TotalMicroseconds).ToString(CultureInfo.InvariantCulture));
+        var exec = settings.Exec;
+        foreach (var name in exec.PassEnvironment)
+            if (System.Environment.GetEnvironmentVariable(name) is { } value)
+                ExecEnvironment.Set(env, name + "=" + value);
+        foreach (var assignment in settings.Environment)
+            ExecEnvironment.Set(env, assignment);
+        foreach (var file in exec.EnvironmentFiles)
+        {
+            bool optional = file.StartsWith('-');
+            string path = optional ? file[1..] : file;
+            try
+            {
+                foreach (var assignment in ExecEnvironment.ParseFile(File.ReadAllText(path)))
+                    ExecEnvironment.Set(env, assignment);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                if (!optional)
+                    ManagerLog.UnitWarning(_log, inputs.UnitId, $"Failed to load environment files: {e.Message}");
+            }
+        }
+        foreach (var name in exec.UnsetEnvironment)
+            ExecEnvironment.Unset(env, name);
+        if (!inputs.IsMain && inputs.MainPid > 0)
+            ExecEnvironment.Set(env, "MAINPID=" + inputs.MainPid.ToString(CultureInfo.InvariantCulture));
+        return env;
+    }
+
+    private static string[] BaseEnvironment(bool userMode)
+    {
+        var env = new List<string>();
+        if (userMode)
+        {
+            env.Add("PATH=" + (System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin"));
+            foreach (var name in (string[])["HOME", "USER", "LOGNAME", "SHELL", "XDG_RUNTIME_DIR", "LANG", "LC_ALL"])
+                if (System.Environment.GetEnvironmentVariable(name) is { } value)
+                    env.Add(name + "=" + value);
+            env.Add("MANAGERPID=" + System.Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            env.Add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+            if (System.Environment.GetEnvironmentVariable("LANG") is { } lang)
+                env.Add("LANG=" + lang);
+        }
+        return [.. env];
+    }
+}

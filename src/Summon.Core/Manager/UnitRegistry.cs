@@ -1,0 +1,155 @@
+using Microsoft.Extensions.Logging;
+using Summon.Sockets;
+using Summon.Units;
+
+namespace Summon.Manager;
+
+/// <summary>
+/// Every unit the manager knows: the loaded definitions (read once until daemon-reload) and the runtime object of
+/// each unit in use, keyed by canonical name; per-connection instances join when accepted and leave when done.
+/// </summary>
+internal sealed class UnitRegistry
+{
+    private readonly Dictionary<string, UnitRuntime> _units = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LoadedUnit> _definitions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, bool> _templateHasSpecifiers = new(StringComparer.Ordinal);
+    private readonly ManagerOptions _options;
+    private readonly ILogger _log;
+    private UnitLoader _loader;
+
+    public UnitRegistry(ManagerOptions options, ILogger log)
+    {
+        _options = options;
+        _log = log;
+        _loader = NewLoader();
+    }
+
+    public IEnumerable<UnitRuntime> Units => _units.Values;
+
+    public bool TryGet(string name, out UnitRuntime unit) => _units.TryGetValue(name, out unit!);
+
+    /// <summary>The unit's runtime object, loading its definition on first use; null when the name is invalid.</summary>
+    public UnitRuntime? GetOrLoad(UnitManager manager, string name)
+    {
+        if (_units.TryGetValue(name, out var unit))
+            return unit;
+        if (!UnitName.TryParse(name, out var unitName) || unitName.IsTemplate)
+            return null;
+        var definition = LoadDefinition(unitName);
+        // An alias name stands for its target unit: one runtime, keyed by the canonical name.
+        if (definition.Name != unitName)
+        {
+            if (_units.TryGetValue(definition.Name.Name, out var existing))
+                return existing;
+            name = definition.Name.Name;
+        }
+        UnitRuntime? created = unitName.Type switch
+        {
+            UnitType.Socket when definition.Socket is not null => new SocketUnit(manager, definition),
+            UnitType.Service when definition.Service is not null => new ServiceUnit(manager, definition),
+            _ => null,
+        };
+        if (created is null)
+            return null;
+        if (definition.LoadState == LoadState.Loaded)
+            _units[name] = created;
+        return created;
+    }
+
+    /// <summary>Loads (once, until daemon-reload) and returns the definition of <paramref name="name"/>.</summary>
+    public LoadedUnit LoadDefinition(UnitName name)
+    {
+        if (_definitions.TryGetValue(name.Name, out var cached))
+            return cached;
+        var loaded = _loader.Load(name);
+        foreach (var diagnostic in loaded.Diagnostics)
+            ManagerLog.UnitWarning(_log, name.Name, diagnostic.ToString());
+        _definitions[name.Name] = loaded;
+        return loaded;
+    }
+
+    /// <summary>The definition already loaded for <paramref name="name"/>, if any.</summary>
+    public LoadedUnit? Loaded(string name) => _definitions.GetValueOrDefault(name);
+
+    /// <summary>daemon-reload: forgets every definition and re-reads those of the units in use.</summary>
+    public void Reload()
+    {
+        _definitions.Clear();
+        _templateHasSpecifiers.Clear();
+        _loader = NewLoader();
+        foreach (var unit in _units.Values)
+        {
+            if (unit is ServiceUnit { IsConnectionInstance: true })
+                continue;
+            var definition = LoadDefinition(unit.Definition.Name);
+            if (definition.LoadState == LoadState.Loaded && (definition.Socket is not null) == (unit is SocketUnit))
+                unit.Definition = definition;
+        }
+    }
+
+    /// <summary>An Accept=yes instance of <paramref name="template"/> for one connection.</summary>
+    public ServiceUnit CreateInstance(UnitManager manager, UnitName name, LoadedUnit template, SocketUnit socket, AcceptedConnection connection)
+    {
+        // The template's definition is shared unless a specifier (%i…) makes the instance's text its own.
+        var definition = TemplateHasSpecifiers(template) ? _loader.Load(name) : template;
+        var service = new ServiceUnit(manager, definition, name.Name, $"{definition.Description} ({connection.PeerPretty})");
+        service.AttachConnection(socket, connection);
+        _units[name.Name] = service;
+        return service;
+    }
+
+    /// <summary>Forgets a per-connection instance once it holds nothing.</summary>
+    public void Collect(UnitRuntime unit)
+    {
+        if (unit is ServiceUnit { IsConnectionInstance: true } && unit.CanCollect)
+            _units.Remove(unit.Id);
+    }
+
+    /// <summary>
+    /// The started Accept=no sockets whose listening fds go to <paramref name="service"/>: those naming it (Service=
+    /// or by name) and those in its Sockets=, in Sockets= order first, then by name.
+    /// </summary>
+    public IEnumerable<SocketUnit> SocketsTriggering(ServiceUnit service)
+    {
+        var listed = service.Definition.Service?.Sockets ?? [];
+        var sockets = new List<SocketUnit>();
+        foreach (var unit in _units.Values)
+        {
+            if (unit is SocketUnit { Settings.Accept: false } socket && socket.Listeners.Count > 0
+                && (socket.TriggeredName.Name == service.Id || listed.Contains(socket.Id)))
+                sockets.Add(socket);
+        }
+        return sockets.OrderBy(s => listed.IndexOf(s.Id) is int i && i >= 0 ? i : int.MaxValue).ThenBy(s => s.Id, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The service a process belongs to: the one whose main or control process it is, else (for sd_notify from a
+    /// child of a daemon) a service whose process group holds it; per-connection instances are matched by pid only.
+    /// </summary>
+    public ServiceUnit? ServiceOf(int pid, bool includeGroups)
+    {
+        foreach (var unit in _units.Values)
+            if (unit is ServiceUnit service && (service.MainPid == pid || service.ControlPid == pid))
+                return service;
+        if (!includeGroups)
+            return null;
+        foreach (var unit in _units.Values)
+            if (unit is ServiceUnit { IsConnectionInstance: false } service && service.Owns(pid))
+                return service;
+        return null;
+    }
+
+    private UnitLoader NewLoader() => new(_options.UnitPath, SpecifierContext.ForCurrentProcess(_options.UserMode));
+
+    private bool TemplateHasSpecifiers(LoadedUnit template)
+    {
+        if (template.FragmentPath is null)
+            return false;
+        if (!_templateHasSpecifiers.TryGetValue(template.Name.Name, out bool has))
+        {
+            has = template.DropInPaths.Prepend(template.FragmentPath).Any(p => File.Exists(p) && File.ReadAllText(p).Contains('%'));
+            _templateHasSpecifiers[template.Name.Name] = has;
+        }
+        return has;
+    }
+}

@@ -1,0 +1,32 @@
+namespace Summon.Processes;
+
+/// <summary>
+/// The manager's one seam to the operating system's processes: starting, adopting, and finding and signalling the
+/// process groups that stand in for cgroups. <see cref="SystemProcessLauncher"/> is the real one.
+/// </summary>
+public interface IProcessLauncher
+{
+    /// <summary>Starts the request; throws <see cref="SpawnException"/> when it cannot.</summary>
+    IChildProcess Spawn(SpawnRequest request);
+
+    /// <summary>Tracks a process the manager did not start itself (a forked daemon, MAINPID=); null when it is gone.</summary>
+    IChildProcess? Adopt(int pid);
+
+    /// <summary>kill(-pgid, signal); false when the group is gone.</summary>
+    bool SignalGroup(int pgid, int signal);
+
+    /// <summary>True while any process of the group exists.</summary>
+    bool GroupAlive(int pgid);
+
+    /// <summary>The pids of the group, lowest first.</summary>
+    List<int> GroupMembers(int pgid);
+
+    /// <summary>The process group of <paramref name="pid"/>, 0 when it is gone.</summary>
+    int GroupOf(int pid);
+
+    /// <summary>The command name of <paramref name="pid"/> (comm), "n/a" when it is gone.</summary>
+    string NameOf(int pid);
+
+    /// <summary>As PID 1 or subreaper: reaps the exited children for which <paramref name="isTracked"/> is false.</summary>
+    void ReapOrphans(Func<int, bool> isTracked);
+}

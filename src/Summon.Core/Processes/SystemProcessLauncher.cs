@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace Summon.Processes;
+
+/// <summary>The real processes: <see cref="ProcessSpawner"/>, pidfds, /proc and kill(2).</summary>
+public sealed class SystemProcessLauncher : IProcessLauncher
+{
+    public static SystemProcessLauncher Instance { get; } = new();
+
+    private SystemProcessLauncher()
+    {
+    }
+
+    public IChildProcess Spawn(SpawnRequest request) => ProcessSpawner.Spawn(request);
+
+    public IChildProcess? Adopt(int pid) => SpawnedProcess.Adopt(pid);
+
+    public bool SignalGroup(int pgid, int signal) => ProcessTable.SignalGroup(pgid, signal);
+
+    public bool GroupAlive(int pgid) => ProcessTable.GroupAlive(pgid);
+
+    public List<int> GroupMembers(int pgid) => ProcessTable.InGroup(pgid);
+
+    public int GroupOf(int pid) => ProcessTable.GroupOf(pid);
+
+    public string NameOf(int pid)
+    {
+        try
+        {
+            return File.ReadAllText("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/comm").TrimEnd('\n');
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "n/a";
+        }
+    }
+
+    public void ReapOrphans(Func<int, bool> isTracked) => OrphanReaper.ReapOrphans(isTracked);
+}

@@ -1,0 +1,159 @@
+using Summon.Interop;
+using Summon.Processes;
+
+namespace Summon.Core.Tests.Manager;
+
+/// <summary>
+/// The manager's process seam without processes: every spawn becomes a <see cref="FakeProcess"/> whose exit the test
+/// decides. The program path says how it behaves, so a unit file reads as what it does:
+/// <c>/fake/exit N</c> exits with N at once, <c>/fake/run</c> runs until a signal ends it, <c>/fake/stubborn</c>
+/// ignores SIGTERM (SIGKILL still ends it), and any other path fails its exec (203/EXEC, ENOENT).
+/// A process's exit shows on its exit handle (a pipe made readable), so the event loop sees it as it sees a pidfd.
+/// </summary>
+internal sealed class FakeProcessLauncher : IProcessLauncher
+{
+    private int _nextPid = 40_000;
+
+    public List<FakeProcess> Started { get; } = [];
+
+    /// <summary>Every signal sent: to one process, or to a whole group (kill(-pgid)).</summary>
+    public List<(int Pid, int Signal, bool Group)> Sent { get; } = [];
+
+    /// <summary>Processes in a service's group that the manager did not start (a daemon's children).</summary>
+    public List<FakeProcess> Strays { get; } = [];
+
+    public FakeProcess? Last => Started.Count > 0 ? Started[^1] : null;
+
+    public IChildProcess Spawn(SpawnRequest request)
+    {
+        string program = request.Path;
+        if (!program.StartsWith("/fake/", StringComparison.Ordinal))
+            throw new SpawnException(program, Summon.Posix.Errno.ENOENT);
+        var process = new FakeProcess(this, _nextPid++, request);
+        Started.Add(process);
+        switch (program)
+        {
+            case "/fake/exit":
+                process.Exit(request.Argv.Count > 1 ? int.Parse(request.Argv[1], System.Globalization.CultureInfo.InvariantCulture) : 0);
+                break;
+            case "/fake/stubborn":
+                process.Ignores.Add(Signals.SIGTERM);
+                break;
+        }
+        return process;
+    }
+
+    /// <summary>A process joining <paramref name="leader"/>'s group, as a daemon's forked child would.</summary>
+    public FakeProcess AddStray(FakeProcess leader, bool ignoresSigterm)
+    {
+        var stray = new FakeProcess(this, _nextPid++, null) { Group = leader.Pid };
+        if (ignoresSigterm)
+            stray.Ignores.Add(Signals.SIGTERM);
+        Strays.Add(stray);
+        return stray;
+    }
+
+    public IChildProcess? Adopt(int pid) => null;
+
+    public bool SignalGroup(int pgid, int signal)
+    {
+        Sent.Add((pgid, signal, true));
+        bool any = false;
+        foreach (var process in Members(pgid))
+            any |= process.Receive(signal);
+        return any;
+    }
+
+    public bool GroupAlive(int pgid) => Members(pgid).Any();
+
+    public List<int> GroupMembers(int pgid) => [.. Members(pgid).Select(p => p.Pid).Order()];
+
+    public int GroupOf(int pid) => Started.Concat(Strays).FirstOrDefault(p => p.Pid == pid && p.Alive)?.Group ?? 0;
+
+    public string NameOf(int pid) => "fake";
+
+    public void ReapOrphans(Func<int, bool> isTracked)
+    {
+    }
+
+    private IEnumerable<FakeProcess> Members(int pgid) => Started.Concat(Strays).Where(p => p.Alive && p.Group == pgid).ToList();
+
+    internal void Record(int pid, int signal) => Sent.Add((pid, signal, false));
+}
+
+/// <summary>One fake child: alive until it exits or a signal it does not ignore ends it; reaped once.</summary>
+internal sealed class FakeProcess : IChildProcess
+{
+    private readonly FakeProcessLauncher _launcher;
+    private readonly SafeFdHandle _writeEnd;
+    private ExitStatus? _status;
+    private bool _reaped;
+
+    public FakeProcess(FakeProcessLauncher launcher, int pid, SpawnRequest? request)
+    {
+        _launcher = launcher;
+        Pid = pid;
+        Group = pid;
+        Request = request;
+        (ExitHandle, _writeEnd) = ChildStdio.CreatePipe(nonBlocking: true);
+    }
+
+    public int Pid { get; }
+
+    /// <summary>Its process group: its own pid (services lead their group), or the leader's for a stray.</summary>
+    public int Group { get; init; }
+
+    /// <summary>What the manager asked for: path, argv, environment, fds.</summary>
+    public SpawnRequest? Request { get; }
+
+    public HashSet<int> Ignores { get; } = [];
+
+    public bool Alive => _status is null;
+
+    public SafeFdHandle ExitHandle { get; }
+
+    public SpawnException? SpawnFailure => null;
+
+    public void Exit(int code) => End(new ExitStatus(ExitCode.Exited, code));
+
+    public bool TryReap(out ExitStatus status)
+    {
+        status = _status ?? default;
+        if (_status is null || _reaped)
+            return false;
+        _reaped = true;
+        return true;
+    }
+
+    public bool Signal(int signal)
+    {
+        _launcher.Record(Pid, signal);
+        return Receive(signal);
+    }
+
+    public bool SignalGroup(int signal) => _launcher.SignalGroup(Pid, signal) || Signal(signal);
+
+    internal bool Receive(int signal)
+    {
+        if (!Alive)
+            return false;
+        if (signal == Signals.SIGKILL || !Ignores.Contains(signal))
+            End(new ExitStatus(ExitCode.Killed, signal));
+        return true;
+    }
+
+    private unsafe void End(ExitStatus status)
+    {
+        if (_status is not null)
+            return;
+        _status = status;
+        byte one = 1;
+        Libc.Write(_writeEnd, &one, 1);   // the exit handle becomes readable, as a pidfd does
+    }
+
+    public void Dispose()
+    {
+        ExitHandle.Dispose();
+        _writeEnd.Dispose();
+    }
+}

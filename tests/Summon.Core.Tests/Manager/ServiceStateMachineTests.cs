@@ -1,0 +1,184 @@
+using System.Net;
+using System.Net.Sockets;
+using Summon.Manager;
+using Summon.Processes;
+using Summon.Sockets;
+using Summon.Tests.Manager;
+
+namespace Summon.Core.Tests.Manager;
+
+/// <summary>
+/// The service and socket state machines through the process seam: fake processes that exit when the test says, a
+/// fake clock, real sockets on 127.0.0.1 and no child process at all, so every timeout is reached in microseconds.
+/// </summary>
+public sealed class ServiceStateMachineTests : IDisposable
+{
+    private readonly FakeProcessLauncher _processes = new();
+    private readonly ManagerHarness _h;
+
+    public ServiceStateMachineTests() => _h = new ManagerHarness(_processes);
+
+    public void Dispose() => _h.Dispose();
+
+    [Fact]
+    public async Task Type_notify_start_that_never_reports_ready_times_out_is_terminated_and_fails_the_start_job()
+    {
+        _h.WriteUnit("slow.service", """
+            [Unit]
+            Description=Never ready
+            [Service]
+            Type=notify
+            ExecStart=/fake/run
+            TimeoutStartSec=5s
+            """);
+        var service = _h.Service("slow.service");
+        var job = _h.Manager.StartJob("slow.service");
+        _h.Pump();
+        var main = _processes.Last!;
+        Assert.Equal((ServiceState.Start, UnitActiveState.Activating, main.Pid, false), (service.State, service.ActiveState, service.MainPid, job.IsCompleted));
+        Assert.Equal("/fake/run", main.Request!.Path);
+        Assert.Contains(main.Request.Environment, e => e.StartsWith("INVOCATION_ID=", StringComparison.Ordinal));
+
+        _h.Advance(TimeSpan.FromMilliseconds(4999));
+        Assert.Equal((ServiceState.Start, false), (service.State, job.IsCompleted));
+
+        _h.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(_h.PumpUntil(() => job.IsCompleted));
+        Assert.Equal([(main.Pid, Signals.SIGTERM, true)], _processes.Sent);   // KillMode=control-group: the whole group
+        Assert.Equal((ServiceState.Failed, "timeout", "code=killed, status=15/TERM"), (service.State, service.Result, service.ExecMainStatus.ToString()));
+        var result = await job;
+        Assert.False(result.Success);
+        Assert.Equal("Job for slow.service failed because a timeout was exceeded.", result.Error!.Split('\n')[0]);
+        Assert.Equal(
+            [
+                "slow.service: start operation timed out. Terminating.",   // SIGTERM is a clean end for a daemon: no exit line
+                "slow.service: Failed with result 'timeout'.",
+                "Failed to start slow.service - Never ready.",
+            ],
+            _h.Lines("slow.service"));
+        Assert.Empty(_h.Errors);
+    }
+
+    [Fact]
+    public void Restart_on_failure_loop_reaches_start_limit_hit_after_StartLimitBurst_starts()
+    {
+        _h.WriteUnit("crash.service", """
+            [Unit]
+            StartLimitIntervalSec=10s
+            StartLimitBurst=3
+            [Service]
+            ExecStart=/fake/exit 1
+            Restart=on-failure
+            RestartSec=100ms
+            """);
+        var service = _h.Service("crash.service");
+        Assert.True(_h.Start("crash.service").Success);   // a simple service has started once its process exists
+
+        for (uint restart = 1; restart <= 2; restart++)
+        {
+            Assert.True(_h.PumpUntil(() => service.State == ServiceState.AutoRestart && service.MainPid == 0));
+            _h.Advance(TimeSpan.FromMilliseconds(99));
+            Assert.Equal((ServiceState.AutoRestart, restart - 1), (service.State, service.NRestarts));
+            _h.Advance(TimeSpan.FromMilliseconds(1));
+            Assert.Equal(restart, service.NRestarts);
+        }
+        Assert.True(_h.PumpUntil(() => service.State == ServiceState.AutoRestart && service.MainPid == 0));
+        _h.Advance(TimeSpan.FromMilliseconds(100));
+
+        Assert.True(_h.PumpUntil(() => service.State == ServiceState.Failed));
+        Assert.Equal((3, 3u, "start-limit-hit"), (_processes.Started.Count, service.NRestarts, service.Result));
+        Assert.Equal(
+            [
+                "crash.service: Scheduled restart job, restart counter is at 3.",
+                "crash.service: Start request repeated too quickly.",
+                "crash.service: Failed with result 'start-limit-hit'.",
+                "Failed to start crash.service.",
+            ],
+            _h.Lines("crash.service").TakeLast(4));
+        Assert.Equal(3, _h.Lines("crash.service").Count(l => l == "crash.service: Main process exited, code=exited, status=1/FAILURE"));
+
+        // Failed for good: no restart timer is left.
+        _h.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal((ServiceState.Failed, 3), (service.State, _processes.Started.Count));
+        Assert.Empty(_h.Errors);
+    }
+
+    [Fact]
+    public void Accept_no_socket_goes_listening_running_listening_and_hands_its_fd_to_the_service()
+    {
+        int port = ManagerHarness.FreePort();
+        _h.WriteUnit("web.socket", $"[Socket]\nListenStream=127.0.0.1:{port}\n");
+        _h.WriteUnit("web.service", "[Service]\nExecStart=/fake/run\n");
+        var socket = _h.Socket("web.socket");
+        Assert.True(_h.Start("web.socket").Success);
+        Assert.Equal((SocketState.Listening, 0), (socket.State, _processes.Started.Count));
+
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        client.Connect(new IPEndPoint(IPAddress.Loopback, port));
+        Assert.True(_h.PumpUntil(() => socket.State == SocketState.Running));
+        var service = _h.Service("web.service");
+        var main = _processes.Last!;
+        Assert.Equal((ServiceState.Running, main.Pid), (service.State, service.MainPid));
+        Assert.Equal(socket.Listeners[0].Socket.Handle, Assert.Single(main.Request!.PassFds));
+        Assert.True(main.Request.SetListenPid);
+        Assert.Contains("LISTEN_FDS=1", main.Request.Environment);
+        Assert.Contains("LISTEN_FDNAMES=web.socket", main.Request.Environment);
+
+        // The service takes the connection, then exits: the socket listens again.
+        using (AcceptedConnection.TryAccept(socket.Listeners[0].Socket.Handle, out _))
+        {
+        }
+        main.Exit(0);
+        Assert.True(_h.PumpUntil(() => socket.State == SocketState.Listening));
+        Assert.Equal((ServiceState.Dead, "success", 1), (service.State, socket.Result, _processes.Started.Count));
+
+        // The next connection starts the service again.
+        using var second = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        second.Connect(new IPEndPoint(IPAddress.Loopback, port));
+        Assert.True(_h.PumpUntil(() => socket.State == SocketState.Running && _processes.Started.Count == 2));
+        Assert.Empty(_h.Errors);
+    }
+
+    [Fact]
+    public void KillMode_mixed_sends_SIGTERM_to_the_main_process_only_then_SIGKILL_to_the_whole_group_after_TimeoutStopSec()
+    {
+        _h.WriteUnit("mixed.service", """
+            [Unit]
+            Description=Ignores SIGTERM
+            [Service]
+            ExecStart=/fake/stubborn
+            KillMode=mixed
+            TimeoutStopSec=3s
+            """);
+        var service = _h.Service("mixed.service");
+        Assert.True(_h.Start("mixed.service").Success);
+        var main = _processes.Last!;
+        var child = _processes.AddStray(main, ignoresSigterm: false);
+
+        _h.Manager.Stop("mixed.service");
+        Assert.Equal(ServiceState.StopSigterm, service.State);
+        Assert.Equal([(main.Pid, Signals.SIGTERM, false)], _processes.Sent);
+        Assert.True(child.Alive);   // mixed: SIGTERM goes to the main process alone
+
+        _h.Advance(TimeSpan.FromMilliseconds(2999));
+        Assert.Equal((ServiceState.StopSigterm, true), (service.State, main.Alive));
+
+        _h.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(_h.PumpUntil(() => service.State is ServiceState.Failed or ServiceState.Dead, tick: TimeSpan.FromMilliseconds(50)));
+        Assert.Equal([(main.Pid, Signals.SIGTERM, false), (main.Pid, Signals.SIGKILL, true)], _processes.Sent);
+        Assert.Equal((false, false), (main.Alive, child.Alive));
+        Assert.Equal((UnitActiveState.Failed, "timeout", "code=killed, status=9/KILL"), (service.ActiveState, service.Result, service.ExecMainStatus.ToString()));
+        Assert.Equal(
+            [
+                "Stopping mixed.service - Ignores SIGTERM...",
+                "mixed.service: State 'stop-sigterm' timed out. Killing.",
+                $"mixed.service: Killing process {main.Pid} (fake) with signal SIGKILL.",
+                $"mixed.service: Killing process {child.Pid} (fake) with signal SIGKILL.",
+                "mixed.service: Main process exited, code=killed, status=9/KILL",
+                "mixed.service: Failed with result 'timeout'.",
+                "Stopped mixed.service - Ignores SIGTERM.",
+            ],
+            _h.Lines("mixed.service").SkipWhile(l => !l.StartsWith("Stopping", StringComparison.Ordinal)));
+        Assert.Empty(_h.Errors);
+    }
+}
