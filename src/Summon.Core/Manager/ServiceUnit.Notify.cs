@@ -1,5 +1,6 @@
 using System.Globalization;
 using Summon.Interop;
+using Summon.Posix;
 using Summon.Processes;
 using Summon.Sockets;
 using Summon.Units;

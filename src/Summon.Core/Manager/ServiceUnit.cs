@@ -1,5 +1,6 @@
 using System.Globalization;
 using Summon.Interop;
+using Summon.Posix;
 using Summon.Processes;
 using Summon.Sockets;
 using Summon.Units;
@@ -486,7 +487,7 @@ public sealed partial class ServiceUnit : UnitRuntime
         _timerAction = null;
     }
 
-    private int KillSignal() => Signals.TryParse(Settings.KillSignal, out int signal) ? signal : Signals.SIGTERM;
+    private int KillSignal() => Settings.KillSignal;
 
     private bool AnythingLeft() => _main is not null || _control is not null || (Settings.KillMode != KillMode.None && ExecMainPid > 0 && GroupAlive(ExecMainPid));
 
