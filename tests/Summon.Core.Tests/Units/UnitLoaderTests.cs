@@ -1,4 +1,4 @@
-using Summon.Sockets;
+using Summon.Posix;
 using Summon.Units;
 
 namespace Summon.Core.Tests.Units;
