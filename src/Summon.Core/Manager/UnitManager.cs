@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Summon.Interop;
 using Summon.Journal;
 using Summon.Posix;
+using Summon.Processes;
 using Summon.Sockets;
 using Summon.Units;
 
@@ -14,7 +15,6 @@ namespace Summon.Manager;
 /// </summary>
 public sealed partial class UnitManager
 {
-    private static readonly string[] ExecSearchPath = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
     private readonly Dictionary<string, UnitRuntime> _units = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LoadedUnit> _definitions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, bool> _templateHasSpecifiers = new(StringComparer.Ordinal);
@@ -27,7 +27,7 @@ public sealed partial class UnitManager
         Loop = loop;
         Journal = journal;
         Log = log;
-        _loader = new UnitLoader(options.UnitPath, SpecifierContext.ForCurrentProcess(options.UserMode));
+        _loader = new UnitLoader(options.UnitPath, SpecifierContext.ForHost(options.UserMode, ProcessIdentity.RealUid, ProcessIdentity.RealGid));
         _baseEnvironment = BaseEnvironment(options.UserMode);
         Installer = new UnitInstaller(options.UnitPath);
     }
@@ -173,7 +173,7 @@ public sealed partial class UnitManager
         ManagerLog.Reloading(Log);
         _definitions.Clear();
         _templateHasSpecifiers.Clear();
-        _loader = new UnitLoader(Options.UnitPath, SpecifierContext.ForCurrentProcess(Options.UserMode));
+        _loader = new UnitLoader(Options.UnitPath, SpecifierContext.ForHost(Options.UserMode, ProcessIdentity.RealUid, ProcessIdentity.RealGid));
         foreach (var unit in _units.Values)
         {
             if (unit is ServiceUnit { IsConnectionInstance: true })
@@ -386,18 +386,7 @@ public sealed partial class UnitManager
         return has;
     }
 
-    internal string ResolveExecutable(string path)
-    {
-        if (path.StartsWith('/'))
-            return path;
-        foreach (var dir in ExecSearchPath)
-        {
-            string candidate = Path.Combine(dir, path);
-            if (File.Exists(candidate))
-                return candidate;
-        }
-        return path;
-    }
+    internal string ResolveExecutable(string path) => ExecutableLookup.Resolve(path);
 
     /// <param name="userEnvironment">HOME/USER/LOGNAME/SHELL of User=: over the manager's, under Environment=.</param>
     internal List<string> BuildEnvironment(ServiceUnit unit, ServiceSection settings, int listenFds, List<string> fdNames, AcceptedConnection? connection, IReadOnlyList<string>? userEnvironment = null)
@@ -460,7 +449,7 @@ public sealed partial class UnitManager
         }
         else
         {
-            env.Add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+            env.Add("PATH=" + ExecutableLookup.DefaultPathVariable);
             if (Environment.GetEnvironmentVariable("LANG") is { } lang)
                 env.Add("LANG=" + lang);
         }
