@@ -29,6 +29,9 @@ internal sealed class CliContext
 
     public ControlClient Client => new(ControlSocket);
 
+    /// <summary>What specifiers expand to in this mode, as the manager of this mode expands them.</summary>
+    public SpecifierContext Specifiers => SpecifierContext.ForHost(UserMode, Summon.Processes.ProcessIdentity.RealUid, Summon.Processes.ProcessIdentity.RealGid);
+
     /// <summary>The uid first: the name needs an NSS lookup (nsswitch.conf, /etc/passwd) that root never needs.</summary>
     public static bool IsRoot => Summon.Processes.ProcessIdentity.EffectiveUid == 0 || Environment.UserName == "root";
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Summon.Posix;
 using Summon.Processes;
 using Summon.Sockets;
 using Summon.Units;

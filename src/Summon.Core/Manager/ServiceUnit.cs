@@ -1,4 +1,5 @@
 using Summon.Manager.Exec;
+using Summon.Posix;
 using Summon.Processes;
 using Summon.Sockets;
 using Summon.Units;
@@ -537,7 +538,7 @@ public sealed partial class ServiceUnit : UnitRuntime
         _timeoutApplies = false;
     }
 
-    private int KillSignal() => Signals.TryParse(Settings.KillSignal, out int signal) ? signal : Signals.SIGTERM;
+    private int KillSignal() => Settings.KillSignal;
 
     private bool AnythingLeft() => _main is not null || _control is not null || (Settings.KillMode != KillMode.None && ExecMainPid > 0 && GroupAlive(ExecMainPid));
 

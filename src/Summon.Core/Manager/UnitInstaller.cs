@@ -1,3 +1,4 @@
+using Summon.Processes;
 using Summon.Units;
 
 namespace Summon.Manager;
@@ -11,6 +12,8 @@ public sealed class UnitInstaller(UnitSearchPath path)
 {
     public const string Arrow = "\u2192";
 
+    private UnitLoader NewLoader() => new(path, SpecifierContext.ForHost(path.UserMode, ProcessIdentity.RealUid, ProcessIdentity.RealGid));
+
     /// <summary>Creates the Alias=, WantedBy= and RequiredBy= links of the unit and of its Also= units, as
     /// `systemctl --root` does. Messages go to stderr (Created symlink …, notices); an error fails the verb.</summary>
     public InstallResult Enable(string name)
@@ -23,7 +26,7 @@ public sealed class UnitInstaller(UnitSearchPath path)
             result.Error = $"Failed to enable unit, unit {fragment} is masked.";
             return result;
         }
-        var loader = new UnitLoader(path);
+        var loader = NewLoader();
         bool carriesInstallInfo = false;
         foreach (var (unit, file) in Traverse(loader, unitName, fragment))
         {
@@ -78,7 +81,7 @@ public sealed class UnitInstaller(UnitSearchPath path)
             result.Notices.Add($"Unit {fragment} is masked, ignoring.");
             return result;
         }
-        var loader = new UnitLoader(path);
+        var loader = NewLoader();
         var marked = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (unit, _) in Traverse(loader, unitName, fragment))
             marked.Add(unit.Name);
@@ -100,7 +103,7 @@ public sealed class UnitInstaller(UnitSearchPath path)
             return null;
         if (UnitLoader.IsMasked(fragment))
             return "masked";
-        var loader = new UnitLoader(path);
+        var loader = NewLoader();
         if (loader.Aliases.Resolve(unitName) != unitName)
             return "alias";
         var unit = loader.Load(unitName);
@@ -258,7 +261,7 @@ public sealed class UnitInstaller(UnitSearchPath path)
             result.Error = $"Failed to {verb} unit: Invalid unit name \"{name}\".";
             return false;
         }
-        unitName = new UnitLoader(path).Aliases.Resolve(parsed);
+        unitName = NewLoader().Aliases.Resolve(parsed);
         string? found = path.FindFragment(unitName.Name) ?? (unitName.IsInstance ? path.FindFragment(unitName.Template().Name) : null);
         if (found is null)
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Summon.Processes;
 using Summon.Sockets;
 using Summon.Units;
 
@@ -139,7 +140,7 @@ internal sealed class UnitRegistry
         return null;
     }
 
-    private UnitLoader NewLoader() => new(_options.UnitPath, SpecifierContext.ForCurrentProcess(_options.UserMode));
+    private UnitLoader NewLoader() => new(_options.UnitPath, SpecifierContext.ForHost(_options.UserMode, ProcessIdentity.RealUid, ProcessIdentity.RealGid));
 
     private bool TemplateHasSpecifiers(LoadedUnit template)
     {

@@ -1,3 +1,5 @@
+using Summon.Posix;
+
 namespace Summon.Processes;
 
 /// <summary>A reaped process's end: the exit status for <see cref="ExitCode.Exited"/>, else the signal number.</summary>

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Text;
 using Summon.Interop;
+using Summon.Posix;
 
 namespace Summon.Sockets;
 
@@ -13,7 +14,7 @@ namespace Summon.Sockets;
 internal static class SockAddr
 {
     public const int MaxLength = 128;   // sizeof(struct sockaddr_storage)
-    public const int UnixPathMax = 108;
+    public const int UnixPathMax = ListenAddress.UnixPathMax;
 
     public static int Encode(ListenAddress address, Span<byte> buffer)
     {

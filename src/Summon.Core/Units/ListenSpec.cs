@@ -1,4 +1,4 @@
-using Summon.Sockets;
+using Summon.Posix;
 
 namespace Summon.Units;
 

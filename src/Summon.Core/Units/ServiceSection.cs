@@ -1,3 +1,5 @@
+using Summon.Posix;
+
 namespace Summon.Units;
 
 public enum ServiceType { Simple, Exec, Forking, Oneshot, Dbus, Notify, Idle }
@@ -92,7 +94,8 @@ public sealed class ServiceSection
 
     public KillMode KillMode { get; set; }
 
-    public string KillSignal { get; set; } = "SIGTERM";
+    /// <summary>KillSignal=, as a signal number (read at load, so a bad value is reported with its file and line).</summary>
+    public int KillSignal { get; set; } = Signals.SIGTERM;
 
     public bool SendSIGKILL { get; set; } = true;
 

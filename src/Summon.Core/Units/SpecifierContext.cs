@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using Summon.Interop;
 
 namespace Summon.Units;
 
@@ -67,14 +66,18 @@ public sealed class SpecifierContext
     /// <summary>%V.</summary>
     public string VarTempDirectory { get; init; } = "/var/tmp";
 
-    /// <summary>Values gathered from this machine and process (files under /proc and /etc, and the environment).</summary>
-    public static SpecifierContext ForCurrentProcess(bool userMode, Func<string, string?>? getEnv = null)
+    /// <summary>
+    /// Values gathered from this machine (files under /proc and /etc) and the environment. <paramref name="uid"/> and
+    /// <paramref name="gid"/> are the manager's real ids (Processes.ProcessIdentity reads them); only a user manager
+    /// uses them, since the system manager's specifiers name root whoever runs it.
+    /// </summary>
+    public static SpecifierContext ForHost(bool userMode, uint uid, uint gid, Func<string, string?>? getEnv = null)
     {
         getEnv ??= Environment.GetEnvironmentVariable;
         string hostname = ReadFirstLine("/proc/sys/kernel/hostname") is { Length: > 0 } h and not "(none)" ? h : "localhost";
         string? tmp = TempFromEnv(getEnv);
-        uint uid = userMode ? Libc.GetUid() : 0;
-        uint gid = userMode ? Libc.GetGid() : 0;
+        if (!userMode)
+            (uid, gid) = (0, 0);
         PasswdEntry? pw = userMode ? PasswdEntry.Find("/etc/passwd", uid) : null;
         string home = !userMode ? "/root" : IsAbsoluteNormalized(getEnv("HOME")) ? getEnv("HOME")! : pw?.Home ?? "/";
         string config = IsAbsoluteNormalized(getEnv("XDG_CONFIG_HOME")) ? getEnv("XDG_CONFIG_HOME")! : home + "/.config";

@@ -60,88 +60,100 @@ public static class TimeSpans
 
         ulong total = 0;
         bool something = false;
-        while (true)
+        for (p = Skip(text, p); p < text.Length; p = Skip(text, p))
         {
-            p = Skip(text, p);
-            if (p == text.Length)
-            {
-                if (!something)
-                    return Errno.EINVAL;
-                break;
-            }
-
-            if (text[p] == '-')
-                return Errno.ERANGE;
-
-            int r = StrToLL(text, p, out long number, out int end);
+            int r = ParseTerm(text, ref p, defaultUnit, ref total);
             if (r != 0)
                 return r;
-            if (number < 0)
-                return Errno.ERANGE;
-
-            bool fraction = end < text.Length && text[end] == '.';
-            if (fraction)
-            {
-                p = end + 1;
-                while (p < text.Length && char.IsAsciiDigit(text[p]))
-                    p++;
-            }
-            else if (end == p)
-            {
-                return Errno.EINVAL;
-            }
-            else
-            {
-                p = end;
-            }
-
-            int unitStart = p;
-            while (unitStart < text.Length && Whitespace.Contains(text[unitStart], StringComparison.Ordinal))
-                unitStart++;
-            ulong multiplier = defaultUnit;
-            int afterUnit = unitStart;
-            foreach ((string suffix, ulong value) in s_suffixes)
-            {
-                if (string.CompareOrdinal(text, unitStart, suffix, 0, suffix.Length) == 0)
-                {
-                    multiplier = value;
-                    afterUnit = unitStart + suffix.Length;
-                    break;
-                }
-            }
-
-            // "12.34.56" is refused; "12.34 .56" and "12.34s.56" are two terms.
-            if (afterUnit == p && p < text.Length)
-                return Errno.EINVAL;
-            p = afterUnit;
-
-            if ((ulong)number >= Infinity / multiplier)
-                return Errno.ERANGE;
-            ulong k = (ulong)number * multiplier;
-            if (k >= Infinity - total)
-                return Errno.ERANGE;
-            total += k;
             something = true;
+        }
 
-            if (fraction)
+        if (!something)
+            return Errno.EINVAL;
+        usec = total;
+        return 0;
+    }
+
+    /// <summary>One "NUMBER[.FRACTION] [UNIT]" term starting at <paramref name="p"/> (not at whitespace), added to
+    /// <paramref name="total"/>; <paramref name="p"/> moves past it.</summary>
+    private static int ParseTerm(string text, ref int p, ulong defaultUnit, ref ulong total)
+    {
+        if (text[p] == '-')
+            return Errno.ERANGE;
+
+        int r = StrToLL(text, p, out long number, out int end);
+        if (r != 0)
+            return r;
+        if (number < 0)
+            return Errno.ERANGE;
+
+        bool fraction = end < text.Length && text[end] == '.';
+        if (fraction)
+        {
+            p = end + 1;
+            while (p < text.Length && char.IsAsciiDigit(text[p]))
+                p++;
+        }
+        else if (end == p)
+        {
+            return Errno.EINVAL;
+        }
+        else
+        {
+            p = end;
+        }
+
+        int afterUnit = MatchUnit(text, p, defaultUnit, out ulong multiplier);
+
+        // "12.34.56" is refused; "12.34 .56" and "12.34s.56" are two terms.
+        if (afterUnit == p && p < text.Length)
+            return Errno.EINVAL;
+        p = afterUnit;
+
+        if ((ulong)number >= Infinity / multiplier)
+            return Errno.ERANGE;
+        ulong k = (ulong)number * multiplier;
+        if (k >= Infinity - total)
+            return Errno.ERANGE;
+        total += k;
+        return fraction ? AddFraction(text, end + 1, multiplier, ref total) : 0;
+    }
+
+    /// <summary>The unit after a number (whitespace allowed before it): where it ends, or where the whitespace ends
+    /// when there is none and <paramref name="multiplier"/> is the default unit.</summary>
+    private static int MatchUnit(string text, int p, ulong defaultUnit, out ulong multiplier)
+    {
+        int unitStart = p;
+        while (unitStart < text.Length && Whitespace.Contains(text[unitStart], StringComparison.Ordinal))
+            unitStart++;
+        foreach ((string suffix, ulong value) in s_suffixes)
+        {
+            if (string.CompareOrdinal(text, unitStart, suffix, 0, suffix.Length) == 0)
             {
-                ulong m = multiplier / 10;
-                int b = end + 1;
-                for (; b < text.Length && char.IsAsciiDigit(text[b]); b++, m /= 10)
-                {
-                    k = (ulong)(text[b] - '0') * m;
-                    if (k >= Infinity - total)
-                        return Errno.ERANGE;
-                    total += k;
-                }
-
-                if (b == end + 1)
-                    return Errno.EINVAL;   // "3.", "3.s", "0.-0"
+                multiplier = value;
+                return unitStart + suffix.Length;
             }
         }
 
-        usec = total;
-        return 0;
+        multiplier = defaultUnit;
+        return unitStart;
+    }
+
+    /// <summary>Adds the fraction digits starting at <paramref name="start"/>, each worth a tenth of the one before;
+    /// digits below one microsecond add nothing.</summary>
+    private static int AddFraction(string text, int start, ulong multiplier, ref ulong total)
+    {
+        ulong m = multiplier / 10;
+        int b = start;
+        for (; b < text.Length && char.IsAsciiDigit(text[b]); b++, m /= 10)
+        {
+            ulong k = (ulong)(text[b] - '0') * m;
+            if (k >= Infinity - total)
+                return Errno.ERANGE;
+            total += k;
+        }
+
+        return b == start ? Errno.EINVAL : 0;   // "3.", "3.s", "0.-0"
     }
 
     /// <summary>format_timespan(): "1min 30s", "1.500000s", "infinity", "0"; digits below accuracy are dropped.</summary>

@@ -14,10 +14,12 @@ public sealed partial class UnitLoader
     private readonly List<Diagnostic> _log = [];
     private readonly Dictionary<LoadedUnit, int> _flushed = [];
 
-    public UnitLoader(UnitSearchPath path, SpecifierContext? context = null)
+    /// <param name="path">Where unit files are looked up.</param>
+    /// <param name="context">What specifiers expand to: <see cref="SpecifierContext.ForHost"/> for this machine.</param>
+    public UnitLoader(UnitSearchPath path, SpecifierContext context)
     {
         SearchPath = path;
-        Context = context ?? SpecifierContext.ForCurrentProcess(path.UserMode);
+        Context = context;
     }
 
     public UnitSearchPath SearchPath { get; }

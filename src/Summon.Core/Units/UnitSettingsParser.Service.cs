@@ -1,3 +1,5 @@
+using Summon.Posix;
+
 namespace Summon.Units;
 
 internal sealed partial class UnitSettingsParser
@@ -95,7 +97,7 @@ internal sealed partial class UnitSettingsParser
                     s.KillMode = mode.Value;
                 return 0;
             case "KillSignal":
-                if (SignalNames.TryNormalize(value, out string? signal))
+                if (Signals.TryParse(value, out int signal))
                     s.KillSignal = signal;
                 else
                     Warn($"Failed to parse signal name, ignoring: {value}");

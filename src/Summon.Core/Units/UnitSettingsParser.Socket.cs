@@ -1,5 +1,4 @@
 using Summon.Posix;
-using Summon.Sockets;
 
 namespace Summon.Units;
 
@@ -115,7 +114,7 @@ internal sealed partial class UnitSettingsParser
         {
             if (k.StartsWith('/'))
                 k = PatchVarRun(k);
-            if (!ListenAddress.TryParse(k, out ListenAddress? address, out int errno))
+            if (!ListenAddressParser.TryParse(k, out ListenAddress? address, out int errno))
             {
                 Warn($"Failed to parse address value in '{k}', ignoring: {Errno.Describe(errno)}");
                 return;

@@ -14,10 +14,11 @@ public sealed record VerifyResult(IReadOnlyList<string> Messages, int ExitCode);
 /// </summary>
 public static class UnitVerifier
 {
-    public static VerifyResult Verify(IReadOnlyList<string> files, UnitSearchPath basePath)
-        => Verify(files, basePath, null);
-
-    public static VerifyResult Verify(IReadOnlyList<string> files, UnitSearchPath basePath, SpecifierContext? context)
+    /// <param name="files">The unit files to check.</param>
+    /// <param name="basePath">The search path their directories are put in front of.</param>
+    /// <param name="context">What specifiers expand to.</param>
+    /// <param name="findExecutable">The PATH lookup the manager spawns with (Processes.ExecutableLookup.Find).</param>
+    public static VerifyResult Verify(IReadOnlyList<string> files, UnitSearchPath basePath, SpecifierContext context, ExecutableSearch findExecutable)
     {
         var messages = new List<string>();
         var prepared = new List<UnitName>();
@@ -63,18 +64,18 @@ public static class UnitVerifier
 
         foreach (LoadedUnit unit in loaded)
         {
-            failed |= !VerifyUnit(loader, unit);
+            failed |= !VerifyUnit(loader, unit, findExecutable);
             Drain();
         }
 
         return new VerifyResult(messages, failed ? 1 : 0);
     }
 
-    private static bool VerifyUnit(UnitLoader loader, LoadedUnit unit)
+    private static bool VerifyUnit(UnitLoader loader, LoadedUnit unit, ExecutableSearch findExecutable)
     {
         bool ok = VerifyStartJob(loader, unit);
         ok &= VerifySocket(loader, unit);
-        ok &= VerifyExecutables(loader, unit);
+        ok &= VerifyExecutables(loader, unit, findExecutable);
         return ok;
     }
 
@@ -128,7 +129,7 @@ public static class UnitVerifier
         return false;
     }
 
-    private static bool VerifyExecutables(UnitLoader loader, LoadedUnit unit)
+    private static bool VerifyExecutables(UnitLoader loader, LoadedUnit unit, ExecutableSearch findExecutable)
     {
         IEnumerable<(string Name, List<ExecCommand> Commands)> lists = unit.Service?.ExecLists ?? unit.Socket?.ExecLists ?? [];
         bool ok = true;
@@ -136,7 +137,7 @@ public static class UnitVerifier
         {
             if (commands.Count == 0 || commands[0].Flags.HasFlag(ExecFlags.IgnoreFailure))
                 continue;
-            int r = ExecutableLookup.Find(commands[0].Path, out _);
+            int r = findExecutable(commands[0].Path, out _);
             if (r == 0)
                 continue;
             loader.Report(unit, new Diagnostic(DiagnosticSeverity.Error, unit.Name.Name, $"Command {commands[0].Path} is not executable: {Errno.Describe(r)}"));

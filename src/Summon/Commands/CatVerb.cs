@@ -14,13 +14,17 @@ internal static class CatVerb
     {
         var units = new Argument<string[]>("UNIT") { Arity = ArgumentArity.OneOrMore };
         var command = new Command("cat", "Show files and drop-ins of specified units") { units };
-        command.SetAction(r => Run(UnitNames.Mangle(r.GetValue(units)), GlobalOptions.Context(r).UnitPath, Console.Out, Console.Error));
+        command.SetAction(r =>
+        {
+            var context = GlobalOptions.Context(r);
+            return Run(UnitNames.Mangle(r.GetValue(units)), context.UnitPath, context.Specifiers, Console.Out, Console.Error);
+        });
         root.Subcommands.Add(command);
     }
 
-    public static int Run(IReadOnlyList<string> names, UnitSearchPath path, TextWriter stdout, TextWriter stderr)
+    public static int Run(IReadOnlyList<string> names, UnitSearchPath path, SpecifierContext specifiers, TextWriter stdout, TextWriter stderr)
     {
-        var loader = new UnitLoader(path);
+        var loader = new UnitLoader(path, specifiers);
         int rc = 0;
         bool first = true;
         foreach (string n in names)

@@ -21,16 +21,16 @@ internal static class DumpUnitVerb
         {
             var context = GlobalOptions.Context(r);
             bool json = r.GetValue(GlobalOptions.Output) == "json";
-            return Run(r.GetValue(units)!, context.UnitPath, json, Console.Out, Console.Error);
+            return Run(r.GetValue(units)!, context.UnitPath, context.Specifiers, json, Console.Out, Console.Error);
         });
         analyze.Subcommands.Add(command);
     }
 
-    public static int Run(IReadOnlyList<string> args, UnitSearchPath basePath, bool json, TextWriter stdout, TextWriter stderr)
+    public static int Run(IReadOnlyList<string> args, UnitSearchPath basePath, SpecifierContext specifiers, bool json, TextWriter stdout, TextWriter stderr)
     {
         var dirs = args.Where(a => a.Contains('/', StringComparison.Ordinal))
             .Select(a => Path.GetDirectoryName(Path.GetFullPath(a))!).Distinct().ToList();
-        var loader = new UnitLoader(basePath.Prepend(dirs));
+        var loader = new UnitLoader(basePath.Prepend(dirs), specifiers);
         var dumped = new List<IReadOnlyList<UnitJsonProperty>>();
         int rc = 0, logged = 0;
         foreach (string arg in args)

@@ -37,7 +37,7 @@ internal static class JobVerbs
         var command = new Command("kill", "Send a signal to processes of a unit") { units, signal, whom };
         command.SetAction(r =>
         {
-            if (!Summon.Processes.Signals.TryParse(r.GetValue(signal)!, out int number))
+            if (!Summon.Posix.Signals.TryParse(r.GetValue(signal)!, out int number))
             {
                 Console.Error.WriteLine($"Failed to parse signal string {r.GetValue(signal)}.");
                 return 1;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Summon.Processes;
 using Summon.Units;
 
 namespace Summon.Cli.Commands;
@@ -24,7 +25,7 @@ internal static class VerifyVerb
         command.SetAction(r =>
         {
             var context = GlobalOptions.Context(r);
-            var result = UnitVerifier.Verify(r.GetValue(files)!, context.UnitPath);
+            var result = UnitVerifier.Verify(r.GetValue(files)!, context.UnitPath, context.Specifiers, ExecutableLookup.Find);
             foreach (var message in result.Messages)
                 Console.Error.WriteLine(message);
             return result.ExitCode;

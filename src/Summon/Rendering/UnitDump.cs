@@ -1,4 +1,5 @@
 using Summon.Control;
+using Summon.Posix;
 using Summon.Units;
 
 namespace Summon.Cli.Rendering;
@@ -62,7 +63,7 @@ internal static class UnitDump
             Add("StandardOutput", SettingText.Kebab(v.StandardOutput.ToString()));
             Add("StandardError", SettingText.Kebab(v.StandardError.ToString()));
             Add("KillMode", SettingText.Kebab(v.KillMode.ToString()));
-            Add("KillSignal", v.KillSignal);
+            Add("KillSignal", "SIG" + Signals.Name(v.KillSignal));
             Add("SendSIGKILL", v.SendSIGKILL);
             Add("SendSIGHUP", v.SendSIGHUP);
         }

@@ -1,4 +1,5 @@
 using Summon.Manager;
+using Summon.Posix;
 using Summon.Processes;
 using Summon.Units;
 

@@ -1,4 +1,5 @@
 using Summon.Interop;
+using Summon.Posix;
 using Summon.Processes;
 
 namespace Summon.Core.Tests.Processes;
@@ -46,29 +47,6 @@ public class ExitStatusTests
         var info = new Libc.SigInfo { Signo = Signals.SIGCHLD, Code = siCode, Pid = 42, Status = siStatus };
         Assert.Equal(new ExitStatus(code, status), SpawnedProcess.FromSigInfo(in info));
     }
-}
-
-public class SignalNameTests
-{
-    [Theory]
-    [InlineData(1, "HUP")]
-    [InlineData(2, "INT")]
-    [InlineData(9, "KILL")]
-    [InlineData(13, "PIPE")]
-    [InlineData(15, "TERM")]
-    [InlineData(16, "STKFLT")]
-    [InlineData(17, "CHLD")]
-    [InlineData(29, "IO")]
-    [InlineData(30, "PWR")]
-    [InlineData(31, "SYS")]
-    [InlineData(32, "32")]
-    [InlineData(33, "33")]
-    [InlineData(34, "RTMIN+0")]
-    [InlineData(40, "RTMIN+6")]
-    [InlineData(64, "RTMIN+30")]
-    [InlineData(65, "65")]
-    [InlineData(0, "0")]
-    public void NameMatchesSystemd(int signal, string expected) => Assert.Equal(expected, Signals.Name(signal));
 }
 
 public class FdMapTests

@@ -1,4 +1,4 @@
-using Summon.Sockets;
+using Summon.Posix;
 using Summon.Units;
 
 namespace Summon.Core.Tests.Units;
@@ -134,6 +134,27 @@ public sealed class UnitLoaderTests : IDisposable
         LoadedUnit b = loader.Load(UnitName.Parse("b.socket"));
         Assert.Equal("a.service", b.Socket!.Service);
         Assert.Equal("a.service", UnitLoader.ServiceNameFor(b).Name);
+    }
+
+    /// <summary>KillSignal= is read at load into a number; a bad value keeps the previous one and is reported with its
+    /// line. "RTMIN-3" and "RTMAX+3" are refused as systemd's signal_from_string() refuses them.</summary>
+    [Theory]
+    [InlineData("SIGINT", 2, null)]
+    [InlineData("KILL", 9, null)]
+    [InlineData("10", 10, null)]
+    [InlineData("SIGRTMIN+3", 37, null)]
+    [InlineData("RTMAX-2", 62, null)]
+    [InlineData("SIGFOO", 15, "Failed to parse signal name, ignoring: SIGFOO")]
+    [InlineData("RTMIN-3", 15, "Failed to parse signal name, ignoring: RTMIN-3")]
+    [InlineData("RTMAX+3", 15, "Failed to parse signal name, ignoring: RTMAX+3")]
+    [InlineData("SIG15", 15, "Failed to parse signal name, ignoring: SIG15")]
+    public void KillSignalIsParsedAtLoad(string value, int expected, string? warning)
+    {
+        UnitLoader loader = Loader(("k.service", $"[Service]\nExecStart=/bin/cat\nKillSignal={value}\n"));
+        LoadedUnit unit = loader.Load(UnitName.Parse("k.service"));
+        Assert.Equal(LoadState.Loaded, unit.LoadState);
+        Assert.Equal(expected, unit.Service!.KillSignal);
+        Assert.Equal(warning is null ? [] : [$"{_dir}/k.service:3: {warning}"], unit.Diagnostics.Select(d => d.ToString()));
     }
 
     [Fact]

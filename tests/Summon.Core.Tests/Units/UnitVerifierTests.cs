@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Summon.Posix;
+using Summon.Processes;
 using Summon.Units;
 
 namespace Summon.Core.Tests.Units;
@@ -38,7 +40,7 @@ public sealed class UnitVerifierTests : IDisposable
         string empty = Directory.CreateTempSubdirectory("summon-empty-").FullName;
         _dirs.Add(empty);
 
-        VerifyResult result = UnitVerifier.Verify(files, UnitSearchPath.FromDirectories([empty]), new SpecifierContext());
+        VerifyResult result = UnitVerifier.Verify(files, UnitSearchPath.FromDirectories([empty]), new SpecifierContext(), ExecutableLookup.Find);
 
         Assert.Equal(Expected(c, dir), result.Messages.Where(m => !SupportedKeys.IsSummonOnly(m)));
         Assert.Equal(c.ExitCode, result.ExitCode);
@@ -66,10 +68,37 @@ public sealed class UnitVerifierTests : IDisposable
         p.WaitForExit();
         string[] systemd = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !IsEnvironmentNoise(l)).ToArray();
 
-        VerifyResult ours = UnitVerifier.Verify(files, UnitSearchPath.Resolve(userMode: false, name => name == UnitSearchPath.EnvironmentVariable ? null : Environment.GetEnvironmentVariable(name)));
+        VerifyResult ours = UnitVerifier.Verify(
+            files,
+            UnitSearchPath.Resolve(userMode: false, name => name == UnitSearchPath.EnvironmentVariable ? null : Environment.GetEnvironmentVariable(name)),
+            SpecifierContext.ForHost(userMode: false, ProcessIdentity.RealUid, ProcessIdentity.RealGid),
+            ExecutableLookup.Find);
 
         Assert.Equal(systemd, ours.Messages.Where(m => !SupportedKeys.IsSummonOnly(m)));
         Assert.Equal(p.ExitCode, ours.ExitCode);
+    }
+
+    /// <summary>verify asks its lookup, and only for the first command of each list not prefixed with '-'.</summary>
+    [Fact]
+    public void ExecutablesAreCheckedThroughTheLookupItIsGiven()
+    {
+        string dir = Directory.CreateTempSubdirectory("summon-verify-").FullName;
+        _dirs.Add(dir);
+        string file = Path.Combine(dir, "a.service");
+        File.WriteAllText(file, "[Service]\nExecStart=/opt/app/run\nExecStartPre=-/opt/app/pre\nExecStop=stop-it\n");
+        var asked = new List<string>();
+        int Lookup(string name, out string? resolved)
+        {
+            asked.Add(name);
+            resolved = null;
+            return name == "stop-it" ? Errno.EACCES : 0;
+        }
+
+        VerifyResult result = UnitVerifier.Verify([file], UnitSearchPath.FromDirectories([dir]), new SpecifierContext(), Lookup);
+
+        Assert.Equal(["/opt/app/run", "stop-it"], asked);
+        Assert.Equal(["a.service: Command stop-it is not executable: Permission denied"], result.Messages.Where(m => !SupportedKeys.IsSummonOnly(m)));
+        Assert.Equal(1, result.ExitCode);
     }
 
     /// <summary>Lines about this container rather than the units (no machine-id, no D-Bus, no cgroups…).</summary>

@@ -15,7 +15,6 @@ namespace Summon.Manager.Exec;
 /// </summary>
 internal sealed class ServiceExecBuilder
 {
-    private static readonly string[] ExecSearchPath = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
     private static readonly List<SafeHandle> NoFds = [];
     private static readonly List<string> NoNames = [];
     private readonly EventLoop _loop;
@@ -84,7 +83,7 @@ internal sealed class ServiceExecBuilder
                 : Target(stdio.Error, exec.StandardError, exec.StandardErrorPath, socketFd, inputs.UnitId, identifier, owned, captures, ref journalPipe);
             SafeHandle? stdin = stdio.Input == StdioTarget.Socket ? socketFd : OpenInput(exec, owned);
 
-            string path = ResolveExecutable(command.Path);
+            string path = ExecutableLookup.Resolve(command.Path);
             var credentials = ExecCredentials.Resolve(exec.User, exec.Group, exec.SupplementaryGroups, path);
             var environment = Environment(in inputs, passFds.Count, names, credentials.Environment);
             if (journalPipe is not null && ChildStdio.DeviceAndInode(journalPipe) is { } stream)
@@ -136,20 +135,6 @@ internal sealed class ServiceExecBuilder
     /// <summary>Types whose start job is done when the main process exists: an exec failure shows as its exit.</summary>
     public static bool StartsWithoutWaitingForExec(ServiceSection settings) =>
         settings.Type is ServiceType.Simple or ServiceType.Idle or ServiceType.Dbus;
-
-    /// <summary>A bare program name is looked up in systemd's fixed default PATH; a name with '/' is taken as it is.</summary>
-    internal static string ResolveExecutable(string path)
-    {
-        if (path.StartsWith('/'))
-            return path;
-        foreach (var dir in ExecSearchPath)
-        {
-            string candidate = Path.Combine(dir, path);
-            if (File.Exists(candidate))
-                return candidate;
-        }
-        return path;
-    }
 
     private SafeHandle? Target(StdioTarget target, StandardOutputKind kind, string? path, SafeHandle? socketFd, string unit, string identifier,
         List<IDisposable> owned, List<OutputCapture> captures, ref SafeHandle? journalPipe)
@@ -271,7 +256,7 @@ internal sealed class ServiceExecBuilder
         }
         else
         {
-            env.Add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+            env.Add("PATH=" + ExecutableLookup.DefaultPathVariable);
             if (System.Environment.GetEnvironmentVariable("LANG") is { } lang)
                 env.Add("LANG=" + lang);
         }

@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Summon.Text;
 
-namespace Summon.Sockets;
+namespace Summon.Units;
 
 /// <summary>ListenNetlink= values: "FAMILY [GROUP]" with systemd's family names; printed "kobject-uevent 1".</summary>
 internal static class NetlinkAddress

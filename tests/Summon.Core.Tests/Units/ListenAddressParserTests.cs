@@ -1,10 +1,9 @@
-using Summon.Interop;
 using Summon.Posix;
-using Summon.Sockets;
+using Summon.Units;
 
-namespace Summon.Core.Tests.Sockets;
+namespace Summon.Core.Tests.Units;
 
-public class ListenAddressTests
+public class ListenAddressParserTests
 {
     /// <summary>Interfaces "lo" (1) and "eth0" (2), whatever the test machine has.</summary>
     private sealed class FakeInterfaces : INetworkInterfaceNames
@@ -47,7 +46,7 @@ public class ListenAddressTests
     [InlineData("082", Errno.EINVAL)]
     public void Rejects(string text, int errno)
     {
-        Assert.False(ListenAddress.TryParse(text, new FakeInterfaces(), out ListenAddress? address, out int actual));
+        Assert.False(ListenAddressParser.TryParse(text, new FakeInterfaces(), out ListenAddress? address, out int actual));
         Assert.Null(address);
         Assert.Equal(errno, actual);
     }
@@ -75,7 +74,7 @@ public class ListenAddressTests
     [InlineData("vsock::1234", "vsock::1234", ListenFamily.Vsock, 1234)]
     public void ParsesAndPrintsCanonically(string text, string printed, ListenFamily family, int port)
     {
-        Assert.True(ListenAddress.TryParse(text, new FakeInterfaces(), out ListenAddress? address, out int errno));
+        Assert.True(ListenAddressParser.TryParse(text, new FakeInterfaces(), out ListenAddress? address, out int errno));
         Assert.Equal(0, errno);
         Assert.Equal(printed, address.ToString());
         Assert.Equal(family, address.Family);
@@ -85,7 +84,7 @@ public class ListenAddressTests
     [Fact]
     public void AbstractNameIsStoredWithoutAt()
     {
-        Assert.True(ListenAddress.TryParse("@abstract", out ListenAddress? address, out _));
+        Assert.True(ListenAddressParser.TryParse("@abstract", out ListenAddress? address, out _));
         Assert.Equal("abstract", address.Path);
     }
 
@@ -94,18 +93,18 @@ public class ListenAddressTests
     {
         string ok = "/" + new string('a', 106);
         string tooLong = "/" + new string('a', 107);
-        Assert.True(ListenAddress.TryParse(ok, out _, out _));
-        Assert.False(ListenAddress.TryParse(tooLong, out _, out int errno));
+        Assert.True(ListenAddressParser.TryParse(ok, out _, out _));
+        Assert.False(ListenAddressParser.TryParse(tooLong, out _, out int errno));
         Assert.Equal(Errno.ENAMETOOLONG, errno);
-        Assert.True(ListenAddress.TryParse("@" + new string('a', 106), out _, out _));
-        Assert.False(ListenAddress.TryParse("@" + new string('a', 107), out _, out errno));
+        Assert.True(ListenAddressParser.TryParse("@" + new string('a', 106), out _, out _));
+        Assert.False(ListenAddressParser.TryParse("@" + new string('a', 107), out _, out errno));
         Assert.Equal(Errno.EINVAL, errno);
     }
 
     [Fact]
     public void BarePortIsIPv6Any()
     {
-        Assert.True(ListenAddress.TryParse("9091", out ListenAddress? address, out _));
+        Assert.True(ListenAddressParser.TryParse("9091", out ListenAddress? address, out _));
         Assert.Equal(System.Net.IPAddress.IPv6Any, address.Ip);
     }
 }

@@ -1,63 +1,18 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using Summon.Interop;
 using Summon.Posix;
 using Summon.Text;
 
-namespace Summon.Sockets;
-
-public enum ListenFamily { Inet, Inet6, Unix, UnixAbstract, Vsock }
+namespace Summon.Units;
 
 /// <summary>
-/// A socket address as written after <c>ListenStream=</c>, parsed with the decision order of systemd's
-/// <c>socket_address_parse()</c> (v252) and printed as <c>socket_address_print()</c> does. Pure: the only
-/// outside information used is the list of network interfaces (for <c>[fe80::1]:80%eth0</c>).
+/// Reads a <see cref="ListenAddress"/> as written after <c>ListenStream=</c>, with the decision order of systemd's
+/// <c>socket_address_parse()</c> (v252). Pure: the only outside information used is the list of network interfaces
+/// (for <c>[fe80::1]:80%eth0</c>), which comes through <see cref="INetworkInterfaceNames"/>.
 /// </summary>
-public sealed record ListenAddress
+internal static class ListenAddressParser
 {
-    /// <summary>sizeof(sockaddr_un.sun_path); the path and its NUL must fit.</summary>
-    internal const int UnixPathMax = 108;
-
-    /// <summary>VMADDR_CID_ANY.</summary>
-    public const uint VsockCidAny = uint.MaxValue;
-
-    private ListenAddress(ListenFamily family) => Family = family;
-
-    public ListenFamily Family { get; }
-
-    public IPAddress? Ip { get; private init; }
-
-    /// <summary>IP or vsock port; 0 for unix sockets.</summary>
-    public int Port { get; private init; }
-
-    /// <summary>Unix path, or the abstract name without its leading '@'.</summary>
-    public string? Path { get; private init; }
-
-    /// <summary>Interface of an IPv6 scope, as printed after '%'.</summary>
-    public string? ScopeInterface { get; private init; }
-
-    /// <summary>Interface index of <see cref="ScopeInterface"/> (0 when none).</summary>
-    public int ScopeId { get; private init; }
-
-    /// <summary>vsock context id (<see cref="VsockCidAny"/> for "any").</summary>
-    public uint Cid { get; private init; }
-
-    /// <summary>True for IPv4/IPv6.</summary>
-    public bool IsIp => Family is ListenFamily.Inet or ListenFamily.Inet6;
-
-    /// <summary>True for filesystem and abstract unix sockets.</summary>
-    public bool IsUnix => Family is ListenFamily.Unix or ListenFamily.UnixAbstract;
-
-    public static ListenAddress Inet(IPAddress ip, int port) => new(ip.AddressFamily == AddressFamily.InterNetworkV6 ? ListenFamily.Inet6 : ListenFamily.Inet) { Ip = ip, Port = port };
-
-    public static ListenAddress UnixPath(string path) => new(ListenFamily.Unix) { Path = path };
-
-    public static ListenAddress Abstract(string name) => new(ListenFamily.UnixAbstract) { Path = name };
-
-    public static ListenAddress Vsock(uint cid, int port) => new(ListenFamily.Vsock) { Cid = cid, Port = port };
-
     /// <summary>
     /// Parses an address; on failure <paramref name="errno"/> is EINVAL (syntax), ERANGE (port out of range),
     /// ENAMETOOLONG (unix path too long) or ENODEV (scope interface does not exist).
@@ -65,7 +20,7 @@ public sealed record ListenAddress
     public static bool TryParse(string text, [NotNullWhen(true)] out ListenAddress? address, out int errno)
         => TryParse(text, NetworkInterfaceNames.System, out address, out errno);
 
-    internal static bool TryParse(string text, INetworkInterfaceNames interfaces, [NotNullWhen(true)] out ListenAddress? address, out int errno)
+    public static bool TryParse(string text, INetworkInterfaceNames interfaces, [NotNullWhen(true)] out ListenAddress? address, out int errno)
     {
         address = null;
         errno = ParseCore(text, interfaces, ref address);
@@ -78,9 +33,9 @@ public sealed record ListenAddress
         {
             if (s.Length < 2)
                 return Errno.EINVAL;
-            if (System.Text.Encoding.UTF8.GetByteCount(s) >= UnixPathMax)
+            if (System.Text.Encoding.UTF8.GetByteCount(s) >= ListenAddress.UnixPathMax)
                 return Errno.ENAMETOOLONG;
-            address = UnixPath(s);
+            address = ListenAddress.UnixPath(s);
             return 0;
         }
 
@@ -88,9 +43,9 @@ public sealed record ListenAddress
         {
             // The name must fit sun_path with a trailing NUL, and must not be empty.
             int bytes = System.Text.Encoding.UTF8.GetByteCount(s);
-            if (bytes < 2 || bytes >= UnixPathMax)
+            if (bytes < 2 || bytes >= ListenAddress.UnixPathMax)
                 return Errno.EINVAL;
-            address = Abstract(s[1..]);
+            address = ListenAddress.Abstract(s[1..]);
             return 0;
         }
 
@@ -103,7 +58,7 @@ public sealed record ListenAddress
         if (r == 0)
         {
             // Just a port: IPv6 any, dual-stack unless BindIPv6Only= says otherwise.
-            address = Inet(IPAddress.IPv6Any, port);
+            address = ListenAddress.Inet(IPAddress.IPv6Any, port);
             return 0;
         }
 
@@ -118,7 +73,7 @@ public sealed record ListenAddress
         int r = CNumber.TryParseUInt32(rest[(colon + 1)..], out uint port);
         if (r != 0)
             return r;
-        uint cid = VsockCidAny;
+        uint cid = ListenAddress.VsockCidAny;
         if (colon > 0)
         {
             r = CNumber.TryParseUInt32(rest[..colon], out cid);
@@ -126,7 +81,7 @@ public sealed record ListenAddress
                 return r;
         }
 
-        address = Vsock(cid, (int)port);
+        address = ListenAddress.Vsock(cid, (int)port);
         return 0;
     }
 
@@ -195,11 +150,11 @@ public sealed record ListenAddress
         if (ip.AddressFamily == AddressFamily.InterNetwork)
         {
             // A scope makes sense for IPv6 only; systemd ignores it for IPv4.
-            address = Inet(ip, port);
+            address = ListenAddress.Inet(ip, port);
             return 0;
         }
 
-        address = new ListenAddress(ListenFamily.Inet6) { Ip = ip, Port = port, ScopeInterface = scopeName, ScopeId = scopeId };
+        address = ListenAddress.Inet6Scoped(ip, port, scopeName, scopeId);
         return 0;
     }
 
@@ -282,17 +237,4 @@ public sealed record ListenAddress
 
         return true;
     }
-
-    /// <summary>Canonical form, as systemd prints it: 127.0.0.1:9091, [::]:9091, [fe80::1]:80%eth0, /path, @abstract, vsock:2:1234.</summary>
-    public override string ToString() => Family switch
-    {
-        ListenFamily.Inet => $"{Ip}:{Port}",
-        ListenFamily.Inet6 => ScopeInterface is null ? $"[{Ip}]:{Port}" : $"[{Ip}]:{Port}%{ScopeInterface}",
-        ListenFamily.Unix => Path!,
-        ListenFamily.UnixAbstract => "@" + Path,
-        ListenFamily.Vsock => Cid == VsockCidAny
-            ? string.Create(CultureInfo.InvariantCulture, $"vsock::{Port}")
-            : string.Create(CultureInfo.InvariantCulture, $"vsock:{Cid}:{Port}"),
-        _ => "",
-    };
 }

@@ -1,6 +1,6 @@
-using Summon.Processes;
+using Summon.Posix;
 
-namespace Summon.Core.Tests.Processes;
+namespace Summon.Core.Tests.Posix;
 
 /// <summary>Signals.TryParse accepts what systemd's signal_from_string() accepts (KillSignal=, SuccessExitStatus=, kill -s).</summary>
 public sealed class SignalParseTests
@@ -40,4 +40,27 @@ public sealed class SignalParseTests
     [InlineData("RTMINX")]
     [InlineData("SIGFOO")]
     public void Rejects(string text) => Assert.False(Signals.TryParse(text, out _), text);
+}
+
+public class SignalNameTests
+{
+    [Theory]
+    [InlineData(1, "HUP")]
+    [InlineData(2, "INT")]
+    [InlineData(9, "KILL")]
+    [InlineData(13, "PIPE")]
+    [InlineData(15, "TERM")]
+    [InlineData(16, "STKFLT")]
+    [InlineData(17, "CHLD")]
+    [InlineData(29, "IO")]
+    [InlineData(30, "PWR")]
+    [InlineData(31, "SYS")]
+    [InlineData(32, "32")]
+    [InlineData(33, "33")]
+    [InlineData(34, "RTMIN+0")]
+    [InlineData(40, "RTMIN+6")]
+    [InlineData(64, "RTMIN+30")]
+    [InlineData(65, "65")]
+    [InlineData(0, "0")]
+    public void NameMatchesSystemd(int signal, string expected) => Assert.Equal(expected, Signals.Name(signal));
 }

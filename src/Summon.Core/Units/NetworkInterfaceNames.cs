@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Summon.Sockets;
+namespace Summon.Units;
 
 /// <summary>Name ↔ index of network interfaces; a seam so that address parsing stays testable.</summary>
 internal interface INetworkInterfaceNames
