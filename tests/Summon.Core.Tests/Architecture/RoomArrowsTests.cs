@@ -49,6 +49,50 @@ public sealed class RoomArrowsTests
         Assert.Equal(Arrows.Keys.Order(StringComparer.Ordinal), rooms.Order(StringComparer.Ordinal));
     }
 
+    /// <summary>The rooms of Summon.Core the CLI (src/Summon) may use; of Manager only the daemon's entry type.</summary>
+    private static readonly string[] CliRooms = ["Control", "Install", "Units", "Journal", "Processes", "Posix", "Text"];
+
+    /// <summary>Journal's storage: the CLI reads the journal through JournalReader only.</summary>
+    private static readonly string[] JournalStorage = ["Summon.Journal.JournalDatabase", "Summon.Journal.JournalConnection", "Summon.Journal.JournalWriter"];
+
+    [Fact]
+    public void The_cli_uses_the_manager_only_through_ManagerHost_and_the_journal_only_through_its_reader()
+    {
+        using var module = ModuleDefinition.ReadModule(CliAssembly());
+        var violations = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var (user, used) in TypeReferences.Of(module))
+        {
+            string ns = TypeReferences.NamespaceOf(used);
+            string name = Outermost(used).FullName;
+            if (ns.StartsWith("Microsoft.Data.Sqlite", StringComparison.Ordinal) || JournalStorage.Contains(name))
+                violations.Add($"{user.FullName} uses {name}");
+            else if (used.Scope.Name.StartsWith("Summon.Core", StringComparison.Ordinal) && RoomOf(ns) is { } room
+                && !CliRooms.Contains(room) && name != "Summon.Manager.ManagerHost")
+                violations.Add($"Cli → {room}: {user.FullName} uses {name}");
+        }
+        Assert.True(violations.Count == 0, $"{violations.Count} uses against the arrows:\n" + string.Join('\n', violations));
+    }
+
+    /// <summary>summon.dll as built beside this test assembly (same configuration; the project reference builds it first).</summary>
+    private static string CliAssembly()
+    {
+        string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;   // bin/<configuration>/net10.0
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string bin = Path.Combine(dir.FullName, "src", "Summon", "bin", configuration);
+            if (Directory.Exists(bin))
+                return Directory.EnumerateFiles(bin, "summon.dll", SearchOption.AllDirectories).OrderByDescending(File.GetLastWriteTimeUtc).First();
+        }
+        throw new InvalidOperationException($"src/Summon/bin/{configuration} not found above {AppContext.BaseDirectory}");
+    }
+
+    private static TypeReference Outermost(TypeReference type)
+    {
+        while (type.DeclaringType is { } outer)
+            type = outer;
+        return type;
+    }
+
     /// <summary>"Summon.Manager.Exec" → "Manager"; null for what is not Summon's own (compiler and runtime types).</summary>
     internal static string? RoomOf(string ns)
     {

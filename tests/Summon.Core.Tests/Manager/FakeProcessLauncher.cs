@@ -1,4 +1,5 @@
 using Summon.Interop;
+using Summon.Posix;
 using Summon.Processes;
 
 namespace Summon.Core.Tests.Manager;
@@ -28,7 +29,7 @@ internal sealed class FakeProcessLauncher : IProcessLauncher
     {
         string program = request.Path;
         if (!program.StartsWith("/fake/", StringComparison.Ordinal))
-            throw new SpawnException(program, Summon.Posix.Errno.ENOENT);
+            throw new SpawnException(program, Errno.ENOENT);
         var process = new FakeProcess(this, _nextPid++, request);
         Started.Add(process);
         switch (program)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Summon.Manager;
+using Summon.Posix;
 using Summon.Processes;
 using Summon.Sockets;
 using Summon.Tests.Manager;
