@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Summon.Interop;
 using Summon.Manager;
@@ -11,14 +10,14 @@ namespace Summon.Control;
 /// The manager side of the control socket: a stream socket (mode 0600) under the runtime directory. The manager's
 /// event loop watches the listening fd and accepts; each client is then read and answered on a pool thread, and its
 /// request runs on the event loop through <c>dispatch</c>, so the manager's state is only ever touched there. Peers
-/// are checked with SO_PEERCRED: root, or the manager's own user. Plain socket calls on raw fds: System.Net.Sockets
-/// would keep its own epoll thread (".NET Sockets") and an accept thread alive in an otherwise idle daemon.
+/// are checked with SO_PEERCRED: root, or the manager's own user.
 /// </summary>
 public sealed class ControlServer : IDisposable
 {
     private const int MaxRequestBytes = 1 << 20;
     private const int IoTimeoutMs = 10_000;
-    private readonly SafeFdHandle _listener;
+    private const int Backlog = 64;
+    private readonly ListeningSocket _listener;
     private readonly EventLoop _loop;
     private readonly Func<ControlRequest, Task<ControlReply>> _dispatch;
     private readonly Action? _beforeReply;
@@ -26,7 +25,7 @@ public sealed class ControlServer : IDisposable
     private readonly ulong _token;
     private bool _disposed;
 
-    private ControlServer(string path, SafeFdHandle listener, EventLoop loop, Func<ControlRequest, Task<ControlReply>> dispatch, uint ownUid, Action? beforeReply)
+    private ControlServer(string path, ListeningSocket listener, EventLoop loop, Func<ControlRequest, Task<ControlReply>> dispatch, uint ownUid, Action? beforeReply)
     {
         Path = path;
         _listener = listener;
@@ -34,7 +33,7 @@ public sealed class ControlServer : IDisposable
         _dispatch = dispatch;
         _beforeReply = beforeReply;
         _ownUid = ownUid;
-        _token = loop.Register(listener, Libc.EPOLLIN, _ => AcceptPending());
+        _token = loop.Register(listener.Handle, Libc.EPOLLIN, _ => AcceptPending());
     }
 
     public string Path { get; }
@@ -57,92 +56,42 @@ public sealed class ControlServer : IDisposable
                 throw new InvalidOperationException($"Another summon manager is already running on {path}.");
             File.Delete(path);
         }
-        var listener = Open(path, out int errno);
-        if (listener.IsInvalid)
-            throw new ErrnoException("socket", errno);
-        try
-        {
-            if (!Bind(listener, path, out errno))
-                throw new ErrnoException("bind", errno);
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            if (Libc.Listen(listener.Fd, 64) != 0)
-                throw ErrnoException.FromLast("listen");
-            return new ControlServer(path, listener, loop, dispatch, ownUid, beforeReply);
-        }
-        catch
-        {
-            listener.Dispose();
-            throw;
-        }
-    }
-
-    private static SafeFdHandle Open(string path, out int errno)
-    {
-        errno = 0;
-        var fd = new SafeFdHandle(Libc.Socket(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC | Libc.SOCK_NONBLOCK, 0));
-        if (fd.IsInvalid)
-            errno = Errno.Last;
-        return fd;
-    }
-
-    private static unsafe bool Bind(SafeFdHandle fd, string path, out int errno)
-    {
-        errno = 0;
-        if (Encoding.UTF8.GetByteCount(path) >= SockAddr.UnixPathMax)
-        {
-            errno = Errno.ENAMETOOLONG;
-            return false;
-        }
-        Span<byte> address = stackalloc byte[SockAddr.MaxLength];
-        int length = SockAddr.Encode(ListenAddress.UnixPath(path), address);
-        fixed (byte* p = address)
-        {
-            if (Libc.Bind(fd.Fd, p, length) == 0)
-                return true;
-        }
-        errno = Errno.Last;
-        return false;
+        var listener = UnixStream.Listen(path, Convert.ToUInt32("600", 8), Backlog);
+        return new ControlServer(path, listener, loop, dispatch, ownUid, beforeReply);
     }
 
     /// <summary>Whether a manager accepts connections on <paramref name="path"/> (a stale socket file refuses them).</summary>
-    private static unsafe bool IsAnswering(string path)
+    private static bool IsAnswering(string path)
     {
-        if (Encoding.UTF8.GetByteCount(path) >= SockAddr.UnixPathMax)
-            return false;
-        Span<byte> address = stackalloc byte[SockAddr.MaxLength];
-        int length = SockAddr.Encode(ListenAddress.UnixPath(path), address);
-        using var probe = new SafeFdHandle(Libc.Socket(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, 0));
-        if (probe.IsInvalid)
-            return false;
-        int rc;
-        fixed (byte* p = address)
+        try
         {
-            do
-                rc = Libc.Connect(probe.Fd, p, length);
-            while (rc != 0 && Errno.Last == Errno.EINTR);
+            using var probe = UnixStream.Connect(path);
+            return true;
         }
-        return rc == 0;
+        catch (ErrnoException)
+        {
+            return false;
+        }
     }
 
     /// <summary>On the loop: accepts what is pending (a bounded batch; epoll is level-triggered and comes back for more).</summary>
-    private unsafe void AcceptPending()
+    private void AcceptPending()
     {
         for (int i = 0; i < 16 && !_disposed; i++)
         {
-            int fd = Libc.Accept4(_listener.Fd, null, null, Libc.SOCK_CLOEXEC);   // the connection itself blocks
-            if (fd < 0)
+            var client = UnixStream.TryAccept(_listener.Handle, out int errno);
+            if (client is null)
             {
-                int errno = Errno.Last;
                 if (errno is Errno.EINTR or Errno.ECONNABORTED)
                     continue;
                 return;   // EAGAIN: nothing left; anything else (EMFILE...) is retried on the next readiness
             }
             // Each client on its own pool thread: a `start` waiting for READY=1 must not hold up a `status`.
-            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Server.ServeAndClose(state.Client), (Server: this, Client: new SafeFdHandle(fd)), preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Server.ServeAndClose(state.Client), (Server: this, Client: client), preferLocal: false);
         }
     }
 
-    private void ServeAndClose(SafeFdHandle client)
+    private void ServeAndClose(UnixStream client)
     {
         using (client)
         {
@@ -150,17 +99,16 @@ public sealed class ControlServer : IDisposable
             {
                 Serve(client);
             }
-            catch (Exception e) when (e is IOException or JsonException)
+            catch (Exception e) when (e is ErrnoException or JsonException)
             {
                 // A client that went away or sent garbage affects only itself.
             }
         }
     }
 
-    private void Serve(SafeFdHandle client)
+    private void Serve(UnixStream client)
     {
-        Libc.SetSocketTimeout(client.Fd, Libc.SO_RCVTIMEO, IoTimeoutMs);
-        Libc.SetSocketTimeout(client.Fd, Libc.SO_SNDTIMEO, IoTimeoutMs);   // a job may take long (TimeoutStartSec=); only reading the request is bounded
+        client.SetTimeouts(IoTimeoutMs);   // a job may take long (TimeoutStartSec=); only reading the request is bounded
         if (!IsAuthorized(client))
         {
             Reply(client, new ControlReply { ExitCode = 1, Errors = { "Access denied: the summon manager accepts requests from root and its own user only." } });
@@ -183,20 +131,9 @@ public sealed class ControlServer : IDisposable
         Reply(client, reply);
     }
 
-    private unsafe bool IsAuthorized(SafeFdHandle client)
-    {
-        Span<byte> cred = stackalloc byte[12];   // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
-        int length = cred.Length;
-        fixed (byte* p = cred)
-        {
-            if (Libc.GetSockOpt(client.Fd, Libc.SOL_SOCKET, Libc.SO_PEERCRED, p, &length) != 0 || length < 12)
-                return false;
-        }
-        uint uid = BitConverter.ToUInt32(cred[4..8]);
-        return uid == 0 || uid == _ownUid;
-    }
+    private bool IsAuthorized(UnixStream client) => client.TryGetPeer(out var peer) && (peer.Uid == 0 || peer.Uid == _ownUid);
 
-    private static ControlRequest? ReadRequest(SafeFdHandle client)
+    private static ControlRequest? ReadRequest(UnixStream client)
     {
         var buffer = new byte[4096];
         int length = 0;
@@ -211,54 +148,18 @@ public sealed class ControlServer : IDisposable
                     return null;
                 Array.Resize(ref buffer, buffer.Length * 2);
             }
-            int n = Receive(client, buffer.AsSpan(length));
+            int n = client.Receive(buffer.AsSpan(length));
             if (n == 0)
                 return length == 0 ? null : JsonSerializer.Deserialize(buffer.AsSpan(0, length), ControlJsonContext.Default.ControlRequest);
             length += n;
         }
     }
 
-    private static unsafe int Receive(SafeFdHandle client, Span<byte> into)
-    {
-        fixed (byte* p = into)
-        {
-            while (true)
-            {
-                nint n = Libc.Read(client.Fd, p, into.Length);
-                if (n >= 0)
-                    return (int)n;
-                int errno = Errno.Last;
-                if (errno != Errno.EINTR)
-                    throw new IOException(Errno.Describe(errno));   // EAGAIN: SO_RCVTIMEO ran out
-            }
-        }
-    }
-
-    private static void Reply(SafeFdHandle client, ControlReply reply)
+    private static void Reply(UnixStream client, ControlReply reply)
     {
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(reply, ControlJsonContext.Default.ControlReply);
-        SendAll(client, json);
-        SendAll(client, "\n"u8);
-    }
-
-    private static unsafe void SendAll(SafeFdHandle client, ReadOnlySpan<byte> data)
-    {
-        fixed (byte* p = data)
-        {
-            int sent = 0;
-            while (sent < data.Length)
-            {
-                nint n = Libc.Send(client.Fd, p + sent, data.Length - sent, Libc.MSG_NOSIGNAL);
-                if (n >= 0)
-                {
-                    sent += (int)n;
-                    continue;
-                }
-                int errno = Errno.Last;
-                if (errno != Errno.EINTR)
-                    throw new IOException(Errno.Describe(errno));
-            }
-        }
+        client.SendAll(json);
+        client.SendAll("\n"u8);
     }
 
     public void Dispose()

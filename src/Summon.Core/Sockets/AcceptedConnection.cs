@@ -68,7 +68,7 @@ public sealed class AcceptedConnection : IDisposable
 
         if (SockAddr.FamilyOf(local) == Libc.AF_UNIX)
         {
-            DescribeUnix(fd);
+            DescribeUnix();
             return;
         }
         if (!SockAddr.TryDecodeIp(local, out var localIp, out int localPort) || !SockAddr.TryDecodeIp(peer, out var peerIp, out int peerPort))
@@ -98,21 +98,16 @@ public sealed class AcceptedConnection : IDisposable
     // IPv6 text without brackets; a scope is printed as %ifname by systemd, %index here when no name is known.
     private static string Plain(IPAddress ip) => ip.ToString();
 
-    private unsafe void DescribeUnix(int fd)
+    private void DescribeUnix()
     {
-        Span<int> cred = stackalloc int[3];   // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
-        int len = 12;
-        fixed (int* p = cred)
+        if (!PeerCredentials.TryRead(Handle, out var peer))
         {
-            if (Libc.GetSockOpt(fd, Libc.SOL_SOCKET, Libc.SO_PEERCRED, p, &len) < 0)
-            {
-                InstanceSuffix = "unknown";
-                return;
-            }
+            InstanceSuffix = "unknown";
+            return;
         }
-        InstanceSuffix = string.Create(CultureInfo.InvariantCulture, $"{cred[0]}-{(uint)cred[1]}");
-        PeerPretty = string.Create(CultureInfo.InvariantCulture, $"PID {cred[0]}/UID {(uint)cred[1]}");
-        SourceKey = string.Create(CultureInfo.InvariantCulture, $"UID {(uint)cred[1]}");
+        InstanceSuffix = string.Create(CultureInfo.InvariantCulture, $"{peer.Pid}-{peer.Uid}");
+        PeerPretty = string.Create(CultureInfo.InvariantCulture, $"PID {peer.Pid}/UID {peer.Uid}");
+        SourceKey = string.Create(CultureInfo.InvariantCulture, $"UID {peer.Uid}");
     }
 
     public void Dispose() => Handle.Dispose();
