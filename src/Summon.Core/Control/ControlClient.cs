@@ -11,11 +11,7 @@ public sealed class ControlClient(string socketPath)
     /// <summary>Sends the request; throws <see cref="ControlUnavailableException"/> when no manager answers.</summary>
     public ControlReply Send(ControlRequest request)
     {
-        byte[] encoded = ControlClientCodec.Encode(request);
-        var payload = new byte[encoded.Length + 1];
-        encoded.CopyTo(payload, 0);
-        payload[^1] = (byte)'\n';
-
+        byte[] payload = ControlCodec.EncodeRequestLine(request);
         var buffer = new byte[16 * 1024];
         int length = 0;
         try
@@ -39,7 +35,7 @@ public sealed class ControlClient(string socketPath)
         }
         if (length == 0)
             throw new ControlUnavailableException(SocketPath, "Connection closed by the manager");
-        return ControlClientCodec.DecodeReply(buffer.AsSpan(0, length))
+        return ControlCodec.DecodeReply(buffer.AsSpan(0, length))
             ?? throw new ControlUnavailableException(SocketPath, "Empty reply");
     }
 }

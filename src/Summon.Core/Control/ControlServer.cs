@@ -141,7 +141,7 @@ public sealed class ControlServer : IDisposable
         {
             int newline = Array.IndexOf(buffer, (byte)'\n', 0, length);
             if (newline >= 0)
-                return JsonSerializer.Deserialize(buffer.AsSpan(0, newline), ControlJsonContext.Default.ControlRequest);
+                return ControlCodec.DecodeRequest(buffer.AsSpan(0, newline));
             if (length == buffer.Length)
             {
                 if (buffer.Length >= MaxRequestBytes)
@@ -150,17 +150,12 @@ public sealed class ControlServer : IDisposable
             }
             int n = client.Receive(buffer.AsSpan(length));
             if (n == 0)
-                return length == 0 ? null : JsonSerializer.Deserialize(buffer.AsSpan(0, length), ControlJsonContext.Default.ControlRequest);
+                return length == 0 ? null : ControlCodec.DecodeRequest(buffer.AsSpan(0, length));
             length += n;
         }
     }
 
-    private static void Reply(UnixStream client, ControlReply reply)
-    {
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(reply, ControlJsonContext.Default.ControlReply);
-        client.SendAll(json);
-        client.SendAll("\n"u8);
-    }
+    private static void Reply(UnixStream client, ControlReply reply) => client.SendAll(ControlCodec.EncodeReplyLine(reply));
 
     public void Dispose()
     {
