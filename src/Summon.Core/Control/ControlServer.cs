@@ -1,51 +1,44 @@
 using System.Text.Json;
 using Summon.Interop;
-using Summon.Manager;
 using Summon.Posix;
 using Summon.Sockets;
 
 namespace Summon.Control;
 
 /// <summary>
-/// The manager side of the control socket: a stream socket (mode 0600) under the runtime directory. The manager's
-/// event loop watches the listening fd and accepts; each client is then read and answered on a pool thread, and its
-/// request runs on the event loop through <c>dispatch</c>, so the manager's state is only ever touched there. Peers
-/// are checked with SO_PEERCRED: root, or the manager's own user.
+/// The manager side of the control socket: a stream socket (mode 0600) under the runtime directory. Its owner watches
+/// <see cref="Listener"/> and calls <see cref="AcceptPending"/> when it is readable (the manager's event loop does, so
+/// an idle daemon keeps no accept thread); each client is then read and answered on a pool thread through the
+/// <see cref="IControlHandler"/>. Peers are checked with SO_PEERCRED: root, or the manager's own user.
 /// </summary>
-public sealed class ControlServer : IDisposable
+internal sealed class ControlServer : IDisposable
 {
     private const int MaxRequestBytes = 1 << 20;
     private const int IoTimeoutMs = 10_000;
     private const int Backlog = 64;
     private readonly ListeningSocket _listener;
-    private readonly EventLoop _loop;
-    private readonly Func<ControlRequest, Task<ControlReply>> _dispatch;
-    private readonly Action? _beforeReply;
+    private readonly IControlHandler _handler;
     private readonly uint _ownUid;
-    private readonly ulong _token;
-    private bool _disposed;
+    private volatile bool _disposed;
 
-    private ControlServer(string path, ListeningSocket listener, EventLoop loop, Func<ControlRequest, Task<ControlReply>> dispatch, uint ownUid, Action? beforeReply)
+    private ControlServer(string path, ListeningSocket listener, IControlHandler handler, uint ownUid)
     {
         Path = path;
         _listener = listener;
-        _loop = loop;
-        _dispatch = dispatch;
-        _beforeReply = beforeReply;
+        _handler = handler;
         _ownUid = ownUid;
-        _token = loop.Register(listener.Handle, Libc.EPOLLIN, _ => AcceptPending());
     }
 
     public string Path { get; }
 
+    /// <summary>The listening socket (non-blocking): readable when connections are pending.</summary>
+    public SafeFdHandle Listener => _listener.Handle;
+
     /// <summary>
-    /// Binds the control socket and has <paramref name="loop"/> accept on it; fails if another manager is already
-    /// answering on it (<see cref="InvalidOperationException"/>) or a socket call fails (<see cref="ErrnoException"/>).
-    /// <paramref name="beforeReply"/> runs on the client's thread after each request is handled and before its reply
-    /// is written (the daemon flushes the journal there, so whatever a request logged can be read as soon as its
-    /// reply arrives). Call on the loop's thread before it runs, and dispose there after it stopped.
+    /// Binds the control socket; fails if another manager is already answering on it
+    /// (<see cref="InvalidOperationException"/>) or a socket call fails (<see cref="ErrnoException"/>).
     /// </summary>
-    public static ControlServer Start(string path, uint ownUid, EventLoop loop, Func<ControlRequest, Task<ControlReply>> dispatch, Action? beforeReply = null)
+    public static ControlServer Start(string path, uint ownUid, IControlHandler handler)
     {
         if (OperatingSystem.IsWindows())
             throw new PlatformNotSupportedException();
@@ -57,7 +50,7 @@ public sealed class ControlServer : IDisposable
             File.Delete(path);
         }
         var listener = UnixStream.Listen(path, Convert.ToUInt32("600", 8), Backlog);
-        return new ControlServer(path, listener, loop, dispatch, ownUid, beforeReply);
+        return new ControlServer(path, listener, handler, ownUid);
     }
 
     /// <summary>Whether a manager accepts connections on <paramref name="path"/> (a stale socket file refuses them).</summary>
@@ -74,8 +67,8 @@ public sealed class ControlServer : IDisposable
         }
     }
 
-    /// <summary>On the loop: accepts what is pending (a bounded batch; epoll is level-triggered and comes back for more).</summary>
-    private void AcceptPending()
+    /// <summary>Accepts what is pending (a bounded batch: epoll is level-triggered and comes back for more).</summary>
+    public void AcceptPending()
     {
         for (int i = 0; i < 16 && !_disposed; i++)
         {
@@ -121,18 +114,19 @@ public sealed class ControlServer : IDisposable
         ControlReply reply;
         try
         {
-            reply = _dispatch(request).GetAwaiter().GetResult();
+            reply = _handler.HandleAsync(request).GetAwaiter().GetResult();
         }
         catch (Exception e)
         {
             reply = new ControlReply { ExitCode = 1, Errors = { $"Failed to {request.Method}: {e.Message}" } };
         }
-        _beforeReply?.Invoke();
+        _handler.BeforeReply();
         Reply(client, reply);
     }
 
     private bool IsAuthorized(UnixStream client) => client.TryGetPeer(out var peer) && (peer.Uid == 0 || peer.Uid == _ownUid);
 
+    /// <summary>The request line (up to its newline, or the end of the stream); null when there is none or it is too long.</summary>
     private static ControlRequest? ReadRequest(UnixStream client)
     {
         var buffer = new byte[4096];
@@ -157,12 +151,12 @@ public sealed class ControlServer : IDisposable
 
     private static void Reply(UnixStream client, ControlReply reply) => client.SendAll(ControlCodec.EncodeReplyLine(reply));
 
+    /// <summary>Stops accepting and removes the socket's node. The owner stops watching <see cref="Listener"/> first.</summary>
     public void Dispose()
     {
         if (_disposed)
             return;
         _disposed = true;
-        _loop.Unregister(_token);
         _listener.Dispose();
         try
         {

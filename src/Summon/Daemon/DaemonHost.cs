@@ -58,11 +58,10 @@ internal static class DaemonHost
             ManagerLog.UnitWarning(log, "summon", $"Failed to set up the notification socket, sd_notify(3) will not work: {e.Message}");
         }
 
-        ControlServer server;
+        ControlEndpoint server;
         try
         {
-            server = ControlServer.Start(context.ControlSocket, ProcessIdentity.EffectiveUid, loop, request => loop.InvokeAsync(() => dispatcher.HandleAsync(request)).Unwrap(),
-                beforeReply: journal.Flush);
+            server = new ControlEndpoint(context.ControlSocket, ProcessIdentity.EffectiveUid, loop, dispatcher, journal.Flush);
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or ErrnoException or UnauthorizedAccessException)
         {

@@ -1,4 +1,3 @@
-using Summon.Control;
 using Summon.Units;
 
 namespace Summon.Cli.Rendering;
@@ -77,7 +76,7 @@ internal static class UnitDump
         Add("After", unit.Unit.After.ToList());
         Add("Documentation", unit.Unit.Documentation.ToList());
         Add("Description", unit.Description);
-        Add("LoadState", UnitProperties.LoadStateName(unit.LoadState));
+        Add("LoadState", unit.LoadState.ToText());
         Add("FragmentPath", unit.FragmentPath ?? "");
         Add("DropInPaths", unit.DropInPaths.ToList());
         Add("DefaultDependencies", unit.Unit.DefaultDependencies);
