@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Summon.Install;
 using Summon.Interop;
 using Summon.Journal;
 using Summon.Posix;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Reflection;
 using Summon.Cli.Daemon;
-using Summon.Manager;
+using Summon.Install;
 
 namespace Summon.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Summon.Control;
-using Summon.Manager;
+using Summon.Install;
 
 namespace Summon.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Summon.Cli.Rendering;
 using Summon.Control;
-using Summon.Manager;
+using Summon.Install;
 
 namespace Summon.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using Summon.Units;
 
-namespace Summon.Manager;
+namespace Summon.Install;
 
 /// <summary>
 /// enable/disable/is-enabled: the [Install] symlinks, written where systemctl writes them (the first unit
@@ -283,14 +283,4 @@ public sealed class UnitInstaller(UnitSearchPath path)
         "  D-Bus, udev, scripted systemctl call, ...).\n" +
         "• In case of template units, the unit is meant to be enabled with some\n" +
         "  instance name specified.";
-}
-
-/// <summary>What an enable/disable did: lines for stdout, notices for stderr, or an error.</summary>
-public sealed class InstallResult
-{
-    public List<string> Changes { get; } = [];
-
-    public List<string> Notices { get; } = [];
-
-    public string? Error { get; set; }
 }
