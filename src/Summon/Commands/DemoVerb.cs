@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Reflection;
-using Summon.Cli.Daemon;
 using Summon.Install;
 
 namespace Summon.Cli.Commands;
@@ -59,6 +58,6 @@ internal static class DemoVerb
                 summon --user journal -u demo-echo.socket
               Stop with Ctrl-C.
             """);
-        return DaemonHost.Run(context);
+        return DaemonVerb.Run(context);
     }
 }
