@@ -8,8 +8,8 @@ namespace Summon.Control;
 /// Utf8JsonWriter and read with Utf8JsonReader. Written as System.Text.Json's serializer would write these types
 /// (camelCase names in declaration order, nulls left out, the default escaping) and read as it would read them (names
 /// case-sensitive, unknown members skipped); the tests hold it to a source-generated context's bytes. Not that context
-/// itself: its first use in a fresh process configures type metadata through reflection, a third of a whole
-/// `summon is-active` (docs/performance.md, "The control wire format").
+/// itself: its first use in a fresh process configures type metadata through reflection, which a CLI process that
+/// lives for one request pays for in full (docs/performance.md, "The control wire format").
 /// </summary>
 internal static partial class ControlCodec
 {
