@@ -164,14 +164,14 @@ WIRE_FORMAT = """## The control wire format: one hand codec on both ends
 
 The CLI and the manager write and read the control protocol with one codec, `ControlCodec` (src/Summon.Core/Control: Utf8JsonWriter and Utf8JsonReader), which tests hold to the bytes of a System.Text.Json source-generated context. The context itself is not used at either end: its first use in a process configures its type metadata through reflection and builds `JavaScriptEncoder.Default`'s allow-list, which a CLI process that lives for one request pays for in full (target 4). Instructions of one CLI process against a running daemon of the same binary (NativeAOT, one Accept=yes socket with 20 connections' journal lines; callgrind is exact where the shared machine makes wall time noisy), 2026-12-06:
 
-| `summon …` | one hand codec on both ends | source-generated context on both ends |
-|---|---|---|
-| `is-active b.socket` | 7.02M | 11.11M (+58%) |
-| `show -p ActiveState b.socket` | 7.05M | 11.15M (+58%) |
-| `status b.socket` | 8.86M | 12.60M (+42%) |
-| `--version` (no request) | 8.18M | 8.45M |
+| `summon …` | one hand codec on both ends | source-generated context on both ends | before (context in the manager, codec in the CLI) |
+|---|---|---|---|
+| `is-active b.socket` | 7.02M | 11.11M (+58%) | 7.29M |
+| `show -p ActiveState b.socket` | 7.05M | 11.15M (+58%) | 7.32M |
+| `status b.socket` | 8.86M | 12.60M (+42%) | 9.14M |
+| `--version` (no request) | 8.18M | 8.45M | 8.45M |
 
-Both ends also build `JavaScriptEncoder.Default` only when a string needs escaping (`LazyDefaultEncoder`): its static constructor builds the allow-list one code point at a time, about 1M instructions, a tenth of a query (`is-active` 9.63M → 8.61M when it came, commit 14c6451). The executable is 5,186,856 bytes with the codec and 5,364,584 with the context (5,393,240 before, when the manager used the context and the CLI the codec). Command, with `SUMMON_UNIT_PATH`, `SUMMON_RUNTIME_DIR` and `SUMMON_STATE_DIR` pointing at a running `summon daemon`: `valgrind --tool=callgrind --callgrind-out-file=/dev/null artifacts/bin/summon is-active b.socket` (wall time: `hyperfine -N --warmup 20 --runs 300 'artifacts/bin/summon is-active b.socket'`).
+Both ends also build `JavaScriptEncoder.Default` only when a string needs escaping (`LazyDefaultEncoder`): its static constructor builds the allow-list one code point at a time, about 1M instructions, a tenth of a query (`is-active` 9.63M → 8.61M when it came, commit 14c6451). The executable is 5,186,856 bytes with the codec and 5,364,584 with the context (5,393,240 before, when the manager used the context and the CLI the codec). Command, with `SUMMON_UNIT_PATH`, `SUMMON_RUNTIME_DIR` and `SUMMON_STATE_DIR` pointing at a running `summon daemon`: `valgrind --tool=callgrind --callgrind-out-file=/dev/null artifacts/bin/summon is-active b.socket`. Wall time on the same shared 2-CPU machine (fork+exec of `/bin/true` 2.1 ms there, against 0.81 ms in the run above), the clients taking turns in 8 rounds against one daemon, median of the rounds' medians of `hyperfine -N --warmup 5 --runs 40 'artifacts/bin/summon is-active b.socket'`: `is-active` 12.3 ms with the codec on both ends, 15.8 ms with the context on both ends, 14.4 ms before; `show -p ActiveState` 12.8 / 16.4 / 14.2 ms; `status` 18.8 / 23.3 / 20.5 ms.
 """
 
 
