@@ -23,7 +23,7 @@ internal static partial class ControlCodec
             else if (r.ValueTextEquals("errors"u8))
                 reply.Errors = ReadStrings(ref r)!;
             else if (r.ValueTextEquals("units"u8))
-                reply.Units = ReadUnits(ref r)!;
+                reply.Units = ReadArray(ref r, ReadUnit)!;
             else
                 Skip(ref r);
         }
@@ -35,45 +35,22 @@ internal static partial class ControlCodec
     {
         w.WriteStartObject();
         w.WriteNumber("exitCode"u8, reply.ExitCode);
-        if (reply.Errors is not null)
-            WriteStrings(w, "errors"u8, reply.Errors);
-        if (reply.Units is not null)
-        {
-            w.WriteStartArray("units"u8);
-            foreach (var unit in reply.Units)
-                WriteUnit(w, unit);
-            w.WriteEndArray();
-        }
+        WriteStrings(w, "errors"u8, reply.Errors);
+        WriteArray(w, "units"u8, reply.Units, WriteUnit);
         w.WriteEndObject();
     }
 
-    private static void WriteUnit(Utf8JsonWriter w, UnitInfo? unit)
+    private static void WriteUnit(Utf8JsonWriter w, UnitInfo unit)
     {
-        if (unit is null)
-        {
-            w.WriteNullValue();
-            return;
-        }
         w.WriteStartObject();
         if (unit.Id is not null)
             w.WriteString("id"u8, unit.Id);
-        if (unit.Properties is not null)
-        {
-            w.WriteStartArray("properties"u8);
-            foreach (var property in unit.Properties)
-                WriteProperty(w, property);
-            w.WriteEndArray();
-        }
+        WriteArray(w, "properties"u8, unit.Properties, WriteProperty);
         w.WriteEndObject();
     }
 
-    private static void WriteProperty(Utf8JsonWriter w, UnitProperty? property)
+    private static void WriteProperty(Utf8JsonWriter w, UnitProperty property)
     {
-        if (property is null)
-        {
-            w.WriteNullValue();
-            return;
-        }
         w.WriteStartObject();
         if (property.Name is not null)
             w.WriteString("name"u8, property.Name);
@@ -82,59 +59,35 @@ internal static partial class ControlCodec
         w.WriteEndObject();
     }
 
-    private static List<UnitInfo>? ReadUnits(ref Utf8JsonReader r)
+    private static UnitInfo ReadUnit(ref Utf8JsonReader r)
     {
-        if (!StartArray(ref r))
-            return null;
-        var units = new List<UnitInfo>();
-        while (NextElement(ref r))
+        Expect(ref r, JsonTokenType.StartObject);
+        var unit = new UnitInfo();
+        while (NextMember(ref r))
         {
-            if (r.TokenType == JsonTokenType.Null)
-            {
-                units.Add(null!);
-                continue;
-            }
-            Expect(ref r, JsonTokenType.StartObject);
-            var unit = new UnitInfo();
-            while (NextMember(ref r))
-            {
-                if (r.ValueTextEquals("id"u8))
-                    unit.Id = ReadString(ref r)!;
-                else if (r.ValueTextEquals("properties"u8))
-                    unit.Properties = ReadProperties(ref r)!;
-                else
-                    Skip(ref r);
-            }
-            units.Add(unit);
+            if (r.ValueTextEquals("id"u8))
+                unit.Id = ReadString(ref r)!;
+            else if (r.ValueTextEquals("properties"u8))
+                unit.Properties = ReadArray(ref r, ReadProperty)!;
+            else
+                Skip(ref r);
         }
-        return units;
+        return unit;
     }
 
-    private static List<UnitProperty>? ReadProperties(ref Utf8JsonReader r)
+    private static UnitProperty ReadProperty(ref Utf8JsonReader r)
     {
-        if (!StartArray(ref r))
-            return null;
-        var properties = new List<UnitProperty>();
-        while (NextElement(ref r))
+        Expect(ref r, JsonTokenType.StartObject);
+        string? name = null, value = null;
+        while (NextMember(ref r))
         {
-            if (r.TokenType == JsonTokenType.Null)
-            {
-                properties.Add(null!);
-                continue;
-            }
-            Expect(ref r, JsonTokenType.StartObject);
-            string? name = null, value = null;
-            while (NextMember(ref r))
-            {
-                if (r.ValueTextEquals("name"u8))
-                    name = ReadString(ref r);
-                else if (r.ValueTextEquals("value"u8))
-                    value = ReadString(ref r);
-                else
-                    Skip(ref r);
-            }
-            properties.Add(new UnitProperty(name!, value!));
+            if (r.ValueTextEquals("name"u8))
+                name = ReadString(ref r);
+            else if (r.ValueTextEquals("value"u8))
+                value = ReadString(ref r);
+            else
+                Skip(ref r);
         }
-        return properties;
+        return new UnitProperty(name!, value!);
     }
 }

@@ -46,8 +46,7 @@ internal static partial class ControlCodec
         w.WriteStartObject();
         if (request.Method is not null)
             w.WriteString("method"u8, request.Method);
-        if (request.Units is not null)
-            WriteStrings(w, "units"u8, request.Units);
+        WriteStrings(w, "units"u8, request.Units);
         if (request.Type is not null)
             w.WriteString("type"u8, request.Type);
         w.WriteBoolean("all"u8, request.All);
@@ -55,8 +54,7 @@ internal static partial class ControlCodec
         w.WriteNumber("signal"u8, request.Signal);
         if (request.KillWhom is not null)
             w.WriteString("killWhom"u8, request.KillWhom);
-        if (request.Properties is not null)
-            WriteStrings(w, "properties"u8, request.Properties);
+        WriteStrings(w, "properties"u8, request.Properties);
         w.WriteEndObject();
     }
 }

@@ -25,13 +25,40 @@ internal static partial class ControlCodec
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static void WriteStrings(Utf8JsonWriter w, ReadOnlySpan<byte> name, List<string> values)
+    /// <summary>Reads one element of an array; the reader stands on its first token.</summary>
+    private delegate T ReadElement<T>(ref Utf8JsonReader r);
+
+    /// <summary>A member whose value is an array, left out when null; a null element is written as JSON null.</summary>
+    private static void WriteArray<T>(Utf8JsonWriter w, ReadOnlySpan<byte> name, List<T>? values, Action<Utf8JsonWriter, T> writeElement)
     {
+        if (values is null)
+            return;
         w.WriteStartArray(name);
         foreach (var value in values)
-            w.WriteStringValue(value);
+        {
+            if (value is null)
+                w.WriteNullValue();
+            else
+                writeElement(w, value);
+        }
         w.WriteEndArray();
     }
+
+    private static void WriteStrings(Utf8JsonWriter w, ReadOnlySpan<byte> name, List<string>? values) =>
+        WriteArray(w, name, values, static (w, value) => w.WriteStringValue(value));
+
+    /// <summary>A member whose value is an array or null; a JSON null element is read as null.</summary>
+    private static List<T>? ReadArray<T>(ref Utf8JsonReader r, ReadElement<T> readElement)
+    {
+        if (!StartArray(ref r))
+            return null;
+        var values = new List<T>();
+        while (NextElement(ref r))
+            values.Add(r.TokenType == JsonTokenType.Null ? default! : readElement(ref r));
+        return values;
+    }
+
+    private static List<string>? ReadStrings(ref Utf8JsonReader r) => ReadArray(ref r, static (ref Utf8JsonReader r) => CurrentString(ref r)!);
 
     /// <summary>Reads the one value of a message: false for the JSON literal null, true at the start of an object.</summary>
     private static bool StartMessage(ref Utf8JsonReader r)
@@ -51,16 +78,6 @@ internal static partial class ControlCodec
     {
         if (r.Read())
             throw new JsonException($"Control message: {r.TokenType} after its end.");
-    }
-
-    private static List<string>? ReadStrings(ref Utf8JsonReader r)
-    {
-        if (!StartArray(ref r))
-            return null;
-        var values = new List<string>();
-        while (NextElement(ref r))
-            values.Add(CurrentString(ref r)!);
-        return values;
     }
 
     private static void Next(ref Utf8JsonReader r)
