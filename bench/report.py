@@ -166,12 +166,12 @@ The CLI and the manager write and read the control protocol with one codec, `Con
 
 | `summon …` | one hand codec on both ends | source-generated context on both ends | before (context in the manager, codec in the CLI) |
 |---|---|---|---|
-| `is-active b.socket` | 7.02M | 11.11M (+58%) | 7.29M |
-| `show -p ActiveState b.socket` | 7.05M | 11.15M (+58%) | 7.32M |
-| `status b.socket` | 8.86M | 12.60M (+42%) | 9.14M |
-| `--version` (no request) | 8.18M | 8.45M | 8.45M |
+| `is-active b.socket` | 7.03M | 11.11M (+58%) | 7.29M |
+| `show -p ActiveState b.socket` | 7.06M | 11.15M (+58%) | 7.32M |
+| `status b.socket` | 8.88M | 12.60M (+42%) | 9.14M |
+| `--version` (no request) | 8.19M | 8.45M | 8.45M |
 
-Both ends also build `JavaScriptEncoder.Default` only when a string needs escaping (`LazyDefaultEncoder`): its static constructor builds the allow-list one code point at a time, about 1M instructions, a tenth of a query (`is-active` 9.63M → 8.61M when it came, commit 14c6451). The executable is 5,186,856 bytes with the codec and 5,364,584 with the context (5,393,240 before, when the manager used the context and the CLI the codec). Command, with `SUMMON_UNIT_PATH`, `SUMMON_RUNTIME_DIR` and `SUMMON_STATE_DIR` pointing at a running `summon daemon`: `valgrind --tool=callgrind --callgrind-out-file=/dev/null artifacts/bin/summon is-active b.socket`. Wall time on the same shared 2-CPU machine (fork+exec of `/bin/true` 2.1 ms there, against 0.81 ms in the run above), the clients taking turns in 8 rounds against one daemon, median of the rounds' medians of `hyperfine -N --warmup 5 --runs 40 'artifacts/bin/summon is-active b.socket'`: `is-active` 12.3 ms with the codec on both ends, 15.8 ms with the context on both ends, 14.4 ms before; `show -p ActiveState` 12.8 / 16.4 / 14.2 ms; `status` 18.8 / 23.3 / 20.5 ms.
+Both ends also build `JavaScriptEncoder.Default` only when a string needs escaping (`LazyDefaultEncoder`): its static constructor builds the allow-list one code point at a time, about 1M instructions, a tenth of a query (`is-active` 9.63M → 8.61M when it came, commit 14c6451). The executable is 5,191,032 bytes with the codec and 5,364,584 with the context (5,393,240 before, when the manager used the context and the CLI the codec). Command, with `SUMMON_UNIT_PATH`, `SUMMON_RUNTIME_DIR` and `SUMMON_STATE_DIR` pointing at a running `summon daemon`: `valgrind --tool=callgrind --callgrind-out-file=/dev/null artifacts/bin/summon is-active b.socket`. Wall time on the same shared 2-CPU machine (fork+exec of `/bin/true` 2.1 ms there, against 0.81 ms in the run above), the clients taking turns in 8 rounds against one daemon, median of the rounds' medians of `hyperfine -N --warmup 5 --runs 40 'artifacts/bin/summon is-active b.socket'`: `is-active` 12.3 ms with the codec on both ends, 15.8 ms with the context on both ends, 14.4 ms before; `show -p ActiveState` 12.8 / 16.4 / 14.2 ms; `status` 18.8 / 23.3 / 20.5 ms.
 """
 
 
