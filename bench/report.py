@@ -159,6 +159,7 @@ def summarize(out, sub, *args):
                           capture_output=True, text=True, check=True).stdout
 
 
+# Why the control protocol has one hand codec (measured once by hand, not by this run; kept with every regeneration).
 def read(path):
     return open(path).read().rstrip() if os.path.exists(path) else ""
 

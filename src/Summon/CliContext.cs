@@ -1,4 +1,5 @@
 using Summon.Control;
+using Summon.Install;
 using Summon.Units;
 
 namespace Summon.Cli;
@@ -31,6 +32,9 @@ internal sealed class CliContext
 
     /// <summary>What specifiers expand to in this mode, as the manager of this mode expands them.</summary>
     public SpecifierContext Specifiers => SpecifierContext.ForHost(UserMode, Summon.Processes.ProcessIdentity.RealUid, Summon.Processes.ProcessIdentity.RealGid);
+
+    /// <summary>enable/disable/is-enabled over this context's unit path.</summary>
+    public UnitInstaller Installer => new(UnitPath, Specifiers);
 
     /// <summary>The uid first: the name needs an NSS lookup (nsswitch.conf, /etc/passwd) that root never needs.</summary>
     public static bool IsRoot => Summon.Processes.ProcessIdentity.EffectiveUid == 0 || Environment.UserName == "root";

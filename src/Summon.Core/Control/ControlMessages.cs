@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Summon.Control;
 
 /// <summary>One request from the CLI: a method and its arguments. One JSON object per line.</summary>
@@ -71,11 +69,4 @@ public static class ControlMethods
 {
     public const string Ping = "Ping", Start = "Start", Stop = "Stop", Restart = "Restart", Reload = "Reload",
         ResetFailed = "ResetFailed", Show = "Show", ListUnits = "ListUnits", ReloadUnit = "ReloadUnit", Kill = "Kill";
-}
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(ControlRequest))]
-[JsonSerializable(typeof(ControlReply))]
-internal sealed partial class ControlJsonContext : JsonSerializerContext
-{
 }

@@ -6,9 +6,9 @@ namespace Summon.Control;
 /// <summary>
 /// <see cref="JavaScriptEncoder.Default"/>, built only when a string needs escaping. Utf8JsonWriter asks its encoder
 /// about every name and value, and the default encoder's static constructor builds its allow-list one code point at
-/// a time (~1M instructions, a tenth of a CLI query). Text made only of <see cref="IsPlain"/> characters, which the
-/// default encoder never escapes (a test holds it to that), is answered here; everything else goes to the default
-/// encoder itself, so the bytes written are always the default encoder's.
+/// a time, a cost every CLI query would pay (docs/performance.md). Text made only of <see cref="IsPlain"/>
+/// characters, which the default encoder never escapes (a test holds it to that), is answered here; everything else
+/// goes to the default encoder itself, so the bytes written are always the default encoder's.
 /// </summary>
 internal sealed class LazyDefaultEncoder : JavaScriptEncoder
 {

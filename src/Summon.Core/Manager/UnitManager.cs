@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Summon.Install;
 using Summon.Journal;
 using Summon.Manager.Exec;
 using Summon.Processes;
@@ -32,7 +33,7 @@ public sealed class UnitManager
         _registry = new UnitRegistry(options, log);
         _notify = new NotifyRouter(loop, _registry, log);
         ExecBuilder = new ServiceExecBuilder(loop, journal, log, options.UserMode);
-        Installer = new UnitInstaller(options.UnitPath);
+        Installer = new UnitInstaller(options.UnitPath, UnitRegistry.Specifiers(options));
     }
 
     public ManagerOptions Options { get; }

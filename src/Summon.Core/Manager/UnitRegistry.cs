@@ -140,7 +140,11 @@ internal sealed class UnitRegistry
         return null;
     }
 
-    private UnitLoader NewLoader() => new(_options.UnitPath, SpecifierContext.ForHost(_options.UserMode, ProcessIdentity.RealUid, ProcessIdentity.RealGid));
+    private UnitLoader NewLoader() => new(_options.UnitPath, Specifiers(_options));
+
+    /// <summary>The specifier values (%u, %h, %t, …) of this manager's units: its mode and the identity it runs as.</summary>
+    public static SpecifierContext Specifiers(ManagerOptions options) =>
+        SpecifierContext.ForHost(options.UserMode, ProcessIdentity.RealUid, ProcessIdentity.RealGid);
 
     private bool TemplateHasSpecifiers(LoadedUnit template)
     {

@@ -98,18 +98,16 @@ public sealed class AcceptedConnection : IDisposable
     // IPv6 text without brackets; a scope is printed as %ifname by systemd, %index here when no name is known.
     private static string Plain(IPAddress ip) => ip.ToString();
 
-    private unsafe void DescribeUnix()
+    private void DescribeUnix()
     {
-        Libc.UCred cred;
-        int len = sizeof(Libc.UCred);
-        if (Libc.GetSockOpt(Handle, Libc.SOL_SOCKET, Libc.SO_PEERCRED, &cred, &len) < 0)
+        if (!PeerCredentials.TryRead(Handle, out var peer))
         {
             InstanceSuffix = "unknown";
             return;
         }
-        InstanceSuffix = string.Create(CultureInfo.InvariantCulture, $"{cred.Pid}-{cred.Uid}");
-        PeerPretty = string.Create(CultureInfo.InvariantCulture, $"PID {cred.Pid}/UID {cred.Uid}");
-        SourceKey = string.Create(CultureInfo.InvariantCulture, $"UID {cred.Uid}");
+        InstanceSuffix = string.Create(CultureInfo.InvariantCulture, $"{peer.Pid}-{peer.Uid}");
+        PeerPretty = string.Create(CultureInfo.InvariantCulture, $"PID {peer.Pid}/UID {peer.Uid}");
+        SourceKey = string.Create(CultureInfo.InvariantCulture, $"UID {peer.Uid}");
     }
 
     public void Dispose() => Handle.Dispose();

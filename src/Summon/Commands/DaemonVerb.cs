@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Summon.Cli.Daemon;
+using Summon.Manager;
 
 namespace Summon.Cli.Commands;
 
@@ -21,10 +21,13 @@ internal static class DaemonVerb
                     "Summon's own unit directories, use --user, or pass --force.");
                 return 1;
             }
-            return DaemonHost.Run(context);
+            return Run(context);
         });
         root.Subcommands.Add(command);
     }
+
+    /// <summary>Runs the manager of <paramref name="context"/>'s mode and paths in the foreground; its exit code.</summary>
+    public static int Run(CliContext context) => ManagerHost.Run(context.UnitPath, context.UserMode, context.RuntimeDirectory, context.StateDirectory);
 
     /// <summary>sd_booted(3): systemd is PID 1, and we would read its default unit directories.</summary>
     private static bool SystemdOwnsTheUnits(CliContext context) =>

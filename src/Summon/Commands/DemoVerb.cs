@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Reflection;
-using Summon.Cli.Daemon;
-using Summon.Manager;
 
 namespace Summon.Cli.Commands;
 
@@ -46,7 +44,7 @@ internal static class DemoVerb
         Environment.SetEnvironmentVariable("SUMMON_RUNTIME_DIR", Path.Combine(baseDir, "run"));
         Environment.SetEnvironmentVariable("SUMMON_STATE_DIR", Path.Combine(baseDir, "state"));
         var context = CliContext.Create(user: true, system: false);
-        foreach (var line in new UnitInstaller(context.UnitPath).Enable("demo-echo.socket").Changes)
+        foreach (var line in context.Installer.Enable("demo-echo.socket").Changes)
             Console.WriteLine(line);
 
         string p = port.ToString(CultureInfo.InvariantCulture);
@@ -59,6 +57,6 @@ internal static class DemoVerb
                 summon --user journal -u demo-echo.socket
               Stop with Ctrl-C.
             """);
-        return DaemonHost.Run(context);
+        return DaemonVerb.Run(context);
     }
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Summon.Control;
-using Summon.Manager;
 
 namespace Summon.Cli.Commands;
 
@@ -24,7 +23,7 @@ internal static class EnableVerbs
 
     private static int Run(CliContext context, List<string> units, bool enable, bool now, bool quiet)
     {
-        var installer = new UnitInstaller(context.UnitPath);
+        var installer = context.Installer;
         foreach (var unit in units)
         {
             var result = enable ? installer.Enable(unit) : installer.Disable(unit);

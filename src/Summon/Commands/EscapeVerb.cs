@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Summon.Interop;
 using Summon.Posix;
 using Summon.Units;
 
@@ -25,124 +24,168 @@ internal static class EscapeVerb
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, string program = "systemd-escape")
     {
-        var action = Action.Escape;
-        bool path = false, instance = false;
-        string? suffix = null, template = null;
-        var inputs = new List<string>();
+        var options = new Options();
+        if (Parse(args, options, stdout, stderr, program) is int exit)
+            return exit;
+        if (Problem(options) is { } problem)
+        {
+            stderr.WriteLine(problem);
+            return 1;
+        }
+        return WriteResults(options, stdout, stderr);
+    }
+
+    /// <summary>What the command line asks for.</summary>
+    private sealed class Options
+    {
+        public Action Action { get; set; } = Action.Escape;
+
+        public bool Path { get; set; }
+
+        public bool Instance { get; set; }
+
+        public string? Suffix { get; set; }
+
+        public string? Template { get; set; }
+
+        public List<string> Inputs { get; } = [];
+    }
+
+    /// <summary>Reads the options and strings into <paramref name="options"/>; the exit code when the command ends here (help, version, a bad option).</summary>
+    private static int? Parse(IReadOnlyList<string> args, Options options, TextWriter stdout, TextWriter stderr, string program)
+    {
         for (int i = 0; i < args.Count; i++)
         {
             string a = args[i];
             if (a == "--")
             {
-                inputs.AddRange(args.Skip(i + 1));
+                options.Inputs.AddRange(args.Skip(i + 1));
                 break;
             }
 
-            if (a.StartsWith("--", StringComparison.Ordinal))
-            {
-                int eq = a.IndexOf('=', StringComparison.Ordinal);
-                string name = eq < 0 ? a[2..] : a[2..eq];
-                string? value = eq < 0 ? null : a[(eq + 1)..];
-                switch (name)
+            int? exit = a.StartsWith("--", StringComparison.Ordinal) ? ParseLong(args, ref i, options, stdout, stderr, program)
+                : a.Length > 1 && a[0] == '-' ? ParseShort(a, options, stdout, stderr, program)
+                : Add(options, a);
+            if (exit is not null)
+                return exit;
+        }
+        return null;
+    }
+
+    private static int? Add(Options options, string input)
+    {
+        options.Inputs.Add(input);
+        return null;
+    }
+
+    /// <summary>The long option at <paramref name="i"/> ("--name" or "--name=value"); moves past a value given as the next argument.</summary>
+    private static int? ParseLong(IReadOnlyList<string> args, ref int i, Options options, TextWriter stdout, TextWriter stderr, string program)
+    {
+        string a = args[i];
+        int eq = a.IndexOf('=', StringComparison.Ordinal);
+        string name = eq < 0 ? a[2..] : a[2..eq];
+        string? value = eq < 0 ? null : a[(eq + 1)..];
+        switch (name)
+        {
+            case "help":
+                stdout.Write(Help(program));
+                return 0;
+            case "version":
+                stdout.WriteLine("summon escape (compatible with systemd 252)");
+                return 0;
+            case "unescape" or "mangle" or "path" or "instance" when value is not null:
+                stderr.WriteLine($"{program}: option '--{name}' doesn't allow an argument");
+                return 1;
+            case "unescape": options.Action = Action.Unescape; break;
+            case "mangle": options.Action = Action.Mangle; break;
+            case "path": options.Path = true; break;
+            case "instance": options.Instance = true; break;
+            case "suffix" or "template":
+                if (value is null)
                 {
-                    case "help":
-                        stdout.Write(Help(program));
-                        return 0;
-                    case "version":
-                        stdout.WriteLine("summon escape (compatible with systemd 252)");
-                        return 0;
-                    case "unescape" or "mangle" or "path" or "instance" when value is not null:
-                        stderr.WriteLine($"{program}: option '--{name}' doesn't allow an argument");
-                        return 1;
-                    case "unescape": action = Action.Unescape; break;
-                    case "mangle": action = Action.Mangle; break;
-                    case "path": path = true; break;
-                    case "instance": instance = true; break;
-                    case "suffix" or "template":
-                        if (value is null)
-                        {
-                            if (i + 1 >= args.Count)
-                            {
-                                stderr.WriteLine($"{program}: option '--{name}' requires an argument");
-                                return 1;
-                            }
-
-                            value = args[++i];
-                        }
-
-                        if (name == "suffix")
-                        {
-                            if (!UnitTypes.TryParse(value, out _))
-                            {
-                                stderr.WriteLine($"Invalid unit suffix type \"{value}\".");
-                                return 1;
-                            }
-
-                            suffix = value;
-                        }
-                        else
-                        {
-                            if (!UnitName.TryParse(value, out UnitName? t) || !t.IsTemplate)
-                            {
-                                stderr.WriteLine($"Template name {value} is not valid.");
-                                return 1;
-                            }
-
-                            template = value;
-                        }
-
-                        break;
-                    default:
-                        stderr.WriteLine($"{program}: unrecognized option '{a}'");
-                        return 1;
-                }
-
-                continue;
-            }
-
-            if (a.Length > 1 && a[0] == '-')
-            {
-                foreach (char c in a[1..])
-                {
-                    switch (c)
+                    if (i + 1 >= args.Count)
                     {
-                        case 'h': stdout.Write(Help(program)); return 0;
-                        case 'u': action = Action.Unescape; break;
-                        case 'm': action = Action.Mangle; break;
-                        case 'p': path = true; break;
-                        default:
-                            stderr.WriteLine($"{program}: invalid option -- '{c}'");
-                            return 1;
+                        stderr.WriteLine($"{program}: option '--{name}' requires an argument");
+                        return 1;
                     }
+
+                    value = args[++i];
                 }
 
-                continue;
-            }
-
-            inputs.Add(a);
+                return name == "suffix" ? SetSuffix(options, value, stderr) : SetTemplate(options, value, stderr);
+            default:
+                stderr.WriteLine($"{program}: unrecognized option '{a}'");
+                return 1;
         }
 
-        string? problem = inputs.Count == 0 ? "Not enough arguments."
-            : template is not null && suffix is not null ? "--suffix= and --template= may not be combined."
-            : (template is not null || suffix is not null) && action == Action.Mangle ? "--suffix= and --template= are not compatible with --mangle."
-            : suffix is not null && action == Action.Unescape ? "--suffix is not compatible with --unescape."
-            : path && action == Action.Mangle ? "--path may not be combined with --mangle."
-            : instance && action != Action.Unescape ? "--instance must be used in conjunction with --unescape."
-            : instance && template is not null ? "--instance may not be combined with --template."
-            : null;
-        if (problem is not null)
+        return null;
+    }
+
+    private static int? SetSuffix(Options options, string value, TextWriter stderr)
+    {
+        if (!UnitTypes.TryParse(value, out _))
         {
-            stderr.WriteLine(problem);
+            stderr.WriteLine($"Invalid unit suffix type \"{value}\".");
             return 1;
         }
 
-        for (int i = 0; i < inputs.Count; i++)
+        options.Suffix = value;
+        return null;
+    }
+
+    private static int? SetTemplate(Options options, string value, TextWriter stderr)
+    {
+        if (!UnitName.TryParse(value, out UnitName? t) || !t.IsTemplate)
         {
-            string? result = action switch
+            stderr.WriteLine($"Template name {value} is not valid.");
+            return 1;
+        }
+
+        options.Template = value;
+        return null;
+    }
+
+    /// <summary>A group of short options ("-up").</summary>
+    private static int? ParseShort(string a, Options options, TextWriter stdout, TextWriter stderr, string program)
+    {
+        foreach (char c in a[1..])
+        {
+            switch (c)
             {
-                Action.Escape => EscapeOne(inputs[i], path, template, suffix, stderr),
-                Action.Unescape => UnescapeOne(inputs[i], path, template, instance, stderr),
-                _ => MangleOne(inputs[i], stderr),
+                case 'h': stdout.Write(Help(program)); return 0;
+                case 'u': options.Action = Action.Unescape; break;
+                case 'm': options.Action = Action.Mangle; break;
+                case 'p': options.Path = true; break;
+                default:
+                    stderr.WriteLine($"{program}: invalid option -- '{c}'");
+                    return 1;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>systemd-escape's check of the options against each other, in its order; null when they fit.</summary>
+    private static string? Problem(Options o) =>
+        o.Inputs.Count == 0 ? "Not enough arguments."
+        : o.Template is not null && o.Suffix is not null ? "--suffix= and --template= may not be combined."
+        : (o.Template is not null || o.Suffix is not null) && o.Action == Action.Mangle ? "--suffix= and --template= are not compatible with --mangle."
+        : o.Suffix is not null && o.Action == Action.Unescape ? "--suffix is not compatible with --unescape."
+        : o.Path && o.Action == Action.Mangle ? "--path may not be combined with --mangle."
+        : o.Instance && o.Action != Action.Unescape ? "--instance must be used in conjunction with --unescape."
+        : o.Instance && o.Template is not null ? "--instance may not be combined with --template."
+        : null;
+
+    /// <summary>Writes the results separated by spaces on one line; stops at the first string that fails (exit 1).</summary>
+    private static int WriteResults(Options o, TextWriter stdout, TextWriter stderr)
+    {
+        for (int i = 0; i < o.Inputs.Count; i++)
+        {
+            string? result = o.Action switch
+            {
+                Action.Escape => EscapeOne(o.Inputs[i], o.Path, o.Template, o.Suffix, stderr),
+                Action.Unescape => UnescapeOne(o.Inputs[i], o.Path, o.Template, o.Instance, stderr),
+                _ => MangleOne(o.Inputs[i], stderr),
             };
             if (result is null)
             {

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Summon.Cli.Rendering;
 using Summon.Control;
-using Summon.Manager;
 
 namespace Summon.Cli.Commands;
 
@@ -66,7 +65,7 @@ internal static class QueryVerbs
         var command = new Command("is-enabled", "Check whether unit files are enabled") { units };
         command.SetAction(r =>
         {
-            var installer = new UnitInstaller(GlobalOptions.Context(r).UnitPath);
+            var installer = GlobalOptions.Context(r).Installer;
             int rc = 1;
             foreach (var name in UnitNames.Mangle(r.GetValue(units)))
             {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Summon.Interop;
 using Summon.Posix;
 using Summon.Units;
 

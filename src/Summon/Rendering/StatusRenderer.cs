@@ -1,5 +1,6 @@
 using System.Text;
 using Summon.Control;
+using Summon.Text;
 
 namespace Summon.Cli.Rendering;
 
@@ -35,7 +36,7 @@ internal static class StatusRenderer
             activeText.Append(" (Result: ").Append(result).Append(')');
         var since = TimeFormat.FromMicros(active is "active" or "reloading" ? unit.Get("ActiveEnterTimestampRealtime") : unit.Get("InactiveEnterTimestampRealtime"));
         if (since is { } t && load == "loaded")
-            activeText.Append(" since ").Append(UnitProperties.Timestamp(t)).Append("; ").Append(TimeFormat.Relative(t, now));
+            activeText.Append(" since ").Append(SystemdTimestamp.Format(t)).Append("; ").Append(TimeFormat.Relative(t, now));
         Line(sb, "Active", activeText.ToString());
 
         if (Value(unit, "Triggers") is { } triggers)

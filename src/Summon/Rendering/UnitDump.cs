@@ -78,7 +78,7 @@ internal static class UnitDump
         Add("After", unit.Unit.After.ToList());
         Add("Documentation", unit.Unit.Documentation.ToList());
         Add("Description", unit.Description);
-        Add("LoadState", UnitProperties.LoadStateName(unit.LoadState));
+        Add("LoadState", unit.LoadState.ToText());
         Add("FragmentPath", unit.FragmentPath ?? "");
         Add("DropInPaths", unit.DropInPaths.ToList());
         Add("DefaultDependencies", unit.Unit.DefaultDependencies);

@@ -1,10 +1,10 @@
-using Summon.Manager;
+using Summon.Control;
 using Summon.Units;
 
-namespace Summon.Control;
+namespace Summon.Manager;
 
 /// <summary>Turns control requests into manager jobs and queries. Runs on the manager's event loop.</summary>
-public sealed class ControlDispatcher(UnitManager manager)
+internal sealed class ControlDispatcher(UnitManager manager)
 {
     /// <summary>Runs on the loop; job methods complete later (when their jobs finish) without touching manager state.</summary>
     public Task<ControlReply> HandleAsync(ControlRequest request) => request.Method switch

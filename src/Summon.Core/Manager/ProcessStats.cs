@@ -1,6 +1,7 @@
 using System.Globalization;
+using Summon.Control;
 
-namespace Summon.Control;
+namespace Summon.Manager;
 
 /// <summary>Tasks, memory and CPU of a service's process, read from /proc (no cgroups needed).</summary>
 internal static class ProcessStats

@@ -1,18 +1,17 @@
-using Summon.Processes;
 using Summon.Units;
 
-namespace Summon.Manager;
+namespace Summon.Install;
 
 /// <summary>
 /// enable/disable/is-enabled: the [Install] symlinks, written where systemctl writes them (the first unit
 /// directory, e.g. /etc/systemd/system/sockets.target.wants/NAME → the unit file), so a unit enabled by either
 /// tool is enabled for both. Pure file-system work; it needs no running manager.
 /// </summary>
-public sealed class UnitInstaller(UnitSearchPath path)
+public sealed class UnitInstaller(UnitSearchPath path, SpecifierContext specifiers)
 {
     public const string Arrow = "\u2192";
 
-    private UnitLoader NewLoader() => new(path, SpecifierContext.ForHost(path.UserMode, ProcessIdentity.RealUid, ProcessIdentity.RealGid));
+    private UnitLoader NewLoader() => new(path, specifiers);
 
     /// <summary>Creates the Alias=, WantedBy= and RequiredBy= links of the unit and of its Also= units, as
     /// `systemctl --root` does. Messages go to stderr (Created symlink …, notices); an error fails the verb.</summary>
@@ -286,14 +285,4 @@ public sealed class UnitInstaller(UnitSearchPath path)
         "  D-Bus, udev, scripted systemctl call, ...).\n" +
         "• In case of template units, the unit is meant to be enabled with some\n" +
         "  instance name specified.";
-}
-
-/// <summary>What an enable/disable did: lines for stdout, notices for stderr, or an error.</summary>
-public sealed class InstallResult
-{
-    public List<string> Changes { get; } = [];
-
-    public List<string> Notices { get; } = [];
-
-    public string? Error { get; set; }
 }

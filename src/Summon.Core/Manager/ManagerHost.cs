@@ -2,31 +2,32 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Summon.Control;
 using Summon.Journal;
-using Summon.Manager;
-using Summon.Interop;
 using Summon.Posix;
 using Summon.Processes;
 using Summon.Sockets;
+using Summon.Units;
 
-namespace Summon.Cli.Daemon;
+namespace Summon.Manager;
 
 /// <summary>
-/// `summon daemon`: the manager in the foreground. Wires the journal, the event loop, the unit manager and the
-/// control socket, starts the enabled units, and on SIGTERM/SIGINT stops every unit before exiting 0.
-/// It never uses System.Diagnostics.Process nor a SIGCHLD handler: children are watched through pidfds only.
+/// `summon daemon`: the manager in the foreground, the one way into Manager for the CLI. Wires the journal, the event
+/// loop, the unit manager and the control socket, starts the enabled units, and on SIGTERM/SIGINT stops every unit
+/// before exiting 0. It never uses System.Diagnostics.Process nor a SIGCHLD handler: children are watched through
+/// pidfds only.
 /// </summary>
-internal static class DaemonHost
+internal static class ManagerHost
 {
-    public static int Run(CliContext context)
+    /// <summary>Runs the manager until it is stopped; the process's exit code (1 when the control socket cannot be set up).</summary>
+    public static int Run(UnitSearchPath unitPath, bool userMode, string runtimeDirectory, string stateDirectory)
     {
         ProcessSpawner.ResetInheritedSignalDispositions();
-        Directory.CreateDirectory(context.RuntimeDirectory);
-        Directory.CreateDirectory(context.StateDirectory);
+        Directory.CreateDirectory(runtimeDirectory);
+        Directory.CreateDirectory(stateDirectory);
 
         // The foreground mirror writes to fd 2 directly: System.Console's terminal support installs a SIGCHLD
         // handler when it initialises on a tty, and as PID 1 .NET would then reap our children before their pidfds do.
         using var stderr = OpenStderr();
-        using var journal = JournalWriter.Open(context.StateDirectory, JournalWriterOptions.FromEnvironment() with { Mirror = stderr });
+        using var journal = JournalWriter.Open(stateDirectory, JournalWriterOptions.FromEnvironment() with { Mirror = stderr });
         using var loggers = new JournalLoggerProvider(journal);
         var log = loggers.CreateLogger("summon");
         using var loop = new EventLoop();
@@ -34,10 +35,10 @@ internal static class DaemonHost
 
         var options = new ManagerOptions
         {
-            UnitPath = context.UnitPath,
-            UserMode = context.UserMode,
-            RuntimeDirectory = context.RuntimeDirectory,
-            StateDirectory = context.StateDirectory,
+            UnitPath = unitPath,
+            UserMode = userMode,
+            RuntimeDirectory = runtimeDirectory,
+            StateDirectory = stateDirectory,
         };
         var manager = new UnitManager(options, loop, journal, log);
         var dispatcher = new ControlDispatcher(manager);
@@ -50,7 +51,7 @@ internal static class DaemonHost
         NotifySocket? notify = null;
         try
         {
-            notify = NotifySocket.Open(Path.Combine(context.RuntimeDirectory, "notify"));
+            notify = NotifySocket.Open(Path.Combine(runtimeDirectory, "notify"));
             manager.AttachNotifySocket(notify);
         }
         catch (Exception e) when (e is ErrnoException or IOException or UnauthorizedAccessException)
@@ -58,15 +59,15 @@ internal static class DaemonHost
             ManagerLog.UnitWarning(log, "summon", $"Failed to set up the notification socket, sd_notify(3) will not work: {e.Message}");
         }
 
-        ControlServer server;
+        string controlSocket = ControlPaths.ControlSocket(runtimeDirectory);
+        ControlEndpoint server;
         try
         {
-            server = ControlServer.Start(context.ControlSocket, ProcessIdentity.EffectiveUid, loop, request => loop.InvokeAsync(() => dispatcher.HandleAsync(request)).Unwrap(),
-                beforeReply: journal.Flush);
+            server = new ControlEndpoint(controlSocket, ProcessIdentity.EffectiveUid, loop, dispatcher, journal.Flush);
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or ErrnoException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"Failed to set up the control socket {context.ControlSocket}: {e.Message}");
+            Console.Error.WriteLine($"Failed to set up the control socket {controlSocket}: {e.Message}");
             return 1;
         }
 

@@ -1,14 +1,15 @@
 using System.Globalization;
-using Summon.Manager;
+using Summon.Control;
+using Summon.Text;
 using Summon.Units;
 
-namespace Summon.Control;
+namespace Summon.Manager;
 
 /// <summary>
 /// A unit's state as systemd's D-Bus properties, in bus order (the type's own interface first, then Unit), each
 /// value formatted as `systemctl show` prints it. `show` filters these; `status` and `list-sockets` render them.
 /// </summary>
-public static class UnitProperties
+internal static class UnitProperties
 {
     /// <param name="wanted">Only these properties (null: all): costly ones not wanted are not computed.</param>
     public static UnitInfo Of(UnitRuntime unit, UnitManager manager, IReadOnlyCollection<string>? wanted = null)
@@ -45,7 +46,7 @@ public static class UnitProperties
         Add(p, "Id", id);
         Add(p, "Names", id);
         Add(p, "Description", definition?.Description ?? id);
-        Add(p, "LoadState", LoadStateName(definition?.LoadState ?? LoadState.NotFound));
+        Add(p, "LoadState", (definition?.LoadState ?? LoadState.NotFound).ToText());
         Add(p, "ActiveState", "inactive");
         Add(p, "SubState", "dead");
         Add(p, "FragmentPath", definition?.FragmentPath ?? "");
@@ -125,7 +126,7 @@ public static class UnitProperties
             Add(p, "TriggeredBy", triggeredBy);
         }
         Add(p, "Description", unit.Description);
-        Add(p, "LoadState", LoadStateName(unit.Definition.LoadState));
+        Add(p, "LoadState", unit.Definition.LoadState.ToText());
         Add(p, "ActiveState", ActiveStateName(unit.ActiveState));
         Add(p, "SubState", unit.SubState);
         Add(p, "FragmentPath", unit.Definition.FragmentPath ?? "");
@@ -158,30 +159,10 @@ public static class UnitProperties
         _ => "inactive",
     };
 
-    public static string LoadStateName(LoadState state) => state switch
-    {
-        LoadState.Loaded => "loaded",
-        LoadState.NotFound => "not-found",
-        LoadState.BadSetting => "bad-setting",
-        LoadState.Masked => "masked",
-        _ => "error",
-    };
-
-    /// <summary>systemd's timestamp format: "Wed 2026-11-25 22:44:41 UTC" (local time).</summary>
-    public static string Timestamp(DateTimeOffset? time, string none = "")
-    {
-        if (time is null)
-            return none;
-        var local = time.Value.ToLocalTime();
-        string zone = local.Offset == TimeSpan.Zero ? "UTC" : local.ToString("zzz", CultureInfo.InvariantCulture).Replace(":", "", StringComparison.Ordinal);
-        return local.ToString("ddd yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " " + zone;
-    }
+    private static string Timestamp(DateTimeOffset? time, string none = "") => SystemdTimestamp.Format(time, none);
 
     private static string Micros(DateTimeOffset? time) =>
         time is null ? "0" : ((time.Value.ToUnixTimeMilliseconds() * 1000) + (time.Value.Ticks / 10 % 1000)).ToString(CultureInfo.InvariantCulture);
-
-
-
 
     private static void Add(List<UnitProperty> p, string name, string value) => p.Add(new UnitProperty(name, value));
 }

@@ -1,0 +1,60 @@
+using System.Text.Json;
+
+namespace Summon.Control;
+
+internal static partial class ControlCodec
+{
+    public static byte[] EncodeRequest(ControlRequest request) => Write(request, WriteRequest, line: false);
+
+    /// <summary>The request as the client sends it: its JSON and a newline.</summary>
+    public static byte[] EncodeRequestLine(ControlRequest request) => Write(request, WriteRequest, line: true);
+
+    /// <summary>The request, or null for the JSON literal null. Malformed input throws <see cref="JsonException"/>.</summary>
+    public static ControlRequest? DecodeRequest(ReadOnlySpan<byte> json)
+    {
+        var r = new Utf8JsonReader(json);
+        if (!StartMessage(ref r))
+            return null;
+        var request = new ControlRequest();
+        while (NextMember(ref r))
+        {
+            if (r.ValueTextEquals("method"u8))
+                request.Method = ReadString(ref r)!;
+            else if (r.ValueTextEquals("units"u8))
+                request.Units = ReadStrings(ref r)!;
+            else if (r.ValueTextEquals("type"u8))
+                request.Type = ReadString(ref r);
+            else if (r.ValueTextEquals("all"u8))
+                request.All = ReadBoolean(ref r);
+            else if (r.ValueTextEquals("noBlock"u8))
+                request.NoBlock = ReadBoolean(ref r);
+            else if (r.ValueTextEquals("signal"u8))
+                request.Signal = ReadInt32(ref r);
+            else if (r.ValueTextEquals("killWhom"u8))
+                request.KillWhom = ReadString(ref r);
+            else if (r.ValueTextEquals("properties"u8))
+                request.Properties = ReadStrings(ref r);
+            else
+                Skip(ref r);
+        }
+        End(ref r);
+        return request;
+    }
+
+    private static void WriteRequest(Utf8JsonWriter w, ControlRequest request)
+    {
+        w.WriteStartObject();
+        if (request.Method is not null)
+            w.WriteString("method"u8, request.Method);
+        WriteStrings(w, "units"u8, request.Units);
+        if (request.Type is not null)
+            w.WriteString("type"u8, request.Type);
+        w.WriteBoolean("all"u8, request.All);
+        w.WriteBoolean("noBlock"u8, request.NoBlock);
+        w.WriteNumber("signal"u8, request.Signal);
+        if (request.KillWhom is not null)
+            w.WriteString("killWhom"u8, request.KillWhom);
+        WriteStrings(w, "properties"u8, request.Properties);
+        w.WriteEndObject();
+    }
+}
