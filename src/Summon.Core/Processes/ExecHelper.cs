@@ -10,8 +10,8 @@ namespace Summon.Processes;
 /// <para>
 /// Implementations: <see cref="Shell"/> (/bin/sh -c trampoline) and <see cref="Self"/> (the summon executable
 /// re-run in a hidden mode that calls <see cref="Run"/>; it can also apply User=, Limit*= and friends). The shell is
-/// the cheaper exec (measured ~0.6-0.7 ms extra per spawn with dash versus ~2-3 ms for the NativeAOT self-helper
-/// and ~30 ms under JIT). The in-process routine costs no extra exec at all.
+/// the default because it is the cheaper exec: dash starts faster than the .NET runtime, NativeAOT or not
+/// (docs/performance.md, 'Measured design decisions'). The in-process routine costs no extra exec at all.
 /// </para>
 /// </summary>
 public abstract partial class ExecHelper
