@@ -124,7 +124,7 @@ public static class ProcessSpawner
                     continue;
                 int errno = SetNonBlocking(HandleAt(request, i)!, nonBlocking);
                 if (errno != 0)
-                    throw new SpawnException(request.Path, errno, "FDS");
+                    throw new SpawnException(request.Path, errno, ExitStatusNames.Fds);
             }
 
             // Move sources that an earlier dup2 would clobber out of the target range (each distinct fd once).
@@ -143,7 +143,7 @@ public static class ProcessSpawner
 
                 int dup = Libc.Fcntl(HandleAt(request, i)!, Libc.F_DUPFD_CLOEXEC, slots);
                 if (dup < 0)
-                    throw new SpawnException(request.Path, Errno.Last, "FDS");
+                    throw new SpawnException(request.Path, Errno.Last, ExitStatusNames.Fds);
                 moved[movedCount++] = dup;
                 actual[i] = dup;
             }
@@ -261,12 +261,12 @@ public static class ProcessSpawner
         int limitCount = request.ResourceLimits.Count;
         uint* groups = stackalloc uint[Math.Min(groupCount, 256)];
         if (groupCount > 256)
-            throw new SpawnException(request.Path, Errno.EINVAL, "GROUP");
+            throw new SpawnException(request.Path, Errno.EINVAL, ExitStatusNames.Group);
         for (int i = 0; i < groupCount; i++)
             groups[i] = request.SupplementaryGroups![i];
         SummonSpawn.Rlimit* limits = stackalloc SummonSpawn.Rlimit[Math.Min(limitCount, 32)];
         if (limitCount > 32)
-            throw new SpawnException(request.Path, Errno.EINVAL, "LIMITS");
+            throw new SpawnException(request.Path, Errno.EINVAL, ExitStatusNames.Limits);
         for (int i = 0; i < limitCount; i++)
         {
             ResourceLimit limit = request.ResourceLimits[i];
@@ -331,7 +331,7 @@ public static class ProcessSpawner
                 error = SummonSpawn.Spawn(&args, mode, &pid, &pidfd);
             }
             if (error != 0)
-                throw new SpawnException(request.Path, error, StepName(args.FailedStep));
+                throw new SpawnException(request.Path, error, ExitStatusOf(args.FailedStep));
             if (pidfd < 0)
                 return Track(pid, request.Path, request.ExecFailureAtExit);
             return new SpawnedProcess(pid, new SafeFdHandle(pidfd), request.ExecFailureAtExit ? request.Path : null);
@@ -347,20 +347,20 @@ public static class ProcessSpawner
     {
         int errno;
         int step = SummonSpawn.TakeFailure(pid, &errno);
-        return step == SummonSpawn.STEP_NONE ? null : new SpawnException(path, errno, StepName(step));
+        return step == SummonSpawn.STEP_NONE ? null : new SpawnException(path, errno, ExitStatusOf(step));
     }
 
-    private static string StepName(int step) => step switch
+    private static int ExitStatusOf(int step) => step switch
     {
-        SummonSpawn.STEP_FDS => "FDS",
-        SummonSpawn.STEP_CHDIR => "CHDIR",
-        SummonSpawn.STEP_LIMITS => "LIMITS",
-        SummonSpawn.STEP_NICE => "NICE",
-        SummonSpawn.STEP_GROUP => "GROUP",
-        SummonSpawn.STEP_USER => "USER",
-        SummonSpawn.STEP_SIGNAL_MASK => "SIGNAL_MASK",
-        SummonSpawn.STEP_SETSID => "SETSID",
-        _ => "EXEC",
+        SummonSpawn.STEP_FDS => ExitStatusNames.Fds,
+        SummonSpawn.STEP_CHDIR => ExitStatusNames.Chdir,
+        SummonSpawn.STEP_LIMITS => ExitStatusNames.Limits,
+        SummonSpawn.STEP_NICE => ExitStatusNames.Nice,
+        SummonSpawn.STEP_GROUP => ExitStatusNames.Group,
+        SummonSpawn.STEP_USER => ExitStatusNames.User,
+        SummonSpawn.STEP_SIGNAL_MASK => ExitStatusNames.SignalMask,
+        SummonSpawn.STEP_SETSID => ExitStatusNames.Setsid,
+        _ => ExitStatusNames.Exec,
     };
 
     /// <summary>
