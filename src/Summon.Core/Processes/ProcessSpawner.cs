@@ -331,7 +331,7 @@ public static class ProcessSpawner
                 error = SummonSpawn.Spawn(&args, mode, &pid, &pidfd);
             }
             if (error != 0)
-                throw new SpawnException(request.Path, error, ExitStatusOf(args.FailedStep));
+                throw new SpawnException(request.Path, error, args.FailedStep);
             if (pidfd < 0)
                 return Track(pid, request.Path, request.ExecFailureAtExit);
             return new SpawnedProcess(pid, new SafeFdHandle(pidfd), request.ExecFailureAtExit ? request.Path : null);
@@ -347,21 +347,8 @@ public static class ProcessSpawner
     {
         int errno;
         int step = SummonSpawn.TakeFailure(pid, &errno);
-        return step == SummonSpawn.STEP_NONE ? null : new SpawnException(path, errno, ExitStatusOf(step));
+        return step == SummonSpawn.STEP_NONE ? null : new SpawnException(path, errno, step);
     }
-
-    private static int ExitStatusOf(int step) => step switch
-    {
-        SummonSpawn.STEP_FDS => ExitStatusNames.Fds,
-        SummonSpawn.STEP_CHDIR => ExitStatusNames.Chdir,
-        SummonSpawn.STEP_LIMITS => ExitStatusNames.Limits,
-        SummonSpawn.STEP_NICE => ExitStatusNames.Nice,
-        SummonSpawn.STEP_GROUP => ExitStatusNames.Group,
-        SummonSpawn.STEP_USER => ExitStatusNames.User,
-        SummonSpawn.STEP_SIGNAL_MASK => ExitStatusNames.SignalMask,
-        SummonSpawn.STEP_SETSID => ExitStatusNames.Setsid,
-        _ => ExitStatusNames.Exec,
-    };
 
     /// <summary>
     /// Call first thing in the daemon. An inherited SIGCHLD=SIG_IGN makes the kernel auto-reap every child (no exit
