@@ -42,41 +42,15 @@ public static class ProcessSpawner
     /// Throws <see cref="SpawnException"/> (errno, e.g. ENOENT) when the process cannot be started.
     /// </summary>
     [SkipLocalsInit]
-    public static unsafe SpawnedProcess Spawn(SpawnRequest request)
+    public static SpawnedProcess Spawn(SpawnRequest request)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.Argv.Count == 0)
-            throw new ArgumentException("argv must contain at least argv[0].", nameof(request));
-        if (!request.Path.StartsWith('/'))
-            throw new ArgumentException($"Executable path is not absolute: {request.Path}", nameof(request));
+        Validate(request);
+        SpawnRoute route = RouteOf(request);
+        string spawnPath = request.Path;
+        ComposedArgv argv = route == SpawnRoute.ExecHelper ? HelperArgv(request, out spawnPath) : new ComposedArgv(request.Argv);
 
-        bool setup = request.NeedsPrivilegedSetup;
-        bool inChild = request.SetListenPid || request.SetExecPid || setup;
-        // The in-process routine for every spawn it can do (one clone, a reused child stack, no file-action
-        // bookkeeping); posix_spawn only without it, and a named helper only when the child needs one.
-        bool viaHelper = inChild && (request.ExecHelper is not null || !InProcessAvailable);
-        bool inProcess = !viaHelper && InProcessAvailable;
-        ComposedArgv argv;
-        string spawnPath;
-        if (viaHelper)
-        {
-            ExecHelper helper = request.ExecHelper ?? DefaultExecHelper;
-            if (setup && !helper.CanApplySetup)
-                helper = CredentialExecHelper;
-            var options = new ExecHelperOptions(request.SetListenPid, request.SetExecPid, request.IgnoreSigpipe,
-                Argv0IsPath: string.Equals(request.Argv[0], request.Path, StringComparison.Ordinal),
-                EnvironmentHasPwd: HasVariable(request.Environment, "PWD="),
-                Setup: setup ? request : null);
-            HelperInvocation invocation = helper.Describe(in options);
-            argv = new ComposedArgv(in invocation, request.Path, request.Argv);
-            spawnPath = invocation.Path;
-        }
-        else
-        {
-            argv = new ComposedArgv(request.Argv);
-            spawnPath = request.Path;
-        }
-
+        // The fd map: sources[i] is the manager's fd that becomes fd i in the child (-1: /dev/null), actual[i] the fd
+        // the child's dup2 reads it from once those an earlier dup2 would clobber are moved (into moved[]).
         int slots = 3 + request.PassFds.Count;
         Span<int> sources = slots <= StackSlots ? stackalloc int[StackSlots] : new int[slots];
         Span<int> actual = slots <= StackSlots ? stackalloc int[StackSlots] : new int[slots];
@@ -88,113 +62,174 @@ public static class ProcessSpawner
         referenced.Clear();
         int movedCount = 0;
 
-        long* fileActions = stackalloc long[Libc.PosixSpawnFileActionsSize / sizeof(long)];
-        long* attr = stackalloc long[Libc.PosixSpawnAttrSize / sizeof(long)];
-        long* sigmask = stackalloc long[Libc.SigSetSize / sizeof(long)];
-        long* sigdefault = stackalloc long[Libc.SigSetSize / sizeof(long)];
-        bool actionsReady = false, attrReady = false;
-        NativeArgBlock block = default;
-
         try
         {
+            ReferenceSources(request, sources, referenced);
+            SetBlockingModes(request, sources);
+            MoveClobberedSources(request, sources, actual, moved, ref movedCount);
+            return route == SpawnRoute.InProcess
+                ? SpawnInProcess(request, in argv, actual)
+                : SpawnWithPosixSpawn(request, in argv, spawnPath, route == SpawnRoute.ExecHelper, actual);
+        }
+        finally
+        {
+            for (int i = 0; i < movedCount; i++)
+                Libc.Close(moved[i]);
             for (int i = 0; i < slots; i++)
             {
-                SafeHandle? handle = HandleAt(request, i);
-                if (handle is null)
-                {
-                    sources[i] = -1;
-                    continue;
-                }
-
-                handle.DangerousAddRef(ref referenced[i]);
-                sources[i] = (int)handle.DangerousGetHandle();
-                if (sources[i] < 0)
-                    throw new ArgumentException($"Invalid handle for fd {i} of {request.Path}.", nameof(request));
+                if (referenced[i])
+                    HandleAt(request, i)!.DangerousRelease();
             }
+        }
+    }
 
-            // Blocking mode lives on the open file description (shared with our copy): set it before the spawn, once
-            // per fd (a socket as both stdin and stdout is one fd).
-            for (int i = 0; i < slots; i++)
+    /// <summary>Which of the three ways starts a request.</summary>
+    private enum SpawnRoute
+    {
+        /// <summary><see cref="SpawnInProcess"/>: the native routine, no extra exec.</summary>
+        InProcess,
+
+        /// <summary>posix_spawn of the service itself: only without the native routine, for a request that needs
+        /// nothing done in the child.</summary>
+        PosixSpawn,
+
+        /// <summary>posix_spawn of an <see cref="ExecHelper"/> that does in the child what posix_spawn cannot, then
+        /// execs the service.</summary>
+        ExecHelper,
+    }
+
+    private static void Validate(SpawnRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Argv.Count == 0)
+            throw new ArgumentException("argv must contain at least argv[0].", nameof(request));
+        if (!request.Path.StartsWith('/'))
+            throw new ArgumentException($"Executable path is not absolute: {request.Path}", nameof(request));
+    }
+
+    private static SpawnRoute RouteOf(SpawnRequest request)
+    {
+        bool inChild = request.SetListenPid || request.SetExecPid || request.NeedsPrivilegedSetup;
+        // The in-process routine for every spawn it can do (one clone, a reused child stack, no file-action
+        // bookkeeping); posix_spawn only without it, and a named helper only when the child needs one.
+        if (inChild && (request.ExecHelper is not null || !InProcessAvailable))
+            return SpawnRoute.ExecHelper;
+        return InProcessAvailable ? SpawnRoute.InProcess : SpawnRoute.PosixSpawn;
+    }
+
+    /// <summary>The helper's argv ending in the service's path and argv; <paramref name="helperPath"/> is what runs.</summary>
+    private static ComposedArgv HelperArgv(SpawnRequest request, out string helperPath)
+    {
+        bool setup = request.NeedsPrivilegedSetup;
+        ExecHelper helper = request.ExecHelper ?? DefaultExecHelper;
+        if (setup && !helper.CanApplySetup)
+            helper = CredentialExecHelper;
+        var options = new ExecHelperOptions(request.SetListenPid, request.SetExecPid, request.IgnoreSigpipe,
+            Argv0IsPath: string.Equals(request.Argv[0], request.Path, StringComparison.Ordinal),
+            EnvironmentHasPwd: HasVariable(request.Environment, "PWD="),
+            Setup: setup ? request : null);
+        HelperInvocation invocation = helper.Describe(in options);
+        helperPath = invocation.Path;
+        return new ComposedArgv(in invocation, request.Path, request.Argv);
+    }
+
+    /// <summary>The raw fd behind each slot (-1 for /dev/null), each handle AddRef'd so it stays open through the
+    /// spawn; <paramref name="referenced"/> says which to release.</summary>
+    private static void ReferenceSources(SpawnRequest request, Span<int> sources, Span<bool> referenced)
+    {
+        for (int i = 0; i < sources.Length; i++)
+        {
+            SafeHandle? handle = HandleAt(request, i);
+            if (handle is null)
             {
-                if (sources[i] < 0)
-                    continue;
-                bool nonBlocking = i >= 3 && request.NonBlockingPassFds;
-                int earlier = sources[..i].IndexOf(sources[i]);
-                if (earlier >= 0 && (earlier >= 3 && request.NonBlockingPassFds) == nonBlocking)
-                    continue;
-                int errno = SetNonBlocking(HandleAt(request, i)!, nonBlocking);
-                if (errno != 0)
-                    throw new SpawnException(request.Path, errno, ExitStatusNames.Fds);
+                sources[i] = -1;
+                continue;
             }
 
-            // Move sources that an earlier dup2 would clobber out of the target range (each distinct fd once).
-            for (int i = 0; i < slots; i++)
+            handle.DangerousAddRef(ref referenced[i]);
+            sources[i] = (int)handle.DangerousGetHandle();
+            if (sources[i] < 0)
+                throw new ArgumentException($"Invalid handle for fd {i} of {request.Path}.", nameof(request));
+        }
+    }
+
+    /// <summary>Stdio blocking, passed fds as <see cref="SpawnRequest.NonBlockingPassFds"/> says.</summary>
+    private static void SetBlockingModes(SpawnRequest request, ReadOnlySpan<int> sources)
+    {
+        // Blocking mode lives on the open file description (shared with our copy): set it before the spawn, once
+        // per fd (a socket as both stdin and stdout is one fd).
+        for (int i = 0; i < sources.Length; i++)
+        {
+            if (sources[i] < 0)
+                continue;
+            bool nonBlocking = i >= 3 && request.NonBlockingPassFds;
+            int earlier = sources[..i].IndexOf(sources[i]);
+            if (earlier >= 0 && (earlier >= 3 && request.NonBlockingPassFds) == nonBlocking)
+                continue;
+            int errno = SetNonBlocking(HandleAt(request, i)!, nonBlocking);
+            if (errno != 0)
+                throw new SpawnException(request.Path, errno, ExitStatusNames.Fds);
+        }
+    }
+
+    /// <summary>Fills <paramref name="actual"/>: each source, or its close-on-exec copy above the map when an earlier
+    /// dup2 would clobber it (<see cref="FdMap.NeedsMove"/>); the copies go to <paramref name="moved"/> for the caller
+    /// to close, <paramref name="movedCount"/> counting them even when this throws.</summary>
+    private static void MoveClobberedSources(
+        SpawnRequest request, ReadOnlySpan<int> sources, Span<int> actual, Span<int> moved, ref int movedCount)
+    {
+        // Move sources that an earlier dup2 would clobber out of the target range (each distinct fd once).
+        for (int i = 0; i < sources.Length; i++)
+        {
+            int s = sources[i];
+            actual[i] = s;
+            if (!FdMap.NeedsMove(sources, s))
+                continue;
+            int earlier = sources[..i].IndexOf(s);
+            if (earlier >= 0)
             {
-                int s = sources[i];
-                actual[i] = s;
-                if (!FdMap.NeedsMove(sources, s))
-                    continue;
-                int earlier = sources[..i].IndexOf(s);
-                if (earlier >= 0)
-                {
-                    actual[i] = actual[earlier];
-                    continue;
-                }
-
-                int dup = Libc.Fcntl(HandleAt(request, i)!, Libc.F_DUPFD_CLOEXEC, slots);
-                if (dup < 0)
-                    throw new SpawnException(request.Path, Errno.Last, ExitStatusNames.Fds);
-                moved[movedCount++] = dup;
-                actual[i] = dup;
+                actual[i] = actual[earlier];
+                continue;
             }
 
-            if (inProcess)
-                return SpawnInProcess(request, in argv, actual);
+            int dup = Libc.Fcntl(HandleAt(request, i)!, Libc.F_DUPFD_CLOEXEC, sources.Length);
+            if (dup < 0)
+                throw new SpawnException(request.Path, Errno.Last, ExitStatusNames.Fds);
+            moved[movedCount++] = dup;
+            actual[i] = dup;
+        }
+    }
 
-            block = NativeArgBlock.Create(spawnPath, in argv, request.Environment, request.WorkingDirectory);
-
+    /// <summary>
+    /// The request through posix_spawn, of the service itself or of <paramref name="spawnPath"/>, its exec helper
+    /// (<paramref name="viaHelper"/>): the fd map in <paramref name="sources"/> (already free of clobbering) as
+    /// dup2/open file actions, then closefrom, the working directory, signals and the session as attributes.
+    /// </summary>
+    [SkipLocalsInit]
+    private static unsafe SpawnedProcess SpawnWithPosixSpawn(
+        SpawnRequest request, in ComposedArgv argv, string spawnPath, bool viaHelper, ReadOnlySpan<int> sources)
+    {
+        long* fileActions = stackalloc long[Libc.PosixSpawnFileActionsSize / sizeof(long)];
+        long* attr = stackalloc long[Libc.PosixSpawnAttrSize / sizeof(long)];
+        bool actionsReady = false, attrReady = false;
+        NativeArgBlock block = NativeArgBlock.Create(spawnPath, in argv, request.Environment, request.WorkingDirectory);
+        try
+        {
             // With a helper, a missing service binary would only show up as the shell's exit 127: check it here.
             if (viaHelper && Libc.Access(block.Argv[argv.TargetPathIndex], Libc.X_OK) != 0)
                 throw new SpawnException(request.Path, Errno.Last);
 
             Check(Libc.PosixSpawnFileActionsInit(fileActions), request.Path);
             actionsReady = true;
-            for (int i = 0; i < slots; i++)
-            {
-                if (actual[i] >= 0)
-                {
-                    Check(Libc.PosixSpawnFileActionsAddDup2(fileActions, actual[i], i), request.Path);
-                }
-                else
-                {
-                    fixed (byte* devNull = "/dev/null\0"u8)
-                        Check(Libc.PosixSpawnFileActionsAddOpen(fileActions, i, devNull, i == 0 ? Libc.O_RDONLY : Libc.O_WRONLY, 0), request.Path);
-                }
-            }
-
-            Check(Libc.PosixSpawnFileActionsAddCloseFrom(fileActions, slots), request.Path);
-            if (block.WorkingDirectory != null)
-                Check(Libc.PosixSpawnFileActionsAddChdir(fileActions, block.WorkingDirectory), request.Path);
-
+            AddFileActions(fileActions, sources, block.WorkingDirectory, request.Path);
             Check(Libc.PosixSpawnAttrInit(attr), request.Path);
             attrReady = true;
-            Libc.SigEmptySet(sigmask);
-            Libc.SigFillSet(sigdefault);
-            if (request.IgnoreSigpipe)
-                Libc.SigDelSet(sigdefault, Libc.SIGPIPE);
-            short flags = Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF;
-            if (request.NewSession)
-                flags |= Libc.POSIX_SPAWN_SETSID;
-            else if (request.NewProcessGroup)
-                flags |= Libc.POSIX_SPAWN_SETPGROUP;   // the attribute's process group is 0: the child's own pid
-            Check(Libc.PosixSpawnAttrSetSigMask(attr, sigmask), request.Path);
-            Check(Libc.PosixSpawnAttrSetSigDefault(attr, sigdefault), request.Path);
-            Check(Libc.PosixSpawnAttrSetFlags(attr, flags), request.Path);
+            SetAttributes(attr, request);
 
             int pid;
             int spawnError = Libc.PosixSpawn(&pid, block.Path, fileActions, attr, block.Argv, block.Envp);
             if (spawnError != 0)
-                throw new SpawnException(viaHelper ? spawnPath : request.Path, spawnError);
+                throw new SpawnException(spawnPath, spawnError);   // the helper's path when the helper did not start
 
             return Track(pid, request.Path);
         }
@@ -205,14 +240,48 @@ public static class ProcessSpawner
             if (attrReady)
                 Libc.PosixSpawnAttrDestroy(attr);
             block.Dispose();
-            for (int i = 0; i < movedCount; i++)
-                Libc.Close(moved[i]);
-            for (int i = 0; i < slots; i++)
+        }
+    }
+
+    /// <summary>dup2 each source onto its slot (/dev/null for a missing one), closefrom past the map, chdir.</summary>
+    private static unsafe void AddFileActions(long* fileActions, ReadOnlySpan<int> sources, byte* workingDirectory, string path)
+    {
+        for (int i = 0; i < sources.Length; i++)
+        {
+            if (sources[i] >= 0)
             {
-                if (referenced[i])
-                    HandleAt(request, i)!.DangerousRelease();
+                Check(Libc.PosixSpawnFileActionsAddDup2(fileActions, sources[i], i), path);
+            }
+            else
+            {
+                fixed (byte* devNull = "/dev/null\0"u8)
+                    Check(Libc.PosixSpawnFileActionsAddOpen(fileActions, i, devNull, i == 0 ? Libc.O_RDONLY : Libc.O_WRONLY, 0), path);
             }
         }
+
+        Check(Libc.PosixSpawnFileActionsAddCloseFrom(fileActions, sources.Length), path);
+        if (workingDirectory != null)
+            Check(Libc.PosixSpawnFileActionsAddChdir(fileActions, workingDirectory), path);
+    }
+
+    /// <summary>Empty signal mask, every signal at SIG_DFL but an ignored SIGPIPE, a new session or process group.</summary>
+    [SkipLocalsInit]
+    private static unsafe void SetAttributes(long* attr, SpawnRequest request)
+    {
+        long* sigmask = stackalloc long[Libc.SigSetSize / sizeof(long)];
+        long* sigdefault = stackalloc long[Libc.SigSetSize / sizeof(long)];
+        Libc.SigEmptySet(sigmask);
+        Libc.SigFillSet(sigdefault);
+        if (request.IgnoreSigpipe)
+            Libc.SigDelSet(sigdefault, Libc.SIGPIPE);
+        short flags = Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF;
+        if (request.NewSession)
+            flags |= Libc.POSIX_SPAWN_SETSID;
+        else if (request.NewProcessGroup)
+            flags |= Libc.POSIX_SPAWN_SETPGROUP;   // the attribute's process group is 0: the child's own pid
+        Check(Libc.PosixSpawnAttrSetSigMask(attr, sigmask), request.Path);
+        Check(Libc.PosixSpawnAttrSetSigDefault(attr, sigdefault), request.Path);
+        Check(Libc.PosixSpawnAttrSetFlags(attr, flags), request.Path);
     }
 
     /// <summary>
@@ -291,36 +360,7 @@ public static class ProcessSpawner
                 Limits = limits,
                 LimitCount = limitCount,
             };
-            int flags = 0;
-            if (request.NewSession)
-                flags |= SummonSpawn.SETSID;
-            else if (request.NewProcessGroup)
-                flags |= SummonSpawn.SETPGID;
-            if (request.IgnoreSigpipe)
-                flags |= SummonSpawn.IGNORE_SIGPIPE;
-            if (request.Umask is uint umask)
-            {
-                flags |= SummonSpawn.UMASK;
-                args.Umask = umask;
-            }
-            if (request.Nice is int nice)
-            {
-                flags |= SummonSpawn.NICE;
-                args.Nice = nice;
-            }
-            if (request.Uid is uint uid)
-            {
-                flags |= SummonSpawn.UID;
-                args.Uid = uid;
-            }
-            if (request.Gid is uint gid)
-            {
-                flags |= SummonSpawn.GID;
-                args.Gid = gid;
-            }
-            if (request.SupplementaryGroups is not null)
-                flags |= SummonSpawn.GROUPS;
-            args.Flags = flags;
+            SetChildSettings(request, ref args);
 
             int pid, pidfd;
             int error;
@@ -340,6 +380,41 @@ public static class ProcessSpawner
         {
             block.Dispose();
         }
+    }
+
+    /// <summary>The session, SIGPIPE, umask, nice and credentials as <see cref="SummonSpawn.Args.Flags"/> and values.</summary>
+    private static void SetChildSettings(SpawnRequest request, ref SummonSpawn.Args args)
+    {
+        int flags = 0;
+        if (request.NewSession)
+            flags |= SummonSpawn.SETSID;
+        else if (request.NewProcessGroup)
+            flags |= SummonSpawn.SETPGID;
+        if (request.IgnoreSigpipe)
+            flags |= SummonSpawn.IGNORE_SIGPIPE;
+        if (request.Umask is uint umask)
+        {
+            flags |= SummonSpawn.UMASK;
+            args.Umask = umask;
+        }
+        if (request.Nice is int nice)
+        {
+            flags |= SummonSpawn.NICE;
+            args.Nice = nice;
+        }
+        if (request.Uid is uint uid)
+        {
+            flags |= SummonSpawn.UID;
+            args.Uid = uid;
+        }
+        if (request.Gid is uint gid)
+        {
+            flags |= SummonSpawn.GID;
+            args.Gid = gid;
+        }
+        if (request.SupplementaryGroups is not null)
+            flags |= SummonSpawn.GROUPS;
+        args.Flags = flags;
     }
 
     /// <summary>The failed step of a reaped <see cref="SpawnRequest.ExecFailureAtExit"/> child, or null.</summary>
