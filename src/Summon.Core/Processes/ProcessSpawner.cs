@@ -6,11 +6,12 @@ using Summon.Posix;
 namespace Summon.Processes;
 
 /// <summary>
-/// Starts services with posix_spawn (glibc: clone(CLONE_VM|CLONE_VFORK), no managed code in the child, safe in a
-/// multi-threaded runtime) and tracks them with pidfds. System.Diagnostics.Process is not used: it cannot map fds,
-/// leaks every fd without FD_CLOEXEC, and its SIGCHLD handling reaps all children when we are PID 1.
+/// Starts services and tracks them with pidfds: through the native in-process routine (ProcessSpawner.InProcess.cs),
+/// else posix_spawn (ProcessSpawner.PosixSpawn.cs; glibc: clone(CLONE_VM|CLONE_VFORK)), both with no managed code in
+/// the child, so safe in a multi-threaded runtime. System.Diagnostics.Process is not used: it cannot map fds, leaks
+/// every fd without FD_CLOEXEC, and its SIGCHLD handling reaps all children when we are PID 1.
 /// </summary>
-public static class ProcessSpawner
+public static partial class ProcessSpawner
 {
     private const int StackSlots = 64;
 
@@ -201,231 +202,6 @@ public static class ProcessSpawner
     }
 
     /// <summary>
-    /// The request through posix_spawn, of the service itself or of <paramref name="spawnPath"/>, its exec helper
-    /// (<paramref name="viaHelper"/>): the fd map in <paramref name="sources"/> (already free of clobbering) as
-    /// dup2/open file actions, then closefrom, the working directory, signals and the session as attributes.
-    /// </summary>
-    [SkipLocalsInit]
-    private static unsafe SpawnedProcess SpawnWithPosixSpawn(
-        SpawnRequest request, in ComposedArgv argv, string spawnPath, bool viaHelper, ReadOnlySpan<int> sources)
-    {
-        long* fileActions = stackalloc long[Libc.PosixSpawnFileActionsSize / sizeof(long)];
-        long* attr = stackalloc long[Libc.PosixSpawnAttrSize / sizeof(long)];
-        bool actionsReady = false, attrReady = false;
-        NativeArgBlock block = NativeArgBlock.Create(spawnPath, in argv, request.Environment, request.WorkingDirectory);
-        try
-        {
-            // With a helper, a missing service binary would only show up as the shell's exit 127: check it here.
-            if (viaHelper && Libc.Access(block.Argv[argv.TargetPathIndex], Libc.X_OK) != 0)
-                throw new SpawnException(request.Path, Errno.Last);
-
-            Check(Libc.PosixSpawnFileActionsInit(fileActions), request.Path);
-            actionsReady = true;
-            AddFileActions(fileActions, sources, block.WorkingDirectory, request.Path);
-            Check(Libc.PosixSpawnAttrInit(attr), request.Path);
-            attrReady = true;
-            SetAttributes(attr, request);
-
-            int pid;
-            int spawnError = Libc.PosixSpawn(&pid, block.Path, fileActions, attr, block.Argv, block.Envp);
-            if (spawnError != 0)
-                throw new SpawnException(spawnPath, spawnError);   // the helper's path when the helper did not start
-
-            return Track(pid, request.Path);
-        }
-        finally
-        {
-            if (actionsReady)
-                Libc.PosixSpawnFileActionsDestroy(fileActions);
-            if (attrReady)
-                Libc.PosixSpawnAttrDestroy(attr);
-            block.Dispose();
-        }
-    }
-
-    /// <summary>dup2 each source onto its slot (/dev/null for a missing one), closefrom past the map, chdir.</summary>
-    private static unsafe void AddFileActions(long* fileActions, ReadOnlySpan<int> sources, byte* workingDirectory, string path)
-    {
-        for (int i = 0; i < sources.Length; i++)
-        {
-            if (sources[i] >= 0)
-            {
-                Check(Libc.PosixSpawnFileActionsAddDup2(fileActions, sources[i], i), path);
-            }
-            else
-            {
-                fixed (byte* devNull = "/dev/null\0"u8)
-                    Check(Libc.PosixSpawnFileActionsAddOpen(fileActions, i, devNull, i == 0 ? Libc.O_RDONLY : Libc.O_WRONLY, 0), path);
-            }
-        }
-
-        Check(Libc.PosixSpawnFileActionsAddCloseFrom(fileActions, sources.Length), path);
-        if (workingDirectory != null)
-            Check(Libc.PosixSpawnFileActionsAddChdir(fileActions, workingDirectory), path);
-    }
-
-    /// <summary>Empty signal mask, every signal at SIG_DFL but an ignored SIGPIPE, a new session or process group.</summary>
-    [SkipLocalsInit]
-    private static unsafe void SetAttributes(long* attr, SpawnRequest request)
-    {
-        long* sigmask = stackalloc long[Libc.SigSetSize / sizeof(long)];
-        long* sigdefault = stackalloc long[Libc.SigSetSize / sizeof(long)];
-        Libc.SigEmptySet(sigmask);
-        Libc.SigFillSet(sigdefault);
-        if (request.IgnoreSigpipe)
-            Libc.SigDelSet(sigdefault, Libc.SIGPIPE);
-        short flags = Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF;
-        if (request.NewSession)
-            flags |= Libc.POSIX_SPAWN_SETSID;
-        else if (request.NewProcessGroup)
-            flags |= Libc.POSIX_SPAWN_SETPGROUP;   // the attribute's process group is 0: the child's own pid
-        Check(Libc.PosixSpawnAttrSetSigMask(attr, sigmask), request.Path);
-        Check(Libc.PosixSpawnAttrSetSigDefault(attr, sigdefault), request.Path);
-        Check(Libc.PosixSpawnAttrSetFlags(attr, flags), request.Path);
-    }
-
-    /// <summary>
-    /// True when the native in-process spawn routine (<see cref="SummonSpawn"/>) is there: always in the NativeAOT
-    /// binary, and under the JIT when libsummon_spawn.so was built next to the assemblies. Without it, LISTEN_PID and
-    /// credentials go through <see cref="DefaultExecHelper"/>/<see cref="CredentialExecHelper"/> (one extra exec).
-    /// </summary>
-    public static bool InProcessAvailable => s_inProcessAvailable ??= ProbeInProcess();
-
-    private static bool? s_inProcessAvailable;
-
-    private static unsafe bool ProbeInProcess()
-    {
-        try
-        {
-            return SummonSpawn.Abi() == sizeof(SummonSpawn.Args);
-        }
-        catch (DllNotFoundException)
-        {
-            return false;
-        }
-        catch (EntryPointNotFoundException)
-        {
-            return false;
-        }
-    }
-
-    private const string ListenPidPrefix = "LISTEN_PID=", ExecPidPrefix = "SYSTEMD_EXEC_PID=";
-
-    /// <summary>Values with room for any pid (at most 2^22 on Linux, 10 digits for any int) plus the NUL the child writes.</summary>
-    private const string ListenPidPlaceholder = ListenPidPrefix + "0000000000", ExecPidPlaceholder = ExecPidPrefix + "0000000000";
-
-    /// <summary>
-    /// The request through <see cref="SummonSpawn.Spawn"/>: the C child writes its own pid into the placeholder values
-    /// of LISTEN_PID/SYSTEMD_EXEC_PID (appended to the environment, where the helpers' setenv put them too), applies
-    /// the fd map in <paramref name="sources"/> (already free of clobbering), the session, the working directory,
-    /// limits, umask, nice and credentials, and execs the service itself. A failed step comes back as a
-    /// <see cref="SpawnException"/> naming it (USER, GROUP, LIMITS, …), like systemd's "Failed at step USER spawning …".
-    /// </summary>
-    [SkipLocalsInit]
-    private static unsafe SpawnedProcess SpawnInProcess(SpawnRequest request, in ComposedArgv argv, ReadOnlySpan<int> sources)
-    {
-        int baseCount = request.Environment.Count;
-        bool listen = request.SetListenPid, exec = request.SetListenPid || request.SetExecPid;
-        int groupCount = request.SupplementaryGroups?.Count ?? 0;
-        int limitCount = request.ResourceLimits.Count;
-        uint* groups = stackalloc uint[Math.Min(groupCount, 256)];
-        if (groupCount > 256)
-            throw new SpawnException(request.Path, Errno.EINVAL, ExitStatusNames.Group);
-        for (int i = 0; i < groupCount; i++)
-            groups[i] = request.SupplementaryGroups![i];
-        SummonSpawn.Rlimit* limits = stackalloc SummonSpawn.Rlimit[Math.Min(limitCount, 32)];
-        if (limitCount > 32)
-            throw new SpawnException(request.Path, Errno.EINVAL, ExitStatusNames.Limits);
-        for (int i = 0; i < limitCount; i++)
-        {
-            ResourceLimit limit = request.ResourceLimits[i];
-            limits[i] = new SummonSpawn.Rlimit { Resource = limit.Resource, Soft = limit.Soft, Hard = limit.Hard };
-        }
-
-        NativeArgBlock block = NativeArgBlock.Create(request.Path, in argv, request.Environment, request.WorkingDirectory,
-            listen ? ListenPidPlaceholder : null, exec ? ExecPidPlaceholder : null);
-        try
-        {
-            var args = new SummonSpawn.Args
-            {
-                Path = block.Path,
-                Argv = block.Argv,
-                Envp = block.Envp,
-                Cwd = block.WorkingDirectory,
-                FdCount = sources.Length,
-                PidDigits0 = listen ? block.Envp[baseCount] + ListenPidPrefix.Length : null,
-                PidDigits1 = exec ? block.Envp[baseCount + (listen ? 1 : 0)] + ExecPidPrefix.Length : null,
-                Groups = groups,
-                GroupCount = groupCount,
-                Limits = limits,
-                LimitCount = limitCount,
-            };
-            SetChildSettings(request, ref args);
-
-            int pid, pidfd;
-            int error;
-            int mode = request.ExecFailureAtExit ? SummonSpawn.MODE_ASYNC : 0;
-            fixed (int* fds = sources)
-            {
-                args.Fds = fds;
-                error = SummonSpawn.Spawn(&args, mode, &pid, &pidfd);
-            }
-            if (error != 0)
-                throw new SpawnException(request.Path, error, args.FailedStep);
-            if (pidfd < 0)
-                return Track(pid, request.Path, request.ExecFailureAtExit);
-            return new SpawnedProcess(pid, new SafeFdHandle(pidfd), request.ExecFailureAtExit ? request.Path : null);
-        }
-        finally
-        {
-            block.Dispose();
-        }
-    }
-
-    /// <summary>The session, SIGPIPE, umask, nice and credentials as <see cref="SummonSpawn.Args.Flags"/> and values.</summary>
-    private static void SetChildSettings(SpawnRequest request, ref SummonSpawn.Args args)
-    {
-        int flags = 0;
-        if (request.NewSession)
-            flags |= SummonSpawn.SETSID;
-        else if (request.NewProcessGroup)
-            flags |= SummonSpawn.SETPGID;
-        if (request.IgnoreSigpipe)
-            flags |= SummonSpawn.IGNORE_SIGPIPE;
-        if (request.Umask is uint umask)
-        {
-            flags |= SummonSpawn.UMASK;
-            args.Umask = umask;
-        }
-        if (request.Nice is int nice)
-        {
-            flags |= SummonSpawn.NICE;
-            args.Nice = nice;
-        }
-        if (request.Uid is uint uid)
-        {
-            flags |= SummonSpawn.UID;
-            args.Uid = uid;
-        }
-        if (request.Gid is uint gid)
-        {
-            flags |= SummonSpawn.GID;
-            args.Gid = gid;
-        }
-        if (request.SupplementaryGroups is not null)
-            flags |= SummonSpawn.GROUPS;
-        args.Flags = flags;
-    }
-
-    /// <summary>The failed step of a reaped <see cref="SpawnRequest.ExecFailureAtExit"/> child, or null.</summary>
-    internal static unsafe SpawnException? TakeSpawnFailure(int pid, string path)
-    {
-        int errno;
-        int step = SummonSpawn.TakeFailure(pid, &errno);
-        return step == SummonSpawn.STEP_NONE ? null : new SpawnException(path, errno, step);
-    }
-
-    /// <summary>
     /// Call first thing in the daemon. An inherited SIGCHLD=SIG_IGN makes the kernel auto-reap every child (no exit
     /// status, and pidfd waits fail with ECHILD), so it goes back to SIG_DFL. SIGPIPE is made SIG_IGN if it is at
     /// SIG_DFL (the .NET runtime already ignores it), because IgnoreSIGPIPE=yes children inherit the ignore from us.
@@ -497,12 +273,6 @@ public static class ProcessSpawner
         2 => request.Stderr,
         _ => request.PassFds[slot - 3],
     };
-
-    private static void Check(int error, string path)
-    {
-        if (error != 0)
-            throw new SpawnException(path, error);
-    }
 
     private static bool HasVariable(IReadOnlyList<string> environment, string prefix)
     {
