@@ -670,11 +670,12 @@ static void wait_for_earlier(int depth)
 }
 
 /* How many asynchronous children may be on their way to execve at once: four per CPU. On an idle machine a child
- * gets there in well under 100 us and the bound is never reached. Under CPU saturation the children wait in the run
+ * gets there almost at once and the bound is never reached. Under CPU saturation the children wait in the run
  * queue, and without a bound the manager keeps accepting and starting more of them, all time-sharing the CPUs, so
  * every connection finishes late. Waiting for the earlier ones leaves new connections queued in the listen backlog,
- * in arrival order. Measured on 2 CPUs at 32 clients: p99 24 ms with 8 against 33 ms unbounded, throughput within
- * 1%; a bound of 4 cut the p99 further (22 ms) but cost 5% of the throughput at 8 clients. */
+ * in arrival order. Four per CPU because that bound cuts the tail latency under saturation at no measurable cost in
+ * throughput, while a tighter one cost throughput at moderate load (docs/performance.md, 'Measured design
+ * decisions'). */
 static int spawn_depth(void)
 {
     static _Atomic int cached;
