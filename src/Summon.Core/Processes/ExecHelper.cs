@@ -49,17 +49,3 @@ public abstract partial class ExecHelper
     /// <summary>The executable, argv prefix and tail layout to start the service described by <paramref name="options"/>.</summary>
     internal abstract HelperInvocation Describe(in ExecHelperOptions options);
 }
-
-/// <summary>
-/// What the spawner needs to know to build the helper's command line. <see cref="Setup"/> is the request when it
-/// has credentials, umask, nice or rlimits for the helper to apply (only for helpers with <see cref="ExecHelper.CanApplySetup"/>).
-/// </summary>
-internal readonly record struct ExecHelperOptions(
-    bool ListenPid, bool ExecPid, bool IgnoreSigpipe, bool Argv0IsPath, bool EnvironmentHasPwd, SpawnRequest? Setup = null);
-
-/// <summary>
-/// The helper's command line: <see cref="Path"/> runs with argv = <see cref="Prefix"/> (argv[0] included), then
-/// either "ARGV0 PATH ARGS…" (<see cref="PassArgv0"/>) or "PATH ARGS…". Prefix arrays are cached per option set so
-/// a spawn allocates nothing here.
-/// </summary>
-internal readonly record struct HelperInvocation(string Path, string[] Prefix, bool PassArgv0);
