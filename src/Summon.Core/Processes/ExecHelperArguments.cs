@@ -6,12 +6,14 @@ namespace Summon.Processes;
 /// The self-helper's command line after the hidden verb:
 /// <c>[--listen-pid] [--exec-pid] [--ignore-sigpipe] [--rlimit RES:SOFT:HARD]… [--umask OCTAL] [--nice N]
 /// [--groups GID,GID…] [--gid GID] [--uid UID] -- ARGV0 PATH [ARGS…]</c>. RES is Linux's RLIMIT_* number,
-/// SOFT/HARD decimal or "infinity". <see cref="Format"/> writes what <see cref="Parse"/> reads.
+/// SOFT/HARD decimal or "infinity". The flags are defined here once: <see cref="SelfExecHelper"/> writes the command
+/// line (the setup flags through <see cref="Format"/>) and <see cref="Parse"/> reads it.
 /// </summary>
 internal sealed record ExecHelperArguments(bool ListenPid, bool ExecPid, bool IgnoreSigpipe, string Path, string[] Argv)
 {
-    internal const string RlimitFlag = "--rlimit", UmaskFlag = "--umask", NiceFlag = "--nice", GroupsFlag = "--groups",
-        GidFlag = "--gid", UidFlag = "--uid";
+    internal const string ListenPidFlag = "--listen-pid", ExecPidFlag = "--exec-pid", IgnoreSigpipeFlag = "--ignore-sigpipe",
+        RlimitFlag = "--rlimit", UmaskFlag = "--umask", NiceFlag = "--nice", GroupsFlag = "--groups", GidFlag = "--gid",
+        UidFlag = "--uid", EndOfOptions = "--";
 
     public IReadOnlyList<ResourceLimit> ResourceLimits { get; init; } = [];
 
@@ -73,7 +75,7 @@ internal sealed record ExecHelperArguments(bool ListenPid, bool ExecPid, bool Ig
         for (; i < args.Length; i++)
         {
             string a = args[i];
-            if (a == "--")
+            if (a == EndOfOptions)
             {
                 i++;
                 break;
@@ -153,13 +155,13 @@ internal sealed record ExecHelperArguments(bool ListenPid, bool ExecPid, bool Ig
             bool ok = true;
             switch (flag)
             {
-                case SelfExecHelper.ListenPidFlag:
+                case ListenPidFlag:
                     ListenPid = true;
                     break;
-                case SelfExecHelper.ExecPidFlag:
+                case ExecPidFlag:
                     ExecPid = true;
                     break;
-                case SelfExecHelper.IgnoreSigpipeFlag:
+                case IgnoreSigpipeFlag:
                     IgnoreSigpipe = true;
                     break;
                 case RlimitFlag:
