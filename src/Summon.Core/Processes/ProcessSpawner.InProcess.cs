@@ -107,36 +107,18 @@ public static partial class ProcessSpawner
     /// <summary>The session, SIGPIPE, umask, nice and credentials as <see cref="SummonSpawn.Args.Flags"/> and values.</summary>
     private static void SetChildSettings(SpawnRequest request, ref SummonSpawn.Args args)
     {
-        int flags = 0;
-        if (request.NewSession)
-            flags |= SummonSpawn.SETSID;
-        else if (request.NewProcessGroup)
-            flags |= SummonSpawn.SETPGID;
-        if (request.IgnoreSigpipe)
-            flags |= SummonSpawn.IGNORE_SIGPIPE;
-        if (request.Umask is uint umask)
-        {
-            flags |= SummonSpawn.UMASK;
-            args.Umask = umask;
-        }
-        if (request.Nice is int nice)
-        {
-            flags |= SummonSpawn.NICE;
-            args.Nice = nice;
-        }
-        if (request.Uid is uint uid)
-        {
-            flags |= SummonSpawn.UID;
-            args.Uid = uid;
-        }
-        if (request.Gid is uint gid)
-        {
-            flags |= SummonSpawn.GID;
-            args.Gid = gid;
-        }
-        if (request.SupplementaryGroups is not null)
-            flags |= SummonSpawn.GROUPS;
-        args.Flags = flags;
+        // The child reads a value only when its flag is set.
+        args.Umask = request.Umask ?? 0;
+        args.Nice = request.Nice ?? 0;
+        args.Uid = request.Uid ?? 0;
+        args.Gid = request.Gid ?? 0;
+        args.Flags = (request.NewSession ? SummonSpawn.SETSID : request.NewProcessGroup ? SummonSpawn.SETPGID : 0)
+            | (request.IgnoreSigpipe ? SummonSpawn.IGNORE_SIGPIPE : 0)
+            | (request.Umask is null ? 0 : SummonSpawn.UMASK)
+            | (request.Nice is null ? 0 : SummonSpawn.NICE)
+            | (request.Uid is null ? 0 : SummonSpawn.UID)
+            | (request.Gid is null ? 0 : SummonSpawn.GID)
+            | (request.SupplementaryGroups is null ? 0 : SummonSpawn.GROUPS);
     }
 
     /// <summary>The failed step of a reaped <see cref="SpawnRequest.ExecFailureAtExit"/> child, or null.</summary>
