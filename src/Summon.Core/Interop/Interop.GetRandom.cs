@@ -5,8 +5,9 @@ namespace Summon.Interop;
 internal static partial class Libc
 {
     /// <summary>getrandom(2) from the kernel's pool (flags 0: blocks only until the pool is first initialised),
-    /// retried on EINTR. Used instead of RandomNumberGenerator, which on Linux loads OpenSSL (libssl + libcrypto: ~5 ms
-    /// and ~3 MB of mappings in the daemon on first use).</summary>
+    /// retried on EINTR. Used instead of RandomNumberGenerator, which on Linux loads OpenSSL (libssl + libcrypto) on
+    /// first use: a slower cold start and more mapped memory in the daemon (docs/performance.md, 'Measured design
+    /// decisions').</summary>
     internal static unsafe nint GetRandom(byte* buffer, nuint length, uint flags)
     {
         nint result;

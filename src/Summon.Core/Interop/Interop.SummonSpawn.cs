@@ -19,8 +19,9 @@ internal static unsafe partial class SummonSpawn
     /// <see cref="TakeFailure"/> once the child is reaped.</summary>
     internal const int MODE_ASYNC = 1;
 
-    internal const int STEP_NONE = 0, STEP_FDS = 1, STEP_CHDIR = 2, STEP_LIMITS = 3, STEP_NICE = 4, STEP_GROUP = 5,
-        STEP_USER = 6, STEP_EXEC = 7, STEP_SIGNAL_MASK = 8, STEP_SETSID = 9;
+    /// <summary>No step failed. Any other <see cref="Args.FailedStep"/> is systemd's exit status of the failed step
+    /// (203 EXEC, 200 CHDIR, 217 USER, …), which is also what the child exited with.</summary>
+    internal const int STEP_NONE = 0;
 
     [StructLayout(LayoutKind.Sequential)]
     internal struct Rlimit
@@ -60,8 +61,8 @@ internal static unsafe partial class SummonSpawn
     [LibraryImport(Library, EntryPoint = "summon_spawn")]
     internal static partial int Spawn(Args* args, int mode, int* pid, int* pidfd);
 
-    /// <summary>For a reaped child started with <see cref="MODE_ASYNC"/>: the step that failed in it (STEP_*, with
-    /// the errno), or STEP_NONE when it reached execve.</summary>
+    /// <summary>For a reaped child started with <see cref="MODE_ASYNC"/>: the step that failed in it (its exit status,
+    /// with the errno), or <see cref="STEP_NONE"/> when it reached execve.</summary>
     [LibraryImport(Library, EntryPoint = "summon_spawn_take_failure")]
     internal static partial int TakeFailure(int pid, int* errno);
 

@@ -71,7 +71,8 @@ public sealed class ExecCredentials
 
     /// <summary>
     /// Resolves the settings; null/empty ones are not applied. Throws <see cref="SpawnException"/> for
-    /// <paramref name="path"/> with step "USER" (exit 217) or "GROUP" (216) and ESRCH when a name is unknown.
+    /// <paramref name="path"/> at step USER (<see cref="ExitStatusNames.User"/>) or GROUP
+    /// (<see cref="ExitStatusNames.Group"/>) with ESRCH when a name is unknown.
     /// </summary>
     public static ExecCredentials Resolve(string? user, string? group, IReadOnlyList<string>? supplementaryGroups, string path)
     {
@@ -85,7 +86,7 @@ public sealed class ExecCredentials
         {
             int r = TryResolveUser(user, out UserRecord? record);
             if (r != 0)
-                throw new SpawnException(path, r, "USER");
+                throw new SpawnException(path, r, ExitStatusNames.User);
             userName = record!.Name;
             uid = record.Uid;
             gid = record.Gid;
@@ -97,7 +98,7 @@ public sealed class ExecCredentials
         {
             int r = TryResolveGroup(group, out uint g);
             if (r != 0)
-                throw new SpawnException(path, r, "GROUP");
+                throw new SpawnException(path, r, ExitStatusNames.Group);
             gid = g;
         }
 
@@ -111,7 +112,7 @@ public sealed class ExecCredentials
             {
                 int r = TryResolveGroup(name, out uint g);
                 if (r != 0)
-                    throw new SpawnException(path, r, "GROUP");
+                    throw new SpawnException(path, r, ExitStatusNames.Group);
                 groups.Add(g);
             }
         }

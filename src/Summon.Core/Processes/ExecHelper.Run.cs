@@ -28,11 +28,8 @@ public abstract partial class ExecHelper
         }
 
         ResetSignalsForExec(parsed.IgnoreSigpipe);
-        if (ApplySetup(parsed) is (string step, int failure))
-        {
-            Console.Error.WriteLine($"Failed at step {step} spawning {parsed.Path}: {Errno.Describe(failure)}");
-            return ExitStatusNames.ForStep(step);
-        }
+        if (ApplySetup(parsed) is (int step, int failure))
+            return Fail(new SpawnException(parsed.Path, failure, step));
 
         string pid = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         if (parsed.ListenPid)
@@ -42,41 +39,46 @@ public abstract partial class ExecHelper
 
         using var block = NativeArgBlock.Create(parsed.Path, parsed.Argv, []);
         Libc.Execv(block.Path, block.Argv);
-        int errno = Errno.Last;
-        Console.Error.WriteLine($"Failed at step EXEC spawning {parsed.Path}: {Errno.Describe(errno)}");
-        return ExitStatusNames.Exec;
+        return Fail(new SpawnException(parsed.Path, Errno.Last));
     }
 
-    /// <summary>Applies the settings posix_spawn cannot; returns the failed step and errno, or null.</summary>
-    private static unsafe (string Step, int Errno)? ApplySetup(ExecHelperArguments a)
+    /// <summary>What the manager sees of a failed step: systemd's message on stderr, the step's exit status.</summary>
+    private static int Fail(SpawnException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return e.ExitStatus;
+    }
+
+    /// <summary>Applies the settings posix_spawn cannot; returns the failed step (its exit status) and errno, or null.</summary>
+    private static unsafe (int Step, int Errno)? ApplySetup(ExecHelperArguments a)
     {
         foreach (ResourceLimit limit in a.ResourceLimits)
         {
             int r = SetLimitClosest(limit);
             if (r != 0)
-                return ("LIMITS", r);
+                return (ExitStatusNames.Limits, r);
         }
 
         if (a.Umask is uint umask)
             Libc.Umask(umask);
 
         if (a.Nice is int nice && Libc.Setpriority(Libc.PRIO_PROCESS, 0, nice) != 0)
-            return ("NICE", Errno.Last);
+            return (ExitStatusNames.Nice, Errno.Last);
 
         if (a.SupplementaryGroups is { } groups)
         {
             fixed (uint* list = groups)
             {
                 if (Libc.Setgroups((nuint)groups.Length, list) != 0)
-                    return ("GROUP", Errno.Last);
+                    return (ExitStatusNames.Group, Errno.Last);
             }
         }
 
         if (a.Gid is uint gid && Libc.Setresgid(gid, gid, gid) != 0)
-            return ("GROUP", Errno.Last);
+            return (ExitStatusNames.Group, Errno.Last);
 
         if (a.Uid is uint uid && Libc.Setresuid(uid, uid, uid) != 0)
-            return ("USER", Errno.Last);
+            return (ExitStatusNames.User, Errno.Last);
 
         return null;
     }

@@ -10,8 +10,8 @@ namespace Summon.Processes;
 /// <para>
 /// Implementations: <see cref="Shell"/> (/bin/sh -c trampoline) and <see cref="Self"/> (the summon executable
 /// re-run in a hidden mode that calls <see cref="Run"/>; it can also apply User=, Limit*= and friends). The shell is
-/// the cheaper exec (measured ~0.6-0.7 ms extra per spawn with dash versus ~2-3 ms for the NativeAOT self-helper
-/// and ~30 ms under JIT). The in-process routine costs no extra exec at all.
+/// the default because it is the cheaper exec: dash starts faster than the .NET runtime, NativeAOT or not
+/// (docs/performance.md, 'Measured design decisions'). The in-process routine costs no extra exec at all.
 /// </para>
 /// </summary>
 public abstract partial class ExecHelper
@@ -49,17 +49,3 @@ public abstract partial class ExecHelper
     /// <summary>The executable, argv prefix and tail layout to start the service described by <paramref name="options"/>.</summary>
     internal abstract HelperInvocation Describe(in ExecHelperOptions options);
 }
-
-/// <summary>
-/// What the spawner needs to know to build the helper's command line. <see cref="Setup"/> is the request when it
-/// has credentials, umask, nice or rlimits for the helper to apply (only for helpers with <see cref="ExecHelper.CanApplySetup"/>).
-/// </summary>
-internal readonly record struct ExecHelperOptions(
-    bool ListenPid, bool ExecPid, bool IgnoreSigpipe, bool Argv0IsPath, bool EnvironmentHasPwd, SpawnRequest? Setup = null);
-
-/// <summary>
-/// The helper's command line: <see cref="Path"/> runs with argv = <see cref="Prefix"/> (argv[0] included), then
-/// either "ARGV0 PATH ARGS…" (<see cref="PassArgv0"/>) or "PATH ARGS…". Prefix arrays are cached per option set so
-/// a spawn allocates nothing here.
-/// </summary>
-internal readonly record struct HelperInvocation(string Path, string[] Prefix, bool PassArgv0);

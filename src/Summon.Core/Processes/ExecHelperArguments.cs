@@ -6,12 +6,14 @@ namespace Summon.Processes;
 /// The self-helper's command line after the hidden verb:
 /// <c>[--listen-pid] [--exec-pid] [--ignore-sigpipe] [--rlimit RES:SOFT:HARD]… [--umask OCTAL] [--nice N]
 /// [--groups GID,GID…] [--gid GID] [--uid UID] -- ARGV0 PATH [ARGS…]</c>. RES is Linux's RLIMIT_* number,
-/// SOFT/HARD decimal or "infinity". <see cref="Format"/> writes what <see cref="Parse"/> reads.
+/// SOFT/HARD decimal or "infinity". The flags are defined here once: <see cref="SelfExecHelper"/> writes the command
+/// line (the setup flags through <see cref="Format"/>) and <see cref="Parse"/> reads it.
 /// </summary>
 internal sealed record ExecHelperArguments(bool ListenPid, bool ExecPid, bool IgnoreSigpipe, string Path, string[] Argv)
 {
-    internal const string RlimitFlag = "--rlimit", UmaskFlag = "--umask", NiceFlag = "--nice", GroupsFlag = "--groups",
-        GidFlag = "--gid", UidFlag = "--uid";
+    internal const string ListenPidFlag = "--listen-pid", ExecPidFlag = "--exec-pid", IgnoreSigpipeFlag = "--ignore-sigpipe",
+        RlimitFlag = "--rlimit", UmaskFlag = "--umask", NiceFlag = "--nice", GroupsFlag = "--groups", GidFlag = "--gid",
+        UidFlag = "--uid", EndOfOptions = "--";
 
     public IReadOnlyList<ResourceLimit> ResourceLimits { get; init; } = [];
 
@@ -68,16 +70,12 @@ internal sealed record ExecHelperArguments(bool ListenPid, bool ExecPid, bool Ig
     /// <summary>Parses; on failure returns null and a usage message.</summary>
     public static ExecHelperArguments? Parse(ReadOnlySpan<string> args, out string? error)
     {
-        bool listen = false, exec = false, ignoreSigpipe = false;
-        var limits = new List<ResourceLimit>();
-        uint? umask = null, gid = null, uid = null;
-        int? nice = null;
-        uint[]? groups = null;
+        var options = new OptionValues();
         int i = 0;
         for (; i < args.Length; i++)
         {
             string a = args[i];
-            if (a == "--")
+            if (a == EndOfOptions)
             {
                 i++;
                 break;
@@ -95,51 +93,9 @@ internal sealed record ExecHelperArguments(bool ListenPid, bool ExecPid, bool Ig
                 value = args[++i];
             }
 
-            bool ok = true;
-            switch (a)
-            {
-                case SelfExecHelper.ListenPidFlag:
-                    listen = true;
-                    break;
-                case SelfExecHelper.ExecPidFlag:
-                    exec = true;
-                    break;
-                case SelfExecHelper.IgnoreSigpipeFlag:
-                    ignoreSigpipe = true;
-                    break;
-                case RlimitFlag:
-                    ok = TryParseLimit(value!, out ResourceLimit limit);
-                    limits.Add(limit);
-                    break;
-                case UmaskFlag:
-                    ok = TryParseOctal(value!, out uint mask);
-                    umask = mask;
-                    break;
-                case NiceFlag:
-                    ok = int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int n) && n is >= -20 and <= 19;
-                    nice = n;
-                    break;
-                case GroupsFlag:
-                    ok = TryParseIdList(value!, out groups);
-                    break;
-                case GidFlag:
-                    ok = TryParseId(value!, out uint g);
-                    gid = g;
-                    break;
-                case UidFlag:
-                    ok = TryParseId(value!, out uint u);
-                    uid = u;
-                    break;
-                default:
-                    error = $"Unknown option '{a}'.";
-                    return null;
-            }
-
-            if (!ok)
-            {
-                error = $"Invalid value for '{a}': {value}";
+            error = options.Apply(a, value);
+            if (error is not null)
                 return null;
-            }
 
             if (i == args.Length - 1)
             {
@@ -148,33 +104,95 @@ internal sealed record ExecHelperArguments(bool ListenPid, bool ExecPid, bool Ig
             }
         }
 
-        if (args.Length - i < 2)
+        return WithCommand(options, args[i..], out error);
+    }
+
+    /// <summary>The parsed options with the command after "--" (ARGV0 PATH ARGS…).</summary>
+    private static ExecHelperArguments? WithCommand(OptionValues options, ReadOnlySpan<string> command, out string? error)
+    {
+        if (command.Length < 2)
         {
             error = "Expected ARGV0 and PATH after '--'.";
             return null;
         }
 
-        string argv0 = args[i];
-        string path = args[i + 1];
+        string argv0 = command[0];
+        string path = command[1];
         if (!path.StartsWith('/'))
         {
             error = $"Executable path is not absolute: {path}";
             return null;
         }
 
-        var argv = new string[args.Length - i - 1];
+        var argv = new string[command.Length - 1];
         argv[0] = argv0;
-        args[(i + 2)..].CopyTo(argv.AsSpan(1));
+        command[2..].CopyTo(argv.AsSpan(1));
         error = null;
-        return new ExecHelperArguments(listen, exec, ignoreSigpipe, path, argv)
+        return new ExecHelperArguments(options.ListenPid, options.ExecPid, options.IgnoreSigpipe, path, argv)
         {
-            ResourceLimits = limits,
-            Umask = umask,
-            Nice = nice,
-            SupplementaryGroups = groups,
-            Gid = gid,
-            Uid = uid,
+            ResourceLimits = options.Limits,
+            Umask = options.Umask,
+            Nice = options.Nice,
+            SupplementaryGroups = options.Groups,
+            Gid = options.Gid,
+            Uid = options.Uid,
         };
+    }
+
+    /// <summary>The options before "--", as they are read.</summary>
+    private sealed class OptionValues
+    {
+        public bool ListenPid, ExecPid, IgnoreSigpipe;
+        public readonly List<ResourceLimit> Limits = [];
+        public uint? Umask, Gid, Uid;
+        public int? Nice;
+        public uint[]? Groups;
+
+        /// <summary>Records option <paramref name="flag"/> (with its <paramref name="value"/> when it takes one);
+        /// the usage message when the option is unknown or its value invalid, else null.</summary>
+        public string? Apply(string flag, string? value)
+        {
+            bool ok = true;
+            switch (flag)
+            {
+                case ListenPidFlag:
+                    ListenPid = true;
+                    break;
+                case ExecPidFlag:
+                    ExecPid = true;
+                    break;
+                case IgnoreSigpipeFlag:
+                    IgnoreSigpipe = true;
+                    break;
+                case RlimitFlag:
+                    ok = TryParseLimit(value!, out ResourceLimit limit);
+                    Limits.Add(limit);
+                    break;
+                case UmaskFlag:
+                    ok = TryParseOctal(value!, out uint mask);
+                    Umask = mask;
+                    break;
+                case NiceFlag:
+                    ok = int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int n) && n is >= -20 and <= 19;
+                    Nice = n;
+                    break;
+                case GroupsFlag:
+                    ok = TryParseIdList(value!, out Groups);
+                    break;
+                case GidFlag:
+                    ok = TryParseId(value!, out uint g);
+                    Gid = g;
+                    break;
+                case UidFlag:
+                    ok = TryParseId(value!, out uint u);
+                    Uid = u;
+                    break;
+                default:
+                    return $"Unknown option '{flag}'.";
+            }
+
+            return ok ? null : $"Invalid value for '{flag}': {value}";
+        }
     }
 
     private static string FormatLimit(ulong value) =>

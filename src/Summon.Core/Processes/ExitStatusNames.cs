@@ -6,24 +6,14 @@ namespace Summon.Processes;
 /// </summary>
 internal static class ExitStatusNames
 {
-    /// <summary>systemd's own exit codes the manager itself uses.</summary>
+    /// <summary>
+    /// systemd's own exit codes the manager itself uses. A spawn step is identified by the status its child exits with
+    /// when the step fails (<see cref="SpawnException.ExitStatus"/>); its name comes from <see cref="Get"/>.
+    /// </summary>
     public const int Chdir = 200, Nice = 201, Fds = 202, Exec = 203, Limits = 205, SignalMask = 207, Group = 216, User = 217,
         Setsid = 220, Exception = 255;
 
-    /// <summary>The exit status systemd's child reports when step <paramref name="step"/> fails ("EXEC" → 203).</summary>
-    public static int ForStep(string step) => step switch
-    {
-        "CHDIR" => Chdir,
-        "NICE" => Nice,
-        "FDS" => Fds,
-        "LIMITS" => Limits,
-        "GROUP" => Group,
-        "USER" => User,
-        "SIGNAL_MASK" => SignalMask,
-        "SETSID" => Setsid,
-        _ => Exec,
-    };
-
+    /// <summary>The name systemd prints after an exit status ("EXEC" for 203), or null for a status it leaves unnamed.</summary>
     public static string? Get(int status) => status switch
     {
         0 => "SUCCESS",
@@ -49,14 +39,14 @@ internal static class ExitStatusNames
         76 => "PROTOCOL",
         77 => "NOPERM",
         78 => "CONFIG",
-        200 => "CHDIR",
-        201 => "NICE",
-        202 => "FDS",
-        203 => "EXEC",
+        Chdir => "CHDIR",
+        Nice => "NICE",
+        Fds => "FDS",
+        Exec => "EXEC",
         204 => "MEMORY",
-        205 => "LIMITS",
+        Limits => "LIMITS",
         206 => "OOM_ADJUST",
-        207 => "SIGNAL_MASK",
+        SignalMask => "SIGNAL_MASK",
         208 => "STDIN",
         209 => "STDOUT",
         210 => "CHROOT",
@@ -65,11 +55,11 @@ internal static class ExitStatusNames
         213 => "SECUREBITS",
         214 => "SETSCHEDULER",
         215 => "CPUAFFINITY",
-        216 => "GROUP",
-        217 => "USER",
+        Group => "GROUP",
+        User => "USER",
         218 => "CAPABILITIES",
         219 => "CGROUP",
-        220 => "SETSID",
+        Setsid => "SETSID",
         221 => "CONFIRM",
         222 => "STDERR",
         224 => "PAM",
@@ -92,7 +82,7 @@ internal static class ExitStatusNames
         242 => "NUMA_POLICY",
         243 => "CREDENTIALS",
         245 => "BPF",
-        255 => "EXCEPTION",
+        Exception => "EXCEPTION",
         _ => null,
     };
 }

@@ -6,11 +6,12 @@ using Summon.Posix;
 namespace Summon.Processes;
 
 /// <summary>
-/// Starts services with posix_spawn (glibc: clone(CLONE_VM|CLONE_VFORK), no managed code in the child, safe in a
-/// multi-threaded runtime) and tracks them with pidfds. System.Diagnostics.Process is not used: it cannot map fds,
-/// leaks every fd without FD_CLOEXEC, and its SIGCHLD handling reaps all children when we are PID 1.
+/// Starts services and tracks them with pidfds: through the native in-process routine (ProcessSpawner.InProcess.cs),
+/// else posix_spawn (ProcessSpawner.PosixSpawn.cs; glibc: clone(CLONE_VM|CLONE_VFORK)), both with no managed code in
+/// the child, so safe in a multi-threaded runtime. System.Diagnostics.Process is not used: it cannot map fds, leaks
+/// every fd without FD_CLOEXEC, and its SIGCHLD handling reaps all children when we are PID 1.
 /// </summary>
-public static class ProcessSpawner
+public static partial class ProcessSpawner
 {
     private const int StackSlots = 64;
 
@@ -42,41 +43,15 @@ public static class ProcessSpawner
     /// Throws <see cref="SpawnException"/> (errno, e.g. ENOENT) when the process cannot be started.
     /// </summary>
     [SkipLocalsInit]
-    public static unsafe SpawnedProcess Spawn(SpawnRequest request)
+    public static SpawnedProcess Spawn(SpawnRequest request)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.Argv.Count == 0)
-            throw new ArgumentException("argv must contain at least argv[0].", nameof(request));
-        if (!request.Path.StartsWith('/'))
-            throw new ArgumentException($"Executable path is not absolute: {request.Path}", nameof(request));
+        Validate(request);
+        SpawnRoute route = RouteOf(request);
+        string spawnPath = request.Path;
+        ComposedArgv argv = route == SpawnRoute.ExecHelper ? HelperArgv(request, out spawnPath) : new ComposedArgv(request.Argv);
 
-        bool setup = request.NeedsPrivilegedSetup;
-        bool inChild = request.SetListenPid || request.SetExecPid || setup;
-        // The in-process routine for every spawn it can do (one clone, a reused child stack, no file-action
-        // bookkeeping); posix_spawn only without it, and a named helper only when the child needs one.
-        bool viaHelper = inChild && (request.ExecHelper is not null || !InProcessAvailable);
-        bool inProcess = !viaHelper && InProcessAvailable;
-        ComposedArgv argv;
-        string spawnPath;
-        if (viaHelper)
-        {
-            ExecHelper helper = request.ExecHelper ?? DefaultExecHelper;
-            if (setup && !helper.CanApplySetup)
-                helper = CredentialExecHelper;
-            var options = new ExecHelperOptions(request.SetListenPid, request.SetExecPid, request.IgnoreSigpipe,
-                Argv0IsPath: string.Equals(request.Argv[0], request.Path, StringComparison.Ordinal),
-                EnvironmentHasPwd: HasVariable(request.Environment, "PWD="),
-                Setup: setup ? request : null);
-            HelperInvocation invocation = helper.Describe(in options);
-            argv = new ComposedArgv(in invocation, request.Path, request.Argv);
-            spawnPath = invocation.Path;
-        }
-        else
-        {
-            argv = new ComposedArgv(request.Argv);
-            spawnPath = request.Path;
-        }
-
+        // The fd map: sources[i] is the manager's fd that becomes fd i in the child (-1: /dev/null), actual[i] the fd
+        // the child's dup2 reads it from once those an earlier dup2 would clobber are moved (into moved[]).
         int slots = 3 + request.PassFds.Count;
         Span<int> sources = slots <= StackSlots ? stackalloc int[StackSlots] : new int[slots];
         Span<int> actual = slots <= StackSlots ? stackalloc int[StackSlots] : new int[slots];
@@ -88,123 +63,17 @@ public static class ProcessSpawner
         referenced.Clear();
         int movedCount = 0;
 
-        long* fileActions = stackalloc long[Libc.PosixSpawnFileActionsSize / sizeof(long)];
-        long* attr = stackalloc long[Libc.PosixSpawnAttrSize / sizeof(long)];
-        long* sigmask = stackalloc long[Libc.SigSetSize / sizeof(long)];
-        long* sigdefault = stackalloc long[Libc.SigSetSize / sizeof(long)];
-        bool actionsReady = false, attrReady = false;
-        NativeArgBlock block = default;
-
         try
         {
-            for (int i = 0; i < slots; i++)
-            {
-                SafeHandle? handle = HandleAt(request, i);
-                if (handle is null)
-                {
-                    sources[i] = -1;
-                    continue;
-                }
-
-                handle.DangerousAddRef(ref referenced[i]);
-                sources[i] = (int)handle.DangerousGetHandle();
-                if (sources[i] < 0)
-                    throw new ArgumentException($"Invalid handle for fd {i} of {request.Path}.", nameof(request));
-            }
-
-            // Blocking mode lives on the open file description (shared with our copy): set it before the spawn, once
-            // per fd (a socket as both stdin and stdout is one fd).
-            for (int i = 0; i < slots; i++)
-            {
-                if (sources[i] < 0)
-                    continue;
-                bool nonBlocking = i >= 3 && request.NonBlockingPassFds;
-                int earlier = sources[..i].IndexOf(sources[i]);
-                if (earlier >= 0 && (earlier >= 3 && request.NonBlockingPassFds) == nonBlocking)
-                    continue;
-                int errno = SetNonBlocking(HandleAt(request, i)!, nonBlocking);
-                if (errno != 0)
-                    throw new SpawnException(request.Path, errno, "FDS");
-            }
-
-            // Move sources that an earlier dup2 would clobber out of the target range (each distinct fd once).
-            for (int i = 0; i < slots; i++)
-            {
-                int s = sources[i];
-                actual[i] = s;
-                if (!FdMap.NeedsMove(sources, s))
-                    continue;
-                int earlier = sources[..i].IndexOf(s);
-                if (earlier >= 0)
-                {
-                    actual[i] = actual[earlier];
-                    continue;
-                }
-
-                int dup = Libc.Fcntl(HandleAt(request, i)!, Libc.F_DUPFD_CLOEXEC, slots);
-                if (dup < 0)
-                    throw new SpawnException(request.Path, Errno.Last, "FDS");
-                moved[movedCount++] = dup;
-                actual[i] = dup;
-            }
-
-            if (inProcess)
-                return SpawnInProcess(request, in argv, actual);
-
-            block = NativeArgBlock.Create(spawnPath, in argv, request.Environment, request.WorkingDirectory);
-
-            // With a helper, a missing service binary would only show up as the shell's exit 127: check it here.
-            if (viaHelper && Libc.Access(block.Argv[argv.TargetPathIndex], Libc.X_OK) != 0)
-                throw new SpawnException(request.Path, Errno.Last);
-
-            Check(Libc.PosixSpawnFileActionsInit(fileActions), request.Path);
-            actionsReady = true;
-            for (int i = 0; i < slots; i++)
-            {
-                if (actual[i] >= 0)
-                {
-                    Check(Libc.PosixSpawnFileActionsAddDup2(fileActions, actual[i], i), request.Path);
-                }
-                else
-                {
-                    fixed (byte* devNull = "/dev/null\0"u8)
-                        Check(Libc.PosixSpawnFileActionsAddOpen(fileActions, i, devNull, i == 0 ? Libc.O_RDONLY : Libc.O_WRONLY, 0), request.Path);
-                }
-            }
-
-            Check(Libc.PosixSpawnFileActionsAddCloseFrom(fileActions, slots), request.Path);
-            if (block.WorkingDirectory != null)
-                Check(Libc.PosixSpawnFileActionsAddChdir(fileActions, block.WorkingDirectory), request.Path);
-
-            Check(Libc.PosixSpawnAttrInit(attr), request.Path);
-            attrReady = true;
-            Libc.SigEmptySet(sigmask);
-            Libc.SigFillSet(sigdefault);
-            if (request.IgnoreSigpipe)
-                Libc.SigDelSet(sigdefault, Libc.SIGPIPE);
-            short flags = Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF;
-            if (request.NewSession)
-                flags |= Libc.POSIX_SPAWN_SETSID;
-            else if (request.NewProcessGroup)
-                flags |= Libc.POSIX_SPAWN_SETPGROUP;   // the attribute's process group is 0: the child's own pid
-            Check(Libc.PosixSpawnAttrSetSigMask(attr, sigmask), request.Path);
-            Check(Libc.PosixSpawnAttrSetSigDefault(attr, sigdefault), request.Path);
-            Check(Libc.PosixSpawnAttrSetFlags(attr, flags), request.Path);
-
-            int pid;
-            int spawnError = Libc.PosixSpawn(&pid, block.Path, fileActions, attr, block.Argv, block.Envp);
-            if (spawnError != 0)
-                throw new SpawnException(viaHelper ? spawnPath : request.Path, spawnError);
-
-            return Track(pid, request.Path);
+            ReferenceSources(request, sources, referenced);
+            SetBlockingModes(request, sources);
+            MoveClobberedSources(request, sources, actual, moved, ref movedCount);
+            return route == SpawnRoute.InProcess
+                ? SpawnInProcess(request, in argv, actual)
+                : SpawnWithPosixSpawn(request, in argv, spawnPath, route == SpawnRoute.ExecHelper, actual);
         }
         finally
         {
-            if (actionsReady)
-                Libc.PosixSpawnFileActionsDestroy(fileActions);
-            if (attrReady)
-                Libc.PosixSpawnAttrDestroy(attr);
-            block.Dispose();
             for (int i = 0; i < movedCount; i++)
                 Libc.Close(moved[i]);
             for (int i = 0; i < slots; i++)
@@ -215,153 +84,122 @@ public static class ProcessSpawner
         }
     }
 
-    /// <summary>
-    /// True when the native in-process spawn routine (<see cref="SummonSpawn"/>) is there: always in the NativeAOT
-    /// binary, and under the JIT when libsummon_spawn.so was built next to the assemblies. Without it, LISTEN_PID and
-    /// credentials go through <see cref="DefaultExecHelper"/>/<see cref="CredentialExecHelper"/> (one extra exec).
-    /// </summary>
-    public static bool InProcessAvailable => s_inProcessAvailable ??= ProbeInProcess();
-
-    private static bool? s_inProcessAvailable;
-
-    private static unsafe bool ProbeInProcess()
+    /// <summary>Which of the three ways starts a request.</summary>
+    private enum SpawnRoute
     {
-        try
+        /// <summary><see cref="SpawnInProcess"/>: the native routine, no extra exec.</summary>
+        InProcess,
+
+        /// <summary>posix_spawn of the service itself: only without the native routine, for a request that needs
+        /// nothing done in the child.</summary>
+        PosixSpawn,
+
+        /// <summary>posix_spawn of an <see cref="ExecHelper"/> that does in the child what posix_spawn cannot, then
+        /// execs the service.</summary>
+        ExecHelper,
+    }
+
+    private static void Validate(SpawnRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Argv.Count == 0)
+            throw new ArgumentException("argv must contain at least argv[0].", nameof(request));
+        if (!request.Path.StartsWith('/'))
+            throw new ArgumentException($"Executable path is not absolute: {request.Path}", nameof(request));
+    }
+
+    private static SpawnRoute RouteOf(SpawnRequest request)
+    {
+        bool inChild = request.SetListenPid || request.SetExecPid || request.NeedsPrivilegedSetup;
+        // The in-process routine for every spawn it can do (one clone, a reused child stack, no file-action
+        // bookkeeping); posix_spawn only without it, and a named helper only when the child needs one.
+        if (inChild && (request.ExecHelper is not null || !InProcessAvailable))
+            return SpawnRoute.ExecHelper;
+        return InProcessAvailable ? SpawnRoute.InProcess : SpawnRoute.PosixSpawn;
+    }
+
+    /// <summary>The helper's argv ending in the service's path and argv; <paramref name="helperPath"/> is what runs.</summary>
+    private static ComposedArgv HelperArgv(SpawnRequest request, out string helperPath)
+    {
+        bool setup = request.NeedsPrivilegedSetup;
+        ExecHelper helper = request.ExecHelper ?? DefaultExecHelper;
+        if (setup && !helper.CanApplySetup)
+            helper = CredentialExecHelper;
+        var options = new ExecHelperOptions(request.SetListenPid, request.SetExecPid, request.IgnoreSigpipe,
+            Argv0IsPath: string.Equals(request.Argv[0], request.Path, StringComparison.Ordinal),
+            EnvironmentHasPwd: HasVariable(request.Environment, "PWD="),
+            Setup: setup ? request : null);
+        HelperInvocation invocation = helper.Describe(in options);
+        helperPath = invocation.Path;
+        return new ComposedArgv(in invocation, request.Path, request.Argv);
+    }
+
+    /// <summary>The raw fd behind each slot (-1 for /dev/null), each handle AddRef'd so it stays open through the
+    /// spawn; <paramref name="referenced"/> says which to release.</summary>
+    private static void ReferenceSources(SpawnRequest request, Span<int> sources, Span<bool> referenced)
+    {
+        for (int i = 0; i < sources.Length; i++)
         {
-            return SummonSpawn.Abi() == sizeof(SummonSpawn.Args);
-        }
-        catch (DllNotFoundException)
-        {
-            return false;
-        }
-        catch (EntryPointNotFoundException)
-        {
-            return false;
+            SafeHandle? handle = HandleAt(request, i);
+            if (handle is null)
+            {
+                sources[i] = -1;
+                continue;
+            }
+
+            handle.DangerousAddRef(ref referenced[i]);
+            sources[i] = (int)handle.DangerousGetHandle();
+            if (sources[i] < 0)
+                throw new ArgumentException($"Invalid handle for fd {i} of {request.Path}.", nameof(request));
         }
     }
 
-    private const string ListenPidPrefix = "LISTEN_PID=", ExecPidPrefix = "SYSTEMD_EXEC_PID=";
-
-    /// <summary>Values with room for any pid (at most 2^22 on Linux, 10 digits for any int) plus the NUL the child writes.</summary>
-    private const string ListenPidPlaceholder = ListenPidPrefix + "0000000000", ExecPidPlaceholder = ExecPidPrefix + "0000000000";
-
-    /// <summary>
-    /// The request through <see cref="SummonSpawn.Spawn"/>: the C child writes its own pid into the placeholder values
-    /// of LISTEN_PID/SYSTEMD_EXEC_PID (appended to the environment, where the helpers' setenv put them too), applies
-    /// the fd map in <paramref name="sources"/> (already free of clobbering), the session, the working directory,
-    /// limits, umask, nice and credentials, and execs the service itself. A failed step comes back as a
-    /// <see cref="SpawnException"/> naming it (USER, GROUP, LIMITS, …), like systemd's "Failed at step USER spawning …".
-    /// </summary>
-    [SkipLocalsInit]
-    private static unsafe SpawnedProcess SpawnInProcess(SpawnRequest request, in ComposedArgv argv, ReadOnlySpan<int> sources)
+    /// <summary>Stdio blocking, passed fds as <see cref="SpawnRequest.NonBlockingPassFds"/> says.</summary>
+    private static void SetBlockingModes(SpawnRequest request, ReadOnlySpan<int> sources)
     {
-        int baseCount = request.Environment.Count;
-        bool listen = request.SetListenPid, exec = request.SetListenPid || request.SetExecPid;
-        int groupCount = request.SupplementaryGroups?.Count ?? 0;
-        int limitCount = request.ResourceLimits.Count;
-        uint* groups = stackalloc uint[Math.Min(groupCount, 256)];
-        if (groupCount > 256)
-            throw new SpawnException(request.Path, Errno.EINVAL, "GROUP");
-        for (int i = 0; i < groupCount; i++)
-            groups[i] = request.SupplementaryGroups![i];
-        SummonSpawn.Rlimit* limits = stackalloc SummonSpawn.Rlimit[Math.Min(limitCount, 32)];
-        if (limitCount > 32)
-            throw new SpawnException(request.Path, Errno.EINVAL, "LIMITS");
-        for (int i = 0; i < limitCount; i++)
+        // Blocking mode lives on the open file description (shared with our copy): set it before the spawn, once
+        // per fd (a socket as both stdin and stdout is one fd).
+        for (int i = 0; i < sources.Length; i++)
         {
-            ResourceLimit limit = request.ResourceLimits[i];
-            limits[i] = new SummonSpawn.Rlimit { Resource = limit.Resource, Soft = limit.Soft, Hard = limit.Hard };
-        }
-
-        NativeArgBlock block = NativeArgBlock.Create(request.Path, in argv, request.Environment, request.WorkingDirectory,
-            listen ? ListenPidPlaceholder : null, exec ? ExecPidPlaceholder : null);
-        try
-        {
-            var args = new SummonSpawn.Args
-            {
-                Path = block.Path,
-                Argv = block.Argv,
-                Envp = block.Envp,
-                Cwd = block.WorkingDirectory,
-                FdCount = sources.Length,
-                PidDigits0 = listen ? block.Envp[baseCount] + ListenPidPrefix.Length : null,
-                PidDigits1 = exec ? block.Envp[baseCount + (listen ? 1 : 0)] + ExecPidPrefix.Length : null,
-                Groups = groups,
-                GroupCount = groupCount,
-                Limits = limits,
-                LimitCount = limitCount,
-            };
-            int flags = 0;
-            if (request.NewSession)
-                flags |= SummonSpawn.SETSID;
-            else if (request.NewProcessGroup)
-                flags |= SummonSpawn.SETPGID;
-            if (request.IgnoreSigpipe)
-                flags |= SummonSpawn.IGNORE_SIGPIPE;
-            if (request.Umask is uint umask)
-            {
-                flags |= SummonSpawn.UMASK;
-                args.Umask = umask;
-            }
-            if (request.Nice is int nice)
-            {
-                flags |= SummonSpawn.NICE;
-                args.Nice = nice;
-            }
-            if (request.Uid is uint uid)
-            {
-                flags |= SummonSpawn.UID;
-                args.Uid = uid;
-            }
-            if (request.Gid is uint gid)
-            {
-                flags |= SummonSpawn.GID;
-                args.Gid = gid;
-            }
-            if (request.SupplementaryGroups is not null)
-                flags |= SummonSpawn.GROUPS;
-            args.Flags = flags;
-
-            int pid, pidfd;
-            int error;
-            int mode = request.ExecFailureAtExit ? SummonSpawn.MODE_ASYNC : 0;
-            fixed (int* fds = sources)
-            {
-                args.Fds = fds;
-                error = SummonSpawn.Spawn(&args, mode, &pid, &pidfd);
-            }
-            if (error != 0)
-                throw new SpawnException(request.Path, error, StepName(args.FailedStep));
-            if (pidfd < 0)
-                return Track(pid, request.Path, request.ExecFailureAtExit);
-            return new SpawnedProcess(pid, new SafeFdHandle(pidfd), request.ExecFailureAtExit ? request.Path : null);
-        }
-        finally
-        {
-            block.Dispose();
+            if (sources[i] < 0)
+                continue;
+            bool nonBlocking = i >= 3 && request.NonBlockingPassFds;
+            int earlier = sources[..i].IndexOf(sources[i]);
+            if (earlier >= 0 && (earlier >= 3 && request.NonBlockingPassFds) == nonBlocking)
+                continue;
+            int errno = SetNonBlocking(HandleAt(request, i)!, nonBlocking);
+            if (errno != 0)
+                throw new SpawnException(request.Path, errno, ExitStatusNames.Fds);
         }
     }
 
-    /// <summary>The failed step of a reaped <see cref="SpawnRequest.ExecFailureAtExit"/> child, or null.</summary>
-    internal static unsafe SpawnException? TakeSpawnFailure(int pid, string path)
+    /// <summary>Fills <paramref name="actual"/>: each source, or its close-on-exec copy above the map when an earlier
+    /// dup2 would clobber it (<see cref="FdMap.NeedsMove"/>); the copies go to <paramref name="moved"/> for the caller
+    /// to close, <paramref name="movedCount"/> counting them even when this throws.</summary>
+    private static void MoveClobberedSources(
+        SpawnRequest request, ReadOnlySpan<int> sources, Span<int> actual, Span<int> moved, ref int movedCount)
     {
-        int errno;
-        int step = SummonSpawn.TakeFailure(pid, &errno);
-        return step == SummonSpawn.STEP_NONE ? null : new SpawnException(path, errno, StepName(step));
-    }
+        // Move sources that an earlier dup2 would clobber out of the target range (each distinct fd once).
+        for (int i = 0; i < sources.Length; i++)
+        {
+            int s = sources[i];
+            actual[i] = s;
+            if (!FdMap.NeedsMove(sources, s))
+                continue;
+            int earlier = sources[..i].IndexOf(s);
+            if (earlier >= 0)
+            {
+                actual[i] = actual[earlier];
+                continue;
+            }
 
-    private static string StepName(int step) => step switch
-    {
-        SummonSpawn.STEP_FDS => "FDS",
-        SummonSpawn.STEP_CHDIR => "CHDIR",
-        SummonSpawn.STEP_LIMITS => "LIMITS",
-        SummonSpawn.STEP_NICE => "NICE",
-        SummonSpawn.STEP_GROUP => "GROUP",
-        SummonSpawn.STEP_USER => "USER",
-        SummonSpawn.STEP_SIGNAL_MASK => "SIGNAL_MASK",
-        SummonSpawn.STEP_SETSID => "SETSID",
-        _ => "EXEC",
-    };
+            int dup = Libc.Fcntl(HandleAt(request, i)!, Libc.F_DUPFD_CLOEXEC, sources.Length);
+            if (dup < 0)
+                throw new SpawnException(request.Path, Errno.Last, ExitStatusNames.Fds);
+            moved[movedCount++] = dup;
+            actual[i] = dup;
+        }
+    }
 
     /// <summary>
     /// Call first thing in the daemon. An inherited SIGCHLD=SIG_IGN makes the kernel auto-reap every child (no exit
@@ -435,12 +273,6 @@ public static class ProcessSpawner
         2 => request.Stderr,
         _ => request.PassFds[slot - 3],
     };
-
-    private static void Check(int error, string path)
-    {
-        if (error != 0)
-            throw new SpawnException(path, error);
-    }
 
     private static bool HasVariable(IReadOnlyList<string> environment, string prefix)
     {

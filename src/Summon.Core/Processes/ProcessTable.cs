@@ -4,7 +4,7 @@ using Summon.Posix;
 
 namespace Summon.Processes;
 
-/// <summary>Reads /proc for what the manager cannot learn from pidfds: the members of a process group.</summary>
+/// <summary>Reads /proc for what the manager cannot learn from pidfds: the members of a process group, a process's name.</summary>
 public static class ProcessTable
 {
     /// <summary>kill(-pgid, signal): every process of a service's process group; false when the group is gone.</summary>
@@ -47,6 +47,19 @@ public static class ProcessTable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentOutOfRangeException)
         {
             return 0;
+        }
+    }
+
+    /// <summary>The command name of <paramref name="pid"/> (/proc/PID/comm), "n/a" when it is gone.</summary>
+    public static string NameOf(int pid)
+    {
+        try
+        {
+            return File.ReadAllText("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/comm").TrimEnd('\n');
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "n/a";
         }
     }
 }

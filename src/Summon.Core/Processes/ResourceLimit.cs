@@ -1,7 +1,7 @@
 namespace Summon.Processes;
 
 /// <summary>
-/// One setrlimit(2) the exec helper applies before exec: <see cref="Resource"/> is Linux's RLIMIT_* number
+/// One setrlimit(2) applied in the child before exec: <see cref="Resource"/> is Linux's RLIMIT_* number
 /// (RLIMIT_NOFILE = 7, …), <see cref="Soft"/>/<see cref="Hard"/> the values, <see cref="Infinity"/> for unlimited.
 /// </summary>
 public readonly record struct ResourceLimit(int Resource, ulong Soft, ulong Hard)

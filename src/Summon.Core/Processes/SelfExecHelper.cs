@@ -7,8 +7,6 @@ namespace Summon.Processes;
 /// </summary>
 internal sealed class SelfExecHelper : ExecHelper
 {
-    internal const string ListenPidFlag = "--listen-pid", ExecPidFlag = "--exec-pid", IgnoreSigpipeFlag = "--ignore-sigpipe";
-
     private readonly string _executable;
     private readonly HelperInvocation[] _cache = new HelperInvocation[8];
 
@@ -21,12 +19,12 @@ internal sealed class SelfExecHelper : ExecHelper
             var prefix = new List<string>(leadingArguments.Length + 5) { executable };
             prefix.AddRange(leadingArguments);
             if ((key & 1) != 0)
-                prefix.Add(ListenPidFlag);
+                prefix.Add(ExecHelperArguments.ListenPidFlag);
             if ((key & 2) != 0)
-                prefix.Add(ExecPidFlag);
+                prefix.Add(ExecHelperArguments.ExecPidFlag);
             if ((key & 4) != 0)
-                prefix.Add(IgnoreSigpipeFlag);
-            prefix.Add("--");
+                prefix.Add(ExecHelperArguments.IgnoreSigpipeFlag);
+            prefix.Add(ExecHelperArguments.EndOfOptions);
             _cache[key] = new HelperInvocation(executable, prefix.ToArray(), PassArgv0: true);
         }
     }
@@ -49,7 +47,7 @@ internal sealed class SelfExecHelper : ExecHelper
         var prefix = new List<string>(cached.Prefix.Length + 16);
         prefix.AddRange(cached.Prefix.AsSpan(0, cached.Prefix.Length - 1));
         ExecHelperArguments.Format(setup, prefix);
-        prefix.Add("--");
+        prefix.Add(ExecHelperArguments.EndOfOptions);
         return cached with { Prefix = prefix.ToArray() };
     }
 }

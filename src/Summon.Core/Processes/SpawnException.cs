@@ -1,20 +1,20 @@
-using Summon.Interop;
-using Summon.Posix;
+using System.Globalization;
 
 namespace Summon.Processes;
 
 /// <summary>
-/// A process could not be started. <see cref="Step"/> is systemd's exit-status name of the failing step ("EXEC",
-/// "FDS"); the message reads like systemd's "Failed at step EXEC spawning /usr/bin/foo: No such file or directory".
+/// A process could not be started. The failing step is identified by <see cref="ExitStatus"/>, the status systemd's
+/// child exits with when that step fails (203 EXEC, 202 FDS, 217 USER, …, see <see cref="ExitStatusNames"/>); the
+/// message reads like systemd's "Failed at step EXEC spawning /usr/bin/foo: No such file or directory".
 /// </summary>
 public sealed class SpawnException : Exception
 {
-    internal SpawnException(string path, int errno, string step = "EXEC")
-        : base($"Failed at step {step} spawning {path}: {Summon.Posix.Errno.Describe(errno)}")
+    internal SpawnException(string path, int errno, int exitStatus = ExitStatusNames.Exec)
+        : base($"Failed at step {StepName(exitStatus)} spawning {path}: {Summon.Posix.Errno.Describe(errno)}")
     {
         Path = path;
         Errno = errno;
-        Step = step;
+        ExitStatus = exitStatus;
     }
 
     /// <summary>errno of the failure (ENOENT, EACCES, ENOEXEC, EMFILE, …).</summary>
@@ -23,13 +23,17 @@ public sealed class SpawnException : Exception
     /// <summary>The executable that was being started.</summary>
     public string Path { get; }
 
-    /// <summary>"EXEC" (posix_spawn/exec failed), "FDS" (preparing the fd map failed), "USER"/"GROUP" (User=,
-    /// Group=, SupplementaryGroups= did not resolve).</summary>
-    public string Step { get; }
+    /// <summary>The failing step as the exit status systemd records for a child failing there: 203 EXEC
+    /// (posix_spawn/exec failed), 202 FDS (preparing the fd map failed), 200 CHDIR, 217 USER, 216 GROUP (User=,
+    /// Group=, SupplementaryGroups= did not resolve or apply), ….</summary>
+    public int ExitStatus { get; }
 
-    /// <summary>The exit status systemd records for a child failing at <see cref="Step"/>: 203 EXEC, 200 CHDIR, 217 USER, 216 GROUP, ….</summary>
-    public int ExitStatus => ExitStatusNames.ForStep(Step);
+    /// <summary>The step's name as systemd prints it after the status: "EXEC", "FDS", "USER", ….</summary>
+    public string Step => StepName(ExitStatus);
 
     /// <summary>strerror text alone, as systemd's %m.</summary>
     public string Reason => Summon.Posix.Errno.Describe(Errno);
+
+    private static string StepName(int exitStatus) =>
+        ExitStatusNames.Get(exitStatus) ?? exitStatus.ToString(CultureInfo.InvariantCulture);
 }

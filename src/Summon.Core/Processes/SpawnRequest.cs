@@ -3,9 +3,10 @@ using System.Runtime.InteropServices;
 namespace Summon.Processes;
 
 /// <summary>
-/// Everything <see cref="ProcessSpawner.Spawn"/> needs to start one process. The caller resolves paths and builds
-/// the environment; the spawner only maps fds, sets signals/session and (through an <see cref="ExecHelper"/>)
-/// the variables that must carry the child's own pid.
+/// Everything <see cref="ProcessSpawner.Spawn"/> needs to start one process. The caller resolves paths, users and
+/// groups and builds the environment; the spawner maps fds, sets signals and the session, adds the variables that
+/// must carry the child's own pid, and applies the working directory, limits, umask, nice and credentials in the
+/// child.
 /// </summary>
 public sealed class SpawnRequest
 {
@@ -30,10 +31,12 @@ public sealed class SpawnRequest
     /// <summary>Become fds 3..3+n-1 in the child, in this order, without FD_CLOEXEC.</summary>
     public IReadOnlyList<SafeHandle> PassFds { get; init; } = [];
 
-    /// <summary>The child sees LISTEN_PID and SYSTEMD_EXEC_PID equal to its own pid (costs one extra exec).</summary>
+    /// <summary>The child sees LISTEN_PID and SYSTEMD_EXEC_PID equal to its own pid (one extra exec where it goes
+    /// through an <see cref="ExecHelper"/>).</summary>
     public bool SetListenPid { get; init; }
 
-    /// <summary>The child sees SYSTEMD_EXEC_PID equal to its own pid (costs one extra exec).</summary>
+    /// <summary>The child sees SYSTEMD_EXEC_PID equal to its own pid (one extra exec where it goes through an
+    /// <see cref="ExecHelper"/>).</summary>
     public bool SetExecPid { get; init; }
 
     /// <summary>
@@ -58,7 +61,10 @@ public sealed class SpawnRequest
     /// </summary>
     public bool NewProcessGroup { get; init; }
 
-    /// <summary>The helper used when LISTEN_PID/SYSTEMD_EXEC_PID are needed; null means <see cref="ProcessSpawner.DefaultExecHelper"/>.</summary>
+    /// <summary>
+    /// The helper for a child that needs its own pid or setup: named, it is used even where the in-process routine
+    /// could start the child; null means <see cref="ProcessSpawner.DefaultExecHelper"/>, used only without that routine.
+    /// </summary>
     public ExecHelper? ExecHelper { get; init; }
 
     /// <summary>User=: setresuid() to this uid right before exec (after the groups). Needs root.</summary>
@@ -89,9 +95,9 @@ public sealed class SpawnRequest
     public IReadOnlyList<ResourceLimit> ResourceLimits { get; init; } = [];
 
     /// <summary>
-    /// Any of the settings posix_spawn cannot apply (credentials, umask, nice, rlimits) is set: the spawn then goes
-    /// through an exec helper that can apply them (<see cref="ProcessSpawner.CredentialExecHelper"/> when the chosen
-    /// helper is the shell).
+    /// Any of the settings posix_spawn cannot apply (credentials, umask, nice, rlimits) is set: the in-process routine
+    /// applies them in the child; without it the spawn goes through an exec helper that can
+    /// (<see cref="ProcessSpawner.CredentialExecHelper"/> when the chosen helper is the shell).
     /// </summary>
     public bool NeedsPrivilegedSetup =>
         Uid is not null || Gid is not null || SupplementaryGroups is not null || Umask is not null || Nice is not null

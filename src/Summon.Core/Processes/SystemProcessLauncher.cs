@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Summon.Processes;
 
 /// <summary>The real processes: <see cref="ProcessSpawner"/>, pidfds, /proc and kill(2).</summary>
@@ -23,17 +21,7 @@ public sealed class SystemProcessLauncher : IProcessLauncher
 
     public int GroupOf(int pid) => ProcessTable.GroupOf(pid);
 
-    public string NameOf(int pid)
-    {
-        try
-        {
-            return File.ReadAllText("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/comm").TrimEnd('\n');
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return "n/a";
-        }
-    }
+    public string NameOf(int pid) => ProcessTable.NameOf(pid);
 
     public void ReapOrphans(Func<int, bool> isTracked) => OrphanReaper.ReapOrphans(isTracked);
 }

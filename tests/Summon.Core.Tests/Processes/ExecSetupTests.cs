@@ -124,7 +124,13 @@ public class ExecSetupArgumentsTests
     [InlineData("CHDIR", 200)]
     [InlineData("EXEC", 203)]
     [InlineData("FDS", 202)]
-    public void StepsMapToSystemdExitStatus(string step, int status) => Assert.Equal(status, ExitStatusNames.ForStep(step));
+    public void StepsMapToSystemdExitStatus(string step, int status)
+    {
+        Assert.Equal(step, ExitStatusNames.Get(status));
+        var e = new SpawnException("/bin/true", Errno.ENOENT, status);
+        Assert.Equal((step, status), (e.Step, e.ExitStatus));
+        Assert.Equal($"Failed at step {step} spawning /bin/true: No such file or directory", e.Message);
+    }
 }
 
 public class ExecCredentialsTests

@@ -56,19 +56,20 @@ enum
     SUMMON_SPAWN_SETPGID = 128,
 };
 
-/* The step that failed in the child: systemd's exit status names. */
+/* The step that failed in the child, numbered as systemd's exit status for it (EXIT_CHDIR, EXIT_EXEC, ...): the child
+ * exits with the step's own number, and the manager names it from the one exit-status table. */
 enum
 {
     SUMMON_STEP_NONE = 0,
-    SUMMON_STEP_FDS = 1,
-    SUMMON_STEP_CHDIR = 2,
-    SUMMON_STEP_LIMITS = 3,
-    SUMMON_STEP_NICE = 4,
-    SUMMON_STEP_GROUP = 5,
-    SUMMON_STEP_USER = 6,
-    SUMMON_STEP_EXEC = 7,
-    SUMMON_STEP_SIGNAL_MASK = 8,
-    SUMMON_STEP_SETSID = 9,
+    SUMMON_STEP_CHDIR = 200,
+    SUMMON_STEP_NICE = 201,
+    SUMMON_STEP_FDS = 202,
+    SUMMON_STEP_EXEC = 203,
+    SUMMON_STEP_LIMITS = 205,
+    SUMMON_STEP_SIGNAL_MASK = 207,
+    SUMMON_STEP_GROUP = 216,
+    SUMMON_STEP_USER = 217,
+    SUMMON_STEP_SETSID = 220,
 };
 
 struct summon_rlimit
@@ -243,29 +244,13 @@ struct kernel_sigaction
 
 /* ---- the child ------------------------------------------------------------------------------------------------- */
 
-static int step_exit_status(int step)
-{
-    switch (step)
-    {
-    case SUMMON_STEP_CHDIR: return 200;
-    case SUMMON_STEP_NICE: return 201;
-    case SUMMON_STEP_FDS: return 202;
-    case SUMMON_STEP_LIMITS: return 205;
-    case SUMMON_STEP_SIGNAL_MASK: return 207;
-    case SUMMON_STEP_GROUP: return 216;
-    case SUMMON_STEP_USER: return 217;
-    case SUMMON_STEP_SETSID: return 220;
-    default: return 203;
-    }
-}
-
 /* error is a negative kernel return value. */
 static _Noreturn void child_fail(struct summon_spawn_args *a, int step, long error)
 {
     a->failed_errno = (int32_t)-error;
     __atomic_store_n(&a->failed_step, step, __ATOMIC_RELEASE);
     for (;;)
-        raw1(SYS_exit_group, step_exit_status(step));
+        raw1(SYS_exit_group, step);
 }
 
 static void write_pid(char *dest, long pid)
@@ -685,11 +670,12 @@ static void wait_for_earlier(int depth)
 }
 
 /* How many asynchronous children may be on their way to execve at once: four per CPU. On an idle machine a child
- * gets there in well under 100 us and the bound is never reached. Under CPU saturation the children wait in the run
+ * gets there almost at once and the bound is never reached. Under CPU saturation the children wait in the run
  * queue, and without a bound the manager keeps accepting and starting more of them, all time-sharing the CPUs, so
  * every connection finishes late. Waiting for the earlier ones leaves new connections queued in the listen backlog,
- * in arrival order. Measured on 2 CPUs at 32 clients: p99 24 ms with 8 against 33 ms unbounded, throughput within
- * 1%; a bound of 4 cut the p99 further (22 ms) but cost 5% of the throughput at 8 clients. */
+ * in arrival order. Four per CPU because that bound cuts the tail latency under saturation at no measurable cost in
+ * throughput, while a tighter one cost throughput at moderate load (docs/performance.md, 'Measured design
+ * decisions'). */
 static int spawn_depth(void)
 {
     static _Atomic int cached;

@@ -1,0 +1,131 @@
+using System.Runtime.CompilerServices;
+using Summon.Interop;
+using Summon.Posix;
+
+namespace Summon.Processes;
+
+public static partial class ProcessSpawner
+{
+    /// <summary>
+    /// True when the native in-process spawn routine (<see cref="SummonSpawn"/>) is there: always in the NativeAOT
+    /// binary, and under the JIT when libsummon_spawn.so was built next to the assemblies. Without it, LISTEN_PID and
+    /// credentials go through <see cref="DefaultExecHelper"/>/<see cref="CredentialExecHelper"/> (one extra exec).
+    /// </summary>
+    public static bool InProcessAvailable => s_inProcessAvailable ??= ProbeInProcess();
+
+    private static bool? s_inProcessAvailable;
+
+    private static unsafe bool ProbeInProcess()
+    {
+        try
+        {
+            return SummonSpawn.Abi() == sizeof(SummonSpawn.Args);
+        }
+        catch (DllNotFoundException)
+        {
+            return false;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    private const string ListenPidPrefix = "LISTEN_PID=", ExecPidPrefix = "SYSTEMD_EXEC_PID=";
+
+    /// <summary>Values with room for any pid (at most 2^22 on Linux, 10 digits for any int) plus the NUL the child writes.</summary>
+    private const string ListenPidPlaceholder = ListenPidPrefix + "0000000000", ExecPidPlaceholder = ExecPidPrefix + "0000000000";
+
+    /// <summary>
+    /// The request through <see cref="SummonSpawn.Spawn"/>: the C child writes its own pid into the placeholder values
+    /// of LISTEN_PID/SYSTEMD_EXEC_PID (appended to the environment, where the helpers' setenv put them too), applies
+    /// the fd map in <paramref name="sources"/> (already free of clobbering), the session, the working directory,
+    /// limits, umask, nice and credentials, and execs the service itself. A failed step comes back as a
+    /// <see cref="SpawnException"/> naming it (USER, GROUP, LIMITS, …), like systemd's "Failed at step USER spawning …".
+    /// </summary>
+    [SkipLocalsInit]
+    private static unsafe SpawnedProcess SpawnInProcess(SpawnRequest request, in ComposedArgv argv, ReadOnlySpan<int> sources)
+    {
+        int baseCount = request.Environment.Count;
+        bool listen = request.SetListenPid, exec = request.SetListenPid || request.SetExecPid;
+        int groupCount = request.SupplementaryGroups?.Count ?? 0;
+        int limitCount = request.ResourceLimits.Count;
+        uint* groups = stackalloc uint[Math.Min(groupCount, 256)];
+        if (groupCount > 256)
+            throw new SpawnException(request.Path, Errno.EINVAL, ExitStatusNames.Group);
+        for (int i = 0; i < groupCount; i++)
+            groups[i] = request.SupplementaryGroups![i];
+        SummonSpawn.Rlimit* limits = stackalloc SummonSpawn.Rlimit[Math.Min(limitCount, 32)];
+        if (limitCount > 32)
+            throw new SpawnException(request.Path, Errno.EINVAL, ExitStatusNames.Limits);
+        for (int i = 0; i < limitCount; i++)
+        {
+            ResourceLimit limit = request.ResourceLimits[i];
+            limits[i] = new SummonSpawn.Rlimit { Resource = limit.Resource, Soft = limit.Soft, Hard = limit.Hard };
+        }
+
+        NativeArgBlock block = NativeArgBlock.Create(request.Path, in argv, request.Environment, request.WorkingDirectory,
+            listen ? ListenPidPlaceholder : null, exec ? ExecPidPlaceholder : null);
+        try
+        {
+            var args = new SummonSpawn.Args
+            {
+                Path = block.Path,
+                Argv = block.Argv,
+                Envp = block.Envp,
+                Cwd = block.WorkingDirectory,
+                FdCount = sources.Length,
+                PidDigits0 = listen ? block.Envp[baseCount] + ListenPidPrefix.Length : null,
+                PidDigits1 = exec ? block.Envp[baseCount + (listen ? 1 : 0)] + ExecPidPrefix.Length : null,
+                Groups = groups,
+                GroupCount = groupCount,
+                Limits = limits,
+                LimitCount = limitCount,
+            };
+            SetChildSettings(request, ref args);
+
+            int pid, pidfd;
+            int error;
+            int mode = request.ExecFailureAtExit ? SummonSpawn.MODE_ASYNC : 0;
+            fixed (int* fds = sources)
+            {
+                args.Fds = fds;
+                error = SummonSpawn.Spawn(&args, mode, &pid, &pidfd);
+            }
+            if (error != 0)
+                throw new SpawnException(request.Path, error, args.FailedStep);
+            if (pidfd < 0)
+                return Track(pid, request.Path, request.ExecFailureAtExit);
+            return new SpawnedProcess(pid, new SafeFdHandle(pidfd), request.ExecFailureAtExit ? request.Path : null);
+        }
+        finally
+        {
+            block.Dispose();
+        }
+    }
+
+    /// <summary>The session, SIGPIPE, umask, nice and credentials as <see cref="SummonSpawn.Args.Flags"/> and values.</summary>
+    private static void SetChildSettings(SpawnRequest request, ref SummonSpawn.Args args)
+    {
+        // The child reads a value only when its flag is set.
+        args.Umask = request.Umask ?? 0;
+        args.Nice = request.Nice ?? 0;
+        args.Uid = request.Uid ?? 0;
+        args.Gid = request.Gid ?? 0;
+        args.Flags = (request.NewSession ? SummonSpawn.SETSID : request.NewProcessGroup ? SummonSpawn.SETPGID : 0)
+            | (request.IgnoreSigpipe ? SummonSpawn.IGNORE_SIGPIPE : 0)
+            | (request.Umask is null ? 0 : SummonSpawn.UMASK)
+            | (request.Nice is null ? 0 : SummonSpawn.NICE)
+            | (request.Uid is null ? 0 : SummonSpawn.UID)
+            | (request.Gid is null ? 0 : SummonSpawn.GID)
+            | (request.SupplementaryGroups is null ? 0 : SummonSpawn.GROUPS);
+    }
+
+    /// <summary>The failed step of a reaped <see cref="SpawnRequest.ExecFailureAtExit"/> child, or null.</summary>
+    internal static unsafe SpawnException? TakeSpawnFailure(int pid, string path)
+    {
+        int errno;
+        int step = SummonSpawn.TakeFailure(pid, &errno);
+        return step == SummonSpawn.STEP_NONE ? null : new SpawnException(path, errno, step);
+    }
+}
