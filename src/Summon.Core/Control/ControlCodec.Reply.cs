@@ -18,10 +18,10 @@ internal static partial class ControlCodec
         var reply = new ControlReply();
         while (NextMember(ref r))
         {
-            if (r.ValueTextEquals("exitCode"u8))
-                reply.ExitCode = ReadInt32(ref r);
-            else if (r.ValueTextEquals("errors"u8))
+            if (r.ValueTextEquals("errors"u8))
                 reply.Errors = ReadStrings(ref r)!;
+            else if (r.ValueTextEquals("failures"u8))
+                reply.Failures = ReadArray(ref r, ReadFailure)!;
             else if (r.ValueTextEquals("units"u8))
                 reply.Units = ReadArray(ref r, ReadUnit)!;
             else
@@ -34,10 +34,43 @@ internal static partial class ControlCodec
     private static void WriteReply(Utf8JsonWriter w, ControlReply reply)
     {
         w.WriteStartObject();
-        w.WriteNumber("exitCode"u8, reply.ExitCode);
         WriteStrings(w, "errors"u8, reply.Errors);
+        WriteArray(w, "failures"u8, reply.Failures, WriteFailure);
         WriteArray(w, "units"u8, reply.Units, WriteUnit);
         w.WriteEndObject();
+    }
+
+    /// <summary>A failed job; the reason as its enum member's name, as a string-enum converter writes it.</summary>
+    private static void WriteFailure(Utf8JsonWriter w, JobError error)
+    {
+        w.WriteStartObject();
+        if (error.Unit is not null)
+            w.WriteString("unit"u8, error.Unit);
+        w.WriteString("failure"u8, Enum.GetName(error.Failure) ?? ((int)error.Failure).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (error.Result is not null)
+            w.WriteString("result"u8, error.Result);
+        w.WriteEndObject();
+    }
+
+    private static JobError ReadFailure(ref Utf8JsonReader r)
+    {
+        Expect(ref r, JsonTokenType.StartObject);
+        string? unit = null, result = null;
+        var failure = default(JobFailure);
+        while (NextMember(ref r))
+        {
+            if (r.ValueTextEquals("unit"u8))
+                unit = ReadString(ref r);
+            else if (r.ValueTextEquals("failure"u8))
+                failure = Enum.TryParse(ReadString(ref r), ignoreCase: false, out JobFailure parsed) && Enum.IsDefined(parsed)
+                    ? parsed
+                    : throw new JsonException("Control message: unknown job failure.");
+            else if (r.ValueTextEquals("result"u8))
+                result = ReadString(ref r);
+            else
+                Skip(ref r);
+        }
+        return new JobError(unit!, failure, result);
     }
 
     private static void WriteUnit(Utf8JsonWriter w, UnitInfo unit)

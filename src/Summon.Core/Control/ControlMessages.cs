@@ -29,12 +29,15 @@ public sealed class ControlRequest
     public List<string>? Properties { get; set; }
 }
 
-/// <summary>The reply: exit code systemctl would use, messages for stderr, and unit data.</summary>
+/// <summary>
+/// The reply: the jobs that failed (the CLI words them and picks the exit code), unit data, and errors of the
+/// protocol itself (an unknown method) worded by the manager.
+/// </summary>
 public sealed class ControlReply
 {
-    public int ExitCode { get; set; }
-
     public List<string> Errors { get; set; } = [];
+
+    public List<JobError> Failures { get; set; } = [];
 
     public List<UnitInfo> Units { get; set; } = [];
 }

@@ -104,7 +104,7 @@ internal sealed class ControlServer : IDisposable
         client.SetTimeouts(IoTimeoutMs);   // a job may take long (TimeoutStartSec=); only reading the request is bounded
         if (!IsAuthorized(client))
         {
-            Reply(client, new ControlReply { ExitCode = 1, Errors = { "Access denied: the summon manager accepts requests from root and its own user only." } });
+            Reply(client, new ControlReply { Errors = { "Access denied: the summon manager accepts requests from root and its own user only." } });
             return;
         }
 
@@ -118,7 +118,7 @@ internal sealed class ControlServer : IDisposable
         }
         catch (Exception e)
         {
-            reply = new ControlReply { ExitCode = 1, Errors = { $"Failed to {request.Method}: {e.Message}" } };
+            reply = new ControlReply { Errors = { $"Failed to {request.Method}: {e.Message}" } };
         }
         _handler.BeforeReply();
         Reply(client, reply);

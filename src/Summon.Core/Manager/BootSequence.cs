@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Summon.Control;
 using Summon.Posix;
 using Summon.Units;
 
@@ -56,7 +57,7 @@ internal sealed class BootSequence(UnitManager manager, UnitRegistry registry, I
             if (failedRequirement is not null)
             {
                 ManagerLog.DependencyFailed(log, name, definition is null ? "" : (definition.Description == name ? "" : " - " + definition.Description));
-                jobs[name] = Task.FromResult(JobResult.Failed("dependency", 1));
+                jobs[name] = Task.FromResult(JobResult.Failed(name, JobFailure.UnitFailed, "dependency"));
                 continue;
             }
 
@@ -64,13 +65,14 @@ internal sealed class BootSequence(UnitManager manager, UnitRegistry registry, I
             {
                 jobs[name] = manager.StartJob(name);
                 var job = jobs[name];
-                if (job.IsCompleted && !job.Result.Success && job.Result.Error is { } error && !error.StartsWith("Job for", StringComparison.Ordinal))
-                    ManagerLog.UnitError(log, name, error);
+                // A unit that cannot even be loaded says so once at boot; one that started and failed has logged why.
+                if (job.IsCompleted && job.Result.Error is { Failure: not JobFailure.UnitFailed } && definition?.LoadStateMessage is { } why)
+                    ManagerLog.UnitError(log, name, $"Failed to start {name}: {why}");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ErrnoException or ArgumentException)
             {
                 ManagerLog.UnitError(log, name, "Failed to start: " + e.Message);
-                jobs[name] = Task.FromResult(JobResult.Failed(e.Message, 1));
+                jobs[name] = Task.FromResult(JobResult.Failed(name, JobFailure.UnitFailed, UnitResult.Resources));
             }
         }
     }

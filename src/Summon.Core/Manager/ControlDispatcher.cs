@@ -1,4 +1,5 @@
 using Summon.Control;
+using Summon.Posix;
 using Summon.Units;
 
 namespace Summon.Manager;
@@ -26,7 +27,7 @@ internal sealed class ControlDispatcher(UnitManager manager)
                 RunJobs(request, reply, manager.ReloadUnit);
                 break;
             case ControlMethods.Kill:
-                RunJobs(request, reply, name => manager.Kill(name, request.Signal == 0 ? 15 : request.Signal, request.KillWhom == "main"));
+                RunJobs(request, reply, name => manager.Kill(name, request.Signal == 0 ? Signals.SIGTERM : request.Signal, request.KillWhom == "main"));
                 break;
             case ControlMethods.Reload:
                 manager.Reload();
@@ -53,7 +54,6 @@ internal sealed class ControlDispatcher(UnitManager manager)
                 }
                 break;
             default:
-                reply.ExitCode = 1;
                 reply.Errors.Add($"Unknown method '{request.Method}'.");
                 break;
         }
@@ -81,24 +81,15 @@ internal sealed class ControlDispatcher(UnitManager manager)
     {
         var reply = new ControlReply();
         foreach (var result in results)
-        {
-            if (result.Success)
-                continue;
-            reply.Errors.Add(result.Error!);
-            reply.ExitCode = Math.Max(reply.ExitCode, result.ExitCode);
-        }
+            if (result.Error is { } error)
+                reply.Failures.Add(error);
         return reply;
     }
 
     private static void RunJobs(ControlRequest request, ControlReply reply, Func<string, JobResult> job)
     {
         foreach (var name in request.Units)
-        {
-            var result = job(name);
-            if (result.Success)
-                continue;
-            reply.Errors.Add(result.Error!);
-            reply.ExitCode = Math.Max(reply.ExitCode, result.ExitCode);
-        }
+            if (job(name).Error is { } error)
+                reply.Failures.Add(error);
     }
 }

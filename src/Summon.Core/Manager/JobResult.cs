@@ -1,9 +1,13 @@
+using Summon.Control;
+
 namespace Summon.Manager;
 
-/// <summary>Outcome of a job as systemctl reports it: success, or the message and exit code it prints.</summary>
-public readonly record struct JobResult(bool Success, string? Error, int ExitCode)
+/// <summary>The outcome of a job: success, or why it failed (the CLI words it, as systemctl would).</summary>
+public readonly record struct JobResult(JobError? Error)
 {
-    public static JobResult Ok => new(true, null, 0);
+    public bool Success => Error is null;
 
-    public static JobResult Failed(string error, int exitCode) => new(false, error, exitCode);
+    public static JobResult Ok => default;
+
+    public static JobResult Failed(string unit, JobFailure failure, string? result = null) => new(new JobError(unit, failure, result));
 }

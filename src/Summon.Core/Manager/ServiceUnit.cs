@@ -1,3 +1,4 @@
+using Summon.Control;
 using Summon.Manager.Exec;
 using Summon.Posix;
 using Summon.Processes;
@@ -126,22 +127,20 @@ public sealed partial class ServiceUnit : UnitRuntime
 
     // ---- jobs ----------------------------------------------------------------------------------------------
 
-    public override string? Start()
+    public override bool Start()
     {
         switch (_state)
         {
             case ServiceState.Running or ServiceState.Exited or ServiceState.Reload:
             case ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost:
-                return null;
+                return true;
             case ServiceState.Stop or ServiceState.StopSigterm or ServiceState.StopSigkill or ServiceState.StopPost
                 or ServiceState.FinalSigterm or ServiceState.FinalSigkill:
                 _startAfterStop = true;   // the start job waits for the stop to finish, as a queued systemd job would
-                return null;
+                return true;
         }
         _restartTimer?.Dispose();
         _restartTimer = null;
-        if (Settings is null)
-            return $"Job for {Id} failed.";
 
         if (!_startLimit.Allow())
         {
@@ -152,7 +151,7 @@ public sealed partial class ServiceUnit : UnitRuntime
             ManagerLog.FailedWithResult(Manager.Log, Id, Result);
             ManagerLog.FailedToStart(Manager.Log, Id, ManagerLog.Suffix(this));
             NotifySocketOfEnd(startLimitHit: true);
-            return StartFailureMessage();
+            return false;
         }
 
         _stopRequested = false;
@@ -163,7 +162,7 @@ public sealed partial class ServiceUnit : UnitRuntime
         InvocationId = InvocationIds.Next();
         ExecMainStatus = null;
         EnterStartPre();
-        return null;   // the start job settles with the state changes that follow
+        return true;   // the start job settles with the state changes that follow
     }
 
     public override void Stop()
@@ -193,13 +192,13 @@ public sealed partial class ServiceUnit : UnitRuntime
         // Already stopping: the running stop continues.
     }
 
-    /// <summary>`reload`: ExecReload= as a control process while the service keeps running.</summary>
-    public string? Reload()
+    /// <summary>`reload`: ExecReload= as a control process while the service keeps running; null when it runs.</summary>
+    public JobFailure? Reload()
     {
         if (_state != ServiceState.Running)
-            return $"Job for {Id} canceled.";
+            return JobFailure.Canceled;
         if (Settings.ExecReload.Count == 0)
-            return $"Failed to reload {Id}: Job type reload is not applicable for unit {Id}.";
+            return JobFailure.NotApplicable;
         ManagerLog.ReloadingUnit(Manager.Log, Id, ManagerLog.Suffix(this));
         RunControl(Settings.ExecReload, ServiceState.Reload);
         return null;

@@ -56,10 +56,10 @@ public sealed class SocketUnit : UnitRuntime
         }
     }
 
-    public override string? Start()
+    public override bool Start()
     {
         if (_state is SocketState.Listening or SocketState.Running)
-            return null;
+            return true;
         Result = UnitResult.Success;
 
         foreach (var spec in Settings.Listen)
@@ -87,7 +87,7 @@ public sealed class SocketUnit : UnitRuntime
                 CloseListeners();
                 Fail(UnitResult.Resources);
                 ManagerLog.FailedToListenOn(Manager.Log, Id, ManagerLog.Suffix(this));
-                return StartFailureMessage();
+                return false;
             }
             catch (ErrnoException e)
             {
@@ -96,7 +96,7 @@ public sealed class SocketUnit : UnitRuntime
                 CloseListeners();
                 Fail(UnitResult.Resources);
                 ManagerLog.FailedToListenOn(Manager.Log, Id, ManagerLog.Suffix(this));
-                return StartFailureMessage();
+                return false;
             }
         }
 
@@ -110,7 +110,7 @@ public sealed class SocketUnit : UnitRuntime
         _triggerLimit = new RateLimit(Manager.Loop.Time, Settings.TriggerLimitInterval, Settings.EffectiveTriggerLimitBurst);
         EnterListening();
         ManagerLog.ListeningOn(Manager.Log, Id, ManagerLog.Suffix(this));
-        return null;
+        return true;
     }
 
     public override void Stop()
@@ -328,7 +328,7 @@ public sealed class SocketUnit : UnitRuntime
         if (service.ActiveState is UnitActiveState.Active or UnitActiveState.Activating)
             return;
         service.TriggeringSocket = this;
-        if (service.Start() is not null && _state == SocketState.Running)
+        if (!service.Start() && _state == SocketState.Running)
             EnterListening();
     }
 

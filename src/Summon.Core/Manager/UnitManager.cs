@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Summon.Control;
 using Summon.Install;
 using Summon.Journal;
 using Summon.Manager.Exec;
@@ -68,13 +69,13 @@ public sealed class UnitManager
     {
         var unit = GetOrLoad(name);
         if (unit is null || unit.Definition.LoadState != LoadState.Loaded)
-            return Task.FromResult(LoadFailure("start", name, unit));
+            return Task.FromResult(LoadFailure(name, unit));
         if (unit.ActiveState is UnitActiveState.Active or UnitActiveState.Reloading)
             return Task.FromResult(JobResult.Ok);
         var job = unit.BeginStartJob();
-        string? error = unit.Start();
-        if (!job.IsCompleted && error is not null)
-            unit.SettleStartJob(JobResult.Failed(error, 1));
+        bool started = unit.Start();
+        if (!job.IsCompleted && !started)
+            unit.SettleStartJob(JobResult.Failed(unit.Id, JobFailure.UnitFailed, unit.Result));
         else if (!job.IsCompleted && unit.ActiveState is UnitActiveState.Active)
             unit.SettleStartJob(JobResult.Ok);
         return job;
@@ -102,17 +103,16 @@ public sealed class UnitManager
     public JobResult ReloadUnit(string name)
     {
         if (GetOrLoad(name) is not ServiceUnit { ActiveState: UnitActiveState.Active } service)
-            return JobResult.Failed($"Failed to reload {name}: Unit {name} is not active.", 1);
-        string? error = service.Reload();
-        return error is null ? JobResult.Ok : JobResult.Failed(error, 1);
+            return JobResult.Failed(name, JobFailure.NotActive);
+        return service.Reload() is { } failure ? JobResult.Failed(name, failure) : JobResult.Ok;
     }
 
     /// <summary>`kill UNIT [--signal=N] [--kill-whom=main|all]`.</summary>
     public JobResult Kill(string name, int signal, bool mainOnly)
     {
-        if (!_registry.TryGet(name, out var unit) || unit is not ServiceUnit service)
-            return JobResult.Failed($"Failed to kill unit {name}: No main processes to kill", 1);
-        return service.Kill(signal, mainOnly) ? JobResult.Ok : JobResult.Failed($"Failed to kill unit {name}: No main processes to kill", 1);
+        if (_registry.TryGet(name, out var unit) && unit is ServiceUnit service && service.Kill(signal, mainOnly))
+            return JobResult.Ok;
+        return JobResult.Failed(name, JobFailure.NoProcesses);
     }
 
     public JobResult Stop(string name)
@@ -125,7 +125,7 @@ public sealed class UnitManager
         }
         return UnitName.TryParse(name, out var unitName) && LoadDefinition(unitName).LoadState != LoadState.NotFound
             ? JobResult.Ok
-            : JobResult.Failed($"Failed to stop {name}: Unit {name} not loaded.", 5);
+            : JobResult.Failed(name, JobFailure.NotLoaded);
     }
 
     public void ResetFailed(string? name)
@@ -201,19 +201,20 @@ public sealed class UnitManager
 
     internal IEnumerable<SocketUnit> SocketsTriggering(ServiceUnit service) => _registry.SocketsTriggering(service);
 
-    private JobResult LoadFailure(string verb, string name, UnitRuntime? unit)
+    /// <summary>Why <paramref name="name"/> cannot be started: its name or its load state.</summary>
+    private JobResult LoadFailure(string name, UnitRuntime? unit)
     {
         if (!UnitName.TryParse(name, out var unitName))
-            return JobResult.Failed($"Invalid unit name \"{name}\" escaped as \"{name}\".", 1);
+            return JobResult.Failed(name, JobFailure.InvalidName);
         if (unitName.IsTemplate)
-            return JobResult.Failed($"Failed to {verb} {name}: Unit name {name} is missing the instance name.", 1);
+            return JobResult.Failed(name, JobFailure.MissingInstance);
         var state = unit?.Definition.LoadState ?? LoadDefinition(unitName).LoadState;
-        return state switch
+        return JobResult.Failed(name, state switch
         {
-            LoadState.NotFound => JobResult.Failed($"Failed to {verb} {name}: Unit {name} not found.", 5),
-            LoadState.Masked => JobResult.Failed($"Failed to {verb} {name}: Unit {name} is masked.", 1),
-            LoadState.Loaded => JobResult.Failed($"Failed to {verb} {name}: Unit type not supported.", 1),
-            _ => JobResult.Failed($"Failed to {verb} {name}: Unit {name} has a bad unit file setting.\nSee system logs and 'summon status {name}' for details.", 1),
-        };
+            LoadState.NotFound => JobFailure.NotFound,
+            LoadState.Masked => JobFailure.Masked,
+            LoadState.Loaded => JobFailure.UnsupportedType,
+            _ => JobFailure.BadSetting,
+        });
     }
 }

@@ -1,3 +1,4 @@
+using Summon.Control;
 using Summon.Units;
 
 namespace Summon.Manager;
@@ -36,8 +37,8 @@ public abstract class UnitRuntime
 
     protected UnitManager Manager { get; }
 
-    /// <summary>Starts the unit. Returns null on success or the job failure text.</summary>
-    public abstract string? Start();
+    /// <summary>Starts the unit; false when it refused at once (its <see cref="Result"/> says why).</summary>
+    public abstract bool Start();
 
     public abstract void Stop();
 
@@ -84,22 +85,6 @@ public abstract class UnitRuntime
         return tcs.Task;
     }
 
-    /// <summary>The message systemctl prints when a start job fails, by result.</summary>
-    internal string StartFailureMessage()
-    {
-        string why = Result switch
-        {
-            UnitResult.ExitCode => " because the control process exited with error code",
-            UnitResult.Timeout => " because a timeout was exceeded",
-            UnitResult.Signal or UnitResult.CoreDump => " because a fatal signal was delivered to the control process",
-            UnitResult.StartLimitHit => " because start of the service was attempted too often",
-            UnitResult.Resources => " because of unavailable resources or another system error",
-            UnitResult.Protocol => " because the service did not take the steps required by its unit configuration",
-            _ => "",
-        };
-        return $"Job for {Id} failed{why}.\nSee \"summon status {Id}\" and \"summon journal -xeu {Id}\" for details.";
-    }
-
     private void ResolveWaiters(UnitActiveState to, bool settled)
     {
         if (_startWaiters is { Count: > 0 } starts && (to is UnitActiveState.Active or UnitActiveState.Reloading || (settled && to is UnitActiveState.Failed or UnitActiveState.Inactive)))
@@ -107,7 +92,7 @@ public abstract class UnitRuntime
             // A unit that ran to completion (Type=oneshot without RemainAfterExit=) ends inactive with success: its
             // start job succeeded.
             bool ok = to is UnitActiveState.Active or UnitActiveState.Reloading || (to == UnitActiveState.Inactive && Result == UnitResult.Success);
-            var result = ok ? JobResult.Ok : JobResult.Failed(StartFailureMessage(), 1);
+            var result = ok ? JobResult.Ok : JobResult.Failed(Id, JobFailure.UnitFailed, Result);
             _startWaiters = null;
             foreach (var waiter in starts)
                 waiter.TrySetResult(result);

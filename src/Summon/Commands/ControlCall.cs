@@ -1,8 +1,12 @@
+using Summon.Cli.Rendering;
 using Summon.Control;
 
 namespace Summon.Cli.Commands;
 
-/// <summary>Sends one request to the manager and prints its errors; maps "no manager" to a clear message and rc 1.</summary>
+/// <summary>
+/// Sends one request to the manager and prints what failed, worded as systemctl does, with systemctl's exit code;
+/// maps "no manager" to a clear message and rc 1.
+/// </summary>
 internal static class ControlCall
 {
     public static ControlReply? Send(CliContext context, ControlRequest request, out int exitCode)
@@ -10,9 +14,15 @@ internal static class ControlCall
         try
         {
             var reply = context.Client.Send(request);
+            exitCode = reply.Errors.Count > 0 ? 1 : 0;
             foreach (var error in reply.Errors)
                 Console.Error.WriteLine(error);
-            exitCode = reply.ExitCode;
+            foreach (var failure in reply.Failures)
+            {
+                var (text, code) = JobMessages.Describe(request.Method, failure);
+                Console.Error.WriteLine(text);
+                exitCode = Math.Max(exitCode, code);
+            }
             return reply;
         }
         catch (ControlUnavailableException e)

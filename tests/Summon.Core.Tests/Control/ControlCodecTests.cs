@@ -84,16 +84,16 @@ public class ControlCodecTests
 
     public static TheoryData<string> Replies => new()
     {
-        """{"exitCode":0,"errors":[],"units":[]}""",
-        """{"exitCode":3,"errors":["Unit x.service not found.","b\u0022\\\n\u00E9\uD83D\uDE00"],"units":[{"id":"x.socket","properties":[{"name":"Id","value":"x.socket"},{"name":"ActiveState","value":"active"},{"name":"Empty","value":""}]}]}""",
+        """{"errors":[],"failures":[],"units":[]}""",
+        """{"errors":["Unknown method 'X'.","b\u0022\\\n\u00E9\uD83D\uDE00"],"failures":[{"unit":"x.service","failure":"NotFound"},{"unit":"y.service","failure":"UnitFailed","result":"timeout"}],"units":[{"id":"x.socket","properties":[{"name":"Id","value":"x.socket"},{"name":"ActiveState","value":"active"},{"name":"Empty","value":""}]}]}""",
         // members in another order, unknown members of every kind skipped, whitespace
-        """ { "units" : [ { "extra" : {"a":[1,{"b":null}]}, "properties" : [ { "value" : "v", "more": [true, false], "name" : "N" } ], "id" : "y.service" } ], "unknown" : 12.5e3, "errors" : [ ], "exitCode" : -1 } """,
-        // case-sensitive names: "ExitCode" and "ID" are unknown members
-        """{"ExitCode":5,"exitCode":4,"errors":[],"units":[{"ID":"no","id":"z.service","properties":[]}]}""",
+        """ { "units" : [ { "extra" : {"a":[1,{"b":null}]}, "properties" : [ { "value" : "v", "more": [true, false], "name" : "N" } ], "id" : "y.service" } ], "unknown" : 12.5e3, "errors" : [ ], "failures" : [ { "result" : "exit-code", "x" : [1], "failure" : "Canceled", "unit" : "z" } ] } """,
+        // case-sensitive names: "Errors" and "ID" are unknown members
+        """{"Errors":["no"],"errors":[],"units":[{"ID":"no","id":"z.service","properties":[]}]}""",
         // nulls
-        """{"exitCode":1,"errors":null,"units":null}""",
-        """{"exitCode":1,"errors":[null],"units":[{"id":null,"properties":null},null]}""",
-        """{"exitCode":1,"errors":[],"units":[{"id":"a","properties":[{"name":null,"value":null},null,{}]}]}""",
+        """{"errors":null,"failures":null,"units":null}""",
+        """{"errors":[null],"failures":[null,{"unit":null,"failure":"Masked","result":null}],"units":[{"id":null,"properties":null},null]}""",
+        """{"errors":[],"units":[{"id":"a","properties":[{"name":null,"value":null},null,{}]}]}""",
         """{}""",
         """null""",
     };
@@ -111,9 +111,9 @@ public class ControlCodecTests
     [Fact]
     public void DecodeReply_reads_every_value()
     {
-        var reply = ControlCodec.DecodeReply("""{"exitCode":3,"errors":["e1","e\u00222"],"units":[{"id":"x.socket","properties":[{"name":"ActiveState","value":"active"},{"name":"Listen","value":"a"},{"name":"Listen","value":"b"}]}]}"""u8)!;
-        Assert.Equal(3, reply.ExitCode);
+        var reply = ControlCodec.DecodeReply("""{"errors":["e1","e\u00222"],"failures":[{"unit":"a.service","failure":"UnitFailed","result":"timeout"}],"units":[{"id":"x.socket","properties":[{"name":"ActiveState","value":"active"},{"name":"Listen","value":"a"},{"name":"Listen","value":"b"}]}]}"""u8)!;
         Assert.Equal(["e1", "e\"2"], reply.Errors);
+        Assert.Equal(new JobError("a.service", JobFailure.UnitFailed, "timeout"), Assert.Single(reply.Failures));
         var unit = Assert.Single(reply.Units);
         Assert.Equal("x.socket", unit.Id);
         Assert.Equal("active", unit.Get("ActiveState"));
@@ -124,15 +124,15 @@ public class ControlCodecTests
     [InlineData("")]
     [InlineData("{")]
     [InlineData("[]")]
-    [InlineData("""{"exitCode":"0"}""")]
-    [InlineData("""{"exitCode":1.5}""")]
-    [InlineData("""{"exitCode":4294967296}""")]
+    [InlineData("""{"failures":"x"}""")]
+    [InlineData("""{"failures":[{"failure":"NoSuchFailure"}]}""")]
+    [InlineData("""{"failures":[{"unit":1}]}""")]
     [InlineData("""{"errors":"x"}""")]
     [InlineData("""{"errors":[1]}""")]
     [InlineData("""{"units":[1]}""")]
     [InlineData("""{"units":[{"properties":[{"name":1}]}]}""")]
-    [InlineData("""{"exitCode":0,}""")]
-    [InlineData("""{"exitCode":0} x""")]
+    [InlineData("""{"errors":[],}""")]
+    [InlineData("""{"errors":[]} x""")]
     public void DecodeReply_rejects_what_the_generator_rejects(string json)
     {
         byte[] bytes = Encoding.UTF8.GetBytes(json);
@@ -157,8 +157,8 @@ public class ControlCodecTests
     {
         var reply = new ControlReply
         {
-            ExitCode = -3,
-            Errors = ["Job for x.service failed.\nSee \"summon status x.service\"", "<&'+`>", "caf\u00e9-\u4e2d-\U0001F600\u007f\u2028\u0001"],
+            Errors = ["Unknown method.\nSee \"summon status x.service\"", "<&'+`>", "caf\u00e9-\u4e2d-\U0001F600\u007f\u2028\u0001"],
+            Failures = [new JobError("x.service", JobFailure.UnitFailed, "exit-code"), new JobError("y <&>.service", JobFailure.NotFound)],
             Units =
             [
                 new UnitInfo { Id = "a@b-c_d:e.service", Properties = [new UnitProperty("ExecStart", "{ path=/bin/cat ; argv[]=/bin/cat }"), new UnitProperty("Empty", "")] },
@@ -166,7 +166,7 @@ public class ControlCodecTests
             ],
         };
         Assert.Equal(Generated(reply), Codec(reply));
-        Assert.StartsWith("""{"exitCode":-3,"errors":["Job for x.service failed.\nSee \u0022summon status x.service\u0022",""", Codec(reply));
+        Assert.StartsWith("""{"errors":["Unknown method.\nSee \u0022summon status x.service\u0022",""", Codec(reply));
     }
 
     [Fact]
@@ -174,14 +174,14 @@ public class ControlCodecTests
     {
         var reply = new ControlReply { Errors = null!, Units = [null!, new UnitInfo { Id = null!, Properties = [null!, new UnitProperty(null!, "v"), new UnitProperty("n", null!)] }, new UnitInfo { Properties = null! }] };
         Assert.Equal(Generated(reply), Codec(reply));
-        Assert.Equal("""{"exitCode":0,"units":[null,{"properties":[null,{"value":"v"},{"name":"n"}]},{"id":""}]}""", Codec(reply));
+        Assert.Equal("""{"failures":[],"units":[null,{"properties":[null,{"value":"v"},{"name":"n"}]},{"id":""}]}""", Codec(reply));
     }
 
     [Fact]
     public void The_lines_are_the_messages_and_a_newline()
     {
         var request = new ControlRequest { Method = "Show", Units = ["x.socket"], Properties = ["ActiveState"] };
-        var reply = new ControlReply { ExitCode = 3, Errors = ["e"], Units = [new UnitInfo { Id = "x.socket" }] };
+        var reply = new ControlReply { Errors = ["e"], Failures = [new JobError("x.socket", JobFailure.Masked)], Units = [new UnitInfo { Id = "x.socket" }] };
         Assert.Equal(Codec(request) + "\n", Encoding.UTF8.GetString(ControlCodec.EncodeRequestLine(request)));
         Assert.Equal(Codec(reply) + "\n", Encoding.UTF8.GetString(ControlCodec.EncodeReplyLine(reply)));
     }

@@ -45,8 +45,8 @@ public sealed class ControlServerTests : IDisposable
     {
         var handler = new RecordingHandler(request => new ControlReply
         {
-            ExitCode = 3,
             Errors = { "e\"1" },
+            Failures = { new JobError("x.socket", JobFailure.NotFound) },
             Units = { new UnitInfo { Id = request.Units[0], Properties = [new UnitProperty(request.Properties![0], "active")] } },
         });
         using var server = ControlServer.Start(SocketPath, ownUid: 0, handler);
@@ -54,8 +54,8 @@ public sealed class ControlServerTests : IDisposable
 
         var reply = Exchange(server, () => client.Send(new ControlRequest { Method = ControlMethods.Show, Units = ["x.socket"], Properties = ["ActiveState"] }));
 
-        Assert.Equal(3, reply.ExitCode);
         Assert.Equal(["e\"1"], reply.Errors);
+        Assert.Equal(new JobError("x.socket", JobFailure.NotFound), Assert.Single(reply.Failures));
         Assert.Equal("active", Assert.Single(reply.Units).Get("ActiveState"));
         Assert.Equal(["handle Show", "before reply"], handler.Calls);
     }
@@ -68,7 +68,6 @@ public sealed class ControlServerTests : IDisposable
 
         var reply = Exchange(server, () => new ControlClient(SocketPath).Send(new ControlRequest { Method = ControlMethods.Reload }));
 
-        Assert.Equal(1, reply.ExitCode);
         Assert.Equal(["Failed to Reload: boom"], reply.Errors);
     }
 

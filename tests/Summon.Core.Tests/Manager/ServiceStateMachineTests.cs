@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Summon.Control;
 using Summon.Manager;
 using Summon.Posix;
 using Summon.Processes;
@@ -47,9 +48,7 @@ public sealed class ServiceStateMachineTests : IDisposable
         Assert.True(_h.PumpUntil(() => job.IsCompleted));
         Assert.Equal([(main.Pid, Signals.SIGTERM, true)], _processes.Sent);   // KillMode=control-group: the whole group
         Assert.Equal((ServiceState.Failed, "timeout", "code=killed, status=15/TERM"), (service.State, service.Result, service.ExecMainStatus.ToString()));
-        var result = await job;
-        Assert.False(result.Success);
-        Assert.Equal("Job for slow.service failed because a timeout was exceeded.", result.Error!.Split('\n')[0]);
+        Assert.Equal(new JobError("slow.service", JobFailure.UnitFailed, "timeout"), (await job).Error);   // worded by the CLI: JobMessagesTests
         Assert.Equal(
             [
                 "slow.service: start operation timed out. Terminating.",   // SIGTERM is a clean end for a daemon: no exit line

@@ -1,0 +1,44 @@
+namespace Summon.Control;
+
+/// <summary>
+/// Why a job did not succeed, as the manager reports it over the control socket; the CLI words each one as
+/// systemctl does and picks systemctl's exit code (Cli/Rendering/JobMessages.cs).
+/// </summary>
+public enum JobFailure
+{
+    /// <summary>The unit ended failed (or refused to start); <see cref="JobError.Result"/> says why (timeout, exit-code…).</summary>
+    UnitFailed,
+
+    /// <summary>The job was superseded before it could run (reload of a unit that is not running).</summary>
+    Canceled,
+
+    InvalidName,
+
+    /// <summary>A template name without an instance.</summary>
+    MissingInstance,
+
+    NotFound,
+
+    Masked,
+
+    /// <summary>A loaded unit of a type the manager does not run (.target, .timer, …).</summary>
+    UnsupportedType,
+
+    /// <summary>The unit file did not load (bad setting, unreadable).</summary>
+    BadSetting,
+
+    /// <summary>reload: the unit is not active.</summary>
+    NotActive,
+
+    /// <summary>reload: the service has no ExecReload=.</summary>
+    NotApplicable,
+
+    /// <summary>kill: nothing of the unit runs.</summary>
+    NoProcesses,
+
+    /// <summary>stop: no such unit at all.</summary>
+    NotLoaded,
+}
+
+/// <summary>One failed job of a request: the unit, why, and the unit's result when it ended failed.</summary>
+public sealed record JobError(string Unit, JobFailure Failure, string? Result = null);

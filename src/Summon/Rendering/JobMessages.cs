@@ -1,0 +1,53 @@
+using Summon.Control;
+
+namespace Summon.Cli.Rendering;
+
+/// <summary>
+/// A failed job as systemctl words it, and the exit code it gives (5 for a unit that does not exist, 1 otherwise).
+/// The manager only says what failed and why (<see cref="JobError"/>).
+/// </summary>
+internal static class JobMessages
+{
+    public static (string Text, int ExitCode) Describe(string method, JobError error)
+    {
+        string unit = error.Unit;
+        string verb = Verb(method);
+        return error.Failure switch
+        {
+            JobFailure.UnitFailed => ($"Job for {unit} failed{Why(error.Result)}.\nSee \"summon status {unit}\" and \"summon journal -xeu {unit}\" for details.", 1),
+            JobFailure.Canceled => ($"Job for {unit} canceled.", 1),
+            JobFailure.InvalidName => ($"Invalid unit name \"{unit}\" escaped as \"{unit}\".", 1),
+            JobFailure.MissingInstance => ($"Failed to {verb} {unit}: Unit name {unit} is missing the instance name.", 1),
+            JobFailure.NotFound => ($"Failed to {verb} {unit}: Unit {unit} not found.", 5),
+            JobFailure.Masked => ($"Failed to {verb} {unit}: Unit {unit} is masked.", 1),
+            JobFailure.UnsupportedType => ($"Failed to {verb} {unit}: Unit type not supported.", 1),
+            JobFailure.BadSetting => ($"Failed to {verb} {unit}: Unit {unit} has a bad unit file setting.\nSee system logs and 'summon status {unit}' for details.", 1),
+            JobFailure.NotActive => ($"Failed to reload {unit}: Unit {unit} is not active.", 1),
+            JobFailure.NotApplicable => ($"Failed to reload {unit}: Job type reload is not applicable for unit {unit}.", 1),
+            JobFailure.NoProcesses => ($"Failed to kill unit {unit}: No main processes to kill", 1),
+            JobFailure.NotLoaded => ($"Failed to stop {unit}: Unit {unit} not loaded.", 5),
+            _ => ($"Failed to {verb} {unit}.", 1),
+        };
+    }
+
+    /// <summary>systemctl's verb for a control method; a restart of a unit that cannot load is reported as its start.</summary>
+    private static string Verb(string method) => method switch
+    {
+        ControlMethods.Stop => "stop",
+        ControlMethods.ReloadUnit => "reload",
+        ControlMethods.Kill => "kill",
+        _ => "start",
+    };
+
+    /// <summary>What systemctl adds to "Job for … failed", by the unit's result.</summary>
+    private static string Why(string? result) => result switch
+    {
+        "exit-code" => " because the control process exited with error code",
+        "timeout" => " because a timeout was exceeded",
+        "signal" or "core-dump" => " because a fatal signal was delivered to the control process",
+        "start-limit-hit" => " because start of the service was attempted too often",
+        "resources" => " because of unavailable resources or another system error",
+        "protocol" => " because the service did not take the steps required by its unit configuration",
+        _ => "",
+    };
+}
