@@ -4,7 +4,7 @@ using Summon.Sockets;
 namespace Summon.Control;
 
 /// <summary>The CLI side: one connection per request, one JSON line each way.</summary>
-public sealed class ControlClient(string socketPath)
+internal sealed class ControlClient(string socketPath)
 {
     public string SocketPath { get; } = socketPath;
 

@@ -1,7 +1,7 @@
 namespace Summon.Control;
 
 /// <summary>One request from the CLI: a method and its arguments. One JSON object per line.</summary>
-public sealed class ControlRequest
+internal sealed class ControlRequest
 {
     public string Method { get; set; } = "";
 
@@ -33,7 +33,7 @@ public sealed class ControlRequest
 /// The reply: the jobs that failed (the CLI words them and picks the exit code), unit data, and errors of the
 /// protocol itself (an unknown method) worded by the manager.
 /// </summary>
-public sealed class ControlReply
+internal sealed class ControlReply
 {
     public List<string> Errors { get; set; } = [];
 
@@ -43,7 +43,7 @@ public sealed class ControlReply
 }
 
 /// <summary>A unit's properties in systemd's bus order, values formatted as `systemctl show` prints them.</summary>
-public sealed class UnitInfo
+internal sealed class UnitInfo
 {
     public string Id { get; set; } = "";
 
@@ -65,10 +65,10 @@ public sealed class UnitInfo
     }
 }
 
-public sealed record UnitProperty(string Name, string Value);
+internal sealed record UnitProperty(string Name, string Value);
 
 /// <summary>Method names of the control protocol.</summary>
-public static class ControlMethods
+internal static class ControlMethods
 {
     public const string Ping = "Ping", Start = "Start", Stop = "Stop", Restart = "Restart", Reload = "Reload",
         ResetFailed = "ResetFailed", Show = "Show", ListUnits = "ListUnits", ReloadUnit = "ReloadUnit", Kill = "Kill";

@@ -4,7 +4,7 @@ namespace Summon.Control;
 /// Why a job did not succeed, as the manager reports it over the control socket; the CLI words each one as
 /// systemctl does and picks systemctl's exit code (Cli/Rendering/JobMessages.cs).
 /// </summary>
-public enum JobFailure
+internal enum JobFailure
 {
     /// <summary>The unit ended failed (or refused to start); <see cref="JobError.Result"/> says why (timeout, exit-code…).</summary>
     UnitFailed,
@@ -41,4 +41,4 @@ public enum JobFailure
 }
 
 /// <summary>One failed job of a request: the unit, why, and the unit's result when it ended failed.</summary>
-public sealed record JobError(string Unit, JobFailure Failure, string? Result = null);
+internal sealed record JobError(string Unit, JobFailure Failure, string? Result = null);

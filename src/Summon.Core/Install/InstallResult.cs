@@ -1,7 +1,7 @@
 namespace Summon.Install;
 
 /// <summary>What an enable/disable did: lines for stdout, notices for stderr, or an error.</summary>
-public sealed class InstallResult
+internal sealed class InstallResult
 {
     public List<string> Changes { get; } = [];
 

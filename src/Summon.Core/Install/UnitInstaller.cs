@@ -7,7 +7,7 @@ namespace Summon.Install;
 /// directory, e.g. /etc/systemd/system/sockets.target.wants/NAME → the unit file), so a unit enabled by either
 /// tool is enabled for both. Pure file-system work; it needs no running manager.
 /// </summary>
-public sealed class UnitInstaller(UnitSearchPath path, SpecifierContext specifiers)
+internal sealed class UnitInstaller(UnitSearchPath path, SpecifierContext specifiers)
 {
     public const string Arrow = "\u2192";
 

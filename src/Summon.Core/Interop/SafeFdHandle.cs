@@ -8,7 +8,7 @@ namespace Summon.Interop;
 /// marshaller holds a reference for the length of the call, so no caller handles the raw number; only the spawn
 /// routine's fd map does, under <see cref="SafeHandle.DangerousAddRef"/>.
 /// </summary>
-public sealed class SafeFdHandle : SafeHandle
+internal sealed class SafeFdHandle : SafeHandle
 {
     public SafeFdHandle() : base(new IntPtr(-1), ownsHandle: true)
     {

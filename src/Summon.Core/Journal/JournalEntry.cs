@@ -5,7 +5,7 @@ namespace Summon.Journal;
 /// <paramref name="Identifier"/> is "summon" for manager lines and the SyslogIdentifier (or argv[0] basename)
 /// for a service's output; <paramref name="Priority"/> is a syslog level 0..7 (see <see cref="SyslogPriority"/>).
 /// </summary>
-public sealed record JournalEntry(DateTimeOffset Time, string? Unit, string Identifier, int Pid, int Priority, string Message)
+internal sealed record JournalEntry(DateTimeOffset Time, string? Unit, string Identifier, int Pid, int Priority, string Message)
 {
     /// <summary>The identifier of lines the manager itself writes.</summary>
     public const string ManagerIdentifier = "summon";

@@ -14,7 +14,7 @@ namespace Summon.Journal;
 /// template with a <c>{UNIT}</c> placeholder (systemd's own field name, as in <c>"{UNIT}: Failed to ..."</c>) attributes
 /// the line to that unit whatever the category. Logging never blocks on I/O: it ends in <see cref="JournalWriter.Append"/>.
 /// </remarks>
-public sealed class JournalLoggerProvider : ILoggerProvider
+internal sealed class JournalLoggerProvider : ILoggerProvider
 {
     private static readonly string[] UnitSuffixes =
         [".service", ".socket", ".target", ".timer", ".path", ".mount", ".automount", ".swap", ".slice", ".scope", ".device"];

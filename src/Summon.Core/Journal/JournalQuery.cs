@@ -6,7 +6,7 @@ namespace Summon.Journal;
 /// entries with priority ≤ this, i.e. at least this important) and a cursor for <c>-f</c> (entries appended after it).
 /// Null means "no filter".
 /// </summary>
-public sealed record JournalQuery(
+internal sealed record JournalQuery(
     IReadOnlyList<string>? Units = null,
     int? Lines = null,
     DateTimeOffset? Since = null,

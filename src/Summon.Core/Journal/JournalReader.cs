@@ -7,7 +7,7 @@ namespace Summon.Journal;
 /// Reads the journal through its own read-only connection. In WAL mode a reader sees the last committed state and
 /// never blocks the writer (nor is blocked by it). Not thread-safe: one reader per caller.
 /// </summary>
-public sealed class JournalReader : IDisposable
+internal sealed class JournalReader : IDisposable
 {
     private const string Columns = "id, time, unit, identifier, pid, priority, message";
 

@@ -8,7 +8,7 @@ namespace Summon.Journal;
 /// at end of stream; trailing whitespace is cut; with a level prefix, <c>&lt;0&gt;</c>..<c>&lt;7&gt;</c> at the start
 /// sets the priority and is removed; records left empty are dropped. Bytes that are not UTF-8 become U+FFFD.
 /// </summary>
-public sealed class JournalStreamCapture
+internal sealed class JournalStreamCapture
 {
     /// <summary>journald's default LineMax=: longer lines are split.</summary>
     public const int LineMax = 48 * 1024;

@@ -4,7 +4,7 @@ using SQLitePCL;
 namespace Summon.Journal;
 
 /// <summary>The writer thread: takes the whole queue, commits it as one transaction, rotates, mirrors.</summary>
-public sealed partial class JournalWriter
+internal sealed partial class JournalWriter
 {
     // After a burst the swapped lists keep their capacity; past this they are replaced to give the memory back.
     private const int RetainedCapacity = 16 * 1024;

@@ -16,7 +16,7 @@ namespace Summon.Journal;
 /// <see cref="JournalWriterOptions.SyncEveryCommit"/> (synchronous=FULL) to fsync every batch as well.
 /// Lines still queued (appended but not committed) are lost in a crash; <see cref="Flush"/> waits for them.
 /// </remarks>
-public sealed partial class JournalWriter : IAsyncDisposable, IDisposable
+internal sealed partial class JournalWriter : IAsyncDisposable, IDisposable
 {
     private readonly JournalConnection connection;
     private readonly JournalWriterOptions options;

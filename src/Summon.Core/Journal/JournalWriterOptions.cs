@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Summon.Journal;
 
 /// <summary>Tuning for <see cref="JournalWriter"/>. <see cref="FromEnvironment"/> reads the SUMMON_JOURNAL_* variables.</summary>
-public sealed record JournalWriterOptions
+internal sealed record JournalWriterOptions
 {
     public const int DefaultMaxRows = 1_000_000;
     public const int DefaultMaxPending = 262_144;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Summon.Journal;
 
 /// <summary>syslog(3) priorities as the journal stores them (PRIORITY=).</summary>
-public static class SyslogPriority
+internal static class SyslogPriority
 {
     public const int Emergency = 0, Alert = 1, Critical = 2, Error = 3, Warning = 4, Notice = 5, Info = 6, Debug = 7;
 

@@ -9,7 +9,7 @@ namespace Summon.Manager;
 /// (control requests) and timers all run here, on one thread, so unit state needs no locks and transitions happen
 /// in a deterministic order. Handlers must not block for long; a handler that throws is reported, never fatal.
 /// </summary>
-public sealed class EventLoop : IDisposable
+internal sealed class EventLoop : IDisposable
 {
     private const ulong WakeToken = 0;
     private readonly SafeFdHandle _epoll;

@@ -10,7 +10,7 @@ namespace Summon.Manager;
 /// SIGHUP/SIGINT/SIGTERM/SIGPIPE; a core dump never), which Result= an exit gives, and whether Restart= restarts
 /// after it. Exit status lists take numbers 0..255, exit status names ("TEMPFAIL") and signal names.
 /// </summary>
-public static class ExitRules
+internal static class ExitRules
 {
     public static bool IsClean(ExitStatus status, ServiceSection? settings, bool mainProcess)
     {

@@ -3,7 +3,7 @@ using Summon.Control;
 namespace Summon.Manager;
 
 /// <summary>The outcome of a job: success, or why it failed (the CLI words it, as systemctl would).</summary>
-public readonly record struct JobResult(JobError? Error)
+internal readonly record struct JobResult(JobError? Error)
 {
     public bool Success => Error is null;
 

@@ -3,7 +3,7 @@ using Summon.Units;
 namespace Summon.Manager;
 
 /// <summary>Where a manager finds units and keeps its runtime and persistent state.</summary>
-public sealed record ManagerOptions
+internal sealed record ManagerOptions
 {
     public required UnitSearchPath UnitPath { get; init; }
 

@@ -5,7 +5,7 @@ namespace Summon.Manager;
 /// after the previous window ended. A zero interval or burst disables the limit. Time comes from a TimeProvider,
 /// so limits are tested with a fake clock.
 /// </summary>
-public sealed class RateLimit(TimeProvider time, TimeSpan interval, uint burst)
+internal sealed class RateLimit(TimeProvider time, TimeSpan interval, uint burst)
 {
     private long _windowStart;
     private uint _count;

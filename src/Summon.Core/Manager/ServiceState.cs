@@ -1,7 +1,7 @@
 namespace Summon.Manager;
 
 /// <summary>The service sub-states (systemd's service_state_table names), in the order a service passes them.</summary>
-public enum ServiceState
+internal enum ServiceState
 {
     Dead, StartPre, Start, StartPost, Running, Exited, Reload, Stop, StopSigterm, StopSigkill, StopPost,
     FinalSigterm, FinalSigkill, Failed, AutoRestart,

@@ -7,7 +7,7 @@ using Summon.Units;
 namespace Summon.Manager;
 
 /// <summary>sd_notify(3) messages for a service, and its watchdog.</summary>
-public sealed partial class ServiceUnit
+internal sealed partial class ServiceUnit
 {
     /// <summary>True when <paramref name="pid"/> is one of this service's processes (main, control, or their group).</summary>
     internal bool Owns(int pid)

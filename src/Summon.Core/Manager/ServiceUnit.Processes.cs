@@ -8,7 +8,7 @@ using Summon.Units;
 namespace Summon.Manager;
 
 /// <summary>The main and control processes of a service: starting them as the unit says, and their exits.</summary>
-public sealed partial class ServiceUnit
+internal sealed partial class ServiceUnit
 {
     /// <summary>
     /// Enters <paramref name="state"/> and runs <paramref name="commands"/> one after another as the control process;

@@ -20,7 +20,7 @@ namespace Summon.Manager;
 /// This file holds all of the service's state and its jobs and transitions; <c>ServiceUnit.Processes.cs</c> starts
 /// and reaps its processes, <c>ServiceUnit.Notify.cs</c> applies sd_notify messages and the watchdog.
 /// </summary>
-public sealed partial class ServiceUnit : UnitRuntime
+internal sealed partial class ServiceUnit : UnitRuntime
 {
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(90);
 

@@ -1,7 +1,7 @@
 namespace Summon.Manager;
 
 /// <summary>The socket sub-states Summon uses (systemd's socket_state_table names).</summary>
-public enum SocketState { Dead, Listening, Running, Failed }
+internal enum SocketState { Dead, Listening, Running, Failed }
 
 internal static class SocketStateNames
 {

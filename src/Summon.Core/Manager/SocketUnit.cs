@@ -10,7 +10,7 @@ namespace Summon.Manager;
 /// and the triggering of its service — one instance per connection (Accept=yes) or the one service that gets the
 /// listening fds (Accept=no).
 /// </summary>
-public sealed class SocketUnit : UnitRuntime
+internal sealed class SocketUnit : UnitRuntime
 {
     private readonly List<Listener> _listeners = [];
     private readonly Dictionary<string, uint> _perSource = new(StringComparer.Ordinal);

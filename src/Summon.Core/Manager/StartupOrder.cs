@@ -5,7 +5,7 @@ namespace Summon.Manager;
 /// constraint keep the order they were given). Units on an ordering cycle are kept in the given order, as systemd
 /// breaks a cycle by dropping an ordering edge.
 /// </summary>
-public static class StartupOrder
+internal static class StartupOrder
 {
     /// <param name="names">units in their default order (sockets first)</param>
     /// <param name="after">the After= list of a unit</param>

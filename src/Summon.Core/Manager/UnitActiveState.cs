@@ -1,10 +1,10 @@
 namespace Summon.Manager;
 
 /// <summary>The generic state every unit maps its sub-state onto (systemd's ActiveState).</summary>
-public enum UnitActiveState { Inactive, Activating, Active, Deactivating, Failed, Reloading, Maintenance }
+internal enum UnitActiveState { Inactive, Activating, Active, Deactivating, Failed, Reloading, Maintenance }
 
 /// <summary>Why a unit last stopped or failed (systemd's Result= values for sockets and services).</summary>
-public static class UnitResult
+internal static class UnitResult
 {
     public const string Success = "success";
     public const string Resources = "resources";

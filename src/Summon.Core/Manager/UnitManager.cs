@@ -15,7 +15,7 @@ namespace Summon.Manager;
 /// <see cref="NotifyRouter"/>, the <see cref="ServiceExecBuilder"/> and the <see cref="IProcessLauncher"/> processes
 /// start through. Everything here runs on <see cref="Loop"/>'s thread.
 /// </summary>
-public sealed class UnitManager
+internal sealed class UnitManager
 {
     private readonly UnitRegistry _registry;
     private readonly NotifyRouter _notify;

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Summon.Posix;
 
 /// <summary>The one errno table: the values the manager and the unit loader report, and their strerror(3) text.</summary>
-public static class Errno
+internal static class Errno
 {
     public const int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, EBADF = 9, ECHILD = 10, EAGAIN = 11,
         ENOMEM = 12, EACCES = 13, EEXIST = 17, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, EMFILE = 24, ENOSPC = 28,
@@ -20,7 +20,7 @@ public static class Errno
 }
 
 /// <summary>A failed system call: which call, and errno. Message worded like systemd's "%m".</summary>
-public sealed class ErrnoException : Exception
+internal sealed class ErrnoException : Exception
 {
     public ErrnoException(string call, int errno) : base($"{call}: {Errno.Describe(errno)}")
     {

@@ -4,14 +4,14 @@ using System.Net.Sockets;
 
 namespace Summon.Posix;
 
-public enum ListenFamily { Inet, Inet6, Unix, UnixAbstract, Vsock }
+internal enum ListenFamily { Inet, Inet6, Unix, UnixAbstract, Vsock }
 
 /// <summary>
 /// A socket address to listen on (what <c>ListenStream=</c> names), printed as systemd's <c>socket_address_print()</c>
 /// does. Data only: the unit syntax is read by <c>Units.ListenAddressParser</c>, and the sockaddr bytes are built by
 /// <c>Sockets.SockAddr</c> at bind time.
 /// </summary>
-public sealed record ListenAddress
+internal sealed record ListenAddress
 {
     /// <summary>sizeof(sockaddr_un.sun_path); the path and its NUL must fit.</summary>
     public const int UnixPathMax = 108;

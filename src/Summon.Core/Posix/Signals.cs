@@ -6,7 +6,7 @@ namespace Summon.Posix;
 /// The one signal table: Linux signal numbers, systemd's names for them ("TERM", "RTMIN+3"), and systemd's
 /// signal_from_string() rules for reading them back (KillSignal=, SuccessExitStatus=, kill -s).
 /// </summary>
-public static class Signals
+internal static class Signals
 {
     public const int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGABRT = 6, SIGBUS = 7, SIGFPE = 8,
         SIGKILL = 9, SIGUSR1 = 10, SIGSEGV = 11, SIGUSR2 = 12, SIGPIPE = 13, SIGALRM = 14, SIGTERM = 15, SIGSTKFLT = 16,

@@ -18,7 +18,7 @@ namespace Summon.Processes;
 /// they are.</item>
 /// </list>
 /// </summary>
-public sealed class ExecCredentials
+internal sealed class ExecCredentials
 {
     private static readonly string[] NologinShells =
     [

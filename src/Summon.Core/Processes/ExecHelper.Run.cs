@@ -4,7 +4,7 @@ using Summon.Posix;
 
 namespace Summon.Processes;
 
-public abstract partial class ExecHelper
+internal abstract partial class ExecHelper
 {
     /// <summary>
     /// The self-helper's body (wire it as the first thing the summon executable does for its hidden verb, before any

@@ -14,7 +14,7 @@ namespace Summon.Processes;
 /// (docs/performance.md, 'Measured design decisions'). The in-process routine costs no extra exec at all.
 /// </para>
 /// </summary>
-public abstract partial class ExecHelper
+internal abstract partial class ExecHelper
 {
     private protected ExecHelper()
     {

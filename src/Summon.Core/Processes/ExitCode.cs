@@ -1,7 +1,7 @@
 namespace Summon.Processes;
 
 /// <summary>How a process ended, as systemd's code=exited|killed|dumped (CLD_EXITED/KILLED/DUMPED).</summary>
-public enum ExitCode
+internal enum ExitCode
 {
     Exited,
     Killed,

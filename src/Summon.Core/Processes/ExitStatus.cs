@@ -3,7 +3,7 @@ using Summon.Posix;
 namespace Summon.Processes;
 
 /// <summary>A reaped process's end: the exit status for <see cref="ExitCode.Exited"/>, else the signal number.</summary>
-public readonly record struct ExitStatus(ExitCode Code, int Status)
+internal readonly record struct ExitStatus(ExitCode Code, int Status)
 {
     public bool IsSuccess => Code == ExitCode.Exited && Status == 0;
 

@@ -6,7 +6,7 @@ namespace Summon.Processes;
 /// A started process as the manager sees it: a pid, an fd that becomes readable when it exits, its reaping and
 /// its signals. <see cref="SpawnedProcess"/> is the real one; tests drive the manager with fakes that exit on cue.
 /// </summary>
-public interface IChildProcess : IDisposable
+internal interface IChildProcess : IDisposable
 {
     int Pid { get; }
 

@@ -4,7 +4,7 @@ namespace Summon.Processes;
 /// The manager's one seam to the operating system's processes: starting, adopting, and finding and signalling the
 /// process groups that stand in for cgroups. <see cref="SystemProcessLauncher"/> is the real one.
 /// </summary>
-public interface IProcessLauncher
+internal interface IProcessLauncher
 {
     /// <summary>Starts the request; throws <see cref="SpawnException"/> when it cannot.</summary>
     IChildProcess Spawn(SpawnRequest request);

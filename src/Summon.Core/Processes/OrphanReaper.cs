@@ -7,7 +7,7 @@ namespace Summon.Processes;
 /// For the manager running as PID 1 (or as a child subreaper): orphans re-parented to us must be reaped or they stay
 /// zombies forever. Our own children are left alone: they are reaped through their pidfd so their status is seen.
 /// </summary>
-public static class OrphanReaper
+internal static class OrphanReaper
 {
     /// <summary>
     /// Peeks with waitid(P_ALL, WEXITED|WNOHANG|WNOWAIT) and reaps (waitid P_PID) every exited child for which

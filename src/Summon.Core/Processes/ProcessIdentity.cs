@@ -3,7 +3,7 @@ using Summon.Interop;
 namespace Summon.Processes;
 
 /// <summary>Who the current process runs as.</summary>
-public static class ProcessIdentity
+internal static class ProcessIdentity
 {
     public static uint EffectiveUid => Libc.GetEUid();
 

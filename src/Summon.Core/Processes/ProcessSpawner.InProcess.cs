@@ -4,7 +4,7 @@ using Summon.Posix;
 
 namespace Summon.Processes;
 
-public static partial class ProcessSpawner
+internal static partial class ProcessSpawner
 {
     /// <summary>
     /// True when the native in-process spawn routine (<see cref="SummonSpawn"/>) is there: always in the NativeAOT

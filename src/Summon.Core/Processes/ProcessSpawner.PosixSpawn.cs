@@ -4,7 +4,7 @@ using Summon.Posix;
 
 namespace Summon.Processes;
 
-public static partial class ProcessSpawner
+internal static partial class ProcessSpawner
 {
     /// <summary>
     /// The request through posix_spawn, of the service itself or of <paramref name="spawnPath"/>, its exec helper

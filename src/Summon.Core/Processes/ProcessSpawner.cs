@@ -11,7 +11,7 @@ namespace Summon.Processes;
 /// the child, so safe in a multi-threaded runtime. System.Diagnostics.Process is not used: it cannot map fds, leaks
 /// every fd without FD_CLOEXEC, and its SIGCHLD handling reaps all children when we are PID 1.
 /// </summary>
-public static partial class ProcessSpawner
+internal static partial class ProcessSpawner
 {
     private const int StackSlots = 64;
 

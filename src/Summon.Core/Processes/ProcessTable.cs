@@ -5,7 +5,7 @@ using Summon.Posix;
 namespace Summon.Processes;
 
 /// <summary>Reads /proc for what the manager cannot learn from pidfds: the members of a process group, a process's name.</summary>
-public static class ProcessTable
+internal static class ProcessTable
 {
     /// <summary>kill(-pgid, signal): every process of a service's process group; false when the group is gone.</summary>
     public static bool SignalGroup(int pgid, int signal) => pgid > 0 && Libc.Kill(-pgid, signal) == 0;

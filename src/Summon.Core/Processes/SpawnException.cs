@@ -7,7 +7,7 @@ namespace Summon.Processes;
 /// child exits with when that step fails (203 EXEC, 202 FDS, 217 USER, …, see <see cref="ExitStatusNames"/>); the
 /// message reads like systemd's "Failed at step EXEC spawning /usr/bin/foo: No such file or directory".
 /// </summary>
-public sealed class SpawnException : Exception
+internal sealed class SpawnException : Exception
 {
     internal SpawnException(string path, int errno, int exitStatus = ExitStatusNames.Exec)
         : base($"Failed at step {StepName(exitStatus)} spawning {path}: {Summon.Posix.Errno.Describe(errno)}")

@@ -8,7 +8,7 @@ namespace Summon.Processes;
 /// must carry the child's own pid, and applies the working directory, limits, umask, nice and credentials in the
 /// child.
 /// </summary>
-public sealed class SpawnRequest
+internal sealed class SpawnRequest
 {
     /// <summary>Absolute path of the executable (already resolved).</summary>
     public required string Path { get; init; }

@@ -9,7 +9,7 @@ namespace Summon.Processes;
 /// until <see cref="TryReap"/> succeeds the zombie keeps the pid and the pidfd stays valid. Not thread-safe: the
 /// manager's event loop owns it.
 /// </summary>
-public sealed class SpawnedProcess : IChildProcess
+internal sealed class SpawnedProcess : IChildProcess
 {
     private ExitStatus? _exitStatus;
 

@@ -1,7 +1,7 @@
 namespace Summon.Processes;
 
 /// <summary>The real processes: <see cref="ProcessSpawner"/>, pidfds, /proc and kill(2).</summary>
-public sealed class SystemProcessLauncher : IProcessLauncher
+internal sealed class SystemProcessLauncher : IProcessLauncher
 {
     public static SystemProcessLauncher Instance { get; } = new();
 

@@ -10,7 +10,7 @@ namespace Summon.Sockets;
 /// One connection accepted on a listening socket, with the identity systemd derives from it: the Accept=yes
 /// instance name part, REMOTE_ADDR/REMOTE_PORT, and the peer as printed in the instance's description.
 /// </summary>
-public sealed class AcceptedConnection : IDisposable
+internal sealed class AcceptedConnection : IDisposable
 {
     private AcceptedConnection(SafeFdHandle handle) => Handle = handle;
 

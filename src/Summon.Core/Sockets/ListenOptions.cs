@@ -1,7 +1,7 @@
 namespace Summon.Sockets;
 
 /// <summary>How a listening socket is created: the [Socket] settings that matter to socket(2)/bind(2)/listen(2).</summary>
-public sealed record ListenOptions
+internal sealed record ListenOptions
 {
     public int Backlog { get; init; } = int.MaxValue;        // the kernel caps it at net.core.somaxconn
     public bool? Ipv6Only { get; init; }                     // null: leave the kernel default (BindIPv6Only=default)

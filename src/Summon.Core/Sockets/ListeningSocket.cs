@@ -9,7 +9,7 @@ namespace Summon.Sockets;
 /// replaced, parent directories created with DirectoryMode and the node given SocketMode.
 /// The fd stays CLOEXEC: a child gets it only through an explicit dup2 at spawn.
 /// </summary>
-public sealed class ListeningSocket : IDisposable
+internal sealed class ListeningSocket : IDisposable
 {
     private ListeningSocket(SafeFdHandle handle, ListenAddress address, SocketKind? kind)
     {

@@ -5,14 +5,14 @@ using Summon.Posix;
 namespace Summon.Sockets;
 
 /// <summary>One sd_notify datagram: the sender's credentials (SCM_CREDENTIALS), its text and any fds it passed.</summary>
-public sealed record NotifyMessage(int Pid, uint Uid, string Text, IReadOnlyList<SafeFdHandle> Fds);
+internal sealed record NotifyMessage(int Pid, uint Uid, string Text, IReadOnlyList<SafeFdHandle> Fds);
 
 /// <summary>
 /// The manager's sd_notify(3) endpoint: an AF_UNIX datagram socket with SO_PASSCRED, so that the kernel attaches
 /// the sender's pid to every message (the manager attributes messages to units by pid). Messages larger than 4096
 /// bytes, with embedded NULs, or without credentials are dropped, as systemd does.
 /// </summary>
-public sealed class NotifySocket : IDisposable
+internal sealed class NotifySocket : IDisposable
 {
     public const int MaxMessage = 4096;
     private const int MaxFds = 768;

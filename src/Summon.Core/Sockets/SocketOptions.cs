@@ -8,7 +8,7 @@ namespace Summon.Sockets;
 /// Like systemd, a failing option is reported and skipped, never fatal. Accepted connections inherit them from the
 /// listener on Linux (TCP copies the listener's options into the child socket).
 /// </summary>
-public sealed record SocketOptions
+internal sealed record SocketOptions
 {
     public bool NoDelay { get; init; }
     public bool KeepAlive { get; init; }

@@ -1,10 +1,10 @@
 namespace Summon.Units;
 
-public enum DiagnosticSeverity { Warning, Error }
+internal enum DiagnosticSeverity { Warning, Error }
 
 /// <summary>A message about a unit file. <see cref="Source"/> is "FILE:LINE" for syntax messages, the unit name for
 /// unit-level messages, or empty for messages printed without prefix (e.g. "Unit foo.socket is masked.").</summary>
-public sealed record Diagnostic(DiagnosticSeverity Severity, string Source, string Message)
+internal sealed record Diagnostic(DiagnosticSeverity Severity, string Source, string Message)
 {
     public override string ToString() => Source.Length == 0 ? Message : $"{Source}: {Message}";
 

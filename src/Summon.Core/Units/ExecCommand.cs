@@ -1,11 +1,11 @@
 namespace Summon.Units;
 
 [Flags]
-public enum ExecFlags { None = 0, IgnoreFailure = 1, Privileged = 2, NoSetuid = 4, AmbientMagic = 8, NoEnvExpand = 16 }
+internal enum ExecFlags { None = 0, IgnoreFailure = 1, Privileged = 2, NoSetuid = 4, AmbientMagic = 8, NoEnvExpand = 16 }
 
 /// <summary>One command line of ExecStart= and friends. <see cref="Argv"/>[0] is argv[0] (with the '@' prefix, the
 /// word given after the path). Environment variables ($FOO, ${FOO}) are still unexpanded.</summary>
-public sealed record ExecCommand(string Path, IReadOnlyList<string> Argv, ExecFlags Flags)
+internal sealed record ExecCommand(string Path, IReadOnlyList<string> Argv, ExecFlags Flags)
 {
     public bool Equals(ExecCommand? other) => other is not null && Path == other.Path && Flags == other.Flags && Argv.SequenceEqual(other.Argv);
 

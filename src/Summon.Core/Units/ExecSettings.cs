@@ -1,11 +1,11 @@
 namespace Summon.Units;
 
-public enum StandardInputKind { Null, Tty, TtyForce, TtyFail, Data, File, Socket, Fd }
+internal enum StandardInputKind { Null, Tty, TtyForce, TtyFail, Data, File, Socket, Fd }
 
-public enum StandardOutputKind { Inherit, Null, Tty, Journal, Kmsg, JournalConsole, KmsgConsole, File, Append, Truncate, Socket, Fd }
+internal enum StandardOutputKind { Inherit, Null, Tty, Journal, Kmsg, JournalConsole, KmsgConsole, File, Append, Truncate, Socket, Fd }
 
 /// <summary>The systemd.exec(5) settings Summon reads; shared by [Service] and [Socket].</summary>
-public sealed class ExecSettings
+internal sealed class ExecSettings
 {
     /// <summary>"K=V" after unquoting, later assignments of the same K replace earlier ones.</summary>
     public List<string> Environment { get; } = [];

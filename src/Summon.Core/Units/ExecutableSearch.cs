@@ -5,4 +5,4 @@ namespace Summon.Units;
 /// (ENOENT, EISDIR, EACCES). The seam through which `verify` asks the file system without a native call of its own;
 /// callers pass Processes.ExecutableLookup.Find, the lookup the manager spawns with.
 /// </summary>
-public delegate int ExecutableSearch(string name, out string? resolved);
+internal delegate int ExecutableSearch(string name, out string? resolved);

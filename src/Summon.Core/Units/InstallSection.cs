@@ -1,7 +1,7 @@
 namespace Summon.Units;
 
 /// <summary>[Install] settings, used only by enable/disable. Values are the words as written (specifiers unexpanded).</summary>
-public sealed class InstallSection
+internal sealed class InstallSection
 {
     public List<string> WantedBy { get; } = [];
 

@@ -2,11 +2,11 @@ using Summon.Posix;
 
 namespace Summon.Units;
 
-public enum ListenType { Stream, Datagram, SequentialPacket, Fifo, Special, Netlink, MessageQueue, UsbFunction }
+internal enum ListenType { Stream, Datagram, SequentialPacket, Fifo, Special, Netlink, MessageQueue, UsbFunction }
 
 /// <summary>One Listen*= entry. <see cref="Value"/> is the canonical printed form ("127.0.0.1:9091", "[::]:9091",
 /// "/run/x.sock", "@abs", "kobject-uevent 1"); <see cref="Address"/> is non-null for Stream/Datagram/SequentialPacket.</summary>
-public sealed record ListenSpec(ListenType Type, string Value, ListenAddress? Address)
+internal sealed record ListenSpec(ListenType Type, string Value, ListenAddress? Address)
 {
     /// <summary>As systemd prints it: Stream Datagram SequentialPacket FIFO Special Netlink MessageQueue USBFunction.</summary>
     public string TypeName => Type switch

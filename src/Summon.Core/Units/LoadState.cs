@@ -1,9 +1,9 @@
 namespace Summon.Units;
 
 /// <summary>Printed lower-case: loaded, not-found, bad-setting, error, masked.</summary>
-public enum LoadState { Loaded, NotFound, BadSetting, Error, Masked }
+internal enum LoadState { Loaded, NotFound, BadSetting, Error, Masked }
 
-public static class LoadStates
+internal static class LoadStates
 {
     public static string ToText(this LoadState state) => state switch
     {

@@ -3,7 +3,7 @@ using Summon.Posix;
 namespace Summon.Units;
 
 /// <summary>A unit as read from disk: its name, where it came from, its typed settings and what went wrong.</summary>
-public sealed class LoadedUnit
+internal sealed class LoadedUnit
 {
     public required UnitName Name { get; init; }
 

@@ -4,14 +4,14 @@ using Summon.Text;
 namespace Summon.Units;
 
 /// <summary>The Limit*= resources; the values are Linux's RLIMIT_* numbers.</summary>
-public enum ResourceLimitKind
+internal enum ResourceLimitKind
 {
     Cpu = 0, Fsize = 1, Data = 2, Stack = 3, Core = 4, Rss = 5, Nproc = 6, Nofile = 7, Memlock = 8, As = 9,
     Locks = 10, Sigpending = 11, Msgqueue = 12, Nice = 13, Rtprio = 14, Rttime = 15,
 }
 
 /// <summary>One Limit*= value: soft and hard limit, <see cref="Infinity"/> for "infinity".</summary>
-public readonly record struct ResourceLimitValue(ulong Soft, ulong Hard)
+internal readonly record struct ResourceLimitValue(ulong Soft, ulong Hard)
 {
     /// <summary>RLIM_INFINITY.</summary>
     public const ulong Infinity = ulong.MaxValue;

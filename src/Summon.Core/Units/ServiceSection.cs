@@ -2,16 +2,16 @@ using Summon.Posix;
 
 namespace Summon.Units;
 
-public enum ServiceType { Simple, Exec, Forking, Oneshot, Dbus, Notify, Idle }
+internal enum ServiceType { Simple, Exec, Forking, Oneshot, Dbus, Notify, Idle }
 
-public enum ServiceRestart { No, OnSuccess, OnFailure, OnAbnormal, OnWatchdog, OnAbort, Always }
+internal enum ServiceRestart { No, OnSuccess, OnFailure, OnAbnormal, OnWatchdog, OnAbort, Always }
 
-public enum NotifyAccess { None, Main, Exec, All }
+internal enum NotifyAccess { None, Main, Exec, All }
 
-public enum KillMode { ControlGroup, Process, Mixed, None }
+internal enum KillMode { ControlGroup, Process, Mixed, None }
 
 /// <summary>Typed [Service] settings with systemd 252 defaults.</summary>
-public sealed class ServiceSection
+internal sealed class ServiceSection
 {
     /// <summary>Type= as written; null when unset (then <see cref="Type"/> is derived like service_add_extras()).</summary>
     public ServiceType? TypeSetting { get; set; }

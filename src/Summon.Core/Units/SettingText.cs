@@ -3,7 +3,7 @@ using System.Text;
 namespace Summon.Units;
 
 /// <summary>How systemd prints setting values: modes as "0644", enum names as "on-failure", booleans as "yes"/"no".</summary>
-public static class SettingText
+internal static class SettingText
 {
     public static string Octal(uint mode) => "0" + Convert.ToString(mode, 8).PadLeft(3, '0');
 

@@ -1,9 +1,9 @@
 namespace Summon.Units;
 
-public enum BindIPv6Only { Default, Both, Ipv6Only }
+internal enum BindIPv6Only { Default, Both, Ipv6Only }
 
 /// <summary>Typed [Socket] settings with systemd 252 defaults (socket_init()).</summary>
-public sealed class SocketSection
+internal sealed class SocketSection
 {
     /// <summary>SOMAXCONN_DELUXE in systemd 252 (INT_MAX); dumps show "Backlog: 2147483647".</summary>
     public const uint DefaultBacklog = int.MaxValue;

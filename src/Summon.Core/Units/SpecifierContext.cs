@@ -7,7 +7,7 @@ namespace Summon.Units;
 /// What specifiers expand to that does not depend on the unit: host, machine, manager user and directories.
 /// Null values make the specifier fail as systemd's would (e.g. %t in a user manager without $XDG_RUNTIME_DIR).
 /// </summary>
-public sealed class SpecifierContext
+internal sealed class SpecifierContext
 {
     public bool UserMode { get; init; }
 

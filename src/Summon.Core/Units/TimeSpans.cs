@@ -8,7 +8,7 @@ namespace Summon.Units;
 /// systemd time spans in microseconds (usec_t): parse_time() and format_timespan() of systemd 252.
 /// <see cref="Infinity"/> (UINT64_MAX) is "infinity". Parsing returns 0, EINVAL or ERANGE; it never throws.
 /// </summary>
-public static class TimeSpans
+internal static class TimeSpans
 {
     public const ulong Infinity = ulong.MaxValue;
     public const ulong UsecPerMsec = 1_000, UsecPerSec = 1_000_000, UsecPerMinute = 60 * UsecPerSec;

@@ -7,7 +7,7 @@ namespace Summon.Units;
 /// other links are rejected with systemd's message. A link to a file outside the search path, or of the same name,
 /// is not an alias (a "linked" unit file). The first entry of a name (by directory priority) decides.
 /// </summary>
-public sealed class UnitAliases
+internal sealed class UnitAliases
 {
     private readonly Dictionary<string, string> _target = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _aliases = new(StringComparer.Ordinal);

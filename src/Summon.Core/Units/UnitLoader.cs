@@ -8,7 +8,7 @@ namespace Summon.Units;
 /// socket's related service, and the socket_verify()/service_verify() rules. Each unit is loaded once per loader;
 /// <see cref="Log"/> holds every diagnostic in the order systemd would print it. Never throws for user input.
 /// </summary>
-public sealed partial class UnitLoader
+internal sealed partial class UnitLoader
 {
     private readonly Dictionary<string, LoadedUnit> _units = new(StringComparer.Ordinal);
     private readonly List<Diagnostic> _log = [];

@@ -6,7 +6,7 @@ namespace Summon.Units;
 /// A valid unit name (systemd's unit_name_is_valid()): prefix of [A-Za-z0-9:_.\-\\], an optional '@' and instance
 /// (which may also hold '@'), a '.' and a known type; shorter than 256 characters.
 /// </summary>
-public sealed class UnitName : IEquatable<UnitName>
+internal sealed class UnitName : IEquatable<UnitName>
 {
     /// <summary>UNIT_NAME_MAX: names must be shorter.</summary>
     public const int MaxLength = 256;

@@ -5,7 +5,7 @@ using Summon.Posix;
 namespace Summon.Units;
 
 /// <summary>systemd-escape: '/' ↔ '-', bytes outside [A-Za-z0-9:_.] (and a leading '.') as \xHH.</summary>
-public static class UnitNameEscaping
+internal static class UnitNameEscaping
 {
     /// <summary>unit_name_escape(): "foo bar/baz" → "foo\x20bar-baz".</summary>
     public static string Escape(string text)

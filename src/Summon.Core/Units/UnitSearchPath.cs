@@ -4,7 +4,7 @@ namespace Summon.Units;
 /// Where unit files are looked up, highest priority first: systemd 252's lists for the system and user managers,
 /// or $SUMMON_UNIT_PATH (colon-separated; a trailing ':' appends the defaults).
 /// </summary>
-public sealed class UnitSearchPath
+internal sealed class UnitSearchPath
 {
     public const string EnvironmentVariable = "SUMMON_UNIT_PATH";
 

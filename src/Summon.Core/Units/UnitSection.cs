@@ -1,7 +1,7 @@
 namespace Summon.Units;
 
 /// <summary>Typed [Unit] settings.</summary>
-public sealed class UnitSection
+internal sealed class UnitSection
 {
     public string? Description { get; set; }
 

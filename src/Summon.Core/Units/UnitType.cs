@@ -1,9 +1,9 @@
 namespace Summon.Units;
 
-public enum UnitType { Service, Socket, Target, Device, Mount, Automount, Swap, Path, Timer, Slice, Scope }
+internal enum UnitType { Service, Socket, Target, Device, Mount, Automount, Swap, Path, Timer, Slice, Scope }
 
 /// <summary>Unit type ↔ file suffix ("service" ↔ <see cref="UnitType.Service"/>).</summary>
-public static class UnitTypes
+internal static class UnitTypes
 {
     public static string ToSuffix(this UnitType type) => type switch
     {

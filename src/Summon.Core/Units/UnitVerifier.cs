@@ -3,7 +3,7 @@ using Summon.Posix;
 namespace Summon.Units;
 
 /// <summary>What `verify` prints (to stderr, in order) and its exit status.</summary>
-public sealed record VerifyResult(IReadOnlyList<string> Messages, int ExitCode);
+internal sealed record VerifyResult(IReadOnlyList<string> Messages, int ExitCode);
 
 /// <summary>
 /// `summon verify FILE…`, like systemd-analyze verify (252): each file's directory goes to the front of the search
@@ -12,7 +12,7 @@ public sealed record VerifyResult(IReadOnlyList<string> Messages, int ExitCode);
 /// with '-') must be an executable file. Parse warnings alone leave the exit status 0; any error makes it 1.
 /// Documentation= man pages are not checked (as with --man=no).
 /// </summary>
-public static class UnitVerifier
+internal static class UnitVerifier
 {
     /// <param name="files">The unit files to check.</param>
     /// <param name="basePath">The search path their directories are put in front of.</param>

@@ -6,7 +6,7 @@ namespace Summon.Manager.Exec;
 /// The environment block of an executed command and the $VAR expansion of its arguments, as systemd.exec(5) and
 /// systemd.service(5) describe them. Pure functions over "KEY=VALUE" lists.
 /// </summary>
-public static class ExecEnvironment
+internal static class ExecEnvironment
 {
     /// <summary>Sets (or replaces) KEY=VALUE in <paramref name="env"/>.</summary>
     public static void Set(List<string> env, string assignment)
