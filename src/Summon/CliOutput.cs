@@ -1,4 +1,4 @@
-using Summon.Control;
+using Summon.Processes;
 
 namespace Summon.Cli;
 

@@ -75,7 +75,7 @@ internal sealed class ControlServer : IDisposable
             var client = UnixStream.TryAccept(_listener.Handle, out int errno);
             if (client is null)
             {
-                if (errno is Errno.EINTR or Errno.ECONNABORTED)
+                if (errno == Errno.ECONNABORTED)   // accept4 retries EINTR itself
                     continue;
                 return;   // EAGAIN: nothing left; anything else (EMFILE...) is retried on the next readiness
             }

@@ -4,7 +4,6 @@ namespace Summon.Interop;
 
 internal static partial class Libc
 {
-    internal const int SIGHUP = 1, SIGINT = 2, SIGKILL = 9, SIGPIPE = 13, SIGTERM = 15, SIGCHLD = 17, SIGSTOP = 19;
 
     /// <summary>sa_handler values.</summary>
     internal const nint SIG_DFL = 0, SIG_IGN = 1;

@@ -16,6 +16,9 @@ internal static class Signals
     /// <summary>glibc's SIGRTMIN (the kernel's 32 and 33 are reserved by NPTL) and SIGRTMAX.</summary>
     public const int SIGRTMIN = 34, SIGRTMAX = 64;
 
+    /// <summary>The kernel's first real-time signals, which glibc keeps for its threads (NPTL): never reset or sent.</summary>
+    public const int NptlCancel = 32, NptlSetxid = 33;
+
     /// <summary>Names without "SIG", indexed by number (SIGHUP … SIGSYS).</summary>
     private static readonly string[] s_names =
     [

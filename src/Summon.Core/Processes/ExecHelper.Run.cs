@@ -121,13 +121,13 @@ internal abstract partial class ExecHelper
         Libc.SigactionStruct old = default, action = default;
         for (int signal = 1; signal <= Signals.SIGRTMAX; signal++)
         {
-            if (signal is Libc.SIGKILL or Libc.SIGSTOP or 32 or 33)
+            if (signal is Signals.SIGKILL or Signals.SIGSTOP or Signals.NptlCancel or Signals.NptlSetxid)
                 continue;
             if (Libc.Sigaction(signal, null, &old) != 0)
                 continue;
-            nint wanted = signal == Libc.SIGPIPE && ignoreSigpipe ? Libc.SIG_IGN : Libc.SIG_DFL;
+            nint wanted = signal == Signals.SIGPIPE && ignoreSigpipe ? Libc.SIG_IGN : Libc.SIG_DFL;
             // Handlers are reset by exec anyway; only SIG_IGN survives it, so only fix that (and SIGPIPE both ways).
-            if (old.Handler == wanted || (old.Handler != Libc.SIG_IGN && signal != Libc.SIGPIPE))
+            if (old.Handler == wanted || (old.Handler != Libc.SIG_IGN && signal != Signals.SIGPIPE))
                 continue;
             action.Handler = wanted;
             Libc.Sigaction(signal, &action, null);

@@ -79,7 +79,7 @@ internal static partial class ProcessSpawner
         Libc.SigEmptySet(sigmask);
         Libc.SigFillSet(sigdefault);
         if (request.IgnoreSigpipe)
-            Libc.SigDelSet(sigdefault, Libc.SIGPIPE);
+            Libc.SigDelSet(sigdefault, Signals.SIGPIPE);
         short flags = Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF;
         if (request.NewSession)
             flags |= Libc.POSIX_SPAWN_SETSID;

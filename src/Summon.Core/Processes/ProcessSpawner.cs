@@ -209,21 +209,21 @@ internal static partial class ProcessSpawner
     public static unsafe void ResetInheritedSignalDispositions()
     {
         Libc.SigactionStruct old = default, action = default;
-        if (Libc.Sigaction(Libc.SIGCHLD, null, &old) != 0)
+        if (Libc.Sigaction(Signals.SIGCHLD, null, &old) != 0)
             throw ErrnoException.FromLast("sigaction(SIGCHLD)");
         if (old.Handler == Libc.SIG_IGN)
         {
             action.Handler = Libc.SIG_DFL;
-            if (Libc.Sigaction(Libc.SIGCHLD, &action, null) != 0)
+            if (Libc.Sigaction(Signals.SIGCHLD, &action, null) != 0)
                 throw ErrnoException.FromLast("sigaction(SIGCHLD)");
         }
 
-        if (Libc.Sigaction(Libc.SIGPIPE, null, &old) != 0)
+        if (Libc.Sigaction(Signals.SIGPIPE, null, &old) != 0)
             throw ErrnoException.FromLast("sigaction(SIGPIPE)");
         if (old.Handler == Libc.SIG_DFL)
         {
             action.Handler = Libc.SIG_IGN;
-            if (Libc.Sigaction(Libc.SIGPIPE, &action, null) != 0)
+            if (Libc.Sigaction(Signals.SIGPIPE, &action, null) != 0)
                 throw ErrnoException.FromLast("sigaction(SIGPIPE)");
         }
     }
@@ -239,7 +239,7 @@ internal static partial class ProcessSpawner
             return new SpawnedProcess(pid, new SafeFdHandle(pidfd), failureAtExit ? path : null);
 
         int errno = Errno.Last;
-        Libc.Kill(pid, Libc.SIGKILL);
+        Libc.Kill(pid, Signals.SIGKILL);
         Libc.SigInfo info = default;
         Libc.Waitid(Libc.P_PID, (uint)pid, &info, Libc.WEXITED);
         throw new SpawnException(path, errno);

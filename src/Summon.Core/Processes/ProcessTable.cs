@@ -4,7 +4,7 @@ using Summon.Posix;
 
 namespace Summon.Processes;
 
-/// <summary>Reads /proc for what the manager cannot learn from pidfds: the members of a process group, a process's name.</summary>
+/// <summary>Reads /proc for what the manager cannot learn from pidfds: the members of a process group, a process's name and usage.</summary>
 internal static class ProcessTable
 {
     /// <summary>kill(-pgid, signal): every process of a service's process group; false when the group is gone.</summary>
@@ -35,19 +35,52 @@ internal static class ProcessTable
         try
         {
             string stat = File.ReadAllText("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/stat");
-            var fields = stat.AsSpan(stat.LastIndexOf(')') + 2);
-            // state ppid pgrp ...
-            int first = fields.IndexOf(' ');
-            var rest = fields[(first + 1)..];
-            int second = rest.IndexOf(' ');
-            rest = rest[(second + 1)..];
-            int third = rest.IndexOf(' ');
-            return int.Parse(rest[..third], NumberStyles.None, CultureInfo.InvariantCulture);
+            return (int)StatField(stat, PgrpField);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentOutOfRangeException)
         {
             return 0;
         }
+    }
+
+    /// <summary>Threads, resident memory and CPU time of <paramref name="pid"/> (/proc/PID/status and stat); null when it is gone.</summary>
+    public static ProcessUsage? UsageOf(int pid)
+    {
+        string dir = "/proc/" + pid.ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            long rssKb = 0;
+            int threads = 0;
+            foreach (var line in File.ReadLines(dir + "/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                    rssKb = long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+                else if (line.StartsWith("Threads:", StringComparison.Ordinal))
+                    threads = int.Parse(line.AsSpan(8).Trim(), CultureInfo.InvariantCulture);
+            }
+            string stat = File.ReadAllText(dir + "/stat");
+            long ticks = StatField(stat, UtimeField) + StatField(stat, StimeField);
+            return new ProcessUsage(threads, rssKb * 1024, ticks * NanosecondsPerTick);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentOutOfRangeException)
+        {
+            return null;   // the process ended while we looked
+        }
+    }
+
+    // Fields of /proc/PID/stat counted from the state, the first after the parenthesised comm (which may hold spaces).
+    private const int PgrpField = 2, UtimeField = 11, StimeField = 12;
+
+    /// <summary>USER_HZ is 100 on every Linux the manager runs on.</summary>
+    private const long NanosecondsPerTick = 10_000_000;
+
+    private static long StatField(string stat, int index)
+    {
+        var rest = stat.AsSpan(stat.LastIndexOf(')') + 2);
+        for (int i = 0; i < index; i++)
+            rest = rest[(rest.IndexOf(' ') + 1)..];
+        int end = rest.IndexOf(' ');
+        return long.Parse(end < 0 ? rest : rest[..end], NumberStyles.None, CultureInfo.InvariantCulture);
     }
 
     /// <summary>The command name of <paramref name="pid"/> (/proc/PID/comm), "n/a" when it is gone.</summary>

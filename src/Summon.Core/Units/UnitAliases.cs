@@ -118,10 +118,6 @@ internal sealed class UnitAliases
         return [canonical.Name, .. names];
     }
 
-    /// <summary>Alias names linked directly to this unit file name (for disable/is-enabled).</summary>
-    public IReadOnlyList<string> AliasesOf(string unitFileName)
-        => _aliases.TryGetValue(unitFileName, out List<string>? list) ? list : [];
-
     private static string? FinalTarget(string entry)
     {
         try

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text;
 using Summon.Control;
+using Summon.Processes;
 using Summon.Text;
 
 namespace Summon.Cli.Rendering;
@@ -117,15 +119,6 @@ internal static class StatusRenderer
         }
     }
 
-    private static string ProcessName(string pid)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/comm").TrimEnd('\n');
-        }
-        catch (IOException)
-        {
-            return "n/a";
-        }
-    }
+    private static string ProcessName(string pid) =>
+        int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? ProcessTable.NameOf(n) : "n/a";
 }

@@ -113,9 +113,9 @@ public class InProcessSpawnTests
     }
 
     [Theory]
-    [InlineData("in-process", true, 1UL << (Libc.SIGPIPE - 1))]
+    [InlineData("in-process", true, 1UL << (Signals.SIGPIPE - 1))]
     [InlineData("in-process", false, 0UL)]
-    [InlineData("sh", true, 1UL << (Libc.SIGPIPE - 1))]
+    [InlineData("sh", true, 1UL << (Signals.SIGPIPE - 1))]
     [InlineData("sh", false, 0UL)]
     public void SignalsAreDefaultNothingBlockedAndSigpipeFollowsIgnoreSigpipe(string path, bool ignoreSigpipe, ulong expectedIgnored)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Summon.Interop;
+using Summon.Posix;
 using Summon.Processes;
 
 namespace Summon.Core.Tests.Processes;
@@ -27,9 +28,9 @@ public class SpawnSignalTests
     }
 
     [Theory]
-    [InlineData(true, false, 1UL << (Libc.SIGPIPE - 1))]
+    [InlineData(true, false, 1UL << (Signals.SIGPIPE - 1))]
     [InlineData(false, false, 0UL)]
-    [InlineData(true, true, 1UL << (Libc.SIGPIPE - 1))]
+    [InlineData(true, true, 1UL << (Signals.SIGPIPE - 1))]
     [InlineData(false, true, 0UL)]
     public void SigpipeFollowsIgnoreSigpipeAndNothingIsBlocked(bool ignoreSigpipe, bool listenPid, ulong expectedIgnored)
     {
@@ -54,22 +55,22 @@ public class SpawnSignalTests
     public unsafe void ResetInheritedSignalDispositionsRestoresSigchldDefault()
     {
         Libc.SigactionStruct saved = default, ignore = default, now = default;
-        Assert.Equal(0, Libc.Sigaction(Libc.SIGCHLD, null, &saved));
+        Assert.Equal(0, Libc.Sigaction(Signals.SIGCHLD, null, &saved));
         try
         {
             ignore.Handler = Libc.SIG_IGN;
-            Assert.Equal(0, Libc.Sigaction(Libc.SIGCHLD, &ignore, null));
+            Assert.Equal(0, Libc.Sigaction(Signals.SIGCHLD, &ignore, null));
 
             ProcessSpawner.ResetInheritedSignalDispositions();
 
-            Assert.Equal(0, Libc.Sigaction(Libc.SIGCHLD, null, &now));
+            Assert.Equal(0, Libc.Sigaction(Signals.SIGCHLD, null, &now));
             Assert.Equal(Libc.SIG_DFL, now.Handler);
-            Assert.Equal(0, Libc.Sigaction(Libc.SIGPIPE, null, &now));
+            Assert.Equal(0, Libc.Sigaction(Signals.SIGPIPE, null, &now));
             Assert.Equal(Libc.SIG_IGN, now.Handler);   // the runtime ignores it; Reset keeps it that way
         }
         finally
         {
-            Libc.Sigaction(Libc.SIGCHLD, &saved, null);
+            Libc.Sigaction(Signals.SIGCHLD, &saved, null);
         }
     }
 }

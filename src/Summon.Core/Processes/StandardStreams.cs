@@ -2,14 +2,14 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Summon.Interop;
 
-namespace Summon.Control;
+namespace Summon.Processes;
 
 /// <summary>
 /// Unbuffered UTF-8 text straight to fd 1 or 2 with write(2). For CLI verbs that print a line or two and exit:
 /// System.Console's first use sets up terminal and signal handling (a pipe and a thread) and reads the charset from
 /// LANG, which such a process does not need. Like Console, a reader that went away (EPIPE; the runtime ignores
-/// SIGPIPE) or any other write error drops the rest of the text silently. It lives with the control client because
-/// the CLI reaches the OS only through Control, for the same reason the client uses plain socket calls.
+/// SIGPIPE) or any other write error drops the rest of the text silently. It lives with the rest of what a process
+/// does with its own and its children's standard streams (<see cref="ChildStdio"/>).
 /// </summary>
 internal static class StandardStreams
 {
