@@ -48,16 +48,7 @@ internal static class ManagerHost
         if (manager.ReapsOrphans)
             ScheduleOrphanSweep(loop, manager);
 
-        NotifySocket? notify = null;
-        try
-        {
-            notify = NotifySocket.Open(Path.Combine(runtimeDirectory, "notify"));
-            manager.AttachNotifySocket(notify);
-        }
-        catch (Exception e) when (e is ErrnoException or IOException or UnauthorizedAccessException)
-        {
-            ManagerLog.UnitWarning(log, "summon", $"Failed to set up the notification socket, sd_notify(3) will not work: {e.Message}");
-        }
+        var notify = OpenNotifySocket(runtimeDirectory, manager, log);
 
         string controlSocket = ControlPaths.ControlSocket(runtimeDirectory);
         ControlEndpoint server;
@@ -71,6 +62,36 @@ internal static class ManagerHost
             return 1;
         }
 
+        using var signals = new CompositeDisposable(HandleSignals(loop, manager));
+        using (server)
+        using (notify)
+        {
+            loop.Post(manager.StartEnabledUnits);
+            loop.Run();
+        }
+        journal.Flush();
+        return 0;
+    }
+
+    /// <summary>The sd_notify socket; without it the manager still runs, and says that sd_notify(3) will not work.</summary>
+    private static NotifySocket? OpenNotifySocket(string runtimeDirectory, UnitManager manager, ILogger log)
+    {
+        try
+        {
+            var notify = NotifySocket.Open(Path.Combine(runtimeDirectory, "notify"));
+            manager.AttachNotifySocket(notify);
+            return notify;
+        }
+        catch (Exception e) when (e is ErrnoException or IOException or UnauthorizedAccessException)
+        {
+            ManagerLog.UnitWarning(log, "summon", $"Failed to set up the notification socket, sd_notify(3) will not work: {e.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>SIGTERM and SIGINT stop every unit and then the loop (once); SIGHUP is a daemon-reload.</summary>
+    private static IDisposable[] HandleSignals(EventLoop loop, UnitManager manager)
+    {
         bool stopping = false;
         void RequestStop(PosixSignalContext signal)
         {
@@ -83,22 +104,26 @@ internal static class ManagerHost
                 manager.Shutdown(loop.Stop);
             });
         }
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, RequestStop);
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, RequestStop);
-        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
-        {
-            signal.Cancel = true;
-            loop.Post(manager.Reload);
-        });
+        return
+        [
+            PosixSignalRegistration.Create(PosixSignal.SIGTERM, RequestStop),
+            PosixSignalRegistration.Create(PosixSignal.SIGINT, RequestStop),
+            PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
+            {
+                signal.Cancel = true;
+                loop.Post(manager.Reload);
+            }),
+        ];
+    }
 
-        using (server)
-        using (notify)
+    /// <summary>Disposes its parts together, last first.</summary>
+    private sealed class CompositeDisposable(IDisposable[] parts) : IDisposable
+    {
+        public void Dispose()
         {
-            loop.Post(manager.StartEnabledUnits);
-            loop.Run();
+            for (int i = parts.Length - 1; i >= 0; i--)
+                parts[i].Dispose();
         }
-        journal.Flush();
-        return 0;
     }
 
     /// <summary>fd 2 as a writer, or null when the daemon was started without one.</summary>

@@ -39,43 +39,18 @@ internal sealed class ServiceExecBuilder
     /// <summary>Prepares <paramref name="inputs"/>.Command; dispose the plan once the spawn is done.</summary>
     public ExecPlan Build(in ExecInputs inputs)
     {
-        var settings = inputs.Settings;
-        var exec = settings.Exec;
+        var exec = inputs.Settings.Exec;
         var command = inputs.Command;
-        var connection = inputs.Connection;
-        var listenFds = inputs.ListenFds;
-        bool haveSocket = inputs.IsMain && (connection is not null || listenFds.Count > 0);
-        var stdio = StdioPlan.For(settings, haveSocket);
-
-        var passFds = NoFds;
-        var names = NoNames;
-        if (inputs.IsMain && !stdio.UsesSocketStdio && (connection is not null || listenFds.Count > 0 || inputs.StoredFds.Count > 0))
-        {
-            passFds = [];
-            names = [];
-            if (connection is not null)
-            {
-                passFds.Add(connection.Handle);
-                names.Add("connection");
-            }
-            foreach (var (fd, name) in listenFds)
-            {
-                passFds.Add(fd);
-                names.Add(name);
-            }
-            foreach (var (fd, name) in inputs.StoredFds)
-            {
-                passFds.Add(fd);
-                names.Add(name);
-            }
-        }
+        bool haveSocket = inputs.IsMain && (inputs.Connection is not null || inputs.ListenFds.Count > 0);
+        var stdio = StdioPlan.For(inputs.Settings, haveSocket);
+        var (passFds, names) = PassedFds(in inputs, stdio);
 
         string identifier = exec.SyslogIdentifier ?? Path.GetFileName(command.Argv.Count > 0 ? command.Argv[0] : command.Path);
         var owned = new List<IDisposable>();
         var captures = new List<OutputCapture>(2);
         try
         {
-            SafeHandle? socketFd = connection?.Handle ?? (stdio.UsesSocketStdio && listenFds.Count > 0 ? listenFds[0].Fd : null);
+            SafeHandle? socketFd = inputs.Connection?.Handle ?? (stdio.UsesSocketStdio && inputs.ListenFds.Count > 0 ? inputs.ListenFds[0].Fd : null);
             SafeHandle? journalPipe = null;
             SafeHandle? stdout = Target(stdio.Output, exec.StandardOutput, exec.StandardOutputPath, socketFd, inputs.UnitId, identifier, owned, captures, ref journalPipe);
             SafeHandle? stderr = stdio.Error == StdioTarget.SameAsOutput
@@ -89,40 +64,7 @@ internal sealed class ServiceExecBuilder
             if (journalPipe is not null && ChildStdio.DeviceAndInode(journalPipe) is { } stream)
                 environment.Add("JOURNAL_STREAM=" + stream);
             var argv = command.Flags.HasFlag(ExecFlags.NoEnvExpand) ? command.Argv : ExecEnvironment.ExpandArguments(command.Argv, environment);
-
-            var request = new SpawnRequest
-            {
-                Path = path,
-                Argv = argv,
-                Environment = environment,
-                Stdin = stdin,
-                Stdout = stdout,
-                Stderr = stderr,
-                PassFds = passFds,
-                SetListenPid = passFds.Count > 0,
-                // SYSTEMD_EXEC_PID costs nothing in process (the child writes its pid); only without the native
-                // routine would it take an exec helper, which per-connection instances on socket stdio then skip.
-                SetExecPid = passFds.Count > 0 || !inputs.IsConnectionInstance || ProcessSpawner.InProcessAvailable,
-                // Accept=yes instances lead their own process group (pgid == pid, all KillMode= needs) but stay in the
-                // manager's session: a session per connection would also be a scheduler autogroup per connection
-                // (kernel.sched_autogroup_enabled), making every short-lived instance an equal of the whole manager
-                // and of the clients under load (docs/performance.md). What differs from systemd for the instance:
-                // getsid() is the manager's, and it shares the manager's controlling terminal if it has one.
-                NewSession = !inputs.IsConnectionInstance,
-                NewProcessGroup = true,
-                WorkingDirectory = exec.WorkingDirectory == "~" && credentials.Home is { } home ? home : WorkingDirectory(exec),
-                NonBlockingPassFds = exec.NonBlocking,
-                IgnoreSigpipe = exec.IgnoreSigpipe,
-                Uid = credentials.Uid,
-                Gid = credentials.Gid,
-                SupplementaryGroups = credentials.SupplementaryGroups,
-                Umask = exec.UMask,
-                Nice = exec.Nice,
-                ResourceLimits = exec.Limits.Count == 0 ? [] : [.. exec.Limits.Select(l => new ResourceLimit((int)l.Key, l.Value.Soft, l.Value.Hard))],
-                // A simple service has started once its process exists (systemd forks and reports a failed exec when
-                // the child exits), so the manager does not wait for the exec: the exit handler logs the failed step.
-                ExecFailureAtExit = inputs.IsMain && StartsWithoutWaitingForExec(settings),
-            };
+            var request = Request(in inputs, path, argv, environment, (stdin, stdout, stderr), passFds, credentials);
             return new ExecPlan(request, owned, captures);
         }
         catch
@@ -130,6 +72,73 @@ internal sealed class ServiceExecBuilder
             ExecPlan.Release(owned, captures);
             throw;
         }
+    }
+
+    /// <summary>
+    /// What the main process gets from fd 3 on, with the names for LISTEN_FDNAMES: the connection (Accept=yes), the
+    /// listening sockets (Accept=no), then the fd store. None when the socket is its stdio, and none for control processes.
+    /// </summary>
+    private static (List<SafeHandle> Fds, List<string> Names) PassedFds(in ExecInputs inputs, StdioPlan stdio)
+    {
+        if (!inputs.IsMain || stdio.UsesSocketStdio || (inputs.Connection is null && inputs.ListenFds.Count == 0 && inputs.StoredFds.Count == 0))
+            return (NoFds, NoNames);
+        var fds = new List<SafeHandle>();
+        var names = new List<string>();
+        if (inputs.Connection is { } connection)
+        {
+            fds.Add(connection.Handle);
+            names.Add("connection");
+        }
+        foreach (var (fd, name) in inputs.ListenFds)
+        {
+            fds.Add(fd);
+            names.Add(name);
+        }
+        foreach (var (fd, name) in inputs.StoredFds)
+        {
+            fds.Add(fd);
+            names.Add(name);
+        }
+        return (fds, names);
+    }
+
+    private SpawnRequest Request(in ExecInputs inputs, string path, IReadOnlyList<string> argv, List<string> environment,
+        (SafeHandle? In, SafeHandle? Out, SafeHandle? Err) stdio, List<SafeHandle> passFds, ExecCredentials credentials)
+    {
+        var exec = inputs.Settings.Exec;
+        return new SpawnRequest
+        {
+            Path = path,
+            Argv = argv,
+            Environment = environment,
+            Stdin = stdio.In,
+            Stdout = stdio.Out,
+            Stderr = stdio.Err,
+            PassFds = passFds,
+            SetListenPid = passFds.Count > 0,
+            // SYSTEMD_EXEC_PID costs nothing in process (the child writes its pid); only without the native
+            // routine would it take an exec helper, which per-connection instances on socket stdio then skip.
+            SetExecPid = passFds.Count > 0 || !inputs.IsConnectionInstance || ProcessSpawner.InProcessAvailable,
+            // Accept=yes instances lead their own process group (pgid == pid, all KillMode= needs) but stay in the
+            // manager's session: a session per connection would also be a scheduler autogroup per connection
+            // (kernel.sched_autogroup_enabled), making every short-lived instance an equal of the whole manager
+            // and of the clients under load (docs/performance.md). What differs from systemd for the instance:
+            // getsid() is the manager's, and it shares the manager's controlling terminal if it has one.
+            NewSession = !inputs.IsConnectionInstance,
+            NewProcessGroup = true,
+            WorkingDirectory = exec.WorkingDirectory == "~" && credentials.Home is { } home ? home : WorkingDirectory(exec),
+            NonBlockingPassFds = exec.NonBlocking,
+            IgnoreSigpipe = exec.IgnoreSigpipe,
+            Uid = credentials.Uid,
+            Gid = credentials.Gid,
+            SupplementaryGroups = credentials.SupplementaryGroups,
+            Umask = exec.UMask,
+            Nice = exec.Nice,
+            ResourceLimits = exec.Limits.Count == 0 ? [] : [.. exec.Limits.Select(l => new ResourceLimit((int)l.Key, l.Value.Soft, l.Value.Hard))],
+            // A simple service has started once its process exists (systemd forks and reports a failed exec when
+            // the child exits), so the manager does not wait for the exec: the exit handler logs the failed step.
+            ExecFailureAtExit = inputs.IsMain && StartsWithoutWaitingForExec(inputs.Settings),
+        };
     }
 
     /// <summary>Types whose start job is done when the main process exists: an exec failure shows as its exit.</summary>
