@@ -4,39 +4,28 @@ namespace Summon.Manager;
 
 /// <summary>
 /// The assignments of one sd_notify(3) message that the manager acts on, parsed once; unknown keys and malformed
-/// values are ignored, as systemd ignores them. A key given twice keeps its last value.
+/// values are ignored, as systemd ignores them. Status, main pid, timeout and watchdog updates keep the order they
+/// came in (<see cref="Updates"/>), because the service applies them one after another as systemd does; the fd store
+/// and the state changes (READY=1, RELOADING=1, STOPPING=1) apply after them.
 /// </summary>
 internal sealed class ServiceNotification
 {
+    private readonly List<NotifyUpdate> _updates = [];
+
+    /// <summary>STATUS=, ERRNO=, MAINPID=, EXTEND_TIMEOUT_USEC=, WATCHDOG=, WATCHDOG_USEC=, in message order.</summary>
+    public IReadOnlyList<NotifyUpdate> Updates => _updates;
+
     public bool Ready { get; private set; }
 
     public bool Reloading { get; private set; }
 
     public bool Stopping { get; private set; }
 
-    /// <summary>STATUS=: null when absent; empty clears the status text.</summary>
-    public string? Status { get; private set; }
-
-    public int? Errno { get; private set; }
-
-    public int? MainPid { get; private set; }
-
-    public TimeSpan? ExtendTimeout { get; private set; }
-
     public bool FdStore { get; private set; }
 
     public bool FdStoreRemove { get; private set; }
 
     public string? FdName { get; private set; }
-
-    /// <summary>WATCHDOG=1: the service is alive.</summary>
-    public bool WatchdogPing { get; private set; }
-
-    /// <summary>WATCHDOG=trigger: the service asks to be treated as hung.</summary>
-    public bool WatchdogTrigger { get; private set; }
-
-    /// <summary>WATCHDOG_USEC=: a new watchdog interval for this run.</summary>
-    public TimeSpan? WatchdogInterval { get; private set; }
 
     public static ServiceNotification Parse(string text)
     {
@@ -64,18 +53,6 @@ internal sealed class ServiceNotification
             case "STOPPING" when value == "1":
                 Stopping = true;
                 break;
-            case "STATUS":
-                Status = value;
-                break;
-            case "ERRNO" when TryParse(value, out ulong errno) && errno <= int.MaxValue:
-                Errno = (int)errno;
-                break;
-            case "MAINPID" when TryParse(value, out ulong pid) && pid is > 0 and <= int.MaxValue:
-                MainPid = (int)pid;
-                break;
-            case "EXTEND_TIMEOUT_USEC" when TryParse(value, out ulong usec):
-                ExtendTimeout = Microseconds(usec);
-                break;
             case "FDSTORE" when value == "1":
                 FdStore = true;
                 break;
@@ -85,14 +62,26 @@ internal sealed class ServiceNotification
             case "FDNAME":
                 FdName = value;
                 break;
+            case "STATUS":
+                _updates.Add(new NotifyUpdate(NotifyField.Status, Text: value));
+                break;
+            case "ERRNO" when TryParse(value, out ulong errno) && errno <= int.MaxValue:
+                _updates.Add(new NotifyUpdate(NotifyField.Errno, Number: (int)errno));
+                break;
+            case "MAINPID" when TryParse(value, out ulong pid) && pid is > 0 and <= int.MaxValue:
+                _updates.Add(new NotifyUpdate(NotifyField.MainPid, Number: (int)pid));
+                break;
+            case "EXTEND_TIMEOUT_USEC" when TryParse(value, out ulong usec):
+                _updates.Add(new NotifyUpdate(NotifyField.ExtendTimeout, Span: Microseconds(usec)));
+                break;
             case "WATCHDOG" when value == "1":
-                WatchdogPing = true;
+                _updates.Add(new NotifyUpdate(NotifyField.WatchdogPing));
                 break;
             case "WATCHDOG" when value == "trigger":
-                WatchdogTrigger = true;
+                _updates.Add(new NotifyUpdate(NotifyField.WatchdogTrigger));
                 break;
             case "WATCHDOG_USEC" when TryParse(value, out ulong wusec):
-                WatchdogInterval = Microseconds(wusec);
+                _updates.Add(new NotifyUpdate(NotifyField.WatchdogInterval, Span: Microseconds(wusec)));
                 break;
         }
     }
@@ -104,3 +93,9 @@ internal sealed class ServiceNotification
     private static bool TryParse(string value, out ulong number) =>
         ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out number);
 }
+
+/// <summary>The sd_notify assignments applied in message order.</summary>
+internal enum NotifyField { Status, Errno, MainPid, ExtendTimeout, WatchdogPing, WatchdogTrigger, WatchdogInterval }
+
+/// <summary>One of them with its value: STATUS= text, ERRNO=/MAINPID= number, or a time span.</summary>
+internal readonly record struct NotifyUpdate(NotifyField Field, int Number = 0, string? Text = null, TimeSpan Span = default);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Summon.Control;
 using Summon.Posix;
 using Summon.Processes;
 using Summon.Sockets;
@@ -45,20 +46,8 @@ internal sealed partial class ServiceUnit
 
     private void Apply(ServiceNotification n, NotifyMessage message)
     {
-        if (n.Status is { } status)
-            StatusText = status.Length == 0 ? null : status;
-        if (n.Errno is { } errno)
-            StatusErrno = errno;
-        if (n.MainPid is { } pid)
-            ChangeMainPid(pid, message);
-        if (n.ExtendTimeout is { } extend && _timeoutApplies && (_state.IsStarting() || _state.IsStopping() || _state == ServiceState.Running))
-            ArmTimer(extend);
-        if (n.WatchdogInterval is { } interval)
-            _watchdogOverride = interval;
-        if (n.WatchdogInterval is not null || n.WatchdogPing)
-            ArmWatchdog();
-        if (n.WatchdogTrigger)
-            OnWatchdogTimeout();
+        foreach (var update in n.Updates)
+            Apply(update, message);
 
         if (n.FdStoreRemove && n.FdName is { } removed)
             _fdStore.Remove(removed);
@@ -79,6 +68,35 @@ internal sealed partial class ServiceUnit
             // The service stops on its own: wait for it, without a signal, within TimeoutStopSec=.
             SetState(ServiceState.StopSigterm);
             ArmTimer(Settings.TimeoutStopSec ?? DefaultTimeout);
+        }
+    }
+
+    private void Apply(NotifyUpdate update, NotifyMessage message)
+    {
+        switch (update.Field)
+        {
+            case NotifyField.Status:
+                StatusText = update.Text!.Length == 0 ? null : update.Text;
+                break;
+            case NotifyField.Errno:
+                StatusErrno = update.Number;
+                break;
+            case NotifyField.MainPid:
+                ChangeMainPid(update.Number, message);
+                break;
+            case NotifyField.ExtendTimeout when _timeoutApplies && (_state.IsStarting() || _state.IsStopping() || _state == ServiceState.Running):
+                ArmTimer(update.Span);
+                break;
+            case NotifyField.WatchdogPing:
+                ArmWatchdog();
+                break;
+            case NotifyField.WatchdogTrigger:
+                OnWatchdogTimeout();
+                break;
+            case NotifyField.WatchdogInterval:
+                _watchdogOverride = update.Span;
+                ArmWatchdog();
+                break;
         }
     }
 

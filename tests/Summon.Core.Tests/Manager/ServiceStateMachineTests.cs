@@ -125,9 +125,8 @@ public sealed class ServiceStateMachineTests : IDisposable
         Assert.Contains("LISTEN_FDNAMES=web.socket", main.Request.Environment);
 
         // The service takes the connection, then exits: the socket listens again.
-        using (AcceptedConnection.TryAccept(socket.Listeners[0].Socket.Handle, out _))
-        {
-        }
+        using (var taken = AcceptedConnection.TryAccept(socket.Listeners[0].Socket.Handle, out _))
+            Assert.NotNull(taken);
         main.Exit(0);
         Assert.True(_h.PumpUntil(() => socket.State == SocketState.Listening));
         Assert.Equal((ServiceState.Dead, "success", 1), (service.State, socket.Result, _processes.Started.Count));
@@ -180,5 +179,41 @@ public sealed class ServiceStateMachineTests : IDisposable
             ],
             _h.Lines("mixed.service").SkipWhile(l => !l.StartsWith("Stopping", StringComparison.Ordinal)));
         Assert.Empty(_h.Errors);
+    }
+
+    [Fact]
+    public async Task Type_notify_is_running_on_READY_and_EXTEND_TIMEOUT_USEC_moves_the_start_timeout()
+    {
+        _h.WriteUnit("ready.service", "[Service]\nType=notify\nExecStart=/fake/run\nTimeoutStartSec=5s\n");
+        var service = _h.Service("ready.service");
+        var job = _h.Manager.StartJob("ready.service");
+        _h.Pump();
+        var main = _processes.Last!;
+
+        _h.Advance(TimeSpan.FromSeconds(4));
+        service.OnNotify(new NotifyMessage(main.Pid, 0, "EXTEND_TIMEOUT_USEC=10000000", []));
+        _h.Advance(TimeSpan.FromSeconds(9));
+        Assert.Equal((ServiceState.Start, false), (service.State, job.IsCompleted));   // 13 s in: the extension holds
+
+        service.OnNotify(new NotifyMessage(main.Pid, 0, "STATUS=warm\nREADY=1", []));
+        Assert.Equal((ServiceState.Running, "warm"), (service.State, service.StatusText));
+        Assert.True((await job).Success);
+        _h.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(ServiceState.Running, service.State);   // no start timeout left behind
+        Assert.Empty(_processes.Sent);
+        Assert.Empty(_h.Errors);
+    }
+
+    [Fact]
+    public void A_notification_from_another_pid_than_the_main_process_is_refused_with_NotifyAccess_main()
+    {
+        _h.WriteUnit("strict.service", "[Service]\nType=notify\nExecStart=/fake/run\n");
+        var service = _h.Service("strict.service");
+        _h.Manager.StartJob("strict.service");
+        _h.Pump();
+
+        service.OnNotify(new NotifyMessage(_processes.Last!.Pid + 1000, 0, "READY=1", []));
+        Assert.Equal(ServiceState.Start, service.State);
+        Assert.Contains($"strict.service: Got notification message from PID {_processes.Last.Pid + 1000}, but reception only permitted for main PID {_processes.Last.Pid}", _h.Lines("strict.service"));
     }
 }
