@@ -102,7 +102,22 @@ internal sealed class ListeningSocket : IDisposable
                 Check(Libc.Bind(fd, p, len), "bind");
             }
         }
-        Check(Libc.Fchmodat(Libc.AT_FDCWD, path, mode, Libc.AT_SYMLINK_NOFOLLOW), "fchmodat");
+        Widen(path, mode);
+    }
+
+    /// <summary>
+    /// Gives the node we just bound exactly <paramref name="mode"/>, never following a symlink put in its place.
+    /// glibc does AT_SYMLINK_NOFOLLOW through /proc/self/fd; where /proc is not mounted (a bare container's PID 1) it
+    /// fails with EOPNOTSUPP, and the node is then changed by path once it is known not to be a symlink.
+    /// </summary>
+    private static void Widen(string path, uint mode)
+    {
+        if (Libc.Fchmodat(Libc.AT_FDCWD, path, mode, Libc.AT_SYMLINK_NOFOLLOW) == 0)
+            return;
+        int err = Errno.Last;
+        if (err != Errno.EOPNOTSUPP || new FileInfo(path).LinkTarget is not null)
+            throw new ErrnoException("fchmodat", err);
+        Check(Libc.Fchmodat(Libc.AT_FDCWD, path, mode, 0), "fchmodat");
     }
 
     private static void Check(int rc, string call)
