@@ -66,8 +66,8 @@ internal sealed class BootSequence(UnitManager manager, UnitRegistry registry, I
                 jobs[name] = manager.StartJob(name);
                 var job = jobs[name];
                 // A unit that cannot even be loaded says so once at boot; one that started and failed has logged why.
-                if (job.IsCompleted && job.Result.Error is { Failure: not JobFailure.UnitFailed } && definition?.LoadStateMessage is { } why)
-                    ManagerLog.UnitError(log, name, $"Failed to start {name}: {why}");
+                if (job.IsCompleted && job.Result.Error is { Failure: not JobFailure.UnitFailed })
+                    ManagerLog.UnitError(log, name, $"Failed to start {name}: {definition?.LoadStateMessage ?? "Unit type not supported."}");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ErrnoException or ArgumentException)
             {

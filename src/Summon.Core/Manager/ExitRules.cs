@@ -1,4 +1,5 @@
 using System.Globalization;
+using Summon.Control;
 using Summon.Posix;
 using Summon.Processes;
 using Summon.Units;

@@ -18,7 +18,7 @@ namespace Summon.Manager;
 internal static class ManagerHost
 {
     /// <summary>Runs the manager until it is stopped; the process's exit code (1 when the control socket cannot be set up).</summary>
-    public static int Run(UnitSearchPath unitPath, bool userMode, string runtimeDirectory, string stateDirectory)
+    public static Exit Run(UnitSearchPath unitPath, bool userMode, string runtimeDirectory, string stateDirectory)
     {
         ProcessSpawner.ResetInheritedSignalDispositions();
         Directory.CreateDirectory(runtimeDirectory);
@@ -58,8 +58,7 @@ internal static class ManagerHost
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or ErrnoException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"Failed to set up the control socket {controlSocket}: {e.Message}");
-            return 1;
+            return new Exit(1, new ControlSocketFailure(controlSocket, e.Message));
         }
 
         using var signals = new CompositeDisposable(HandleSignals(loop, manager));
@@ -70,8 +69,14 @@ internal static class ManagerHost
             loop.Run();
         }
         journal.Flush();
-        return 0;
+        return new Exit(0, null);
     }
+
+    /// <summary>How the manager ended: its exit code, and why it could not start when it could not.</summary>
+    public readonly record struct Exit(int Code, ControlSocketFailure? Failure);
+
+    /// <summary>The control socket could not be set up (another manager answers on it, or a socket call failed).</summary>
+    public sealed record ControlSocketFailure(string Path, string Reason);
 
     /// <summary>The sd_notify socket; without it the manager still runs, and says that sd_notify(3) will not work.</summary>
     private static NotifySocket? OpenNotifySocket(string runtimeDirectory, UnitManager manager, ILogger log)

@@ -118,6 +118,4 @@ internal static partial class ManagerLog
     [LoggerMessage(33, LogLevel.Warning, "Dependency failed for {Unit}{Description}.")]
     public static partial void DependencyFailed(ILogger logger, string unit, string description);
 
-    [LoggerMessage(23, LogLevel.Information, "{Unit}: Changed {From} -> {To}")]
-    public static partial void Changed(ILogger logger, string unit, string from, string to);
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Summon.Control;
 using Summon.Interop;
 using Summon.Manager.Exec;
 using Summon.Posix;

@@ -114,8 +114,6 @@ internal sealed partial class ServiceUnit : UnitRuntime
     /// <summary>Source key for MaxConnectionsPerSource= (peer address or UID), null when not limited.</summary>
     internal string? ConnectionSource { get; set; }
 
-    internal IReadOnlyList<(Interop.SafeFdHandle Fd, string Name)> FdStore => _fdStore.Entries;
-
     public override bool CanCollect => _state == ServiceState.Dead && _main is null && _control is null;
 
     internal void AttachConnection(SocketUnit socket, AcceptedConnection connection)
@@ -359,7 +357,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
         _controlCommands = null;
         bool sigkill = state is ServiceState.StopSigkill or ServiceState.FinalSigkill;
         var mode = Settings.KillMode;
-        int signal = sigkill ? Signals.SIGKILL : KillSignal();
+        int signal = sigkill ? Signals.SIGKILL : Settings.KillSignal;
         if (mode != KillMode.None)
         {
             bool groupWide = mode == KillMode.ControlGroup || (mode == KillMode.Mixed && sigkill);
@@ -536,8 +534,6 @@ internal sealed partial class ServiceUnit : UnitRuntime
         _timer = null;
         _timeoutApplies = false;
     }
-
-    private int KillSignal() => Settings.KillSignal;
 
     private bool AnythingLeft() => _main is not null || _control is not null || (Settings.KillMode != KillMode.None && ExecMainPid > 0 && GroupAlive(ExecMainPid));
 

@@ -1,3 +1,4 @@
+using Summon.Control;
 using Summon.Interop;
 using Summon.Posix;
 using Summon.Sockets;

@@ -2,21 +2,3 @@ namespace Summon.Manager;
 
 /// <summary>The generic state every unit maps its sub-state onto (systemd's ActiveState).</summary>
 internal enum UnitActiveState { Inactive, Activating, Active, Deactivating, Failed, Reloading, Maintenance }
-
-/// <summary>Why a unit last stopped or failed (systemd's Result= values for sockets and services).</summary>
-internal static class UnitResult
-{
-    public const string Success = "success";
-    public const string Resources = "resources";
-    public const string ExitCode = "exit-code";
-    public const string Signal = "signal";
-    public const string CoreDump = "core-dump";
-    public const string Timeout = "timeout";
-    public const string Watchdog = "watchdog";
-    public const string StartLimitHit = "start-limit-hit";
-    public const string TriggerLimitHit = "trigger-limit-hit";
-    public const string ServiceStartLimitHit = "service-start-limit-hit";
-
-    /// <summary>The service did not take the steps its type requires (a Type=notify service exited before READY=1).</summary>
-    public const string Protocol = "protocol";
-}

@@ -27,17 +27,14 @@ internal sealed class UnitManager
 
     internal UnitManager(ManagerOptions options, EventLoop loop, JournalWriter journal, ILogger log, IProcessLauncher launcher)
     {
-        Options = options;
         Loop = loop;
         Log = log;
         Launcher = launcher;
         _registry = new UnitRegistry(options, log);
         _notify = new NotifyRouter(loop, _registry, log);
-        ExecBuilder = new ServiceExecBuilder(loop, journal, log, options.UserMode);
+        ExecBuilder = new ServiceExecBuilder(loop, journal, log, launcher, options.UserMode);
         Installer = new UnitInstaller(options.UnitPath, UnitRegistry.Specifiers(options));
     }
-
-    public ManagerOptions Options { get; }
 
     public UnitInstaller Installer { get; }
 
@@ -104,7 +101,7 @@ internal sealed class UnitManager
     {
         if (GetOrLoad(name) is not ServiceUnit { ActiveState: UnitActiveState.Active } service)
             return JobResult.Failed(name, JobFailure.NotActive);
-        return service.Reload() is { } failure ? JobResult.Failed(name, failure) : JobResult.Ok;
+        return service.Reload() is { } failure ? JobResult.Failed(service.Id, failure) : JobResult.Ok;
     }
 
     /// <summary>`kill UNIT [--signal=N] [--kill-whom=main|all]`.</summary>

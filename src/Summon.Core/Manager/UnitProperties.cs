@@ -1,5 +1,6 @@
 using System.Globalization;
 using Summon.Control;
+using Summon.Processes;
 using Summon.Text;
 using Summon.Units;
 
@@ -22,7 +23,7 @@ internal static class UnitProperties
                 AddSocket(p, socket);
                 break;
             case ServiceUnit service:
-                AddService(p, service);
+                AddService(p, service, manager.Launcher);
                 break;
         }
         AddUnit(p, unit, manager, wanted);
@@ -80,7 +81,7 @@ internal static class UnitProperties
         Add(p, "TasksCurrent", "0");
     }
 
-    private static void AddService(List<UnitProperty> p, ServiceUnit service)
+    private static void AddService(List<UnitProperty> p, ServiceUnit service, IProcessLauncher processes)
     {
         var s = service.Definition.Service!;
         Add(p, "Type", s.Type.ToString().ToLowerInvariant());
@@ -106,7 +107,7 @@ internal static class UnitProperties
         Add(p, "StandardError", SettingText.Kebab(s.StandardError.ToString()));
         Add(p, "InvocationID", service.InvocationId);
         if (service.MainPid > 0)
-            ProcessStats.Add(p, service.MainPid);
+            ProcessStats.Add(p, service.MainPid, processes);
     }
 
     private static void AddUnit(List<UnitProperty> p, UnitRuntime unit, UnitManager manager, IReadOnlyCollection<string>? wanted)

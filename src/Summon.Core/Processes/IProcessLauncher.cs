@@ -27,6 +27,15 @@ internal interface IProcessLauncher
     /// <summary>The command name of <paramref name="pid"/> (comm), "n/a" when it is gone.</summary>
     string NameOf(int pid);
 
+    /// <summary>Threads, memory and CPU time of <paramref name="pid"/>; null when it is gone.</summary>
+    ProcessUsage? UsageOf(int pid);
+
+    /// <summary>
+    /// True when a child learns its own pid (SYSTEMD_EXEC_PID=, LISTEN_PID=) at no cost: the in-process routine writes it;
+    /// otherwise it takes an exec helper, which per-connection instances on socket stdio skip.
+    /// </summary>
+    bool ChildPidIsFree { get; }
+
     /// <summary>As PID 1 or subreaper: reaps the exited children for which <paramref name="isTracked"/> is false.</summary>
     void ReapOrphans(Func<int, bool> isTracked);
 }

@@ -23,5 +23,9 @@ internal sealed class SystemProcessLauncher : IProcessLauncher
 
     public string NameOf(int pid) => ProcessTable.NameOf(pid);
 
+    public ProcessUsage? UsageOf(int pid) => ProcessTable.UsageOf(pid);
+
+    public bool ChildPidIsFree => ProcessSpawner.InProcessAvailable;
+
     public void ReapOrphans(Func<int, bool> isTracked) => OrphanReaper.ReapOrphans(isTracked);
 }

@@ -51,9 +51,9 @@ internal sealed class AcceptedConnection : IDisposable
     }
 
     /// <summary>True for accept(2) errors that only concern one aborted connection attempt, or mean "try later".</summary>
-    public static bool IsTransient(int errno) => errno is Errno.EAGAIN or Errno.EINTR or Errno.ECONNABORTED
-        or Errno.EPERM or Errno.ENETDOWN or 71 /* EPROTO */ or 92 /* ENOPROTOOPT */ or 112 /* EHOSTDOWN */
-        or 64 /* ENONET */ or 113 /* EHOSTUNREACH */ or 95 /* EOPNOTSUPP */ or 101 /* ENETUNREACH */;
+    public static bool IsTransient(int errno) => errno is Errno.EAGAIN or Errno.ECONNABORTED or Errno.EPERM or Errno.ENETDOWN
+        or Errno.EPROTO or Errno.ENOPROTOOPT or Errno.EHOSTDOWN or Errno.ENONET or Errno.EHOSTUNREACH or Errno.EOPNOTSUPP
+        or Errno.ENETUNREACH;
 
     private unsafe void Describe(ReadOnlySpan<byte> peer)
     {

@@ -1,4 +1,3 @@
-using Summon.Interop;
 using Summon.Posix;
 
 namespace Summon.Text;

@@ -27,7 +27,13 @@ internal static class DaemonVerb
     }
 
     /// <summary>Runs the manager of <paramref name="context"/>'s mode and paths in the foreground; its exit code.</summary>
-    public static int Run(CliContext context) => ManagerHost.Run(context.UnitPath, context.UserMode, context.RuntimeDirectory, context.StateDirectory);
+    public static int Run(CliContext context)
+    {
+        var exit = ManagerHost.Run(context.UnitPath, context.UserMode, context.RuntimeDirectory, context.StateDirectory);
+        if (exit.Failure is { } failure)
+            Console.Error.WriteLine($"Failed to set up the control socket {failure.Path}: {failure.Reason}");
+        return exit.Code;
+    }
 
     /// <summary>sd_booted(3): systemd is PID 1, and we would read its default unit directories.</summary>
     private static bool SystemdOwnsTheUnits(CliContext context) =>

@@ -42,12 +42,12 @@ internal static class JobMessages
     /// <summary>What systemctl adds to "Job for … failed", by the unit's result.</summary>
     private static string Why(string? result) => result switch
     {
-        "exit-code" => " because the control process exited with error code",
-        "timeout" => " because a timeout was exceeded",
-        "signal" or "core-dump" => " because a fatal signal was delivered to the control process",
-        "start-limit-hit" => " because start of the service was attempted too often",
-        "resources" => " because of unavailable resources or another system error",
-        "protocol" => " because the service did not take the steps required by its unit configuration",
+        UnitResult.ExitCode => " because the control process exited with error code",
+        UnitResult.Timeout => " because a timeout was exceeded",
+        UnitResult.Signal or UnitResult.CoreDump => " because a fatal signal was delivered to the control process",
+        UnitResult.StartLimitHit => " because start of the service was attempted too often",
+        UnitResult.Resources => " because of unavailable resources or another system error",
+        UnitResult.Protocol => " because the service did not take the steps required by its unit configuration",
         _ => "",
     };
 }

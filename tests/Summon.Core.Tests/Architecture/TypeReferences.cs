@@ -5,8 +5,10 @@ namespace Summon.Core.Tests.Architecture;
 
 /// <summary>
 /// Every type a compiled assembly's types use, read from its metadata and IL with Mono.Cecil: base types, interfaces,
-/// fields, signatures, locals, attributes and every type, method or field an instruction names, generic arguments
-/// included. Compiler-generated types (closures, state machines) count as the type that declares them.
+/// fields, signatures, locals, catch clauses, attributes and every type, method or field an instruction names, generic
+/// arguments included. Compiler-generated types (closures, state machines) count as the type that declares them.
+/// Constants are compiled into their users and leave no reference: a room that only reads another's constants is not
+/// seen here.
 /// </summary>
 internal static class TypeReferences
 {
@@ -60,6 +62,9 @@ internal static class TypeReferences
                 continue;
             foreach (var local in method.Body.Variables)
                 yield return local.VariableType;
+            foreach (var handler in method.Body.ExceptionHandlers)
+                if (handler.CatchType is { } caught)
+                    yield return caught;
             foreach (var instruction in method.Body.Instructions)
             {
                 switch (instruction.Operand)

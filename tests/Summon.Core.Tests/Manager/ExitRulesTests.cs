@@ -1,3 +1,4 @@
+using Summon.Control;
 using Summon.Manager;
 using Summon.Posix;
 using Summon.Processes;

@@ -73,6 +73,10 @@ internal sealed class FakeProcessLauncher : IProcessLauncher
 
     public string NameOf(int pid) => "fake";
 
+    public ProcessUsage? UsageOf(int pid) => null;
+
+    public bool ChildPidIsFree => true;
+
     public void ReapOrphans(Func<int, bool> isTracked)
     {
     }

@@ -20,12 +20,14 @@ internal sealed class ServiceExecBuilder
     private readonly EventLoop _loop;
     private readonly JournalWriter _journal;
     private readonly ILogger _log;
+    private readonly IProcessLauncher _launcher;
     private readonly bool _userMode;
     private readonly string[] _baseEnvironment;
     private readonly SafeFdHandle _inheritedStderr = new(2, ownsHandle: false);
 
-    public ServiceExecBuilder(EventLoop loop, JournalWriter journal, ILogger log, bool userMode)
+    public ServiceExecBuilder(EventLoop loop, JournalWriter journal, ILogger log, IProcessLauncher launcher, bool userMode)
     {
+        _launcher = launcher;
         _loop = loop;
         _journal = journal;
         _log = log;
@@ -116,9 +118,7 @@ internal sealed class ServiceExecBuilder
             Stderr = stdio.Err,
             PassFds = passFds,
             SetListenPid = passFds.Count > 0,
-            // SYSTEMD_EXEC_PID costs nothing in process (the child writes its pid); only without the native
-            // routine would it take an exec helper, which per-connection instances on socket stdio then skip.
-            SetExecPid = passFds.Count > 0 || !inputs.IsConnectionInstance || ProcessSpawner.InProcessAvailable,
+            SetExecPid = passFds.Count > 0 || !inputs.IsConnectionInstance || _launcher.ChildPidIsFree,
             // Accept=yes instances lead their own process group (pgid == pid, all KillMode= needs) but stay in the
             // manager's session: a session per connection would also be a scheduler autogroup per connection
             // (kernel.sched_autogroup_enabled), making every short-lived instance an equal of the whole manager
