@@ -116,4 +116,25 @@ public sealed class Pid1Tests
             new Dictionary<string, string> { ["Result"] = "exit-code", ["ExecMainStatus"] = "7" },
             Cli.Show(root, "exit7.service", "Result", "ExecMainStatus"));
     }
+
+    [RootFact]
+    public async Task Without_proc_mounted_path_sockets_get_their_SocketMode_and_serve()
+    {
+        // A bare container's PID 1 may run before anyone mounts /proc; glibc needs /proc/self/fd to change a node's
+        // mode without following a symlink, so the manager must still give every socket node its mode.
+        using var root = new TempRoot();
+        string path = Path.Combine(root.RuntimeDir, "echo.sock");
+        root.WriteUnit("demo-echo.socket", DemoUnits.Socket(path, "SocketMode=0666"));
+        root.WriteUnit(DemoUnits.TemplateName, DemoUnits.Service);
+        Directory.CreateDirectory(Path.Combine(root.UnitDir, "sockets.target.wants"));
+        File.CreateSymbolicLink(Path.Combine(root.UnitDir, "sockets.target.wants", "demo-echo.socket"), Path.Combine(root.UnitDir, "demo-echo.socket"));
+        using DaemonProcess unshare = await DaemonProcess.StartAsync(
+            root, "unshare", ["--mount", "--fork", "sh", "-c", $"umount -l /proc && exec {SummonBinary.Path} daemon"], waitReady: true);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(root.ControlSocket) & (UnixFileMode)0x1FF);
+        await Wait.ForAsync(() => File.Exists(path), exists => exists);
+        Assert.Equal((UnixFileMode)0x1B6, File.GetUnixFileMode(path) & (UnixFileMode)0x1FF);   // 0666, wider than the umask
+        CommandResult socat = Cli.RunProgram(root, "socat", "no proc\n", "-t", "5", "-", $"UNIX-CONNECT:{path}");
+        Assert.True(socat is { ExitCode: 0, StdOut: "no proc\n" }, socat.ToString() + "\n[log]\n" + unshare.Log);
+    }
 }
