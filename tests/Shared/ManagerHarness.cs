@@ -81,6 +81,13 @@ internal sealed class ManagerHarness : IDisposable
             return _lines.Where(l => l.Unit == unit && l.IsManagerLine).Select(l => l.Message).ToList();
     }
 
+    /// <summary>Every manager line, of every unit (per-connection instances are forgotten once done; their lines are not).</summary>
+    public List<string> AllLines()
+    {
+        lock (_lines)
+            return _lines.Where(l => l.IsManagerLine).Select(l => l.Message).ToList();
+    }
+
     /// <summary>
     /// Runs loop iterations until <paramref name="condition"/> holds; false if it never did. With a
     /// <paramref name="tick"/> the fake clock moves on by that much after every idle iteration, for the manager's own

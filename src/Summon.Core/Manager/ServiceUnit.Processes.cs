@@ -276,7 +276,15 @@ internal sealed partial class ServiceUnit
             MainPid = !isMain && _main is not null ? _main.Pid : 0,
         };
         using var plan = Manager.ExecBuilder.Build(in inputs);
-        var process = Manager.Launcher.Spawn(plan.Request);
+        IChildProcess process;
+        try
+        {
+            process = Manager.Launcher.Spawn(plan.Request);
+        }
+        catch (ErrnoException e)   // a call failing before the child exists (pidfd_open at the fd limit, clone)
+        {
+            throw new SpawnException(plan.Request.Path, e.Number, ExitStatusNames.Fds);
+        }
         if (isMain && _connection is null)
         {
             _passedSockets = sockets;

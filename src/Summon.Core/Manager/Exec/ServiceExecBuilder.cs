@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Summon.Interop;
 using Summon.Journal;
+using Summon.Posix;
 using Summon.Processes;
 using Summon.Units;
 
@@ -38,7 +39,11 @@ internal sealed class ServiceExecBuilder
     /// <summary>NOTIFY_SOCKET for services that accept notifications; null until the daemon attaches its socket.</summary>
     public string? NotifySocketPath { get; set; }
 
-    /// <summary>Prepares <paramref name="inputs"/>.Command; dispose the plan once the spawn is done.</summary>
+    /// <summary>
+    /// Prepares <paramref name="inputs"/>.Command; dispose the plan once the spawn is done. Whatever keeps the command
+    /// from starting is a <see cref="SpawnException"/> with systemd's status: a program not found (203/EXEC), or a
+    /// stream or fd that cannot be set up (202/FDS).
+    /// </summary>
     public ExecPlan Build(in ExecInputs inputs)
     {
         var exec = inputs.Settings.Exec;
@@ -61,6 +66,8 @@ internal sealed class ServiceExecBuilder
             SafeHandle? stdin = stdio.Input == StdioTarget.Socket ? socketFd : OpenInput(exec, owned);
 
             string path = ExecutableLookup.Resolve(command.Path);
+            if (!path.StartsWith('/'))   // a bare name found nowhere on the default PATH
+                throw new SpawnException(command.Path, ExecutableLookup.Find(command.Path, out _) is int e and not 0 ? e : Errno.ENOENT);
             var credentials = ExecCredentials.Resolve(exec.User, exec.Group, exec.SupplementaryGroups, path);
             var environment = Environment(in inputs, passFds.Count, names, credentials.Environment);
             if (journalPipe is not null && ChildStdio.DeviceAndInode(journalPipe) is { } stream)
@@ -69,12 +76,25 @@ internal sealed class ServiceExecBuilder
             var request = Request(in inputs, path, argv, environment, (stdin, stdout, stderr), passFds, credentials);
             return new ExecPlan(request, owned, captures);
         }
+        catch (Exception e) when (e is ErrnoException or IOException or UnauthorizedAccessException)
+        {
+            ExecPlan.Release(owned, captures);
+            throw new SpawnException(command.Path, ErrnoOf(e), ExitStatusNames.Fds);
+        }
         catch
         {
             ExecPlan.Release(owned, captures);
             throw;
         }
     }
+
+    private static int ErrnoOf(Exception e) => e switch
+    {
+        ErrnoException errno => errno.Number,
+        UnauthorizedAccessException => Errno.EACCES,
+        FileNotFoundException or DirectoryNotFoundException => Errno.ENOENT,
+        _ => Errno.EIO,
+    };
 
     /// <summary>
     /// What the main process gets from fd 3 on, with the names for LISTEN_FDNAMES: the connection (Accept=yes), the
