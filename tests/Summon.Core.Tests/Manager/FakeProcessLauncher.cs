@@ -8,7 +8,8 @@ namespace Summon.Core.Tests.Manager;
 /// The manager's process seam without processes: every spawn becomes a <see cref="FakeProcess"/> whose exit the test
 /// decides. The program path says how it behaves, so a unit file reads as what it does:
 /// <c>/fake/exit N</c> exits with N at once, <c>/fake/run</c> runs until a signal ends it, <c>/fake/stubborn</c>
-/// ignores SIGTERM (SIGKILL still ends it), and any other path fails its exec (203/EXEC, ENOENT).
+/// ignores SIGTERM (SIGKILL still ends it), <c>/fake/emfile</c> fails before the child exists as a system call at
+/// the fd limit would (ErrnoException, EMFILE), and any other path fails its exec (203/EXEC, ENOENT).
 /// A process's exit shows on its exit handle (a pipe made readable), so the event loop sees it as it sees a pidfd.
 /// </summary>
 internal sealed class FakeProcessLauncher : IProcessLauncher
@@ -30,6 +31,8 @@ internal sealed class FakeProcessLauncher : IProcessLauncher
         string program = request.Path;
         if (!program.StartsWith("/fake/", StringComparison.Ordinal))
             throw new SpawnException(program, Errno.ENOENT);
+        if (program == "/fake/emfile")
+            throw new ErrnoException("pidfd_open", Errno.EMFILE);
         var process = new FakeProcess(this, _nextPid++, request);
         Started.Add(process);
         switch (program)

@@ -216,4 +216,26 @@ public sealed class ServiceStateMachineTests : IDisposable
         Assert.Equal(ServiceState.Start, service.State);
         Assert.Contains($"strict.service: Got notification message from PID {_processes.Last.Pid + 1000}, but reception only permitted for main PID {_processes.Last.Pid}", _h.Lines("strict.service"));
     }
+
+    [Fact]
+    public void Accept_yes_instance_that_cannot_be_started_at_the_fd_limit_fails_202_FDS_and_frees_its_connection()
+    {
+        int port = ManagerHarness.FreePort();
+        _h.WriteUnit("full.socket", $"[Socket]\nListenStream=127.0.0.1:{port}\nAccept=yes\nMaxConnections=1\n");
+        _h.WriteUnit("full@.service", "[Service]\nExecStart=/fake/emfile\nStandardInput=socket\n");
+        var socket = _h.Socket("full.socket");
+        Assert.True(_h.Start("full.socket").Success);
+
+        for (uint i = 1; i <= 3; i++)   // past MaxConnections=1: the slot comes back every time
+        {
+            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            client.Connect(new IPEndPoint(IPAddress.Loopback, port));
+            Assert.True(_h.PumpUntil(() => socket.NAccepted == i && socket.NConnections == 0));
+            client.ReceiveTimeout = 5000;
+            Assert.Equal(0, client.Receive(new byte[8]));
+        }
+        Assert.Equal((SocketState.Listening, 0u), (socket.State, socket.NRefused));
+        Assert.Equal(3, _h.AllLines().Count(l => l.EndsWith(": Main process exited, code=exited, status=202/FDS", StringComparison.Ordinal)));
+        Assert.Empty(_h.Errors);
+    }
 }
