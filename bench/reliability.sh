@@ -5,7 +5,7 @@
 # usage: bench/reliability.sh [--quick] [--only "SCENARIO..."] [--before RAW] [--no-docs] [-o OUTDIR]
 #   (default)    full sizes (about 15 min): 30 reloads over 30 s of c=8 load, 2,000,000 journal lines, 2,000 idle
 #                control clients, 20,000 connections for MaxConnections, 10,000 Environment= lines
-#   --quick      shortened sizes (a few minutes): 30 reloads over 10 s, 200,000 lines, 5,000 connections
+#   --quick      shortened sizes (about 8 min): 30 reloads over 10 s, probes capped at 10 s, 5,000 connections
 #   --only       run only these scenarios (reload crashloop relexec emfile fifo stuck journal flood kill9 control
 #                misc fuzz)
 #   --before RAW the raw.txt of a run of another binary (e.g. the published 73f9556 of the issue's table): the
@@ -14,7 +14,7 @@
 # The binary is $SUMMON_BIN (default artifacts/bin/summon; publish it first). Runs as root or as a normal user; the
 # root-only faults (a full 2 MB tmpfs, a read-only bind mount, a second user's view) are skipped with a note.
 # Every process is started in its own process group (lib.sh start_bg) and stopped by that group's id; every wait has
-# a timeout. Ports 18700-18719 on 127.0.0.1.
+# a timeout. Ports 18700-18709 on 127.0.0.1.
 set -u
 . "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
@@ -41,7 +41,7 @@ chmod 0755 "$T"   # a second user (nobody) must reach the journal files to show 
 ROOTUSER=0; [ "$(id -u)" = 0 ] && ROOTUSER=1
 
 if [ "$MODE" = quick ]; then
-    RELOAD_SECS=10 FLOOD=200000 FULL_LINES=200000 IDLE=2000 SLOW=200 MAXCONN_N=5000 ENV_LINES=10000
+    RELOAD_SECS=10 FLOOD=2000000 FULL_LINES=200000 IDLE=2000 SLOW=200 MAXCONN_N=5000 ENV_LINES=10000
     PROBE_CAP=10 SHRINK=20 STUCK=20
 else
     RELOAD_SECS=30 FLOOD=2000000 FULL_LINES=200000 IDLE=2000 SLOW=200 MAXCONN_N=20000 ENV_LINES=10000
