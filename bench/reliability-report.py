@@ -293,11 +293,21 @@ def main():
          "sockets, processes and files, and what the manager held, what was injected and what was lost."
          + (" *Before* is the binary of the issue's table, *after* this tree, run the same way on the same machine." if before else "")
          + "\n"]
+    busy = []
     for name, run in sides:
         notes = run.text("notes.txt").splitlines()
         start = next((t for t in notes if t.startswith("start ")), "")
-        o.append(f"- **{name}**: `{binary_line(run)}`; {start.replace('start ', 'started ', 1) or 'no notes'}")
+        cmd = run.text("command.txt")
+        o.append(f"- **{name}**: `{binary_line(run)}`; {start.replace('start ', 'started ', 1) or 'no notes'}"
+                 + (f"; command `{cmd}`" if cmd else ""))
+        if "loadavg " in start and float(start.split("loadavg ")[1].split()[0]) > (os.cpu_count() or 1):
+            busy.append(name)
     o.append("")
+    if busy:
+        o.append(f"**Warning: the machine was busy when the {' and '.join(busy)} run(s) started (load average above "
+                 f"{os.cpu_count()} CPUs, from other work): connection counts under load and latencies (even an idle "
+                 "`is-active`) are far from a quiet machine's; the counts of lost lines, leaked fds, failed starts and "
+                 "states do not depend on it.**\n")
     o.append("## Summary\n")
     o.append("| | " + " | ".join(s for s, _ in sides) + " |")
     o.append("|---|" + "---|" * len(sides))

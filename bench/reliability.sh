@@ -503,6 +503,7 @@ sc_fuzz() {
 
 "$BENCH_DIR/env.sh" > "$OUT/env.txt" 2>/dev/null
 echo "summon: $SUMMON ($(stat -c %s "$SUMMON") bytes; $("$SUMMON" --version 2>/dev/null | head -1))" >> "$OUT/env.txt"
+echo "SUMMON_BIN=$SUMMON bench/reliability.sh${ARGS:+ $ARGS}" > "$OUT/command.txt"
 note "start $(date -Is) loadavg $(cut -d' ' -f1-3 /proc/loadavg) mode=$MODE user=$(id -un)"
 for s in reload crashloop relexec emfile fifo stuck journal flood kill9 control misc fuzz; do run "$s"; done
 note "end $(date -Is) loadavg $(cut -d' ' -f1-3 /proc/loadavg)"
