@@ -3,7 +3,7 @@
 # key=value lines (OUTDIR/raw.txt), then reliability-report.py writes docs/reliability.md (before/after side by side).
 #
 # usage: bench/reliability.sh [--quick] [--only "SCENARIO..."] [--before RAW] [--no-docs] [-o OUTDIR]
-#   (default)    full sizes (about 15 min): 30 reloads over 30 s of c=8 load, 2,000,000 journal lines, 2,000 idle
+#   (default)    full sizes (about 17 min): 30 reloads over 30 s of c=8 load, 2,000,000 journal lines, 2,000 idle
 #                control clients, 20,000 connections for MaxConnections, 10,000 Environment= lines
 #   --quick      shortened sizes (about 8 min): 30 reloads over 10 s, probes capped at 10 s, 5,000 connections
 #   --only       run only these scenarios (reload crashloop relexec emfile fifo stuck journal flood kill9 control
