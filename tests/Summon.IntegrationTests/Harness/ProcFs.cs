@@ -71,6 +71,11 @@ internal static class ProcFs
     /// <summary>True while the process exists and is not a zombie.</summary>
     public static bool IsAlive(int pid) => Stat(pid) is { State: not 'Z' and not 'X' };
 
+    /// <summary>The number of threads of a process (the Threads: line of /proc/PID/status).</summary>
+    public static int Threads(int pid) => int.Parse(
+        File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Threads:", StringComparison.Ordinal))["Threads:".Length..].Trim(),
+        CultureInfo.InvariantCulture);
+
     /// <summary>Number of open fds of a process (entries of /proc/PID/fd).</summary>
     public static int FdCount(int pid) => Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Count();
 
