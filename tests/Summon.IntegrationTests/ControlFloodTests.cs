@@ -113,6 +113,42 @@ public sealed class ControlFloodTests(ITestOutputHelper output)
         await AssertBackToIdleAsync(daemon, before);
     }
 
+    [Fact]
+    public async Task At_the_fd_limit_an_idle_client_gives_its_fd_to_a_new_request_and_the_manager_does_not_spin()
+    {
+        using var root = new TempRoot();
+        using DaemonProcess daemon = await StartAsync(root);
+        Idle before = await SettleAsync(root, daemon);
+        // The manager's soft limit just above what it holds idle: accept4 fails with EMFILE long before MaxClients.
+        CommandResult limited = Command.Run("prlimit", [$"--pid={daemon.Pid}", $"--nofile={before.Fds + 8}:"]);
+        Assert.True(limited.ExitCode == 0, limited.ToString());
+
+        var clients = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < 64; i++)
+            {
+                clients.Add(Clients.ConnectUnix(root.ControlSocket));
+            }
+
+            AssertIsActiveAnswersPromptly(root, before.IsActive);
+            long cpu = ProcFs.CpuTicks(daemon.Pid);
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            // Idle clients at the limit cost nothing: a listener left readable would spin the loop on a whole CPU
+            // (on this loaded machine that still shows as several ticks a second).
+            Assert.InRange(ProcFs.CpuTicks(daemon.Pid) - cpu, 0, 5);
+        }
+        finally
+        {
+            foreach (Socket client in clients)
+            {
+                client.Dispose();
+            }
+        }
+
+        await AssertBackToIdleAsync(daemon, before);
+    }
+
     private static async Task<DaemonProcess> StartAsync(TempRoot root)
     {
         DemoUnits.Write(root, FreePort.Tcp());

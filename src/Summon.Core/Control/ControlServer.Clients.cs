@@ -125,7 +125,8 @@ internal sealed partial class ControlServer
     {
         StopWaiting(client);
         client.Phase = ControlConnectionPhase.Handling;
-        Watch(_epoll, client.Handle, 0, client.Token, Libc.EPOLL_CTL_MOD);
+        if (!TryWatch(client, 0))
+            return;
         Task<ControlReply> reply;
         try
         {
@@ -188,7 +189,22 @@ internal sealed partial class ControlServer
         client.SetReply(reply);
         WaitOn(client, ControlConnectionPhase.Writing);
         if (Send(client))
-            Watch(_epoll, client.Handle, Libc.EPOLLOUT, client.Token, Libc.EPOLL_CTL_MOD);
+            TryWatch(client, Libc.EPOLLOUT);
+    }
+
+    /// <summary>Changes what is watched on a client's socket; a client whose change fails is closed (never an error on the loop).</summary>
+    private bool TryWatch(ControlConnection client, uint events)
+    {
+        try
+        {
+            Watch(_epoll, client.Handle, events, client.Token, Libc.EPOLL_CTL_MOD);
+            return true;
+        }
+        catch (ErrnoException)
+        {
+            Close(client);
+            return false;
+        }
     }
 
     /// <summary>Writes what the client takes; true while some of the reply is left.</summary>

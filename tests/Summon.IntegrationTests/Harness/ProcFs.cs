@@ -76,6 +76,15 @@ internal static class ProcFs
         File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Threads:", StringComparison.Ordinal))["Threads:".Length..].Trim(),
         CultureInfo.InvariantCulture);
 
+    /// <summary>The CPU time a process has used, user and system, in clock ticks (utime + stime of /proc/PID/stat).</summary>
+    public static long CpuTicks(int pid)
+    {
+        string text = File.ReadAllText($"/proc/{pid}/stat");
+        string[] fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+        // Fields 14 and 15 of the line; the split starts at field 3 (the state).
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Number of open fds of a process (entries of /proc/PID/fd).</summary>
     public static int FdCount(int pid) => Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Count();
 
