@@ -4,14 +4,10 @@ namespace Summon.Control;
 internal interface IControlHandler
 {
     /// <summary>
-    /// Called on the client's own thread, several at once: moving the request to where its answer is made (the
-    /// manager's event loop) is the handler's business. The task completes with the reply, when a job takes long.
+    /// Called on the thread that drives the server (the manager's event loop), one request at a time, and must not
+    /// block it: what takes long (a job waiting for its unit) returns a task that completes later, on any thread, and
+    /// the server writes the reply then. A reply is written when its task completes, so a handler that must do
+    /// something first (the manager has its journal commit what the request logged) completes it after that.
     /// </summary>
     Task<ControlReply> HandleAsync(ControlRequest request);
-
-    /// <summary>
-    /// Runs on the client's thread after each request is handled and before its reply is written (the manager flushes
-    /// its journal there, so whatever a request logged can be read as soon as its reply arrives).
-    /// </summary>
-    void BeforeReply();
 }

@@ -4,31 +4,35 @@ using Summon.Interop;
 namespace Summon.Manager;
 
 /// <summary>
-/// The manager's end of the control socket: the event loop accepts on it, and each request, read on its client's
-/// thread, runs on the loop (the only thread that touches manager state) through the <see cref="ControlDispatcher"/>.
+/// The manager's end of the control socket, served on the event loop: the loop watches the server and keeps its
+/// deadlines, and each request runs on the loop (the only thread that touches manager state) through the
+/// <see cref="ControlDispatcher"/>. No thread is held while a job runs: its reply is written when it completes.
 /// </summary>
 internal sealed class ControlEndpoint : IControlHandler, IDisposable
 {
     private readonly EventLoop _loop;
     private readonly ControlDispatcher _dispatcher;
-    private readonly Action _beforeReply;
+    private readonly FlushedReplies _flushed;
     private readonly ControlServer _server;
     private readonly ulong _token;
+    private IDisposable? _deadlineTimer;
+    private long _deadlineAt;
 
     /// <summary>
     /// Binds the control socket at <paramref name="path"/> (as <see cref="ControlServer.Start"/>, and throws what it
-    /// throws) and has <paramref name="loop"/> accept on it. <paramref name="beforeReply"/> runs before each reply is
-    /// written (the daemon flushes its journal). Call on the loop's thread before it runs, and dispose there after it stopped.
+    /// throws) and has <paramref name="loop"/> serve it. <paramref name="flushJournal"/> runs, off the loop, before
+    /// replies are written (the daemon flushes its journal). Call on the loop's thread before it runs, and dispose
+    /// there after it stopped.
     /// </summary>
-    public ControlEndpoint(string path, uint ownUid, EventLoop loop, ControlDispatcher dispatcher, Action beforeReply)
+    public ControlEndpoint(string path, uint ownUid, EventLoop loop, ControlDispatcher dispatcher, Action flushJournal)
     {
         _loop = loop;
         _dispatcher = dispatcher;
-        _beforeReply = beforeReply;
-        _server = ControlServer.Start(path, ownUid, this);
+        _flushed = new FlushedReplies(flushJournal);
+        _server = ControlServer.Start(path, ownUid, this, loop.Time);
         try
         {
-            _token = loop.Register(_server.Listener, Libc.EPOLLIN, _ => _server.AcceptPending());
+            _token = loop.Register(_server.Handle, Libc.EPOLLIN, _ => OnReady());
         }
         catch
         {
@@ -37,12 +41,35 @@ internal sealed class ControlEndpoint : IControlHandler, IDisposable
         }
     }
 
-    public Task<ControlReply> HandleAsync(ControlRequest request) => _loop.InvokeAsync(() => _dispatcher.HandleAsync(request)).Unwrap();
+    public Task<ControlReply> HandleAsync(ControlRequest request) => _flushed.AfterFlushAsync(_dispatcher.HandleAsync(request));
 
-    public void BeforeReply() => _beforeReply();
+    private void OnReady()
+    {
+        _server.OnReady();
+        ArmDeadlineTimer();
+    }
+
+    /// <summary>One loop timer, for the server's next deadline (moved earlier when an earlier one comes).</summary>
+    private void ArmDeadlineTimer()
+    {
+        if (_server.NextDeadline is not { } due)
+            return;
+        long at = _loop.Time.GetTimestamp() + (long)(due.TotalSeconds * _loop.Time.TimestampFrequency);
+        if (_deadlineTimer is not null && _deadlineAt <= at)
+            return;
+        _deadlineTimer?.Dispose();
+        _deadlineAt = at;
+        _deadlineTimer = _loop.Schedule(due, () =>
+        {
+            _deadlineTimer = null;
+            _server.ExpireDeadlines();
+            ArmDeadlineTimer();
+        });
+    }
 
     public void Dispose()
     {
+        _deadlineTimer?.Dispose();
         _loop.Unregister(_token);
         _server.Dispose();
     }

@@ -71,6 +71,20 @@ internal static class ProcFs
     /// <summary>True while the process exists and is not a zombie.</summary>
     public static bool IsAlive(int pid) => Stat(pid) is { State: not 'Z' and not 'X' };
 
+    /// <summary>The number of threads of a process (the Threads: line of /proc/PID/status).</summary>
+    public static int Threads(int pid) => int.Parse(
+        File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Threads:", StringComparison.Ordinal))["Threads:".Length..].Trim(),
+        CultureInfo.InvariantCulture);
+
+    /// <summary>The CPU time a process has used, user and system, in clock ticks (utime + stime of /proc/PID/stat).</summary>
+    public static long CpuTicks(int pid)
+    {
+        string text = File.ReadAllText($"/proc/{pid}/stat");
+        string[] fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+        // Fields 14 and 15 of the line; the split starts at field 3 (the state).
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Number of open fds of a process (entries of /proc/PID/fd).</summary>
     public static int FdCount(int pid) => Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Count();
 
