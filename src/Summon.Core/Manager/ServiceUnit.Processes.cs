@@ -123,6 +123,8 @@ internal sealed partial class ServiceUnit
         catch (SpawnException e)
         {
             ReleaseConnection();
+            if (ResourceBackoff.IsSpawnExhaustion(e.Errno))
+                TriggeringSocket?.OnResourcesExhausted(e.Errno);
             var status = new ExitStatus(ExitCode.Exited, e.ExitStatus);
             ExecMainStatus = status;
             if (ServiceExecBuilder.StartsWithoutWaitingForExec(Settings))

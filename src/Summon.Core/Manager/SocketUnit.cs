@@ -17,6 +17,8 @@ internal sealed class SocketUnit : UnitRuntime
     private readonly Dictionary<string, uint> _perSource = new(StringComparer.Ordinal);
     private SocketState _state = SocketState.Dead;
     private RateLimit? _triggerLimit;
+    private readonly ResourceBackoff _backoff = new();
+    private IDisposable? _resume;
 
     internal SocketUnit(UnitManager manager, LoadedUnit definition) : base(manager, definition)
     {
@@ -198,10 +200,47 @@ internal sealed class SocketUnit : UnitRuntime
 
     private void EnterListening()
     {
+        Poll();
+        SetState(SocketState.Listening);
+    }
+
+    /// <summary>Watches every listener again, unless a pause for resources is running (its end does it).</summary>
+    private void Poll()
+    {
+        if (_resume is not null)
+            return;
         foreach (var listener in _listeners)
             if (listener.Token == 0)
                 listener.Token = Manager.Loop.Register(listener.Socket.Handle, Libc.EPOLLIN, events => OnReadable(listener, events));
-        SetState(SocketState.Listening);
+    }
+
+    /// <summary>
+    /// The system ran out of what a connection needs (accept or a spawn failed with EMFILE, ENFILE, ENOMEM, ENOBUFS,
+    /// EAGAIN): stop polling for a growing while instead of failing the socket or spinning on a readable listener;
+    /// waiting connections stay in the backlog.
+    /// </summary>
+    internal void OnResourcesExhausted(int errno)
+    {
+        if (_resume is not null || _state is SocketState.Dead or SocketState.Failed)
+            return;
+        var delay = _backoff.Fail(out bool episodeBegins);
+        if (episodeBegins)
+            ManagerLog.ResourcesExhausted(Manager.Log, Id, Errno.Describe(errno));
+        StopPolling();
+        _resume = Manager.Loop.Schedule(delay, () =>
+        {
+            _resume = null;
+            if (_state == SocketState.Listening)
+                Poll();
+        });
+    }
+
+    /// <summary>A connection was accepted and its instance started: a pause for resources, if any, is over.</summary>
+    private void OnResourcesAvailable()
+    {
+        uint failures = _backoff.Succeed();
+        if (failures > 0)
+            ManagerLog.ResourcesAvailable(Manager.Log, Id, failures);
     }
 
     private void StopPolling()
@@ -226,7 +265,7 @@ internal sealed class SocketUnit : UnitRuntime
             Manager.Loop.Schedule(Settings.PollLimitInterval, () =>
             {
                 listener.PollLimit.Reset();   // leaving the limit starts a fresh window, as sd-event does
-                if (_state == SocketState.Listening && listener.Token == 0 && _listeners.Contains(listener))
+                if (_state == SocketState.Listening && listener.Token == 0 && _resume is null && _listeners.Contains(listener))
                     listener.Token = Manager.Loop.Register(listener.Socket.Handle, Libc.EPOLLIN, e => OnReadable(listener, e));
             });
             return;
@@ -251,11 +290,17 @@ internal sealed class SocketUnit : UnitRuntime
             var connection = AcceptedConnection.TryAccept(listener.Socket.Handle, out int errno);
             if (connection is null)
             {
-                if (errno != Errno.EAGAIN && !AcceptedConnection.IsTransient(errno))
+                if (ResourceBackoff.IsAcceptExhaustion(errno))
+                    OnResourcesExhausted(errno);
+                else if (errno != Errno.EAGAIN && !AcceptedConnection.IsTransient(errno))
                     ManagerLog.AcceptFailed(Manager.Log, Id, Errno.Describe(errno));
                 return;
             }
             OnConnection(connection);
+            if (_resume is not null)
+                return;   // its spawn ran out of resources
+            if (_backoff.Failures > 0)
+                OnResourcesAvailable();
         }
     }
 
@@ -357,6 +402,8 @@ internal sealed class SocketUnit : UnitRuntime
 
     private void CloseListeners()
     {
+        _resume?.Dispose();
+        _resume = null;
         StopPolling();
         foreach (var listener in _listeners)
         {
