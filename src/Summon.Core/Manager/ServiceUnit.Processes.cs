@@ -178,6 +178,18 @@ internal sealed partial class ServiceUnit
         Manager.OnProcessReaped();
     }
 
+    /// <summary>
+    /// Reaps the control and main processes now if they have exited, before the loop reports their exit handles: a
+    /// socket about to refuse a connection for MaxConnections= counts the instances that are really still alive.
+    /// </summary>
+    internal void ReapIfExited()
+    {
+        if (_control is not null)
+            OnControlExited();
+        if (_main is not null)
+            OnMainExited();
+    }
+
     private void OnMainFinished(int pid, bool clean, string? result)
     {
         switch (_state)

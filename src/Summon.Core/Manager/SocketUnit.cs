@@ -312,6 +312,8 @@ internal sealed class SocketUnit : UnitRuntime
             return;
         }
         if (NConnections >= Settings.MaxConnections)
+            ReapFinishedInstances();
+        if (NConnections >= Settings.MaxConnections)
         {
             ManagerLog.TooManyConnections(Manager.Log, Id, NConnections);
             connection.Dispose();
@@ -339,6 +341,11 @@ internal sealed class SocketUnit : UnitRuntime
             uint fromSource = _perSource.GetValueOrDefault(source);
             if (fromSource >= Settings.MaxConnectionsPerSource)
             {
+                ReapFinishedInstances();
+                fromSource = _perSource.GetValueOrDefault(source);
+            }
+            if (fromSource >= Settings.MaxConnectionsPerSource)
+            {
                 ManagerLog.TooManyConnectionsFromSource(Manager.Log, Id, fromSource, source);
                 connection.Dispose();
                 NRefused++;
@@ -354,6 +361,16 @@ internal sealed class SocketUnit : UnitRuntime
         Instances.Add(service);
         NConnections++;
         service.Start();
+    }
+
+    /// <summary>
+    /// Finishes the instances whose processes have exited but whose exit the loop has not dispatched yet (their
+    /// pidfds may be ready in the same wake-up as this listener, after it), so a limit counts live clients only.
+    /// </summary>
+    private void ReapFinishedInstances()
+    {
+        foreach (var instance in Instances.ToArray())
+            instance.ReapIfExited();
     }
 
     private void TriggerService()

@@ -294,4 +294,27 @@ public sealed class ServiceStateMachineTests : IDisposable
             clients.ForEach(c => c.Dispose());
         }
     }
+
+    [Fact]
+    public void A_connection_arriving_with_the_exit_of_the_instance_it_replaces_is_served_not_refused_for_MaxConnections()
+    {
+        int port = ManagerHarness.FreePort();
+        _h.WriteUnit("one.socket", $"[Socket]\nListenStream=127.0.0.1:{port}\nAccept=yes\nMaxConnections=1\nMaxConnectionsPerSource=1\n");
+        _h.WriteUnit("one@.service", "[Service]\nExecStart=/fake/run\nStandardInput=socket\n");
+        var socket = _h.Socket("one.socket");
+        Assert.True(_h.Start("one.socket").Success);
+
+        for (uint i = 1; i <= 3; i++)
+        {
+            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            client.Connect(new IPEndPoint(IPAddress.Loopback, port));
+            // The previous client's instance exits after this connection arrived: both are ready in one wake-up of
+            // the loop, the listener first, and the exit must be counted before the limit is.
+            _processes.Started.Where(p => p.Alive).ToList().ForEach(p => p.Exit(0));
+            Assert.True(_h.PumpUntil(() => socket.NAccepted + socket.NRefused == i), $"connection {i}: {socket.NAccepted} accepted");
+            Assert.Equal((i, 1u, 0u), (socket.NAccepted, socket.NConnections, socket.NRefused));
+        }
+        Assert.DoesNotContain(_h.Lines("one.socket"), l => l.Contains("Too many incoming connections", StringComparison.Ordinal));
+        Assert.Empty(_h.Errors);
+    }
 }
