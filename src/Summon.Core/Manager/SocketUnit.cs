@@ -19,10 +19,19 @@ internal sealed class SocketUnit : UnitRuntime
     private RateLimit? _triggerLimit;
     private readonly ResourceBackoff _backoff = new();
     private IDisposable? _resume;
+    private AcceptedConnection? _waiting;
+    private IDisposable? _waitingTimer;
+    private bool _limitGraceSpent;
 
     internal SocketUnit(UnitManager manager, LoadedUnit definition) : base(manager, definition)
     {
     }
+
+    /// <summary>
+    /// How long a connection arriving at MaxConnections= waits for a slot before it is refused: a client whose
+    /// instance just closed its connection may connect again before that instance's process has finished exiting.
+    /// </summary>
+    internal static readonly TimeSpan LimitGrace = TimeSpan.FromMilliseconds(100);
 
     public SocketSection Settings => Definition.Socket!;
 
@@ -145,6 +154,7 @@ internal sealed class SocketUnit : UnitRuntime
         {
             if (Instances.Remove(service) && NConnections > 0)
                 NConnections--;
+            _limitGraceSpent = false;
             if (service.ConnectionSource is { } source && _perSource.TryGetValue(source, out uint n))
             {
                 if (n <= 1)
@@ -152,6 +162,8 @@ internal sealed class SocketUnit : UnitRuntime
                 else
                     _perSource[source] = n - 1;
             }
+            if (_waiting is not null)
+                ReleaseWaiting();
             return;
         }
         if (startLimitHit && _state is SocketState.Running or SocketState.Listening)
@@ -207,7 +219,7 @@ internal sealed class SocketUnit : UnitRuntime
     /// <summary>Watches every listener again, unless a pause for resources is running (its end does it).</summary>
     private void Poll()
     {
-        if (_resume is not null)
+        if (_resume is not null || _waiting is not null)
             return;
         foreach (var listener in _listeners)
             if (listener.Token == 0)
@@ -297,6 +309,8 @@ internal sealed class SocketUnit : UnitRuntime
                 return;
             }
             OnConnection(connection);
+            if (_waiting is not null)
+                return;   // at MaxConnections=, polling again once it is served or refused
             if (_resume is not null)
                 return;   // its spawn ran out of resources
             if (_backoff.Failures > 0)
@@ -315,12 +329,58 @@ internal sealed class SocketUnit : UnitRuntime
             ReapFinishedInstances();
         if (NConnections >= Settings.MaxConnections)
         {
-            ManagerLog.TooManyConnections(Manager.Log, Id, NConnections);
-            connection.Dispose();
-            NRefused++;
+            if (_limitGraceSpent)
+                Refuse(connection);
+            else
+                WaitForSlot(connection);
             return;
         }
+        Serve(connection);
+    }
 
+    private void Refuse(AcceptedConnection connection)
+    {
+        ManagerLog.TooManyConnections(Manager.Log, Id, NConnections);
+        connection.Dispose();
+        NRefused++;
+    }
+
+    /// <summary>
+    /// Holds a connection that arrived at MaxConnections= and stops polling, until an instance ends (it is served)
+    /// or <see cref="LimitGrace"/> passes (it is refused, as are the next ones until an instance ends).
+    /// </summary>
+    private void WaitForSlot(AcceptedConnection connection)
+    {
+        _waiting = connection;
+        StopPolling();
+        _waitingTimer = Manager.Loop.Schedule(LimitGrace, () =>
+        {
+            _waitingTimer = null;
+            _limitGraceSpent = true;
+            ReleaseWaiting();
+        });
+    }
+
+    private void ReleaseWaiting()
+    {
+        var connection = _waiting;
+        _waiting = null;
+        _waitingTimer?.Dispose();
+        _waitingTimer = null;
+        if (connection is null)
+            return;
+        if (_state != SocketState.Listening)
+            connection.Dispose();
+        else if (NConnections >= Settings.MaxConnections)
+            Refuse(connection);
+        else
+            Serve(connection);
+        if (_state == SocketState.Listening)
+            Poll();
+    }
+
+    private void Serve(AcceptedConnection connection)
+    {
         uint number = NAccepted;
         var templateName = TriggeredName;
         var template = Manager.LoadDefinition(templateName);
@@ -421,6 +481,10 @@ internal sealed class SocketUnit : UnitRuntime
     {
         _resume?.Dispose();
         _resume = null;
+        _waitingTimer?.Dispose();
+        _waitingTimer = null;
+        _waiting?.Dispose();
+        _waiting = null;
         StopPolling();
         foreach (var listener in _listeners)
         {

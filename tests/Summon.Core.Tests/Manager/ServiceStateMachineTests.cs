@@ -317,4 +317,49 @@ public sealed class ServiceStateMachineTests : IDisposable
         Assert.DoesNotContain(_h.Lines("one.socket"), l => l.Contains("Too many incoming connections", StringComparison.Ordinal));
         Assert.Empty(_h.Errors);
     }
+
+    [Fact]
+    public void A_connection_at_MaxConnections_waits_a_short_grace_for_a_finishing_instance_before_it_is_refused()
+    {
+        int port = ManagerHarness.FreePort();
+        _h.WriteUnit("one.socket", $"[Socket]\nListenStream=127.0.0.1:{port}\nAccept=yes\nMaxConnections=1\n");
+        _h.WriteUnit("one@.service", "[Service]\nExecStart=/fake/run\nStandardInput=socket\n");
+        var socket = _h.Socket("one.socket");
+        Assert.True(_h.Start("one.socket").Success);
+        var clients = new List<Socket>();
+        Socket Connect()
+        {
+            var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            clients.Add(client);
+            client.Connect(new IPEndPoint(IPAddress.Loopback, port));
+            return client;
+        }
+        try
+        {
+            Connect();
+            Assert.True(_h.PumpUntil(() => socket.NConnections == 1));
+
+            // The second arrives at the limit and waits; the first instance ends within the grace: it is served.
+            Connect();
+            for (int i = 0; i < 5; i++)
+                _h.Loop.RunOnce(5);
+            _h.Advance(SocketUnit.LimitGrace - TimeSpan.FromMilliseconds(1));
+            Assert.Equal((1u, 0u), (socket.NAccepted, socket.NRefused));
+            _processes.Started.Where(p => p.Alive).ToList().ForEach(p => p.Exit(0));
+            Assert.True(_h.PumpUntil(() => socket.NAccepted == 2 && socket.NConnections == 1), $"{socket.NAccepted} accepted");
+
+            // The third waits the whole grace for an instance that does not end: refused; the fourth at once.
+            Connect();
+            Assert.True(_h.PumpUntil(() => socket.NRefused == 1, TimeSpan.FromMilliseconds(20)), $"{socket.NRefused} refused");
+            Connect();
+            Assert.True(_h.PumpUntil(() => socket.NRefused == 2), $"{socket.NRefused} refused");
+            Assert.Equal((2u, 1u, SocketState.Listening), (socket.NAccepted, socket.NConnections, socket.State));
+            Assert.Equal(2, _h.Lines("one.socket").Count(l => l == "one.socket: Too many incoming connections (1), dropping connection."));
+            Assert.Empty(_h.Errors);
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+    }
 }
