@@ -77,6 +77,42 @@ public sealed class MaxConnectionsTests
             () => Cli.ShowOne(root, Unit, "NAccepted"), v => v == (MaxConnections + 1).ToString()));
     }
 
+    [Fact]
+    public async Task Eight_clients_in_a_tight_loop_at_MaxConnections_8_are_never_refused()
+    {
+        const int Clients8 = 8, Rounds = 60;
+        using var root = new TempRoot();
+        int port = FreePort.Tcp();
+        // A fast service: each client's next connection arrives as soon as the previous instance has closed it, often
+        // in the same wake-up of the manager as that instance's exit. Counting it as live would refuse the client.
+        DemoUnits.Write(root, port, "MaxConnections=8\nTriggerLimitBurst=100000\n");
+        root.WriteUnit(DemoUnits.TemplateName, "[Service]\nExecStart=/bin/echo hi\nStandardInput=socket\nStandardOutput=socket\n");
+        using DaemonProcess daemon = await AcceptTests.StartSocketAsync(root);
+
+        int[] served = await Task.WhenAll(Enumerable.Range(0, Clients8).Select(_ => Task.Run(() =>
+        {
+            int ok = 0;
+            for (int i = 0; i < Rounds; i++)
+            {
+                using Socket client = Clients.ConnectTcp(IPAddress.Loopback, port);
+                try
+                {
+                    ok += Clients.ReadToEnd(client) == "hi\n" ? 1 : 0;
+                }
+                catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset)
+                {
+                }
+            }
+
+            return ok;
+        })));
+
+        Assert.Equal(Clients8 * Rounds, served.Sum());
+        Assert.Equal("0", Cli.ShowOne(root, Unit, "NRefused"));
+        Assert.DoesNotContain("Too many incoming connections", Cli.Run(root, "journal", "-u", Unit, "--no-pager").StdOut);
+        Assert.Equal("0", await Wait.ForAsync(() => Cli.ShowOne(root, Unit, "NConnections"), v => v == "0"));
+    }
+
     /// <summary>1 when the line came back, 0 when the server closed without answering.</summary>
     private static int Exchange(Socket socket, string line)
     {

@@ -118,4 +118,10 @@ internal static partial class ManagerLog
     [LoggerMessage(33, LogLevel.Warning, "Dependency failed for {Unit}{Description}.")]
     public static partial void DependencyFailed(ILogger logger, string unit, string description);
 
+    [LoggerMessage(34, LogLevel.Warning, "{Unit}: Out of resources for a connection ({Reason}), pausing accepts and retrying with back-off.")]
+    public static partial void ResourcesExhausted(ILogger logger, string unit, string reason);
+
+    [LoggerMessage(35, LogLevel.Information, "{Unit}: Accepting connections again, after {Failures} attempts that ran out of resources.")]
+    public static partial void ResourcesAvailable(ILogger logger, string unit, uint failures);
+
 }

@@ -123,6 +123,8 @@ internal sealed partial class ServiceUnit
         catch (SpawnException e)
         {
             ReleaseConnection();
+            if (ResourceBackoff.IsSpawnExhaustion(e.Errno))
+                TriggeringSocket?.OnResourcesExhausted(e.Errno);
             var status = new ExitStatus(ExitCode.Exited, e.ExitStatus);
             ExecMainStatus = status;
             if (ServiceExecBuilder.StartsWithoutWaitingForExec(Settings))
@@ -174,6 +176,18 @@ internal sealed partial class ServiceUnit
             ManagerLog.MainProcessExited(Manager.Log, Id, status.ToString());
         OnMainFinished(pid, clean, result);
         Manager.OnProcessReaped();
+    }
+
+    /// <summary>
+    /// Reaps the control and main processes now if they have exited, before the loop reports their exit handles: a
+    /// socket about to refuse a connection for MaxConnections= counts the instances that are really still alive.
+    /// </summary>
+    internal void ReapIfExited()
+    {
+        if (_control is not null)
+            OnControlExited();
+        if (_main is not null)
+            OnMainExited();
     }
 
     private void OnMainFinished(int pid, bool clean, string? result)

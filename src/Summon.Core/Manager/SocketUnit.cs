@@ -17,10 +17,21 @@ internal sealed class SocketUnit : UnitRuntime
     private readonly Dictionary<string, uint> _perSource = new(StringComparer.Ordinal);
     private SocketState _state = SocketState.Dead;
     private RateLimit? _triggerLimit;
+    private readonly ResourceBackoff _backoff = new();
+    private IDisposable? _resume;
+    private AcceptedConnection? _waiting;
+    private IDisposable? _waitingTimer;
+    private bool _limitGraceSpent;
 
     internal SocketUnit(UnitManager manager, LoadedUnit definition) : base(manager, definition)
     {
     }
+
+    /// <summary>
+    /// How long a connection arriving at MaxConnections= waits for a slot before it is refused: a client whose
+    /// instance just closed its connection may connect again before that instance's process has finished exiting.
+    /// </summary>
+    internal static readonly TimeSpan LimitGrace = TimeSpan.FromMilliseconds(100);
 
     public SocketSection Settings => Definition.Socket!;
 
@@ -143,6 +154,7 @@ internal sealed class SocketUnit : UnitRuntime
         {
             if (Instances.Remove(service) && NConnections > 0)
                 NConnections--;
+            _limitGraceSpent = false;
             if (service.ConnectionSource is { } source && _perSource.TryGetValue(source, out uint n))
             {
                 if (n <= 1)
@@ -150,6 +162,8 @@ internal sealed class SocketUnit : UnitRuntime
                 else
                     _perSource[source] = n - 1;
             }
+            if (_waiting is not null)
+                ReleaseWaiting();
             return;
         }
         if (startLimitHit && _state is SocketState.Running or SocketState.Listening)
@@ -198,10 +212,47 @@ internal sealed class SocketUnit : UnitRuntime
 
     private void EnterListening()
     {
+        Poll();
+        SetState(SocketState.Listening);
+    }
+
+    /// <summary>Watches every listener again, unless a pause for resources is running (its end does it).</summary>
+    private void Poll()
+    {
+        if (_resume is not null || _waiting is not null)
+            return;
         foreach (var listener in _listeners)
             if (listener.Token == 0)
                 listener.Token = Manager.Loop.Register(listener.Socket.Handle, Libc.EPOLLIN, events => OnReadable(listener, events));
-        SetState(SocketState.Listening);
+    }
+
+    /// <summary>
+    /// The system ran out of what a connection needs (accept or a spawn failed with EMFILE, ENFILE, ENOMEM, ENOBUFS,
+    /// EAGAIN): stop polling for a growing while instead of failing the socket or spinning on a readable listener;
+    /// waiting connections stay in the backlog.
+    /// </summary>
+    internal void OnResourcesExhausted(int errno)
+    {
+        if (_resume is not null || _state is SocketState.Dead or SocketState.Failed)
+            return;
+        var delay = _backoff.Fail(out bool episodeBegins);
+        if (episodeBegins)
+            ManagerLog.ResourcesExhausted(Manager.Log, Id, Errno.Describe(errno));
+        StopPolling();
+        _resume = Manager.Loop.Schedule(delay, () =>
+        {
+            _resume = null;
+            if (_state == SocketState.Listening)
+                Poll();
+        });
+    }
+
+    /// <summary>A connection was accepted and its instance started: a pause for resources, if any, is over.</summary>
+    private void OnResourcesAvailable()
+    {
+        uint failures = _backoff.Succeed();
+        if (failures > 0)
+            ManagerLog.ResourcesAvailable(Manager.Log, Id, failures);
     }
 
     private void StopPolling()
@@ -226,7 +277,7 @@ internal sealed class SocketUnit : UnitRuntime
             Manager.Loop.Schedule(Settings.PollLimitInterval, () =>
             {
                 listener.PollLimit.Reset();   // leaving the limit starts a fresh window, as sd-event does
-                if (_state == SocketState.Listening && listener.Token == 0 && _listeners.Contains(listener))
+                if (_state == SocketState.Listening && listener.Token == 0 && _resume is null && _listeners.Contains(listener))
                     listener.Token = Manager.Loop.Register(listener.Socket.Handle, Libc.EPOLLIN, e => OnReadable(listener, e));
             });
             return;
@@ -251,11 +302,19 @@ internal sealed class SocketUnit : UnitRuntime
             var connection = AcceptedConnection.TryAccept(listener.Socket.Handle, out int errno);
             if (connection is null)
             {
-                if (errno != Errno.EAGAIN && !AcceptedConnection.IsTransient(errno))
+                if (ResourceBackoff.IsAcceptExhaustion(errno))
+                    OnResourcesExhausted(errno);
+                else if (errno != Errno.EAGAIN && !AcceptedConnection.IsTransient(errno))
                     ManagerLog.AcceptFailed(Manager.Log, Id, Errno.Describe(errno));
                 return;
             }
             OnConnection(connection);
+            if (_waiting is not null)
+                return;   // at MaxConnections=, polling again once it is served or refused
+            if (_resume is not null)
+                return;   // its spawn ran out of resources
+            if (_backoff.Failures > 0)
+                OnResourcesAvailable();
         }
     }
 
@@ -267,13 +326,61 @@ internal sealed class SocketUnit : UnitRuntime
             return;
         }
         if (NConnections >= Settings.MaxConnections)
+            ReapFinishedInstances();
+        if (NConnections >= Settings.MaxConnections)
         {
-            ManagerLog.TooManyConnections(Manager.Log, Id, NConnections);
-            connection.Dispose();
-            NRefused++;
+            if (_limitGraceSpent)
+                Refuse(connection);
+            else
+                WaitForSlot(connection);
             return;
         }
+        Serve(connection);
+    }
 
+    private void Refuse(AcceptedConnection connection)
+    {
+        ManagerLog.TooManyConnections(Manager.Log, Id, NConnections);
+        connection.Dispose();
+        NRefused++;
+    }
+
+    /// <summary>
+    /// Holds a connection that arrived at MaxConnections= and stops polling, until an instance ends (it is served)
+    /// or <see cref="LimitGrace"/> passes (it is refused, as are the next ones until an instance ends).
+    /// </summary>
+    private void WaitForSlot(AcceptedConnection connection)
+    {
+        _waiting = connection;
+        StopPolling();
+        _waitingTimer = Manager.Loop.Schedule(LimitGrace, () =>
+        {
+            _waitingTimer = null;
+            _limitGraceSpent = true;
+            ReleaseWaiting();
+        });
+    }
+
+    private void ReleaseWaiting()
+    {
+        var connection = _waiting;
+        _waiting = null;
+        _waitingTimer?.Dispose();
+        _waitingTimer = null;
+        if (connection is null)
+            return;
+        if (_state != SocketState.Listening)
+            connection.Dispose();
+        else if (NConnections >= Settings.MaxConnections)
+            Refuse(connection);
+        else
+            Serve(connection);
+        if (_state == SocketState.Listening)
+            Poll();
+    }
+
+    private void Serve(AcceptedConnection connection)
+    {
         uint number = NAccepted;
         var templateName = TriggeredName;
         var template = Manager.LoadDefinition(templateName);
@@ -294,6 +401,11 @@ internal sealed class SocketUnit : UnitRuntime
             uint fromSource = _perSource.GetValueOrDefault(source);
             if (fromSource >= Settings.MaxConnectionsPerSource)
             {
+                ReapFinishedInstances();
+                fromSource = _perSource.GetValueOrDefault(source);
+            }
+            if (fromSource >= Settings.MaxConnectionsPerSource)
+            {
                 ManagerLog.TooManyConnectionsFromSource(Manager.Log, Id, fromSource, source);
                 connection.Dispose();
                 NRefused++;
@@ -309,6 +421,16 @@ internal sealed class SocketUnit : UnitRuntime
         Instances.Add(service);
         NConnections++;
         service.Start();
+    }
+
+    /// <summary>
+    /// Finishes the instances whose processes have exited but whose exit the loop has not dispatched yet (their
+    /// pidfds may be ready in the same wake-up as this listener, after it), so a limit counts live clients only.
+    /// </summary>
+    private void ReapFinishedInstances()
+    {
+        foreach (var instance in Instances.ToArray())
+            instance.ReapIfExited();
     }
 
     private void TriggerService()
@@ -357,6 +479,12 @@ internal sealed class SocketUnit : UnitRuntime
 
     private void CloseListeners()
     {
+        _resume?.Dispose();
+        _resume = null;
+        _waitingTimer?.Dispose();
+        _waitingTimer = null;
+        _waiting?.Dispose();
+        _waiting = null;
         StopPolling();
         foreach (var listener in _listeners)
         {

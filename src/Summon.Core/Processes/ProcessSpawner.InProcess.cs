@@ -92,8 +92,10 @@ internal static partial class ProcessSpawner
                 args.Fds = fds;
                 error = SummonSpawn.Spawn(&args, mode, &pid, &pidfd);
             }
+            // No failed step: clone itself failed (its pidfd at the fd limit, the process table full), reported as
+            // the fd step rather than as a status 0 that would read as success.
             if (error != 0)
-                throw new SpawnException(request.Path, error, args.FailedStep);
+                throw new SpawnException(request.Path, error, args.FailedStep == SummonSpawn.STEP_NONE ? ExitStatusNames.Fds : args.FailedStep);
             if (pidfd < 0)
                 return Track(pid, request.Path, request.ExecFailureAtExit);
             return new SpawnedProcess(pid, new SafeFdHandle(pidfd), request.ExecFailureAtExit ? request.Path : null);

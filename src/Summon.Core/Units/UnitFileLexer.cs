@@ -11,7 +11,8 @@ internal sealed record UnitFileAssignment(string Section, string Key, string Val
 /// lines ended by LF, CRLF or CR, '#'/';' comment lines, backslash continuation (comment lines inside a continuation
 /// are skipped, the reported line is the last physical one), [Section] headers, Key=Value assignments.
 /// Warnings are added to the diagnostics; the only hard errors are a malformed section header (EBADMSG) and a line
-/// that is not valid UTF-8 (EINVAL), which fail the whole file as they do in systemd.
+/// that is not valid UTF-8 (EINVAL), which end the file as they do in systemd: a fragment that ends so fails its
+/// unit, a drop-in that ends so is only cut short.
 /// </summary>
 internal sealed class UnitFileLexer
 {

@@ -119,11 +119,12 @@ internal sealed partial class UnitLoader
         var specifiers = new Specifiers(name, fragment, Context);
         var parser = new UnitSettingsParser(unit, specifiers, Context, unit.Diagnostics, LoadRelatedForSetting(unit));
         int r = ParseFile(unit, parser, fragment);
-        foreach (string dropIn in unit.DropInPaths)
+        if (r == 0)
         {
-            if (r != 0)
-                break;
-            r = ParseFile(unit, parser, dropIn);
+            // systemd's unit_load_dropin ignores what config_parse returns: an error (a line not UTF-8 clean, a bad
+            // section header, a fatal setting) ends that drop-in alone, after its file:line message.
+            foreach (string dropIn in unit.DropInPaths)
+                ParseFile(unit, parser, dropIn);
         }
 
         if (r == Errno.ENOEXEC)

@@ -88,6 +88,7 @@ internal sealed partial class UnitSettingsParser
         if (value.Length == 0)
         {
             env.Clear();
+            _environmentIndex.Clear();
             return;
         }
 
@@ -112,11 +113,15 @@ internal sealed partial class UnitSettingsParser
             }
 
             string name = resolved[..resolved.IndexOf('=')];
-            int existing = env.FindIndex(x => x.StartsWith(name + "=", StringComparison.Ordinal));
-            if (existing >= 0)
+            if (_environmentIndex.TryGetValue(name, out int existing))
+            {
                 env[existing] = resolved;
+            }
             else
+            {
+                _environmentIndex[name] = env.Count;
                 env.Add(resolved);
+            }
         }
     }
 

@@ -16,6 +16,10 @@ internal sealed partial class UnitSettingsParser
     private readonly List<Diagnostic> _diagnostics;
     private readonly Func<string, string?>? _loadRelated;
     private readonly HashSet<string> _reportedUnsupported = new(StringComparer.Ordinal);
+
+    // Where each name stands in the unit's one Environment= list, so a later assignment replaces the earlier one
+    // without searching the list: loading stays linear in the number of assignments.
+    private readonly Dictionary<string, int> _environmentIndex = new(StringComparer.Ordinal);
     private string _file = "";
     private int _line;
 

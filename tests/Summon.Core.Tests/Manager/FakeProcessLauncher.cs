@@ -9,7 +9,8 @@ namespace Summon.Core.Tests.Manager;
 /// decides. The program path says how it behaves, so a unit file reads as what it does:
 /// <c>/fake/exit N</c> exits with N at once, <c>/fake/run</c> runs until a signal ends it, <c>/fake/stubborn</c>
 /// ignores SIGTERM (SIGKILL still ends it), <c>/fake/emfile</c> fails before the child exists as a system call at
-/// the fd limit would (ErrnoException, EMFILE), and any other path fails its exec (203/EXEC, ENOENT).
+/// the fd limit would (ErrnoException, EMFILE), and any other path fails its exec (203/EXEC, ENOENT). While
+/// <see cref="ExhaustedSpawns"/> is above zero every spawn fails as clone does out of processes (EAGAIN).
 /// A process's exit shows on its exit handle (a pipe made readable), so the event loop sees it as it sees a pidfd.
 /// </summary>
 internal sealed class FakeProcessLauncher : IProcessLauncher
@@ -26,6 +27,9 @@ internal sealed class FakeProcessLauncher : IProcessLauncher
 
     public FakeProcess? Last => Started.Count > 0 ? Started[^1] : null;
 
+    /// <summary>How many of the next spawns fail as clone out of processes would (ErrnoException, EAGAIN).</summary>
+    public int ExhaustedSpawns { get; set; }
+
     public IChildProcess Spawn(SpawnRequest request)
     {
         string program = request.Path;
@@ -33,6 +37,11 @@ internal sealed class FakeProcessLauncher : IProcessLauncher
             throw new SpawnException(program, Errno.ENOENT);
         if (program == "/fake/emfile")
             throw new ErrnoException("pidfd_open", Errno.EMFILE);
+        if (ExhaustedSpawns > 0)
+        {
+            ExhaustedSpawns--;
+            throw new ErrnoException("clone3", Errno.EAGAIN);
+        }
         var process = new FakeProcess(this, _nextPid++, request);
         Started.Add(process);
         switch (program)

@@ -230,12 +230,136 @@ public sealed class ServiceStateMachineTests : IDisposable
         {
             using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             client.Connect(new IPEndPoint(IPAddress.Loopback, port));
-            Assert.True(_h.PumpUntil(() => socket.NAccepted == i && socket.NConnections == 0));
+            // Each failure at the fd limit pauses the socket a little longer; the fake clock moves on to end it.
+            Assert.True(_h.PumpUntil(() => socket.NAccepted == i && socket.NConnections == 0, TimeSpan.FromMilliseconds(10)));
             client.ReceiveTimeout = 5000;
             Assert.Equal(0, client.Receive(new byte[8]));
         }
         Assert.Equal((SocketState.Listening, 0u), (socket.State, socket.NRefused));
         Assert.Equal(3, _h.AllLines().Count(l => l.EndsWith(": Main process exited, code=exited, status=202/FDS", StringComparison.Ordinal)));
         Assert.Empty(_h.Errors);
+    }
+
+    [Fact]
+    public void Accept_yes_spawns_out_of_processes_pause_the_socket_with_a_growing_delay_logged_once_and_it_recovers()
+    {
+        int port = ManagerHarness.FreePort();
+        _h.WriteUnit("busy.socket", $"[Socket]\nListenStream=127.0.0.1:{port}\nAccept=yes\n");
+        _h.WriteUnit("busy@.service", "[Service]\nExecStart=/fake/run\nStandardInput=socket\n");
+        var socket = _h.Socket("busy.socket");
+        Assert.True(_h.Start("busy.socket").Success);
+        _processes.ExhaustedSpawns = 3;
+
+        var clients = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                clients.Add(client);
+                client.Connect(new IPEndPoint(IPAddress.Loopback, port));
+            }
+
+            // Each failed spawn pauses the socket (the next connections wait in the backlog) for twice as long as
+            // the one before: nothing is accepted until the fake clock reaches the end of the pause.
+            var pause = ResourceBackoff.FirstDelay;
+            for (uint failed = 1; failed <= 3; failed++)
+            {
+                Assert.True(_h.PumpUntil(() => socket.NAccepted == failed), $"attempt {failed}: {socket.NAccepted} accepted");
+                for (int i = 0; i < 3; i++)
+                    _h.Loop.RunOnce(5);
+                _h.Advance(pause - TimeSpan.FromMilliseconds(1));
+                Assert.Equal((failed, 0u, SocketState.Listening), (socket.NAccepted, socket.NConnections, socket.State));
+                _h.Advance(TimeSpan.FromMilliseconds(1));
+                pause *= 2;
+            }
+
+            // Processes are back: the two waiting connections and the next one are served.
+            Assert.True(_h.PumpUntil(() => socket.NAccepted == 5 && socket.NConnections == 2), $"{socket.NAccepted} accepted, {socket.NConnections} live");
+            using var later = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            later.Connect(new IPEndPoint(IPAddress.Loopback, port));
+            Assert.True(_h.PumpUntil(() => socket.NConnections == 3));
+            Assert.Equal((SocketState.Listening, 0u), (socket.State, socket.NRefused));
+            var lines = _h.Lines("busy.socket");
+            Assert.Equal(
+                ["busy.socket: Out of resources for a connection (Resource temporarily unavailable), pausing accepts and retrying with back-off."],
+                lines.Where(l => l.Contains("Out of resources", StringComparison.Ordinal)));
+            Assert.Equal(
+                ["busy.socket: Accepting connections again, after 3 attempts that ran out of resources."],
+                lines.Where(l => l.Contains("Accepting connections again", StringComparison.Ordinal)));
+            Assert.Empty(_h.Errors);
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+    }
+
+    [Fact]
+    public void A_connection_arriving_with_the_exit_of_the_instance_it_replaces_is_served_not_refused_for_MaxConnections()
+    {
+        int port = ManagerHarness.FreePort();
+        _h.WriteUnit("one.socket", $"[Socket]\nListenStream=127.0.0.1:{port}\nAccept=yes\nMaxConnections=1\nMaxConnectionsPerSource=1\n");
+        _h.WriteUnit("one@.service", "[Service]\nExecStart=/fake/run\nStandardInput=socket\n");
+        var socket = _h.Socket("one.socket");
+        Assert.True(_h.Start("one.socket").Success);
+
+        for (uint i = 1; i <= 3; i++)
+        {
+            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            client.Connect(new IPEndPoint(IPAddress.Loopback, port));
+            // The previous client's instance exits after this connection arrived: both are ready in one wake-up of
+            // the loop, the listener first, and the exit must be counted before the limit is.
+            _processes.Started.Where(p => p.Alive).ToList().ForEach(p => p.Exit(0));
+            Assert.True(_h.PumpUntil(() => socket.NAccepted + socket.NRefused == i), $"connection {i}: {socket.NAccepted} accepted");
+            Assert.Equal((i, 1u, 0u), (socket.NAccepted, socket.NConnections, socket.NRefused));
+        }
+        Assert.DoesNotContain(_h.Lines("one.socket"), l => l.Contains("Too many incoming connections", StringComparison.Ordinal));
+        Assert.Empty(_h.Errors);
+    }
+
+    [Fact]
+    public void A_connection_at_MaxConnections_waits_a_short_grace_for_a_finishing_instance_before_it_is_refused()
+    {
+        int port = ManagerHarness.FreePort();
+        _h.WriteUnit("one.socket", $"[Socket]\nListenStream=127.0.0.1:{port}\nAccept=yes\nMaxConnections=1\n");
+        _h.WriteUnit("one@.service", "[Service]\nExecStart=/fake/run\nStandardInput=socket\n");
+        var socket = _h.Socket("one.socket");
+        Assert.True(_h.Start("one.socket").Success);
+        var clients = new List<Socket>();
+        Socket Connect()
+        {
+            var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            clients.Add(client);
+            client.Connect(new IPEndPoint(IPAddress.Loopback, port));
+            return client;
+        }
+        try
+        {
+            Connect();
+            Assert.True(_h.PumpUntil(() => socket.NConnections == 1));
+
+            // The second arrives at the limit and waits; the first instance ends within the grace: it is served.
+            Connect();
+            for (int i = 0; i < 5; i++)
+                _h.Loop.RunOnce(5);
+            _h.Advance(SocketUnit.LimitGrace - TimeSpan.FromMilliseconds(1));
+            Assert.Equal((1u, 0u), (socket.NAccepted, socket.NRefused));
+            _processes.Started.Where(p => p.Alive).ToList().ForEach(p => p.Exit(0));
+            Assert.True(_h.PumpUntil(() => socket.NAccepted == 2 && socket.NConnections == 1), $"{socket.NAccepted} accepted");
+
+            // The third waits the whole grace for an instance that does not end: refused; the fourth at once.
+            Connect();
+            Assert.True(_h.PumpUntil(() => socket.NRefused == 1, TimeSpan.FromMilliseconds(20)), $"{socket.NRefused} refused");
+            Connect();
+            Assert.True(_h.PumpUntil(() => socket.NRefused == 2), $"{socket.NRefused} refused");
+            Assert.Equal((2u, 1u, SocketState.Listening), (socket.NAccepted, socket.NConnections, socket.State));
+            Assert.Equal(2, _h.Lines("one.socket").Count(l => l == "one.socket: Too many incoming connections (1), dropping connection."));
+            Assert.Empty(_h.Errors);
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
     }
 }

@@ -109,6 +109,42 @@ public sealed class UnitLoaderTests : IDisposable
     }
 
     [Fact]
+    public void AnErrorInADropInEndsThatDropInAloneAndTheUnitLoads()
+    {
+        // systemd 252 (unit_load_dropin ignores config_parse's result): a line that is not UTF-8 clean, a bad section
+        // header or a fatal setting in a drop-in is logged, the rest of that drop-in is skipped, the next one is read.
+        UnitLoader loader = Loader(
+            ("u.service", "[Service]\nExecStart=/bin/true\n"),
+            ("u.service.d/10-a.conf", "[Service]\nEnvironment=A=1\n"),
+            ("u.service.d/20-b.conf", "[Service]\nEnvironment=B=1\nFooBar=1\n"),
+            ("u.service.d/30-c.conf", "[Serv\nEnvironment=C=1\n"),
+            ("u.service.d/40-d.conf", "[Service]\nExecStartPre=./x\nEnvironment=D=1\n"),
+            ("u.service.d/50-e.conf", "[Service]\nEnvironment=E=1\nBarBaz=1\n"));
+        File.WriteAllBytes(Path.Combine(_dir, "u.service.d/20-b.conf"), System.Text.Encoding.Latin1.GetBytes("[Service]\nEnvironment=B=\xc3\x28\nFooBar=1\n"));
+        LoadedUnit unit = loader.Load(UnitName.Parse("u.service"));
+        Assert.Equal(LoadState.Loaded, unit.LoadState);
+        Assert.Equal(["A=1", "E=1"], unit.Service!.Environment);
+        Assert.Equal(
+            [
+                $"{_dir}/u.service.d/20-b.conf:2: String is not UTF-8 clean, ignoring assignment: Environment=B=\uFFFD(",
+                $"{_dir}/u.service.d/30-c.conf:1: Invalid section header '[Serv'",
+                $"{_dir}/u.service.d/40-d.conf:2: Neither a valid executable name nor an absolute path: ./x",
+                $"{_dir}/u.service.d/50-e.conf:3: Unknown key 'BarBaz' in section [Service], ignoring.",
+            ],
+            unit.Diagnostics.Select(d => d.ToString()));
+    }
+
+    [Fact]
+    public void ALineThatIsNotUtf8CleanInTheFragmentFailsTheUnit()
+    {
+        UnitLoader loader = Loader();
+        File.WriteAllBytes(Path.Combine(_dir, "f.service"), System.Text.Encoding.Latin1.GetBytes("[Service]\nExecStart=/bin/true\nDescription=\xe9\nBarFoo=1\n"));
+        LoadedUnit unit = loader.Load(UnitName.Parse("f.service"));
+        Assert.Equal((LoadState.Error, Errno.EINVAL), (unit.LoadState, unit.LoadError));
+        Assert.Equal([$"{_dir}/f.service:3: String is not UTF-8 clean, ignoring assignment: Description=\uFFFD"], unit.Diagnostics.Select(d => d.ToString()));
+    }
+
+    [Fact]
     public void NotFoundMaskedAndCached()
     {
         UnitLoader loader = Loader(("empty.service", ""));
