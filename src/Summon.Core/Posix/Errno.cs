@@ -13,9 +13,6 @@ internal static class Errno
         ENOPKG = 65, ENOMEDIUM = 123, EPROTO = 71, EOPNOTSUPP = 95, ENOPROTOOPT = 92,
         EHOSTDOWN = 112, ENONET = 64, EHOSTUNREACH = 113, ENETUNREACH = 101;
 
-    /// <summary>The system-wide open-file table is full (EMFILE is this process's limit).</summary>
-    public const int ENFILE = 23;
-
     /// <summary>strerror(errno), e.g. "Address already in use".</summary>
     public static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno);
 
