@@ -14,11 +14,15 @@ switch (args[0])
 {
     case "afl":
         var buffer = new MemoryStream();
+        var watch = new SlowInputWatch(Environment.GetEnvironmentVariable("SUMMON_FUZZ_SLOW"));
         SharpFuzz.Fuzzer.Run(stream =>
         {
             buffer.SetLength(0);
             stream.CopyTo(buffer);
-            target.Run(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+            ReadOnlySpan<byte> input = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+            watch.Begin(input);
+            target.Run(input);
+            watch.End();
         });
         return 0;
     case "replay" when args.Length > 1:
