@@ -105,7 +105,7 @@ inputs=$(afl_stat execs_done)
 seconds_total=$(awk '{ s += $1 } END { printf "%d", s }' "$findings/sessions" 2>/dev/null || echo 0)
 {
     echo "engine afl++ $(afl-fuzz -h 2>&1 | grep -o '++[0-9.a-z]*' | head -1 | tr -d +) sharpfuzz 2.3.0"
-    echo "jobs $jobs"
+    echo "jobs $(ls "$findings"/*/fuzzer_stats 2>/dev/null | wc -l)"
     echo "inputs $inputs"
     echo "seconds $seconds_total"
     echo "execs_per_sec $(awk -v n="$inputs" -v s="$seconds_total" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')"

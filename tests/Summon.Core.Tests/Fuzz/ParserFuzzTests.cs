@@ -10,7 +10,7 @@ namespace Summon.Core.Tests.Fuzz;
 /// </summary>
 public sealed class ParserFuzzTests : IDisposable
 {
-    private const int MutatedInputs = 20_000;
+    private const int MutatedInputs = 10_000;
     private const int Seed = 11;
     private static readonly TimeSpan HangBound = TimeSpan.FromSeconds(1);
 
