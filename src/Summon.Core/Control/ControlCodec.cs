@@ -99,6 +99,18 @@ internal static partial class ControlCodec
         if (r.TokenType == JsonTokenType.EndObject)
             return false;
         Expect(ref r, JsonTokenType.PropertyName);
+        if (r.ValueIsEscaped)
+        {
+            try
+            {
+                r.GetString();   // ValueTextEquals unescapes the same way and throws the same error
+            }
+            catch (InvalidOperationException e)
+            {
+                // An escaped half of a surrogate pair: malformed, as the serializer reports it.
+                throw new JsonException(e.Message, e);
+            }
+        }
         return true;
     }
 

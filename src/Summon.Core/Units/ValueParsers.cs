@@ -84,7 +84,10 @@ internal static class ValueParsers
                 p++;
             if (p == start)
                 return Errno.EINVAL;
-            decimal number = decimal.Parse(t[start..p], NumberStyles.None, CultureInfo.InvariantCulture);
+            // strtoull()'s ERANGE; decimal itself overflows beyond 28 digits.
+            if (!ulong.TryParse(t.AsSpan(start, p - start), NumberStyles.None, CultureInfo.InvariantCulture, out ulong whole))
+                return Errno.ERANGE;
+            decimal number = whole;
             if (p < t.Length && t[p] == '.')
             {
                 int fs = ++p;
@@ -109,6 +112,8 @@ internal static class ValueParsers
                 }
             }
 
+            if (number > (decimal)ulong.MaxValue / factor)
+                return Errno.ERANGE;
             total += number * factor;
             if (total > ulong.MaxValue)
                 return Errno.ERANGE;

@@ -263,4 +263,19 @@ public class ControlCodecTests
         Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize(reply, ControlJsonContext.Default.ControlReply));
         Assert.ThrowsAny<JsonException>(() => ControlCodec.DecodeReply(reply));
     }
+
+    // Found by the parser fuzz target (fuzz/): a member name escaping half a surrogate pair threw
+    // InvalidOperationException out of the decoder, past the server's JsonException handler, on a pool thread.
+    [Theory]
+    [InlineData("""{"signa\ud800l":15}""")]
+    [InlineData("""{"\udc00":1}""")]
+    [InlineData("""{"method":"start","\ud800":"x"}""")]
+    public void A_member_name_with_a_lone_surrogate_is_malformed_json(string json)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(json);
+        Assert.ThrowsAny<JsonException>(() => ControlCodec.DecodeRequest(bytes));
+        Assert.ThrowsAny<JsonException>(() => ControlCodec.DecodeReply(bytes));
+        byte[] unit = Encoding.UTF8.GetBytes("{\"units\":[{\"id\":\"a\",\"properties\":[" + json + "]}]}");
+        Assert.ThrowsAny<JsonException>(() => ControlCodec.DecodeReply(unit));
+    }
 }

@@ -255,4 +255,16 @@ public sealed class UnitLoaderTests : IDisposable
             ],
             unit.Diagnostics.Select(d => d.ToString()));
     }
+
+    // Found by the parser fuzz target (fuzz/): a size past decimal's range threw OverflowException out of Load.
+    [Fact]
+    public void A_size_past_two_to_the_64_is_a_warning_not_an_exception()
+    {
+        UnitLoader loader = Loader(("big.socket",
+            "[Socket]\nListenStream=8080\nReceiveBuffer=99999999999999999999999999999\nSendBuffer=100000000000000000000E\n"));
+        LoadedUnit unit = loader.Load(UnitName.Parse("big.socket"));
+        Assert.Equal(LoadState.Loaded, unit.LoadState);
+        Assert.Null(unit.Socket!.ReceiveBuffer);
+        Assert.Equal(2, unit.Diagnostics.Count(d => d.ToString().Contains("Numerical result out of range")));
+    }
 }

@@ -1,3 +1,4 @@
+using Summon.Posix;
 using Summon.Units;
 
 namespace Summon.Core.Tests.Units;
@@ -72,6 +73,13 @@ public class ValueParsersTests
         Assert.Equal(0, ValueParsers.TryParseSize(text, out ulong value));
         Assert.Equal(expected, value);
     }
+
+    // Found by the parser fuzz target (fuzz/): digits beyond decimal's range, and a huge number times a large unit,
+    // threw OverflowException out of the loader; parse_size() answers ERANGE.
+    [Theory]
+    [InlineData("99999999999999999999999999999")] [InlineData("18446744073709551616")] [InlineData("100000000000000000000E")]
+    [InlineData("18446744073709551615E")] [InlineData("16E")] [InlineData("1 18446744073709551615")]
+    public void SizesOutOfRange(string text) => Assert.Equal(Errno.ERANGE, ValueParsers.TryParseSize(text, out _));
 
     // C-notation unsigned numbers (safe_atou): text → value or -1
     [Theory]
