@@ -202,7 +202,7 @@ def cell(run, scenario, match, fmt):
         if not_started(d0):
             return "manager did not start"
         if scenario == "fuzz":
-            return "no result file (the hook reads `$FUZZ_RESULT`, default `fuzz/result.txt`)"
+            return "no result file (`fuzz/run.sh` writes `artifacts/fuzz/result.txt`; `$FUZZ_RESULT` names another)"
         return "not run"
     if not_started(d) and fmt is not f_journal:
         return "manager did not start"

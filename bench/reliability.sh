@@ -489,15 +489,15 @@ sc_misc() {
 }
 
 # ---- parser fuzz: the fuzz target's own full run writes its result; this only reads it --------------------------------
-# HOOK: FUZZ_RESULT (default fuzz/result.txt) is the result file of the fuzz engineer's full-run script, one
-# key=value line such as "inputs=10000000 crashes=0 hangs=0 secs=..."; when it is missing the report says "not run".
+# FUZZ_RESULT (default artifacts/fuzz/result.txt) is what fuzz/run.sh writes: "key value" lines (fuzz/README.md);
+# when it is missing the report says so.
 sc_fuzz() {
-    local f=${FUZZ_RESULT:-$ROOT/fuzz/result.txt} line
+    local f=${FUZZ_RESULT:-$ROOT/artifacts/fuzz/result.txt}
     if [ -r "$f" ]; then
-        line=$(grep -E '(^| )inputs=' "$f" | tail -1)
-        rec scenario=fuzz source=${f#"$ROOT"/} $line
+        # shellcheck disable=SC2046
+        rec scenario=fuzz source=${f#"$ROOT"/} $(awk 'NF == 2 && $1 ~ /^(inputs|seconds|execs_per_sec|crashes|hangs|jobs|commit)$/ {printf "%s=%s ", $1, $2}' "$f")
     else
-        note "fuzz: no result file at $f (run the fuzz target's full-run script first)"
+        note "fuzz: no result file at $f (run fuzz/run.sh first)"
     fi
 }
 
