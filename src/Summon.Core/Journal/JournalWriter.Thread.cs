@@ -13,10 +13,13 @@ internal sealed partial class JournalWriter
     private static readonly TimeSpan ReopenInterval = TimeSpan.FromSeconds(30);
 
     // Writer thread only: what the writer itself has to say (console at once, journal with the next commit), and
-    // whether the current run of failed commits has been said already.
+    // whether a failed commit has been said already: said once, later losses show as the per-unit reports.
     private readonly List<string> pendingNotices = [];
-    private bool failing;
+    private bool failureSaid;
     private DateTimeOffset nextReopen;
+
+    // A new journal found damaged again this soon is a failing disk, not a damaged file: count, do not move aside.
+    private DateTimeOffset nextRecovery;
 
     private void Run()
     {
@@ -111,7 +114,7 @@ internal sealed partial class JournalWriter
             }
 
             var (notices, reported) = Notices();
-            if (TryCommit(notices, batch, out var error) || (JournalStore.IsDamage(error!) && Recover(error!) && TryCommit(notices, batch, out error)))
+            if (TryCommit(notices, batch, out var error) || (JournalStore.IsDamage(error!) && options.Clock.GetUtcNow() >= nextRecovery && Recover(error!) && TryCommit(notices, batch, out error)))
             {
                 Succeeded(batch, notices, reported);
                 return;
@@ -161,14 +164,13 @@ internal sealed partial class JournalWriter
             }
         }
 
-        failing = false;
         var total = Interlocked.Add(ref committed, batch.Count);
         MirrorReports(notices, said);
         Mirror(batch, everything: false);
         RaiseBatchCommitted(total);
     }
 
-    /// <summary>The batch is lost: counted per unit, said once per run of failures, manager lines still on the console.</summary>
+    /// <summary>The batch is lost: counted per unit, said once, manager lines still on the console.</summary>
     private void Failed(List<JournalQueuedEntry> batch, Exception error)
     {
         Interlocked.Increment(ref failedBatches);
@@ -181,9 +183,9 @@ internal sealed partial class JournalWriter
             }
         }
 
-        if (!failing)
+        if (!failureSaid)
         {
-            failing = true;
+            failureSaid = true;
             Say($"Failed to write to the journal {DatabasePath}: {JournalStore.Describe(error)}; lost lines are counted and reported when writing works again.");
         }
 
@@ -193,6 +195,7 @@ internal sealed partial class JournalWriter
     /// <summary>The database was found damaged while writing: move it aside and start a new one (or the console alone).</summary>
     private bool Recover(Exception damage)
     {
+        nextRecovery = options.Clock.GetUtcNow() + ReopenInterval;
         store!.Dispose();
         Volatile.Write(ref store, null);
         var said = new List<string>();
