@@ -46,7 +46,8 @@ for rep in $(seq 1 "$REPS"); do
     rm -rf "$d"
     mkdir -p "$d/units" "$d/run" "$d/state"
     printf '[Service]\nExecStart=/usr/bin/seq 1 %s\nStandardOutput=journal\n' "$N" >"$d/units/flood.service"
-    export SUMMON_UNIT_PATH=$d/units SUMMON_RUNTIME_DIR=$d/run SUMMON_STATE_DIR=$d/state
+    # Rotation (1,000,000 rows by default) would delete the oldest lines of a longer run: keep them all to count them.
+    export SUMMON_UNIT_PATH=$d/units SUMMON_RUNTIME_DIR=$d/run SUMMON_STATE_DIR=$d/state SUMMON_JOURNAL_MAX_ROWS=$((2 * N + 1000))
     start_bg PID "$BENCH_TMP/logs/journal.log" "exec $SUMMON daemon"
     for _ in $(seq 1 300); do "$SUMMON" is-system-running >/dev/null 2>&1 && break; [ -S "$d/run/control" ] && "$SUMMON" list-units >/dev/null 2>&1 && break; sleep 0.05; done
     sleep 1
