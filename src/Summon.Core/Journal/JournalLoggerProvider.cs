@@ -26,7 +26,7 @@ internal sealed class JournalLoggerProvider : ILoggerProvider
     private readonly ConcurrentDictionary<string, JournalLogger> loggers = new(StringComparer.Ordinal);
 
     public JournalLoggerProvider(JournalWriter writer, LogLevel minimumLevel = LogLevel.Information, TimeProvider? timeProvider = null)
-        : this(writer.Append, minimumLevel, timeProvider, Environment.ProcessId)
+        : this(entry => writer.Append(entry), minimumLevel, timeProvider, Environment.ProcessId)
     {
     }
 

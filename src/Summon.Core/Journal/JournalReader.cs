@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Summon.Journal;
 
@@ -7,6 +8,11 @@ namespace Summon.Journal;
 /// Reads the journal through its own read-only connection. In WAL mode a reader sees the last committed state and
 /// never blocks the writer (nor is blocked by it). Not thread-safe: one reader per caller.
 /// </summary>
+/// <remarks>
+/// A journal that cannot be opened (permission, not a database) throws <see cref="JournalUnreadableException"/>, one
+/// line for the user; a damaged one still gives what can be read (the table walked in id order from both ends, up to
+/// the damage) and says so in <see cref="Problem"/>, as journalctl reads around a corrupted file.
+/// </remarks>
 internal sealed class JournalReader : IDisposable
 {
     private const string Columns = "id, time, unit, identifier, pid, priority, message";
@@ -18,28 +24,42 @@ internal sealed class JournalReader : IDisposable
     /// <summary>Path of the journal database file.</summary>
     public string DatabasePath => connection.DataSource;
 
-    /// <summary>Opens the journal under <paramref name="stateDirectory"/> read-only; null if no journal exists there yet.</summary>
+    /// <summary>What went wrong while reading, in one line (the entries returned are what could be read); null if nothing.</summary>
+    public string? Problem { get; private set; }
+
+    /// <summary>
+    /// Opens the journal under <paramref name="stateDirectory"/> read-only; null if no journal exists there yet.
+    /// Throws <see cref="JournalUnreadableException"/> when one exists and cannot be read.
+    /// </summary>
     public static JournalReader? TryOpen(string stateDirectory)
     {
         var path = JournalDatabase.PathIn(stateDirectory);
         if (!File.Exists(path))
         {
+            if (Directory.Exists(stateDirectory) && !CanList(stateDirectory))
+            {
+                throw Denied(stateDirectory);
+            }
+
             return null;
         }
 
-        var connection = JournalDatabase.Open(path, SqliteOpenMode.ReadOnly);
+        SqliteConnection? connection = null;
         try
         {
+            connection = JournalDatabase.Open(path, SqliteOpenMode.ReadOnly);
             if (JournalDatabase.Scalar(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'entries'") == 0)
             {
                 connection.Dispose();
                 return null;   // created by a writer that has not yet written its schema
             }
         }
-        catch
+        catch (SqliteException e)
         {
-            connection.Dispose();
-            throw;
+            connection?.Dispose();
+            throw e.SqliteErrorCode is raw.SQLITE_CANTOPEN or raw.SQLITE_PERM or raw.SQLITE_AUTH && !CanRead(path)
+                ? Denied(stateDirectory)
+                : new JournalUnreadableException($"Failed to read the journal {path}: {Describe(e)}.", e);
         }
 
         return new JournalReader(connection);
@@ -52,6 +72,23 @@ internal sealed class JournalReader : IDisposable
     public IReadOnlyList<JournalEntry> Query(JournalQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
+        try
+        {
+            return QueryIndexed(query);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is raw.SQLITE_CORRUPT or raw.SQLITE_NOTADB)
+        {
+            Problem = $"Journal file {DatabasePath} is corrupted ({Describe(e)}); showing the entries that could be read.";
+            return Salvage(query);
+        }
+        catch (SqliteException e)
+        {
+            throw new JournalUnreadableException($"Failed to read the journal {DatabasePath}: {Describe(e)}.", e);
+        }
+    }
+
+    private IReadOnlyList<JournalEntry> QueryIndexed(JournalQuery query)
+    {
         if (query.Lines is int lines)
         {
             if (lines <= 0 || query.Units is { Count: 0 })
@@ -94,6 +131,96 @@ internal sealed class JournalReader : IDisposable
 
     public void Dispose() => connection.Dispose();
 
+    private static JournalUnreadableException Denied(string stateDirectory) => new(
+        $"No journal files were opened due to insufficient permissions: {stateDirectory} is private to the manager's user; run as root or as that user.");
+
+    private static string Describe(SqliteException e) => raw.sqlite3_errstr(e.SqliteErrorCode).utf8_to_string();
+
+    private static bool CanList(string directory)
+    {
+        try
+        {
+            using var entries = Directory.EnumerateFileSystemEntries(directory).GetEnumerator();
+            entries.MoveNext();
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static bool CanRead(string path)
+    {
+        try
+        {
+            using var file = File.OpenRead(path);
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The damaged journal's readable rows: the table walked by id (no index) from the start up to the damage and from
+    /// the end back down to it, filtered as asked, then ordered and cut as <see cref="Query"/> does.
+    /// </summary>
+    private List<JournalEntry> Salvage(JournalQuery query)
+    {
+        var found = new List<JournalEntry>();
+        long stoppedAt = long.MaxValue;
+        foreach (var descending in (bool[])[false, true])
+        {
+            try
+            {
+                using var command = Build(query with { Lines = null }, salvage: descending ? "DESC" : "ASC");
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    var entry = Read(reader);
+                    if (descending && entry.Cursor <= stoppedAt)
+                    {
+                        break;
+                    }
+
+                    found.Add(entry);
+                    if (!descending)
+                    {
+                        stoppedAt = entry.Cursor;
+                    }
+                }
+
+                if (!descending)
+                {
+                    break;   // the forward walk reached the end: nothing is damaged on the way
+                }
+            }
+            catch (SqliteException)
+            {
+                if (!descending && found.Count == 0)
+                {
+                    stoppedAt = 0;
+                }
+            }
+        }
+
+        found.Sort(static (a, b) => a.Time != b.Time ? a.Time.CompareTo(b.Time) : a.Cursor.CompareTo(b.Cursor));
+        return query.Lines is int lines && found.Count > lines ? found.GetRange(found.Count - Math.Max(lines, 0), Math.Max(lines, 0)) : found;
+    }
+
+    private static JournalEntry Read(SqliteDataReader reader) => new(
+        JournalDatabase.FromMicroseconds(reader.GetInt64(1)),
+        reader.IsDBNull(2) ? null : reader.GetString(2),
+        reader.GetString(3),
+        reader.GetInt32(4),
+        reader.GetInt32(5),
+        reader.GetString(6))
+    {
+        Cursor = reader.GetInt64(0),
+    };
+
     private List<JournalEntry> Run(JournalQuery query)
     {
         using var command = Build(query);
@@ -101,16 +228,7 @@ internal sealed class JournalReader : IDisposable
         var entries = new List<JournalEntry>();
         while (reader.Read())
         {
-            entries.Add(new JournalEntry(
-                JournalDatabase.FromMicroseconds(reader.GetInt64(1)),
-                reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetString(3),
-                reader.GetInt32(4),
-                reader.GetInt32(5),
-                reader.GetString(6))
-            {
-                Cursor = reader.GetInt64(0),
-            });
+            entries.Add(Read(reader));
         }
 
         if (query.Lines is not null)
@@ -121,7 +239,7 @@ internal sealed class JournalReader : IDisposable
         return entries;
     }
 
-    private SqliteCommand Build(JournalQuery query)
+    private SqliteCommand Build(JournalQuery query, string? salvage = null)
     {
         var command = connection.CreateCommand();
         var where = new List<string>();
@@ -162,12 +280,21 @@ internal sealed class JournalReader : IDisposable
         }
 
         var sql = new StringBuilder("SELECT ").Append(Columns).Append(" FROM entries");
+        if (salvage is not null)
+        {
+            sql.Append(" NOT INDEXED");
+        }
+
         if (where.Count > 0)
         {
             sql.Append(" WHERE ").AppendJoin(" AND ", where);
         }
 
-        if (query.Lines is { } lines)
+        if (salvage is not null)
+        {
+            sql.Append(" ORDER BY id ").Append(salvage);
+        }
+        else if (query.Lines is { } lines)
         {
             sql.Append(" ORDER BY time DESC, id DESC LIMIT $lines");
             command.Parameters.AddWithValue("$lines", Math.Max(lines, 0));

@@ -1,9 +1,6 @@
-using Microsoft.Data.Sqlite;
-using SQLitePCL;
-
 namespace Summon.Journal;
 
-/// <summary>The writer thread: takes the whole queue, commits it as one transaction, rotates, mirrors.</summary>
+/// <summary>The writer thread: takes the whole queue, commits it as one transaction, rotates, mirrors, degrades.</summary>
 internal sealed partial class JournalWriter
 {
     // After a burst the swapped lists keep their capacity; past this they are replaced to give the memory back.
@@ -12,14 +9,25 @@ internal sealed partial class JournalWriter
     // Group commit: once this many rows are queued the writer stops lingering and commits.
     private const int GroupCommitRows = 512;
 
+    // On the console alone, how often the writer tries the disk again.
+    private static readonly TimeSpan ReopenInterval = TimeSpan.FromSeconds(30);
+
+    // Writer thread only: what the writer itself has to say (console at once, journal with the next commit), and
+    // whether a failed commit has been said already: said once, later losses show as the per-unit reports.
+    private readonly List<string> pendingNotices = [];
+    private bool failureSaid;
+    private DateTimeOffset nextReopen;
+
+    // A new journal found damaged again this soon is a failing disk, not a damaged file: count, do not move aside.
+    private DateTimeOffset nextRecovery;
+
     private void Run()
     {
+        SayNotices(pendingNotices);
+        nextReopen = options.Clock.GetUtcNow() + ReopenInterval;
+        var batch = new List<JournalQueuedEntry>(256);
         try
         {
-            using var statements = new WriterStatements(connection);
-            var lastId = connection.Scalar("SELECT max(id) FROM entries");
-            var firstId = connection.Scalar("SELECT min(id) FROM entries");
-            var batch = new List<JournalEntry>(256);
             while (true)
             {
                 options.WriterGate?.Wait();
@@ -53,17 +61,8 @@ internal sealed partial class JournalWriter
                     (queue, batch) = (batch, queue);
                 }
 
-                if (Commit(statements, batch, ref firstId, ref lastId))
-                {
-                    var total = Interlocked.Add(ref committed, batch.Count);
-                    MirrorBatch(batch);
-                    RaiseBatchCommitted(total);
-                }
-                else
-                {
-                    Interlocked.Add(ref dropped, batch.Count);
-                }
-
+                Store(batch);
+                Release(batch);
                 lock (gate)
                 {
                     processed += batch.Count;
@@ -73,23 +72,23 @@ internal sealed partial class JournalWriter
                 batch.Clear();
                 if (batch.Capacity > RetainedCapacity)
                 {
-                    batch = new List<JournalEntry>(256);
+                    batch = new List<JournalQueuedEntry>(256);
                 }
             }
         }
-        catch (Exception ex)
-        {
-            // Only reachable if the database cannot even be read at start; record it, drop the rest.
-            Volatile.Write(ref lastError, ex);
-        }
         finally
         {
-            connection.Dispose();
+            Volatile.Read(ref store)?.Dispose();
+            Volatile.Write(ref store, null);
             lock (gate)
             {
                 stopping = true;
                 finished = true;
-                Interlocked.Add(ref dropped, queue.Count);
+                foreach (var queued in queue)
+                {
+                    CountLost(queued.Entry);
+                }
+
                 queue.Clear();
                 Monitor.PulseAll(gate);
             }
@@ -98,40 +97,224 @@ internal sealed partial class JournalWriter
         }
     }
 
-    /// <summary>Inserts the batch and deletes the rows past <see cref="JournalWriterOptions.MaxRows"/> in one transaction.</summary>
-    private bool Commit(WriterStatements statements, List<JournalEntry> batch, ref long firstId, ref long lastId)
+    /// <summary>Stores one batch, with the writer's notices and the suppressed-line reports before it. Never throws.</summary>
+    private void Store(List<JournalQueuedEntry> batch)
     {
         try
         {
-            statements.Begin();
-            try
+            if (store is null && options.Clock.GetUtcNow() >= nextReopen)
             {
-                statements.Insert(batch);
-                var newLast = lastId + batch.Count;   // ids are rowids: max(id) + 1 each, contiguous after prefix deletes
-                var newFirst = firstId == 0 ? 1 : firstId;
-                if (newLast - newFirst + 1 > options.MaxRows)
-                {
-                    newFirst = newLast - options.MaxRows + 1;
-                    statements.DeleteBefore(newFirst);
-                }
+                TryReopen();
+            }
 
-                statements.Commit();
-                lastId = newLast;
-                firstId = newFirst;
-                return true;
-            }
-            catch (SqliteException)
+            if (store is null)
             {
-                statements.Rollback();
-                throw;
+                Mirror(batch, everything: true);
+                return;
             }
+
+            var (notices, reported) = Notices();
+            if (TryCommit(notices, batch, out var error) || (JournalStore.IsDamage(error!) && options.Clock.GetUtcNow() >= nextRecovery && Recover(error!) && TryCommit(notices, batch, out error)))
+            {
+                Succeeded(batch, notices, reported);
+                return;
+            }
+
+            Failed(batch, error!);
         }
-        catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
+        catch (Exception bug)
         {
-            Interlocked.Increment(ref failedBatches);
-            Volatile.Write(ref lastError, ex);
+            // Not a storage failure (those are handled above): still the writer goes on, and the batch is counted.
+            Failed(batch, bug);
+        }
+    }
+
+    private bool TryCommit(List<JournalEntry> notices, List<JournalQueuedEntry> batch, out Exception? error)
+    {
+        try
+        {
+            store!.Commit(notices, batch);
+            error = null;
+            return true;
+        }
+        catch (Exception e) when (JournalStore.IsStorageFailure(e))
+        {
+            error = e;
             return false;
         }
+    }
+
+    private void Succeeded(List<JournalQueuedEntry> batch, List<JournalEntry> notices, List<KeyValuePair<string, long>> reported)
+    {
+        var said = pendingNotices.Count;
+        pendingNotices.Clear();
+        lock (gate)
+        {
+            foreach (var (unit, count) in reported)
+            {
+                var left = unreported.GetValueOrDefault(unit) - count;
+                if (left > 0)
+                {
+                    unreported[unit] = left;
+                }
+                else
+                {
+                    unreported.Remove(unit);
+                }
+            }
+        }
+
+        var total = Interlocked.Add(ref committed, batch.Count);
+        MirrorReports(notices, said);
+        Mirror(batch, everything: false);
+        RaiseBatchCommitted(total);
+    }
+
+    /// <summary>The batch is lost: counted per unit, said once, manager lines still on the console.</summary>
+    private void Failed(List<JournalQueuedEntry> batch, Exception error)
+    {
+        Interlocked.Increment(ref failedBatches);
+        Volatile.Write(ref lastError, error);
+        lock (gate)
+        {
+            foreach (var queued in batch)
+            {
+                CountLost(queued.Entry);
+            }
+        }
+
+        if (!failureSaid)
+        {
+            failureSaid = true;
+            Say($"Failed to write to the journal {DatabasePath}: {JournalStore.Describe(error)}; lost lines are counted and reported when writing works again.");
+        }
+
+        Mirror(batch, everything: false);
+    }
+
+    /// <summary>The database was found damaged while writing: move it aside and start a new one (or the console alone).</summary>
+    private bool Recover(Exception damage)
+    {
+        nextRecovery = options.Clock.GetUtcNow() + ReopenInterval;
+        store!.Dispose();
+        Volatile.Write(ref store, null);
+        var said = new List<string>();
+        Volatile.Write(ref store, OpenStore(stateDirectory, options, said, damage));
+        SayNotices(said);
+        return store is not null;
+    }
+
+    private void TryReopen()
+    {
+        nextReopen = options.Clock.GetUtcNow() + ReopenInterval;
+        var said = new List<string>();
+        if (OpenStore(stateDirectory, options, said) is { } reopened)
+        {
+            Volatile.Write(ref store, reopened);
+            said.Add($"Opened the journal {DatabasePath}; lines before this went to the console only.");
+            SayNotices(said);
+        }
+    }
+
+    /// <summary>
+    /// Opens the store; a damaged database (or the <paramref name="damage"/> already found) is moved aside and a new
+    /// one started; a journal that cannot be opened gives null. What happened goes into <paramref name="notices"/>.
+    /// </summary>
+    private static JournalStore? OpenStore(string stateDirectory, JournalWriterOptions options, List<string> notices, Exception? damage = null)
+    {
+        var path = JournalDatabase.PathIn(stateDirectory);
+        try
+        {
+            if (damage is null)
+            {
+                try
+                {
+                    return JournalStore.Open(stateDirectory, options);
+                }
+                catch (Exception e) when (JournalStore.IsDamage(e))
+                {
+                    damage = e;
+                }
+            }
+
+            var aside = JournalFiles.MoveAside(path, options.Clock.GetUtcNow());
+            notices.Add($"Journal file {path} is corrupted ({JournalStore.Describe(damage)}), moved aside to {aside}; started a new journal.");
+            return JournalStore.Open(stateDirectory, options);
+        }
+        catch (Exception e) when (JournalStore.IsStorageFailure(e))
+        {
+            notices.Add($"Failed to open the journal {path}: {JournalStore.Describe(e)}; logging to the console only until it can be opened.");
+            return null;
+        }
+    }
+
+    /// <summary>The writer's notices as journal lines, and the suppressed-line reports (journald's wording) with their counts.</summary>
+    private (List<JournalEntry> Notices, List<KeyValuePair<string, long>> Reported) Notices()
+    {
+        var now = options.Clock.GetUtcNow();
+        var notices = new List<JournalEntry>(pendingNotices.Count);
+        foreach (var text in pendingNotices)
+        {
+            notices.Add(new JournalEntry(now, null, JournalEntry.ManagerIdentifier, Environment.ProcessId, SyslogPriority.Warning, text));
+        }
+
+        List<KeyValuePair<string, long>> reported;
+        lock (gate)
+        {
+            reported = unreported.Count == 0 ? [] : [.. unreported];
+        }
+
+        foreach (var (unit, count) in reported)
+        {
+            var owner = unit == JournalEntry.ManagerIdentifier ? null : unit;
+            notices.Add(new JournalEntry(now, owner, JournalEntry.ManagerIdentifier, Environment.ProcessId, SyslogPriority.Warning, $"Suppressed {count} messages from {unit}"));
+        }
+
+        return (notices, reported);
+    }
+
+    /// <summary>Says a notice on the console now, and in the journal with the next commit.</summary>
+    private void Say(string text) => SayNotices([text]);
+
+    private void SayNotices(List<string> texts)
+    {
+        if (texts.Count == 0)
+        {
+            return;
+        }
+
+        if (!ReferenceEquals(texts, pendingNotices))
+        {
+            pendingNotices.AddRange(texts);
+        }
+
+        WriteMirror(mirror =>
+        {
+            foreach (var text in texts)
+            {
+                mirror.WriteLine(text);
+            }
+        });
+    }
+
+    /// <summary>The stream backlogs get their lines back (stored or lost alike), one call per run of the same stream.</summary>
+    private static void Release(List<JournalQueuedEntry> batch)
+    {
+        JournalBacklog? current = null;
+        var run = 0;
+        foreach (var queued in batch)
+        {
+            if (!ReferenceEquals(queued.Backlog, current))
+            {
+                current?.Processed(run);
+                current = queued.Backlog;
+                run = 0;
+            }
+
+            run++;
+        }
+
+        current?.Processed(run);
     }
 
     private void RaiseBatchCommitted(long total)
@@ -147,127 +330,67 @@ internal sealed partial class JournalWriter
         }
     }
 
-    private void MirrorBatch(List<JournalEntry> batch)
+    /// <summary>The suppressed-line reports to the console; the notices before them (<paramref name="said"/>) were said already.</summary>
+    private void MirrorReports(List<JournalEntry> notices, int said) => WriteMirror(mirror =>
     {
-        var mirror = options.Mirror;
-        if (mirror is null)
+        for (var i = said; i < notices.Count; i++)
+        {
+            mirror.WriteLine(notices[i].Message);
+        }
+    });
+
+    /// <summary>Manager lines to the mirror, and service output too when asked or when the console is all there is.</summary>
+    private void Mirror(List<JournalQueuedEntry> batch, bool everything)
+    {
+        if (options.Mirror is null)
+        {
+            if (everything)
+            {
+                lock (gate)
+                {
+                    foreach (var queued in batch)
+                    {
+                        CountLost(queued.Entry);
+                    }
+                }
+            }
+
+            return;
+        }
+
+        var services = everything || options.MirrorServiceOutput;
+        WriteMirror(mirror =>
+        {
+            foreach (var queued in batch)
+            {
+                var entry = queued.Entry;
+                if (entry.IsManagerLine)
+                {
+                    mirror.WriteLine(entry.Message);
+                }
+                else if (services)
+                {
+                    mirror.WriteLine($"{entry.Identifier}[{entry.Pid}]: {entry.Message}");
+                }
+            }
+        });
+    }
+
+    private void WriteMirror(Action<TextWriter> write)
+    {
+        if (options.Mirror is not { } mirror)
         {
             return;
         }
 
         try
         {
-            foreach (var entry in batch)
-            {
-                if (entry.IsManagerLine)
-                {
-                    mirror.WriteLine(entry.Message);
-                }
-                else if (options.MirrorServiceOutput)
-                {
-                    mirror.WriteLine($"{entry.Identifier}[{entry.Pid}]: {entry.Message}");
-                }
-            }
-
+            write(mirror);
             mirror.Flush();
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {
             // stderr closed or broken: the journal itself is what matters.
         }
-    }
-
-    /// <summary>
-    /// The writer's statements, prepared once and driven through SQLitePCL's raw API on the connection's handle (bind,
-    /// step, reset): BEGIN, the INSERT for every row, the rotation DELETE, COMMIT. SqliteCommand per row and
-    /// SqliteTransaction per batch (statement enumeration, parameter lookup by name, boxing, BEGIN/COMMIT parsed anew
-    /// each time) cost more than SQLite's own work.
-    /// </summary>
-    private sealed class WriterStatements : IDisposable
-    {
-        private const int Time = 1, Unit = 2, Identifier = 3, Pid = 4, Priority = 5, Message = 6;
-        private readonly JournalConnection connection;
-        private readonly sqlite3_stmt begin, commit, rollback, insert, delete;
-
-        internal WriterStatements(JournalConnection connection)
-        {
-            this.connection = connection;
-            begin = Prepare("BEGIN");
-            commit = Prepare("COMMIT");
-            rollback = Prepare("ROLLBACK");
-            insert = Prepare(JournalDatabase.Insert);
-            delete = Prepare("DELETE FROM entries WHERE id < ?1");
-        }
-
-        internal void Begin() => Step(begin);
-
-        internal void Commit() => Step(commit);
-
-        /// <summary>Best effort: after a failed step SQLite may already have rolled the transaction back.</summary>
-        internal void Rollback()
-        {
-            raw.sqlite3_step(rollback);
-            raw.sqlite3_reset(rollback);
-        }
-
-        internal void Insert(List<JournalEntry> batch)
-        {
-            foreach (var entry in batch)
-            {
-                raw.sqlite3_bind_int64(insert, Time, JournalDatabase.ToMicroseconds(entry.Time));
-                if (entry.Unit is { } unit)
-                {
-                    raw.sqlite3_bind_text(insert, Unit, unit);
-                }
-                else
-                {
-                    raw.sqlite3_bind_null(insert, Unit);
-                }
-
-                raw.sqlite3_bind_text(insert, Identifier, entry.Identifier ?? string.Empty);
-                raw.sqlite3_bind_int(insert, Pid, entry.Pid);
-                raw.sqlite3_bind_int(insert, Priority, Math.Clamp(entry.Priority, SyslogPriority.Emergency, SyslogPriority.Debug));
-                raw.sqlite3_bind_text(insert, Message, entry.Message ?? string.Empty);
-                Step(insert);
-            }
-        }
-
-        internal void DeleteBefore(long firstKept)
-        {
-            raw.sqlite3_bind_int64(delete, 1, firstKept);
-            Step(delete);
-        }
-
-        public void Dispose()
-        {
-            begin.Dispose();
-            commit.Dispose();
-            rollback.Dispose();
-            insert.Dispose();
-            delete.Dispose();
-        }
-
-        private sqlite3_stmt Prepare(string sql)
-        {
-            int rc = raw.sqlite3_prepare_v3(connection.Handle, sql, raw.SQLITE_PREPARE_PERSISTENT, out sqlite3_stmt statement, out _);
-            if (rc != raw.SQLITE_OK)
-            {
-                throw Error(rc);
-            }
-
-            return statement;
-        }
-
-        private void Step(sqlite3_stmt statement)
-        {
-            int rc = raw.sqlite3_step(statement);
-            raw.sqlite3_reset(statement);
-            if (rc != raw.SQLITE_DONE)
-            {
-                throw Error(rc);
-            }
-        }
-
-        private SqliteException Error(int rc) => connection.Error(rc);
     }
 }

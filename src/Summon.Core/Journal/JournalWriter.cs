@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Collections.Concurrent;
 
 namespace Summon.Journal;
 
@@ -15,43 +15,63 @@ namespace Summon.Journal;
 /// commits before such an event may be lost (the database itself stays consistent). Set
 /// <see cref="JournalWriterOptions.SyncEveryCommit"/> (synchronous=FULL) to fsync every batch as well.
 /// Lines still queued (appended but not committed) are lost in a crash; <see cref="Flush"/> waits for them.
+/// <para>
+/// The journal degrades, it never stops the manager: a database that is damaged (at start or on a later write) is
+/// moved aside and a new one started; one that cannot be opened at all (read-only or missing directory) leaves the
+/// writer on the console alone (<see cref="JournalWriterOptions.Mirror"/> gets every line), trying the disk again
+/// now and then; a batch that cannot be written (disk full, I/O error) is counted per unit and reported in the
+/// journal, with journald's "Suppressed N messages from UNIT", once writing works again. Each of these is said once
+/// on the console and in the journal.
+/// </para>
 /// </remarks>
 internal sealed partial class JournalWriter : IAsyncDisposable, IDisposable
 {
-    private readonly JournalConnection connection;
+    private readonly string stateDirectory;
     private readonly JournalWriterOptions options;
     private readonly Thread thread;
     private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Guarded by gate: the queue the callers fill, and the sequence numbers of what was queued and processed.
     private readonly object gate = new();
-    private List<JournalEntry> queue = new(256);
+    private List<JournalQueuedEntry> queue = new(256);
     private long appended;
     private long processed;
     private bool stopping;
     private bool finished;
     private int flushers;
 
+    // Lines lost per unit ("summon" for manager-wide lines): ever (for status), and not yet reported in the journal.
+    private readonly ConcurrentDictionary<string, long> suppressed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> unreported = new(StringComparer.Ordinal);
+
     private long committed;
     private long dropped;
     private long failedBatches;
     private Exception? lastError;
 
-    private JournalWriter(JournalConnection connection, JournalWriterOptions options)
+    // Writer thread (and the constructor before it starts): the open database, or null on the console alone.
+    private JournalStore? store;
+
+    private JournalWriter(string stateDirectory, JournalStore? store, JournalWriterOptions options, List<string> notices)
     {
-        this.connection = connection;
+        this.stateDirectory = stateDirectory;
+        this.store = store;
         this.options = options;
+        pendingNotices.AddRange(notices);
         thread = new Thread(Run, maxStackSize: 256 * 1024) { IsBackground = true, Name = "summon-journal" };
         thread.Start();
     }
 
     /// <summary>Path of the journal database file.</summary>
-    public string DatabasePath => connection.DataSource;
+    public string DatabasePath => JournalDatabase.PathIn(stateDirectory);
+
+    /// <summary>True while lines are stored in the database; false on the console alone.</summary>
+    public bool IsStoring => Volatile.Read(ref store) is not null;
 
     /// <summary>Entries durably committed so far (see the remarks on durability).</summary>
     public long Committed => Interlocked.Read(ref committed);
 
-    /// <summary>Entries dropped: the queue was full, the writer was disposed, or their batch failed to commit.</summary>
+    /// <summary>Entries lost: the queue was full, the writer was disposed, or their batch failed to commit.</summary>
     public long Dropped => Interlocked.Read(ref dropped);
 
     /// <summary>Batches whose commit failed (disk full, I/O error); their entries are counted in <see cref="Dropped"/>.</summary>
@@ -78,59 +98,40 @@ internal sealed partial class JournalWriter : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Opens (creating if needed, mode 0755) the state directory and its journal; options from the environment.</summary>
+    /// <summary>Lines of <paramref name="unit"/> the journal lost since the manager started (status's "Suppressed").</summary>
+    public long SuppressedFor(string unit) => suppressed.TryGetValue(unit, out var count) ? count : 0;
+
+    /// <summary>Opens the state directory and its journal; options from the environment.</summary>
     public static JournalWriter Open(string stateDirectory) => Open(stateDirectory, JournalWriterOptions.FromEnvironment());
 
     /// <summary>
-    /// Opens (creating if needed, mode 0755) the state directory and its journal database, and starts the writer thread.
-    /// Throws if the directory or database cannot be created or opened: that is a start-up error, not a logging one.
+    /// Opens (creating if needed, 0700) the state directory and its journal database (0600), and starts the writer
+    /// thread. Never throws for the disk: a damaged database is moved aside and a new one started, and a journal that
+    /// cannot be opened leaves the writer on the console alone (see the remarks).
     /// </summary>
     public static JournalWriter Open(string stateDirectory, JournalWriterOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(stateDirectory);
-        }
-        else if (!Directory.Exists(stateDirectory))
-        {
-            // 0755 whatever the umask, as systemd creates StateDirectory=; an existing directory keeps its mode.
-            const UnixFileMode Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
-            Directory.CreateDirectory(stateDirectory, Mode);
-            File.SetUnixFileMode(stateDirectory, Mode);
-        }
-
-        var connection = JournalConnection.OpenReadWrite(JournalDatabase.PathIn(stateDirectory));
-        try
-        {
-            connection.Execute("PRAGMA journal_mode=WAL");
-            connection.Execute(options.SyncEveryCommit ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
-            // Checkpoints truncate the -wal back to this size, so a burst does not leave a large file behind.
-            connection.Execute("PRAGMA journal_size_limit=4194304");
-            connection.Execute(JournalDatabase.CreateSchema);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-
-        return new JournalWriter(connection, options);
+        var notices = new List<string>();
+        var store = OpenStore(stateDirectory, options, notices);
+        return new JournalWriter(stateDirectory, store, options, notices);
     }
 
     /// <summary>
     /// Queues an entry for the writer thread. Safe from any thread; never does I/O, never throws for I/O, never blocks
-    /// beyond a short lock. When the queue is full or the writer is disposed the entry is dropped and counted.
+    /// beyond a short lock. Manager lines (no backlog) are always queued while the writer runs; a stream's lines count
+    /// against its <paramref name="backlog"/>, whose reader pauses when it is full, and are dropped and counted only
+    /// past <see cref="JournalWriterOptions.MaxPending"/> or after disposal.
     /// </summary>
-    public void Append(JournalEntry entry)
+    public void Append(JournalEntry entry, JournalBacklog? backlog = null)
     {
         ArgumentNullException.ThrowIfNull(entry);
         lock (gate)
         {
-            if (!stopping && queue.Count < options.MaxPending)
+            if (!stopping && (backlog is null || queue.Count < options.MaxPending))
             {
-                queue.Add(entry);
+                queue.Add(new JournalQueuedEntry(entry, backlog));
+                backlog?.Added();
                 appended++;
                 if (queue.Count == 1 || queue.Count == GroupCommitRows)
                 {
@@ -141,9 +142,9 @@ internal sealed partial class JournalWriter : IAsyncDisposable, IDisposable
 
                 return;
             }
-        }
 
-        Interlocked.Increment(ref dropped);
+            CountLost(entry);
+        }
     }
 
     /// <summary>
@@ -201,5 +202,14 @@ internal sealed partial class JournalWriter : IAsyncDisposable, IDisposable
             stopping = true;
             Monitor.PulseAll(gate);
         }
+    }
+
+    /// <summary>Counts a lost line against its unit; the caller holds <see cref="gate"/>.</summary>
+    private void CountLost(JournalEntry entry)
+    {
+        var unit = entry.Unit ?? JournalEntry.ManagerIdentifier;
+        Interlocked.Increment(ref dropped);
+        suppressed.AddOrUpdate(unit, 1, static (_, count) => count + 1);
+        unreported[unit] = unreported.GetValueOrDefault(unit) + 1;
     }
 }

@@ -12,8 +12,10 @@ internal sealed record JournalWriterOptions
     public long MaxRows { get; init; } = DefaultMaxRows;
 
     /// <summary>
-    /// Entries waiting for the writer thread beyond this are dropped (and counted in <see cref="JournalWriter.Dropped"/>)
-    /// instead of growing memory without bound while the disk stalls.
+    /// Service lines waiting for the writer thread beyond this are dropped (and counted in
+    /// <see cref="JournalWriter.Dropped"/>) instead of growing memory without bound while the disk stalls. Each stream
+    /// pauses long before (<see cref="JournalBacklog.HighWater"/>), so only many streams at once reach it; manager lines
+    /// are never dropped for it.
     /// </summary>
     public int MaxPending { get; init; } = DefaultMaxPending;
 
@@ -38,6 +40,9 @@ internal sealed record JournalWriterOptions
     /// this much later; zero commits at once.
     /// </summary>
     public TimeSpan CommitDelay { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>The clock for the writer's own notices and the names of moved-aside files.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     /// <summary>Test seam: when set, the writer thread waits on it before taking each batch.</summary>
     internal ManualResetEventSlim? WriterGate { get; init; }

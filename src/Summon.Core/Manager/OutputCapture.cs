@@ -10,18 +10,27 @@ namespace Summon.Manager;
 /// become journal entries filed under the service's unit, split the way journald splits a stream. Runs on the
 /// event loop; reads are non-blocking and the pipe is dropped at EOF, when every writer has closed it.
 /// </summary>
+/// <remarks>
+/// Back-pressure, as journald's stream buffers: once the stream's lines queued in the journal reach
+/// <see cref="JournalBacklog.HighWater"/>, the pipe leaves the loop's interest set until the writer has stored them
+/// down to the low-water mark; meanwhile the service blocks on its own full pipe, and nobody's lines are dropped.
+/// </remarks>
 internal sealed class OutputCapture : IDisposable
 {
     private readonly EventLoop _loop;
     private readonly SafeFdHandle _readEnd;
     private readonly JournalStreamCapture _records;
+    private readonly JournalBacklog _backlog;
     private ulong _token;
+    private bool _attached;
 
-    private OutputCapture(EventLoop loop, SafeFdHandle readEnd, JournalStreamCapture records)
+    private OutputCapture(EventLoop loop, SafeFdHandle readEnd, JournalWriter journal, JournalStreamSource source)
     {
         _loop = loop;
         _readEnd = readEnd;
-        _records = records;
+        // The writer thread calls this once the backlog has drained; reading resumes on the loop.
+        _backlog = new JournalBacklog(() => _loop.Post(Resume));
+        _records = new JournalStreamCapture(source, entry => journal.Append(entry, _backlog), loop.Time);
     }
 
     /// <summary>
@@ -32,15 +41,18 @@ internal sealed class OutputCapture : IDisposable
     {
         // Both ends non-blocking from pipe2 (one call); the spawner makes the child's end blocking, as for any stdio.
         var (readEnd, writeEnd) = ChildStdio.CreatePipe(nonBlocking: true);
-        var records = new JournalStreamCapture(new JournalStreamSource(unit, identifier, 0, priority), journal.Append, loop.Time);
-        return (new OutputCapture(loop, readEnd, records), writeEnd);
+        return (new OutputCapture(loop, readEnd, journal, new JournalStreamSource(unit, identifier, 0, priority)), writeEnd);
     }
+
+    /// <summary>True while reading is paused for the journal to catch up.</summary>
+    internal bool IsPaused => _attached && _token == 0 && !_readEnd.IsClosed;
 
     /// <summary>Files the records under the writer's pid and starts reading: called once the child exists, so that
     /// the registration is not on the way from accept to the child's start.</summary>
     public void Attach(int pid)
     {
         _records.Source = _records.Source with { Pid = pid };
+        _attached = true;
         _token = _loop.Register(_readEnd, Libc.EPOLLIN, OnReadable);
     }
 
@@ -49,6 +61,12 @@ internal sealed class OutputCapture : IDisposable
         byte* buffer = stackalloc byte[4096];
         while (true)
         {
+            if (_backlog.IsFull && _backlog.TryPause())
+            {
+                _loop.Unregister(_token);
+                _token = 0;
+                return;
+            }
             nint n = Libc.Read(_readEnd, buffer, 4096);
             if (n > 0)
             {
@@ -62,6 +80,13 @@ internal sealed class OutputCapture : IDisposable
         }
     }
 
+    private void Resume()
+    {
+        if (_readEnd.IsClosed || _token != 0)
+            return;
+        _token = _loop.Register(_readEnd, Libc.EPOLLIN, OnReadable);
+    }
+
     public void Dispose()
     {
         if (_readEnd.IsClosed)
@@ -69,6 +94,7 @@ internal sealed class OutputCapture : IDisposable
         _records.Complete();
         if (_token != 0)
             _loop.Unregister(_token);
+        _token = 0;
         _readEnd.Dispose();
     }
 }

@@ -29,6 +29,7 @@ internal sealed class UnitManager
     {
         Loop = loop;
         Log = log;
+        Journal = journal;
         Launcher = launcher;
         _registry = new UnitRegistry(options, log);
         _notify = new NotifyRouter(loop, _registry, log);
@@ -41,6 +42,9 @@ internal sealed class UnitManager
     internal EventLoop Loop { get; }
 
     internal ILogger Log { get; }
+
+    /// <summary>The journal the units' output and the manager's lines go to (status asks it what it lost).</summary>
+    internal JournalWriter Journal { get; }
 
     internal IProcessLauncher Launcher { get; }
 

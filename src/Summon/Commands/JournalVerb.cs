@@ -42,8 +42,19 @@ internal static class JournalVerb
             }
             var names = UnitNames.Mangle(r.GetValue(units));
             FlushManagerJournal(context);
-            using var reader = JournalReader.TryOpen(context.StateDirectory);
-            var entries = reader?.Query(new JournalQuery(names.Count > 0 ? names : null, r.GetValue(lines), sinceTime, maxPriority)) ?? [];
+            IReadOnlyList<JournalEntry> entries;
+            try
+            {
+                using var reader = JournalReader.TryOpen(context.StateDirectory);
+                entries = reader?.Query(new JournalQuery(names.Count > 0 ? names : null, r.GetValue(lines), sinceTime, maxPriority)) ?? [];
+                if (reader?.Problem is { } problem)
+                    Console.Error.WriteLine(problem);
+            }
+            catch (JournalUnreadableException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 1;
+            }
             bool json = r.GetValue(GlobalOptions.Output) is "json";
             string host = JournalShortFormat.ShortHostName();
             if (json)

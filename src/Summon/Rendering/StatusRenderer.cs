@@ -68,6 +68,8 @@ internal static class StatusRenderer
             Line(sb, "Memory", TimeFormat.Bytes(bytes));
         if (Value(unit, "CPUUsageNSec") is { } cpu && long.TryParse(cpu, out long ns))
             Line(sb, "CPU", TimeFormat.CpuTime(ns));
+        if (Value(unit, "LogMessagesSuppressed") is { } suppressed)
+            Line(sb, "Journal", $"{suppressed} messages suppressed (the journal could not store them)");
 
         if (journalLines.Count > 0)
         {

@@ -53,7 +53,7 @@ public sealed class RoomArrowsTests
     private static readonly string[] CliRooms = ["Control", "Install", "Units", "Journal", "Processes", "Posix", "Text"];
 
     /// <summary>What the CLI may use of Journal: its reader and the records it returns, nothing of the storage or the writer.</summary>
-    private static readonly string[] JournalReaderApi = ["Summon.Journal.JournalReader", "Summon.Journal.JournalQuery", "Summon.Journal.JournalEntry", "Summon.Journal.SyslogPriority"];
+    private static readonly string[] JournalReaderApi = ["Summon.Journal.JournalReader", "Summon.Journal.JournalQuery", "Summon.Journal.JournalEntry", "Summon.Journal.SyslogPriority", "Summon.Journal.JournalUnreadableException"];
 
     [Fact]
     public void The_cli_uses_the_manager_only_through_ManagerHost_and_the_journal_only_through_its_reader()

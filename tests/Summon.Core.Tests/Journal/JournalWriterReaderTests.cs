@@ -36,7 +36,7 @@ public sealed class JournalWriterReaderTests : IDisposable
 
     [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    public void Open_CreatesDirectory0755AndWalDatabase()
+    public void Open_CreatesPrivateDirectoryAndWalDatabase()
     {
         using (var writer = JournalWriter.Open(state.Path, new JournalWriterOptions()))
         {
@@ -44,9 +44,8 @@ public sealed class JournalWriterReaderTests : IDisposable
             Assert.True(File.Exists(Path.Combine(state.Path, "journal.db-wal")));
         }
 
-        Assert.Equal(
-            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute,
-            File.GetUnixFileMode(state.Path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(state.Path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(state.Path, "journal.db")));
         using var reader = OpenReader();
         Assert.Empty(reader.Query(new JournalQuery()));
     }
@@ -426,21 +425,39 @@ public sealed class JournalWriterReaderTests : IDisposable
     }
 
     [Fact]
-    public void Append_BeyondMaxPending_DropsAndCounts()
+    public void Append_BeyondMaxPending_DropsAndCountsStreamLines_ButNeverManagerLines()
     {
         using var gate = new ManualResetEventSlim(false);
-        using var writer = JournalWriter.Open(state.Path, new JournalWriterOptions { WriterGate = gate, MaxPending = 10 });
+        var writer = JournalWriter.Open(state.Path, new JournalWriterOptions { WriterGate = gate, MaxPending = 10 });
+        using var release = new Release(gate, writer);
+        var backlog = new JournalBacklog(() => { });
         for (var i = 0; i < 15; i++)
         {
-            writer.Append(Entry(i, "a", $"m{i}"));
+            writer.Append(Entry(i, "a", $"m{i}"), backlog);
         }
 
+        writer.Append(Entry(20, null, "manager line past the cap"));
         Assert.Equal(5, writer.Dropped);
+        Assert.Equal(5, writer.SuppressedFor("a"));
         gate.Set();
         writer.Flush();
-        Assert.Equal(10, writer.Committed);
+        Assert.Equal(11, writer.Committed);
+        Assert.Equal(0, backlog.Pending);
         using var reader = OpenReader();
-        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"m{i}"), Messages(reader.Query(new JournalQuery())));
+        var stored = Messages(reader.Query(new JournalQuery()));
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"m{i}"), stored.Where(m => m[0] == 'm' && char.IsDigit(m[1])));
+        Assert.Contains("manager line past the cap", stored);
+        Assert.Equal(["Suppressed 5 messages from a"], Messages(reader.Query(new JournalQuery(Units: ["a"]))).Where(m => m.StartsWith('S')));
+    }
+
+    /// <summary>Opens the gate before the writer is disposed, so a failed assertion cannot leave Dispose waiting on it.</summary>
+    private sealed class Release(ManualResetEventSlim gate, JournalWriter writer) : IDisposable
+    {
+        public void Dispose()
+        {
+            gate.Set();
+            writer.Dispose();
+        }
     }
 
     [Fact]
