@@ -22,7 +22,7 @@ public sealed class TakeoverTests
         int echoPort = FreePort.Tcp();
         string path = Path.Combine(root.RuntimeDir, "demo.sock");
         root.WriteUnit(Socket, AcceptNoTests.SocketUnit($"ListenStream=127.0.0.1:{port}\nListenStream={path}", "\n[Install]\nWantedBy=sockets.target"));
-        root.WriteUnit(Service, AcceptNoTests.ListenCheckService());
+        root.WriteUnit(Service, AcceptNoTests.ListenCheckService($"-r {root.Dir}/report"));
         DemoUnits.Write(root, echoPort);
         // Enabled, so the new manager's boot would bind it again: "Address already in use" while the survivor holds it.
         Assert.Equal(0, Cli.Run(root, "enable", Socket).ExitCode);
@@ -67,7 +67,7 @@ public sealed class TakeoverTests
         Assert.True(await Wait.UntilAsync(() => !ProcFs.IsAlive(report.Pid)), "the adopted service stopped");
         Assert.Equal("inactive", await Wait.ForAsync(() => Cli.IsActive(root, Service), s => s == "inactive"));
         Assert.Equal("listening", await Wait.ForAsync(() => Cli.ShowOne(root, Socket, "SubState"), s => s == "listening"));
-        await AcceptTests.AssertJournalHasAsync(root, Service, $"Supervising process {report.Pid} which is not our child. Its exit will be noticed, its exit status will not be known.", second.Pid);
+        await AcceptTests.AssertJournalHasAsync(root, Service, $"{Service}: Supervising process {report.Pid} which is not our child. Its exit will be noticed, its exit status will not be known.", second.Pid);
 
         // A new client starts a new service process on the socket the manager holds again.
         ListenReport fresh = ListenReport.FromTcp(port);
@@ -83,7 +83,7 @@ public sealed class TakeoverTests
         using var root = new TempRoot();
         int port = FreePort.Tcp();
         root.WriteUnit(Socket, AcceptNoTests.SocketUnit($"ListenStream=127.0.0.1:{port}"));
-        root.WriteUnit(Service, AcceptNoTests.ListenCheckService());
+        root.WriteUnit(Service, AcceptNoTests.ListenCheckService($"-r {root.Dir}/report"));
 
         using DaemonProcess first = await AcceptTests.StartSocketAsync(root, Socket);
         ListenReport report = ListenReport.FromTcp(port);
@@ -111,19 +111,19 @@ public sealed class TakeoverTests
         Assert.True(await Wait.UntilAsync(() => daemon.HasExited), "the manager died");
     }
 
-    /// <summary>The live processes of this test's services: those whose environment names its runtime directory.</summary>
+    /// <summary>The live processes of this test's services: those whose command line names its directory.</summary>
     private static List<int> ServiceProcesses(TempRoot root) =>
         ProcFs.All()
-            .Where(p => p.Comm == "listen-check" && p.State is not 'Z' and not 'X' && EnvironmentOf(p.Pid).Contains(root.RuntimeDir, StringComparison.Ordinal))
+            .Where(p => p.Comm == "listen-check" && p.State is not 'Z' and not 'X' && CommandLineOf(p.Pid).Contains(root.Dir, StringComparison.Ordinal))
             .Select(p => p.Pid)
             .Order()
             .ToList();
 
-    private static string EnvironmentOf(int pid)
+    private static string CommandLineOf(int pid)
     {
         try
         {
-            return File.ReadAllText($"/proc/{pid}/environ");
+            return File.ReadAllText($"/proc/{pid}/cmdline");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
