@@ -103,6 +103,27 @@ public sealed class TakeoverTests
         Assert.Equal(0, await second.StopAsync());
     }
 
+    [Fact]
+    public async Task A_oneshot_service_that_remained_after_exit_stays_active_and_is_not_run_again()
+    {
+        using var root = new TempRoot();
+        string runs = Path.Combine(root.Dir, "runs");
+        root.WriteUnit("once.service", $"[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sh -c 'echo run >> {runs}'\n\n[Install]\nWantedBy=multi-user.target\n");
+        Assert.Equal(0, Cli.Run(root, "enable", "once.service").ExitCode);
+
+        using DaemonProcess first = await DaemonProcess.StartAsync(root);
+        Assert.Equal("active", await Wait.ForAsync(() => Cli.IsActive(root, "once.service"), s => s == "active"));
+        string invocation = Cli.ShowOne(root, "once.service", "InvocationID");
+        await KillManagerAsync(first);
+
+        using DaemonProcess second = await DaemonProcess.StartAsync(root);
+        Assert.Equal(
+            new Dictionary<string, string> { ["ActiveState"] = "active", ["SubState"] = "exited", ["InvocationID"] = invocation },
+            Cli.Show(root, "once.service", "ActiveState", "SubState", "InvocationID"));
+        Assert.Equal("run\n", File.ReadAllText(runs));
+        Assert.Equal(0, await second.StopAsync());
+    }
+
     /// <summary>SIGKILL, as a crash would end it; its descendants are recorded first so the harness can clean them up.</summary>
     private static async Task KillManagerAsync(DaemonProcess daemon)
     {

@@ -51,4 +51,12 @@ internal sealed partial class ServiceUnit
         SetState(ServiceState.Running);
         ArmWatchdog();
     }
+
+    /// <summary>A service that had run to completion and remained active (RemainAfterExit=yes): active again, nothing run.</summary>
+    internal void RestoreExited(ServiceRecord record)
+    {
+        InvocationId = record.InvocationId;
+        ExecMainStartTimestamp = record.ExecMainStartTimestamp;
+        SetState(ServiceState.Exited);
+    }
 }

@@ -61,7 +61,12 @@ internal sealed class Adoption(UnitManager manager, ILogger log)
     private void TakeBack(ServiceRecord record, Dictionary<string, SocketRecord> sockets, HashSet<string> handled)
     {
         if (record.Main is not { } main)
+        {
+            // RemainAfterExit=yes with nothing running: active without a process, not to be run again by the boot.
+            if (record.State == "exited" && manager.GetOrLoad(record.Unit) is ServiceUnit { Definition.LoadState: Units.LoadState.Loaded, ActiveState: UnitActiveState.Inactive, Settings.RemainAfterExit: true } exited)
+                exited.RestoreExited(record);
             return;
+        }
         var process = manager.Launcher.AdoptStartedAt(main.Pid, main.StartTime);
         if (process is null)
             return;   // gone while no manager watched: its socket is bound again and activates it anew

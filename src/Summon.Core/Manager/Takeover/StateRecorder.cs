@@ -48,7 +48,8 @@ internal sealed class StateRecorder(UnitManager manager, IEnumerable<UnitRuntime
         var live = new HashSet<int>();
         foreach (var unit in units)
         {
-            if (unit is ServiceUnit { IsConnectionInstance: false } service && (service.MainPid != 0 || service.ControlPid != 0))
+            if (unit is ServiceUnit { IsConnectionInstance: false } service
+                && (service.MainPid != 0 || service.ControlPid != 0 || service.State == ServiceState.Exited))
             {
                 services.Add(new ServiceRecord(service.Id, service.SubState, service.InvocationId, Process(service.MainPid, live),
                     Process(service.ControlPid, live), service.ExecMainStartTimestamp, service.PassedListenFds));
