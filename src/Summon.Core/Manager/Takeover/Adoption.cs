@@ -20,8 +20,17 @@ internal sealed class Adoption(UnitManager manager, ILogger log)
     /// <summary>Reads the predecessor's state file, if any, and takes back what it names; says in one line why not when it cannot.</summary>
     public void Run(string path)
     {
-        if (Read(path) is { } state)
+        if (Read(path) is not { } state)
+            return;
+        try
+        {
             TakeBack(state);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ErrnoException or ArgumentException)
+        {
+            // A unit directory that cannot be read must not keep the boot sequence, which runs next, from starting anything.
+            ManagerLog.UnitWarning(log, Manager, $"Taking over from {path} stopped: {e.Message}. What was not taken over is started as at boot.");
+        }
     }
 
     private ManagerState? Read(string path)
