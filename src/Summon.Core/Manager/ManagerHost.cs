@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Summon.Control;
 using Summon.Journal;
+using Summon.Manager.Takeover;
 using Summon.Posix;
 using Summon.Processes;
 using Summon.Sockets;
@@ -65,8 +66,13 @@ internal static class ManagerHost
         using (server)
         using (notify)
         {
-            loop.Post(manager.StartEnabledUnits);
+            loop.Post(() =>
+            {
+                manager.TakeOver(StateFileWriter.PathIn(runtimeDirectory));
+                manager.StartEnabledUnits();
+            });
             loop.Run();
+            manager.StopRecordingState();
         }
         journal.Flush();
         return new Exit(0, null);

@@ -156,6 +156,7 @@ internal sealed partial class ServiceUnit
     {
         _main = process;
         _mainToken = Manager.Loop.Register(process.ExitHandle, Libc.EPOLLIN, _ => OnMainExited());
+        Manager.OnUnitStateChanged(this);   // a new main pid: the state file names it
     }
 
     private void OnMainExited()
@@ -166,11 +167,15 @@ internal sealed partial class ServiceUnit
         if (_main.SpawnFailure is { } failure && _mainCommand is { } command)
             LogSpawnFailure(command, failure);
         int pid = _main.Pid;
+        bool ourChild = _main.IsChild;
         _main.Dispose();
         _main = null;
-        ExecMainStatus = status;
+        ExecMainStatus = ourChild ? status : null;
         ExecMainExitTimestamp = Manager.Now;
-        bool clean = ExitRules.IsClean(status, Settings, mainProcess: Settings.Type != ServiceType.Oneshot);   // oneshot main processes are commands, not daemons
+        // A process taken over from a crashed manager is not our child: waitid cannot tell how it ended, so it counts as clean.
+        bool clean = !ourChild || ExitRules.IsClean(status, Settings, mainProcess: Settings.Type != ServiceType.Oneshot);   // oneshot main processes are commands, not daemons
+        if (!ourChild)
+            ManagerLog.UnitWarning(Manager.Log, Id, $"Main process {pid} exited, its exit status is unknown: it is not our child.");
         string? result = clean ? null : ExitRules.Result(status);
         if (!clean)
             ManagerLog.MainProcessExited(Manager.Log, Id, status.ToString());
@@ -302,6 +307,7 @@ internal sealed partial class ServiceUnit
         if (isMain && _connection is null)
         {
             _passedSockets = sockets;
+            PassedListenFds = ListenFdsOf(sockets);
             foreach (var socket in sockets)
                 socket.OnServiceStarted();
         }

@@ -11,7 +11,7 @@ namespace Summon.Manager;
 /// and the triggering of its service — one instance per connection (Accept=yes) or the one service that gets the
 /// listening fds (Accept=no).
 /// </summary>
-internal sealed class SocketUnit : UnitRuntime
+internal sealed partial class SocketUnit : UnitRuntime
 {
     private readonly List<Listener> _listeners = [];
     private readonly Dictionary<string, uint> _perSource = new(StringComparer.Ordinal);
@@ -127,6 +127,7 @@ internal sealed class SocketUnit : UnitRuntime
 
     public override void Stop()
     {
+        _bindWhenServiceEnds = false;
         if (_state is SocketState.Dead or SocketState.Failed)
         {
             if (_state == SocketState.Failed)
@@ -166,6 +167,8 @@ internal sealed class SocketUnit : UnitRuntime
                 ReleaseWaiting();
             return;
         }
+        if (BindAfterSurvivor())
+            return;
         if (startLimitHit && _state is SocketState.Running or SocketState.Listening)
         {
             CloseListeners();

@@ -3,6 +3,7 @@ using Summon.Control;
 using Summon.Install;
 using Summon.Journal;
 using Summon.Manager.Exec;
+using Summon.Manager.Takeover;
 using Summon.Processes;
 using Summon.Sockets;
 using Summon.Units;
@@ -19,6 +20,7 @@ internal sealed class UnitManager
 {
     private readonly UnitRegistry _registry;
     private readonly NotifyRouter _notify;
+    private StateRecorder? _stateFile;
 
     public UnitManager(ManagerOptions options, EventLoop loop, JournalWriter journal, ILogger log)
         : this(options, loop, journal, log, SystemProcessLauncher.Instance)
@@ -149,6 +151,22 @@ internal sealed class UnitManager
         HeapTrim.AfterBulkLoad();
     }
 
+    /// <summary>
+    /// Takes back what a crashed predecessor left in the state file at <paramref name="path"/> (<see cref="Adoption"/>),
+    /// then keeps that file current for a successor. Call once, before <see cref="StartEnabledUnits"/>, and only once
+    /// this manager is the only one (it holds the control socket).
+    /// </summary>
+    public void TakeOver(string path)
+    {
+        new Adoption(this, Log).Run(path);
+        var writer = new StateFileWriter(path, message => Loop.Post(() => ManagerLog.UnitWarning(Log, "summon", message)));
+        _stateFile = new StateRecorder(this, _registry.Units, writer);
+        _stateFile.Start();
+    }
+
+    /// <summary>After a clean stop: the state file goes, there is nothing left to take over.</summary>
+    public void StopRecordingState() => _stateFile?.Stop();
+
     /// <summary>Starts what is enabled (<see cref="BootSequence"/>).</summary>
     public void StartEnabledUnits()
     {
@@ -192,6 +210,13 @@ internal sealed class UnitManager
 
     /// <summary>True when <paramref name="pid"/> is the main or control process of a service.</summary>
     public bool IsTrackedPid(int pid) => _registry.ServiceOf(pid, includeGroups: false) is not null;
+
+    /// <summary>A unit changed state (or main pid): the state file is due for a rewrite, unless only a connection instance changed.</summary>
+    internal void OnUnitStateChanged(UnitRuntime unit)
+    {
+        if (unit is not ServiceUnit { IsConnectionInstance: true })
+            _stateFile?.MarkStale();
+    }
 
     internal void OnUnitFinished(ServiceUnit service) => _registry.Collect(service);
 

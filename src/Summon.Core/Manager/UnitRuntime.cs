@@ -109,6 +109,7 @@ internal abstract class UnitRuntime
     protected void OnStateChanged(UnitActiveState from, UnitActiveState to, bool settled = true)
     {
         ResolveWaiters(to, settled);
+        Manager.OnUnitStateChanged(this);
         var now = Manager.Now;
         StateChangeTimestamp = now;
         if (from == to)

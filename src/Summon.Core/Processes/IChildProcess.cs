@@ -22,6 +22,12 @@ internal interface IChildProcess : IDisposable
     /// <summary>Signals the process group it leads, or the process alone when the group is gone.</summary>
     bool SignalGroup(int signal);
 
+    /// <summary>
+    /// False for a process that is not our child (one a crashed manager left): its exit is seen through
+    /// <see cref="ExitHandle"/>, but it cannot be reaped and its exit status is unknowable.
+    /// </summary>
+    bool IsChild => true;
+
     /// <summary>Once reaped: the step that failed before execve when the spawn did not wait for it, else null.</summary>
     SpawnException? SpawnFailure { get; }
 }

@@ -1,3 +1,5 @@
+using Summon.Interop;
+
 namespace Summon.Processes;
 
 /// <summary>
@@ -11,6 +13,23 @@ internal interface IProcessLauncher
 
     /// <summary>Tracks a process the manager did not start itself (a forked daemon, MAINPID=); null when it is gone.</summary>
     IChildProcess? Adopt(int pid);
+
+    /// <summary>
+    /// Tracks the process a crashed manager recorded, only if <paramref name="pid"/> is still the process that started at
+    /// <paramref name="startTime"/> (<see cref="StartTimeOf"/>); null when it is gone.
+    /// </summary>
+    /// Launchers without a predecessor (the tests' fakes) find nothing.
+    IChildProcess? AdoptStartedAt(int pid, ulong startTime) => null;
+
+    /// <summary>When <paramref name="pid"/> started, in clock ticks since boot (/proc/PID/stat field 22); 0 when it is gone.</summary>
+    ulong StartTimeOf(int pid) => 0;
+
+    /// <summary>A duplicate of fd <paramref name="targetFd"/> of <paramref name="process"/> (pidfd_getfd); null with the errno when it cannot be had.</summary>
+    SafeFdHandle? DuplicateFd(IChildProcess process, int targetFd, out int errno)
+    {
+        errno = Posix.Errno.EBADF;
+        return null;
+    }
 
     /// <summary>kill(-pgid, signal); false when the group is gone.</summary>
     bool SignalGroup(int pgid, int signal);

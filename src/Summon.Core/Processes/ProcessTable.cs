@@ -68,8 +68,40 @@ internal static class ProcessTable
         }
     }
 
+    /// <summary>
+    /// When <paramref name="pid"/> started, in clock ticks since boot (field 22 of /proc/PID/stat), or 0 when it is gone:
+    /// with the pid it names one process for the life of the machine, whatever pid reuse happens. A zombie counts as
+    /// gone: it has exited, only its parent's wait is missing.
+    /// </summary>
+    public static ulong StartTimeOf(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/stat");
+            char state = stat[stat.LastIndexOf(')') + 2];
+            return state is 'Z' or 'X' ? 0 : (ulong)StatField(stat, StartTimeField);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentOutOfRangeException or OverflowException or IndexOutOfRangeException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>The parent of <paramref name="pid"/> (field 4 of /proc/PID/stat), or 0 when it is gone.</summary>
+    public static int ParentOf(int pid)
+    {
+        try
+        {
+            return (int)StatField(File.ReadAllText("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/stat"), PpidField);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentOutOfRangeException or OverflowException)
+        {
+            return 0;
+        }
+    }
+
     // Fields of /proc/PID/stat counted from the state, the first after the parenthesised comm (which may hold spaces).
-    private const int PgrpField = 2, UtimeField = 11, StimeField = 12;
+    private const int PpidField = 1, PgrpField = 2, UtimeField = 11, StimeField = 12, StartTimeField = 19;
 
     /// <summary>USER_HZ is 100 on every Linux the manager runs on.</summary>
     private const long NanosecondsPerTick = 10_000_000;

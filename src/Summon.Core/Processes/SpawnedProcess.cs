@@ -16,14 +16,18 @@ internal sealed class SpawnedProcess : IChildProcess
     /// <summary>The executable, kept only for a child spawned with <see cref="SpawnRequest.ExecFailureAtExit"/>.</summary>
     private readonly string? _failureAtExitPath;
 
-    internal SpawnedProcess(int pid, SafeFdHandle pidfd, string? failureAtExitPath = null)
+    internal SpawnedProcess(int pid, SafeFdHandle pidfd, string? failureAtExitPath = null, bool isChild = true)
     {
         Pid = pid;
         Pidfd = pidfd;
         _failureAtExitPath = failureAtExitPath;
+        IsChild = isChild;
     }
 
     public int Pid { get; }
+
+    /// <summary>False for a process a crashed predecessor left us (<see cref="AdoptStartedAt"/>): we cannot wait for it.</summary>
+    public bool IsChild { get; }
 
     /// <summary>
     /// Tracks a process the manager did not spawn itself but that is its child now: a daemon forked by a
@@ -34,6 +38,37 @@ internal sealed class SpawnedProcess : IChildProcess
     {
         int pidfd = Libc.PidfdOpen(pid, 0);
         return pidfd < 0 ? null : new SpawnedProcess(pid, new SafeFdHandle(pidfd));
+    }
+
+    /// <summary>
+    /// Tracks the process a crashed manager recorded: <paramref name="pid"/> only if it is still the process that
+    /// started at <paramref name="startTime"/> (clock ticks since boot), so a reused pid is never taken for it. The
+    /// pidfd is opened first and the start time read after: the pidfd then names the process whose start time matched.
+    /// Null when that process is gone.
+    /// </summary>
+    public static SpawnedProcess? AdoptStartedAt(int pid, ulong startTime)
+    {
+        int fd = Libc.PidfdOpen(pid, 0);
+        if (fd < 0)
+            return null;
+        var pidfd = new SafeFdHandle(fd);
+        if (startTime == 0 || ProcessTable.StartTimeOf(pid) != startTime)
+        {
+            pidfd.Dispose();
+            return null;
+        }
+        return new SpawnedProcess(pid, pidfd, isChild: ProcessTable.ParentOf(pid) == Environment.ProcessId);
+    }
+
+    /// <summary>
+    /// A duplicate of fd <paramref name="targetFd"/> of this process (pidfd_getfd), close-on-exec; null with
+    /// <paramref name="errno"/> when it cannot be had.
+    /// </summary>
+    public SafeFdHandle? DuplicateFd(int targetFd, out int errno)
+    {
+        int fd = Libc.PidfdGetfd(Pidfd, targetFd, 0);
+        errno = fd < 0 ? Errno.Last : 0;
+        return fd < 0 ? null : new SafeFdHandle(fd);
     }
 
     /// <summary>Becomes readable (EPOLLIN) when the process exits. Close-on-exec. Owned by this object.</summary>

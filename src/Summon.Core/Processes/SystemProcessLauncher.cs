@@ -1,3 +1,6 @@
+using Summon.Interop;
+using Summon.Posix;
+
 namespace Summon.Processes;
 
 /// <summary>The real processes: <see cref="ProcessSpawner"/>, pidfds, /proc and kill(2).</summary>
@@ -12,6 +15,18 @@ internal sealed class SystemProcessLauncher : IProcessLauncher
     public IChildProcess Spawn(SpawnRequest request) => ProcessSpawner.Spawn(request);
 
     public IChildProcess? Adopt(int pid) => SpawnedProcess.Adopt(pid);
+
+    public IChildProcess? AdoptStartedAt(int pid, ulong startTime) => SpawnedProcess.AdoptStartedAt(pid, startTime);
+
+    public ulong StartTimeOf(int pid) => ProcessTable.StartTimeOf(pid);
+
+    public SafeFdHandle? DuplicateFd(IChildProcess process, int targetFd, out int errno)
+    {
+        if (process is SpawnedProcess spawned)
+            return spawned.DuplicateFd(targetFd, out errno);
+        errno = Errno.EBADF;
+        return null;
+    }
 
     public bool SignalGroup(int pgid, int signal) => ProcessTable.SignalGroup(pgid, signal);
 

@@ -27,6 +27,61 @@ internal sealed class ListeningSocket : IDisposable
 
     public bool IsStream => Kind is SocketKind.Stream or SocketKind.SequentialPacket;
 
+    /// <summary>
+    /// The inode of the open socket (or FIFO), 0 when fstat fails: with the address it tells this socket from any other
+    /// fd a process may hold at the same number, so a successor can check what it takes back (<see cref="TakeOver"/>).
+    /// An fd's inode never changes: it is read once.
+    /// </summary>
+    public ulong Inode => _inode != 0 ? _inode : _inode = ReadInode(Handle);
+
+    private ulong _inode;
+
+    private static unsafe ulong ReadInode(SafeFdHandle handle)
+    {
+        byte* buffer = stackalloc byte[256];
+        return Libc.Fstat(handle, buffer) < 0 ? 0 : *(ulong*)(buffer + 8);
+    }
+
+    /// <summary>
+    /// A listening socket taken back from a surviving service (pidfd_getfd) after the manager that bound it crashed:
+    /// it is used only when it is that very socket — the inode recorded when it was bound, the socket type and local
+    /// address the unit asks for, still listening — else <paramref name="fd"/> is closed and the mismatch returned
+    /// in <paramref name="why"/>.
+    /// </summary>
+    public static unsafe ListeningSocket? TakeOver(SafeFdHandle fd, ListenAddress address, SocketKind? kind, ulong inode, out string why)
+    {
+        why = "";
+        var socket = new ListeningSocket(fd, address, kind);
+        ulong actual = socket.Inode;
+        if (inode == 0 || actual != inode)
+            why = $"inode {actual} is not the recorded {inode}";
+        else if (kind is { } expected)
+        {
+            int type = 0, accepting = 0, size = sizeof(int);
+            if (Libc.GetSockOpt(fd, Libc.SOL_SOCKET, Libc.SO_TYPE, &type, &size) < 0 || type != (int)expected)
+                why = $"socket type {type} is not {(int)expected}";
+            else if (socket.IsStream && (Libc.GetSockOpt(fd, Libc.SOL_SOCKET, Libc.SO_ACCEPTCONN, &accepting, &size) < 0 || accepting == 0))
+                why = "it is not listening";
+            else if (!HasLocalAddress(fd, address))
+                why = $"it is not bound to {address}";
+        }
+        if (why.Length == 0)
+            return socket;
+        socket.Dispose();
+        return null;
+    }
+
+    private static unsafe bool HasLocalAddress(SafeFdHandle fd, ListenAddress address)
+    {
+        Span<byte> expected = stackalloc byte[SockAddr.MaxLength];
+        int expectedLength = SockAddr.Encode(address, expected);
+        byte* actual = stackalloc byte[SockAddr.MaxLength];
+        int length = SockAddr.MaxLength;
+        if (Libc.GetSockName(fd, actual, &length) < 0)
+            return false;
+        return length == expectedLength && new ReadOnlySpan<byte>(actual, length).SequenceEqual(expected[..expectedLength]);
+    }
+
     /// <summary>Opens the socket; throws <see cref="ErrnoException"/> with the failing call and errno.</summary>
     public static unsafe ListeningSocket Open(ListenAddress address, SocketKind kind, ListenOptions options)
     {
