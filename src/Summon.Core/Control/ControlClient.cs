@@ -17,8 +17,8 @@ internal sealed class ControlClient(string socketPath)
         try
         {
             using var connection = UnixStream.Connect(SocketPath);
-            connection.SendAll(payload);
-            connection.ShutdownWrite();
+            if (TrySend(connection, payload))
+                connection.ShutdownWrite();
             while (true)
             {
                 if (length == buffer.Length)
@@ -37,5 +37,22 @@ internal sealed class ControlClient(string socketPath)
             throw new ControlUnavailableException(SocketPath, "Connection closed by the manager");
         return ControlCodec.DecodeReply(buffer.AsSpan(0, length))
             ?? throw new ControlUnavailableException(SocketPath, "Empty reply");
+    }
+
+    /// <summary>
+    /// Sends the request; false when the manager closed the connection first (it refuses some clients as soon as it
+    /// accepts them), whose one-line reason is then still there to read.
+    /// </summary>
+    private static bool TrySend(UnixStream connection, byte[] payload)
+    {
+        try
+        {
+            connection.SendAll(payload);
+            return true;
+        }
+        catch (ErrnoException e) when (e.Number is Errno.EPIPE or Errno.ECONNRESET)
+        {
+            return false;
+        }
     }
 }
