@@ -122,6 +122,11 @@ internal sealed class FakeProcess : IChildProcess
 
     public SpawnException? SpawnFailure => null;
 
+    /// <summary>A fake has execed once it exists, as a spawn that waited for the execve.</summary>
+    public SafeFdHandle? ExecReportHandle => null;
+
+    public bool? TakeExecReport() => true;
+
     public void Exit(int code) => End(new ExitStatus(ExitCode.Exited, code));
 
     public bool TryReap(out ExitStatus status)

@@ -17,8 +17,11 @@
  *    (stack and the child's copy of the arguments) used again. A failed step is read back with
  *    summon_spawn_take_failure() once the child is reaped; its exit status already says which step (203 EXEC, ...).
  *    This is systemd's own model (it forks and reports "Failed at step EXEC" when the child exits) and keeps the
- *    manager's thread off the child's way to execve: under load that wait was the manager's single largest stall.
- *    At most 4 x CPUs children may be on that way at once (spawn_depth); past that the caller waits for them.
+ *    manager's thread off the child's way to execve: under load that wait was the manager's single largest stall,
+ *    and a child held before execve (a FIFO open, a hung mount, SIGSTOP) would hold the manager with it. The
+ *    manager uses this mode for every spawn. At most 4 x CPUs children may be on that way at once (spawn_depth);
+ *    past that the caller waits for them, but never for a child held longer than STUCK_NS. A caller that must know
+ *    when execve happened (Type=exec) passes exec_fd and watches the pipe's other end.
  *
  * The child runs beside the parent's threads in the same memory, so it makes raw system calls only: no glibc
  * wrapper, which could write errno (the parent thread's TLS) or take a lock; credentials in particular must not go
@@ -41,6 +44,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Keep in step with Interop/Interop.SummonSpawn.cs. */
@@ -67,9 +71,28 @@ enum
     SUMMON_STEP_EXEC = 203,
     SUMMON_STEP_LIMITS = 205,
     SUMMON_STEP_SIGNAL_MASK = 207,
+    SUMMON_STEP_STDIN = 208,
+    SUMMON_STEP_STDOUT = 209,
     SUMMON_STEP_GROUP = 216,
     SUMMON_STEP_USER = 217,
     SUMMON_STEP_SETSID = 220,
+    SUMMON_STEP_STDERR = 222,
+};
+
+/* fds[i] values below zero: what the child puts on slot i instead of one of the manager's fds. */
+enum
+{
+    SUMMON_FD_NULL = -1,           /* /dev/null, read-only for 0, write-only otherwise */
+    SUMMON_FD_OPEN = -2,           /* opens[i] (stdio slots only), opened by the child: a FIFO or a hung mount stops
+                                    * the child, never the manager, as systemd's exec child opens them */
+    SUMMON_FD_SAME_AS_1 = -3,      /* a copy of the child's fd 1 (stderr following a file on stdout) */
+};
+
+struct summon_open
+{
+    const char *path;
+    int32_t flags;                 /* open(2) flags; O_CLOEXEC and O_NOCTTY are added */
+    uint32_t mode;
 };
 
 struct summon_rlimit
@@ -86,7 +109,7 @@ struct summon_spawn_args
     char *const *argv;
     char *const *envp;
     const char *cwd;               /* NULL: keep the manager's */
-    const int32_t *fds;            /* fds[i] becomes fd i; -1: /dev/null (read-only for 0, write-only otherwise) */
+    const int32_t *fds;            /* fds[i] becomes fd i; below zero: SUMMON_FD_* */
     int32_t nfds;
     int32_t flags;                 /* SUMMON_SPAWN_* */
     char *pid_digits[2];           /* where the child writes its pid in decimal, NUL-terminated; NULL: unused */
@@ -98,6 +121,10 @@ struct summon_spawn_args
     int32_t ngroups;
     int32_t nlimits;
     const struct summon_rlimit *limits;
+    const struct summon_open *opens; /* 3 entries, for the stdio slots whose fds[i] is SUMMON_FD_OPEN; else NULL */
+    int32_t exec_fd;               /* -1, or the write end of a close-on-exec pipe, above the map, that the child keeps
+                                    * to execve: its EOF tells the manager the child has left (failed_step first) */
+    int32_t padding;
     /* out, written by the child when a step fails (the memory is shared until execve) */
     int32_t failed_step;
     int32_t failed_errno;
@@ -249,6 +276,11 @@ static _Noreturn void child_fail(struct summon_spawn_args *a, int step, long err
 {
     a->failed_errno = (int32_t)-error;
     __atomic_store_n(&a->failed_step, step, __ATOMIC_RELEASE);
+    if (a->exec_fd >= 0)
+    {
+        int32_t report[2] = { step, (int32_t)-error };
+        raw3(SYS_write, a->exec_fd, report, sizeof report);
+    }
     for (;;)
         raw1(SYS_exit_group, step);
 }
@@ -289,18 +321,36 @@ static long set_limit_closest(const struct summon_rlimit *l)
     return raw4(SYS_prlimit64, 0, l->resource, &closest, NULL);
 }
 
-/* Closes every fd from `lowest` up: close_range (Linux 5.9) where it exists, else one close per possible fd. */
-static long close_from(int lowest)
+/* Closes every fd from `lowest` up but `keep` (-1: none): close_range (Linux 5.9) where it exists, else one close
+ * per possible fd. */
+static long close_from(int lowest, int keep)
 {
-    long r = raw3(SYS_close_range, (unsigned)lowest, ~0U, 0);
+    long r;
+    if (keep >= lowest)
+    {
+        r = keep > lowest ? raw3(SYS_close_range, (unsigned)lowest, (unsigned)keep - 1, 0) : 0;
+        if (r == 0)
+            r = raw3(SYS_close_range, (unsigned)keep + 1, ~0U, 0);
+    }
+    else
+        r = raw3(SYS_close_range, (unsigned)lowest, ~0U, 0);
     if (r != -ENOSYS)
         return r;
     struct rlimit nofile;
     if (raw4(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &nofile) != 0 || nofile.rlim_cur > (1u << 20))
         nofile.rlim_cur = 1u << 20;
     for (long fd = lowest; fd < (long)nofile.rlim_cur; fd++)
-        raw1(SYS_close, fd);
+    {
+        if (fd != keep)
+            raw1(SYS_close, fd);
+    }
     return 0;
+}
+
+/* The step a stdio slot's own open fails at, numbered as systemd's. */
+static int open_step(int slot)
+{
+    return slot == 0 ? SUMMON_STEP_STDIN : slot == 1 ? SUMMON_STEP_STDOUT : SUMMON_STEP_STDERR;
 }
 
 /* ---- slots: the child's stack and its own copy of the arguments ------------------------------------------------ */
@@ -312,6 +362,7 @@ struct slot
     int32_t pid;
     int32_t handlers_cleared;      /* the child was started with CLONE_CLEAR_SIGHAND */
     uint64_t ignored;              /* bit sig-1: SIG_IGN in the manager (CLONE_CLEAR_SIGHAND keeps those) */
+    int64_t started_ns;            /* CLOCK_MONOTONIC at clone: a child past STUCK_NS stops counting toward the depth */
     size_t size;
     struct summon_spawn_args args; /* the child's copy; its pointers point into this mapping */
 };
@@ -319,8 +370,11 @@ struct slot
 #define CHILD_STACK_SIZE (64 * 1024)
 #define SLOT_STANDARD_SIZE (CHILD_STACK_SIZE + 16 * 1024)
 #define MAX_FREE 8
-#define MAX_BUSY 256
 #define MAX_FAILED_KEPT 16
+/* How long a child on its way to execve counts toward spawn_depth(). A child that takes longer is held by something
+ * outside the manager (a FIFO open, a hung mount, SIGSTOP), not by the run queue the depth exists for, so waiting for
+ * it would stop the manager for as long as the child is held. */
+#define STUCK_NS (50 * 1000 * 1000LL)
 
 static int child_main(void *arg)
 {
@@ -330,8 +384,8 @@ static int child_main(void *arg)
     long r;
 
     /* Signals: the manager's handlers must never run here. Everything to SIG_DFL as systemd's exec child does,
-     * except SIGPIPE when it stays ignored (IgnoreSIGPIPE=yes); the mask (all blocked by the parent) is emptied right
-     * before execve. With CLONE_CLEAR_SIGHAND the kernel has reset the handled ones already; the ignored ones
+     * except SIGPIPE when it stays ignored (IgnoreSIGPIPE=yes); the mask (all blocked by the parent) is emptied once
+     * that is done. With CLONE_CLEAR_SIGHAND the kernel has reset the handled ones already; the ignored ones
      * (slot->ignored, taken from the manager) are left. */
     struct kernel_sigaction dfl = { .handler = SIG_DFL }, ign = { .handler = SIG_IGN };
     if (slot->handlers_cleared)
@@ -364,36 +418,55 @@ static int child_main(void *arg)
     if ((a->flags & SUMMON_SPAWN_SETPGID) && (r = raw2(SYS_setpgid, 0, 0)) < 0)
         child_fail(a, SUMMON_STEP_SETSID, r);
 
+    /* Every handler is SIG_DFL or SIG_IGN now, so signals may reach this child: a `stop` of a child held before
+     * execve (a FIFO that nobody opens, a hung mount) ends it with SIGTERM, as it would systemd's exec child. */
+    uint64_t none = 0;
+    if ((r = raw4(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof none)) < 0)
+        child_fail(a, SUMMON_STEP_SIGNAL_MASK, r);
+
     /* The fd map. Sources that sit inside 0..nfds-1 on another slot were moved above the map by the caller, so
      * the dup3s in order never clobber a source still to be read. A source already in place only loses
-     * FD_CLOEXEC. */
+     * FD_CLOEXEC. Files the child opens itself are opened in slot order, so each open's fd is placed before the
+     * next one is opened. */
     for (int i = 0; i < a->nfds; i++)
     {
         long source = a->fds[i];
+        int opened = 0;
         if (source == i)
         {
             if ((r = raw3(SYS_fcntl, i, F_SETFD, 0)) < 0)
                 child_fail(a, SUMMON_STEP_FDS, r);
             continue;
         }
-        if (source < 0)
+        if (source == SUMMON_FD_SAME_AS_1)
+            source = 1;
+        else if (source == SUMMON_FD_OPEN)
+        {
+            const struct summon_open *o = &a->opens[i];
+            source = raw4(SYS_openat, AT_FDCWD, o->path, o->flags | O_CLOEXEC | O_NOCTTY, o->mode);
+            if (source < 0)
+                child_fail(a, open_step(i), source);
+            opened = 1;
+        }
+        else if (source < 0)
         {
             source = raw4(SYS_openat, AT_FDCWD, "/dev/null", (i == 0 ? O_RDONLY : O_WRONLY) | O_CLOEXEC, 0);
             if (source < 0)
                 child_fail(a, SUMMON_STEP_FDS, source);
-            if (source == i)
-            {
-                if ((r = raw3(SYS_fcntl, i, F_SETFD, 0)) < 0)
-                    child_fail(a, SUMMON_STEP_FDS, r);
-                continue;
-            }
+            opened = 1;
+        }
+        if (source == i)
+        {
+            if ((r = raw3(SYS_fcntl, i, F_SETFD, 0)) < 0)
+                child_fail(a, SUMMON_STEP_FDS, r);
+            continue;
         }
         if ((r = raw3(SYS_dup3, source, i, 0)) < 0)
             child_fail(a, SUMMON_STEP_FDS, r);
-        if (a->fds[i] < 0)
+        if (opened)
             raw1(SYS_close, source);
     }
-    if ((r = close_from(a->nfds)) < 0)
+    if ((r = close_from(a->nfds, a->exec_fd)) < 0)
         child_fail(a, SUMMON_STEP_FDS, r);
 
     if (a->cwd != NULL && (r = raw1(SYS_chdir, a->cwd)) < 0)
@@ -422,10 +495,6 @@ static int child_main(void *arg)
             write_pid(a->pid_digits[i], pid);
     }
 
-    uint64_t none = 0;
-    if ((r = raw4(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof none)) < 0)
-        child_fail(a, SUMMON_STEP_SIGNAL_MASK, r);
-
     r = raw3(SYS_execve, a->path, a->argv, a->envp);
     child_fail(a, SUMMON_STEP_EXEC, r);
 }
@@ -436,8 +505,8 @@ static _Atomic int clone3_state;          /* 0: try clone3, -1: it failed with E
 #endif
 static struct slot *free_slots[MAX_FREE];
 static int free_count;
-static struct slot *busy[MAX_BUSY];      /* async children that have not yet been seen leaving the slot */
-static int busy_count;
+static struct slot **busy;               /* async children that have not yet been seen leaving the slot */
+static int busy_count, busy_capacity;   /* the table grows: a full table must never make a spawn wait */
 
 static int child_done(struct slot *s)
 {
@@ -571,6 +640,12 @@ static struct slot *prepare_slot(const struct summon_spawn_args *a)
                   align8(strlen(a->path) + 1) + (a->cwd != NULL ? align8(strlen(a->cwd) + 1) : 0) +
                   align8((size_t)a->nfds * sizeof(int32_t)) + align8((size_t)a->ngroups * sizeof(uint32_t)) +
                   (size_t)a->nlimits * sizeof(struct summon_rlimit) + CHILD_STACK_SIZE;
+    if (a->opens != NULL)
+    {
+        need += align8(3 * sizeof(struct summon_open));
+        for (int i = 0; i < 3; i++)
+            need += a->opens[i].path != NULL ? align8(strlen(a->opens[i].path) + 1) : 0;
+    }
     struct slot *s = take_slot(need);
     if (s == NULL)
         return NULL;
@@ -598,6 +673,15 @@ static struct slot *prepare_slot(const struct summon_spawn_args *a)
     c->groups = memcpy(cursor, a->groups, (size_t)a->ngroups * sizeof(uint32_t));
     cursor += align8((size_t)a->ngroups * sizeof(uint32_t));
     c->limits = memcpy(cursor, a->limits, (size_t)a->nlimits * sizeof(struct summon_rlimit));
+    cursor += align8((size_t)a->nlimits * sizeof(struct summon_rlimit));
+    if (a->opens != NULL)
+    {
+        struct summon_open *opens = memcpy(cursor, a->opens, 3 * sizeof(struct summon_open));
+        cursor += align8(3 * sizeof(struct summon_open));
+        for (int i = 0; i < 3; i++)
+            opens[i].path = copy_string(a->opens[i].path, &cursor);
+        c->opens = opens;
+    }
     c->failed_step = SUMMON_STEP_NONE;
     c->failed_errno = 0;
     s->pid = 0;
@@ -644,29 +728,59 @@ static int vfork_only(void)
     return v == 2;
 }
 
-/* Waits, in asynchronous mode, until fewer than `depth` earlier children are still on their way to execve. */
+static int64_t monotonic_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* Waits, in asynchronous mode, until fewer than `depth` earlier children are still on their way to execve, counting
+ * only those started less than STUCK_NS ago: the wait is bounded whatever the children do. */
 static void wait_for_earlier(int depth)
 {
     for (;;)
     {
         _Atomic int32_t *word = NULL;
+        int64_t now = monotonic_ns(), oldest = now;
         int pending = 0;
         pthread_mutex_lock(&pool_lock);
         for (int i = 0; i < busy_count; i++)
         {
-            if (!child_done(busy[i]))
+            struct slot *s = busy[i];
+            if (child_done(s) || now - s->started_ns >= STUCK_NS)
+                continue;
+            pending++;
+            if (s->started_ns <= oldest)
             {
-                pending++;
-                word = &busy[i]->ctid;
+                oldest = s->started_ns;
+                word = &s->ctid;
             }
         }
         pthread_mutex_unlock(&pool_lock);
         if (pending < depth)
             return;
-        /* The word is 1 until the kernel clears it and wakes us. Should the slot be given back and reused meanwhile,
-         * this waits for that child's execve instead, which is as good. */
-        syscall(SYS_futex, word, FUTEX_WAIT, 1, NULL, NULL, 0);
+        /* The word is 1 until the kernel clears it and wakes us; at the latest the oldest child stops counting when
+         * the timeout ends. Should the slot be given back and reused meanwhile, this waits for that child instead,
+         * which is as good. */
+        int64_t left = STUCK_NS - (now - oldest);
+        struct timespec timeout = { .tv_sec = left / 1000000000LL, .tv_nsec = left % 1000000000LL };
+        syscall(SYS_futex, word, FUTEX_WAIT, 1, &timeout, NULL, 0);
     }
+}
+
+/* Room for one more entry in the table of busy slots; 0 or ENOMEM. */
+static int reserve_busy_locked(void)
+{
+    if (busy_count < busy_capacity)
+        return 0;
+    int capacity = busy_capacity == 0 ? 64 : 2 * busy_capacity;
+    struct slot **grown = realloc(busy, (size_t)capacity * sizeof *grown);
+    if (grown == NULL)
+        return ENOMEM;
+    busy = grown;
+    busy_capacity = capacity;
+    return 0;
 }
 
 /* How many asynchronous children may be on their way to execve at once: four per CPU. On an idle machine a child
@@ -704,10 +818,18 @@ int summon_spawn(struct summon_spawn_args *a, int32_t mode, int32_t *pid_out, in
     int async = (mode & SUMMON_MODE_ASYNC) && SUMMON_HAVE_RAW && !vfork_only();
 
     if (async)
+    {
         wait_for_earlier(spawn_depth());
+        pthread_mutex_lock(&pool_lock);
+        int reserved = reserve_busy_locked();
+        pthread_mutex_unlock(&pool_lock);
+        if (reserved != 0)
+            return reserved;
+    }
     struct slot *s = prepare_slot(a);
     if (s == NULL)
         return errno;
+    s->started_ns = monotonic_ns();
 
     /* No signal handler of ours may run on the child's stack, nor in the child at all: everything stays blocked in
      * the child until it has reset the dispositions. */
@@ -802,7 +924,7 @@ int summon_spawn(struct summon_spawn_args *a, int32_t mode, int32_t *pid_out, in
             drop_busy_locked(i);
         }
     }
-    if (busy_count < MAX_BUSY)
+    if (reserve_busy_locked() == 0)
     {
         busy[busy_count++] = s;
         s = NULL;
@@ -810,11 +932,20 @@ int summon_spawn(struct summon_spawn_args *a, int32_t mode, int32_t *pid_out, in
     pthread_mutex_unlock(&pool_lock);
     if (s != NULL)
     {
-        /* The table is full (hundreds of children stuck before execve): wait for this one instead. */
+        /* The room reserved before the clone was taken by another thread's spawn and the table cannot grow: this
+         * child cannot be tracked, so it ends now. SIGKILL ends it even stopped or held in an open, so the wait for
+         * its slot is short. */
+        kill(pid, SIGKILL);
         int32_t v;
         while ((v = atomic_load(&s->ctid)) != 0)
             syscall(SYS_futex, &s->ctid, FUTEX_WAIT, v, NULL, NULL, 0);
+        while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
+        {
+        }
+        if (pidfd >= 0)
+            close(pidfd);
         give_back(s);
+        return ENOMEM;
     }
     *pid_out = pid;
     *pidfd_out = pidfd;
