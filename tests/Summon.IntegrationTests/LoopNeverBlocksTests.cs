@@ -40,7 +40,7 @@ public sealed class LoopNeverBlocksTests
         using var root = new TempRoot();
         int port = FreePort.Tcp();
         string fifo = MakeFifo(root, "in.fifo");
-        root.WriteUnit("held.service", $"[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStartPre=/bin/true\nExecStart=/bin/cat\nStandardInput=file:{fifo}\nStandardOutput=journal\n");
+        root.WriteUnit("held.service", $"[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/cat\nStandardInput=file:{fifo}\nStandardOutput=journal\n");
         using DaemonProcess daemon = await StartWithNeighboursAsync(root, port);
 
         Start(root, "held.service", noBlock: true);

@@ -347,6 +347,19 @@ static long close_from(int lowest, int keep)
     return 0;
 }
 
+/* Opens path as fd `slot` (without FD_CLOEXEC); 0 or -errno. */
+static long place_opened(int slot, const char *path, int flags, uint32_t mode)
+{
+    long fd = raw4(SYS_openat, AT_FDCWD, path, flags | O_CLOEXEC, mode);
+    if (fd < 0)
+        return fd;
+    if (fd == slot)
+        return raw3(SYS_fcntl, slot, F_SETFD, 0);
+    long r = raw3(SYS_dup3, fd, slot, 0);
+    raw1(SYS_close, fd);
+    return r < 0 ? r : 0;
+}
+
 /* The step a stdio slot's own open fails at, numbered as systemd's. */
 static int open_step(int slot)
 {
@@ -426,48 +439,42 @@ static int child_main(void *arg)
 
     /* The fd map. Sources that sit inside 0..nfds-1 on another slot were moved above the map by the caller, so
      * the dup3s in order never clobber a source still to be read. A source already in place only loses
-     * FD_CLOEXEC. Files the child opens itself are opened in slot order, so each open's fd is placed before the
-     * next one is opened. */
+     * FD_CLOEXEC. */
     for (int i = 0; i < a->nfds; i++)
     {
         long source = a->fds[i];
-        int opened = 0;
+        if (source == SUMMON_FD_OPEN || source == SUMMON_FD_SAME_AS_1)
+            continue;
         if (source == i)
         {
             if ((r = raw3(SYS_fcntl, i, F_SETFD, 0)) < 0)
                 child_fail(a, SUMMON_STEP_FDS, r);
             continue;
         }
-        if (source == SUMMON_FD_SAME_AS_1)
-            source = 1;
-        else if (source == SUMMON_FD_OPEN)
-        {
-            const struct summon_open *o = &a->opens[i];
-            source = raw4(SYS_openat, AT_FDCWD, o->path, o->flags | O_CLOEXEC | O_NOCTTY, o->mode);
-            if (source < 0)
-                child_fail(a, open_step(i), source);
-            opened = 1;
-        }
-        else if (source < 0)
-        {
-            source = raw4(SYS_openat, AT_FDCWD, "/dev/null", (i == 0 ? O_RDONLY : O_WRONLY) | O_CLOEXEC, 0);
-            if (source < 0)
-                child_fail(a, SUMMON_STEP_FDS, source);
-            opened = 1;
-        }
-        if (source == i)
-        {
-            if ((r = raw3(SYS_fcntl, i, F_SETFD, 0)) < 0)
-                child_fail(a, SUMMON_STEP_FDS, r);
+        if (source < 0 && (r = place_opened(i, "/dev/null", i == 0 ? O_RDONLY : O_WRONLY, 0)) < 0)
+            child_fail(a, SUMMON_STEP_FDS, r);
+        if (source < 0)
             continue;
-        }
         if ((r = raw3(SYS_dup3, source, i, 0)) < 0)
             child_fail(a, SUMMON_STEP_FDS, r);
-        if (opened)
-            raw1(SYS_close, source);
     }
     if ((r = close_from(a->nfds, a->exec_fd)) < 0)
         child_fail(a, SUMMON_STEP_FDS, r);
+
+    /* The files the child opens itself, once it holds none of the manager's fds: one held in open() by a FIFO
+     * without a peer must not keep the manager's connections (a control client waiting for EOF) open. In slot order,
+     * so stderr can copy stdout's. */
+    for (int i = 0; i < a->nfds && i < 3; i++)
+    {
+        if (a->fds[i] == SUMMON_FD_OPEN)
+        {
+            const struct summon_open *o = &a->opens[i];
+            if ((r = place_opened(i, o->path, o->flags | O_NOCTTY, o->mode)) < 0)
+                child_fail(a, open_step(i), r);
+        }
+        else if (a->fds[i] == SUMMON_FD_SAME_AS_1 && (r = raw3(SYS_dup3, 1, i, 0)) < 0)
+            child_fail(a, SUMMON_STEP_FDS, r);
+    }
 
     if (a->cwd != NULL && (r = raw1(SYS_chdir, a->cwd)) < 0)
         child_fail(a, SUMMON_STEP_CHDIR, r);
