@@ -36,6 +36,9 @@ internal sealed class ServiceExecBuilder
         _baseEnvironment = BaseEnvironment(userMode);
     }
 
+    /// <summary>User=/Group=/SupplementaryGroups= looked up off the loop, from the definition's load on.</summary>
+    public CredentialCache Credentials { get; } = new();
+
     /// <summary>NOTIFY_SOCKET for services that accept notifications; null until the daemon attaches its socket.</summary>
     public string? NotifySocketPath { get; set; }
 
@@ -70,7 +73,7 @@ internal sealed class ServiceExecBuilder
             string path = ExecutableLookup.Resolve(command.Path);
             if (!path.StartsWith('/'))   // a bare name found nowhere on the default PATH
                 throw new SpawnException(command.Path, ExecutableLookup.Find(command.Path, out _) is int e and not 0 ? e : Errno.ENOENT);
-            var credentials = ExecCredentials.Resolve(exec.User, exec.Group, exec.SupplementaryGroups, path);
+            var credentials = Credentials.Resolve(exec, path);
             var environment = Environment(in inputs, passFds.Count, names, credentials.Environment);
             if (journalPipe is not null && ChildStdio.DeviceAndInode(journalPipe) is { } stream)
                 environment.Add("JOURNAL_STREAM=" + stream);
