@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Summon.Posix;
 using Summon.Processes;
 using Summon.Units;
@@ -7,9 +6,9 @@ namespace Summon.Manager.Exec;
 
 /// <summary>
 /// User=, Group= and SupplementaryGroups= resolved off the event loop: an NSS lookup (getpwnam_r through LDAP or sssd)
-/// may take any time, so it runs on a pool thread, started when the definition is loaded and kept with that
-/// definition's <see cref="ExecSettings"/> (a daemon-reload's new definition resolves afresh, as systemd re-reads the
-/// databases for every spawn). A spawn uses the answer once it is there; the first one waits for it a short,
+/// may take any time, so it runs on a pool thread, started when a definition naming them is loaded (again at each
+/// daemon-reload, as systemd re-reads the databases for every spawn) and kept for every unit naming the same
+/// user and groups (the Accept=yes instances of a template share it). A spawn uses the answer once it is there; the first one waits for it a short,
 /// bounded time; while a lookup is still running after that, starts fail with 217/USER ("Connection timed out")
 /// rather than stopping the manager. Only the event loop calls this.
 /// </summary>
@@ -19,7 +18,7 @@ internal sealed class CredentialCache
     /// systemd databases on a busy machine, short against the manager's own answer time.</summary>
     private static readonly TimeSpan FirstWait = TimeSpan.FromMilliseconds(50);
 
-    private readonly ConditionalWeakTable<ExecSettings, Lookup> _lookups = new();
+    private readonly Dictionary<string, Lookup> _lookups = new(StringComparer.Ordinal);
     private readonly Func<string?, string?, string[], ExecCredentials> _resolve;
 
     /// <param name="resolve">The lookup itself (user, group, supplementary groups), run on a pool thread; throws
@@ -27,11 +26,15 @@ internal sealed class CredentialCache
     public CredentialCache(Func<string?, string?, string[], ExecCredentials>? resolve = null) =>
         _resolve = resolve ?? ((user, group, groups) => ExecCredentials.Resolve(user, group, groups, ""));
 
-    /// <summary>Starts the lookup for a definition that names a user or groups.</summary>
+    /// <summary>Starts the lookup for a definition that names a user or groups; one that has answered is asked
+    /// again.</summary>
     public void Prefetch(ExecSettings exec)
     {
-        if (Names(exec))
-            LookupOf(exec);
+        if (!Names(exec))
+            return;
+        if (_lookups.TryGetValue(Key(exec), out var lookup) && !lookup.Task.IsCompleted)
+            return;
+        Start(exec);
     }
 
     /// <summary>
@@ -58,13 +61,16 @@ internal sealed class CredentialCache
     private static bool Names(ExecSettings exec) =>
         !string.IsNullOrEmpty(exec.User) || !string.IsNullOrEmpty(exec.Group) || exec.SupplementaryGroups.Count > 0;
 
-    private Lookup LookupOf(ExecSettings exec)
+    private static string Key(ExecSettings exec) =>
+        string.Join('\0', [exec.User ?? "", exec.Group ?? "", .. exec.SupplementaryGroups]);
+
+    private Lookup LookupOf(ExecSettings exec) => _lookups.TryGetValue(Key(exec), out var lookup) ? lookup : Start(exec);
+
+    private Lookup Start(ExecSettings exec)
     {
-        if (_lookups.TryGetValue(exec, out var lookup))
-            return lookup;
         string? user = exec.User, group = exec.Group;
         string[] groups = [.. exec.SupplementaryGroups];
-        lookup = new Lookup(Task.Run(() =>
+        var lookup = new Lookup(Task.Run(() =>
         {
             try
             {
@@ -75,7 +81,7 @@ internal sealed class CredentialCache
                 return ((ExecCredentials?)null, e.Errno, e.ExitStatus);
             }
         }));
-        _lookups.AddOrUpdate(exec, lookup);
+        _lookups[Key(exec)] = lookup;
         return lookup;
     }
 
