@@ -153,15 +153,25 @@ public sealed class LoopNeverBlocksTests
         using DaemonProcess daemon = await StartWithNeighboursAsync(root, port);
         Start(root, "held.socket", noBlock: false);
 
-        // The manager lets four children per CPU be on their way to execve at once: hold more than that.
-        int held = 4 * Environment.ProcessorCount + 2;
+        // The manager stops accepting while four children per CPU are on their way to execve: hold more than that.
+        int depth = 4 * Environment.ProcessorCount, held = depth + 2;
         var clients = new List<System.Net.Sockets.Socket>();
         try
         {
             for (int i = 0; i < held; i++)
                 clients.Add(Clients.ConnectTcp(System.Net.IPAddress.Loopback, heldPort));
+            await Wait.ForAsync(() => Cli.ShowOne(root, "held.socket", "NAccepted"), n => int.TryParse(n, out int a) && a >= depth);
+            await AssertManagerServesAsync(root, port);
+
+            // Past the stuck bound the held children stop counting, and the held socket accepts the rest itself.
             Assert.Equal(held.ToString(), await Wait.ForAsync(() => Cli.ShowOne(root, "held.socket", "NAccepted"), n => n == held.ToString()));
             await AssertManagerServesAsync(root, port);
+
+            // No spin while children stay held: the idle manager's CPU time barely moves.
+            long before = ProcFs.CpuTicks(daemon.Pid);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            long spent = ProcFs.CpuTicks(daemon.Pid) - before;
+            Assert.True(spent <= 10, $"an idle manager with held children used {spent} clock ticks in one second");
 
             // A reader for the FIFO: every held child opens its stderr, execs cat and echoes.
             Task<string> reader = ReadFifoAsync(fifo);

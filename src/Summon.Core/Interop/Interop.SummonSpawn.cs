@@ -82,6 +82,15 @@ internal static unsafe partial class SummonSpawn
     [LibraryImport(Library, EntryPoint = "summon_spawn_take_failure")]
     internal static partial int TakeFailure(int pid, int* errno);
 
+    /// <summary>How many <see cref="MODE_ASYNC"/> children are on their way to execve, one held there past the native
+    /// stuck bound not counted.</summary>
+    [LibraryImport(Library, EntryPoint = "summon_spawn_pending")]
+    internal static partial int Pending();
+
+    /// <summary>How many <see cref="Pending"/> children make the manager stop accepting (four per CPU).</summary>
+    [LibraryImport(Library, EntryPoint = "summon_spawn_depth")]
+    internal static partial int Depth();
+
     /// <summary>sizeof(struct summon_spawn_args) in the C library: a cheap load-and-layout check.</summary>
     [LibraryImport(Library, EntryPoint = "summon_spawn_abi")]
     internal static partial int Abi();

@@ -13,6 +13,10 @@ namespace Summon.Manager;
 /// </summary>
 internal sealed class SocketUnit : UnitRuntime
 {
+    /// <summary>How soon a socket paused at the spawn depth looks again: about the time a child takes to reach execve on
+    /// an idle machine, so a pause under saturation costs one such wait at most (bench/run-accept.sh).</summary>
+    private static readonly TimeSpan SpawnDepthRetry = TimeSpan.FromMilliseconds(1);
+
     private readonly List<Listener> _listeners = [];
     private readonly Dictionary<string, uint> _perSource = new(StringComparer.Ordinal);
     private SocketState _state = SocketState.Dead;
@@ -221,14 +225,7 @@ internal sealed class SocketUnit : UnitRuntime
         {
             // PollLimit (systemd 255+): over the limit, stop polling this fd until the window ends; connections
             // wait in the backlog meanwhile. Unlike the trigger limit this never fails the socket.
-            Manager.Loop.Unregister(listener.Token);
-            listener.Token = 0;
-            Manager.Loop.Schedule(Settings.PollLimitInterval, () =>
-            {
-                listener.PollLimit.Reset();   // leaving the limit starts a fresh window, as sd-event does
-                if (_state == SocketState.Listening && listener.Token == 0 && _listeners.Contains(listener))
-                    listener.Token = Manager.Loop.Register(listener.Socket.Handle, Libc.EPOLLIN, e => OnReadable(listener, e));
-            });
+            PausePolling(listener, Settings.PollLimitInterval, () => listener.PollLimit!.Reset());   // leaving the limit starts a fresh window, as sd-event does
             return;
         }
         if ((events & (Libc.EPOLLERR | Libc.EPOLLHUP)) != 0 && (events & Libc.EPOLLIN) == 0)
@@ -248,6 +245,13 @@ internal sealed class SocketUnit : UnitRuntime
         // Drain a bounded batch per wake-up so one busy socket cannot starve the rest of the loop.
         for (int i = 0; i < 64 && _state == SocketState.Listening; i++)
         {
+            if (Manager.Launcher.SpawnDepthReached)
+            {
+                // The spawn depth: leave the connections in the backlog, in arrival order, until earlier children
+                // have execed. Polled on a timer because nothing signals a child's execve to the loop.
+                PausePolling(listener, SpawnDepthRetry, null);
+                return;
+            }
             var connection = AcceptedConnection.TryAccept(listener.Socket.Handle, out int errno);
             if (connection is null)
             {
@@ -257,6 +261,20 @@ internal sealed class SocketUnit : UnitRuntime
             }
             OnConnection(connection);
         }
+    }
+
+    /// <summary>Stops polling <paramref name="listener"/> for <paramref name="pause"/>, then polls it again (epoll reports
+    /// a non-empty backlog at once); other fds and timers are served meanwhile.</summary>
+    private void PausePolling(Listener listener, TimeSpan pause, Action? onResume)
+    {
+        Manager.Loop.Unregister(listener.Token);
+        listener.Token = 0;
+        Manager.Loop.Schedule(pause, () =>
+        {
+            onResume?.Invoke();
+            if (_state == SocketState.Listening && listener.Token == 0 && _listeners.Contains(listener))
+                listener.Token = Manager.Loop.Register(listener.Socket.Handle, Libc.EPOLLIN, e => OnReadable(listener, e));
+        });
     }
 
     private void OnConnection(AcceptedConnection connection)

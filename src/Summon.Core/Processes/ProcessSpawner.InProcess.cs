@@ -203,6 +203,15 @@ internal static partial class ProcessSpawner
             | (request.SupplementaryGroups is null ? 0 : SummonSpawn.GROUPS);
     }
 
+    /// <summary>
+    /// True while as many asynchronous children are on their way to execve as the spawn depth allows (a child held
+    /// there past the native stuck bound not counted): an Accept=yes socket leaves its connections in the backlog
+    /// meanwhile. Never true without the in-process routine, whose fallbacks wait for execve themselves.
+    /// </summary>
+    internal static bool SpawnDepthReached => InProcessAvailable && SummonSpawn.Pending() >= (s_spawnDepth ??= SummonSpawn.Depth());
+
+    private static int? s_spawnDepth;
+
     /// <summary>The failed step of a reaped <see cref="SpawnRequest.ExecFailureAtExit"/> child, or null.</summary>
     internal static unsafe SpawnException? TakeSpawnFailure(int pid, string path)
     {

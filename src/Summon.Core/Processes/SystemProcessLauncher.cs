@@ -11,6 +11,8 @@ internal sealed class SystemProcessLauncher : IProcessLauncher
 
     public IChildProcess Spawn(SpawnRequest request) => ProcessSpawner.Spawn(request);
 
+    public bool SpawnDepthReached => ProcessSpawner.SpawnDepthReached;
+
     public IChildProcess? Adopt(int pid) => SpawnedProcess.Adopt(pid);
 
     public bool SignalGroup(int pgid, int signal) => ProcessTable.SignalGroup(pgid, signal);

@@ -8,7 +8,8 @@ namespace Summon.Core.Tests.Manager;
 /// The manager's process seam without processes: every spawn becomes a <see cref="FakeProcess"/> whose exit the test
 /// decides. The program path says how it behaves, so a unit file reads as what it does:
 /// <c>/fake/exit N</c> exits with N at once, <c>/fake/run</c> runs until a signal ends it, <c>/fake/stubborn</c>
-/// ignores SIGTERM (SIGKILL still ends it), <c>/fake/emfile</c> fails before the child exists as a system call at
+/// ignores SIGTERM (SIGKILL still ends it), <c>/fake/held</c> runs but stays before its execve (counting toward
+/// <see cref="SpawnDepth"/>) until the test calls <see cref="FakeProcess.ReachExec"/>, <c>/fake/emfile</c> fails before the child exists as a system call at
 /// the fd limit would (ErrnoException, EMFILE), and any other path fails its exec (203/EXEC, ENOENT).
 /// A process's exit shows on its exit handle (a pipe made readable), so the event loop sees it as it sees a pidfd.
 /// </summary>
@@ -26,6 +27,21 @@ internal sealed class FakeProcessLauncher : IProcessLauncher
 
     public FakeProcess? Last => Started.Count > 0 ? Started[^1] : null;
 
+    /// <summary>How many live children before their execve make <see cref="SpawnDepthReached"/> true; none by default.</summary>
+    public int SpawnDepth { get; set; } = int.MaxValue;
+
+    /// <summary>How many times the manager asked <see cref="SpawnDepthReached"/>.</summary>
+    public int DepthQueries { get; private set; }
+
+    public bool SpawnDepthReached
+    {
+        get
+        {
+            DepthQueries++;
+            return Started.Count(p => p.Alive && p.BeforeExec) >= SpawnDepth;
+        }
+    }
+
     public IChildProcess Spawn(SpawnRequest request)
     {
         string program = request.Path;
@@ -42,6 +58,9 @@ internal sealed class FakeProcessLauncher : IProcessLauncher
                 break;
             case "/fake/stubborn":
                 process.Ignores.Add(Signals.SIGTERM);
+                break;
+            case "/fake/held":
+                process.BeforeExec = true;
                 break;
         }
         return process;
@@ -115,6 +134,12 @@ internal sealed class FakeProcess : IChildProcess
     public SpawnRequest? Request { get; }
 
     public HashSet<int> Ignores { get; } = [];
+
+    /// <summary>Still on its way to execve (<c>/fake/held</c>), counting toward the launcher's spawn depth.</summary>
+    public bool BeforeExec { get; set; }
+
+    /// <summary>The held child reaches its execve: it no longer counts toward the spawn depth.</summary>
+    public void ReachExec() => BeforeExec = false;
 
     public bool Alive => _status is null;
 

@@ -52,6 +52,14 @@ internal static class ProcFs
             int.Parse(rest[3], CultureInfo.InvariantCulture));
     }
 
+    /// <summary>User plus system CPU time of the process in clock ticks (utime and stime of /proc/PID/stat).</summary>
+    public static long CpuTicks(int pid)
+    {
+        string text = File.ReadAllText($"/proc/{pid}/stat");
+        string[] rest = text[(text.LastIndexOf(')') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return long.Parse(rest[11], CultureInfo.InvariantCulture) + long.Parse(rest[12], CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Every process visible now.</summary>
     public static List<ProcStat> All()
     {

@@ -19,9 +19,11 @@
  *    This is systemd's own model (it forks and reports "Failed at step EXEC" when the child exits) and keeps the
  *    manager's thread off the child's way to execve: under load that wait was the manager's single largest stall,
  *    and a child held before execve (a FIFO open, a hung mount, SIGSTOP) would hold the manager with it. The
- *    manager uses this mode for every spawn. At most 4 x CPUs children may be on that way at once (spawn_depth);
- *    past that the caller waits for them, but never for a child held longer than STUCK_NS. A caller that must know
- *    when execve happened (Type=exec) passes exec_fd and watches the pipe's other end.
+ *    manager uses this mode for every spawn, and it never waits. How many such children are still on their way to
+ *    execve is summon_spawn_pending(), a child held there longer than STUCK_NS no longer counted; the manager stops
+ *    accepting connections while that reaches summon_spawn_depth() (4 x CPUs), so the throttle is back-pressure on
+ *    the listen backlog, not a wait. A caller that must know when execve happened (Type=exec) passes exec_fd and
+ *    watches the pipe's other end.
  *
  * The child runs beside the parent's threads in the same memory, so it makes raw system calls only: no glibc
  * wrapper, which could write errno (the parent thread's TLS) or take a lock; credentials in particular must not go
@@ -384,10 +386,12 @@ struct slot
 #define SLOT_STANDARD_SIZE (CHILD_STACK_SIZE + 16 * 1024)
 #define MAX_FREE 8
 #define MAX_FAILED_KEPT 16
-/* How long a child on its way to execve counts toward spawn_depth(). A child that takes longer is held by something
- * outside the manager (a FIFO open, a hung mount, SIGSTOP), not by the run queue the depth exists for, so waiting for
- * it would stop the manager for as long as the child is held. */
-#define STUCK_NS (50 * 1000 * 1000LL)
+/* How long a child on its way to execve counts toward summon_spawn_depth(). A child that takes longer is held by something
+ * outside the manager (a FIFO open, a hung mount, SIGSTOP), not by the run queue the depth exists for. Nothing waits
+ * on this bound (the manager only stops accepting while the depth is reached), so it can be generous: one second is
+ * far past any run-queue wait under saturation, so a healthy child keeps counting, and short enough that held
+ * children delay a socket's next connection by at most that. */
+#define STUCK_NS (1000 * 1000 * 1000LL)
 
 static int child_main(void *arg)
 {
@@ -742,40 +746,6 @@ static int64_t monotonic_ns(void)
     return (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
-/* Waits, in asynchronous mode, until fewer than `depth` earlier children are still on their way to execve, counting
- * only those started less than STUCK_NS ago: the wait is bounded whatever the children do. */
-static void wait_for_earlier(int depth)
-{
-    for (;;)
-    {
-        _Atomic int32_t *word = NULL;
-        int64_t now = monotonic_ns(), oldest = now;
-        int pending = 0;
-        pthread_mutex_lock(&pool_lock);
-        for (int i = 0; i < busy_count; i++)
-        {
-            struct slot *s = busy[i];
-            if (child_done(s) || now - s->started_ns >= STUCK_NS)
-                continue;
-            pending++;
-            if (s->started_ns <= oldest)
-            {
-                oldest = s->started_ns;
-                word = &s->ctid;
-            }
-        }
-        pthread_mutex_unlock(&pool_lock);
-        if (pending < depth)
-            return;
-        /* The word is 1 until the kernel clears it and wakes us; at the latest the oldest child stops counting when
-         * the timeout ends. Should the slot be given back and reused meanwhile, this waits for that child instead,
-         * which is as good. */
-        int64_t left = STUCK_NS - (now - oldest);
-        struct timespec timeout = { .tv_sec = left / 1000000000LL, .tv_nsec = left % 1000000000LL };
-        syscall(SYS_futex, word, FUTEX_WAIT, 1, &timeout, NULL, 0);
-    }
-}
-
 /* Room for one more entry in the table of busy slots; 0 or ENOMEM. */
 static int reserve_busy_locked(void)
 {
@@ -790,14 +760,14 @@ static int reserve_busy_locked(void)
     return 0;
 }
 
-/* How many asynchronous children may be on their way to execve at once: four per CPU. On an idle machine a child
- * gets there almost at once and the bound is never reached. Under CPU saturation the children wait in the run
- * queue, and without a bound the manager keeps accepting and starting more of them, all time-sharing the CPUs, so
- * every connection finishes late. Waiting for the earlier ones leaves new connections queued in the listen backlog,
- * in arrival order. Four per CPU because that bound cuts the tail latency under saturation at no measurable cost in
- * throughput, while a tighter one cost throughput at moderate load (docs/performance.md, 'Measured design
+/* How many asynchronous children may be on their way to execve before the manager stops accepting: four per CPU.
+ * On an idle machine a child gets there almost at once and the bound is never reached. Under CPU saturation the
+ * children wait in the run queue, and without a bound the manager keeps accepting and starting more of them, all
+ * time-sharing the CPUs, so every connection finishes late. Not accepting until earlier ones have execed leaves new
+ * connections queued in the listen backlog, in arrival order. Four per CPU because that bound cuts the tail latency under saturation at no measurable cost in
+ * throughput, while a tighter one cost throughput at moderate load (bench/decisions.md, 'Measured design
  * decisions'). */
-static int spawn_depth(void)
+int summon_spawn_depth(void)
 {
     static _Atomic int cached;
     int v = atomic_load_explicit(&cached, memory_order_relaxed);
@@ -826,7 +796,6 @@ int summon_spawn(struct summon_spawn_args *a, int32_t mode, int32_t *pid_out, in
 
     if (async)
     {
-        wait_for_earlier(spawn_depth());
         pthread_mutex_lock(&pool_lock);
         int reserved = reserve_busy_locked();
         pthread_mutex_unlock(&pool_lock);
@@ -981,6 +950,24 @@ int summon_spawn_take_failure(int32_t pid, int32_t *error_out)
     }
     pthread_mutex_unlock(&pool_lock);
     return step;
+}
+
+/* How many asynchronous children are on their way to execve, not counting one held there longer than STUCK_NS: the
+ * manager compares it with summon_spawn_depth() before accepting a connection. One pass over the busy table under the
+ * lock, which holds the children in flight and a few failed ones. */
+int summon_spawn_pending(void)
+{
+    int64_t now = monotonic_ns();
+    int pending = 0;
+    pthread_mutex_lock(&pool_lock);
+    for (int i = 0; i < busy_count; i++)
+    {
+        struct slot *s = busy[i];
+        if (!child_done(s) && now - s->started_ns < STUCK_NS)
+            pending++;
+    }
+    pthread_mutex_unlock(&pool_lock);
+    return pending;
 }
 
 /* Lets the managed side check that this library is loaded and is the version it was written against. */
