@@ -225,7 +225,11 @@ internal sealed class SocketUnit : UnitRuntime
         {
             // PollLimit (systemd 255+): over the limit, stop polling this fd until the window ends; connections
             // wait in the backlog meanwhile. Unlike the trigger limit this never fails the socket.
-            PausePolling(listener, Settings.PollLimitInterval, () => listener.PollLimit!.Reset());   // leaving the limit starts a fresh window, as sd-event does
+            PausePolling(listener, Settings.PollLimitInterval, () =>
+            {
+                listener.PollLimit!.Reset();   // leaving the limit starts a fresh window, as sd-event does
+                ResumePolling(listener);
+            });
             return;
         }
         if ((events & (Libc.EPOLLERR | Libc.EPOLLHUP)) != 0 && (events & Libc.EPOLLIN) == 0)
@@ -249,7 +253,7 @@ internal sealed class SocketUnit : UnitRuntime
             {
                 // The spawn depth: leave the connections in the backlog, in arrival order, until earlier children
                 // have execed. Polled on a timer because nothing signals a child's execve to the loop.
-                PausePolling(listener, SpawnDepthRetry, null);
+                PausePolling(listener, SpawnDepthRetry, listener.DepthRetry ??= () => ResumePolling(listener));
                 return;
             }
             var connection = AcceptedConnection.TryAccept(listener.Socket.Handle, out int errno);
@@ -263,18 +267,21 @@ internal sealed class SocketUnit : UnitRuntime
         }
     }
 
-    /// <summary>Stops polling <paramref name="listener"/> for <paramref name="pause"/>, then polls it again (epoll reports
-    /// a non-empty backlog at once); other fds and timers are served meanwhile.</summary>
-    private void PausePolling(Listener listener, TimeSpan pause, Action? onResume)
+    /// <summary>Stops polling <paramref name="listener"/> and runs <paramref name="resume"/> after <paramref name="pause"/>;
+    /// other fds and timers are served meanwhile.</summary>
+    private void PausePolling(Listener listener, TimeSpan pause, Action resume)
     {
         Manager.Loop.Unregister(listener.Token);
         listener.Token = 0;
-        Manager.Loop.Schedule(pause, () =>
-        {
-            onResume?.Invoke();
-            if (_state == SocketState.Listening && listener.Token == 0 && _listeners.Contains(listener))
-                listener.Token = Manager.Loop.Register(listener.Socket.Handle, Libc.EPOLLIN, e => OnReadable(listener, e));
-        });
+        Manager.Loop.Schedule(pause, resume);
+    }
+
+    /// <summary>Polls a paused listener again (epoll reports a non-empty backlog at once). The handler is made once per
+    /// listener: a socket at the spawn depth pauses often under load.</summary>
+    private void ResumePolling(Listener listener)
+    {
+        if (_state == SocketState.Listening && listener.Token == 0 && _listeners.Contains(listener))
+            listener.Token = Manager.Loop.Register(listener.Socket.Handle, Libc.EPOLLIN, listener.Readable ??= e => OnReadable(listener, e));
     }
 
     private void OnConnection(AcceptedConnection connection)
@@ -437,5 +444,10 @@ internal sealed class SocketUnit : UnitRuntime
         public ulong Token { get; set; }
 
         public RateLimit? PollLimit { get; init; }
+
+        /// <summary>The loop handler of this listener and its spawn-depth retry, made once.</summary>
+        public Action<uint>? Readable { get; set; }
+
+        public Action? DepthRetry { get; set; }
     }
 }
