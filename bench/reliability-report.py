@@ -177,7 +177,7 @@ ROWS = [
     ("3", "full disk (2 MB tmpfs, root only)", "starts, serves, says so once", "journal", {"fault": "full"}, f_journal),
     ("3", "… one service writes lines into the full disk", "every line stored or counted suppressed", "journal",
      {"fault": "full-lines"}, f_full),
-    ("3", "one service writes N lines (`seq`)", "every line stored or counted suppressed; ≥ 300,000 lines/s",
+    ("3", "one service writes N lines (`seq`; `SUMMON_JOURNAL_MAX_ROWS` above N, so rotation removes none)", "every line stored or counted suppressed; ≥ 300,000 lines/s",
      "flood", {}, f_flood_lines),
     ("3", "… manager RSS during it", "≤ +32 MB", "flood", {}, f_flood_rss),
     ("3", "journal file modes", "0600 / 0700; another user reads nothing", "flood", {}, f_modes),

@@ -355,6 +355,7 @@ sc_journal() {
                     wait_stored 60
                     local stored supp
                     read -r stored supp < <(timeout -k 1 120 $NSENTER "$SUMMON" journal 2>/dev/null | count_lines)
+                    supp=$(max_suppressed "$supp" flood.service)
                     rec scenario=journal fault=full-lines sent=$FULL_LINES stored=$stored suppressed=$supp \
                         alive=$(pid_alive "$MPID" && echo yes || echo no) reported=$(journal_reported "$D/manager.log") \
                         used_kb=$($NSENTER df -k --output=used "$D/state" | tail -1 | tr -d ' ')
@@ -368,6 +369,13 @@ sc_journal() {
 count_lines() {
     awk '/: [0-9]+$/ { n++ } match($0, /Suppressed [0-9]+ messages/) { s += substr($0, RSTART + 11, RLENGTH - 20) }
          END { print n + 0, s + 0 }'
+}
+# max_suppressed N UNIT : the larger of N (the journal's "Suppressed" reports) and what `status UNIT` counts; while the
+# disk is full the journal cannot hold its report, and status is where the count is then
+max_suppressed() {
+    local st
+    st=$(cli status "$2" 2>/dev/null | sed -n 's/^ *Journal: \([0-9]*\) messages suppressed.*/\1/p' | head -1)
+    echo $(( ${st:-0} > $1 ? ${st:-0} : $1 ))
 }
 # wait_stored SECS : until the journal files stop growing for 3 s (the queue has been written out) or SECS
 wait_stored() {
@@ -385,7 +393,10 @@ sc_flood() {
     NSENTER=""
     use flood
     unit flood.service "$D/units" "[Service]\nExecStart=/usr/bin/seq 1 $FLOOD\n"
-    mgr_start manager "" || { rec scenario=flood started=no; return; }
+    # Rotation (SUMMON_JOURNAL_MAX_ROWS, default 1,000,000) is retention, not loss: room for every line of the flood.
+    export SUMMON_JOURNAL_MAX_ROWS=$((FLOOD + 100000))
+    mgr_start manager "" || { unset SUMMON_JOURNAL_MAX_ROWS; rec scenario=flood started=no; return; }
+    unset SUMMON_JOURNAL_MAX_ROWS
     sleep 1
     local r0 t0 t1 stored supp deact peak
     r0=$(rss_kb "$MPID")
@@ -397,6 +408,7 @@ sc_flood() {
     t1=$(now_ms)
     peak=$(rss_kb "$MPID" VmHWM)
     read -r stored supp < <(CLI_T=300 cli journal 2>/dev/null | count_lines)
+    supp=$(max_suppressed "$supp" flood.service)
     deact=$(CLI_T=300 cli journal -u flood.service 2>/dev/null | grep -c 'Deactivated successfully')
     local other=skipped
     if [ $ROOTUSER = 1 ]; then

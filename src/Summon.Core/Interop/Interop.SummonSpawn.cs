@@ -23,6 +23,19 @@ internal static unsafe partial class SummonSpawn
     /// (203 EXEC, 200 CHDIR, 217 USER, …), which is also what the child exited with.</summary>
     internal const int STEP_NONE = 0;
 
+    /// <summary><see cref="Args.Fds"/> values below zero: /dev/null; the file in <see cref="Args.Opens"/> for that
+    /// slot, opened by the child; a copy of the child's fd 1.</summary>
+    internal const int FD_NULL = -1, FD_OPEN = -2, FD_SAME_AS_1 = -3;
+
+    /// <summary>A file the child opens for one of its stdio slots (struct summon_open).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct Open
+    {
+        public byte* Path;
+        public int Flags;
+        public uint Mode;
+    }
+
     [StructLayout(LayoutKind.Sequential)]
     internal struct Rlimit
     {
@@ -52,6 +65,9 @@ internal static unsafe partial class SummonSpawn
         public int GroupCount;
         public int LimitCount;
         public Rlimit* Limits;
+        public Open* Opens;
+        public int ExecFd;
+        public int Padding;
         public int FailedStep;
         public int FailedErrno;
     }
@@ -65,6 +81,15 @@ internal static unsafe partial class SummonSpawn
     /// with the errno), or <see cref="STEP_NONE"/> when it reached execve.</summary>
     [LibraryImport(Library, EntryPoint = "summon_spawn_take_failure")]
     internal static partial int TakeFailure(int pid, int* errno);
+
+    /// <summary>How many <see cref="MODE_ASYNC"/> children are on their way to execve, one held there past the native
+    /// stuck bound not counted.</summary>
+    [LibraryImport(Library, EntryPoint = "summon_spawn_pending")]
+    internal static partial int Pending();
+
+    /// <summary>How many <see cref="Pending"/> children make the manager stop accepting (four per CPU).</summary>
+    [LibraryImport(Library, EntryPoint = "summon_spawn_depth")]
+    internal static partial int Depth();
 
     /// <summary>sizeof(struct summon_spawn_args) in the C library: a cheap load-and-layout check.</summary>
     [LibraryImport(Library, EntryPoint = "summon_spawn_abi")]

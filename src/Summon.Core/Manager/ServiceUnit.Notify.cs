@@ -122,6 +122,7 @@ internal sealed partial class ServiceUnit
         if (_main is not null)
         {
             Manager.Loop.Unregister(_mainToken);
+            ForgetMainExec();
             _main.Dispose();
         }
         AdoptMain(adopted);

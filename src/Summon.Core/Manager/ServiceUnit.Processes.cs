@@ -50,6 +50,8 @@ internal sealed partial class ServiceUnit
         if (_control is null || !TryReap(_control, out var status))
             return;
         Manager.Loop.Unregister(_controlToken);
+        if (_control.SpawnFailure is { } failure && _controlCommand is { } command)
+            LogSpawnFailure(command, failure);
         _control.Dispose();
         _control = null;
         OnControlFinished(status);
@@ -152,6 +154,33 @@ internal sealed partial class ServiceUnit
         return true;
     }
 
+    /// <summary>Type=exec: watches the main process's way to execve; false when it is known already.</summary>
+    private bool WatchMainExec()
+    {
+        if (_main?.ExecReportHandle is not { } report)
+            return false;
+        _mainExecToken = Manager.Loop.Register(report, Libc.EPOLLIN, _ => OnMainExecReported());
+        return true;
+    }
+
+    private void OnMainExecReported()
+    {
+        if (_main?.TakeExecReport() is not { } execed)
+            return;
+        ForgetMainExec();
+        // A failed step is the main process's exit, reaped next.
+        if (execed && _state == ServiceState.Start)
+            EnterStartPost();
+    }
+
+    private void ForgetMainExec()
+    {
+        if (_mainExecToken == 0)
+            return;
+        Manager.Loop.Unregister(_mainExecToken);
+        _mainExecToken = 0;
+    }
+
     private void AdoptMain(IChildProcess process)
     {
         _main = process;
@@ -164,6 +193,7 @@ internal sealed partial class ServiceUnit
         if (_main is null || !TryReap(_main, out var status))
             return;
         Manager.Loop.Unregister(_mainToken);
+        ForgetMainExec();
         if (_main.SpawnFailure is { } failure && _mainCommand is { } command)
             LogSpawnFailure(command, failure);
         int pid = _main.Pid;

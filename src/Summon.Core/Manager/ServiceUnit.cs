@@ -45,6 +45,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
     // The main process, and the ExecStart= lines of a oneshot service still to run.
     private IChildProcess? _main;
     private ulong _mainToken;
+    private ulong _mainExecToken;   // Type=exec in start: the watch on the main process's execve, 0 when none
     private ExecCommand? _mainCommand;
     private List<ExecCommand>? _mainCommands;
     private int _nextMain;
@@ -254,6 +255,8 @@ internal sealed partial class ServiceUnit : UnitRuntime
         }
         if (!SpawnMain(Settings.ExecStart[0]))
             return;
+        if (Settings.Type == ServiceType.Exec && WatchMainExec())
+            return;   // exec: started once its execve has happened (OnMainExecReported)
         if (Settings.Type is ServiceType.Simple or ServiceType.Exec or ServiceType.Idle or ServiceType.Dbus)
             EnterStartPost();
         // notify: waits for READY=1; forking: waits for the parent to exit.

@@ -13,6 +13,10 @@ namespace Summon.Manager;
 /// </summary>
 internal sealed partial class SocketUnit : UnitRuntime
 {
+    /// <summary>How soon a socket paused at the spawn depth looks again: about the time a child takes to reach execve on
+    /// an idle machine, so a pause under saturation costs one such wait at most (bench/run-accept.sh).</summary>
+    private static readonly TimeSpan SpawnDepthRetry = TimeSpan.FromMilliseconds(1);
+
     private readonly List<Listener> _listeners = [];
     private readonly Dictionary<string, uint> _perSource = new(StringComparer.Ordinal);
     private SocketState _state = SocketState.Dead;
@@ -226,7 +230,7 @@ internal sealed partial class SocketUnit : UnitRuntime
             return;
         foreach (var listener in _listeners)
             if (listener.Token == 0)
-                listener.Token = Manager.Loop.Register(listener.Socket.Handle, Libc.EPOLLIN, events => OnReadable(listener, events));
+                listener.Token = Manager.Loop.Register(listener.Socket.Handle, Libc.EPOLLIN, listener.Readable ??= e => OnReadable(listener, e));
     }
 
     /// <summary>
@@ -275,13 +279,10 @@ internal sealed partial class SocketUnit : UnitRuntime
         {
             // PollLimit (systemd 255+): over the limit, stop polling this fd until the window ends; connections
             // wait in the backlog meanwhile. Unlike the trigger limit this never fails the socket.
-            Manager.Loop.Unregister(listener.Token);
-            listener.Token = 0;
-            Manager.Loop.Schedule(Settings.PollLimitInterval, () =>
+            PausePolling(listener, Settings.PollLimitInterval, () =>
             {
-                listener.PollLimit.Reset();   // leaving the limit starts a fresh window, as sd-event does
-                if (_state == SocketState.Listening && listener.Token == 0 && _resume is null && _listeners.Contains(listener))
-                    listener.Token = Manager.Loop.Register(listener.Socket.Handle, Libc.EPOLLIN, e => OnReadable(listener, e));
+                listener.PollLimit!.Reset();   // leaving the limit starts a fresh window, as sd-event does
+                ResumePolling(listener);
             });
             return;
         }
@@ -302,6 +303,13 @@ internal sealed partial class SocketUnit : UnitRuntime
         // Drain a bounded batch per wake-up so one busy socket cannot starve the rest of the loop.
         for (int i = 0; i < 64 && _state == SocketState.Listening; i++)
         {
+            if (Manager.Launcher.SpawnDepthReached)
+            {
+                // The spawn depth: leave the connections in the backlog, in arrival order, until earlier children
+                // have execed. Polled on a timer because nothing signals a child's execve to the loop.
+                PausePolling(listener, SpawnDepthRetry, listener.DepthRetry ??= () => ResumePolling(listener));
+                return;
+            }
             var connection = AcceptedConnection.TryAccept(listener.Socket.Handle, out int errno);
             if (connection is null)
             {
@@ -319,6 +327,23 @@ internal sealed partial class SocketUnit : UnitRuntime
             if (_backoff.Failures > 0)
                 OnResourcesAvailable();
         }
+    }
+
+    /// <summary>Stops polling <paramref name="listener"/> and runs <paramref name="resume"/> after <paramref name="pause"/>;
+    /// other fds and timers are served meanwhile.</summary>
+    private void PausePolling(Listener listener, TimeSpan pause, Action resume)
+    {
+        Manager.Loop.Unregister(listener.Token);
+        listener.Token = 0;
+        Manager.Loop.Schedule(pause, resume);
+    }
+
+    /// <summary>Polls a paused listener again (epoll reports a non-empty backlog at once). The handler is made once per
+    /// listener: a socket at the spawn depth pauses often under load.</summary>
+    private void ResumePolling(Listener listener)
+    {
+        if (_state == SocketState.Listening && listener.Token == 0 && _resume is null && _waiting is null && _listeners.Contains(listener))
+            listener.Token = Manager.Loop.Register(listener.Socket.Handle, Libc.EPOLLIN, listener.Readable ??= e => OnReadable(listener, e));
     }
 
     private void OnConnection(AcceptedConnection connection)
@@ -550,5 +575,10 @@ internal sealed partial class SocketUnit : UnitRuntime
         public ulong Token { get; set; }
 
         public RateLimit? PollLimit { get; init; }
+
+        /// <summary>The loop handler of this listener and its spawn-depth retry, made once.</summary>
+        public Action<uint>? Readable { get; set; }
+
+        public Action? DepthRetry { get; set; }
     }
 }

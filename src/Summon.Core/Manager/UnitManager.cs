@@ -36,6 +36,11 @@ internal sealed class UnitManager
         _registry = new UnitRegistry(options, log);
         _notify = new NotifyRouter(loop, _registry, log);
         ExecBuilder = new ServiceExecBuilder(loop, journal, log, launcher, options.UserMode);
+        _registry.DefinitionLoaded = d =>
+        {
+            if (d.Service is { } service)
+                ExecBuilder.Credentials.Prefetch(service.Exec);
+        };
         Installer = new UnitInstaller(options.UnitPath, UnitRegistry.Specifiers(options));
     }
 

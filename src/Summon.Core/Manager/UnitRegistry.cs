@@ -57,6 +57,9 @@ internal sealed class UnitRegistry
         return created;
     }
 
+    /// <summary>Called with every definition loaded (at first use and at daemon-reload), before any start of it.</summary>
+    public Action<LoadedUnit>? DefinitionLoaded { get; set; }
+
     /// <summary>Loads (once, until daemon-reload) and returns the definition of <paramref name="name"/>.</summary>
     public LoadedUnit LoadDefinition(UnitName name)
     {
@@ -66,6 +69,7 @@ internal sealed class UnitRegistry
         foreach (var diagnostic in loaded.Diagnostics)
             ManagerLog.UnitWarning(_log, name.Name, diagnostic.ToString());
         _definitions[name.Name] = loaded;
+        DefinitionLoaded?.Invoke(loaded);
         return loaded;
     }
 

@@ -10,8 +10,8 @@ internal static class ExitStatusNames
     /// systemd's own exit codes the manager itself uses. A spawn step is identified by the status its child exits with
     /// when the step fails (<see cref="SpawnException.ExitStatus"/>); its name comes from <see cref="Get"/>.
     /// </summary>
-    public const int Chdir = 200, Nice = 201, Fds = 202, Exec = 203, Limits = 205, SignalMask = 207, Group = 216, User = 217,
-        Setsid = 220, Exception = 255;
+    public const int Chdir = 200, Nice = 201, Fds = 202, Exec = 203, Limits = 205, SignalMask = 207, Stdin = 208, Stdout = 209,
+        Group = 216, User = 217, Setsid = 220, Stderr = 222, Exception = 255;
 
     /// <summary>The name systemd prints after an exit status ("EXEC" for 203), or null for a status it leaves unnamed.</summary>
     public static string? Get(int status) => status switch
@@ -47,8 +47,8 @@ internal static class ExitStatusNames
         Limits => "LIMITS",
         206 => "OOM_ADJUST",
         SignalMask => "SIGNAL_MASK",
-        208 => "STDIN",
-        209 => "STDOUT",
+        Stdin => "STDIN",
+        Stdout => "STDOUT",
         210 => "CHROOT",
         211 => "IOPRIO",
         212 => "TIMERSLACK",
@@ -61,7 +61,7 @@ internal static class ExitStatusNames
         219 => "CGROUP",
         Setsid => "SETSID",
         221 => "CONFIRM",
-        222 => "STDERR",
+        Stderr => "STDERR",
         224 => "PAM",
         225 => "NETWORK",
         226 => "NAMESPACE",

@@ -30,4 +30,12 @@ internal interface IChildProcess : IDisposable
 
     /// <summary>Once reaped: the step that failed before execve when the spawn did not wait for it, else null.</summary>
     SpawnException? SpawnFailure { get; }
+
+    /// <summary>For <see cref="SpawnRequest.ReportExec"/>: readable (EPOLLIN) once the child has called execve or
+    /// failed before it; null when that is known already (the spawn waited for it).</summary>
+    SafeFdHandle? ExecReportHandle { get; }
+
+    /// <summary>After <see cref="ExecReportHandle"/> became readable: true when execve happened, false when a step
+    /// before it failed (the exit says which), null when not known yet. True when there is no handle.</summary>
+    bool? TakeExecReport();
 }

@@ -11,6 +11,13 @@ internal interface IProcessLauncher
     /// <summary>Starts the request; throws <see cref="SpawnException"/> when it cannot.</summary>
     IChildProcess Spawn(SpawnRequest request);
 
+    /// <summary>
+    /// True while as many children are on their way to execve as may be at once (the spawn depth): an Accept=yes
+    /// socket stops accepting until it is false again, so that under CPU saturation new connections wait in the
+    /// listen backlog. Other spawns never ask.
+    /// </summary>
+    bool SpawnDepthReached { get; }
+
     /// <summary>Tracks a process the manager did not start itself (a forked daemon, MAINPID=); null when it is gone.</summary>
     IChildProcess? Adopt(int pid);
 

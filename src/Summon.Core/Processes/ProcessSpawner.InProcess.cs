@@ -66,8 +66,15 @@ internal static partial class ProcessSpawner
 
         NativeArgBlock block = NativeArgBlock.Create(request.Path, in argv, request.Environment, request.WorkingDirectory,
             listen ? ListenPidPlaceholder : null, exec ? ExecPidPlaceholder : null);
+        SummonSpawn.Open* opens = stackalloc SummonSpawn.Open[3];
+        byte[]? openPaths = OpenPaths(request);
+        SafeFdHandle? execRead = null;
+        int execWrite = -1;
+        bool started = false;
         try
         {
+            if (request.ReportExec)
+                (execRead, execWrite) = ExecReportPipe(request.Path, sources.Length);
             var args = new SummonSpawn.Args
             {
                 Path = block.Path,
@@ -81,6 +88,7 @@ internal static partial class ProcessSpawner
                 GroupCount = groupCount,
                 Limits = limits,
                 LimitCount = limitCount,
+                ExecFd = execWrite,
             };
             SetChildSettings(request, ref args);
 
@@ -88,21 +96,95 @@ internal static partial class ProcessSpawner
             int error;
             int mode = request.ExecFailureAtExit ? SummonSpawn.MODE_ASYNC : 0;
             fixed (int* fds = sources)
+            fixed (byte* paths = openPaths)
             {
                 args.Fds = fds;
+                if (paths != null)
+                {
+                    FillOpens(request, opens, paths);
+                    args.Opens = opens;
+                }
                 error = SummonSpawn.Spawn(&args, mode, &pid, &pidfd);
             }
             // No failed step: clone itself failed (its pidfd at the fd limit, the process table full), reported as
             // the fd step rather than as a status 0 that would read as success.
             if (error != 0)
                 throw new SpawnException(request.Path, error, args.FailedStep == SummonSpawn.STEP_NONE ? ExitStatusNames.Fds : args.FailedStep);
-            if (pidfd < 0)
-                return Track(pid, request.Path, request.ExecFailureAtExit);
-            return new SpawnedProcess(pid, new SafeFdHandle(pidfd), request.ExecFailureAtExit ? request.Path : null);
+            SpawnedProcess process = pidfd < 0
+                ? Track(pid, request.Path, request.ExecFailureAtExit)
+                : new SpawnedProcess(pid, new SafeFdHandle(pidfd), request.ExecFailureAtExit ? request.Path : null);
+            process.ExecReport = execRead;
+            started = true;
+            return process;
         }
         finally
         {
+            if (execWrite >= 0)
+                Libc.Close(execWrite);   // the child's copy is the only writer left: its execve or exit gives EOF
+            if (!started)
+                execRead?.Dispose();
             block.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The pipe that tells when the child has left for its program: the child keeps the write end (close-on-exec,
+    /// above its fd map) up to execve, or writes its failed step into it. A pipe watched by the event loop rather than
+    /// a thread waiting on the slot's futex: it costs one pipe2 and one epoll registration for the few commands that
+    /// need it (Type=exec), no thread and no cross-thread post, and its EOF follows the kernel's clearing of the slot
+    /// in both cases (exec_mmap before the close-on-exec files at execve, exit_mm before exit_files at exit).
+    /// </summary>
+    private static (SafeFdHandle Read, int Write) ExecReportPipe(string path, int slots)
+    {
+        (SafeFdHandle read, SafeFdHandle write) = ChildStdio.CreatePipe(nonBlocking: true);
+        using (write)
+        {
+            // Above the fd map, so no dup3 of the map replaces it in the child.
+            int above = Libc.Fcntl(write, Libc.F_DUPFD_CLOEXEC, slots);
+            if (above < 0)
+            {
+                int errno = Errno.Last;
+                read.Dispose();
+                throw new SpawnException(path, errno, ExitStatusNames.Fds);
+            }
+            return (read, above);
+        }
+    }
+
+    /// <summary>The paths of the files the child opens for its stdio, NUL-terminated UTF-8 one after another; null
+    /// when it opens none (no allocation on the common path).</summary>
+    private static byte[]? OpenPaths(SpawnRequest request)
+    {
+        if (request.StdinFile is null && request.StdoutFile is null && request.StderrFile is null)
+            return null;
+        int bytes = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            if (FileAt(request, i) is { } file)
+                bytes += System.Text.Encoding.UTF8.GetByteCount(file.Path) + 1;
+        }
+        var buffer = new byte[bytes];
+        int at = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            if (FileAt(request, i) is { } file)
+                at += NativeArgBlock.WriteZ(file.Path, buffer.AsSpan(at)) + 1;
+        }
+        return buffer;
+    }
+
+    /// <summary>One <see cref="SummonSpawn.Open"/> per stdio slot, pointing into <paramref name="paths"/> as
+    /// <see cref="OpenPaths"/> laid it out.</summary>
+    private static unsafe void FillOpens(SpawnRequest request, SummonSpawn.Open* opens, byte* paths)
+    {
+        byte* cursor = paths;
+        for (int i = 0; i < 3; i++)
+        {
+            opens[i] = default;
+            if (FileAt(request, i) is not { } file)
+                continue;
+            opens[i] = new SummonSpawn.Open { Path = cursor, Flags = file.Flags, Mode = file.Mode };
+            cursor += System.Text.Encoding.UTF8.GetByteCount(file.Path) + 1;
         }
     }
 
@@ -122,6 +204,15 @@ internal static partial class ProcessSpawner
             | (request.Gid is null ? 0 : SummonSpawn.GID)
             | (request.SupplementaryGroups is null ? 0 : SummonSpawn.GROUPS);
     }
+
+    /// <summary>
+    /// True while as many asynchronous children are on their way to execve as the spawn depth allows (a child held
+    /// there past the native stuck bound not counted): an Accept=yes socket leaves its connections in the backlog
+    /// meanwhile. Never true without the in-process routine, whose fallbacks wait for execve themselves.
+    /// </summary>
+    internal static bool SpawnDepthReached => InProcessAvailable && SummonSpawn.Pending() >= (s_spawnDepth ??= SummonSpawn.Depth());
+
+    private static int? s_spawnDepth;
 
     /// <summary>The failed step of a reaped <see cref="SpawnRequest.ExecFailureAtExit"/> child, or null.</summary>
     internal static unsafe SpawnException? TakeSpawnFailure(int pid, string path)

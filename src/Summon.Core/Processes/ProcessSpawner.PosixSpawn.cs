@@ -27,7 +27,7 @@ internal static partial class ProcessSpawner
 
             Check(Libc.PosixSpawnFileActionsInit(fileActions), request.Path);
             actionsReady = true;
-            AddFileActions(fileActions, sources, block.WorkingDirectory, request.Path);
+            AddFileActions(fileActions, request, sources, block.WorkingDirectory);
             Check(Libc.PosixSpawnAttrInit(attr), request.Path);
             attrReady = true;
             SetAttributes(attr, request);
@@ -49,14 +49,29 @@ internal static partial class ProcessSpawner
         }
     }
 
-    /// <summary>dup2 each source onto its slot (/dev/null for a missing one), closefrom past the map, chdir.</summary>
-    private static unsafe void AddFileActions(long* fileActions, ReadOnlySpan<int> sources, byte* workingDirectory, string path)
+    /// <summary>dup2 each source onto its slot (a file the child opens, a copy of fd 1, or /dev/null for a missing
+    /// one), closefrom past the map, chdir. posix_spawn reports a failed open as its own error, without the step.</summary>
+    private static unsafe void AddFileActions(long* fileActions, SpawnRequest request, ReadOnlySpan<int> sources, byte* workingDirectory)
     {
+        string path = request.Path;
         for (int i = 0; i < sources.Length; i++)
         {
             if (sources[i] >= 0)
             {
                 Check(Libc.PosixSpawnFileActionsAddDup2(fileActions, sources[i], i), path);
+            }
+            else if (sources[i] == SummonSpawn.FD_SAME_AS_1)
+            {
+                Check(Libc.PosixSpawnFileActionsAddDup2(fileActions, 1, i), path);
+            }
+            else if (sources[i] == SummonSpawn.FD_OPEN)
+            {
+                ChildFile file = FileAt(request, i)!;
+                int length = System.Text.Encoding.UTF8.GetByteCount(file.Path);
+                var name = new byte[length + 1];   // the fallback's rare case: no stack buffer in a loop
+                NativeArgBlock.WriteZ(file.Path, name);
+                fixed (byte* pathz = name)   // posix_spawn_file_actions_addopen copies the path
+                    Check(Libc.PosixSpawnFileActionsAddOpen(fileActions, i, pathz, file.Flags | Libc.O_NOCTTY, file.Mode), path);
             }
             else
             {

@@ -143,7 +143,7 @@ internal static partial class ProcessSpawner
             SafeHandle? handle = HandleAt(request, i);
             if (handle is null)
             {
-                sources[i] = -1;
+                sources[i] = FileSource(request, i);
                 continue;
             }
 
@@ -265,6 +265,23 @@ internal static partial class ProcessSpawner
             return 0;
         return Libc.Fcntl(fd, Libc.F_SETFL, wanted) < 0 ? Errno.Last : 0;
     }
+
+    /// <summary>What the child puts on an fd slot without a handle: the file it opens, a copy of its fd 1, or /dev/null.</summary>
+    private static int FileSource(SpawnRequest request, int slot)
+    {
+        ChildFile? file = FileAt(request, slot);
+        if (file is null)
+            return SummonSpawn.FD_NULL;
+        return slot == 2 && ReferenceEquals(file, request.StdoutFile) && request.Stdout is null ? SummonSpawn.FD_SAME_AS_1 : SummonSpawn.FD_OPEN;
+    }
+
+    private static ChildFile? FileAt(SpawnRequest request, int slot) => slot switch
+    {
+        0 => request.StdinFile,
+        1 => request.StdoutFile,
+        2 => request.StderrFile,
+        _ => null,
+    };
 
     private static SafeHandle? HandleAt(SpawnRequest request, int slot) => slot switch
     {

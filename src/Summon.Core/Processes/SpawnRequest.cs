@@ -28,6 +28,18 @@ internal sealed class SpawnRequest
     /// <summary>fd 2; null opens /dev/null O_WRONLY in the child.</summary>
     public SafeHandle? Stderr { get; init; }
 
+    /// <summary>With no <see cref="Stdin"/> handle: the file the child opens as fd 0 (StandardInput=file:); a failed open
+    /// is the child's step STDIN (208).</summary>
+    public ChildFile? StdinFile { get; init; }
+
+    /// <summary>With no <see cref="Stdout"/> handle: the file the child opens as fd 1 (StandardOutput=file:, append:,
+    /// truncate:); a failed open is the child's step STDOUT (209).</summary>
+    public ChildFile? StdoutFile { get; init; }
+
+    /// <summary>With no <see cref="Stderr"/> handle: the file the child opens as fd 2 (step STDERR, 222); the very
+    /// object of <see cref="StdoutFile"/> makes fd 2 a copy of fd 1, one open file as systemd shares it.</summary>
+    public ChildFile? StderrFile { get; init; }
+
     /// <summary>Become fds 3..3+n-1 in the child, in this order, without FD_CLOEXEC.</summary>
     public IReadOnlyList<SafeHandle> PassFds { get; init; } = [];
 
@@ -83,11 +95,18 @@ internal sealed class SpawnRequest
     public int? Nice { get; init; }
 
     /// <summary>
+    /// The started process tells when its execve has happened (<see cref="IChildProcess.ExecReportHandle"/>), for
+    /// Type=exec, whose start is done only then; the spawn itself still does not wait for it.
+    /// </summary>
+    public bool ReportExec { get; init; }
+
+    /// <summary>
     /// Do not wait for the child to reach execve: <see cref="ProcessSpawner.Spawn"/> returns as soon as the child
     /// exists, and a step that fails in it (exec, chdir, credentials, ...) shows as the process exiting with that
     /// step's status (203/EXEC, 200/CHDIR, ...), with the details in <see cref="SpawnedProcess.SpawnFailure"/> once it
     /// is reaped. This is how systemd reports a Type=simple service whose exec fails, and it keeps the manager's thread
-    /// off the child's path to execve. Only the in-process routine does this; the fallbacks stay synchronous.
+    /// off the child's path to execve. The manager asks it for every spawn; only the in-process routine does it (with
+    /// SUMMON_SPAWN_VFORK=1 it waits too), and the posix_spawn fallbacks stay synchronous.
     /// </summary>
     public bool ExecFailureAtExit { get; init; }
 

@@ -155,8 +155,36 @@ internal sealed class SpawnedProcess : IChildProcess
             throw ErrnoException.FromLast("waitid(P_PIDFD)");
     }
 
-    /// <summary>Closes the pidfd. Does not kill the process; an unreaped child stays a zombie.</summary>
-    public void Dispose() => Pidfd.Dispose();
+    /// <summary>For <see cref="SpawnRequest.ReportExec"/>: the read end of the pipe the child keeps up to its
+    /// execve; null once read to the end, or when nobody asked.</summary>
+    public SafeFdHandle? ExecReport { get; internal set; }
+
+    SafeFdHandle? IChildProcess.ExecReportHandle => ExecReport;
+
+    /// <summary>
+    /// Reads <see cref="ExecReport"/> without blocking: null while the child is still before execve, true once it
+    /// has execed, false when a step before it failed (what it wrote into the pipe; the exit, reaped next, names
+    /// the step). Closes the pipe once the answer is known.
+    /// </summary>
+    public unsafe bool? TakeExecReport()
+    {
+        if (ExecReport is not { } pipe)
+            return true;
+        long report = 0;
+        nint n = Libc.Read(pipe, (byte*)&report, sizeof(long));
+        if (n < 0 && Errno.Last == Errno.EAGAIN)
+            return null;
+        pipe.Dispose();
+        ExecReport = null;
+        return n == 0;
+    }
+
+    /// <summary>Closes the pidfd (and the exec report). Does not kill the process; an unreaped child stays a zombie.</summary>
+    public void Dispose()
+    {
+        ExecReport?.Dispose();
+        Pidfd.Dispose();
+    }
 
     internal static ExitStatus FromSigInfo(in Libc.SigInfo info) => info.Code switch
     {

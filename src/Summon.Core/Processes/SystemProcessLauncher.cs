@@ -14,6 +14,8 @@ internal sealed class SystemProcessLauncher : IProcessLauncher
 
     public IChildProcess Spawn(SpawnRequest request) => ProcessSpawner.Spawn(request);
 
+    public bool SpawnDepthReached => ProcessSpawner.SpawnDepthReached;
+
     public IChildProcess? Adopt(int pid) => SpawnedProcess.Adopt(pid);
 
     public IChildProcess? AdoptStartedAt(int pid, ulong startTime) => SpawnedProcess.AdoptStartedAt(pid, startTime);

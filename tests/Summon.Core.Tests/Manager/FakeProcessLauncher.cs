@@ -8,7 +8,8 @@ namespace Summon.Core.Tests.Manager;
 /// The manager's process seam without processes: every spawn becomes a <see cref="FakeProcess"/> whose exit the test
 /// decides. The program path says how it behaves, so a unit file reads as what it does:
 /// <c>/fake/exit N</c> exits with N at once, <c>/fake/run</c> runs until a signal ends it, <c>/fake/stubborn</c>
-/// ignores SIGTERM (SIGKILL still ends it), <c>/fake/emfile</c> fails before the child exists as a system call at
+/// ignores SIGTERM (SIGKILL still ends it), <c>/fake/held</c> runs but stays before its execve (counting toward
+/// <see cref="SpawnDepth"/>) until the test calls <see cref="FakeProcess.ReachExec"/>, <c>/fake/emfile</c> fails before the child exists as a system call at
 /// the fd limit would (ErrnoException, EMFILE), and any other path fails its exec (203/EXEC, ENOENT). While
 /// <see cref="ExhaustedSpawns"/> is above zero every spawn fails as clone does out of processes (EAGAIN).
 /// A process's exit shows on its exit handle (a pipe made readable), so the event loop sees it as it sees a pidfd.
@@ -29,6 +30,21 @@ internal sealed class FakeProcessLauncher : IProcessLauncher
 
     /// <summary>How many of the next spawns fail as clone out of processes would (ErrnoException, EAGAIN).</summary>
     public int ExhaustedSpawns { get; set; }
+
+    /// <summary>How many live children before their execve make <see cref="SpawnDepthReached"/> true; none by default.</summary>
+    public int SpawnDepth { get; set; } = int.MaxValue;
+
+    /// <summary>How many times the manager asked <see cref="SpawnDepthReached"/>.</summary>
+    public int DepthQueries { get; private set; }
+
+    public bool SpawnDepthReached
+    {
+        get
+        {
+            DepthQueries++;
+            return Started.Count(p => p.Alive && p.BeforeExec) >= SpawnDepth;
+        }
+    }
 
     public IChildProcess Spawn(SpawnRequest request)
     {
@@ -51,6 +67,9 @@ internal sealed class FakeProcessLauncher : IProcessLauncher
                 break;
             case "/fake/stubborn":
                 process.Ignores.Add(Signals.SIGTERM);
+                break;
+            case "/fake/held":
+                process.BeforeExec = true;
                 break;
         }
         return process;
@@ -125,11 +144,22 @@ internal sealed class FakeProcess : IChildProcess
 
     public HashSet<int> Ignores { get; } = [];
 
+    /// <summary>Still on its way to execve (<c>/fake/held</c>), counting toward the launcher's spawn depth.</summary>
+    public bool BeforeExec { get; set; }
+
+    /// <summary>The held child reaches its execve: it no longer counts toward the spawn depth.</summary>
+    public void ReachExec() => BeforeExec = false;
+
     public bool Alive => _status is null;
 
     public SafeFdHandle ExitHandle { get; }
 
     public SpawnException? SpawnFailure => null;
+
+    /// <summary>A fake has execed once it exists, as a spawn that waited for the execve.</summary>
+    public SafeFdHandle? ExecReportHandle => null;
+
+    public bool? TakeExecReport() => true;
 
     public void Exit(int code) => End(new ExitStatus(ExitCode.Exited, code));
 

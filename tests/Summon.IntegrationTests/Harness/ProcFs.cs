@@ -52,6 +52,14 @@ internal static class ProcFs
             int.Parse(rest[3], CultureInfo.InvariantCulture));
     }
 
+    /// <summary>User plus system CPU time of the process in clock ticks (utime and stime of /proc/PID/stat).</summary>
+    public static long CpuTicks(int pid)
+    {
+        string text = File.ReadAllText($"/proc/{pid}/stat");
+        string[] rest = text[(text.LastIndexOf(')') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return long.Parse(rest[11], CultureInfo.InvariantCulture) + long.Parse(rest[12], CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Every process visible now.</summary>
     public static List<ProcStat> All()
     {
@@ -75,15 +83,6 @@ internal static class ProcFs
     public static int Threads(int pid) => int.Parse(
         File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Threads:", StringComparison.Ordinal))["Threads:".Length..].Trim(),
         CultureInfo.InvariantCulture);
-
-    /// <summary>The CPU time a process has used, user and system, in clock ticks (utime + stime of /proc/PID/stat).</summary>
-    public static long CpuTicks(int pid)
-    {
-        string text = File.ReadAllText($"/proc/{pid}/stat");
-        string[] fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
-        // Fields 14 and 15 of the line; the split starts at field 3 (the state).
-        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-    }
 
     /// <summary>Number of open fds of a process (entries of /proc/PID/fd).</summary>
     public static int FdCount(int pid) => Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Count();

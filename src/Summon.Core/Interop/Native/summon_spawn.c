@@ -17,8 +17,13 @@
  *    (stack and the child's copy of the arguments) used again. A failed step is read back with
  *    summon_spawn_take_failure() once the child is reaped; its exit status already says which step (203 EXEC, ...).
  *    This is systemd's own model (it forks and reports "Failed at step EXEC" when the child exits) and keeps the
- *    manager's thread off the child's way to execve: under load that wait was the manager's single largest stall.
- *    At most 4 x CPUs children may be on that way at once (spawn_depth); past that the caller waits for them.
+ *    manager's thread off the child's way to execve: under load that wait was the manager's single largest stall,
+ *    and a child held before execve (a FIFO open, a hung mount, SIGSTOP) would hold the manager with it. The
+ *    manager uses this mode for every spawn, and it never waits. How many such children are still on their way to
+ *    execve is summon_spawn_pending(), a child held there longer than STUCK_NS no longer counted; the manager stops
+ *    accepting connections while that reaches summon_spawn_depth() (4 x CPUs), so the throttle is back-pressure on
+ *    the listen backlog, not a wait. A caller that must know when execve happened (Type=exec) passes exec_fd and
+ *    watches the pipe's other end.
  *
  * The child runs beside the parent's threads in the same memory, so it makes raw system calls only: no glibc
  * wrapper, which could write errno (the parent thread's TLS) or take a lock; credentials in particular must not go
@@ -41,6 +46,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Keep in step with Interop/Interop.SummonSpawn.cs. */
@@ -67,9 +73,28 @@ enum
     SUMMON_STEP_EXEC = 203,
     SUMMON_STEP_LIMITS = 205,
     SUMMON_STEP_SIGNAL_MASK = 207,
+    SUMMON_STEP_STDIN = 208,
+    SUMMON_STEP_STDOUT = 209,
     SUMMON_STEP_GROUP = 216,
     SUMMON_STEP_USER = 217,
     SUMMON_STEP_SETSID = 220,
+    SUMMON_STEP_STDERR = 222,
+};
+
+/* fds[i] values below zero: what the child puts on slot i instead of one of the manager's fds. */
+enum
+{
+    SUMMON_FD_NULL = -1,           /* /dev/null, read-only for 0, write-only otherwise */
+    SUMMON_FD_OPEN = -2,           /* opens[i] (stdio slots only), opened by the child: a FIFO or a hung mount stops
+                                    * the child, never the manager, as systemd's exec child opens them */
+    SUMMON_FD_SAME_AS_1 = -3,      /* a copy of the child's fd 1 (stderr following a file on stdout) */
+};
+
+struct summon_open
+{
+    const char *path;
+    int32_t flags;                 /* open(2) flags; O_CLOEXEC and O_NOCTTY are added */
+    uint32_t mode;
 };
 
 struct summon_rlimit
@@ -86,7 +111,7 @@ struct summon_spawn_args
     char *const *argv;
     char *const *envp;
     const char *cwd;               /* NULL: keep the manager's */
-    const int32_t *fds;            /* fds[i] becomes fd i; -1: /dev/null (read-only for 0, write-only otherwise) */
+    const int32_t *fds;            /* fds[i] becomes fd i; below zero: SUMMON_FD_* */
     int32_t nfds;
     int32_t flags;                 /* SUMMON_SPAWN_* */
     char *pid_digits[2];           /* where the child writes its pid in decimal, NUL-terminated; NULL: unused */
@@ -98,6 +123,10 @@ struct summon_spawn_args
     int32_t ngroups;
     int32_t nlimits;
     const struct summon_rlimit *limits;
+    const struct summon_open *opens; /* 3 entries, for the stdio slots whose fds[i] is SUMMON_FD_OPEN; else NULL */
+    int32_t exec_fd;               /* -1, or the write end of a close-on-exec pipe, above the map, that the child keeps
+                                    * to execve: its EOF tells the manager the child has left (failed_step first) */
+    int32_t padding;
     /* out, written by the child when a step fails (the memory is shared until execve) */
     int32_t failed_step;
     int32_t failed_errno;
@@ -249,6 +278,11 @@ static _Noreturn void child_fail(struct summon_spawn_args *a, int step, long err
 {
     a->failed_errno = (int32_t)-error;
     __atomic_store_n(&a->failed_step, step, __ATOMIC_RELEASE);
+    if (a->exec_fd >= 0)
+    {
+        int32_t report[2] = { step, (int32_t)-error };
+        raw3(SYS_write, a->exec_fd, report, sizeof report);
+    }
     for (;;)
         raw1(SYS_exit_group, step);
 }
@@ -289,18 +323,49 @@ static long set_limit_closest(const struct summon_rlimit *l)
     return raw4(SYS_prlimit64, 0, l->resource, &closest, NULL);
 }
 
-/* Closes every fd from `lowest` up: close_range (Linux 5.9) where it exists, else one close per possible fd. */
-static long close_from(int lowest)
+/* Closes every fd from `lowest` up but `keep` (-1: none): close_range (Linux 5.9) where it exists, else one close
+ * per possible fd. */
+static long close_from(int lowest, int keep)
 {
-    long r = raw3(SYS_close_range, (unsigned)lowest, ~0U, 0);
+    long r;
+    if (keep >= lowest)
+    {
+        r = keep > lowest ? raw3(SYS_close_range, (unsigned)lowest, (unsigned)keep - 1, 0) : 0;
+        if (r == 0)
+            r = raw3(SYS_close_range, (unsigned)keep + 1, ~0U, 0);
+    }
+    else
+        r = raw3(SYS_close_range, (unsigned)lowest, ~0U, 0);
     if (r != -ENOSYS)
         return r;
     struct rlimit nofile;
     if (raw4(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &nofile) != 0 || nofile.rlim_cur > (1u << 20))
         nofile.rlim_cur = 1u << 20;
     for (long fd = lowest; fd < (long)nofile.rlim_cur; fd++)
-        raw1(SYS_close, fd);
+    {
+        if (fd != keep)
+            raw1(SYS_close, fd);
+    }
     return 0;
+}
+
+/* Opens path as fd `slot` (without FD_CLOEXEC); 0 or -errno. */
+static long place_opened(int slot, const char *path, int flags, uint32_t mode)
+{
+    long fd = raw4(SYS_openat, AT_FDCWD, path, flags | O_CLOEXEC, mode);
+    if (fd < 0)
+        return fd;
+    if (fd == slot)
+        return raw3(SYS_fcntl, slot, F_SETFD, 0);
+    long r = raw3(SYS_dup3, fd, slot, 0);
+    raw1(SYS_close, fd);
+    return r < 0 ? r : 0;
+}
+
+/* The step a stdio slot's own open fails at, numbered as systemd's. */
+static int open_step(int slot)
+{
+    return slot == 0 ? SUMMON_STEP_STDIN : slot == 1 ? SUMMON_STEP_STDOUT : SUMMON_STEP_STDERR;
 }
 
 /* ---- slots: the child's stack and its own copy of the arguments ------------------------------------------------ */
@@ -312,6 +377,7 @@ struct slot
     int32_t pid;
     int32_t handlers_cleared;      /* the child was started with CLONE_CLEAR_SIGHAND */
     uint64_t ignored;              /* bit sig-1: SIG_IGN in the manager (CLONE_CLEAR_SIGHAND keeps those) */
+    int64_t started_ns;            /* CLOCK_MONOTONIC at clone: a child past STUCK_NS stops counting toward the depth */
     size_t size;
     struct summon_spawn_args args; /* the child's copy; its pointers point into this mapping */
 };
@@ -319,8 +385,13 @@ struct slot
 #define CHILD_STACK_SIZE (64 * 1024)
 #define SLOT_STANDARD_SIZE (CHILD_STACK_SIZE + 16 * 1024)
 #define MAX_FREE 8
-#define MAX_BUSY 256
 #define MAX_FAILED_KEPT 16
+/* How long a child on its way to execve counts toward summon_spawn_depth(). A child that takes longer is held by something
+ * outside the manager (a FIFO open, a hung mount, SIGSTOP), not by the run queue the depth exists for. Nothing waits
+ * on this bound (the manager only stops accepting while the depth is reached), so it can be generous: one second is
+ * far past any run-queue wait under saturation, so a healthy child keeps counting, and short enough that held
+ * children delay a socket's next connection by at most that. */
+#define STUCK_NS (1000 * 1000 * 1000LL)
 
 static int child_main(void *arg)
 {
@@ -330,8 +401,8 @@ static int child_main(void *arg)
     long r;
 
     /* Signals: the manager's handlers must never run here. Everything to SIG_DFL as systemd's exec child does,
-     * except SIGPIPE when it stays ignored (IgnoreSIGPIPE=yes); the mask (all blocked by the parent) is emptied right
-     * before execve. With CLONE_CLEAR_SIGHAND the kernel has reset the handled ones already; the ignored ones
+     * except SIGPIPE when it stays ignored (IgnoreSIGPIPE=yes); the mask (all blocked by the parent) is emptied once
+     * that is done. With CLONE_CLEAR_SIGHAND the kernel has reset the handled ones already; the ignored ones
      * (slot->ignored, taken from the manager) are left. */
     struct kernel_sigaction dfl = { .handler = SIG_DFL }, ign = { .handler = SIG_IGN };
     if (slot->handlers_cleared)
@@ -364,37 +435,50 @@ static int child_main(void *arg)
     if ((a->flags & SUMMON_SPAWN_SETPGID) && (r = raw2(SYS_setpgid, 0, 0)) < 0)
         child_fail(a, SUMMON_STEP_SETSID, r);
 
+    /* Every handler is SIG_DFL or SIG_IGN now, so signals may reach this child: a `stop` of a child held before
+     * execve (a FIFO that nobody opens, a hung mount) ends it with SIGTERM, as it would systemd's exec child. */
+    uint64_t none = 0;
+    if ((r = raw4(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof none)) < 0)
+        child_fail(a, SUMMON_STEP_SIGNAL_MASK, r);
+
     /* The fd map. Sources that sit inside 0..nfds-1 on another slot were moved above the map by the caller, so
      * the dup3s in order never clobber a source still to be read. A source already in place only loses
      * FD_CLOEXEC. */
     for (int i = 0; i < a->nfds; i++)
     {
         long source = a->fds[i];
+        if (source == SUMMON_FD_OPEN || source == SUMMON_FD_SAME_AS_1)
+            continue;
         if (source == i)
         {
             if ((r = raw3(SYS_fcntl, i, F_SETFD, 0)) < 0)
                 child_fail(a, SUMMON_STEP_FDS, r);
             continue;
         }
+        if (source < 0 && (r = place_opened(i, "/dev/null", i == 0 ? O_RDONLY : O_WRONLY, 0)) < 0)
+            child_fail(a, SUMMON_STEP_FDS, r);
         if (source < 0)
-        {
-            source = raw4(SYS_openat, AT_FDCWD, "/dev/null", (i == 0 ? O_RDONLY : O_WRONLY) | O_CLOEXEC, 0);
-            if (source < 0)
-                child_fail(a, SUMMON_STEP_FDS, source);
-            if (source == i)
-            {
-                if ((r = raw3(SYS_fcntl, i, F_SETFD, 0)) < 0)
-                    child_fail(a, SUMMON_STEP_FDS, r);
-                continue;
-            }
-        }
+            continue;
         if ((r = raw3(SYS_dup3, source, i, 0)) < 0)
             child_fail(a, SUMMON_STEP_FDS, r);
-        if (a->fds[i] < 0)
-            raw1(SYS_close, source);
     }
-    if ((r = close_from(a->nfds)) < 0)
+    if ((r = close_from(a->nfds, a->exec_fd)) < 0)
         child_fail(a, SUMMON_STEP_FDS, r);
+
+    /* The files the child opens itself, once it holds none of the manager's fds: one held in open() by a FIFO
+     * without a peer must not keep the manager's connections (a control client waiting for EOF) open. In slot order,
+     * so stderr can copy stdout's. */
+    for (int i = 0; i < a->nfds && i < 3; i++)
+    {
+        if (a->fds[i] == SUMMON_FD_OPEN)
+        {
+            const struct summon_open *o = &a->opens[i];
+            if ((r = place_opened(i, o->path, o->flags | O_NOCTTY, o->mode)) < 0)
+                child_fail(a, open_step(i), r);
+        }
+        else if (a->fds[i] == SUMMON_FD_SAME_AS_1 && (r = raw3(SYS_dup3, 1, i, 0)) < 0)
+            child_fail(a, SUMMON_STEP_FDS, r);
+    }
 
     if (a->cwd != NULL && (r = raw1(SYS_chdir, a->cwd)) < 0)
         child_fail(a, SUMMON_STEP_CHDIR, r);
@@ -422,10 +506,6 @@ static int child_main(void *arg)
             write_pid(a->pid_digits[i], pid);
     }
 
-    uint64_t none = 0;
-    if ((r = raw4(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof none)) < 0)
-        child_fail(a, SUMMON_STEP_SIGNAL_MASK, r);
-
     r = raw3(SYS_execve, a->path, a->argv, a->envp);
     child_fail(a, SUMMON_STEP_EXEC, r);
 }
@@ -436,8 +516,8 @@ static _Atomic int clone3_state;          /* 0: try clone3, -1: it failed with E
 #endif
 static struct slot *free_slots[MAX_FREE];
 static int free_count;
-static struct slot *busy[MAX_BUSY];      /* async children that have not yet been seen leaving the slot */
-static int busy_count;
+static struct slot **busy;               /* async children that have not yet been seen leaving the slot */
+static int busy_count, busy_capacity;   /* the table grows: a full table must never make a spawn wait */
 
 static int child_done(struct slot *s)
 {
@@ -571,6 +651,12 @@ static struct slot *prepare_slot(const struct summon_spawn_args *a)
                   align8(strlen(a->path) + 1) + (a->cwd != NULL ? align8(strlen(a->cwd) + 1) : 0) +
                   align8((size_t)a->nfds * sizeof(int32_t)) + align8((size_t)a->ngroups * sizeof(uint32_t)) +
                   (size_t)a->nlimits * sizeof(struct summon_rlimit) + CHILD_STACK_SIZE;
+    if (a->opens != NULL)
+    {
+        need += align8(3 * sizeof(struct summon_open));
+        for (int i = 0; i < 3; i++)
+            need += a->opens[i].path != NULL ? align8(strlen(a->opens[i].path) + 1) : 0;
+    }
     struct slot *s = take_slot(need);
     if (s == NULL)
         return NULL;
@@ -598,6 +684,15 @@ static struct slot *prepare_slot(const struct summon_spawn_args *a)
     c->groups = memcpy(cursor, a->groups, (size_t)a->ngroups * sizeof(uint32_t));
     cursor += align8((size_t)a->ngroups * sizeof(uint32_t));
     c->limits = memcpy(cursor, a->limits, (size_t)a->nlimits * sizeof(struct summon_rlimit));
+    cursor += align8((size_t)a->nlimits * sizeof(struct summon_rlimit));
+    if (a->opens != NULL)
+    {
+        struct summon_open *opens = memcpy(cursor, a->opens, 3 * sizeof(struct summon_open));
+        cursor += align8(3 * sizeof(struct summon_open));
+        for (int i = 0; i < 3; i++)
+            opens[i].path = copy_string(a->opens[i].path, &cursor);
+        c->opens = opens;
+    }
     c->failed_step = SUMMON_STEP_NONE;
     c->failed_errno = 0;
     s->pid = 0;
@@ -644,39 +739,35 @@ static int vfork_only(void)
     return v == 2;
 }
 
-/* Waits, in asynchronous mode, until fewer than `depth` earlier children are still on their way to execve. */
-static void wait_for_earlier(int depth)
+static int64_t monotonic_ns(void)
 {
-    for (;;)
-    {
-        _Atomic int32_t *word = NULL;
-        int pending = 0;
-        pthread_mutex_lock(&pool_lock);
-        for (int i = 0; i < busy_count; i++)
-        {
-            if (!child_done(busy[i]))
-            {
-                pending++;
-                word = &busy[i]->ctid;
-            }
-        }
-        pthread_mutex_unlock(&pool_lock);
-        if (pending < depth)
-            return;
-        /* The word is 1 until the kernel clears it and wakes us. Should the slot be given back and reused meanwhile,
-         * this waits for that child's execve instead, which is as good. */
-        syscall(SYS_futex, word, FUTEX_WAIT, 1, NULL, NULL, 0);
-    }
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
-/* How many asynchronous children may be on their way to execve at once: four per CPU. On an idle machine a child
- * gets there almost at once and the bound is never reached. Under CPU saturation the children wait in the run
- * queue, and without a bound the manager keeps accepting and starting more of them, all time-sharing the CPUs, so
- * every connection finishes late. Waiting for the earlier ones leaves new connections queued in the listen backlog,
- * in arrival order. Four per CPU because that bound cuts the tail latency under saturation at no measurable cost in
- * throughput, while a tighter one cost throughput at moderate load (docs/performance.md, 'Measured design
+/* Room for one more entry in the table of busy slots; 0 or ENOMEM. */
+static int reserve_busy_locked(void)
+{
+    if (busy_count < busy_capacity)
+        return 0;
+    int capacity = busy_capacity == 0 ? 64 : 2 * busy_capacity;
+    struct slot **grown = realloc(busy, (size_t)capacity * sizeof *grown);
+    if (grown == NULL)
+        return ENOMEM;
+    busy = grown;
+    busy_capacity = capacity;
+    return 0;
+}
+
+/* How many asynchronous children may be on their way to execve before the manager stops accepting: four per CPU.
+ * On an idle machine a child gets there almost at once and the bound is never reached. Under CPU saturation the
+ * children wait in the run queue, and without a bound the manager keeps accepting and starting more of them, all
+ * time-sharing the CPUs, so every connection finishes late. Not accepting until earlier ones have execed leaves new
+ * connections queued in the listen backlog, in arrival order. Four per CPU because that bound cuts the tail latency under saturation at no measurable cost in
+ * throughput, while a tighter one cost throughput at moderate load (bench/decisions.md, 'Measured design
  * decisions'). */
-static int spawn_depth(void)
+int summon_spawn_depth(void)
 {
     static _Atomic int cached;
     int v = atomic_load_explicit(&cached, memory_order_relaxed);
@@ -704,10 +795,17 @@ int summon_spawn(struct summon_spawn_args *a, int32_t mode, int32_t *pid_out, in
     int async = (mode & SUMMON_MODE_ASYNC) && SUMMON_HAVE_RAW && !vfork_only();
 
     if (async)
-        wait_for_earlier(spawn_depth());
+    {
+        pthread_mutex_lock(&pool_lock);
+        int reserved = reserve_busy_locked();
+        pthread_mutex_unlock(&pool_lock);
+        if (reserved != 0)
+            return reserved;
+    }
     struct slot *s = prepare_slot(a);
     if (s == NULL)
         return errno;
+    s->started_ns = monotonic_ns();
 
     /* No signal handler of ours may run on the child's stack, nor in the child at all: everything stays blocked in
      * the child until it has reset the dispositions. */
@@ -802,7 +900,7 @@ int summon_spawn(struct summon_spawn_args *a, int32_t mode, int32_t *pid_out, in
             drop_busy_locked(i);
         }
     }
-    if (busy_count < MAX_BUSY)
+    if (reserve_busy_locked() == 0)
     {
         busy[busy_count++] = s;
         s = NULL;
@@ -810,11 +908,20 @@ int summon_spawn(struct summon_spawn_args *a, int32_t mode, int32_t *pid_out, in
     pthread_mutex_unlock(&pool_lock);
     if (s != NULL)
     {
-        /* The table is full (hundreds of children stuck before execve): wait for this one instead. */
+        /* The room reserved before the clone was taken by another thread's spawn and the table cannot grow: this
+         * child cannot be tracked, so it ends now. SIGKILL ends it even stopped or held in an open, so the wait for
+         * its slot is short. */
+        kill(pid, SIGKILL);
         int32_t v;
         while ((v = atomic_load(&s->ctid)) != 0)
             syscall(SYS_futex, &s->ctid, FUTEX_WAIT, v, NULL, NULL, 0);
+        while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
+        {
+        }
+        if (pidfd >= 0)
+            close(pidfd);
         give_back(s);
+        return ENOMEM;
     }
     *pid_out = pid;
     *pidfd_out = pidfd;
@@ -843,6 +950,24 @@ int summon_spawn_take_failure(int32_t pid, int32_t *error_out)
     }
     pthread_mutex_unlock(&pool_lock);
     return step;
+}
+
+/* How many asynchronous children are on their way to execve, not counting one held there longer than STUCK_NS: the
+ * manager compares it with summon_spawn_depth() before accepting a connection. One pass over the busy table under the
+ * lock, which holds the children in flight and a few failed ones. */
+int summon_spawn_pending(void)
+{
+    int64_t now = monotonic_ns();
+    int pending = 0;
+    pthread_mutex_lock(&pool_lock);
+    for (int i = 0; i < busy_count; i++)
+    {
+        struct slot *s = busy[i];
+        if (!child_done(s) && now - s->started_ns < STUCK_NS)
+            pending++;
+    }
+    pthread_mutex_unlock(&pool_lock);
+    return pending;
 }
 
 /* Lets the managed side check that this library is loaded and is the version it was written against. */

@@ -36,6 +36,9 @@ internal sealed class ServiceExecBuilder
         _baseEnvironment = BaseEnvironment(userMode);
     }
 
+    /// <summary>User=/Group=/SupplementaryGroups= looked up off the loop, from the definition's load on.</summary>
+    public CredentialCache Credentials { get; } = new();
+
     /// <summary>NOTIFY_SOCKET for services that accept notifications; null until the daemon attaches its socket.</summary>
     public string? NotifySocketPath { get; set; }
 
@@ -59,21 +62,23 @@ internal sealed class ServiceExecBuilder
         {
             SafeHandle? socketFd = inputs.Connection?.Handle ?? (stdio.UsesSocketStdio && inputs.ListenFds.Count > 0 ? inputs.ListenFds[0].Fd : null);
             SafeHandle? journalPipe = null;
-            SafeHandle? stdout = Target(stdio.Output, exec.StandardOutput, exec.StandardOutputPath, socketFd, inputs.UnitId, identifier, owned, captures, ref journalPipe);
+            SafeHandle? stdout = Target(stdio.Output, exec.StandardOutput, exec.StandardOutputPath, socketFd, inputs.UnitId, identifier, captures, owned, ref journalPipe, out var stdoutFile);
+            ChildFile? stderrFile = stdoutFile;
             SafeHandle? stderr = stdio.Error == StdioTarget.SameAsOutput
                 ? stdout
-                : Target(stdio.Error, exec.StandardError, exec.StandardErrorPath, socketFd, inputs.UnitId, identifier, owned, captures, ref journalPipe);
-            SafeHandle? stdin = stdio.Input == StdioTarget.Socket ? socketFd : OpenInput(exec, owned);
+                : Target(stdio.Error, exec.StandardError, exec.StandardErrorPath, socketFd, inputs.UnitId, identifier, captures, owned, ref journalPipe, out stderrFile);
+            SafeHandle? stdin = stdio.Input == StdioTarget.Socket ? socketFd : null;
+            var files = (In: stdin is null ? InputFile(exec) : null, Out: stdoutFile, Err: stderrFile);
 
             string path = ExecutableLookup.Resolve(command.Path);
             if (!path.StartsWith('/'))   // a bare name found nowhere on the default PATH
                 throw new SpawnException(command.Path, ExecutableLookup.Find(command.Path, out _) is int e and not 0 ? e : Errno.ENOENT);
-            var credentials = ExecCredentials.Resolve(exec.User, exec.Group, exec.SupplementaryGroups, path);
+            var credentials = Credentials.Resolve(exec, path);
             var environment = Environment(in inputs, passFds.Count, names, credentials.Environment);
             if (journalPipe is not null && ChildStdio.DeviceAndInode(journalPipe) is { } stream)
                 environment.Add("JOURNAL_STREAM=" + stream);
             var argv = command.Flags.HasFlag(ExecFlags.NoEnvExpand) ? command.Argv : ExecEnvironment.ExpandArguments(command.Argv, environment);
-            var request = Request(in inputs, path, argv, environment, (stdin, stdout, stderr), passFds, credentials);
+            var request = Request(in inputs, path, argv, environment, (stdin, stdout, stderr), files, passFds, credentials);
             return new ExecPlan(request, owned, captures);
         }
         catch (Exception e) when (e is ErrnoException or IOException or UnauthorizedAccessException)
@@ -125,7 +130,8 @@ internal sealed class ServiceExecBuilder
     }
 
     private SpawnRequest Request(in ExecInputs inputs, string path, IReadOnlyList<string> argv, List<string> environment,
-        (SafeHandle? In, SafeHandle? Out, SafeHandle? Err) stdio, List<SafeHandle> passFds, ExecCredentials credentials)
+        (SafeHandle? In, SafeHandle? Out, SafeHandle? Err) stdio, (ChildFile? In, ChildFile? Out, ChildFile? Err) files,
+        List<SafeHandle> passFds, ExecCredentials credentials)
     {
         var exec = inputs.Settings.Exec;
         return new SpawnRequest
@@ -136,6 +142,9 @@ internal sealed class ServiceExecBuilder
             Stdin = stdio.In,
             Stdout = stdio.Out,
             Stderr = stdio.Err,
+            StdinFile = files.In,
+            StdoutFile = files.Out,
+            StderrFile = files.Err,
             PassFds = passFds,
             SetListenPid = passFds.Count > 0,
             SetExecPid = passFds.Count > 0 || !inputs.IsConnectionInstance || _launcher.ChildPidIsFree,
@@ -155,9 +164,11 @@ internal sealed class ServiceExecBuilder
             Umask = exec.UMask,
             Nice = exec.Nice,
             ResourceLimits = exec.Limits.Count == 0 ? [] : [.. exec.Limits.Select(l => new ResourceLimit((int)l.Key, l.Value.Soft, l.Value.Hard))],
-            // A simple service has started once its process exists (systemd forks and reports a failed exec when
-            // the child exits), so the manager does not wait for the exec: the exit handler logs the failed step.
-            ExecFailureAtExit = inputs.IsMain && StartsWithoutWaitingForExec(inputs.Settings),
+            // The loop never waits for a child's execve (systemd forks and reports a failed step when the child
+            // exits): a child held before it (a FIFO open, a hung mount, SIGSTOP) holds only its unit. The exit
+            // handlers log the failed step; Type=exec learns of the execve from the exec report.
+            ExecFailureAtExit = true,
+            ReportExec = inputs.IsMain && inputs.Settings.Type == ServiceType.Exec,
         };
     }
 
@@ -165,9 +176,12 @@ internal sealed class ServiceExecBuilder
     public static bool StartsWithoutWaitingForExec(ServiceSection settings) =>
         settings.Type is ServiceType.Simple or ServiceType.Idle or ServiceType.Dbus;
 
+    /// <summary>The handle the child gets for an output stream, or null with the <paramref name="file"/> it opens itself
+    /// (or /dev/null when there is neither).</summary>
     private SafeHandle? Target(StdioTarget target, StandardOutputKind kind, string? path, SafeHandle? socketFd, string unit, string identifier,
-        List<IDisposable> owned, List<OutputCapture> captures, ref SafeHandle? journalPipe)
+        List<OutputCapture> captures, List<IDisposable> owned, ref SafeHandle? journalPipe, out ChildFile? file)
     {
+        file = null;
         switch (target)
         {
             case StdioTarget.Socket:
@@ -175,11 +189,8 @@ internal sealed class ServiceExecBuilder
             case StdioTarget.Inherit:
                 return _inheritedStderr;
             case StdioTarget.Journal when kind is StandardOutputKind.File or StandardOutputKind.Append or StandardOutputKind.Truncate && path is not null:
-            {
-                var file = ChildStdio.OpenOutput(path, append: kind == StandardOutputKind.Append, truncate: kind == StandardOutputKind.Truncate);
-                owned.Add(file);
-                return file;
-            }
+                file = ChildFile.Output(path, append: kind == StandardOutputKind.Append, truncate: kind == StandardOutputKind.Truncate);
+                return null;
             case StdioTarget.Journal:
             {
                 var (capture, writeEnd) = OutputCapture.Create(_loop, _journal, unit, identifier, SyslogPriority.Info);
@@ -193,16 +204,9 @@ internal sealed class ServiceExecBuilder
         }
     }
 
-    private static SafeHandle? OpenInput(ExecSettings exec, List<IDisposable> owned)
-    {
-        if (exec.StandardInput == StandardInputKind.File && exec.StandardInputPath is { } path)
-        {
-            var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            owned.Add(file);
-            return file;
-        }
-        return null;
-    }
+    /// <summary>StandardInput=file:, opened by the child.</summary>
+    private static ChildFile? InputFile(ExecSettings exec) =>
+        exec.StandardInput == StandardInputKind.File && exec.StandardInputPath is { } path ? ChildFile.Input(path) : null;
 
     private string? WorkingDirectory(ExecSettings exec)
     {
