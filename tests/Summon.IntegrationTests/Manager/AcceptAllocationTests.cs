@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Summon.Manager;
+using Summon.Processes;
 using Summon.Tests.Manager;
 
 namespace Summon.IntegrationTests.Manager;
@@ -9,11 +10,13 @@ namespace Summon.IntegrationTests.Manager;
 /// What one Accept=yes connection costs the manager in managed allocations, on the loop's thread: accept, the
 /// instance unit, the spawn, the stderr capture, the journal lines, the reap and the instance's removal. Every byte is
 /// gen0 work (a collection every 512 KiB in the AOT daemon), so this is the allocation budget of the hot path. A
-/// byte count, not a timing: it is the same on a busy machine.
+/// byte count, not a timing: it is the same on a busy machine, because the spawn depth is held off (<see
+/// cref="NoDepthLauncher"/>): a socket at the depth pauses, and each pause allocates a loop timer and an epoll
+/// registration, as many as the machine's load decides.
 /// </summary>
 public sealed class AcceptAllocationTests : IDisposable
 {
-    private readonly ManagerHarness _h = new();
+    private readonly ManagerHarness _h = new(new NoDepthLauncher());
     private readonly List<Socket> _clients = [];
 
     public void Dispose()
@@ -60,4 +63,32 @@ public sealed class AcceptAllocationTests : IDisposable
     /// absent Exec*Pre/Post/Stop commands), 4,463 (the two per-connection journal lines without string.Format; 4,521 when the other Manager tests ran first in
     /// the same process). Lower it when the hot path gets leaner; never raise it silently.</summary>
     private const long Budget = 4608;
+
+    /// <summary>The real launcher, never at the spawn depth.</summary>
+    private sealed class NoDepthLauncher : IProcessLauncher
+    {
+        private readonly IProcessLauncher _real = SystemProcessLauncher.Instance;
+
+        public bool SpawnDepthReached => false;
+
+        public bool ChildPidIsFree => _real.ChildPidIsFree;
+
+        public IChildProcess Spawn(SpawnRequest request) => _real.Spawn(request);
+
+        public IChildProcess? Adopt(int pid) => _real.Adopt(pid);
+
+        public bool SignalGroup(int pgid, int signal) => _real.SignalGroup(pgid, signal);
+
+        public bool GroupAlive(int pgid) => _real.GroupAlive(pgid);
+
+        public List<int> GroupMembers(int pgid) => _real.GroupMembers(pgid);
+
+        public int GroupOf(int pid) => _real.GroupOf(pid);
+
+        public string NameOf(int pid) => _real.NameOf(pid);
+
+        public ProcessUsage? UsageOf(int pid) => _real.UsageOf(pid);
+
+        public void ReapOrphans(Func<int, bool> isTracked) => _real.ReapOrphans(isTracked);
+    }
 }
