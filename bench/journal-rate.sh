@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # journal-rate.sh - how fast one service's output reaches the journal, and what it costs the manager's memory:
 #   store   N lines from one service (`seq 1 N`, StandardOutput=journal) from `summon start` until the last one is
-#           in SQLite (polled with `summon journal -n 1` every 50 ms): lines/s
+#           in SQLite (polled with `summon journal -n 2` every 50 ms: the last line, or the manager's "Deactivated" line stored right after it in the same commit): lines/s
 #   plain   the same N lines appended to a plain file (`seq 1 N >> file`): the limit beside it
 #   cpu     CPU seconds of the writer thread (summon-journal) and of the event loop over the flood: on a busy machine
 #           the wall-clock rate measures the machine, lines per writer CPU second measures the journal
@@ -55,7 +55,7 @@ for rep in $(seq 1 "$REPS"); do
     w0=$(cpu_ticks "$PID" summon-journal) l0=$(cpu_ticks "$PID" summon)
     t0=$(now_ns)
     "$SUMMON" start flood.service || die "start failed"
-    until "$SUMMON" journal -u flood.service -n 1 -o json 2>/dev/null | grep -q "\"MESSAGE\":\"$N\""; do
+    until "$SUMMON" journal -u flood.service -n 2 -o json 2>/dev/null | grep -q "\"MESSAGE\":\"$N\""; do
         pid_alive "$PID" || die "summon exited (see $BENCH_TMP/logs/journal.log)"
         sleep 0.05
     done

@@ -58,6 +58,33 @@ internal sealed class JournalStatements : IDisposable
         Step(insert);
     }
 
+    /// <summary>
+    /// A block's rows: who wrote them is bound once (SQLite keeps a binding across resets), each row binds only its
+    /// time, priority and message, the message as the UTF-8 bytes the block holds.
+    /// </summary>
+    internal void Insert(JournalLineBlock block)
+    {
+        var source = block.Source;
+        if (source.Unit is { } unit)
+        {
+            BindText(Unit, unit);
+        }
+        else
+        {
+            raw.sqlite3_bind_null(insert, Unit);
+        }
+
+        BindText(Identifier, source.Identifier);
+        raw.sqlite3_bind_int(insert, Pid, source.Pid);
+        foreach (var record in block)
+        {
+            raw.sqlite3_bind_int64(insert, Time, record.TimeMicroseconds);
+            raw.sqlite3_bind_int(insert, Priority, Math.Clamp(record.Priority, SyslogPriority.Emergency, SyslogPriority.Debug));
+            raw.sqlite3_bind_text(insert, Message, record.Message);
+            Step(insert);
+        }
+    }
+
     internal void DeleteBefore(long firstKept)
     {
         raw.sqlite3_bind_int64(delete, 1, firstKept);

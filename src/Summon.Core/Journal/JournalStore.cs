@@ -75,12 +75,22 @@ internal sealed class JournalStore : IDisposable
                 statements.Insert(notice);
             }
 
+            long rows = notices.Count;
             foreach (var queued in batch)
             {
-                statements.Insert(queued.Entry);
+                if (queued.Entry is { } entry)
+                {
+                    statements.Insert(entry);
+                }
+                else
+                {
+                    statements.Insert(queued.Block!);
+                }
+
+                rows += queued.Rows;
             }
 
-            var newLast = lastId + notices.Count + batch.Count;   // ids are rowids: max(id) + 1 each, contiguous after prefix deletes
+            var newLast = lastId + rows;   // ids are rowids: max(id) + 1 each, contiguous after prefix deletes
             var newFirst = firstId == 0 ? 1 : firstId;
             if (newLast - newFirst + 1 > maxRows)
             {

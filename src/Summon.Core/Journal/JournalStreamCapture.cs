@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Unicode;
 
 namespace Summon.Journal;
 
@@ -13,18 +15,15 @@ internal sealed class JournalStreamCapture
     /// <summary>journald's default LineMax=: longer lines are split.</summary>
     public const int LineMax = 48 * 1024;
 
-    // journald strips " \t\n\r" from the end of a record (not from its start).
-    private static readonly char[] TrailingWhitespace = [' ', '\t', '\n', '\r'];
-
-    private readonly Action<JournalEntry> _append;
+    private readonly IJournalRecordSink _sink;
     private readonly TimeProvider _time;
     private byte[]? _pending;
     private int _filled;
 
-    public JournalStreamCapture(JournalStreamSource source, Action<JournalEntry> append, TimeProvider? timeProvider = null)
+    public JournalStreamCapture(JournalStreamSource source, IJournalRecordSink sink, TimeProvider? timeProvider = null)
     {
         Source = source;
-        _append = append;
+        _sink = sink;
         _time = timeProvider ?? TimeProvider.System;
     }
 
@@ -36,12 +35,12 @@ internal sealed class JournalStreamCapture
     {
         if (_filled == 0)
         {
-            int consumed = Split(data, Source, _append, _time);
+            int consumed = Split(data, Source, _sink, _time);
             Keep(data[consumed..]);
             return;
         }
         Keep(data);
-        int used = Split(_pending.AsSpan(0, _filled), Source, _append, _time);
+        int used = Split(_pending.AsSpan(0, _filled), Source, _sink, _time);
         _pending.AsSpan(used, _filled - used).CopyTo(_pending);
         _filled -= used;
     }
@@ -50,7 +49,7 @@ internal sealed class JournalStreamCapture
     public void Complete()
     {
         if (_filled > 0)
-            Emit(_pending.AsSpan(0, _filled), Source, _append, _time);
+            Emit(_pending.AsSpan(0, _filled), Source, _sink, _time);
         _filled = 0;
         _pending = null;
     }
@@ -70,7 +69,7 @@ internal sealed class JournalStreamCapture
     public static async Task PumpAsync(Stream stream, JournalStreamSource source, Action<JournalEntry> append, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var capture = new JournalStreamCapture(source, append, timeProvider);
+        var capture = new JournalStreamCapture(source, new EntrySink(append), timeProvider);
         var buffer = new byte[4096];
         int read;
         while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
@@ -79,7 +78,7 @@ internal sealed class JournalStreamCapture
     }
 
     /// <summary>Emits every complete record in <paramref name="data"/>; returns how many bytes were consumed.</summary>
-    internal static int Split(ReadOnlySpan<byte> data, JournalStreamSource source, Action<JournalEntry> append, TimeProvider time)
+    internal static int Split(ReadOnlySpan<byte> data, JournalStreamSource source, IJournalRecordSink sink, TimeProvider time)
     {
         var consumed = 0;
         while (true)
@@ -88,12 +87,12 @@ internal sealed class JournalStreamCapture
             var end = rest.IndexOfAny((byte)'\n', (byte)0);
             if (end >= 0 && end <= LineMax)
             {
-                Emit(rest[..end], source, append, time);
+                Emit(rest[..end], source, sink, time);
                 consumed += end + 1;
             }
             else if (rest.Length >= LineMax)
             {
-                Emit(rest[..LineMax], source, append, time);
+                Emit(rest[..LineMax], source, sink, time);
                 consumed += LineMax;
             }
             else
@@ -103,7 +102,7 @@ internal sealed class JournalStreamCapture
         }
     }
 
-    private static void Emit(ReadOnlySpan<byte> record, JournalStreamSource source, Action<JournalEntry> append, TimeProvider time)
+    private static void Emit(ReadOnlySpan<byte> record, JournalStreamSource source, IJournalRecordSink sink, TimeProvider time)
     {
         var priority = source.Priority;
         if (source.LevelPrefix && TryParseLevelPrefix(record, out var prefixed, out var length))
@@ -112,13 +111,33 @@ internal sealed class JournalStreamCapture
             record = record[length..];
         }
 
-        var message = Encoding.UTF8.GetString(record).TrimEnd(TrailingWhitespace);
-        if (message.Length == 0)
+        if (Utf8.IsValid(record))
         {
+            EmitValid(record, source, sink, time, priority);
             return;
         }
 
-        append(new JournalEntry(time.GetUtcNow(), source.Unit, source.Identifier, source.Pid, priority, message));
+        // The rare record that is not UTF-8: each invalid sequence becomes U+FFFD, as the decoder does.
+        var text = Encoding.UTF8.GetString(record);
+        var valid = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            EmitValid(valid.AsSpan(0, Encoding.UTF8.GetBytes(text, valid)), source, sink, time, priority);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(valid);
+        }
+    }
+
+    private static void EmitValid(ReadOnlySpan<byte> record, JournalStreamSource source, IJournalRecordSink sink, TimeProvider time, int priority)
+    {
+        // journald strips " \t\n\r" from the end of a record (not from its start); a record left empty is dropped.
+        var message = record.TrimEnd(" \t\n\r"u8);
+        if (!message.IsEmpty)
+        {
+            sink.Record(source, time.GetUtcNow(), priority, message);
+        }
     }
 
     /// <summary><c>&lt;N&gt;</c>, <c>&lt;0N&gt;</c> or <c>&lt;00N&gt;</c> with N in 0..7 (no facility, as journald's stream transport).</summary>
@@ -156,5 +175,12 @@ internal sealed class JournalStreamCapture
         priority = value;
         length = close + 1;
         return true;
+    }
+
+    /// <summary>Each record as a <see cref="JournalEntry"/> (tests, and callers that want objects).</summary>
+    private sealed class EntrySink(Action<JournalEntry> append) : IJournalRecordSink
+    {
+        public void Record(JournalStreamSource source, DateTimeOffset time, int priority, ReadOnlySpan<byte> message) =>
+            append(new JournalEntry(time, source.Unit, source.Identifier, source.Pid, priority, Encoding.UTF8.GetString(message)));
     }
 }

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Summon.Journal;
 
 /// <summary>The writer thread: takes the whole queue, commits it as one transaction, rotates, mirrors, degrades.</summary>
@@ -47,7 +49,7 @@ internal sealed partial class JournalWriter
                     // or two per Accept=yes connection was most of the journal's cost. Linger for more lines, unless
                     // someone waits in Flush, the manager stops, or a group is already full.
                     var lingerUntil = Environment.TickCount64 + (long)options.CommitDelay.TotalMilliseconds;
-                    while (queue.Count < GroupCommitRows && !stopping && flushers == 0)
+                    while (queuedRows < GroupCommitRows && !stopping && flushers == 0)
                     {
                         var left = lingerUntil - Environment.TickCount64;
                         if (left <= 0)
@@ -59,13 +61,15 @@ internal sealed partial class JournalWriter
                     }
 
                     (queue, batch) = (batch, queue);
+                    queuedRows = 0;
                 }
 
                 Store(batch);
-                Release(batch);
+                var bytes = Release(batch);
                 lock (gate)
                 {
                     processed += batch.Count;
+                    pendingBytes -= bytes;
                     Monitor.PulseAll(gate);
                 }
 
@@ -86,10 +90,12 @@ internal sealed partial class JournalWriter
                 finished = true;
                 foreach (var queued in queue)
                 {
-                    CountLost(queued.Entry);
+                    CountLost(queued);
                 }
 
+                Release(queue);
                 queue.Clear();
+                queuedRows = 0;
                 Monitor.PulseAll(gate);
             }
 
@@ -164,7 +170,13 @@ internal sealed partial class JournalWriter
             }
         }
 
-        var total = Interlocked.Add(ref committed, batch.Count);
+        var rows = 0L;
+        foreach (var queued in batch)
+        {
+            rows += queued.Rows;
+        }
+
+        var total = Interlocked.Add(ref committed, rows);
         MirrorReports(notices, said);
         Mirror(batch, everything: false);
         RaiseBatchCommitted(total);
@@ -179,7 +191,7 @@ internal sealed partial class JournalWriter
         {
             foreach (var queued in batch)
             {
-                CountLost(queued.Entry);
+                CountLost(queued);
             }
         }
 
@@ -297,13 +309,22 @@ internal sealed partial class JournalWriter
         });
     }
 
-    /// <summary>The stream backlogs get their lines back (stored or lost alike), one call per run of the same stream.</summary>
-    private static void Release(List<JournalQueuedEntry> batch)
+    /// <summary>
+    /// The stream backlogs get their bytes back (stored or lost alike), one call per run of the same stream, and the
+    /// blocks go back to the pool; returns the bytes released.
+    /// </summary>
+    private static long Release(List<JournalQueuedEntry> batch)
     {
         JournalBacklog? current = null;
-        var run = 0;
+        int run = 0;
+        long total = 0;
         foreach (var queued in batch)
         {
+            if (queued.Block is not { } block)
+            {
+                continue;
+            }
+
             if (!ReferenceEquals(queued.Backlog, current))
             {
                 current?.Processed(run);
@@ -311,10 +332,13 @@ internal sealed partial class JournalWriter
                 run = 0;
             }
 
-            run++;
+            run += block.Size;
+            total += block.Size;
+            block.Return();
         }
 
         current?.Processed(run);
+        return total;
     }
 
     private void RaiseBatchCommitted(long total)
@@ -350,7 +374,7 @@ internal sealed partial class JournalWriter
                 {
                     foreach (var queued in batch)
                     {
-                        CountLost(queued.Entry);
+                        CountLost(queued);
                     }
                 }
             }
@@ -363,14 +387,24 @@ internal sealed partial class JournalWriter
         {
             foreach (var queued in batch)
             {
-                var entry = queued.Entry;
-                if (entry.IsManagerLine)
+                if (queued.Entry is { } entry)
                 {
-                    mirror.WriteLine(entry.Message);
+                    if (entry.IsManagerLine)
+                    {
+                        mirror.WriteLine(entry.Message);
+                    }
+                    else if (services)
+                    {
+                        mirror.WriteLine($"{entry.Identifier}[{entry.Pid}]: {entry.Message}");
+                    }
                 }
                 else if (services)
                 {
-                    mirror.WriteLine($"{entry.Identifier}[{entry.Pid}]: {entry.Message}");
+                    var source = queued.Block!.Source;
+                    foreach (var record in queued.Block)
+                    {
+                        mirror.WriteLine($"{source.Identifier}[{source.Pid}]: {Encoding.UTF8.GetString(record.Message)}");
+                    }
                 }
             }
         });

@@ -34,6 +34,8 @@ internal sealed partial class JournalWriter : IAsyncDisposable, IDisposable
     // Guarded by gate: the queue the callers fill, and the sequence numbers of what was queued and processed.
     private readonly object gate = new();
     private List<JournalQueuedEntry> queue = new(256);
+    private int queuedRows;
+    private long pendingBytes;
     private long appended;
     private long processed;
     private bool stopping;
@@ -86,14 +88,14 @@ internal sealed partial class JournalWriter : IAsyncDisposable, IDisposable
     /// </summary>
     public event Action<long>? BatchCommitted;
 
-    /// <summary>Entries queued and not yet taken by the writer thread.</summary>
+    /// <summary>Lines queued and not yet taken by the writer thread.</summary>
     public int Pending
     {
         get
         {
             lock (gate)
             {
-                return queue.Count;
+                return queuedRows;
             }
         }
     }
@@ -118,32 +120,63 @@ internal sealed partial class JournalWriter : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
-    /// Queues an entry for the writer thread. Safe from any thread; never does I/O, never throws for I/O, never blocks
-    /// beyond a short lock. Manager lines (no backlog) are always queued while the writer runs; a stream's lines count
-    /// against its <paramref name="backlog"/>, whose reader pauses when it is full, and are dropped and counted only
-    /// past <see cref="JournalWriterOptions.MaxPending"/> or after disposal.
+    /// Queues a manager line for the writer thread. Safe from any thread; never does I/O, never throws for I/O, never
+    /// blocks beyond a short lock; never dropped while the writer runs.
     /// </summary>
-    public void Append(JournalEntry entry, JournalBacklog? backlog = null)
+    public void Append(JournalEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
         lock (gate)
         {
-            if (!stopping && (backlog is null || queue.Count < options.MaxPending))
+            if (!stopping)
             {
-                queue.Add(new JournalQueuedEntry(entry, backlog));
-                backlog?.Added();
-                appended++;
-                if (queue.Count == 1 || queue.Count == GroupCommitRows)
-                {
-                    // The writer sleeps on an empty queue, then lingers for a group (see Run) until GroupCommitRows;
-                    // flushers wait on the same monitor, hence PulseAll.
-                    Monitor.PulseAll(gate);
-                }
-
+                Enqueue(new JournalQueuedEntry(entry), 0);
                 return;
             }
 
-            CountLost(entry);
+            CountLost(new JournalQueuedEntry(entry));
+        }
+    }
+
+    /// <summary>
+    /// Queues a block of a stream's lines, counted against its <paramref name="backlog"/> (whose reader pauses when it
+    /// is full); the block is the writer's from now on. Dropped and counted only past
+    /// <see cref="JournalWriterOptions.MaxPendingBytes"/> (many streams at once) or after disposal.
+    /// </summary>
+    public void Append(JournalLineBlock block, JournalBacklog backlog)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        ArgumentNullException.ThrowIfNull(backlog);
+        var queued = new JournalQueuedEntry(block, backlog);
+        lock (gate)
+        {
+            if (!stopping && pendingBytes + block.Size <= options.MaxPendingBytes)
+            {
+                backlog.Added(block.Size);
+                Enqueue(queued, block.Size);
+                return;
+            }
+
+            CountLost(queued);
+        }
+
+        block.Return();
+    }
+
+    /// <summary>Adds to the queue and wakes the writer when it sleeps or a group is full; the caller holds <see cref="gate"/>.</summary>
+    private void Enqueue(JournalQueuedEntry queued, int bytes)
+    {
+        var wasEmpty = queue.Count == 0;
+        var wasShort = queuedRows < GroupCommitRows;
+        queue.Add(queued);
+        queuedRows += queued.Rows;
+        pendingBytes += bytes;
+        appended++;
+        if (wasEmpty || (wasShort && queuedRows >= GroupCommitRows))
+        {
+            // The writer sleeps on an empty queue, then lingers for a group (see Run) until GroupCommitRows;
+            // flushers wait on the same monitor, hence PulseAll.
+            Monitor.PulseAll(gate);
         }
     }
 
@@ -204,12 +237,13 @@ internal sealed partial class JournalWriter : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Counts a lost line against its unit; the caller holds <see cref="gate"/>.</summary>
-    private void CountLost(JournalEntry entry)
+    /// <summary>Counts the lines of <paramref name="lost"/> against their unit; the caller holds <see cref="gate"/>.</summary>
+    private void CountLost(JournalQueuedEntry lost)
     {
-        var unit = entry.Unit ?? JournalEntry.ManagerIdentifier;
-        Interlocked.Increment(ref dropped);
-        suppressed.AddOrUpdate(unit, 1, static (_, count) => count + 1);
-        unreported[unit] = unreported.GetValueOrDefault(unit) + 1;
+        var unit = lost.Owner;
+        var rows = lost.Rows;
+        Interlocked.Add(ref dropped, rows);
+        suppressed.AddOrUpdate(unit, static (_, rows) => rows, static (_, count, rows) => count + rows, (long)rows);
+        unreported[unit] = unreported.GetValueOrDefault(unit) + rows;
     }
 }

@@ -6,18 +6,18 @@ namespace Summon.Journal;
 internal sealed record JournalWriterOptions
 {
     public const int DefaultMaxRows = 1_000_000;
-    public const int DefaultMaxPending = 262_144;
+    public const long DefaultMaxPendingBytes = 32L * 1024 * 1024;
 
     /// <summary>Rotation: once the journal holds more rows than this, the oldest are deleted (SUMMON_JOURNAL_MAX_ROWS).</summary>
     public long MaxRows { get; init; } = DefaultMaxRows;
 
     /// <summary>
-    /// Service lines waiting for the writer thread beyond this are dropped (and counted in
+    /// Bytes of service lines waiting for the writer thread beyond which more are dropped (and counted in
     /// <see cref="JournalWriter.Dropped"/>) instead of growing memory without bound while the disk stalls. Each stream
     /// pauses long before (<see cref="JournalBacklog.HighWater"/>), so only many streams at once reach it; manager lines
     /// are never dropped for it.
     /// </summary>
-    public int MaxPending { get; init; } = DefaultMaxPending;
+    public long MaxPendingBytes { get; init; } = DefaultMaxPendingBytes;
 
     /// <summary>
     /// synchronous=FULL instead of NORMAL (SUMMON_JOURNAL_SYNC=full): every commit is fsynced, so committed lines also

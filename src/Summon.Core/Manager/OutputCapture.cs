@@ -14,12 +14,18 @@ namespace Summon.Manager;
 /// Back-pressure, as journald's stream buffers: once the stream's lines queued in the journal reach
 /// <see cref="JournalBacklog.HighWater"/>, the pipe leaves the loop's interest set until the writer has stored them
 /// down to the low-water mark; meanwhile the service blocks on its own full pipe, and nobody's lines are dropped.
+/// One wake-up reads at most <see cref="ReadsPerWake"/> chunks, so a service that writes as fast as the journal
+/// stores does not keep the loop from everything else.
 /// </remarks>
 internal sealed class OutputCapture : IDisposable
 {
     private readonly EventLoop _loop;
     private readonly SafeFdHandle _readEnd;
+    private const int ChunkSize = 16 * 1024;
+    private const int ReadsPerWake = 16;
+
     private readonly JournalStreamCapture _records;
+    private readonly JournalLineBuffer _lines;
     private readonly JournalBacklog _backlog;
     private ulong _token;
     private bool _attached;
@@ -30,7 +36,8 @@ internal sealed class OutputCapture : IDisposable
         _readEnd = readEnd;
         // The writer thread calls this once the backlog has drained; reading resumes on the loop.
         _backlog = new JournalBacklog(() => _loop.Post(Resume));
-        _records = new JournalStreamCapture(source, entry => journal.Append(entry, _backlog), loop.Time);
+        _lines = new JournalLineBuffer(journal, _backlog);
+        _records = new JournalStreamCapture(source, _lines, loop.Time);
     }
 
     /// <summary>
@@ -58,26 +65,29 @@ internal sealed class OutputCapture : IDisposable
 
     private unsafe void OnReadable(uint events)
     {
-        byte* buffer = stackalloc byte[4096];
-        while (true)
+        byte* buffer = stackalloc byte[ChunkSize];
+        for (int reads = 0; reads < ReadsPerWake; reads++)
         {
             if (_backlog.IsFull && _backlog.TryPause())
             {
                 _loop.Unregister(_token);
                 _token = 0;
-                return;
+                break;
             }
-            nint n = Libc.Read(_readEnd, buffer, 4096);
+            nint n = Libc.Read(_readEnd, buffer, ChunkSize);
             if (n > 0)
             {
                 _records.Feed(new ReadOnlySpan<byte>(buffer, (int)n));
+                if (n < ChunkSize)
+                    break;   // the pipe is empty for now: no need to ask again for EAGAIN
                 continue;
             }
             if (n < 0 && Errno.Last == Errno.EAGAIN)   // the import retries EINTR itself
-                return;
+                break;
             Dispose();
             return;
         }
+        _lines.Flush();
     }
 
     private void Resume()
@@ -92,6 +102,7 @@ internal sealed class OutputCapture : IDisposable
         if (_readEnd.IsClosed)
             return;
         _records.Complete();
+        _lines.Flush();
         if (_token != 0)
             _loop.Unregister(_token);
         _token = 0;

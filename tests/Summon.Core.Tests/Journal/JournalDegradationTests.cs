@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Data.Sqlite;
 using Summon.Journal;
 
@@ -186,11 +187,17 @@ public sealed class JournalDegradationTests : IDisposable
         var writer = JournalWriter.Open(state.Path, new JournalWriterOptions { WriterGate = gate });
         using var drained = new ManualResetEventSlim(false);
         var backlog = new JournalBacklog(drained.Set);
+        var lines = new JournalLineBuffer(writer, backlog);
+        var source = new JournalStreamSource("flood.service", "flood", 7);
         try
         {
-            for (var i = 0; i < JournalBacklog.HighWater; i++)
+            for (var i = 0; !backlog.IsFull; i++)
             {
-                writer.Append(Line("flood.service", $"line {i}", identifier: "flood"), backlog);
+                lines.Record(source, DateTimeOffset.UtcNow, SyslogPriority.Info, Encoding.UTF8.GetBytes($"line {i}"));
+                if (i % 100 == 99)
+                {
+                    lines.Flush();
+                }
             }
 
             Assert.True(backlog.IsFull);
@@ -213,8 +220,8 @@ public sealed class JournalDegradationTests : IDisposable
     {
         var called = 0;
         var backlog = new JournalBacklog(() => called++);
-        backlog.Added();
-        backlog.Processed(1);
+        backlog.Added(100);
+        backlog.Processed(100);
         Assert.False(backlog.TryPause());
         Assert.Equal(0, called);
     }

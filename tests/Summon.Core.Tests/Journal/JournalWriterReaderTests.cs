@@ -1,3 +1,4 @@
+using System.Text;
 using Summon.Journal;
 
 namespace Summon.Core.Tests.Journal;
@@ -428,12 +429,16 @@ public sealed class JournalWriterReaderTests : IDisposable
     public void Append_BeyondMaxPending_DropsAndCountsStreamLines_ButNeverManagerLines()
     {
         using var gate = new ManualResetEventSlim(false);
-        var writer = JournalWriter.Open(state.Path, new JournalWriterOptions { WriterGate = gate, MaxPending = 10 });
+        // Room for the blocks of ten one-line flushes ("m0".."m9"), not for an eleventh.
+        var writer = JournalWriter.Open(state.Path, new JournalWriterOptions { WriterGate = gate, MaxPendingBytes = 10 * JournalLineBlock.SizeOf(2) });
         using var release = new Release(gate, writer);
         var backlog = new JournalBacklog(() => { });
+        var lines = new JournalLineBuffer(writer, backlog);
+        var source = new JournalStreamSource("a", "a", 1234);
         for (var i = 0; i < 15; i++)
         {
-            writer.Append(Entry(i, "a", $"m{i}"), backlog);
+            lines.Record(source, DateTimeOffset.UtcNow, SyslogPriority.Info, Encoding.UTF8.GetBytes($"m{i}"));
+            lines.Flush();
         }
 
         writer.Append(Entry(20, null, "manager line past the cap"));
