@@ -24,7 +24,8 @@ internal sealed class ManagerHarness : IDisposable
     private readonly List<JournalEntry> _lines = [];
     private readonly JournalLoggerProvider _loggers;
 
-    public ManagerHarness(IProcessLauncher? launcher = null)
+    /// <param name="resolveCredentials">User=/Group= lookups instead of NSS (they still run on a pool thread).</param>
+    public ManagerHarness(IProcessLauncher? launcher = null, Func<string?, string?, string[], ExecCredentials>? resolveCredentials = null)
     {
         Root = Path.Combine("/tmp", "summon-mgr-" + Guid.NewGuid().ToString("N")[..8]);
         UnitDir = Path.Combine(Root, "units");
@@ -42,7 +43,7 @@ internal sealed class ManagerHarness : IDisposable
             RuntimeDirectory = Path.Combine(Root, "run"),
             StateDirectory = Path.Combine(Root, "state"),
         };
-        Manager = new UnitManager(options, Loop, Journal, _loggers.CreateLogger("summon"), launcher ?? SystemProcessLauncher.Instance);
+        Manager = new UnitManager(options, Loop, Journal, _loggers.CreateLogger("summon"), launcher ?? SystemProcessLauncher.Instance, resolveCredentials);
     }
 
     public string Root { get; }

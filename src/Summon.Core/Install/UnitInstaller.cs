@@ -51,7 +51,7 @@ internal sealed class UnitInstaller(UnitSearchPath path, SpecifierContext specif
                     return result;
                 }
                 Link(Path.Combine(path.WriteDirectory, target + kind, linkName), file, result);
-                if (path.FindFragment(target) is null)
+                if (path.FindFragment(target) is null && !SpecialTargets.Contains(target))
                     result.Changes.Add($"Unit {file} is added as a dependency to a non-existent unit {target}.");
             }
         }

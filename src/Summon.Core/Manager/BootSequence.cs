@@ -18,6 +18,7 @@ internal sealed class BootSequence(UnitManager manager, UnitRegistry registry, I
     public void Start()
     {
         var names = new List<string>();
+        var withoutRuntimeDirectory = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         void Add(string name, int depth)
         {
@@ -25,7 +26,12 @@ internal sealed class BootSequence(UnitManager manager, UnitRegistry registry, I
                 return;
             if (!UnitName.TryParse(name, out var parsed) || parsed.IsTemplate)
                 return;
-            var definition = registry.LoadDefinition(parsed);
+            var definition = registry.LoadDefinition(parsed, quietWithoutRuntimeDirectory: true);
+            if (definition.NeedsRuntimeDirectory && definition.LoadState != LoadState.Loaded)
+            {
+                withoutRuntimeDirectory.Add(name);
+                return;
+            }
             foreach (var dep in definition.Unit.Requires.Concat(definition.Unit.Wants))
                 Add(dep, depth + 1);
             names.Add(name);
@@ -33,6 +39,10 @@ internal sealed class BootSequence(UnitManager manager, UnitRegistry registry, I
         foreach (var target in BootTargets)
             foreach (var name in manager.Installer.WantedBy(target))
                 Add(name, 0);
+        // systemd --user refuses to run without $XDG_RUNTIME_DIR; Summon runs (its own runtime directory has a
+        // fallback) and leaves out, in one line, the units whose %t cannot resolve.
+        if (withoutRuntimeDirectory.Count > 0)
+            ManagerLog.NoRuntimeDirectory(log, string.Join(", ", withoutRuntimeDirectory));
 
         var ordered = StartupOrder.Sort(names, n => registry.Loaded(n)?.Unit.After ?? [], n => registry.Loaded(n)?.Unit.Before ?? []);
         StartInOrder(ordered, 0, new Dictionary<string, Task<JobResult>>(StringComparer.Ordinal));

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Summon.Journal;
+using Summon.Units;
 
 namespace Summon.Manager;
 
@@ -78,6 +79,22 @@ internal static partial class ManagerLog
 
     [LoggerMessage(18, LogLevel.Error, "{Unit}: {Message}")]
     public static partial void UnitError(ILogger logger, string unit, string message);
+
+    private static readonly EventId UnitFileProblemEvent = new(41, nameof(UnitFileProblem));
+
+    /// <summary>
+    /// A problem found loading a unit, filed under the unit and worded as systemd logs it: "FILE:LINE: message" for
+    /// a line of its file (log_syntax, no unit prefix), "UNIT: message" for the unit as a whole (log_unit_*).
+    /// </summary>
+    public static void UnitFileProblem(ILogger logger, string unit, Diagnostic diagnostic)
+    {
+        var level = diagnostic.Severity == DiagnosticSeverity.Error ? LogLevel.Error : LogLevel.Warning;
+        if (logger.IsEnabled(level))
+            logger.Log(level, UnitFileProblemEvent, new UnitLogLine(unit, diagnostic.ToString(), "{Message}"), null, UnitLogLine.Formatter);
+    }
+
+    [LoggerMessage(42, LogLevel.Warning, "Not starting {Units}: enabled, but they need $XDG_RUNTIME_DIR (%t), which is not set. Run the manager with XDG_RUNTIME_DIR set (a login session has /run/user/UID) to start them.")]
+    public static partial void NoRuntimeDirectory(ILogger logger, string units);
 
     [LoggerMessage(19, LogLevel.Information, "{Unit}: Killing process {Pid} ({Comm}) with signal SIGKILL.")]
     public static partial void Killing(ILogger logger, string unit, int pid, string comm);

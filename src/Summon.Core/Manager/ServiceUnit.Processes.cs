@@ -31,6 +31,8 @@ internal sealed partial class ServiceUnit
             OnControlCommandsDone();
             return;
         }
+        if (AwaitCredentials())
+            return;
         var command = commands[_nextControl++];
         _controlCommand = command;
         try
@@ -112,6 +114,45 @@ internal sealed partial class ServiceUnit
         };
         ManagerLog.UnitError(Manager.Log, Id, $"{what}: {e.Reason}");
         ManagerLog.UnitError(Manager.Log, Id, e.Message);
+    }
+
+    /// <summary>
+    /// True when the unit's User=/Group= lookup has not answered: the command waits in the current state, the loop
+    /// goes on, and <see cref="OnCredentialsAnswered"/> resumes it. A start waits under TimeoutStartSec=, armed here
+    /// when its state had no timer (a simple service's start has none otherwise).
+    /// </summary>
+    private bool AwaitCredentials()
+    {
+        var credentials = Manager.ExecBuilder.Credentials;
+        if (credentials.Answered(Settings.Exec))
+            return false;
+        ulong token = ++_credentialWaits;
+        _credentialWait = token;
+        if ((_state is ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost) && !_timeoutApplies)
+            ArmTimer(Settings.TimeoutStartSec ?? DefaultTimeout);
+        credentials.WhenAnswered(Settings.Exec, () => OnCredentialsAnswered(token));
+        return true;
+    }
+
+    /// <summary>The lookup answered (on the loop): the waiting command of the state runs, unless the wait was dropped.</summary>
+    private void OnCredentialsAnswered(ulong token)
+    {
+        if (token != _credentialWait)
+            return;
+        _credentialWait = 0;
+        switch (_state)
+        {
+            case ServiceState.Start when Settings.Type == ServiceType.Oneshot:
+                if (!SpawnNextOneshot())
+                    EnterStartPost();
+                break;
+            case ServiceState.Start:
+                StartMain();
+                break;
+            default:   // the control commands of start-pre, start-post, reload, stop and stop-post
+                RunNextControl();
+                break;
+        }
     }
 
     /// <summary>Spawns the main process; on failure logs like systemd (status 203/EXEC) and enters the stop path.</summary>

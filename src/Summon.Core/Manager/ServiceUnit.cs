@@ -57,6 +57,11 @@ internal sealed partial class ServiceUnit : UnitRuntime
     private List<ExecCommand>? _controlCommands;
     private int _nextControl;
 
+    // A command of the current state waiting for the User=/Group= lookup: the token its posted answer must carry, 0
+    // when none waits; a change of state drops the wait. What it resumes follows from the state (OnCredentialsAnswered).
+    private ulong _credentialWait;
+    private ulong _credentialWaits;
+
     /// <summary>The main process's group id last found empty; 0 when none (reset by every new main process).</summary>
     private int _goneGroup;
 
@@ -253,6 +258,14 @@ internal sealed partial class ServiceUnit : UnitRuntime
             EnterStartPost();
             return;
         }
+        StartMain();
+    }
+
+    /// <summary>The main process of a service that is not oneshot, then the state its type waits in.</summary>
+    private void StartMain()
+    {
+        if (AwaitCredentials())
+            return;
         if (!SpawnMain(Settings.ExecStart[0]))
             return;
         if (Settings.Type == ServiceType.Exec && WatchMainExec())
@@ -270,6 +283,8 @@ internal sealed partial class ServiceUnit : UnitRuntime
             _mainCommands = null;
             return false;
         }
+        if (AwaitCredentials())
+            return true;
         SpawnMain(commands[_nextMain++]);
         return true;
     }
@@ -518,6 +533,8 @@ internal sealed partial class ServiceUnit : UnitRuntime
 
     private void SetState(ServiceState state, bool settled = true)
     {
+        if (state != _state)
+            _credentialWait = 0;
         var from = ActiveState;
         _state = state;
         OnStateChanged(from, ActiveState, settled);

@@ -76,6 +76,14 @@ internal sealed partial class SocketUnit : UnitRuntime
     {
         if (_state is SocketState.Listening or SocketState.Running)
             return true;
+        // As systemd's socket_start: an Accept=no socket does not listen for a service that cannot start (not
+        // found, masked, or refused at load, e.g. no ExecStart=); the unit stays as it was and the job fails.
+        if (!Settings.Accept && Manager.LoadDefinition(TriggeredName) is { LoadState: not LoadState.Loaded } service)
+        {
+            ManagerLog.UnitError(Manager.Log, Id, $"Socket service {service.Name} not loaded, refusing.");
+            ManagerLog.FailedToListenOn(Manager.Log, Id, ManagerLog.Suffix(this));
+            return false;
+        }
         Result = UnitResult.Success;
 
         foreach (var spec in Settings.Listen)

@@ -27,7 +27,10 @@ internal sealed class UnitManager
     {
     }
 
-    internal UnitManager(ManagerOptions options, EventLoop loop, JournalWriter journal, ILogger log, IProcessLauncher launcher)
+    /// <param name="resolveCredentials">The User=/Group= lookup, run off the loop; NSS unless a test says
+    /// (<see cref="CredentialCache"/>).</param>
+    internal UnitManager(ManagerOptions options, EventLoop loop, JournalWriter journal, ILogger log, IProcessLauncher launcher,
+        Func<string?, string?, string[], ExecCredentials>? resolveCredentials = null)
     {
         Loop = loop;
         Log = log;
@@ -35,7 +38,7 @@ internal sealed class UnitManager
         Launcher = launcher;
         _registry = new UnitRegistry(options, log);
         _notify = new NotifyRouter(loop, _registry, log);
-        ExecBuilder = new ServiceExecBuilder(loop, journal, log, launcher, options.UserMode);
+        ExecBuilder = new ServiceExecBuilder(loop, journal, log, launcher, options.UserMode, resolveCredentials);
         _registry.DefinitionLoaded = d =>
         {
             if (d.Service is { } service)

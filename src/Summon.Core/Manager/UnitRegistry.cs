@@ -60,14 +60,17 @@ internal sealed class UnitRegistry
     /// <summary>Called with every definition loaded (at first use and at daemon-reload), before any start of it.</summary>
     public Action<LoadedUnit>? DefinitionLoaded { get; set; }
 
-    /// <summary>Loads (once, until daemon-reload) and returns the definition of <paramref name="name"/>.</summary>
-    public LoadedUnit LoadDefinition(UnitName name)
+    /// <summary>Loads (once, until daemon-reload) and returns the definition of <paramref name="name"/>. With
+    /// <paramref name="quietWithoutRuntimeDirectory"/> a unit that cannot load for want of a runtime directory (%t
+    /// in a user manager without $XDG_RUNTIME_DIR) logs nothing: the boot sequence says it once for all of them.</summary>
+    public LoadedUnit LoadDefinition(UnitName name, bool quietWithoutRuntimeDirectory = false)
     {
         if (_definitions.TryGetValue(name.Name, out var cached))
             return cached;
         var loaded = _loader.Load(name);
-        foreach (var diagnostic in loaded.Diagnostics)
-            ManagerLog.UnitWarning(_log, name.Name, diagnostic.ToString());
+        bool quiet = quietWithoutRuntimeDirectory && loaded.NeedsRuntimeDirectory && loaded.LoadState != LoadState.Loaded;
+        foreach (var diagnostic in quiet ? [] : loaded.Diagnostics)
+            ManagerLog.UnitFileProblem(_log, name.Name, diagnostic);
         _definitions[name.Name] = loaded;
         DefinitionLoaded?.Invoke(loaded);
         return loaded;

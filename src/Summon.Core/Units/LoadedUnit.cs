@@ -22,6 +22,9 @@ internal sealed class LoadedUnit
 
     public List<Diagnostic> Diagnostics { get; } = [];
 
+    /// <summary>A %t or %d of its settings found no runtime directory (a user manager without $XDG_RUNTIME_DIR).</summary>
+    public bool NeedsRuntimeDirectory { get; set; }
+
     public UnitSection Unit { get; } = new();
 
     public InstallSection Install { get; } = new();

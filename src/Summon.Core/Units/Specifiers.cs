@@ -34,6 +34,9 @@ internal sealed class Specifiers
         _context = context;
     }
 
+    /// <summary>A %t or %d found no runtime directory (a user manager without $XDG_RUNTIME_DIR).</summary>
+    public bool MissedRuntimeDirectory { get; private set; }
+
     /// <summary>Returns 0 and the expansion, or an errno (EBADSLT for an unknown specifier).</summary>
     public int Expand(string text, SpecifierSet set, out string result)
     {
@@ -135,14 +138,19 @@ internal sealed class Specifiers
             case 'c': value = $"/{Slice()}/{_name.Name}"; return 0;
             case 'r': value = "/" + Slice(); return 0;
             case 'R': value = "/"; return 0;
-            case 't': return Required(_context.RuntimeDirectory, Errno.ENXIO, out value);
+            case 't':
+                MissedRuntimeDirectory |= _context.RuntimeDirectory is null;
+                return Required(_context.RuntimeDirectory, Errno.ENXIO, out value);
             case 'S': value = _context.StateDirectory; return 0;
             case 'C': value = _context.CacheDirectory; return 0;
             case 'L': value = _context.LogsDirectory; return 0;
             case 'E': value = _context.ConfigDirectory; return 0;
             case 'd':
                 if (_context.RuntimeDirectory is null)
+                {
+                    MissedRuntimeDirectory = true;
                     return Errno.ENXIO;
+                }
                 value = $"{_context.RuntimeDirectory}/credentials/{_name.Name}";
                 return 0;
             case 'T': value = _context.TempDirectory; return 0;

@@ -126,6 +126,7 @@ internal sealed partial class UnitLoader
             foreach (string dropIn in unit.DropInPaths)
                 ParseFile(unit, parser, dropIn);
         }
+        unit.NeedsRuntimeDirectory = specifiers.MissedRuntimeDirectory;
 
         if (r == Errno.ENOEXEC)
         {

@@ -26,8 +26,10 @@ internal sealed class ServiceExecBuilder
     private readonly string[] _baseEnvironment;
     private readonly SafeFdHandle _inheritedStderr = new(2, ownsHandle: false);
 
-    public ServiceExecBuilder(EventLoop loop, JournalWriter journal, ILogger log, IProcessLauncher launcher, bool userMode)
+    public ServiceExecBuilder(EventLoop loop, JournalWriter journal, ILogger log, IProcessLauncher launcher, bool userMode,
+        Func<string?, string?, string[], ExecCredentials>? resolveCredentials = null)
     {
+        Credentials = new CredentialCache(loop, resolveCredentials);
         _launcher = launcher;
         _loop = loop;
         _journal = journal;
@@ -37,7 +39,7 @@ internal sealed class ServiceExecBuilder
     }
 
     /// <summary>User=/Group=/SupplementaryGroups= looked up off the loop, from the definition's load on.</summary>
-    public CredentialCache Credentials { get; } = new();
+    public CredentialCache Credentials { get; }
 
     /// <summary>NOTIFY_SOCKET for services that accept notifications; null until the daemon attaches its socket.</summary>
     public string? NotifySocketPath { get; set; }
