@@ -25,6 +25,8 @@ command -v unshare >/dev/null || missing+=(util-linux)
 # zlib and brotli come bundled with the ILCompiler package, so no -dev packages are needed.
 { command -v clang >/dev/null || command -v gcc >/dev/null; } || missing+=(clang)
 { command -v ld.bfd >/dev/null && command -v objcopy >/dev/null; } || missing+=(binutils)
+# SQLite is linked into the binary from the distribution's static library (src/Summon/Summon.csproj).
+compgen -G '/usr/lib/*/libsqlite3.a' >/dev/null || missing+=(libsqlite3-dev)
 # The benchmark smoke run builds the C load client with gcc and make.
 command -v gcc >/dev/null || missing+=(gcc)
 command -v make >/dev/null || missing+=(make)
@@ -42,6 +44,7 @@ command -v systemd-analyze >/dev/null || log "note: systemd-analyze not installe
 
 # --- build --------------------------------------------------------------------------------------------------
 log "publishing summon (NativeAOT) to artifacts/bin"
+rm -rf artifacts/bin   # publish never removes files, and the one-file test looks at everything in the directory
 dotnet publish src/Summon -c Release -o artifacts/bin
 test -x artifacts/bin/summon
 

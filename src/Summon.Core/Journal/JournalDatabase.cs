@@ -1,4 +1,8 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Summon.Journal;
 
@@ -74,14 +78,32 @@ internal static class JournalDatabase
     internal static DateTimeOffset FromMicroseconds(long microseconds) => DateTimeOffset.UnixEpoch.AddTicks(microseconds * TimeSpan.TicksPerMicrosecond);
 
     /// <summary>
-    /// Microsoft.Data.Sqlite finds its native provider through reflection on first use, which trimming may cut;
-    /// initialising the bundle directly is the trim-safe path and harmless when already done.
+    /// Binds SQLitePCL to the "sqlite3" provider once. The AOT binary links SQLite statically (src/Summon/Summon.csproj),
+    /// so nothing is loaded; a JIT run (dotnet run, dotnet test) loads the system's library by its soname, which the
+    /// runtime's own probing ("libsqlite3.so", a development symlink) would miss.
     /// </summary>
     internal static void EnsureNativeLibrary()
     {
         if (Interlocked.Exchange(ref initialized, 1) == 0)
         {
-            SQLitePCL.Batteries_V2.Init();
+            if (RuntimeFeature.IsDynamicCodeSupported)
+            {
+                NativeLibrary.SetDllImportResolver(typeof(SQLite3Provider_sqlite3).Assembly, ResolveSystemLibrary);
+            }
+            try
+            {
+                raw.SetProvider(new SQLite3Provider_sqlite3());
+            }
+            catch (DllNotFoundException)
+            {
+                initialized = 0;
+                throw new DllNotFoundException($"SQLite library {SystemLibrary} not found; install it (apt-get install libsqlite3-0) or run the published summon, which has SQLite built in.");
+            }
         }
     }
+
+    private const string SystemLibrary = "libsqlite3.so.0";
+
+    private static IntPtr ResolveSystemLibrary(string name, Assembly assembly, DllImportSearchPath? searchPath) =>
+        name == "sqlite3" && NativeLibrary.TryLoad(SystemLibrary, out IntPtr handle) ? handle : IntPtr.Zero;
 }
