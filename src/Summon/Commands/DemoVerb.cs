@@ -5,7 +5,7 @@ using System.Reflection;
 namespace Summon.Cli.Commands;
 
 /// <summary>
-/// demo: the main job of the README. Lays the seed's demo-echo units (embedded, verbatim from examples/demo-echo)
+/// demo: the main job of the README. Lays the demo-echo units (embedded, verbatim from examples/demo-echo)
 /// into a private unit directory, enables demo-echo.socket, says how to connect, and runs a user-mode manager.
 /// </summary>
 internal static class DemoVerb
