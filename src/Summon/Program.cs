@@ -31,6 +31,7 @@ internal static class Program
         GlobalOptions.AddTo(root);
         DaemonVerb.AddTo(root);
         DemoVerb.AddTo(root);
+        ConnectVerb.AddTo(root);
         VerifyVerb.AddTo(root);
         EscapeVerb.AddTo(root);
         CatVerb.AddTo(root);

@@ -3,11 +3,87 @@ using Summon.IntegrationTests.Harness;
 namespace Summon.IntegrationTests;
 
 /// <summary>
-/// The seed walkthrough (socket-activation-tutorial.txt) replayed step by step against the published binary,
-/// with a free port instead of 9091 and a temp root instead of /etc/systemd/system.
+/// docs/walkthrough.md run as written, through a shell, against the published binary; then its steps again with the
+/// exact assertions systemd's own output gives (a free port instead of 9091, a temp root instead of ~/walkthrough).
 /// </summary>
 public sealed class WalkthroughTests
 {
+    /// <summary>Read-only steps may be asked again while the manager settles (an instance still being reaped).</summary>
+    private static readonly string[] s_queries = ["summon status", "summon show", "summon journal", "summon is-active"];
+
+    [Fact]
+    public async Task Walkthrough_doc_runs_as_written()
+    {
+        using var root = new TempRoot();
+        int port = FreePort.Tcp();
+        string home = Path.Combine(root.Dir, "home");
+        string bin = Path.Combine(root.Dir, "bin");
+        Directory.CreateDirectory(home);
+        Directory.CreateDirectory(bin);
+        File.CreateSymbolicLink(Path.Combine(bin, "summon"), SummonBinary.Path);
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["PATH"] = bin + ":/usr/bin:/bin",
+            ["LANG"] = "C.UTF-8",
+            ["HOME"] = home,
+        };
+        IReadOnlyList<WalkthroughDoc.Step> steps = WalkthroughDoc.Steps();
+        Assert.True(steps.Count >= 10, $"{WalkthroughDoc.Path} has only {steps.Count} steps");
+
+        // The doc's exports hold for the rest of the session: each later command runs after them.
+        string prelude = "";
+        CommandResult Shell(string command) => Command.Run("/bin/sh", ["-c", prelude + command], environment);
+        DaemonProcess? daemon = null;
+        try
+        {
+            foreach (WalkthroughDoc.Step step in steps)
+            {
+                string command = WalkthroughDoc.Command(step, port);
+                if (step.Background)
+                {
+                    daemon = await DaemonProcess.StartAsync(root, "/bin/sh", ["-c", prelude + "exec " + command[..^2]], waitReady: false, environment);
+                    DaemonProcess started = daemon;
+                    CommandResult ready = await Wait.ForAsync(() => Shell("summon list-sockets"), r => r.ExitCode == 0 || started.HasExited);
+                    Assert.True(ready.ExitCode == 0, $"$ {command}\nthe manager did not answer: {ready}");
+                    continue;
+                }
+
+                IReadOnlyList<string> expected = WalkthroughDoc.Expected(step, home, port);
+                bool query = s_queries.Any(q => command.StartsWith(q, StringComparison.Ordinal));
+                CommandResult result = query
+                    ? await Wait.ForAsync(() => Shell(command), r => Matches(expected, Printed(r)))
+                    : Shell(command);
+                string[] printed = Printed(result);
+                Assert.True(
+                    expected.Count == 0 ? printed.Length == 0 : Matches(expected, printed),
+                    $"$ {command}\n[expected, in this order]\n{string.Join('\n', expected)}\n[got]\n{result}");
+                if (step.Export)
+                    prelude += command + "\n";
+            }
+        }
+        finally
+        {
+            daemon?.Dispose();
+        }
+    }
+
+    /// <summary>stdout, then stderr (systemctl writes some of its messages there), with run-to-run details normalised.</summary>
+    private static string[] Printed(CommandResult result) =>
+        [.. result.StdOutLines.Concat(result.StdErrLines).Select(WalkthroughDoc.Normalise)];
+
+    /// <summary>The recorded lines appear in order (the binary may say more, e.g. a notice the page leaves out).</summary>
+    private static bool Matches(IReadOnlyList<string> expected, string[] printed)
+    {
+        int next = 0;
+        foreach (string line in printed)
+        {
+            if (next < expected.Count && line == expected[next])
+                next++;
+        }
+
+        return next == expected.Count;
+    }
+
     [Fact]
     public async Task Walkthrough_replays_like_systemd()
     {

@@ -49,7 +49,7 @@ internal static class SupportedKeys
     /// <summary>Type= values Summon runs as systemd would (idle behaves as simple; dbus needs a bus).</summary>
     private static readonly HashSet<string> s_serviceTypes = new(StringComparer.Ordinal) { "", "simple", "exec", "idle", "forking", "oneshot", "notify" };
 
-    /// <summary>The name reported when this assignment is not honoured ("ProtectSystem", "Type=forking"), or null.</summary>
+    /// <summary>The name reported when this assignment is not honoured ("ProtectSystem", "Type=dbus"), or null.</summary>
     public static string? Unsupported(string section, string key, string value)
     {
         if (section == "Service" && key == "Type")
@@ -67,7 +67,7 @@ internal static class SupportedKeys
         _ => true,
     };
 
-    /// <summary>"Summon does not support ProtectSystem=, ignoring." / "… Type=forking, ignoring."</summary>
+    /// <summary>"Summon does not support ProtectSystem=, ignoring." / "… Type=dbus, ignoring."</summary>
     public static string Message(string what) => what.Contains('=', StringComparison.Ordinal)
         ? $"Summon does not support {what}, ignoring."
         : $"Summon does not support {what}=, ignoring.";

@@ -5,7 +5,7 @@ using System.Reflection;
 namespace Summon.Cli.Commands;
 
 /// <summary>
-/// demo: the main job of the README. Lays the seed's demo-echo units (embedded, verbatim from examples/demo-echo)
+/// demo: the main job of the README. Lays the demo-echo units (embedded, verbatim from examples/demo-echo)
 /// into a private unit directory, enables demo-echo.socket, says how to connect, and runs a user-mode manager.
 /// </summary>
 internal static class DemoVerb
@@ -48,15 +48,35 @@ internal static class DemoVerb
             Console.WriteLine(line);
 
         string p = port.ToString(CultureInfo.InvariantCulture);
+        string summon = ShellWord(Executable());
         Console.WriteLine($"""
             Summon demo: demo-echo.socket listens on 127.0.0.1:{p}; each connection runs one demo-echo@.service (/bin/cat).
-              Try:    printf 'socket activation works\n' | nc -N 127.0.0.1 {p}
+              Try:    printf 'socket activation works\n' | {summon} connect 127.0.0.1:{p}
               Then, in another shell:
-                export SUMMON_UNIT_PATH={units} SUMMON_RUNTIME_DIR={Path.Combine(baseDir, "run")} SUMMON_STATE_DIR={Path.Combine(baseDir, "state")}
-                summon --user status demo-echo.socket
-                summon --user journal -u demo-echo.socket
+                export SUMMON_UNIT_PATH={ShellWord(units)} SUMMON_RUNTIME_DIR={ShellWord(Path.Combine(baseDir, "run"))} SUMMON_STATE_DIR={ShellWord(Path.Combine(baseDir, "state"))}
+                {summon} --user status demo-echo.socket
+                {summon} --user journal -u demo-echo.socket
               Stop with Ctrl-C.
             """);
         return DaemonVerb.Run(context);
     }
+
+    /// <summary>
+    /// The absolute path of the running executable, which the printed commands call: under `dotnet run` that is the
+    /// build output's apphost, since nothing puts `summon` on PATH. A run through the `dotnet` muxer names the dll's
+    /// apphost beside it.
+    /// </summary>
+    private static string Executable()
+    {
+        string? path = Environment.ProcessPath;
+        if (path is null || Path.GetFileName(path) == "dotnet")
+            path = Path.Combine(AppContext.BaseDirectory, "summon");
+        return Path.GetFullPath(path);
+    }
+
+    /// <summary>A word the shell reads back unchanged: as is when it holds only safe characters, else single-quoted.</summary>
+    private static string ShellWord(string word) =>
+        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "/._-+:@%,=".Contains(c))
+            ? word
+            : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

@@ -47,7 +47,9 @@ internal sealed class DaemonProcess : IDisposable
     /// Starts <paramref name="program"/> as the daemon (the tests of this harness use a shell script);
     /// with <paramref name="waitReady"/> waits for the control socket and a successful <c>summon list-sockets</c>.
     /// </summary>
-    public static async Task<DaemonProcess> StartAsync(TempRoot root, string program, string[] arguments, bool waitReady)
+    /// <param name="environment">The whole environment instead of the root's (the demo verb chooses its own directories).</param>
+    public static async Task<DaemonProcess> StartAsync(
+        TempRoot root, string program, string[] arguments, bool waitReady, IReadOnlyDictionary<string, string>? environment = null)
     {
         string logPath = Path.Combine(root.Dir, "daemon.log");
         var startInfo = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
@@ -59,7 +61,7 @@ internal sealed class DaemonProcess : IDisposable
         }
 
         startInfo.Environment.Clear();
-        foreach ((string key, string value) in root.Environment)
+        foreach ((string key, string value) in environment ?? root.Environment)
         {
             startInfo.Environment[key] = value;
         }

@@ -1,6 +1,6 @@
 namespace Summon.IntegrationTests.Harness;
 
-/// <summary>The walkthrough's unit files (seed: socket-activation-tutorial.txt), with the port made a parameter.</summary>
+/// <summary>The walkthrough's unit files (docs/walkthrough.md, examples/demo-echo), with the port made a parameter.</summary>
 internal static class DemoUnits
 {
     public const string SocketName = "demo-echo.socket";

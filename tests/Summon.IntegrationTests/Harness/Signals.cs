@@ -5,6 +5,7 @@ namespace Summon.IntegrationTests.Harness;
 /// <summary>kill(2) for the tests: .NET can only SIGKILL a Process, and the daemon contract is about SIGTERM.</summary>
 internal static partial class Signals
 {
+    public const int SIGINT = 2;
     public const int SIGKILL = 9;
     public const int SIGTERM = 15;
 
