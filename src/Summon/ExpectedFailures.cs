@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Reflection;
 using Summon.Journal;
 using Summon.Posix;
@@ -11,21 +10,8 @@ namespace Summon.Cli;
 /// System.CommandLine's stack trace. The known failures have their own words where they happen; anything else is a
 /// bug and keeps its trace.
 /// </summary>
-internal static class ExpectedFailures
+internal static partial class ExpectedFailures
 {
-    public static int Invoke(ParseResult result)
-    {
-        try
-        {
-            return result.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
-        }
-        catch (Exception e) when (Describe(e) is { } line)
-        {
-            Console.Error.WriteLine(line);
-            return 1;
-        }
-    }
-
     /// <summary>The one line for an expected failure, or null for a bug.</summary>
     internal static string? Describe(Exception e)
     {
