@@ -14,9 +14,11 @@ internal sealed class CliContext
     {
         UserMode = userMode;
         UnitPath = UnitSearchPath.Resolve(userMode);
-        RuntimeDirectory = Environment.GetEnvironmentVariable("SUMMON_RUNTIME_DIR") is { Length: > 0 } run ? run : DefaultRuntimeDirectory(userMode);
-        StateDirectory = Environment.GetEnvironmentVariable("SUMMON_STATE_DIR") is { Length: > 0 } state ? state : DefaultStateDirectory(userMode);
+        RuntimeDirectory = Environment.GetEnvironmentVariable(RuntimeDirectoryVariable) is { Length: > 0 } run ? run : DefaultRuntimeDirectory(userMode);
+        StateDirectory = Environment.GetEnvironmentVariable(StateDirectoryVariable) is { Length: > 0 } state ? state : DefaultStateDirectory(userMode);
     }
+
+    public const string RuntimeDirectoryVariable = "SUMMON_RUNTIME_DIR", StateDirectoryVariable = "SUMMON_STATE_DIR";
 
     public bool UserMode { get; }
 

@@ -21,7 +21,7 @@ internal static class Program
                 result = null;
         }
         result ??= Verbs(new RootCommand(Description)).Parse(args);
-        return result.Invoke();
+        return ExpectedFailures.Invoke(result);
     }
 
     private const string Description = "Summon: systemd-style socket activation that runs anywhere.";

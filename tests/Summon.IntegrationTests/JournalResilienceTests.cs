@@ -127,7 +127,7 @@ public sealed class JournalResilienceTests
         DemoUnits.Write(root, port);
         Assert.Equal(0, Cli.Run(root, "enable", Unit).ExitCode);
         root.WriteUnit("flood.service", FloodUnit(Lines));
-        string script = $"mount -t tmpfs -o size=2m tmpfs {root.StateDir} && exec {SummonBinary.Path} daemon";
+        string script = $"mount -t tmpfs -o size=2m,mode=0700 tmpfs {root.StateDir} && exec {SummonBinary.Path} daemon";
         using DaemonProcess daemon = await DaemonProcess.StartAsync(root, "unshare", ["--mount", "sh", "-c", script], waitReady: true);
 
         Assert.Equal(0, Cli.Run(root, "start", "flood.service").ExitCode);

@@ -16,14 +16,31 @@ namespace Summon.Manager;
 /// before exiting 0. It never uses System.Diagnostics.Process nor a SIGCHLD handler: children are watched through
 /// pidfds only.
 /// </summary>
-internal static class ManagerHost
+internal static partial class ManagerHost
 {
-    /// <summary>Runs the manager until it is stopped; the process's exit code (1 when the control socket cannot be set up).</summary>
-    public static Exit Run(UnitSearchPath unitPath, bool userMode, string runtimeDirectory, string stateDirectory)
+    /// <summary>
+    /// Runs the manager until it is stopped; the process's exit code, and why it did not start (exit code 1). Before
+    /// anything else it claims its directories (<see cref="ManagerClaim"/>): a second manager on them is refused before
+    /// it touches them. <paramref name="claimed"/> runs once they are claimed, before the manager starts (the demo lays
+    /// out its units there).
+    /// </summary>
+    public static Exit Run(UnitSearchPath unitPath, bool userMode, string runtimeDirectory, string stateDirectory, Action? claimed = null)
+    {
+        uint uid = ProcessIdentity.EffectiveUid;
+        if (!userMode && uid != 0)
+            return new Exit(1, new StartFailure(StartFailureKind.NeedsRoot, runtimeDirectory, uid.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        if (ManagerClaim.TryTake(userMode, runtimeDirectory, stateDirectory, uid, out var claim) is { } refused)
+            return new Exit(1, refused);
+        using (claim)
+        {
+            claimed?.Invoke();
+            return RunClaimed(unitPath, userMode, runtimeDirectory, stateDirectory);
+        }
+    }
+
+    private static Exit RunClaimed(UnitSearchPath unitPath, bool userMode, string runtimeDirectory, string stateDirectory)
     {
         ProcessSpawner.ResetInheritedSignalDispositions();
-        Directory.CreateDirectory(runtimeDirectory);
-        Directory.CreateDirectory(stateDirectory);
 
         // The foreground mirror writes to fd 2 directly: System.Console's terminal support installs a SIGCHLD
         // handler when it initialises on a tty, and as PID 1 .NET would then reap our children before their pidfds do.
@@ -49,8 +66,6 @@ internal static class ManagerHost
         if (manager.ReapsOrphans)
             ScheduleOrphanSweep(loop, manager);
 
-        var notify = OpenNotifySocket(runtimeDirectory, manager, log);
-
         string controlSocket = ControlPaths.ControlSocket(runtimeDirectory);
         ControlEndpoint server;
         try
@@ -59,8 +74,10 @@ internal static class ManagerHost
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or ErrnoException or UnauthorizedAccessException)
         {
-            return new Exit(1, new ControlSocketFailure(controlSocket, e.Message));
+            return new Exit(1, new StartFailure(StartFailureKind.ControlSocket, controlSocket, e.Message));
         }
+
+        var notify = OpenNotifySocket(runtimeDirectory, manager, log);
 
         using var signals = new CompositeDisposable(HandleSignals(loop, manager));
         using (server)
@@ -79,10 +96,7 @@ internal static class ManagerHost
     }
 
     /// <summary>How the manager ended: its exit code, and why it could not start when it could not.</summary>
-    public readonly record struct Exit(int Code, ControlSocketFailure? Failure);
-
-    /// <summary>The control socket could not be set up (another manager answers on it, or a socket call failed).</summary>
-    public sealed record ControlSocketFailure(string Path, string Reason);
+    public readonly record struct Exit(int Code, StartFailure? Failure);
 
     /// <summary>The sd_notify socket; without it the manager still runs, and says that sd_notify(3) will not work.</summary>
     private static NotifySocket? OpenNotifySocket(string runtimeDirectory, UnitManager manager, ILogger log)

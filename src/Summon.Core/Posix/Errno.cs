@@ -11,7 +11,7 @@ internal static class Errno
         EADDRNOTAVAIL = 99, ENETDOWN = 100, ECONNABORTED = 103, ECONNRESET = 104, ENOTCONN = 107,
         ECONNREFUSED = 111, ENFILE = 23, ENODEV = 19, EBADSLT = 57, ENOEXEC = 8, ENXIO = 6, EBADMSG = 74, ENOBUFS = 105,
         ENOPKG = 65, ENOMEDIUM = 123, EPROTO = 71, EOPNOTSUPP = 95, ENOPROTOOPT = 92,
-        EHOSTDOWN = 112, ENONET = 64, EHOSTUNREACH = 113, ENETUNREACH = 101, ETIMEDOUT = 110;
+        EHOSTDOWN = 112, ENONET = 64, EHOSTUNREACH = 113, ENETUNREACH = 101, ETIMEDOUT = 110, EROFS = 30;
 
     /// <summary>strerror(errno), e.g. "Address already in use".</summary>
     public static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Summon.Cli.Rendering;
 using Summon.Manager;
 
 namespace Summon.Cli.Commands;
@@ -26,12 +27,15 @@ internal static class DaemonVerb
         root.Subcommands.Add(command);
     }
 
-    /// <summary>Runs the manager of <paramref name="context"/>'s mode and paths in the foreground; its exit code.</summary>
-    public static int Run(CliContext context)
+    /// <summary>
+    /// Runs the manager of <paramref name="context"/>'s mode and paths in the foreground; its exit code.
+    /// <paramref name="claimed"/> runs once the manager holds its directories, before it starts.
+    /// </summary>
+    public static int Run(CliContext context, Action? claimed = null)
     {
-        var exit = ManagerHost.Run(context.UnitPath, context.UserMode, context.RuntimeDirectory, context.StateDirectory);
+        var exit = ManagerHost.Run(context.UnitPath, context.UserMode, context.RuntimeDirectory, context.StateDirectory, claimed);
         if (exit.Failure is { } failure)
-            Console.Error.WriteLine($"Failed to set up the control socket {failure.Path}: {failure.Reason}");
+            Console.Error.WriteLine(StartFailureMessages.Describe(failure));
         return exit.Code;
     }
 

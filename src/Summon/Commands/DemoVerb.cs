@@ -27,6 +27,17 @@ internal static class DemoVerb
             ? Path.Combine(Path.GetTempPath(), "summon-demo-" + Summon.Processes.ProcessIdentity.EffectiveUid.ToString(CultureInfo.InvariantCulture))
             : Path.Combine(xdg, "summon-demo");
         string units = Path.Combine(baseDir, "units");
+        Environment.SetEnvironmentVariable("SUMMON_UNIT_PATH", units);
+        Environment.SetEnvironmentVariable("SUMMON_RUNTIME_DIR", Path.Combine(baseDir, "run"));
+        Environment.SetEnvironmentVariable("SUMMON_STATE_DIR", Path.Combine(baseDir, "state"));
+        var context = CliContext.Create(user: true, system: false);
+        // Only once the manager holds the demo's directories: a second demo must leave the running one's units alone.
+        return DaemonVerb.Run(context, claimed: () => LayOut(context, units, baseDir, port));
+    }
+
+    /// <summary>Writes and enables the demo's units and says how to try them.</summary>
+    private static void LayOut(CliContext context, string units, string baseDir, int port)
+    {
         if (Directory.Exists(units))
             Directory.Delete(units, recursive: true);
         Directory.CreateDirectory(units);
@@ -40,10 +51,6 @@ internal static class DemoVerb
             File.WriteAllText(Path.Combine(units, file), text);
         }
 
-        Environment.SetEnvironmentVariable("SUMMON_UNIT_PATH", units);
-        Environment.SetEnvironmentVariable("SUMMON_RUNTIME_DIR", Path.Combine(baseDir, "run"));
-        Environment.SetEnvironmentVariable("SUMMON_STATE_DIR", Path.Combine(baseDir, "state"));
-        var context = CliContext.Create(user: true, system: false);
         foreach (var line in context.Installer.Enable("demo-echo.socket").Changes)
             Console.WriteLine(line);
 
@@ -58,7 +65,6 @@ internal static class DemoVerb
                 {summon} --user journal -u demo-echo.socket
               Stop with Ctrl-C.
             """);
-        return DaemonVerb.Run(context);
     }
 
     /// <summary>
