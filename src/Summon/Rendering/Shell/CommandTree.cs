@@ -44,10 +44,11 @@ internal static class CommandTree
         string[] names = [.. ((string[])[option.Name, .. option.Aliases.Order(StringComparer.Ordinal)]).Where(IsUnixName)];
         bool flag = option.Arity.MaximumNumberOfValues == 0 || option.ValueType == typeof(bool);
         if (flag)
-            return new TreeOption(names, option.Description ?? "", null, ValueCompletion.None, []);
+            return new TreeOption(names, option.Description ?? "", null, null, ValueCompletion.None, []);
         string valueName = option.HelpName ?? option.Name.TrimStart('-').ToUpperInvariant();
         var completion = option.Name == "--unit" ? ValueCompletion.Units : ValueCompletion.None;
-        return new TreeOption(names, option.Description ?? "", valueName, completion, Words(option.GetCompletions(CompletionContext.Empty)));
+        string? defaultValue = option.HasDefaultValue ? Convert.ToString(option.GetDefaultValue(), System.Globalization.CultureInfo.InvariantCulture) : null;
+        return new TreeOption(names, option.Description ?? "", valueName, defaultValue, completion, Words(option.GetCompletions(CompletionContext.Empty)));
     }
 
     private static TreeArgument Describe(Argument argument)

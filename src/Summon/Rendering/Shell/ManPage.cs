@@ -51,7 +51,10 @@ internal static class ManPage
         text.Append(string.Join(", ", option.Names.Select(n => "\\fB" + Escape(n) + "\\fR")));
         if (option.ValueName is { } value)
             text.Append(" \\fI").Append(Escape(value)).Append("\\fR");
-        text.Append('\n').Append(Escape(Sentence(option.Description))).Append('\n');
+        text.Append('\n').Append(Escape(Sentence(option.Description)));
+        if (option.Default is { Length: > 0 } byDefault)
+            text.Append(" Default: ").Append(Escape(byDefault)).Append('.');
+        text.Append('\n');
     }
 
     private static string Usage(TreeArgument argument)
@@ -61,7 +64,7 @@ internal static class ManPage
     }
 
     private static string Sentence(string description) =>
-        description.Length == 0 || description.EndsWith('.') || description.EndsWith(')') ? description : description + ".";
+        description.Length == 0 || description.EndsWith('.') ? description : description + ".";
 
     /// <summary>Text as roff reads it: backslashes doubled, hyphens as minus signs, no line taken for a request.</summary>
     internal static string Escape(string text)

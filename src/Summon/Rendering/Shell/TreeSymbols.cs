@@ -1,7 +1,7 @@
 namespace Summon.Cli.Rendering.Shell;
 
 /// <summary>An option as --help shows it: its names, what it does, and whether and how its value completes.</summary>
-internal sealed record TreeOption(IReadOnlyList<string> Names, string Description, string? ValueName, ValueCompletion Completion, IReadOnlyList<string> Words)
+internal sealed record TreeOption(IReadOnlyList<string> Names, string Description, string? ValueName, string? Default, ValueCompletion Completion, IReadOnlyList<string> Words)
 {
     /// <summary>A flag (--now) takes no value; every other option takes exactly one.</summary>
     public bool TakesValue => ValueName is not null;
