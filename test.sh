@@ -30,6 +30,12 @@ compgen -G '/usr/lib/*/libsqlite3.a' >/dev/null || missing+=(libsqlite3-dev)
 # The benchmark smoke run builds the C load client with gcc and make.
 command -v gcc >/dev/null || missing+=(gcc)
 command -v make >/dev/null || missing+=(make)
+# Packaging tests: Debian's own systemctl completion needs bash-completion's helpers, zsh runs our zsh completion,
+# man renders and finds summon(1), dpkg-deb builds the .deb.
+test -f /usr/share/bash-completion/bash_completion || missing+=(bash-completion)
+command -v zsh >/dev/null || missing+=(zsh)
+command -v man >/dev/null || missing+=(man-db)
+command -v dpkg-deb >/dev/null || missing+=(dpkg)
 
 if ((${#missing[@]})); then
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
@@ -48,6 +54,11 @@ rm -rf artifacts/bin   # publish never removes files, and the one-file test look
 dotnet publish src/Summon -c Release -o artifacts/bin
 test -x artifacts/bin/summon
 
+# The .NET tool package (summon and summon.linux-x64) packed from that build, for DotnetToolTests.
+log "packing the .NET tool into artifacts/tool-feed"
+rm -rf artifacts/tool-feed
+packaging/dotnet-tool/pack.sh --no-build --out "$PWD/artifacts/tool-feed"
+
 # The real peers of the integration tests (tests/Programs): the sd_listen_fds/sd_notify check program and the
 # socket-activated Kestrel app (framework-dependent; the ASP.NET Core runtime comes with the SDK).
 log "building listen-check and the Kestrel test app"
@@ -61,7 +72,7 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 set +e
 SUMMON_BIN="$PWD/artifacts/bin/summon" SUMMON_LISTEN_CHECK="$PWD/artifacts/listen-check" \
-    SUMMON_KESTREL_APP="$PWD/artifacts/kestrel-app/KestrelApp.dll" dotnet test Summon.slnx --logger "console;verbosity=normal" 2>&1 | tee "$out"
+    SUMMON_KESTREL_APP="$PWD/artifacts/kestrel-app/KestrelApp.dll" SUMMON_TOOL_FEED="$PWD/artifacts/tool-feed" dotnet test Summon.slnx --logger "console;verbosity=normal" 2>&1 | tee "$out"
 rc=${PIPESTATUS[0]}
 set -e
 # One closing line over both test assemblies: "N passed, N failed".

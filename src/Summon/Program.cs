@@ -26,6 +26,9 @@ internal static class Program
 
     private const string Description = "Summon: systemd-style socket activation that runs anywhere.";
 
+    /// <summary>The whole command tree as --help shows it, for the generators of completion scripts and the man page.</summary>
+    internal static RootCommand Tree() => (RootCommand)Verbs(new RootCommand(Description));
+
     private static Command Verbs(Command root)
     {
         GlobalOptions.AddTo(root);
@@ -41,6 +44,8 @@ internal static class Program
         StatusVerb.AddTo(root);
         ListVerbs.AddTo(root);
         JournalVerb.AddTo(root);
+        CompletionVerb.AddTo(root);
+        ManPageVerb.AddTo(root);
         return root;
     }
 }

@@ -34,6 +34,17 @@ internal static class UnitProperties
         return info;
     }
 
+    /// <summary>
+    /// systemd's CanStart and CanStop: a loaded unit that is no template and does not refuse it may be started or
+    /// stopped by hand (Debian's systemctl completion offers `start` and `stop` only such units).
+    /// </summary>
+    private static void AddManualControl(List<UnitProperty> p, LoadedUnit? definition)
+    {
+        bool loaded = definition is { LoadState: LoadState.Loaded } && !definition.Name.IsTemplate;
+        Add(p, "CanStart", SettingText.YesNo(loaded && !definition!.Unit.RefuseManualStart));
+        Add(p, "CanStop", SettingText.YesNo(loaded && !definition!.Unit.RefuseManualStop));
+    }
+
     private static bool Wants(IReadOnlyCollection<string>? wanted, string name) => wanted is null || wanted.Contains(name);
 
     private static void Keep(List<UnitProperty> p, IReadOnlyCollection<string>? wanted)
@@ -54,6 +65,7 @@ internal static class UnitProperties
         Add(p, "ActiveState", "inactive");
         Add(p, "SubState", "dead");
         Add(p, "FragmentPath", definition?.FragmentPath ?? "");
+        AddManualControl(p, definition);
         if (Wants(wanted, "UnitFileState"))
             Add(p, "UnitFileState", manager.Installer.State(id) ?? "");
         if (definition?.LoadState == LoadState.NotFound || definition is null)
@@ -130,6 +142,7 @@ internal static class UnitProperties
             Add(p, "TriggeredBy", triggeredBy);
         }
         Add(p, "Description", unit.Description);
+        AddManualControl(p, unit.Definition);
         Add(p, "LoadState", unit.Definition.LoadState.ToText());
         Add(p, "ActiveState", ActiveStateName(unit.ActiveState));
         Add(p, "SubState", unit.SubState);
