@@ -91,7 +91,9 @@ public sealed partial class JournalctlTests
     public async Task Follow_ends_quietly_when_the_reader_of_its_pipe_goes_away()
     {
         using var root = new TempRoot();
+        WriteTalker(root, "t.service", "tick");
         using DaemonProcess daemon = await DaemonProcess.StartAsync(root);
+        await RunToEndAsync(root, "t.service");
         // Nothing is logged after the first line: the follower must notice the closed pipe by itself.
         CommandResult piped = Cli.RunProgram(root, "/bin/sh", null, "-c", "\"$0\" -f | head -1; echo \"rc=$?\"", Link(root));
         Assert.True(piped.ExitCode == 0 && piped.StdOutLines.Length == 2 && piped.StdOutLines[1] == "rc=0", piped.ToString());
