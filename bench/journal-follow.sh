@@ -49,5 +49,6 @@ grep '"MESSAGE":"tick ' "$d/follow.out" \
     | awk '{print ($1 - $2) / 1000}' | sort -n \
     | awk -v n="$N" -v idle="$idle_pct" '{ v[NR] = $1 } END {
         if (NR == 0) { print "suite=journal-follow lines=0"; exit 1 }
+        p90 = int(NR * 0.9 + 0.5); if (p90 < 1) p90 = 1
         printf "suite=journal-follow lines=%d/%d median_ms=%.1f p90_ms=%.1f max_ms=%.1f idle_cpu_pct=%s\n",
-            NR, n, v[int((NR + 1) / 2)], v[int(NR * 0.9 + 0.5) > 0 ? int(NR * 0.9 + 0.5) : 1], v[NR], idle }'
+            NR, n, v[int((NR + 1) / 2)], v[p90], v[NR], idle }'
