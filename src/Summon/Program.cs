@@ -16,13 +16,16 @@ internal static class Program
         ParseResult? result = null;
         if (HelpFreeParse.Applies(args))
         {
-            result = Verbs(new Command(RootCommand.ExecutableName, Description)).Parse(args);
+            result = Verbs(new Command(RootCommand.ExecutableName, Description)).Parse(args, Parsing);
             if (result.Errors.Count > 0)
                 result = null;
         }
-        result ??= Verbs(new RootCommand(Description)).Parse(args);
+        result ??= Verbs(new RootCommand(Description)).Parse(args, Parsing);
         return ExpectedFailures.Invoke(result);
     }
+
+    /// <summary>No response files: "@1796551200" is journalctl's --since epoch form, never a file of arguments.</summary>
+    private static readonly ParserConfiguration Parsing = new() { ResponseFileTokenReplacer = null };
 
     private const string Description = "Summon: systemd-style socket activation that runs anywhere.";
 

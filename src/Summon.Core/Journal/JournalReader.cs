@@ -114,6 +114,45 @@ internal sealed class JournalReader : IDisposable
         return Run(query);
     }
 
+    /// <summary>The cursor of the newest entry (0 when the journal is empty): where a follower starts.</summary>
+    public long LastCursor()
+    {
+        try
+        {
+            return JournalDatabase.Scalar(connection, "SELECT max(id) FROM entries");
+        }
+        catch (SqliteException e)
+        {
+            throw new JournalUnreadableException($"Failed to read the journal {DatabasePath}: {Describe(e)}.", e);
+        }
+    }
+
+    /// <summary>
+    /// Every unit name the journal holds lines of, sorted: journalctl matches <c>-u</c> globs against these. One index
+    /// seek per name (min above the last), so the cost follows the number of units, not of lines.
+    /// </summary>
+    public IReadOnlyList<string> Units()
+    {
+        var units = new List<string>();
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT min(unit) FROM entries WHERE unit > $after";
+            var after = command.Parameters.AddWithValue("$after", string.Empty);
+            while (command.ExecuteScalar() is string unit)
+            {
+                units.Add(unit);
+                after.Value = unit;
+            }
+        }
+        catch (SqliteException e)
+        {
+            throw new JournalUnreadableException($"Failed to read the journal {DatabasePath}: {Describe(e)}.", e);
+        }
+
+        return units;
+    }
+
     /// <summary>SQLite's plan for the query (EXPLAIN QUERY PLAN details, one per line), for tests of index use.</summary>
     internal string Explain(JournalQuery query)
     {
@@ -131,7 +170,7 @@ internal sealed class JournalReader : IDisposable
 
     public void Dispose() => connection.Dispose();
 
-    private static JournalUnreadableException Denied(string stateDirectory) => new(
+    internal static JournalUnreadableException Denied(string stateDirectory) => new(
         $"No journal files were opened due to insufficient permissions: {stateDirectory} is private to the manager's user; run as root or as that user.");
 
     private static string Describe(SqliteException e) => raw.sqlite3_errstr(e.SqliteErrorCode).utf8_to_string();
@@ -267,6 +306,18 @@ internal sealed class JournalReader : IDisposable
             command.Parameters.AddWithValue("$since", JournalDatabase.ToMicroseconds(since));
         }
 
+        if (query.Until is { } until)
+        {
+            where.Add("time <= $until");
+            command.Parameters.AddWithValue("$until", JournalDatabase.ToMicroseconds(until));
+        }
+
+        if (query.MinPriority is { } minPriority)
+        {
+            where.Add("priority >= $minPriority");
+            command.Parameters.AddWithValue("$minPriority", minPriority);
+        }
+
         if (query.MaxPriority is { } maxPriority)
         {
             where.Add("priority <= $priority");
@@ -280,9 +331,9 @@ internal sealed class JournalReader : IDisposable
         }
 
         var sql = new StringBuilder("SELECT ").Append(Columns).Append(" FROM entries");
-        if (salvage is not null)
+        if (salvage is not null || (query.AfterCursor is not null && query.Lines is null))
         {
-            sql.Append(" NOT INDEXED");
+            sql.Append(" NOT INDEXED");   // the rowid still serves id ranges; a follower's unit filter must not pick the unit index
         }
 
         if (where.Count > 0)
@@ -298,6 +349,10 @@ internal sealed class JournalReader : IDisposable
         {
             sql.Append(" ORDER BY time DESC, id DESC LIMIT $lines");
             command.Parameters.AddWithValue("$lines", Math.Max(lines, 0));
+        }
+        else if (query.AfterCursor is not null)
+        {
+            sql.Append(" ORDER BY id");   // a follower's new rows: a rowid range scan, whatever the other filters
         }
         else
         {

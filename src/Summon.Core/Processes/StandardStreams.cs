@@ -17,6 +17,34 @@ internal static class StandardStreams
 
     public static SafeHandle Error { get; } = new SafeFdHandle(2, ownsHandle: false);
 
+    /// <summary>
+    /// Writes all of <paramref name="bytes"/>; false when the stream failed (a reader that went away: EPIPE), which a
+    /// follower (<c>journal -f | head -1</c>) takes as its cue to end.
+    /// </summary>
+    public static unsafe bool TryWrite(SafeHandle stream, ReadOnlySpan<byte> bytes)
+    {
+        fixed (byte* p = bytes)
+        {
+            int written = 0;
+            while (written < bytes.Length)
+            {
+                nint n = Libc.Write(stream, p + written, bytes.Length - written);
+                if (n < 0)
+                    return false;
+                written += (int)n;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Waits up to <paramref name="timeoutMilliseconds"/> for the reader of <paramref name="stream"/> to go away (a
+    /// pipe whose read end closed reports POLLERR); true if it has. A terminal or file never reports it.
+    /// </summary>
+    public static bool WaitForReaderGone(SafeHandle stream, int timeoutMilliseconds) =>
+        Libc.Poll(stream, 0, timeoutMilliseconds) is > 0 and var events && (events & (Libc.POLLERR | Libc.POLLHUP)) != 0;
+
     public static unsafe void Write(SafeHandle stream, ReadOnlySpan<char> text)
     {
         if (text.IsEmpty)

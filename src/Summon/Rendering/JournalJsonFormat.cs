@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Summon.Journal;
@@ -6,35 +6,41 @@ using Summon.Journal;
 namespace Summon.Cli.Rendering;
 
 /// <summary>
-/// journalctl's <c>-o json</c>: one JSON object per line, every value a string, journal field names. Manager lines about
-/// a unit carry <c>UNIT=</c>, a service's own output carries <c>_SYSTEMD_UNIT=</c> (journalctl's convention;
-/// <c>-u</c> matches either). __CURSOR is our journal position (a decimal number), not a systemd cursor.
+/// journalctl's <c>-o json</c> (one object per line, every value a string) and <c>-o json-pretty</c> (one field a line,
+/// tab-indented, <c>"KEY" : "VALUE"</c> as systemd's JSON printer writes it), over <see cref="JournalFields"/>.
 /// </summary>
 internal static class JournalJsonFormat
 {
     // journalctl writes UTF-8 as is; the default encoder would turn every non-ASCII character into \uXXXX.
-    private static readonly JournalJsonContext Context = new(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    private static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
 
-    public static string Format(JournalEntry entry, string hostname) => JsonSerializer.Serialize(ToRecord(entry, hostname), Context.JournalJsonRecord);
-
-    public static void Write(TextWriter output, IReadOnlyList<JournalEntry> entries, string hostname)
+    public static string Format(JournalEntry entry, string hostname)
     {
-        foreach (var entry in entries)
+        var text = new StringBuilder(128 + entry.Message.Length).Append('{');
+        var first = true;
+        foreach (var (name, value) in JournalFields.Of(entry, hostname))
         {
-            output.WriteLine(Format(entry, hostname));
+            if (!first)
+                text.Append(',');
+            text.Append('"').Append(Quote(name)).Append("\":\"").Append(Quote(value)).Append('"');
+            first = false;
         }
+
+        return text.Append('}').ToString();
     }
 
-    internal static JournalJsonRecord ToRecord(JournalEntry entry, string hostname) => new()
+    public static string FormatPretty(JournalEntry entry, string hostname)
     {
-        Cursor = entry.Cursor.ToString(CultureInfo.InvariantCulture),
-        RealtimeTimestamp = ((entry.Time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMicrosecond).ToString(CultureInfo.InvariantCulture),
-        Hostname = hostname,
-        Priority = entry.Priority.ToString(CultureInfo.InvariantCulture),
-        SyslogIdentifier = entry.Identifier,
-        Pid = entry.Pid > 0 ? entry.Pid.ToString(CultureInfo.InvariantCulture) : null,
-        Unit = entry.IsManagerLine ? entry.Unit : null,
-        SystemdUnit = entry.IsManagerLine ? null : entry.Unit,
-        Message = entry.Message,
-    };
+        var fields = JournalFields.Of(entry, hostname);
+        var text = new StringBuilder(256 + entry.Message.Length).Append("{\n");
+        for (var i = 0; i < fields.Count; i++)
+        {
+            text.Append("\t\"").Append(Quote(fields[i].Key)).Append("\" : \"").Append(Quote(fields[i].Value)).Append('"')
+                .Append(i + 1 < fields.Count ? ",\n" : "\n");
+        }
+
+        return text.Append('}').ToString();
+    }
+
+    private static string Quote(string value) => JsonEncodedText.Encode(value, Encoder).ToString();
 }

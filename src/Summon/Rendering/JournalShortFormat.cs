@@ -8,16 +8,18 @@ namespace Summon.Cli.Rendering;
 /// journalctl's default <c>-o short</c> line: <c>Apr 22 02:44:41 host summon[1234]: message</c> — local time as
 /// "MMM dd HH:mm:ss", the short host name, identifier[pid] (just identifier when the pid is unknown), the message.
 /// Further lines of a multi-line message are indented to where the message starts, as journalctl does.
+/// <c>-o short-precise</c> adds microseconds ("MMM dd HH:mm:ss.ffffff"), <c>-o short-iso</c> writes the time as
+/// "yyyy-MM-ddTHH:mm:ss+hhmm" (strftime's %z).
 /// </summary>
 internal static class JournalShortFormat
 {
     /// <summary>What journalctl prints when nothing matched.</summary>
     public const string NoEntries = "-- No entries --";
 
-    public static string Format(JournalEntry entry, string hostname, TimeZoneInfo zone)
+    public static string Format(JournalEntry entry, string hostname, TimeZoneInfo zone, JournalOutputMode mode = JournalOutputMode.Short)
     {
         var text = new StringBuilder(64 + entry.Message.Length);
-        Append(text, entry, hostname, zone);
+        Append(text, entry, hostname, zone, mode);
         return text.ToString();
     }
 
@@ -34,7 +36,7 @@ internal static class JournalShortFormat
         foreach (var entry in entries)
         {
             text.Clear();
-            Append(text, entry, hostname, zone);
+            Append(text, entry, hostname, zone, JournalOutputMode.Short);
             output.WriteLine(text);
         }
     }
@@ -49,10 +51,26 @@ internal static class JournalShortFormat
     /// <summary>This machine's short host name.</summary>
     public static string ShortHostName() => ShortHostName(Environment.MachineName);
 
-    private static void Append(StringBuilder text, JournalEntry entry, string hostname, TimeZoneInfo zone)
+    private static void Append(StringBuilder text, JournalEntry entry, string hostname, TimeZoneInfo zone, JournalOutputMode mode)
     {
         var local = TimeZoneInfo.ConvertTime(entry.Time, zone);
-        text.Append(local.ToString("MMM dd HH:mm:ss", CultureInfo.InvariantCulture))
+        switch (mode)
+        {
+            case JournalOutputMode.ShortIso:
+                var offset = local.Offset;
+                text.Append(local.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture))
+                    .Append(offset < TimeSpan.Zero ? '-' : '+')
+                    .Append(offset.Duration().ToString("hhmm", CultureInfo.InvariantCulture));
+                break;
+            case JournalOutputMode.ShortPrecise:
+                text.Append(local.ToString("MMM dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture));
+                break;
+            default:
+                text.Append(local.ToString("MMM dd HH:mm:ss", CultureInfo.InvariantCulture));
+                break;
+        }
+
+        text
             .Append(' ').Append(hostname)
             .Append(' ').Append(entry.Identifier);
         if (entry.Pid > 0)

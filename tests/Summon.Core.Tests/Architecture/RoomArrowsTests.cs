@@ -52,8 +52,15 @@ public sealed class RoomArrowsTests
     /// <summary>The rooms of Summon.Core the CLI (src/Summon) may use; of Manager only the daemon's entry type.</summary>
     private static readonly string[] CliRooms = ["Control", "Install", "Units", "Journal", "Processes", "Posix", "Text"];
 
-    /// <summary>What the CLI may use of Journal: its reader and the records it returns, nothing of the storage or the writer.</summary>
-    private static readonly string[] JournalReaderApi = ["Summon.Journal.JournalReader", "Summon.Journal.JournalQuery", "Summon.Journal.JournalEntry", "Summon.Journal.SyslogPriority", "Summon.Journal.JournalUnreadableException"];
+    /// <summary>
+    /// What the CLI may use of Journal: its reader and the records it returns, and journalctl's maintenance (disk usage,
+    /// vacuum); nothing of the storage or the writer.
+    /// </summary>
+    private static readonly string[] JournalReaderApi =
+    [
+        "Summon.Journal.JournalReader", "Summon.Journal.JournalQuery", "Summon.Journal.JournalEntry", "Summon.Journal.SyslogPriority",
+        "Summon.Journal.JournalUnreadableException", "Summon.Journal.JournalDiskUsage", "Summon.Journal.JournalVacuum", "Summon.Journal.JournalVacuumResult",
+    ];
 
     [Fact]
     public void The_cli_uses_the_manager_only_through_ManagerHost_and_the_journal_only_through_its_reader()

@@ -38,4 +38,18 @@ public sealed class JournalQueryPlanTests : IDisposable
         Assert.Contains(expected, plan, StringComparison.Ordinal);
         Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Follow_query_is_a_rowid_range_whatever_the_unit_filter()
+    {
+        using (var writer = JournalWriter.Open(state.Path, new JournalWriterOptions()))
+        {
+            writer.Append(new JournalEntry(DateTimeOffset.UnixEpoch, "demo-echo.socket", "summon", 1, 6, "x"));
+        }
+
+        using var reader = JournalReader.TryOpen(state.Path)!;
+        var plan = reader.Explain(new JournalQuery(["demo-echo.socket", "b.service"], AfterCursor: 1, MaxPriority: 6));
+        Assert.Contains("INTEGER PRIMARY KEY (rowid>?)", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
+    }
 }

@@ -170,6 +170,71 @@ public sealed class JournalWriterReaderTests : IDisposable
     }
 
     [Fact]
+    public void Query_UntilAndPriorityRange()
+    {
+        Write(Entry(0, "a", "p3", SyslogPriority.Error), Entry(1, "a", "p4", SyslogPriority.Warning), Entry(2, "a", "p6", SyslogPriority.Info), Entry(3, "a", "p2", SyslogPriority.Critical));
+        using var reader = OpenReader();
+        Assert.Equal(["p3", "p4"], Messages(reader.Query(new JournalQuery(MaxPriority: 4, MinPriority: 3))));
+        Assert.Equal(["p3", "p4", "p6"], Messages(reader.Query(new JournalQuery(Until: T0.AddSeconds(2)))));
+        Assert.Equal(["p4"], Messages(reader.Query(new JournalQuery(Since: T0.AddSeconds(1), Until: T0.AddSeconds(1)))));
+    }
+
+    [Fact]
+    public void Units_lists_every_unit_once_sorted()
+    {
+        Write(Entry(0, "b.service", "1"), Entry(1, null, "2"), Entry(2, "a.socket", "3"), Entry(3, "b.service", "4"));
+        using var reader = OpenReader();
+        Assert.Equal(["a.socket", "b.service"], reader.Units());
+        Assert.Equal(4, reader.LastCursor());
+    }
+
+    [Fact]
+    public void Vacuum_time_deletes_older_rows_and_keeps_the_newest()
+    {
+        Write(Entry(0, "a", "old"), Entry(10, "a", "mid"), Entry(20, "a", "new"));
+        var result = JournalVacuum.Run(state.Path, T0.AddSeconds(5), null)!;
+        Assert.Equal(1, result.DeletedEntries);
+        using (var reader = OpenReader())
+        {
+            Assert.Equal(["mid", "new"], Messages(reader.Query(new JournalQuery())));
+        }
+
+        Assert.Equal(1, JournalVacuum.Run(state.Path, T0.AddDays(1), null)!.DeletedEntries);
+        using (var reader = OpenReader())
+        {
+            Assert.Equal(["new"], Messages(reader.Query(new JournalQuery())));
+            Assert.Equal(3, reader.LastCursor());
+        }
+    }
+
+    [Fact]
+    public void Vacuum_size_brings_the_files_under_the_size()
+    {
+        var big = new string('x', 2000);
+        Write(Enumerable.Range(0, 2000).Select(i => Entry(i, "a", big + i)).ToArray());
+        long before = JournalDiskUsage.Bytes(state.Path);
+        var result = JournalVacuum.Run(state.Path, null, before / 4)!;
+        Assert.True(result.DeletedEntries > 1000, $"deleted {result.DeletedEntries}");
+        Assert.True(result.BytesAfter <= before / 4, $"{result.BytesAfter} > {before / 4}");
+        using var reader = OpenReader();
+        Assert.Equal(big + 1999, reader.Query(new JournalQuery(Lines: 1))[0].Message);
+    }
+
+    [Fact]
+    public void Vacuum_beside_a_running_writer_keeps_the_writer_writing()
+    {
+        using var writer = JournalWriter.Open(state.Path, new JournalWriterOptions());
+        writer.Append(Entry(0, "a", "one"));
+        writer.Append(Entry(1, "a", "two"));
+        writer.Flush();
+        Assert.Equal(1, JournalVacuum.Run(state.Path, T0.AddDays(1), null)!.DeletedEntries);
+        writer.Append(Entry(2, "a", "three"));
+        writer.Flush();
+        using var reader = OpenReader();
+        Assert.Equal(["two", "three"], Messages(reader.Query(new JournalQuery(AfterCursor: 1))));
+    }
+
+    [Fact]
     public void GroupCommit_LinesQueuedWithinTheDelayGoInOneTransaction()
     {
         // A long delay: the three lines below must be committed together, and only once the delay or a Flush ends.

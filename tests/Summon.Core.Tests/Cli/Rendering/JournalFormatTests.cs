@@ -81,4 +81,57 @@ public sealed class JournalFormatTests
     // Summon's types are internal and xunit calls public methods: the value comes in as object.
     public void Json_FieldsAsJournalctl(object entryValue, string expected)
         => Assert.Equal(expected, JournalJsonFormat.Format(((JournalEntry)entryValue), "host"));
+
+    [Fact]
+    public void ShortIso_and_ShortPrecise_as_journalctl()
+    {
+        var entry = new JournalEntry(T.AddTicks(4560), null, "summon", 9, 6, "m");
+        Assert.Equal("2025-04-22T02:44:41+0000 h summon[9]: m", JournalShortFormat.Format(entry, "h", Utc, JournalOutputMode.ShortIso));
+        Assert.Equal("2025-04-22T04:44:41+0200 h summon[9]: m", JournalShortFormat.Format(entry, "h", PlusTwo, JournalOutputMode.ShortIso));
+        Assert.Equal("Apr 22 02:44:41.123456 h summon[9]: m", JournalShortFormat.Format(entry, "h", Utc, JournalOutputMode.ShortPrecise));
+    }
+
+    [Fact]
+    public void JsonPretty_one_field_a_line_tab_indented()
+    {
+        var entry = new JournalEntry(T, "demo-echo@0.service", "cat", 77, 3, "a \"q\"") { Cursor = 7 };
+        Assert.Equal(
+            "{\n\t\"__CURSOR\" : \"7\",\n\t\"__REALTIME_TIMESTAMP\" : \"1745289881123000\",\n\t\"_HOSTNAME\" : \"h\",\n"
+            + "\t\"PRIORITY\" : \"3\",\n\t\"SYSLOG_IDENTIFIER\" : \"cat\",\n\t\"_PID\" : \"77\",\n"
+            + "\t\"_SYSTEMD_UNIT\" : \"demo-echo@0.service\",\n\t\"MESSAGE\" : \"a \\\"q\\\"\"\n}",
+            JournalJsonFormat.FormatPretty(entry, "h"));
+    }
+
+    [Fact]
+    public void Export_text_fields_and_a_binary_safe_message()
+    {
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        var renderer = new JournalRenderer(JournalOutputMode.Export, "h", Utc);
+        renderer.Append(output, new JournalEntry(T, "demo.socket", "summon", 1, 6, "plain") { Cursor = 1 });
+        renderer.Append(output, new JournalEntry(T, null, "sh", 0, 4, "two\nlines") { Cursor = 2 });
+        byte[] expected =
+        [
+            .. "__CURSOR=1\n__REALTIME_TIMESTAMP=1745289881123000\n_HOSTNAME=h\nPRIORITY=6\nSYSLOG_IDENTIFIER=summon\n_PID=1\nUNIT=demo.socket\nMESSAGE=plain\n\n"u8,
+            .. "__CURSOR=2\n__REALTIME_TIMESTAMP=1745289881123000\n_HOSTNAME=h\nPRIORITY=4\nSYSLOG_IDENTIFIER=sh\nMESSAGE\n"u8,
+            9, 0, 0, 0, 0, 0, 0, 0,
+            .. "two\nlines\n\n"u8,
+        ];
+        Assert.Equal(expected, output.WrittenSpan.ToArray());
+    }
+
+    [Fact]
+    public void Cat_is_the_message_alone()
+    {
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        new JournalRenderer(JournalOutputMode.Cat, "h", Utc).Append(output, new JournalEntry(T, null, "sh", 3, 6, "hello\n"));
+        Assert.Equal("hello\n"u8.ToArray(), output.WrittenSpan.ToArray());
+    }
+
+    [Theory]
+    [InlineData("short", true)]
+    [InlineData("json-pretty", true)]
+    [InlineData("export", true)]
+    [InlineData("verbose", false)]
+    [InlineData("JSON", false)]
+    public void Output_modes_by_systemd_name(string name, bool known) => Assert.Equal(known, JournalOutputModes.TryParse(name, out _));
 }
