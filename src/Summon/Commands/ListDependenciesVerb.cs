@@ -17,8 +17,7 @@ internal static class ListDependenciesVerb
     {
         var unit = new Argument<string[]>("UNIT") { Arity = ArgumentArity.ZeroOrMore };
         var all = new Option<bool>("--all", "-a") { Description = "Expand every unit, not only targets" };
-        var plain = new Option<bool>("--plain") { Description = "Indent with spaces instead of tree lines" };
-        var command = new Command("list-dependencies", "Show the units a unit requires and wants, as a tree") { unit, all, plain };
+        var command = new Command("list-dependencies", "Show the units a unit requires and wants, as a tree") { unit, all };
         command.SetAction(r =>
         {
             var context = GlobalOptions.Context(r);
@@ -36,7 +35,7 @@ internal static class ListDependenciesVerb
             foreach (var name in names)
             {
                 sb.Append(name).Append('\n');
-                Print(sb, name, "", graph, states, r.GetValue(plain), [name]);
+                Print(sb, name, "", graph, states, [name]);
             }
             Console.Write(sb.ToString());
             return 0;
@@ -61,7 +60,7 @@ internal static class ListDependenciesVerb
             Collect(dep, graph, loader, installer, all);
     }
 
-    private static void Print(StringBuilder sb, string name, string indent, Dictionary<string, List<string>> graph, Dictionary<string, string> states, bool plain, HashSet<string> path)
+    private static void Print(StringBuilder sb, string name, string indent, Dictionary<string, List<string>> graph, Dictionary<string, string> states, HashSet<string> path)
     {
         var deps = graph[name];
         for (int i = 0; i < deps.Count; i++)
@@ -69,10 +68,10 @@ internal static class ListDependenciesVerb
             bool last = i == deps.Count - 1;
             string dep = deps[i];
             sb.Append(Glyph(states.GetValueOrDefault(dep, "inactive"))).Append(' ').Append(indent)
-              .Append(plain ? "  " : last ? "└─" : "├─").Append(dep).Append('\n');
+              .Append(last ? "└─" : "├─").Append(dep).Append('\n');
             if (path.Add(dep))
             {
-                Print(sb, dep, indent + (plain || last ? "  " : "│ "), graph, states, plain, path);
+                Print(sb, dep, indent + (last ? "  " : "│ "), graph, states, path);
                 path.Remove(dep);
             }
         }

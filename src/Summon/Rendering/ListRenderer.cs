@@ -13,6 +13,7 @@ internal static class ListRenderer
     public static Table Units(IReadOnlyList<UnitInfo> units, bool plain)
     {
         var table = new Table("", "unit", "load", "active", "sub", "description");
+        table.MinimumWidth(0, 1);
         if (plain)
             table.Hide(0);
         // systemd's unit_info_compare(): by type, then by name, ignoring case.

@@ -12,6 +12,7 @@ internal sealed class Table(params string[] columns)
 {
     private readonly List<object?[]> _rows = [];
     private readonly bool[] _hidden = new bool[columns.Length];
+    private readonly int[] _minimumWidths = new int[columns.Length];
 
     public int Count => _rows.Count;
 
@@ -20,6 +21,9 @@ internal sealed class Table(params string[] columns)
 
     public void Hide(int column) => _hidden[column] = true;
 
+    /// <summary>A column as wide as this even when empty (systemctl keeps its glyph column in an empty list).</summary>
+    public void MinimumWidth(int column, int width) => _minimumWidths[column] = width;
+
     public string Text(bool header)
     {
         int[] shown = Enumerable.Range(0, columns.Length).Where(i => !_hidden[i]).ToArray();
@@ -27,7 +31,7 @@ internal sealed class Table(params string[] columns)
         string[] names = shown.Select(i => columns[i].ToUpperInvariant()).ToArray();
         int[] widths = new int[shown.Length];
         for (int c = 0; c < shown.Length; c++)
-            widths[c] = Math.Max(header ? names[c].Length : 0, cells.Count == 0 ? 0 : cells.Max(r => r[c].Length));
+            widths[c] = Math.Max(Math.Max(header ? names[c].Length : 0, _minimumWidths[shown[c]]), cells.Count == 0 ? 0 : cells.Max(r => r[c].Length));
         var sb = new StringBuilder();
         if (header)
             Row(sb, names, widths);
