@@ -12,7 +12,7 @@ internal static class GlobalOptions
     public static readonly Option<bool> NoLegend = new("--no-legend") { Description = "Do not print headers and footers", Recursive = true };
     public static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Suppress output", Recursive = true };
     public static readonly Option<bool> NoBlock = new("--no-block") { Description = "Do not wait for the job to finish", Recursive = true };
-    public static readonly Option<string> Output = new("--output", "-o") { Description = "Output mode: short (default) or json", Recursive = true };
+    public static readonly Option<string> Output = new("--output", "-o") { Description = "Output mode: short (default), json or json-pretty; journal modes for journal", Recursive = true };
 
     public static void AddTo(Command root)
     {

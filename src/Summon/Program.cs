@@ -8,6 +8,8 @@ internal static class Program
     private static int Main(string[] args)
     {
         args = MultiCall.Rewrite(Environment.GetCommandLineArgs()[0], args);
+        HashSet<string>? verbs = null;
+        args = MultiCall.DefaultVerb(Environment.GetCommandLineArgs()[0], args, a => (verbs ??= [.. Verbs(new Command("systemctl")).Subcommands.Select(c => c.Name)]).Contains(a));
         if (args.Length > 0 && args[0] == ExecHelperVerb.Name)
             return ExecHelperVerb.Run(args);
         if (args.Length > 0 && args[0] == EscapeVerb.Name)
@@ -46,6 +48,8 @@ internal static class Program
         QueryVerbs.AddTo(root);
         StatusVerb.AddTo(root);
         ListVerbs.AddTo(root);
+        ListUnitFilesVerb.AddTo(root);
+        ListDependenciesVerb.AddTo(root);
         JournalVerb.AddTo(root);
         CompletionVerb.AddTo(root);
         ManPageVerb.AddTo(root);

@@ -68,7 +68,7 @@ public sealed class InstallDifferentialTests
         }
     }
 
-    private static string Normalize(CommandResult r, string prefix)
+    internal static string Normalize(CommandResult r, string prefix)
     {
         string Clean(string[] lines) => string.Join("\n", lines.Select(l => l.Replace(prefix, "", StringComparison.Ordinal)));
         string[] err = r.StdErrLines;
@@ -79,7 +79,7 @@ public sealed class InstallDifferentialTests
 
     /// <summary>A root with the units in usr/lib/systemd/system, an empty etc/systemd/system, a vendor alias link
     /// a3.service → a.service and a /dev/null mask m2.service.</summary>
-    private static string Tree(TempRoot root, string name)
+    internal static string Tree(TempRoot root, string name)
     {
         string dir = Path.Combine(root.Dir, name);
         string vendor = Path.Combine(dir, "usr/lib/systemd/system");

@@ -22,8 +22,10 @@ internal static partial class ControlCodec
                 request.Method = ReadString(ref r)!;
             else if (r.ValueTextEquals("units"u8))
                 request.Units = ReadStrings(ref r)!;
-            else if (r.ValueTextEquals("type"u8))
-                request.Type = ReadString(ref r);
+            else if (r.ValueTextEquals("types"u8))
+                request.Types = ReadStrings(ref r);
+            else if (r.ValueTextEquals("states"u8))
+                request.States = ReadStrings(ref r);
             else if (r.ValueTextEquals("all"u8))
                 request.All = ReadBoolean(ref r);
             else if (r.ValueTextEquals("noBlock"u8))
@@ -47,8 +49,8 @@ internal static partial class ControlCodec
         if (request.Method is not null)
             w.WriteString("method"u8, request.Method);
         WriteStrings(w, "units"u8, request.Units);
-        if (request.Type is not null)
-            w.WriteString("type"u8, request.Type);
+        WriteStrings(w, "types"u8, request.Types);
+        WriteStrings(w, "states"u8, request.States);
         w.WriteBoolean("all"u8, request.All);
         w.WriteBoolean("noBlock"u8, request.NoBlock);
         w.WriteNumber("signal"u8, request.Signal);

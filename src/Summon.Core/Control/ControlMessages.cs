@@ -5,12 +5,16 @@ internal sealed class ControlRequest
 {
     public string Method { get; set; } = "";
 
+    /// <summary>Unit names; globs ("demo-echo@*") match the loaded units, and for ListUnits they are its patterns.</summary>
     public List<string> Units { get; set; } = [];
 
-    /// <summary>For ListUnits: only units of this type suffix (".socket"), or all.</summary>
-    public string? Type { get; set; }
+    /// <summary>For ListUnits: only units of these types ("socket", "service"); null or empty for all.</summary>
+    public List<string>? Types { get; set; }
 
-    /// <summary>For ListUnits: include inactive units too (--all).</summary>
+    /// <summary>For ListUnits: only units in one of these load, active or sub states (--state=, --failed).</summary>
+    public List<string>? States { get; set; }
+
+    /// <summary>For ListUnits and unit globs: include inactive units too (--all).</summary>
     public bool All { get; set; }
 
     /// <summary>For jobs: do not wait for them to finish (--no-block).</summary>

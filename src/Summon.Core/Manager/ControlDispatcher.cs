@@ -8,16 +8,21 @@ namespace Summon.Manager;
 internal sealed class ControlDispatcher(UnitManager manager)
 {
     /// <summary>Runs on the loop; job methods complete later (when their jobs finish) without touching manager state.</summary>
-    public Task<ControlReply> HandleAsync(ControlRequest request) => request.Method switch
+    public Task<ControlReply> HandleAsync(ControlRequest request)
     {
-        ControlMethods.Start => RunJobsAsync(request, manager.StartJob),
-        ControlMethods.Stop => RunJobsAsync(request, manager.StopJob),
-        ControlMethods.Restart => RunJobsAsync(request, manager.RestartJob),
-        _ => Task.FromResult(Handle(request)),
-    };
+        ExpandGlobs(request);
+        return request.Method switch
+        {
+            ControlMethods.Start => RunJobsAsync(request, manager.StartJob),
+            ControlMethods.Stop => RunJobsAsync(request, manager.StopJob),
+            ControlMethods.Restart => RunJobsAsync(request, manager.RestartJob),
+            _ => Task.FromResult(Handle(request)),
+        };
+    }
 
     public ControlReply Handle(ControlRequest request)
     {
+        ExpandGlobs(request);
         var reply = new ControlReply();
         switch (request.Method)
         {
@@ -44,20 +49,21 @@ internal sealed class ControlDispatcher(UnitManager manager)
                     reply.Units.Add(Show(name, wanted));
                 break;
             case ControlMethods.ListUnits:
-                foreach (var unit in manager.Units.OrderBy(u => u.Id, StringComparer.Ordinal))
-                {
-                    if (request.Type is { } type && !unit.Id.EndsWith(type, StringComparison.Ordinal))
-                        continue;
-                    if (!request.All && unit.ActiveState is UnitActiveState.Inactive)
-                        continue;
+                foreach (var unit in UnitSelection.List(manager.Units, request))
                     reply.Units.Add(UnitProperties.Of(unit, manager));
-                }
                 break;
             default:
                 reply.Errors.Add($"Unknown method '{request.Method}'.");
                 break;
         }
         return reply;
+    }
+
+    /// <summary>Unit globs name loaded units (ListUnits takes them as its patterns); expanding twice changes nothing.</summary>
+    private void ExpandGlobs(ControlRequest request)
+    {
+        if (request.Method != ControlMethods.ListUnits)
+            request.Units = UnitSelection.Expand(manager.Units, request);
     }
 
     private UnitInfo Show(string name, IReadOnlyCollection<string>? wanted)

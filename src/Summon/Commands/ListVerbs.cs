@@ -4,33 +4,72 @@ using Summon.Control;
 
 namespace Summon.Cli.Commands;
 
-/// <summary>list-sockets and list-units.</summary>
+/// <summary>list-units and list-sockets: the manager selects the units (patterns, types, states, --all), the CLI prints them.</summary>
 internal static class ListVerbs
 {
     public static void AddTo(Command root)
     {
-        var all = new Option<bool>("--all", "-a") { Description = "Show loaded but inactive units too" };
-        var sockets = new Command("list-sockets", "List socket units currently in memory, ordered by address") { all };
-        sockets.SetAction(r =>
-        {
-            var reply = ControlCall.Send(GlobalOptions.Context(r), new ControlRequest { Method = ControlMethods.ListUnits, Type = ".socket", All = r.GetValue(all) }, out int rc);
-            if (reply is null)
-                return rc;
-            Console.Write(ListRenderer.Sockets(reply.Units, r.GetValue(GlobalOptions.NoLegend), r.GetValue(all)));
-            return 0;
-        });
-        root.Subcommands.Add(sockets);
-
-        var allUnits = new Option<bool>("--all", "-a") { Description = "Show loaded but inactive units too" };
-        var units = new Command("list-units", "List units currently in memory") { allUnits };
-        units.SetAction(r =>
-        {
-            var reply = ControlCall.Send(GlobalOptions.Context(r), new ControlRequest { Method = ControlMethods.ListUnits, All = r.GetValue(allUnits) }, out int rc);
-            if (reply is null)
-                return rc;
-            Console.Write(ListRenderer.Units(reply.Units, r.GetValue(GlobalOptions.NoLegend)));
-            return 0;
-        });
-        root.Subcommands.Add(units);
+        root.Subcommands.Add(ListUnits());
+        root.Subcommands.Add(ListSockets());
     }
+
+    private static Command ListUnits()
+    {
+        var filter = new UnitFilterOptions();
+        var command = new Command("list-units", "List units currently in memory");
+        filter.AddTo(command);
+        command.SetAction(r =>
+        {
+            if (!TableOutput.TryGet(r, "list-units", out var format))
+                return 1;
+            if (!filter.TryRead(r, out var types, out var states, out int rc))
+                return rc;
+            bool all = r.GetValue(filter.All);
+            var reply = Send(r, filter, types, states, out rc);
+            if (reply is null)
+                return rc;
+            var table = ListRenderer.Units(reply.Units, r.GetValue(filter.Plain));
+            bool legend = !r.GetValue(GlobalOptions.NoLegend);
+            Console.Write(TableOutput.Render(table, format, legend));
+            if (legend && format == OutputFormat.Short)
+                Console.Write(ListRenderer.UnitsLegend(table.Count, all, states));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command ListSockets()
+    {
+        var filter = new UnitFilterOptions();
+        var showTypes = new Option<bool>("--show-types") { Description = "Show the socket type of each address" };
+        var command = new Command("list-sockets", "List socket units currently in memory, ordered by address") { showTypes };
+        filter.AddTo(command, failed: false, plain: false);
+        command.SetAction(r =>
+        {
+            if (!TableOutput.TryGet(r, "list-sockets", out var format))
+                return 1;
+            if (!filter.TryRead(r, out var types, out var states, out int rc))
+                return rc;
+            var reply = Send(r, filter, ["socket"], states, out rc);
+            if (reply is null)
+                return rc;
+            var table = ListRenderer.Sockets(reply.Units, r.GetValue(showTypes));
+            bool legend = !r.GetValue(GlobalOptions.NoLegend);
+            Console.Write(TableOutput.Render(table, format, legend));
+            if (legend && format == OutputFormat.Short)
+                Console.Write(ListRenderer.SocketsLegend(table.Count, r.GetValue(filter.All)));
+            return 0;
+        });
+        return command;
+    }
+
+    private static ControlReply? Send(ParseResult r, UnitFilterOptions filter, List<string> types, List<string> states, out int rc) =>
+        ControlCall.Send(GlobalOptions.Context(r), new ControlRequest
+        {
+            Method = ControlMethods.ListUnits,
+            Units = [.. r.GetValue(filter.Patterns) ?? []],
+            Types = types,
+            States = states,
+            All = r.GetValue(filter.All),
+        }, out rc);
 }

@@ -96,17 +96,19 @@ internal static class QueryVerbs
         var command = new Command("show", "Show properties of one or more units") { units, properties, value, all, onlyValue };
         command.SetAction(r =>
         {
+            if (!TableOutput.TryGet(r, "show", out var format))
+                return 1;
             var names = UnitNames.Mangle(r.GetValue(units));
             var wanted = (r.GetValue(properties) ?? []).Concat(r.GetValue(onlyValue) ?? [])
                 .SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList();
-            var request = new ControlRequest { Method = ControlMethods.Show, Units = names, Properties = wanted.Count > 0 ? wanted : null };
+            var request = new ControlRequest { Method = ControlMethods.Show, Units = names, Properties = wanted.Count > 0 ? wanted : null, All = r.GetValue(all) };
             var reply = ControlCall.Send(GlobalOptions.Context(r), request, out int rc);
             if (reply is null)
                 return rc;
             bool valueOnly = r.GetValue(value) || (r.GetValue(onlyValue)?.Length ?? 0) > 0;
-            if (r.GetValue(GlobalOptions.Output) == "json")
+            if (format != OutputFormat.Short)
             {
-                CliOutput.Write(ShowRenderer.Json(reply.Units, wanted));
+                CliOutput.Write(ShowRenderer.Json(reply.Units, wanted, format == OutputFormat.JsonPretty));
                 return 0;
             }
             CliOutput.Write(ShowRenderer.Text(reply.Units, wanted, valueOnly, r.GetValue(all)));

@@ -7,8 +7,8 @@ internal static class UnitNames
 {
     public static string Mangle(string name)
     {
-        if (UnitName.TryParse(name, out _))
-            return name;
+        if (UnitName.TryParse(name, out _) || UnitPattern.IsGlob(name))
+            return name;   // systemctl leaves globs unsuffixed: "demo-echo@*" matches the template's instances
         if (name.EndsWith('@'))
             return name + ".service";
         return name + ".service";

@@ -26,7 +26,7 @@ internal static class ShowRenderer
         return sb.ToString();
     }
 
-    /// <summary>The same names and JSON types as `analyze dump-unit -o json` (see <see cref="UnitJson"/>).</summary>
-    public static string Json(IReadOnlyList<UnitInfo> units, IReadOnlyList<string> wanted)
-        => UnitJson.Render(units.Select(u => (IReadOnlyList<UnitJsonProperty>)UnitJson.FromShow(u, wanted)));
+    /// <summary>The same names and JSON types as `analyze dump-unit -o json` (see <see cref="UnitJson"/>); one line unless pretty.</summary>
+    public static string Json(IReadOnlyList<UnitInfo> units, IReadOnlyList<string> wanted, bool pretty)
+        => UnitJson.Render(units.Select(u => (IReadOnlyList<UnitJsonProperty>)UnitJson.FromShow(u, wanted)), pretty);
 }

@@ -110,11 +110,11 @@ internal static class UnitJson
             Field("ignore_errors") == "yes" ? ["ignore-failure"] : []);
     }
 
-    /// <summary>An array of objects, one per unit, indented, with a final newline.</summary>
-    public static string Render(IEnumerable<IReadOnlyList<UnitJsonProperty>> units)
+    /// <summary>An array of objects, one per unit, indented (or on one line), with a final newline.</summary>
+    public static string Render(IEnumerable<IReadOnlyList<UnitJsonProperty>> units, bool indented = true)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartArray();
             foreach (IReadOnlyList<UnitJsonProperty> unit in units)

@@ -16,16 +16,16 @@ public class ControlCodecTests
 
     [Theory]
     [InlineData("Show", "x.socket", null, null, """{"method":"Show","units":["x.socket"],"all":false,"noBlock":false,"signal":0}""")]
-    [InlineData("ListUnits", null, ".socket", null, """{"method":"ListUnits","units":[],"type":".socket","all":false,"noBlock":false,"signal":0}""")]
+    [InlineData("ListUnits", null, "socket", null, """{"method":"ListUnits","units":[],"types":["socket"],"all":false,"noBlock":false,"signal":0}""")]
     [InlineData("Kill", "a@b-c_d:e.service", null, "main", """{"method":"Kill","units":["a@b-c_d:e.service"],"all":false,"noBlock":false,"signal":0,"killWhom":"main"}""")]
     [InlineData("Show", "q\"uote.service", null, null, """{"method":"Show","units":["q\u0022uote.service"],"all":false,"noBlock":false,"signal":0}""")]
     [InlineData("Show", "back\\slash\n\t\u0001.service", null, null, """{"method":"Show","units":["back\\slash\n\t\u0001.service"],"all":false,"noBlock":false,"signal":0}""")]
     [InlineData("Show", "<&'+`>.service", null, null, """{"method":"Show","units":["\u003C\u0026\u0027\u002B\u0060\u003E.service"],"all":false,"noBlock":false,"signal":0}""")]
     [InlineData("Show", "caf\u00e9-\u4e2d-\U0001F600\u007f.service", null, null, """{"method":"Show","units":["caf\u00E9-\u4E2D-\uD83D\uDE00\u007F.service"],"all":false,"noBlock":false,"signal":0}""")]
-    [InlineData("Sh\u2028ow", "plain ~/=,:.service", "t\"", "w\\", """{"method":"Sh\u2028ow","units":["plain ~/=,:.service"],"type":"t\u0022","all":false,"noBlock":false,"signal":0,"killWhom":"w\\"}""")]
+    [InlineData("Sh\u2028ow", "plain ~/=,:.service", "t\"", "w\\", """{"method":"Sh\u2028ow","units":["plain ~/=,:.service"],"types":["t\u0022"],"all":false,"noBlock":false,"signal":0,"killWhom":"w\\"}""")]
     public void Encode_writes_the_generators_bytes(string method, string? unit, string? type, string? killWhom, string expected)
     {
-        var request = new ControlRequest { Method = method, Units = unit is null ? [] : [unit], Type = type, KillWhom = killWhom };
+        var request = new ControlRequest { Method = method, Units = unit is null ? [] : [unit], Types = type is null ? null : [type], KillWhom = killWhom };
         Assert.Equal(expected, Generated(request));
         Assert.Equal(expected, Encoding.UTF8.GetString(ControlCodec.EncodeRequest(request)));
     }
@@ -189,7 +189,7 @@ public class ControlCodecTests
     public static TheoryData<string> Requests => new()
     {
         """{"method":"Ping","all":false,"noBlock":false,"signal":0}""",
-        """{"method":"Kill","units":["a.service","b\u0022\\\n\u00E9\uD83D\uDE00"],"type":".socket","all":true,"noBlock":true,"signal":-9,"killWhom":"main","properties":["ActiveState",""]}""",
+        """{"method":"Kill","units":["a.service","b\u0022\\\n\u00E9\uD83D\uDE00"],"types":["socket"],"states":["failed"],"all":true,"noBlock":true,"signal":-9,"killWhom":"main","properties":["ActiveState",""]}""",
         // members in another order, unknown members of every kind skipped, whitespace
         """ { "signal" : 15 , "extra" : {"a":[1,{"b":null}]}, "units" : [ "x.socket" ], "more": [true, false], "method" : "Stop", "unknown" : 12.5e3 } """,
         // case-sensitive names: "Method" and "UNITS" are unknown members
@@ -197,7 +197,7 @@ public class ControlCodecTests
         // the last of a repeated member wins
         """{"method":"Start","method":"Stop","all":true,"all":false}""",
         // nulls
-        """{"method":null,"units":null,"type":null,"killWhom":null,"properties":null}""",
+        """{"method":null,"units":null,"types":null,"states":null,"killWhom":null,"properties":null}""",
         """{"method":"Show","units":[null,"a"],"properties":[null]}""",
         """{}""",
         """null""",
@@ -216,10 +216,11 @@ public class ControlCodecTests
     [Fact]
     public void DecodeRequest_reads_every_value()
     {
-        var request = ControlCodec.DecodeRequest("""{"method":"Kill","units":["a.service","b\u0022"],"type":".service","all":true,"noBlock":true,"signal":9,"killWhom":"main","properties":["MainPID"]}"""u8)!;
+        var request = ControlCodec.DecodeRequest("""{"method":"Kill","units":["a.service","b\u0022"],"types":["service"],"states":["failed","running"],"all":true,"noBlock":true,"signal":9,"killWhom":"main","properties":["MainPID"]}"""u8)!;
         Assert.Equal("Kill", request.Method);
         Assert.Equal(["a.service", "b\""], request.Units);
-        Assert.Equal(".service", request.Type);
+        Assert.Equal(["service"], request.Types!);
+        Assert.Equal(["failed", "running"], request.States!);
         Assert.True(request.All);
         Assert.True(request.NoBlock);
         Assert.Equal(9, request.Signal);
