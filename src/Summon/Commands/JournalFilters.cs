@@ -112,14 +112,14 @@ internal static class JournalFilters
         IReadOnlyList<string>? known = null;
         foreach (var text in typed)
         {
-            if (!UnitGlob.IsGlob(text))
+            if (!UnitPattern.IsGlob(text))
             {
                 names.Add(UnitNames.Mangle(text));
                 continue;
             }
 
             known ??= journalUnits();
-            names.AddRange(known.Where(unit => UnitGlob.Matches(text, unit)));
+            names.AddRange(known.Where(unit => UnitPattern.Matches(text, unit)));
         }
 
         return names.Distinct(StringComparer.Ordinal).ToList();
