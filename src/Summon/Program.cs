@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using Summon.Cli.Commands;
+using Summon.Cli.Terminal;
 
 namespace Summon.Cli;
 
@@ -7,24 +9,50 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        args = MultiCall.Rewrite(Environment.GetCommandLineArgs()[0], args);
+        StandardStreamWriter.Install();
+        string argv0 = Environment.GetCommandLineArgs()[0];
+        MultiCall.Resolve(argv0);
+        args = MultiCall.Rewrite(argv0, args);
         if (args.Length > 0 && args[0] == ExecHelperVerb.Name)
             return ExecHelperVerb.Run(args);
         if (args.Length > 0 && args[0] == EscapeVerb.Name)
-            return EscapeVerb.Run(args[1..], Console.Out, Console.Error, MultiCall.ProgramName(Environment.GetCommandLineArgs()[0], "summon escape"));
-
-        ParseResult? result = null;
-        if (HelpFreeParse.Applies(args))
+            return EscapeVerb.Run(args[1..], Console.Out, Console.Error, MultiCall.ProgramName(argv0, "summon escape"));
+        if (SystemdVersion.Requested(args))
         {
-            result = Verbs(new Command(RootCommand.ExecutableName, Description)).Parse(args);
-            if (result.Errors.Count > 0)
-                result = null;
+            Console.WriteLine(SystemdVersion.Line);
+            return 0;
         }
-        result ??= Verbs(new RootCommand(Description)).Parse(args);
-        return result.Invoke();
+
+        try
+        {
+            ParseResult? result = null;
+            if (HelpFreeParse.Applies(args, verbFirst: MultiCall.Verb is null))
+            {
+                result = Tree(plain: true).Parse(args);
+                if (result.Errors.Count > 0)
+                    result = null;
+            }
+            result ??= Tree(plain: false).Parse(args);
+            return result.Action is ParseErrorAction ? ParseErrors.Report(result) : result.Invoke();
+        }
+        finally
+        {
+            Pager.Close();
+        }
     }
 
     private const string Description = "Summon: systemd-style socket activation that runs anywhere.";
+
+    /// <summary>The verbs under a plain root (no help or version options) or under RootCommand; under journalctl the
+    /// journal verb is the root (<see cref="MultiCall.Promote"/>).</summary>
+    private static Command Tree(bool plain)
+    {
+        Command root = Verbs(plain ? new Command(RootCommand.ExecutableName, Description) : new RootCommand(Description));
+        Command promoted = MultiCall.Promote(root, verb => plain ? new Command(RootCommand.ExecutableName, verb.Description) : new RootCommand(verb.Description ?? ""));
+        if (promoted != root)
+            GlobalOptions.AddTo(promoted);
+        return promoted;
+    }
 
     private static Command Verbs(Command root)
     {
@@ -36,10 +64,13 @@ internal static class Program
         CatVerb.AddTo(root);
         JobVerbs.AddTo(root);
         EnableVerbs.AddTo(root);
+        MaskVerbs.AddTo(root);
+        EditVerb.AddTo(root);
         QueryVerbs.AddTo(root);
         StatusVerb.AddTo(root);
         ListVerbs.AddTo(root);
         JournalVerb.AddTo(root);
+        HelpVerb.AddTo(root, () => Tree(plain: false));
         return root;
     }
 }

@@ -17,6 +17,13 @@ internal static class StandardStreams
 
     public static SafeHandle Error { get; } = new SafeFdHandle(2, ownsHandle: false);
 
+    /// <summary>True when the stream is a terminal (isatty(3)).</summary>
+    public static bool IsTerminal(SafeHandle stream) => Libc.IsATty(stream) == 1;
+
+    /// <summary>Makes the stream refer to <paramref name="target"/> (dup2): how output goes into a pager and how the
+    /// pager is told that the output ended. False when dup2 failed.</summary>
+    public static bool Redirect(SafeHandle stream, SafeHandle target) => Libc.Dup2(target, stream) >= 0;
+
     public static unsafe void Write(SafeHandle stream, ReadOnlySpan<char> text)
     {
         if (text.IsEmpty)

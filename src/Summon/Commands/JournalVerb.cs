@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Summon.Cli.Rendering;
+using Summon.Cli.Terminal;
 using Summon.Control;
 using Summon.Journal;
 
@@ -55,6 +56,7 @@ internal static class JournalVerb
                 Console.Error.WriteLine(e.Message);
                 return 1;
             }
+            Pager.Open(r.GetValue(GlobalOptions.NoPager), jumpToEnd: r.GetValue(pagerEnd));
             bool json = r.GetValue(GlobalOptions.Output) is "json";
             string host = JournalShortFormat.ShortHostName();
             if (json)

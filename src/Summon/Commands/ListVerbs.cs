@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Summon.Cli.Rendering;
+using Summon.Cli.Terminal;
 using Summon.Control;
 
 namespace Summon.Cli.Commands;
@@ -13,6 +14,7 @@ internal static class ListVerbs
         var sockets = new Command("list-sockets", "List socket units currently in memory, ordered by address") { all };
         sockets.SetAction(r =>
         {
+            Pager.Open(r);
             var reply = ControlCall.Send(GlobalOptions.Context(r), new ControlRequest { Method = ControlMethods.ListUnits, Type = ".socket", All = r.GetValue(all) }, out int rc);
             if (reply is null)
                 return rc;
@@ -25,6 +27,7 @@ internal static class ListVerbs
         var units = new Command("list-units", "List units currently in memory") { allUnits };
         units.SetAction(r =>
         {
+            Pager.Open(r);
             var reply = ControlCall.Send(GlobalOptions.Context(r), new ControlRequest { Method = ControlMethods.ListUnits, All = r.GetValue(allUnits) }, out int rc);
             if (reply is null)
                 return rc;

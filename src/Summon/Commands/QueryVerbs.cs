@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Summon.Cli.Rendering;
+using Summon.Cli.Terminal;
 using Summon.Control;
 
 namespace Summon.Cli.Commands;
@@ -96,6 +97,7 @@ internal static class QueryVerbs
         var command = new Command("show", "Show properties of one or more units") { units, properties, value, all, onlyValue };
         command.SetAction(r =>
         {
+            Pager.Open(r);
             var names = UnitNames.Mangle(r.GetValue(units));
             var wanted = (r.GetValue(properties) ?? []).Concat(r.GetValue(onlyValue) ?? [])
                 .SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList();

@@ -1,0 +1,15 @@
+using Summon.Processes;
+
+namespace Summon.Cli.Terminal;
+
+/// <summary>systemd's on_tty() and getenv_terminal_is_dumb(): what decides colour, the pager and whether edit runs.</summary>
+internal static class Tty
+{
+    private static readonly Lazy<bool> s_onTty = new(() => StandardStreams.IsTerminal(StandardStreams.Output) && StandardStreams.IsTerminal(StandardStreams.Error));
+
+    /// <summary>Both stdout and stderr are terminals (checked once, before a pager takes them over).</summary>
+    public static bool OnTty => s_onTty.Value;
+
+    /// <summary>$TERM unset or "dumb".</summary>
+    public static bool IsDumb(Func<string, string?> getEnv) => getEnv("TERM") is null or "dumb";
+}
