@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using Summon.Cli.Commands;
 using Summon.Cli.Terminal;
@@ -51,6 +52,9 @@ internal static class Program
         Command promoted = MultiCall.Promote(root, verb => plain ? new Command(RootCommand.ExecutableName, verb.Description) : new RootCommand(verb.Description ?? ""));
         if (promoted != root)
             GlobalOptions.AddTo(promoted);
+        // Help wraps at the terminal's width, which System.CommandLine would ask System.Console for.
+        if (Tty.Columns is { } columns && promoted.Options.OfType<HelpOption>().FirstOrDefault()?.Action is HelpAction help)
+            help.MaxWidth = columns;
         return promoted;
     }
 
