@@ -10,12 +10,27 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
+        // The exec helper comes first and touches nothing: it replaces itself with the service.
+        if (args.Length > 0 && args[0] == ExecHelperVerb.Name)
+            return ExecHelperVerb.Run(args);
         StandardStreamWriter.Install();
+        try
+        {
+            return Run(args);
+        }
+        finally
+        {
+            Pager.Close();
+            Console.Out.Flush();
+            Console.Error.Flush();
+        }
+    }
+
+    private static int Run(string[] args)
+    {
         string argv0 = Environment.GetCommandLineArgs()[0];
         MultiCall.Resolve(argv0);
         args = MultiCall.Rewrite(argv0, args);
-        if (args.Length > 0 && args[0] == ExecHelperVerb.Name)
-            return ExecHelperVerb.Run(args);
         if (args.Length > 0 && args[0] == EscapeVerb.Name)
             return EscapeVerb.Run(args[1..], Console.Out, Console.Error, MultiCall.ProgramName(argv0, "summon escape"));
         if (SystemdVersion.Requested(args))
@@ -24,22 +39,15 @@ internal static class Program
             return 0;
         }
 
-        try
+        ParseResult? result = null;
+        if (HelpFreeParse.Applies(args, verbFirst: MultiCall.Verb is null))
         {
-            ParseResult? result = null;
-            if (HelpFreeParse.Applies(args, verbFirst: MultiCall.Verb is null))
-            {
-                result = Tree(plain: true).Parse(args);
-                if (result.Errors.Count > 0)
-                    result = null;
-            }
-            result ??= Tree(plain: false).Parse(args);
-            return result.Action is ParseErrorAction ? ParseErrors.Report(result) : result.Invoke();
+            result = Tree(plain: true).Parse(args);
+            if (result.Errors.Count > 0)
+                result = null;
         }
-        finally
-        {
-            Pager.Close();
-        }
+        result ??= Tree(plain: false).Parse(args);
+        return result.Action is ParseErrorAction ? ParseErrors.Report(result) : result.Invoke();
     }
 
     private const string Description = "Summon: systemd-style socket activation that runs anywhere.";

@@ -19,7 +19,8 @@ public sealed class TerminalTests
     public void Nothing_but_the_output_reaches_the_terminal(params string[] arguments)
     {
         using var root = new TempRoot();
-        CommandResult result = Tty.Run(Tty.Environment(root), SummonBinary.Path, arguments);
+        // cat pages: the pager is cat here, because less itself sets the terminal's keypad mode.
+        CommandResult result = Tty.Run(Tty.Environment(root, ("SYSTEMD_PAGER", "cat")), SummonBinary.Path, arguments);
         // System.Console's terminal set-up sends keypad_xmit (ESC[?1h ESC=) and colours its own errors.
         Assert.False(result.StdOut.Contains('\x1b'), result.ToString());
     }

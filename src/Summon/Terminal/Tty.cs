@@ -10,11 +10,15 @@ internal static class Tty
     /// <summary>Both stdout and stderr are terminals (checked once, before a pager takes them over).</summary>
     public static bool OnTty => s_onTty.Value;
 
-    /// <summary>systemd's columns(): $COLUMNS when it is a positive number, else the width of the terminal stdout is,
-    /// else null (not a terminal). Asked here, not of System.Console, whose terminal set-up writes to the terminal.</summary>
+    /// <summary>systemd's columns(): $COLUMNS when it is a positive number, else the width of the terminal stdout is
+    /// (80 when the terminal reports none), else null (not a terminal). Asked here, not of System.Console, whose
+    /// terminal set-up writes to the terminal.</summary>
     public static int? Columns => int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out int columns) && columns > 0
         ? columns
-        : StandardStreams.TerminalColumns(StandardStreams.Output);
+        : StandardStreams.IsTerminal(StandardStreams.Output) ? StandardStreams.TerminalColumns(StandardStreams.Output) ?? FallbackColumns : null;
+
+    /// <summary>systemd's width for a terminal that reports none.</summary>
+    private const int FallbackColumns = 80;
 
     /// <summary>$TERM unset or "dumb".</summary>
     public static bool IsDumb(Func<string, string?> getEnv) => getEnv("TERM") is null or "dumb";
