@@ -7,7 +7,7 @@ internal static class GlobalOptions
 {
     public static readonly Option<bool> User = new("--user") { Description = "Talk to the user manager", Recursive = true };
     public static readonly Option<bool> System = new("--system") { Description = "Talk to the system manager (default as root)", Recursive = true };
-    public static readonly Option<bool> NoPager = new("--no-pager") { Description = "Do not pipe output into a pager (never done)", Recursive = true };
+    public static readonly Option<bool> NoPager = new("--no-pager") { Description = "Do not pipe output into a pager", Recursive = true };
     public static readonly Option<bool> Full = new("--full", "-l") { Description = "Do not ellipsize output (never done)", Recursive = true };
     public static readonly Option<bool> NoLegend = new("--no-legend") { Description = "Do not print headers and footers", Recursive = true };
     public static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Suppress output", Recursive = true };

@@ -10,12 +10,13 @@ namespace Summon.Cli;
 internal static class HelpFreeParse
 {
     /// <summary>
-    /// True when no token can mean help or version: the first is a verb (starts with a letter); none is a help or
-    /// version alias, a response file (@file), or a bundle of short options ("-qh" is -q -h).
+    /// True when no token can mean help or version: the first is a verb (starts with a letter) unless the root is a
+    /// verb itself (journalctl); none is a help or version alias, a response file (@file), or a bundle of short
+    /// options ("-qh" is -q -h).
     /// </summary>
-    public static bool Applies(IReadOnlyList<string> args)
+    public static bool Applies(IReadOnlyList<string> args, bool verbFirst = true)
     {
-        if (args.Count == 0 || args[0].Length == 0 || !char.IsAsciiLetter(args[0][0]))
+        if (verbFirst && (args.Count == 0 || args[0].Length == 0 || !char.IsAsciiLetter(args[0][0])))
             return false;
         foreach (string arg in args)
         {

@@ -27,16 +27,14 @@ public sealed class CommandLineTests
     }
 
     [Theory]
-    [InlineData("Required argument missing for command: 'is-active'.\n\n", "is-active")]
-    [InlineData("Required argument missing for option: '-p'.\n\n", "show", "-p")]
-    [InlineData("Required command was not provided.\nUnrecognized command or argument 'bogus'.\n\n", "bogus")]
-    public void Parse_errors_are_reported_with_help_by_the_full_tree(string stderr, params string[] args)
+    [InlineData("Required argument missing for command: 'is-active'.\nSee 'summon --help'.\n", "is-active")]
+    [InlineData("Required argument missing for option: '-p'.\nSee 'summon --help'.\n", "show", "-p")]
+    [InlineData("Unrecognized command or argument 'bogus'.\nSee 'summon --help'.\n", "bogus")]
+    public void Parse_errors_are_one_line_from_the_full_tree_and_where_to_look(string stderr, params string[] args)
     {
         using var root = new TempRoot();
         CommandResult result = Cli.Run(root, args);
-        Assert.True(result.ExitCode == 1 && result.StdErr == stderr, result.ToString());
-        Assert.Contains("Usage:", result.StdOutLines);
-        Assert.Contains(result.StdOutLines, line => line.StartsWith("  -?, -h, --help ", StringComparison.Ordinal));
+        Assert.True(result is { ExitCode: 1, StdOut: "" } && result.StdErr == stderr, result.ToString());
     }
 
     [Fact]

@@ -41,6 +41,9 @@ public sealed class InstallDifferentialTests
         "enable s.service|enable m.service|enable nope.service|disable nope.service|disable m.service|disable s.service",
         "enable bar.socket|is-enabled foo.socket bar.socket|disable bar.socket",
         "enable t@def.service|enable t@def.service|is-enabled t@.service t@def.service|disable t@def.service",
+        "mask foo.service|is-enabled foo.service|mask foo.service|mask nope.service s.service|unmask foo.service nope.service|unmask foo.service|is-enabled foo.service",
+        "enable foo.service|mask foo.service|enable foo.service|disable foo.service|unmask foo.service|unmask m2.service|mask m2.service",
+        "revert s.service|revert s.service|mask foo.service|revert foo.service|is-enabled foo.service|revert nope.service",
     };
 
     [Theory]
@@ -77,8 +80,8 @@ public sealed class InstallDifferentialTests
         return $"[exit {r.ExitCode}]\n[stdout]\n{Clean(r.StdOutLines)}\n[stderr]\n{Clean(err)}";
     }
 
-    /// <summary>A root with the units in usr/lib/systemd/system, an empty etc/systemd/system, a vendor alias link
-    /// a3.service → a.service and a /dev/null mask m2.service.</summary>
+    /// <summary>A root with the units in usr/lib/systemd/system, a vendor alias link a3.service → a.service and a
+    /// /dev/null mask m2.service, and drop-ins of s.service in etc/ and run/.</summary>
     internal static string Tree(TempRoot root, string name)
     {
         string dir = Path.Combine(root.Dir, name);
@@ -89,6 +92,12 @@ public sealed class InstallDifferentialTests
             File.WriteAllText(Path.Combine(vendor, unit), text);
         File.CreateSymbolicLink(Path.Combine(vendor, "a3.service"), "a.service");
         File.CreateSymbolicLink(Path.Combine(vendor, "m2.service"), "/dev/null");
+        // Drop-ins for revert to remove, in the persistent and the runtime configuration.
+        Directory.CreateDirectory(Path.Combine(dir, "etc/systemd/system/s.service.d"));
+        File.WriteAllText(Path.Combine(dir, "etc/systemd/system/s.service.d/override.conf"), "[Service]\nEnvironment=A=1\n");
+        File.WriteAllText(Path.Combine(dir, "etc/systemd/system/s.service.d/b.conf"), "[Service]\nEnvironment=B=1\n");
+        Directory.CreateDirectory(Path.Combine(dir, "run/systemd/system/s.service.d"));
+        File.WriteAllText(Path.Combine(dir, "run/systemd/system/s.service.d/r.conf"), "[Service]\nEnvironment=R=1\n");
         return dir;
     }
 }

@@ -238,11 +238,9 @@ internal sealed class UnitInstaller(UnitSearchPath path, SpecifierContext specif
         }
     }
 
-    /// <summary>Where enabling writes (persistent configuration): the write directory and /etc.</summary>
-    private bool IsConfigDirectory(string dir) => dir == path.WriteDirectory || dir.StartsWith("/etc/", StringComparison.Ordinal);
+    private bool IsConfigDirectory(string dir) => UnitDirectoryKinds.IsConfig(path, dir);
 
-    /// <summary>Runtime configuration (/run/systemd/…, also under a --root-style prefix).</summary>
-    private static bool IsRuntimeDirectory(string dir) => dir.Contains("/run/systemd/", StringComparison.Ordinal) && !dir.Contains("/generator", StringComparison.Ordinal) && !dir.EndsWith("/transient", StringComparison.Ordinal);
+    private static bool IsRuntimeDirectory(string dir) => UnitDirectoryKinds.IsRuntime(dir);
 
     /// <summary>The unit file behind a search-path entry (an alias link resolves to its target file).</summary>
     private static string Resolved(string entry)

@@ -45,6 +45,16 @@ internal static class StandardStreams
     public static bool WaitForReaderGone(SafeHandle stream, int timeoutMilliseconds) =>
         Libc.Poll(stream, 0, timeoutMilliseconds) is > 0 and var events && (events & (Libc.POLLERR | Libc.POLLHUP)) != 0;
 
+    /// <summary>True when the stream is a terminal (isatty(3)).</summary>
+    public static bool IsTerminal(SafeHandle stream) => Libc.IsATty(stream) == 1;
+
+    /// <summary>The width of the terminal the stream is, or null when it is not a terminal or reports no width.</summary>
+    public static int? TerminalColumns(SafeHandle stream) => Libc.GetWindowSize(stream, out var size) == 0 && size.Columns > 0 ? size.Columns : null;
+
+    /// <summary>Makes the stream refer to <paramref name="target"/> (dup2): how output goes into a pager and how the
+    /// pager is told that the output ended. False when dup2 failed.</summary>
+    public static bool Redirect(SafeHandle stream, SafeHandle target) => Libc.Dup2(target, stream) >= 0;
+
     public static unsafe void Write(SafeHandle stream, ReadOnlySpan<char> text)
     {
         if (text.IsEmpty)

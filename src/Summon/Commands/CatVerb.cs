@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Summon.Cli.Terminal;
 using Summon.Units;
 
 namespace Summon.Cli.Commands;
@@ -16,6 +17,7 @@ internal static class CatVerb
         var command = new Command("cat", "Show files and drop-ins of specified units") { units };
         command.SetAction(r =>
         {
+            Pager.Open(r);
             var context = GlobalOptions.Context(r);
             return Run(UnitNames.Mangle(r.GetValue(units)), context.UnitPath, context.Specifiers, Console.Out, Console.Error);
         });

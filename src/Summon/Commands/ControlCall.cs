@@ -19,7 +19,7 @@ internal static class ControlCall
                 Console.Error.WriteLine(error);
             foreach (var failure in reply.Failures)
             {
-                var (text, code) = JobMessages.Describe(request.Method, failure);
+                var (text, code) = JobMessages.Describe(request.Method, failure, Hints.Systemctl(context.UserMode), Hints.Journalctl(context.UserMode));
                 Console.Error.WriteLine(text);
                 exitCode = Math.Max(exitCode, code);
             }

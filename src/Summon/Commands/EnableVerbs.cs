@@ -55,7 +55,8 @@ internal static class EnableVerbs
         return rc;
     }
 
-    private static void TryReload(CliContext context)
+    /// <summary>Reloads a running manager so it sees changed unit files; without one there is nothing to do.</summary>
+    public static void TryReload(CliContext context)
     {
         try
         {

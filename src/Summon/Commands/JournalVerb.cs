@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Summon.Cli.Rendering;
+using Summon.Cli.Terminal;
 using Summon.Control;
 using Summon.Journal;
 
@@ -78,6 +79,8 @@ internal static class JournalVerb
 
             if (entries.Count > 0)
                 cursor = Math.Max(cursor, entries.Max(e => e.Cursor));
+            if (!following)
+                Pager.Open(r.GetValue(GlobalOptions.NoPager), jumpToEnd: r.GetValue(pagerEnd));
             if (!output.Write(r.GetValue(reverse) ? entries.Reverse() : entries, sayNoEntries: !following && !r.GetValue(GlobalOptions.Quiet)))
                 return 0;
             return following ? JournalFollow.Run(context, query, output, cursor) : 0;

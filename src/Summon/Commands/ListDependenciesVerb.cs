@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using Summon.Cli.Terminal;
 using Summon.Control;
 using Summon.Install;
 using Summon.Units;
@@ -20,6 +21,7 @@ internal static class ListDependenciesVerb
         var command = new Command("list-dependencies", "Show the units a unit requires and wants, as a tree") { unit, all };
         command.SetAction(r =>
         {
+            Pager.Open(r);
             var context = GlobalOptions.Context(r);
             var names = UnitNames.Mangle(r.GetValue(unit) is { Length: > 0 } given ? given : ["default.target"]);
             var graph = new Dictionary<string, List<string>>(StringComparer.Ordinal);

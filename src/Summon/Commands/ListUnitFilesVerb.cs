@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Summon.Cli.Rendering;
+using Summon.Cli.Terminal;
 using Summon.Install;
 using Summon.Units;
 
@@ -19,6 +20,7 @@ internal static class ListUnitFilesVerb
                 return 1;
             if (!filter.TryRead(r, out var types, out var states, out int rc))
                 return rc;
+            Pager.Open(r);
             var context = GlobalOptions.Context(r);
             string[] patterns = r.GetValue(filter.Patterns) ?? [];
             var table = new Table("unit file", "state", "preset");

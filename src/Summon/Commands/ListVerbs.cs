@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Summon.Cli.Rendering;
+using Summon.Cli.Terminal;
 using Summon.Control;
 
 namespace Summon.Cli.Commands;
@@ -25,6 +26,7 @@ internal static class ListVerbs
             if (!filter.TryRead(r, out var types, out var states, out int rc))
                 return rc;
             bool all = r.GetValue(filter.All);
+            Pager.Open(r);
             var reply = Send(r, filter, types, states, out rc);
             if (reply is null)
                 return rc;
@@ -50,6 +52,7 @@ internal static class ListVerbs
                 return 1;
             if (!filter.TryRead(r, out var types, out var states, out int rc))
                 return rc;
+            Pager.Open(r);
             var reply = Send(r, filter, ["socket"], states, out rc);
             if (reply is null)
                 return rc;

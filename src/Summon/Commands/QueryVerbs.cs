@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Summon.Cli.Rendering;
+using Summon.Cli.Terminal;
 using Summon.Control;
 
 namespace Summon.Cli.Commands;
@@ -98,6 +99,7 @@ internal static class QueryVerbs
         {
             if (!TableOutput.TryGet(r, "show", out var format))
                 return 1;
+            Pager.Open(r);
             var names = UnitNames.Mangle(r.GetValue(units));
             var wanted = (r.GetValue(properties) ?? []).Concat(r.GetValue(onlyValue) ?? [])
                 .SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList();

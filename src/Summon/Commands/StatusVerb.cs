@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Summon.Cli.Rendering;
+using Summon.Cli.Terminal;
 using Summon.Control;
 
 namespace Summon.Cli.Commands;
@@ -12,7 +13,11 @@ internal static class StatusVerb
         var units = new Argument<string[]>("UNIT") { Arity = ArgumentArity.ZeroOrMore };
         var lines = new Option<int>("--lines", "-n") { Description = "Number of journal lines to show", DefaultValueFactory = _ => 10 };
         var command = new Command("status", "Show runtime status of one or more units") { units, lines };
-        command.SetAction(r => Run(GlobalOptions.Context(r), UnitNames.Mangle(r.GetValue(units)), r.GetValue(lines)));
+        command.SetAction(r =>
+        {
+            Pager.Open(r);
+            return Run(GlobalOptions.Context(r), UnitNames.Mangle(r.GetValue(units)), r.GetValue(lines));
+        });
         root.Subcommands.Add(command);
     }
 

@@ -8,20 +8,22 @@ namespace Summon.Cli.Rendering;
 /// </summary>
 internal static class JobMessages
 {
-    public static (string Text, int ExitCode) Describe(string method, JobError error)
+    /// <param name="systemctl">How the hints call status: "summon", "systemctl --user", … (<see cref="Hints"/>).</param>
+    /// <param name="journalctl">How the hints call the journal: "summon journal", "journalctl", ….</param>
+    public static (string Text, int ExitCode) Describe(string method, JobError error, string systemctl = "summon", string journalctl = "summon journal")
     {
         string unit = error.Unit;
         string verb = Verb(method);
         return error.Failure switch
         {
-            JobFailure.UnitFailed => ($"Job for {unit} failed{Why(error.Result)}.\nSee \"summon status {unit}\" and \"summon journal -xeu {unit}\" for details.", 1),
+            JobFailure.UnitFailed => ($"Job for {unit} failed{Why(error.Result)}.\nSee \"{systemctl} status {unit}\" and \"{journalctl} -xeu {unit}\" for details.", 1),
             JobFailure.Canceled => ($"Job for {unit} canceled.", 1),
             JobFailure.InvalidName => ($"Invalid unit name \"{unit}\" escaped as \"{unit}\".", 1),
             JobFailure.MissingInstance => ($"Failed to {verb} {unit}: Unit name {unit} is missing the instance name.", 1),
             JobFailure.NotFound => ($"Failed to {verb} {unit}: Unit {unit} not found.", 5),
             JobFailure.Masked => ($"Failed to {verb} {unit}: Unit {unit} is masked.", 1),
             JobFailure.UnsupportedType => ($"Failed to {verb} {unit}: Unit type not supported.", 1),
-            JobFailure.BadSetting => ($"Failed to {verb} {unit}: Unit {unit} has a bad unit file setting.\nSee system logs and 'summon status {unit}' for details.", 1),
+            JobFailure.BadSetting => ($"Failed to {verb} {unit}: Unit {unit} has a bad unit file setting.\nSee system logs and '{systemctl} status {unit}' for details.", 1),
             JobFailure.NotActive => ($"Failed to reload {unit}: Unit {unit} is not active.", 1),
             JobFailure.NotApplicable => ($"Failed to reload {unit}: Job type reload is not applicable for unit {unit}.", 1),
             JobFailure.NoProcesses => ($"Failed to kill unit {unit}: No main processes to kill", 1),

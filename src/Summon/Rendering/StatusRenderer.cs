@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Summon.Control;
 using Summon.Processes;
+using Summon.Cli.Terminal;
 using Summon.Text;
 
 namespace Summon.Cli.Rendering;
@@ -21,7 +22,8 @@ internal static class StatusRenderer
         string sub = unit.Get("SubState") ?? "dead";
         string load = unit.Get("LoadState") ?? "not-found";
 
-        sb.Append(Glyph(active)).Append(' ').Append(id);
+        string activeColor = ActiveColor(active);
+        sb.Append(Ansi.Paint(activeColor, Glyph(active))).Append(' ').Append(id);
         if (description != id)
             sb.Append(" - ").Append(description);
         sb.Append('\n');
@@ -33,6 +35,7 @@ internal static class StatusRenderer
         var activeText = new StringBuilder().Append(active);
         if (sub != active)
             activeText.Append(" (").Append(sub).Append(')');
+        activeText = new StringBuilder(Ansi.Paint(activeColor, activeText.ToString()));
         string result = unit.Get("Result") ?? "success";
         if (result != "success")
             activeText.Append(" (Result: ").Append(result).Append(')');
@@ -82,9 +85,12 @@ internal static class StatusRenderer
 
     private static string LoadedText(UnitInfo unit, string load)
     {
+        string loadText = load is "error" or "not-found" or "bad-setting" ? Ansi.Paint(Ansi.HighlightRed, load) : load;
+        if (load == "masked")
+            return $"{loadText} (Reason: Unit {unit.Id} is masked.)";
         string? path = Value(unit, "FragmentPath");
         if (path is null)
-            return load;
+            return loadText;
         string? state = Value(unit, "UnitFileState");
         string? preset = Value(unit, "UnitFilePreset");
         var parts = new List<string> { path };
@@ -92,10 +98,18 @@ internal static class StatusRenderer
             parts.Add(state);
         if (preset is not null)
             parts.Add("preset: " + preset);
-        return $"{load} ({string.Join("; ", parts)})";
+        return $"{loadText} ({string.Join("; ", parts)})";
     }
 
-    /// <summary>● active, ○ inactive, × failed (systemd 252 glyphs; no colour when not on a terminal).</summary>
+    /// <summary>systemd 252's format_active_state(): failed red, active and reloading green, the rest plain.</summary>
+    private static string ActiveColor(string active) => active switch
+    {
+        "failed" => Ansi.HighlightRed,
+        "active" or "reloading" => Ansi.HighlightGreen,
+        _ => "",
+    };
+
+    /// <summary>● active, ○ inactive, × failed (systemd 252 glyphs), coloured by <see cref="ActiveColor"/>.</summary>
     private static string Glyph(string active) => active switch
     {
         "failed" => "×",

@@ -33,6 +33,9 @@ internal sealed class TempRoot : IDisposable
 
     public string Dir { get; }
 
+    /// <summary>Changes one variable of <see cref="Environment"/> for everything started afterwards.</summary>
+    public void SetEnvironment(string name, string value) => ((Dictionary<string, string>)Environment)[name] = value;
+
     /// <summary>First (and only) directory of SUMMON_UNIT_PATH: where unit files live and <c>enable</c> writes.</summary>
     public string UnitDir { get; }
 
