@@ -34,7 +34,7 @@ internal static class ListUnitFilesVerb
                     continue;
                 table.Add(file.Name, file.State, file.Preset);
             }
-            bool legend = !r.GetValue(GlobalOptions.NoLegend);
+            bool legend = GlobalOptions.ShowLegend(r);
             Console.Write(TableOutput.Render(table, format, legend));
             if (legend && format == OutputFormat.Short)
                 Console.Write($"\n{table.Count} unit files listed.\n");

@@ -30,8 +30,8 @@ internal static class ListVerbs
             var reply = Send(r, filter, types, states, out rc);
             if (reply is null)
                 return rc;
-            var table = ListRenderer.Units(reply.Units, r.GetValue(filter.Plain));
-            bool legend = !r.GetValue(GlobalOptions.NoLegend);
+            var table = ListRenderer.Units(reply.Units, r.GetValue(GlobalOptions.Plain));
+            bool legend = GlobalOptions.ShowLegend(r);
             Console.Write(TableOutput.Render(table, format, legend));
             if (legend && format == OutputFormat.Short)
                 Console.Write(ListRenderer.UnitsLegend(table.Count, all, states));
@@ -45,7 +45,7 @@ internal static class ListVerbs
         var filter = new UnitFilterOptions();
         var showTypes = new Option<bool>("--show-types") { Description = "Show the socket type of each address" };
         var command = new Command("list-sockets", "List socket units currently in memory, ordered by address") { showTypes };
-        filter.AddTo(command, failed: false, plain: false);
+        filter.AddTo(command, failed: false);
         command.SetAction(r =>
         {
             if (!TableOutput.TryGet(r, "list-sockets", out var format))
@@ -57,7 +57,7 @@ internal static class ListVerbs
             if (reply is null)
                 return rc;
             var table = ListRenderer.Sockets(reply.Units, r.GetValue(showTypes));
-            bool legend = !r.GetValue(GlobalOptions.NoLegend);
+            bool legend = GlobalOptions.ShowLegend(r);
             Console.Write(TableOutput.Render(table, format, legend));
             if (legend && format == OutputFormat.Short)
                 Console.Write(ListRenderer.SocketsLegend(table.Count, r.GetValue(filter.All)));

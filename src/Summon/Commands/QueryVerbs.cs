@@ -103,7 +103,7 @@ internal static class QueryVerbs
             var names = UnitNames.Mangle(r.GetValue(units));
             var wanted = (r.GetValue(properties) ?? []).Concat(r.GetValue(onlyValue) ?? [])
                 .SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList();
-            var request = new ControlRequest { Method = ControlMethods.Show, Units = names, Properties = wanted.Count > 0 ? wanted : null, All = r.GetValue(all) };
+            var request = new ControlRequest { Method = ControlMethods.Show, Units = names, Properties = wanted.Count > 0 ? ShowRenderer.Names(wanted) : null, All = r.GetValue(all) };
             var reply = ControlCall.Send(GlobalOptions.Context(r), request, out int rc);
             if (reply is null)
                 return rc;

@@ -5,7 +5,7 @@ namespace Summon.Cli.Commands;
 
 /// <summary>
 /// The filters of systemctl's list verbs, one set per command: PATTERN… (globs), --all, --type= and --state= (comma
-/// lists, repeatable), --failed (= --state=failed), --plain. A load state given to --type counts as a state, as in
+/// lists, repeatable), --failed (= --state=failed); --plain is global (GlobalOptions). A load state given to --type counts as a state, as in
 /// systemctl.
 /// </summary>
 internal sealed class UnitFilterOptions
@@ -22,17 +22,13 @@ internal sealed class UnitFilterOptions
 
     public Option<bool> Failed { get; } = new("--failed") { Description = "Same as --state=failed" };
 
-    public Option<bool> Plain { get; } = new("--plain") { Description = "No glyph column" };
-
-    public void AddTo(Command command, bool failed = true, bool plain = true)
+    public void AddTo(Command command, bool failed = true)
     {
         command.Arguments.Add(Patterns);
         foreach (var option in (Option[])[All, Type, State])
             command.Options.Add(option);
         if (failed)
             command.Options.Add(Failed);
-        if (plain)
-            command.Options.Add(Plain);
     }
 
     /// <summary>The types and states asked for; false after printing what is wrong (or the list for -t help).</summary>

@@ -85,7 +85,8 @@ public sealed class DebianSystemctlCompletionTests
                 return;
             }
             using var root = new TempRoot();
-            if (Cli.Run(root, "list-unit-files", "--no-legend").ExitCode != 0)
+            // --help: with no unit files list-unit-files exits 1, as systemctl 252 does.
+            if (Cli.Run(root, "list-unit-files", "--help").ExitCode != 0)
                 Skip = "this summon has no `list-unit-files` yet (issue 12's listing part); Debian's completion lists units with it";
         }
     }

@@ -24,7 +24,8 @@ public sealed class ShellCompletionTests
         Assert.Subset(new HashSet<string>(["dump-unit", "timespan", "verify"]), Bash(root, script, "analyze", "").ToHashSet());
         Assert.Subset(new HashSet<string>(["--no-block", "--no-legend", "--no-pager", "--now"]), Bash(root, script, "enable", "--no").ToHashSet());
         Assert.Equal(["bash", "zsh"], Bash(root, script, "completion", ""));
-        Assert.Equal([DemoUnits.SocketName], Bash(root, script, "status", "demo"));
+        // Unit files as well as loaded units, templates included, as Debian's systemctl completion gathers them.
+        Assert.Equal([DemoUnits.SocketName, DemoUnits.TemplateName], Bash(root, script, "status", "demo"));
         Assert.Equal([DemoUnits.SocketName], Bash(root, script, "--user", "journal", "-u", "demo-echo.s"));
         Assert.Contains(Path.Combine(root.UnitDir, DemoUnits.SocketName), Bash(root, script, "verify", Path.Combine(root.UnitDir, "demo-echo.")));
     }
