@@ -51,6 +51,12 @@ public sealed class TerminalTests
         Assert.False(Cli.Run(root, "status", "ok.service").StdOut.Contains('\x1b'));
         var told = new Dictionary<string, string>(root.Environment) { ["SYSTEMD_COLORS"] = "1", ["NO_COLOR"] = "1" };
         Assert.StartsWith($"{Green}\u25cf{Normal} ok.service", Command.Run(SummonBinary.Path, ["status", "ok.service"], told).StdOut);
+        // list-units as systemctl 252 colours it: a failed unit's mark, ACTIVE and SUB red; nothing with --plain.
+        string list = Command.Run(SummonBinary.Path, ["list-units", "--all"], told).StdOut;
+        Assert.Contains($"{Red}\u25cf{Normal} bad.service", list);
+        Assert.Contains($"{Red}failed{Normal}", list);
+        Assert.Contains("\n  ok.service", list);
+        Assert.DoesNotContain("\x1b", Command.Run(SummonBinary.Path, ["list-units", "--all", "--plain"], told).StdOut);
         Assert.Equal(0, Cli.Run(root, "stop", "ok.service").ExitCode);
     }
 

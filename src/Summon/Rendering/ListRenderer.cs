@@ -1,4 +1,5 @@
 using System.Text;
+using Summon.Cli.Terminal;
 using Summon.Control;
 
 namespace Summon.Cli.Rendering;
@@ -20,8 +21,22 @@ internal static class ListRenderer
         foreach (var u in units.OrderBy(u => u.Id[u.Id.LastIndexOf('.')..], StringComparer.OrdinalIgnoreCase).ThenBy(u => u.Id, StringComparer.OrdinalIgnoreCase))
         {
             string load = u.Get("LoadState") ?? "", active = u.Get("ActiveState") ?? "";
-            bool mark = load is "error" or "not-found" or "bad-setting" or "masked" || active == "failed";
-            table.Add(mark && !plain ? "●" : " ", u.Id, load, active, u.Get("SubState") ?? "", u.Get("Description") ?? "");
+            bool loadProblem = load is "error" or "not-found" or "bad-setting" or "masked", failed = active == "failed";
+            table.Add((loadProblem || failed) && !plain ? "●" : " ", u.Id, load, active, u.Get("SubState") ?? "", u.Get("Description") ?? "");
+            // systemctl 252: a load problem has a yellow mark and a red LOAD; a failure a red mark, ACTIVE and SUB.
+            if (plain)
+                continue;
+            if (loadProblem)
+            {
+                table.Color(0, Ansi.HighlightYellow);
+                table.Color(2, Ansi.HighlightRed);
+            }
+            else if (failed)
+            {
+                table.Color(0, Ansi.HighlightRed);
+                table.Color(3, Ansi.HighlightRed);
+                table.Color(4, Ansi.HighlightRed);
+            }
         }
         return table;
     }

@@ -11,6 +11,7 @@ namespace Summon.Cli.Rendering;
 internal sealed class Table(params string[] columns)
 {
     private readonly List<object?[]> _rows = [];
+    private readonly Dictionary<(int Row, int Column), string> _colors = [];
     private readonly bool[] _hidden = new bool[columns.Length];
     private readonly int[] _minimumWidths = new int[columns.Length];
 
@@ -20,6 +21,14 @@ internal sealed class Table(params string[] columns)
     public void Add(params object?[] cells) => _rows.Add(cells);
 
     public void Hide(int column) => _hidden[column] = true;
+
+    /// <summary>Colours a cell of the last row added (an <see cref="Terminal.Ansi"/> sequence; empty for none). The text
+    /// view writes it around the cell, so padding is measured on the text alone; JSON ignores it.</summary>
+    public void Color(int column, string color)
+    {
+        if (color.Length > 0)
+            _colors[(_rows.Count - 1, column)] = color;
+    }
 
     /// <summary>A column as wide as this even when empty (systemctl keeps its glyph column in an empty list).</summary>
     public void MinimumWidth(int column, int width) => _minimumWidths[column] = width;
@@ -34,9 +43,9 @@ internal sealed class Table(params string[] columns)
             widths[c] = Math.Max(Math.Max(header ? names[c].Length : 0, _minimumWidths[shown[c]]), cells.Count == 0 ? 0 : cells.Max(r => r[c].Length));
         var sb = new StringBuilder();
         if (header)
-            Row(sb, names, widths);
-        foreach (var row in cells)
-            Row(sb, row, widths);
+            Row(sb, names, widths, _ => null);
+        for (int r = 0; r < cells.Count; r++)
+            Row(sb, cells[r], widths, c => _colors.GetValueOrDefault((r, shown[c])));
         return sb.ToString();
     }
 
@@ -63,14 +72,15 @@ internal sealed class Table(params string[] columns)
         _ => "-",
     };
 
-    private static void Row(StringBuilder sb, string[] cells, int[] widths)
+    private static void Row(StringBuilder sb, string[] cells, int[] widths, Func<int, string?> colorOf)
     {
         for (int i = 0; i < cells.Length; i++)
         {
-            if (i == cells.Length - 1)
-                sb.Append(cells[i]);
-            else
-                sb.Append(cells[i].PadRight(widths[i])).Append(' ');
+            string? color = colorOf(i);
+            string text = color is null ? cells[i] : Terminal.Ansi.Paint(color, cells[i]);
+            sb.Append(text);
+            if (i < cells.Length - 1)
+                sb.Append(' ', widths[i] - cells[i].Length + 1);
         }
         sb.Append('\n');
     }
