@@ -8,7 +8,7 @@ namespace Summon.IntegrationTests;
 /// </summary>
 public sealed class TerminalTests
 {
-    private const string Green = "\x1b[0;1;32m", Red = "\x1b[0;1;31m", Normal = "\x1b[0m";
+    private const string Green = "\x1b[0;1;32m", Red = "\x1b[0;1;31m", Yellow = "\x1b[0;1;38;5;185m", Normal = "\x1b[0m";
 
     [Theory]
     [InlineData("--version")]
@@ -31,6 +31,7 @@ public sealed class TerminalTests
         using var root = new TempRoot();
         root.WriteUnit("ok.service", "[Service]\nExecStart=/bin/sleep 1000\n");
         root.WriteUnit("bad.service", "[Service]\nType=oneshot\nExecStart=/bin/false\n");
+        root.WriteUnit("loud.service", "[Service]\nType=oneshot\nExecStart=/bin/sh -c 'echo \"<3>boom\"; echo \"<4>careful\"; echo calm'\n");
         using DaemonProcess daemon = await DaemonProcess.StartAsync(root);
         Assert.Equal(0, Cli.Run(root, "start", "ok.service").ExitCode);
         Assert.Equal(1, Cli.Run(root, "start", "bad.service").ExitCode);
@@ -57,6 +58,11 @@ public sealed class TerminalTests
         Assert.Contains($"{Red}failed{Normal}", list);
         Assert.Contains("\n  ok.service", list);
         Assert.DoesNotContain("\x1b", Command.Run(SummonBinary.Path, ["list-units", "--all", "--plain"], told).StdOut);
+        // journal lines by priority, as journalctl: errors red, warnings yellow, info plain.
+        Assert.Equal(0, Cli.Run(root, "start", "loud.service").ExitCode);
+        string journal = Command.Run(SummonBinary.Path, ["journal", "-u", "loud.service", "-o", "cat"], told).StdOut;
+        Assert.Contains($"{Red}boom{Normal}\n{Yellow}careful{Normal}\ncalm\n", journal);
+        Assert.Contains($": {Red}boom{Normal}\n", Command.Run(SummonBinary.Path, ["journal", "-u", "loud.service"], told).StdOut);
         Assert.Equal(0, Cli.Run(root, "stop", "ok.service").ExitCode);
     }
 

@@ -23,7 +23,8 @@ internal sealed class JournalRenderer(JournalOutputMode mode, string hostname, T
                 Line(output, JournalJsonFormat.FormatPretty(entry, hostname));
                 return;
             case JournalOutputMode.Cat:
-                Line(output, entry.Message.TrimEnd('\n'));
+                var color = JournalShortFormat.PriorityColor(entry.Priority);
+                Line(output, color.Length == 0 ? entry.Message.TrimEnd('\n') : Terminal.Ansi.Paint(color, entry.Message.TrimEnd('\n')));
                 return;
             default:
                 Line(output, JournalShortFormat.Format(entry, hostname, zone, mode));

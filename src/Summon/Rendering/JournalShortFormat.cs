@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Summon.Cli.Terminal;
 using Summon.Journal;
 
 namespace Summon.Cli.Rendering;
@@ -81,6 +82,7 @@ internal static class JournalShortFormat
         text.Append(": ");
         var indent = text.Length;
         var message = entry.Message.AsSpan().TrimEnd('\n');
+        var color = PriorityColor(entry.Priority);
         var first = true;
         foreach (var line in message.EnumerateLines())
         {
@@ -89,8 +91,23 @@ internal static class JournalShortFormat
                 text.Append('\n').Append(' ', indent);
             }
 
-            text.Append(line);
+            text.Append(color).Append(line);
+            if (color.Length > 0)
+            {
+                text.Append(Ansi.Normal);
+            }
+
             first = false;
         }
     }
+
+    /// <summary>journalctl's colour of a message by its priority (systemd 252's get_log_colors()); empty when colour is off.</summary>
+    internal static string PriorityColor(int priority) => priority switch
+    {
+        <= SyslogPriority.Error => Ansi.HighlightRed,
+        SyslogPriority.Warning => Ansi.HighlightYellow,
+        SyslogPriority.Notice => Ansi.Highlight,
+        >= SyslogPriority.Debug => Ansi.Grey,
+        _ => "",
+    };
 }

@@ -8,6 +8,8 @@ internal static class Ansi
 {
     public static string Normal => On("\x1b[0m");
 
+    public static string Highlight => On("\x1b[0;1;39m");
+
     public static string HighlightRed => On("\x1b[0;1;31m");
 
     public static string HighlightGreen => On("\x1b[0;1;32m");
