@@ -28,10 +28,10 @@ internal static class UnitFileListing
         }
 
         var entries = new List<UnitFileEntry>();
-        foreach (var (name, file) in seen)
+        foreach (var (name, state) in installer.States(seen.Keys))
         {
-            string state = installer.State(name) ?? "bad";
-            entries.Add(new UnitFileEntry(name, file, state, Preset(state)));
+            string shown = state ?? "bad";
+            entries.Add(new UnitFileEntry(name, seen[name], shown, Preset(shown)));
         }
         entries.Sort(static (a, b) =>
         {

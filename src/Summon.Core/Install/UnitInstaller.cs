@@ -91,7 +91,36 @@ internal sealed class UnitInstaller(UnitSearchPath path, SpecifierContext specif
 
     /// <summary>is-enabled: "enabled", "enabled-runtime", "alias", "indirect", "disabled", "static", "masked", or
     /// null when there is no such unit file.</summary>
-    public string? State(string name)
+    public string? State(string name) => State(name, new Lazy<UnitLoader>(NewLoader), new Lazy<LinkScan>(ScanLinks));
+
+    /// <summary>
+    /// The states of many units (list-unit-files) with one loader and one scan of the enablement links for all of
+    /// them, not one of each per unit: both read every unit directory.
+    /// </summary>
+    public IEnumerable<(string Name, string? State)> States(IEnumerable<string> names)
+    {
+        var loader = new Lazy<UnitLoader>(NewLoader);
+        var links = new Lazy<LinkScan>(ScanLinks);
+        foreach (string name in names)
+            yield return (name, State(name, loader, links));
+    }
+
+    /// <summary>The symlinks of the config and runtime directories, in search-path order.</summary>
+    private sealed record LinkScan(List<(bool Config, List<(string Link, string DestName, bool InTop)> Links)> Directories);
+
+    private LinkScan ScanLinks()
+    {
+        var directories = new List<(bool, List<(string, string, bool)>)>();
+        foreach (string dir in path.Directories)
+        {
+            bool config = IsConfigDirectory(dir), runtime = !config && IsRuntimeDirectory(dir);
+            if (config || runtime)
+                directories.Add((config, [.. Symlinks(dir)]));
+        }
+        return new LinkScan(directories);
+    }
+
+    private string? State(string name, Lazy<UnitLoader> loaderOnce, Lazy<LinkScan> linksOnce)
     {
         if (!UnitName.TryParse(name, out var unitName))
             return null;
@@ -102,7 +131,7 @@ internal sealed class UnitInstaller(UnitSearchPath path, SpecifierContext specif
             return null;
         if (UnitLoader.IsMasked(fragment))
             return "masked";
-        var loader = NewLoader();
+        var loader = loaderOnce.Value;
         if (loader.Aliases.Resolve(unitName) != unitName)
             return "alias";
         var unit = loader.Load(unitName);
@@ -110,12 +139,9 @@ internal sealed class UnitInstaller(UnitSearchPath path, SpecifierContext specif
         string? defaultInstance = unitName.IsTemplate && unit.Install.DefaultInstance is { Length: > 0 } d
             && UnitName.TryBuild(unitName.Prefix, d, unitName.Type, out var withDefault) ? withDefault.Name : null;
         bool indirect = false;
-        foreach (string dir in path.Directories)
+        foreach (var (config, links) in linksOnce.Value.Directories)
         {
-            bool config = IsConfigDirectory(dir), runtime = !config && IsRuntimeDirectory(dir);
-            if (!config && !runtime)
-                continue;
-            foreach (var (link, destName, inTop) in Symlinks(dir))
+            foreach (var (link, destName, inTop) in links)
             {
                 string linkName = Path.GetFileName(link);
                 bool match = unitName.IsInstance
