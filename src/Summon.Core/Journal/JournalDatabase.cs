@@ -37,6 +37,7 @@ internal static class JournalDatabase
         "INSERT INTO entries(time, unit, identifier, pid, priority, message) VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
 
     private static int initialized;
+    private static int resolverSet;
 
     internal static string PathIn(string stateDirectory) => Path.Combine(stateDirectory, FileName);
 
@@ -86,7 +87,8 @@ internal static class JournalDatabase
     {
         if (Interlocked.Exchange(ref initialized, 1) == 0)
         {
-            if (RuntimeFeature.IsDynamicCodeSupported)
+            // Once per process: a second resolver for the same assembly throws, and a failed load is tried again.
+            if (RuntimeFeature.IsDynamicCodeSupported && Interlocked.Exchange(ref resolverSet, 1) == 0)
             {
                 NativeLibrary.SetDllImportResolver(typeof(SQLite3Provider_sqlite3).Assembly, ResolveSystemLibrary);
             }
@@ -97,7 +99,7 @@ internal static class JournalDatabase
             catch (DllNotFoundException)
             {
                 initialized = 0;
-                throw new DllNotFoundException($"SQLite library {SystemLibrary} not found; install it (apt-get install libsqlite3-0) or run the published summon, which has SQLite built in.");
+                throw new DllNotFoundException($"SQLite library {SystemLibrary} not found; install it (apt-get install libsqlite3-0) or run the published summon, which has SQLite built in");
             }
         }
     }

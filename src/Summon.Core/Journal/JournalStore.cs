@@ -53,9 +53,10 @@ internal sealed class JournalStore : IDisposable
     public static bool IsDamage(Exception error) =>
         error is SqliteException { SqliteErrorCode: raw.SQLITE_CORRUPT or raw.SQLITE_NOTADB };
 
-    /// <summary>A failure of the storage (SQLite, the file system), as opposed to a bug.</summary>
+    /// <summary>A failure of the storage (SQLite, the file system), as opposed to a bug; a JIT run without the
+    /// system's SQLite library is one too, so the journal runs on the console, as for an unopenable file.</summary>
     public static bool IsStorageFailure(Exception error) =>
-        error is SqliteException or IOException or UnauthorizedAccessException;
+        error is SqliteException or IOException or UnauthorizedAccessException or DllNotFoundException;
 
     /// <summary>One line for the console: SQLite's own words without the "SQLite Error N:" prefix.</summary>
     public static string Describe(Exception error) => error switch

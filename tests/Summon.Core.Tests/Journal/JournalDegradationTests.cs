@@ -216,6 +216,14 @@ public sealed class JournalDegradationTests : IDisposable
     }
 
     [Fact]
+    public void MissingSqliteLibrary_IsAStorageFailure_SoTheJournalRunsOnTheConsole()
+    {
+        // A JIT run (dotnet run) on a machine without libsqlite3.so.0: the manager must degrade, not die.
+        Assert.True(JournalStore.IsStorageFailure(new DllNotFoundException("SQLite library libsqlite3.so.0 not found")));
+        Assert.False(JournalStore.IsStorageFailure(new InvalidOperationException("a bug")));
+    }
+
+    [Fact]
     public void Backlog_TryPauseAfterTheWriterDrainedIt_DoesNotPause()
     {
         var called = 0;
