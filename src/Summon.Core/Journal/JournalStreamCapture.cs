@@ -110,6 +110,8 @@ internal sealed class JournalStreamCapture
             priority = prefixed;
             record = record[length..];
         }
+        if (priority > source.MaxPriority)
+            return;
 
         if (Utf8.IsValid(record))
         {

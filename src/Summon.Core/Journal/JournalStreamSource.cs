@@ -2,6 +2,8 @@ namespace Summon.Journal;
 
 /// <summary>
 /// Who writes into a captured stdout/stderr stream: the unit, SyslogIdentifier= (or argv[0]'s basename), the pid,
-/// SyslogLevel= (default info) and SyslogLevelPrefix= (default yes: a leading <c>&lt;N&gt;</c> sets the priority).
+/// SyslogLevel= (default info), SyslogLevelPrefix= (default yes: a leading <c>&lt;N&gt;</c> sets the priority) and
+/// LogLevelMax= (lines of a higher number are not stored, as journald filters them).
 /// </summary>
-internal sealed record JournalStreamSource(string? Unit, string Identifier, int Pid, int Priority = SyslogPriority.Info, bool LevelPrefix = true);
+internal sealed record JournalStreamSource(string? Unit, string Identifier, int Pid, int Priority = SyslogPriority.Info, bool LevelPrefix = true,
+    int MaxPriority = SyslogPriority.Debug);

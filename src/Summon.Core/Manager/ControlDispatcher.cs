@@ -16,6 +16,7 @@ internal sealed class ControlDispatcher(UnitManager manager)
             ControlMethods.Start => RunJobsAsync(request, manager.StartJob),
             ControlMethods.Stop => RunJobsAsync(request, manager.StopJob),
             ControlMethods.Restart => RunJobsAsync(request, manager.RestartJob),
+            ControlMethods.ReloadUnit => RunJobsAsync(request, manager.ReloadJob),
             _ => Task.FromResult(Handle(request)),
         };
     }
@@ -27,9 +28,6 @@ internal sealed class ControlDispatcher(UnitManager manager)
         switch (request.Method)
         {
             case ControlMethods.Ping:
-                break;
-            case ControlMethods.ReloadUnit:
-                RunJobs(request, reply, manager.ReloadUnit);
                 break;
             case ControlMethods.Kill:
                 RunJobs(request, reply, name => manager.Kill(name, request.Signal == 0 ? Signals.SIGTERM : request.Signal, request.KillWhom == "main"));

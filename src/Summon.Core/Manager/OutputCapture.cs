@@ -44,11 +44,11 @@ internal sealed class OutputCapture : IDisposable
     /// Creates the pipe; returns the capture (owning the read end) and the write end for the child. Nothing is read
     /// before <see cref="Attach"/>: what the child writes meanwhile waits in the pipe.
     /// </summary>
-    public static (OutputCapture Capture, SafeFdHandle WriteEnd) Create(EventLoop loop, JournalWriter journal, string unit, string identifier, int priority)
+    public static (OutputCapture Capture, SafeFdHandle WriteEnd) Create(EventLoop loop, JournalWriter journal, JournalStreamSource source)
     {
         // Both ends non-blocking from pipe2 (one call); the spawner makes the child's end blocking, as for any stdio.
         var (readEnd, writeEnd) = ChildStdio.CreatePipe(nonBlocking: true);
-        return (new OutputCapture(loop, readEnd, journal, new JournalStreamSource(unit, identifier, 0, priority)), writeEnd);
+        return (new OutputCapture(loop, readEnd, journal, source), writeEnd);
     }
 
     /// <summary>True while reading is paused for the journal to catch up.</summary>

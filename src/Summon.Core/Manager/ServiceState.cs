@@ -3,7 +3,7 @@ namespace Summon.Manager;
 /// <summary>The service sub-states (systemd's service_state_table names), in the order a service passes them.</summary>
 internal enum ServiceState
 {
-    Dead, StartPre, Start, StartPost, Running, Exited, Reload, Stop, StopSigterm, StopSigkill, StopPost,
+    Dead, StartPre, Start, StartPost, Running, Exited, Reload, ReloadSignal, ReloadNotify, Stop, StopSigterm, StopSigkill, StopPost,
     FinalSigterm, FinalSigkill, Failed, AutoRestart,
 }
 
@@ -18,6 +18,8 @@ internal static class ServiceStateNames
         ServiceState.Running => "running",
         ServiceState.Exited => "exited",
         ServiceState.Reload => "reload",
+        ServiceState.ReloadSignal => "reload-signal",
+        ServiceState.ReloadNotify => "reload-notify",
         ServiceState.Stop => "stop",
         ServiceState.StopSigterm => "stop-sigterm",
         ServiceState.StopSigkill => "stop-sigkill",
@@ -33,10 +35,13 @@ internal static class ServiceStateNames
         ServiceState.Dead => UnitActiveState.Inactive,
         ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost or ServiceState.AutoRestart => UnitActiveState.Activating,
         ServiceState.Running or ServiceState.Exited => UnitActiveState.Active,
-        ServiceState.Reload => UnitActiveState.Reloading,
+        ServiceState.Reload or ServiceState.ReloadSignal or ServiceState.ReloadNotify => UnitActiveState.Reloading,
         ServiceState.Failed => UnitActiveState.Failed,
         _ => UnitActiveState.Deactivating,
     };
+
+    /// <summary>The reload states: ExecReload= running, or Type=notify-reload waiting for RELOADING=1 and READY=1.</summary>
+    public static bool IsReloading(this ServiceState state) => state is ServiceState.Reload or ServiceState.ReloadSignal or ServiceState.ReloadNotify;
 
     /// <summary>States in which the start timeout (TimeoutStartSec=) runs.</summary>
     public static bool IsStarting(this ServiceState state) => state is ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost;

@@ -57,13 +57,13 @@ internal sealed partial class ServiceUnit
             foreach (var fd in message.Fds)
                 fd.Dispose();
 
-        if (n.Ready && _state == ServiceState.Start && Settings.Type == ServiceType.Notify)
+        if (n.Ready && _state == ServiceState.Start && Settings.IsNotify)
             EnterStartPost();
-        else if (n.Ready && _state == ServiceState.Reload && _control is null)
-            SetState(ServiceState.Running);
-        if (n.Reloading && _state == ServiceState.Running)
-            SetState(ServiceState.Reload);
-        if (n.Stopping && _state is ServiceState.Running or ServiceState.Reload)
+        else if (n.Ready)
+            OnNotifyReadyWhileReloading();
+        if (n.Reloading)
+            OnNotifyReloading();
+        if (n.Stopping && (_state == ServiceState.Running || _state.IsReloading()))
         {
             // The service stops on its own: wait for it, without a signal, within TimeoutStopSec=.
             SetState(ServiceState.StopSigterm);
@@ -134,7 +134,7 @@ internal sealed partial class ServiceUnit
         _watchdogTimer = null;
         var limit = _watchdogOverride ?? Settings.WatchdogSec;
         if (limit is { } l && l > TimeSpan.Zero && l != TimeSpan.MaxValue
-            && _state is ServiceState.Running or ServiceState.Reload or ServiceState.Start or ServiceState.StartPost)
+            && (_state is ServiceState.Running or ServiceState.Start or ServiceState.StartPost || _state.IsReloading()))
             _watchdogTimer = Manager.Loop.Schedule(l, OnWatchdogTimeout);
     }
 

@@ -88,7 +88,8 @@ internal sealed partial class ServiceUnit
                 EnterStop(result);
                 break;
             case ServiceState.Reload:
-                SetState(ServiceState.Running);
+                _reloadResult = result;
+                ReturnToRunning();
                 break;
             case ServiceState.Stop:
                 EnterSignal(ServiceState.StopSigterm, result);
@@ -294,7 +295,7 @@ internal sealed partial class ServiceUnit
                 if (!clean)
                     EnterSignal(ServiceState.StopSigterm, result);
                 break;
-            case ServiceState.Running or ServiceState.Reload:
+            case ServiceState.Running or ServiceState.Reload or ServiceState.ReloadSignal or ServiceState.ReloadNotify:
                 if (clean && Settings.RemainAfterExit && _control is null)
                 {
                     CancelTimer();

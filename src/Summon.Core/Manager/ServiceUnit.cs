@@ -62,6 +62,12 @@ internal sealed partial class ServiceUnit : UnitRuntime
     private ulong _credentialWait;
     private ulong _credentialWaits;
 
+    // The reload in progress: who waits for it (`reload` returns when it is done, as systemctl's job), its result,
+    // and whether the service's last word was RELOADING=1 (Type=notify-reload stays reloading until READY=1).
+    private List<TaskCompletionSource<JobResult>>? _reloadWaiters;
+    private string _reloadResult = UnitResult.Success;
+    private bool _notifyReloading;
+
     /// <summary>The main process's group id last found empty; 0 when none (reset by every new main process).</summary>
     private int _goneGroup;
 
@@ -135,7 +141,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
     {
         switch (_state)
         {
-            case ServiceState.Running or ServiceState.Exited or ServiceState.Reload:
+            case ServiceState.Running or ServiceState.Exited or ServiceState.Reload or ServiceState.ReloadSignal or ServiceState.ReloadNotify:
             case ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost:
                 return true;
             case ServiceState.Stop or ServiceState.StopSigterm or ServiceState.StopSigkill or ServiceState.StopPost
@@ -188,24 +194,12 @@ internal sealed partial class ServiceUnit : UnitRuntime
                 ManagerLog.Stopping(Manager.Log, Id, ManagerLog.Suffix(this));
                 EnterSignal(ServiceState.StopSigterm, null);
                 return;
-            case ServiceState.Running or ServiceState.Exited or ServiceState.Reload:
+            case ServiceState.Running or ServiceState.Exited or ServiceState.Reload or ServiceState.ReloadSignal or ServiceState.ReloadNotify:
                 ManagerLog.Stopping(Manager.Log, Id, ManagerLog.Suffix(this));
                 EnterStop(null);
                 return;
         }
         // Already stopping: the running stop continues.
-    }
-
-    /// <summary>`reload`: ExecReload= as a control process while the service keeps running; null when it runs.</summary>
-    public JobFailure? Reload()
-    {
-        if (_state != ServiceState.Running)
-            return JobFailure.Canceled;
-        if (Settings.ExecReload.Count == 0)
-            return JobFailure.NotApplicable;
-        ManagerLog.ReloadingUnit(Manager.Log, Id, ManagerLog.Suffix(this));
-        RunControl(Settings.ExecReload, ServiceState.Reload);
-        return null;
     }
 
     /// <summary>`kill`: a signal to the main process, or to every process of the unit.</summary>
@@ -356,8 +350,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
                 EnterRunning();
                 break;
             case ServiceState.Reload:
-                SetState(ServiceState.Running);
-                ManagerLog.Reloaded(Manager.Log, Id, ManagerLog.Suffix(this));
+                OnReloadCommandsDone();
                 break;
             case ServiceState.Stop:
                 EnterSignal(ServiceState.StopSigterm, null);
@@ -379,12 +372,10 @@ internal sealed partial class ServiceUnit : UnitRuntime
         if (mode != KillMode.None)
         {
             bool groupWide = mode == KillMode.ControlGroup || (mode == KillMode.Mixed && sigkill);
-            if (_main is not null)
-                _ = groupWide ? _main.SignalGroup(signal) : _main.Signal(signal);
-            if (_control is not null)
-                _ = groupWide ? _control.SignalGroup(signal) : _control.Signal(signal);
-            if (groupWide && _main is null && ExecMainPid > 0 && GroupAlive(ExecMainPid))
-                Manager.Launcher.SignalGroup(ExecMainPid, signal);
+            SignalProcesses(signal, groupWide);
+            // SendSIGHUP=: right after the stop signal, so that shells and the like learn their terminal is gone.
+            if (!sigkill && Settings.SendSIGHUP)
+                SignalProcesses(Signals.SIGHUP, groupWide);
         }
 
         if (!AnythingLeft())
@@ -395,6 +386,16 @@ internal sealed partial class ServiceUnit : UnitRuntime
         SetState(state);
         ArmTimer(Settings.TimeoutStopSec ?? DefaultTimeout);
         PollGroupWhileOnlyStragglers();
+    }
+
+    private void SignalProcesses(int signal, bool groupWide)
+    {
+        if (_main is not null)
+            _ = groupWide ? _main.SignalGroup(signal) : _main.Signal(signal);
+        if (_control is not null)
+            _ = groupWide ? _control.SignalGroup(signal) : _control.Signal(signal);
+        if (groupWide && _main is null && ExecMainPid > 0 && GroupAlive(ExecMainPid))
+            Manager.Launcher.SignalGroup(ExecMainPid, signal);
     }
 
     /// <summary>The current state's timeout passed: TimeoutStartSec=, RuntimeMaxSec= or TimeoutStopSec=, by state.</summary>
@@ -411,7 +412,10 @@ internal sealed partial class ServiceUnit : UnitRuntime
                 ManagerLog.UnitError(Manager.Log, Id, "start-post operation timed out. Stopping.");
                 EnterStop(UnitResult.Timeout);
                 break;
-            case ServiceState.Running or ServiceState.Reload:
+            case ServiceState.Reload or ServiceState.ReloadSignal or ServiceState.ReloadNotify:
+                OnReloadTimeout();
+                break;
+            case ServiceState.Running:
                 ManagerLog.UnitWarning(Manager.Log, Id, "Service reached runtime time limit. Stopping.");
                 EnterStop(UnitResult.Timeout);
                 break;
@@ -536,7 +540,10 @@ internal sealed partial class ServiceUnit : UnitRuntime
         if (state != _state)
             _credentialWait = 0;
         var from = ActiveState;
+        bool reloadEnded = _state.IsReloading() && !state.IsReloading();
         _state = state;
+        if (reloadEnded)
+            SettleReload();
         OnStateChanged(from, ActiveState, settled);
     }
 

@@ -110,12 +110,13 @@ internal sealed class UnitManager
         return unit.WaitForStop().ContinueWith(_ => Loop.InvokeAsync(() => StartJob(name)).Unwrap(), TaskScheduler.Default).Unwrap();
     }
 
-    /// <summary>`reload UNIT`: ExecReload= of a running service.</summary>
-    public JobResult ReloadUnit(string name)
+    /// <summary>`reload UNIT` as a job: completes when the reload is over (ExecReload= done, or a Type=notify-reload
+    /// service ready again), like `systemctl reload` waits.</summary>
+    public Task<JobResult> ReloadJob(string name)
     {
         if (GetOrLoad(name) is not ServiceUnit { ActiveState: UnitActiveState.Active } service)
-            return JobResult.Failed(name, JobFailure.NotActive);
-        return service.Reload() is { } failure ? JobResult.Failed(service.Id, failure) : JobResult.Ok;
+            return Task.FromResult(JobResult.Failed(name, JobFailure.NotActive));
+        return service.Reload() is { } failure ? Task.FromResult(JobResult.Failed(service.Id, failure)) : service.WaitForReload();
     }
 
     /// <summary>`kill UNIT [--signal=N] [--kill-whom=main|all]`.</summary>

@@ -99,7 +99,8 @@ internal static class UnitProperties
     private static void AddService(List<UnitProperty> p, ServiceUnit service, IProcessLauncher processes)
     {
         var s = service.Definition.Service!;
-        Add(p, "Type", s.Type.ToString().ToLowerInvariant());
+        Add(p, "Type", SettingText.Kebab(s.Type.ToString()));
+        Add(p, "ExitType", SettingText.Kebab(s.ExitType.ToString()));
         Add(p, "Restart", SettingText.Kebab(s.Restart.ToString()));
         Add(p, "NotifyAccess", s.EffectiveNotifyAccess.ToString().ToLowerInvariant());
         Add(p, "RemainAfterExit", SettingText.YesNo(s.RemainAfterExit));

@@ -114,9 +114,12 @@ internal abstract class UnitRuntime
         StateChangeTimestamp = now;
         if (from == to)
             return;
-        if (to == UnitActiveState.Active)
+        // A reload is still active time (UNIT_IS_ACTIVE_OR_RELOADING): only entering or leaving both counts.
+        bool wasActive = from is UnitActiveState.Active or UnitActiveState.Reloading;
+        bool isActive = to is UnitActiveState.Active or UnitActiveState.Reloading;
+        if (isActive && !wasActive)
             ActiveEnterTimestamp = now;
-        if (from == UnitActiveState.Active)
+        if (wasActive && !isActive)
             ActiveExitTimestamp = now;
         if (to is UnitActiveState.Inactive or UnitActiveState.Failed)
             InactiveEnterTimestamp = now;

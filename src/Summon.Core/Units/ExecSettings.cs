@@ -67,6 +67,21 @@ internal sealed class ExecSettings
 
     public string? SyslogIdentifier { get; set; }
 
+    /// <summary>SyslogLevel=: the priority of a stream line without a level prefix (info unless set).</summary>
+    public int SyslogLevel { get; set; } = 6;
+
+    /// <summary>SyslogLevelPrefix=: a leading &lt;N&gt; on a stream line sets its priority.</summary>
+    public bool SyslogLevelPrefix { get; set; } = true;
+
+    /// <summary>SyslogFacility= as a number (daemon unless set).</summary>
+    public int SyslogFacility { get; set; } = Posix.SyslogNames.DaemonFacility;
+
+    /// <summary>LogLevelMax=: lines of a lower priority (a higher number) are not stored; null keeps everything.</summary>
+    public int? LogLevelMax { get; set; }
+
+    /// <summary>LogExtraFields=: FIELD=VALUE pairs added to every line the unit's streams write.</summary>
+    public List<string> LogExtraFields { get; } = [];
+
     /// <summary>stdin is a tty, the socket or an fd: a bidirectional stream stdout/stderr may follow.</summary>
     public bool StandardInputIsBidirectional => StandardInput is StandardInputKind.Socket or StandardInputKind.Fd
         or StandardInputKind.Tty or StandardInputKind.TtyForce or StandardInputKind.TtyFail;

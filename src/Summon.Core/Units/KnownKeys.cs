@@ -438,6 +438,7 @@ internal static class KnownKeys
         ["RebootArgument"] = KeyKind.Other,
         ["Type"] = KeyKind.Other,
         ["ExitType"] = KeyKind.Other,
+        ["ReloadSignal"] = KeyKind.Other,   // systemd 253, with Type=notify-reload
         ["Restart"] = KeyKind.Other,
         ["PermissionsStartOnly"] = KeyKind.Boolean,
         ["RootDirectoryStartOnly"] = KeyKind.Boolean,

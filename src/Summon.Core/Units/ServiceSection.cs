@@ -2,7 +2,10 @@ using Summon.Posix;
 
 namespace Summon.Units;
 
-internal enum ServiceType { Simple, Exec, Forking, Oneshot, Dbus, Notify, Idle }
+internal enum ServiceType { Simple, Exec, Forking, Oneshot, Dbus, Notify, Idle, NotifyReload }
+
+/// <summary>ExitType=: whether the main process (default) or the last process of the control group ends the service.</summary>
+internal enum ServiceExitType { Main, Cgroup }
 
 internal enum ServiceRestart { No, OnSuccess, OnFailure, OnAbnormal, OnWatchdog, OnAbort, Always }
 
@@ -85,7 +88,7 @@ internal sealed class ServiceSection
     /// <summary>NotifyAccess= as written; null = none, upgraded to main for Type=notify (see <see cref="EffectiveNotifyAccess"/>).</summary>
     public NotifyAccess? NotifyAccessSetting { get; set; }
 
-    public NotifyAccess EffectiveNotifyAccess => NotifyAccessSetting ?? (Type == ServiceType.Notify || WatchdogSec > TimeSpan.Zero || FileDescriptorStoreMax > 0 ? NotifyAccess.Main : NotifyAccess.None);
+    public NotifyAccess EffectiveNotifyAccess => NotifyAccessSetting ?? (IsNotify || WatchdogSec > TimeSpan.Zero || FileDescriptorStoreMax > 0 ? NotifyAccess.Main : NotifyAccess.None);
 
     public uint FileDescriptorStoreMax { get; set; }
 
@@ -100,6 +103,14 @@ internal sealed class ServiceSection
     public bool SendSIGKILL { get; set; } = true;
 
     public bool SendSIGHUP { get; set; }
+
+    /// <summary>Type=notify or Type=notify-reload: started once READY=1 arrives.</summary>
+    public bool IsNotify => Type is ServiceType.Notify or ServiceType.NotifyReload;
+
+    /// <summary>ReloadSignal= (systemd 253): what Type=notify-reload's reload sends the main process.</summary>
+    public int ReloadSignal { get; set; } = Posix.Signals.SIGHUP;
+
+    public ServiceExitType ExitType { get; set; }
 
     public List<string> SuccessExitStatus { get; } = [];
 

@@ -65,9 +65,60 @@ internal sealed partial class UnitSettingsParser
             case "SyslogIdentifier":
                 e.SyslogIdentifier = value.Length == 0 ? null : Printf(value);
                 return 0;
+            case "SyslogLevel" when SyslogNames.TryParseLevel(value, out int level): e.SyslogLevel = level; return 0;
+            case "LogLevelMax" when SyslogNames.TryParseLevel(value, out int max): e.LogLevelMax = max; return 0;
+            case "SyslogLevel" or "LogLevelMax": Warn($"Failed to parse log level, ignoring: {value}"); return 0;
+            case "SyslogFacility" when SyslogNames.TryParseFacility(value, out int facility): e.SyslogFacility = facility; return 0;
+            case "SyslogFacility": Warn($"Failed to parse log facility, ignoring: {value}"); return 0;
+            case "SyslogLevelPrefix": Set(ParseBoolean(value), v => e.SyslogLevelPrefix = v); return 0;
+            case "LogExtraFields": ApplyLogExtraFields(e.LogExtraFields, value); return 0;
             default:
                 return null;
         }
+    }
+
+    /// <summary>config_parse_log_extra_fields(): FIELD=VALUE words, unquoted and unescaped, with journal field names; empty resets.</summary>
+    private void ApplyLogExtraFields(List<string> fields, string value)
+    {
+        if (value.Length == 0)
+        {
+            fields.Clear();
+            return;
+        }
+
+        var words = new WordExtractor(value);
+        while (true)
+        {
+            int r = words.Next(ExtractFlags.Unquote | ExtractFlags.CUnescape, out string word);
+            if (r == 0)
+                return;
+            if (r < 0)
+            {
+                Warn($"Failed to parse log fields, ignoring: {value}");
+                return;
+            }
+
+            if (Printf(word, quoted: false) is not string field)
+                continue;
+            int eq = field.IndexOf('=');
+            if (eq < 0)
+                Warn($"Log field lacks '=' character, ignoring: {field}");
+            else if (!IsJournalFieldName(field.AsSpan(0, eq)))
+                Warn($"Log field name is invalid, ignoring: {field}");
+            else
+                fields.Add(field);
+        }
+    }
+
+    /// <summary>journal_field_valid() without protected fields: A–Z, 0–9 and '_', not starting with a digit or '_', at most 64.</summary>
+    private static bool IsJournalFieldName(ReadOnlySpan<char> name)
+    {
+        if (name.IsEmpty || name.Length > 64 || name[0] is '_' or (>= '0' and <= '9'))
+            return false;
+        foreach (char c in name)
+            if (c is not ((>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_'))
+                return false;
+        return true;
     }
 
     /// <summary>config_parse_rlimit(): "SOFT:HARD" or one value for both, per resource syntax (see <see cref="ResourceLimits"/>).</summary>

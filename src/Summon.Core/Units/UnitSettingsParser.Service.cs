@@ -19,6 +19,7 @@ internal sealed partial class UnitSettingsParser
                     "dbus" => ServiceType.Dbus,
                     "notify" => ServiceType.Notify,
                     "idle" => ServiceType.Idle,
+                    "notify-reload" => ServiceType.NotifyReload,
                     _ => null,
                 };
                 if (type is null)
@@ -104,6 +105,24 @@ internal sealed partial class UnitSettingsParser
                 return 0;
             case "SendSIGKILL": Set(ParseBoolean(value), v => s.SendSIGKILL = v); return 0;
             case "SendSIGHUP": Set(ParseBoolean(value), v => s.SendSIGHUP = v); return 0;
+            case "ReloadSignal":
+                if (Signals.TryParse(value, out int reloadSignal))
+                    s.ReloadSignal = reloadSignal;
+                else
+                    Warn($"Failed to parse signal name, ignoring: {value}");
+                return 0;
+            case "ExitType":
+                ServiceExitType? exitType = value switch
+                {
+                    "main" => ServiceExitType.Main,
+                    "cgroup" => ServiceExitType.Cgroup,
+                    _ => null,
+                };
+                if (exitType is null)
+                    Warn($"Failed to parse service exit type, ignoring: {value}");
+                else
+                    s.ExitType = exitType.Value;
+                return 0;
             case "SuccessExitStatus": AddExitStatuses(s.SuccessExitStatus, value); return 0;
             case "RestartPreventExitStatus": AddExitStatuses(s.RestartPreventExitStatus, value); return 0;
             case "RestartForceExitStatus": AddExitStatuses(s.RestartForceExitStatus, value); return 0;

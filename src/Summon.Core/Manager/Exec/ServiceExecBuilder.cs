@@ -64,11 +64,11 @@ internal sealed class ServiceExecBuilder
         {
             SafeHandle? socketFd = inputs.Connection?.Handle ?? (stdio.UsesSocketStdio && inputs.ListenFds.Count > 0 ? inputs.ListenFds[0].Fd : null);
             SafeHandle? journalPipe = null;
-            SafeHandle? stdout = Target(stdio.Output, exec.StandardOutput, exec.StandardOutputPath, socketFd, inputs.UnitId, identifier, captures, owned, ref journalPipe, out var stdoutFile);
+            SafeHandle? stdout = Target(stdio.Output, exec.StandardOutput, exec.StandardOutputPath, socketFd, exec, inputs.UnitId, identifier, captures, owned, ref journalPipe, out var stdoutFile);
             ChildFile? stderrFile = stdoutFile;
             SafeHandle? stderr = stdio.Error == StdioTarget.SameAsOutput
                 ? stdout
-                : Target(stdio.Error, exec.StandardError, exec.StandardErrorPath, socketFd, inputs.UnitId, identifier, captures, owned, ref journalPipe, out stderrFile);
+                : Target(stdio.Error, exec.StandardError, exec.StandardErrorPath, socketFd, exec, inputs.UnitId, identifier, captures, owned, ref journalPipe, out stderrFile);
             SafeHandle? stdin = stdio.Input == StdioTarget.Socket ? socketFd : null;
             var files = (In: stdin is null ? InputFile(exec) : null, Out: stdoutFile, Err: stderrFile);
 
@@ -180,7 +180,7 @@ internal sealed class ServiceExecBuilder
 
     /// <summary>The handle the child gets for an output stream, or null with the <paramref name="file"/> it opens itself
     /// (or /dev/null when there is neither).</summary>
-    private SafeHandle? Target(StdioTarget target, StandardOutputKind kind, string? path, SafeHandle? socketFd, string unit, string identifier,
+    private SafeHandle? Target(StdioTarget target, StandardOutputKind kind, string? path, SafeHandle? socketFd, ExecSettings exec, string unit, string identifier,
         List<OutputCapture> captures, List<IDisposable> owned, ref SafeHandle? journalPipe, out ChildFile? file)
     {
         file = null;
@@ -195,7 +195,8 @@ internal sealed class ServiceExecBuilder
                 return null;
             case StdioTarget.Journal:
             {
-                var (capture, writeEnd) = OutputCapture.Create(_loop, _journal, unit, identifier, SyslogPriority.Info);
+                var source = new JournalStreamSource(unit, identifier, 0, exec.SyslogLevel, exec.SyslogLevelPrefix, exec.LogLevelMax ?? SyslogPriority.Debug);
+                var (capture, writeEnd) = OutputCapture.Create(_loop, _journal, source);
                 captures.Add(capture);
                 owned.Add(writeEnd);
                 journalPipe ??= writeEnd;   // stdout's pipe when both go to the journal

@@ -1,0 +1,88 @@
+using Summon.IntegrationTests.Harness;
+
+namespace Summon.IntegrationTests;
+
+/// <summary>
+/// The lifecycle and logging keys with real processes: Type=notify-reload answering ReloadSignal= through the real
+/// systemd-notify, SyslogLevel=/SyslogLevelPrefix=/LogLevelMax= on the way into the journal, SendSIGHUP= at stop.
+/// </summary>
+public sealed class LifecycleKeysTests
+{
+    [Fact]
+    public async Task Notify_reload_reload_returns_once_the_service_said_RELOADING_and_READY_again()
+    {
+        using var root = new TempRoot();
+        string log = Path.Combine(root.Dir, "reloads");
+        string script = Path.Combine(root.Dir, "svc.sh");
+        File.WriteAllText(script, $$"""
+            #!/bin/bash
+            trap 'systemd-notify RELOADING=1; sleep 0.3; echo reloaded >> {{log}}; systemd-notify READY=1' USR1
+            systemd-notify --ready
+            while :; do sleep 0.05; done
+            """);
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        root.WriteUnit("nr.service", $"[Service]\nType=notify-reload\nReloadSignal=SIGUSR1\nNotifyAccess=all\nExecStart={script}\n");
+        using DaemonProcess daemon = await DaemonProcess.StartAsync(root);
+
+        CommandResult start = Cli.Run(root, "start", "nr.service");
+        Assert.True(start.ExitCode == 0, start.ToString());
+        Assert.Equal("notify-reload", Cli.ShowOne(root, "nr.service", "Type"));
+
+        CommandResult reload = Cli.Run(root, "reload", "nr.service");
+        Assert.True(reload is { ExitCode: 0, StdErr: "" }, reload.ToString());
+        Assert.Equal("reloaded\n", File.ReadAllText(log));   // the job waited for READY=1, which comes after the line
+        Assert.Equal(new Dictionary<string, string> { ["ActiveState"] = "active", ["SubState"] = "running" },
+            Cli.Show(root, "nr.service", "ActiveState", "SubState"));
+        Assert.True(Cli.Run(root, "stop", "nr.service").ExitCode == 0);
+    }
+
+    [Fact]
+    public async Task SyslogLevel_sets_unprefixed_lines_and_LogLevelMax_drops_the_less_important()
+    {
+        using var root = new TempRoot();
+        root.WriteUnit("levels.service", """
+            [Service]
+            Type=oneshot
+            ExecStart=/bin/sh -c 'echo plain; echo "<7>a debug line"; echo "<3>an error"; echo "<6>some info"'
+            SyslogLevel=notice
+            LogLevelMax=notice
+            """);
+        root.WriteUnit("noprefix.service", """
+            [Service]
+            Type=oneshot
+            ExecStart=/bin/sh -c 'echo "<3>kept as written"'
+            SyslogLevelPrefix=no
+            """);
+        using DaemonProcess daemon = await DaemonProcess.StartAsync(root);
+        Assert.True(Cli.Run(root, "start", "levels.service", "noprefix.service").ExitCode == 0);
+
+        CommandResult notice = Cli.Run(root, "journal", "-u", "levels.service", "-p", "notice..notice", "-o", "cat");
+        Assert.Contains("plain", notice.StdOutLines);   // no prefix: SyslogLevel=
+        CommandResult all = Cli.Run(root, "journal", "-u", "levels.service", "-o", "cat");
+        Assert.Contains("an error", all.StdOutLines);
+        Assert.DoesNotContain("a debug line", all.StdOutLines);   // LogLevelMax=notice
+        Assert.DoesNotContain("some info", all.StdOutLines);
+        CommandResult raw = Cli.Run(root, "journal", "-u", "noprefix.service", "-p", "info..info", "-o", "cat");
+        Assert.Contains("<3>kept as written", raw.StdOutLines);
+    }
+
+    [Fact]
+    public async Task SendSIGHUP_reaches_a_process_that_ignores_the_stop_signal()
+    {
+        using var root = new TempRoot();
+        string log = Path.Combine(root.Dir, "hup");
+        string ready = Path.Combine(root.Dir, "ready");
+        root.WriteUnit("hup.service", $$"""
+            [Service]
+            ExecStart=/bin/bash -c 'trap "" TERM; trap "echo hup >> {{log}}; exit 0" HUP; touch {{ready}}; while :; do sleep 0.05; done'
+            SendSIGHUP=yes
+            """);
+        using DaemonProcess daemon = await DaemonProcess.StartAsync(root);
+        Assert.True(Cli.Run(root, "start", "hup.service").ExitCode == 0);
+        Assert.True(await Wait.ForAsync(() => File.Exists(ready), r => r));   // the traps are set
+        CommandResult stop = Cli.Run(root, "stop", "hup.service");
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+        Assert.Equal("hup\n", File.ReadAllText(log));
+        Assert.Equal("inactive", Cli.IsActive(root, "hup.service"));
+    }
+}
