@@ -36,6 +36,9 @@ test -f /usr/share/bash-completion/bash_completion || missing+=(bash-completion)
 command -v zsh >/dev/null || missing+=(zsh)
 command -v man >/dev/null || missing+=(man-db)
 command -v dpkg-deb >/dev/null || missing+=(dpkg)
+# Type=dbus runs against a private bus: dbus-daemon, and dbus-test-tool's black-hole as the service owning its name.
+command -v dbus-daemon >/dev/null || missing+=(dbus-daemon)
+command -v dbus-test-tool >/dev/null || missing+=(dbus-tests)
 
 if ((${#missing[@]})); then
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then

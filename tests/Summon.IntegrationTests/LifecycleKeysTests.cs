@@ -85,4 +85,62 @@ public sealed class LifecycleKeysTests
         Assert.Equal("hup\n", File.ReadAllText(log));
         Assert.Equal("inactive", Cli.IsActive(root, "hup.service"));
     }
+
+    [Fact]
+    public async Task Type_dbus_is_started_once_its_BusName_has_an_owner_and_stops_when_it_is_lost()
+    {
+        using var root = new TempRoot();
+        string socket = Path.Combine(root.Dir, "bus");
+        using var bus = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dbus-daemon",
+            ["--session", "--nofork", "--nopidfile", "--address=unix:path=" + socket]) { UseShellExecute = false })!;
+        try
+        {
+            Assert.True(await Wait.ForAsync(() => File.Exists(socket), e => e));
+            string gate = Path.Combine(root.Dir, "gate");
+            string owner = Path.Combine(root.Dir, "owner");
+            // The service owns its name only once the test opens the gate: start must wait for the name, not the process.
+            root.WriteUnit("named.service", $"""
+                [Service]
+                Type=dbus
+                BusName=org.summon.Test
+                Environment=DBUS_SESSION_BUS_ADDRESS=unix:path={socket}
+                ExecStart=/bin/sh -c 'while [ ! -e {gate} ]; do sleep 0.05; done; dbus-test-tool black-hole --session --name=org.summon.Test & echo $! > {owner}; exec sleep 600'
+                """);
+            var environment = new Dictionary<string, string>(root.Environment) { ["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=" + socket };
+            using DaemonProcess daemon = await DaemonProcess.StartAsync(root, SummonBinary.Path, ["daemon"], waitReady: true, environment);
+
+            Task<CommandResult> start = Task.Run(() => Cli.Run(root, "start", "named.service"));
+            Assert.Equal("activating", await Wait.ForAsync(() => Cli.IsActive(root, "named.service"), s => s == "activating"));
+            await Task.Delay(300);
+            Assert.False(start.IsCompleted, "start returned before the bus name had an owner");
+            File.WriteAllText(gate, "");
+            CommandResult started = await start.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.True(started.ExitCode == 0, started.ToString());
+            Assert.Equal("active", Cli.IsActive(root, "named.service"));
+
+            // The name goes while the main process lives on (its child owned it): the service is stopped.
+            int ownerPid = int.Parse(File.ReadAllText(owner).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            System.Diagnostics.Process.GetProcessById(ownerPid).Kill();
+            Assert.Equal("inactive", await Wait.ForAsync(() => Cli.IsActive(root, "named.service"), s => s is "inactive" or "failed"));
+        }
+        finally
+        {
+            bus.Kill();
+        }
+    }
+
+    [Fact]
+    public async Task Type_dbus_without_a_bus_fails_its_start_with_one_line_saying_what_to_do()
+    {
+        using var root = new TempRoot();
+        root.WriteUnit("named.service", "[Service]\nType=dbus\nBusName=org.summon.Test\nExecStart=/bin/sleep 60\n");
+        var environment = new Dictionary<string, string>(root.Environment) { ["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=" + Path.Combine(root.Dir, "no-bus") };
+        using DaemonProcess daemon = await DaemonProcess.StartAsync(root, SummonBinary.Path, ["daemon"], waitReady: true, environment);
+        CommandResult start = Cli.Run(root, "start", "named.service");
+        Assert.Equal(1, start.ExitCode);
+        Assert.Equal(new Dictionary<string, string> { ["ActiveState"] = "failed", ["Result"] = "resources" },
+            Cli.Show(root, "named.service", "ActiveState", "Result"));
+        CommandResult journal = Cli.Run(root, "journal", "-u", "named.service", "-o", "cat");
+        Assert.Contains(journal.StdOutLines, l => l.StartsWith("named.service: Type=dbus needs a D-Bus bus to see BusName=org.summon.Test appear", StringComparison.Ordinal));
+    }
 }

@@ -62,6 +62,9 @@ internal sealed partial class ServiceUnit : UnitRuntime
     private ulong _credentialWait;
     private ulong _credentialWaits;
 
+    // Type=dbus: the watch on BusName= while the service starts and runs.
+    private Bus.BusNameWatch? _busWatch;
+
     // The reload in progress: who waits for it (`reload` returns when it is done, as systemctl's job), its result,
     // and whether the service's last word was RELOADING=1 (Type=notify-reload stays reloading until READY=1).
     private List<TaskCompletionSource<JobResult>>? _reloadWaiters;
@@ -231,7 +234,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
         // A simple service without ExecStartPre=/ExecStartPost= reaches running (or the stop path) before this call
         // returns: its start timer would be cancelled unseen, so it is not armed.
         if (Settings.ExecStartPre.Count > 0 || Settings.ExecStartPost.Count > 0
-            || Settings.Type is not (ServiceType.Simple or ServiceType.Exec or ServiceType.Idle or ServiceType.Dbus))
+            || Settings.Type is not (ServiceType.Simple or ServiceType.Exec or ServiceType.Idle))
             ArmTimer(Settings.TimeoutStartSec ?? DefaultTimeout);
         RunControl(Settings.ExecStartPre, ServiceState.StartPre);
     }
@@ -260,13 +263,15 @@ internal sealed partial class ServiceUnit : UnitRuntime
     {
         if (AwaitCredentials())
             return;
+        if (Settings.Type == ServiceType.Dbus && !WatchBusName())
+            return;
         if (!SpawnMain(Settings.ExecStart[0]))
             return;
         if (Settings.Type == ServiceType.Exec && WatchMainExec())
             return;   // exec: started once its execve has happened (OnMainExecReported)
-        if (Settings.Type is ServiceType.Simple or ServiceType.Exec or ServiceType.Idle or ServiceType.Dbus)
+        if (Settings.Type is ServiceType.Simple or ServiceType.Exec or ServiceType.Idle)
             EnterStartPost();
-        // notify: waits for READY=1; forking: waits for the parent to exit.
+        // notify: waits for READY=1; dbus: for its bus name; forking: for the parent to exit.
     }
 
     /// <summary>Type=oneshot: starts the next ExecStart= line; false when none is left.</summary>
@@ -541,6 +546,8 @@ internal sealed partial class ServiceUnit : UnitRuntime
             _credentialWait = 0;
         var from = ActiveState;
         bool reloadEnded = _state.IsReloading() && !state.IsReloading();
+        if (state is ServiceState.Dead or ServiceState.Failed or ServiceState.AutoRestart)
+            StopWatchingBusName();
         _state = state;
         if (reloadEnded)
             SettleReload();

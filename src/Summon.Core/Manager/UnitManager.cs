@@ -34,6 +34,7 @@ internal sealed class UnitManager
     {
         Loop = loop;
         Log = log;
+        UserMode = options.UserMode;
         Journal = journal;
         Launcher = launcher;
         _registry = new UnitRegistry(options, log);
@@ -50,6 +51,9 @@ internal sealed class UnitManager
     public UnitInstaller Installer { get; }
 
     internal EventLoop Loop { get; }
+
+    /// <summary>True for a user manager (systemd --user): the session bus, the user's directories.</summary>
+    internal bool UserMode { get; }
 
     internal ILogger Log { get; }
 

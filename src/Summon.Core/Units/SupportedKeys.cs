@@ -45,11 +45,11 @@ internal static class SupportedKeys
         "LimitNPROC", "LimitMEMLOCK", "LimitLOCKS", "LimitSIGPENDING", "LimitMSGQUEUE", "LimitNICE", "LimitRTPRIO",
         "LimitRTTIME",
         // The lifecycle and logging keys: how the streams reach the journal, reload by signal, SIGHUP at stop.
-        "SyslogLevel", "SyslogLevelPrefix", "LogLevelMax", "SendSIGHUP", "ReloadSignal",
+        "SyslogLevel", "SyslogLevelPrefix", "LogLevelMax", "SendSIGHUP", "ReloadSignal", "BusName",
     };
 
-    /// <summary>Type= values Summon runs as systemd would (idle behaves as simple; dbus needs a bus).</summary>
-    private static readonly HashSet<string> s_serviceTypes = new(StringComparer.Ordinal) { "", "simple", "exec", "idle", "forking", "oneshot", "notify", "notify-reload" };
+    /// <summary>Type= values Summon runs as systemd would (idle behaves as simple; dbus fails its start clearly when no bus is reachable).</summary>
+    private static readonly HashSet<string> s_serviceTypes = new(StringComparer.Ordinal) { "", "simple", "exec", "idle", "forking", "oneshot", "notify", "notify-reload", "dbus" };
 
     /// <summary>The name reported when this assignment is not honoured ("ProtectSystem", "Type=dbus"), or null.</summary>
     public static string? Unsupported(string section, string key, string value)

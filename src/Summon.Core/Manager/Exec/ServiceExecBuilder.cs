@@ -176,7 +176,7 @@ internal sealed class ServiceExecBuilder
 
     /// <summary>Types whose start job is done when the main process exists: an exec failure shows as its exit.</summary>
     public static bool StartsWithoutWaitingForExec(ServiceSection settings) =>
-        settings.Type is ServiceType.Simple or ServiceType.Idle or ServiceType.Dbus;
+        settings.Type is ServiceType.Simple or ServiceType.Idle;
 
     /// <summary>The handle the child gets for an output stream, or null with the <paramref name="file"/> it opens itself
     /// (or /dev/null when there is neither).</summary>
