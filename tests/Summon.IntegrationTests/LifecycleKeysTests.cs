@@ -143,4 +143,24 @@ public sealed class LifecycleKeysTests
         CommandResult journal = Cli.Run(root, "journal", "-u", "named.service", "-o", "cat");
         Assert.Contains(journal.StdOutLines, l => l.StartsWith("named.service: Type=dbus needs a D-Bus bus to see BusName=org.summon.Test appear", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task SyslogFacility_and_LogExtraFields_are_fields_of_every_line_in_json()
+    {
+        using var root = new TempRoot();
+        root.WriteUnit("fields.service", """
+            [Service]
+            Type=oneshot
+            ExecStart=/bin/echo tagged
+            SyslogFacility=local3
+            LogExtraFields=TEAM=storage "NOTE=two words"
+            """);
+        using DaemonProcess daemon = await DaemonProcess.StartAsync(root);
+        Assert.True(Cli.Run(root, "start", "fields.service").ExitCode == 0);
+        CommandResult json = Cli.Run(root, "journal", "-u", "fields.service", "-o", "json");
+        string line = Assert.Single(json.StdOutLines, l => l.Contains("\"tagged\"", StringComparison.Ordinal));
+        Assert.Contains("\"SYSLOG_FACILITY\":\"19\"", line);
+        Assert.Contains("\"TEAM\":\"storage\"", line);
+        Assert.Contains("\"NOTE\":\"two words\"", line);
+    }
 }

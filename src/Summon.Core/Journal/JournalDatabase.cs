@@ -27,14 +27,20 @@ internal static class JournalDatabase
             identifier TEXT NOT NULL,
             pid INTEGER NOT NULL,
             priority INTEGER NOT NULL,
-            message TEXT NOT NULL);
+            message TEXT NOT NULL,
+            fields TEXT);
         CREATE INDEX IF NOT EXISTS entries_unit_time ON entries(unit, time);
         CREATE INDEX IF NOT EXISTS entries_time ON entries(time);
         """;
 
-    /// <summary>One row; the writer binds the parameters by position, 1..6 in this order.</summary>
+    /// <summary>One row; the writer binds the parameters by position, 1..7 in this order.</summary>
     internal const string Insert =
-        "INSERT INTO entries(time, unit, identifier, pid, priority, message) VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+        "INSERT INTO entries(time, unit, identifier, pid, priority, message, fields) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+    /// <summary>A journal written before the fields column existed gets it (NULL in every old row).</summary>
+    internal const string HasFieldsColumn = "SELECT count(*) FROM pragma_table_info('entries') WHERE name = 'fields'";
+
+    internal const string AddFieldsColumn = "ALTER TABLE entries ADD COLUMN fields TEXT";
 
     private static int initialized;
     private static int resolverSet;

@@ -17,6 +17,10 @@ internal sealed record JournalEntry(DateTimeOffset Time, string? Unit, string Id
     /// </summary>
     public long Cursor { get; init; }
 
+    /// <summary>Further journal fields of the line, "NAME=value" lines joined by '\n' (SYSLOG_FACILITY=, the unit's
+    /// LogExtraFields=); null when it has none.</summary>
+    public string? Fields { get; init; }
+
     /// <summary>
     /// True for lines the manager wrote about a unit (journalctl's <c>UNIT=</c>), false for a service's own
     /// output (<c>_SYSTEMD_UNIT=</c>). Decided by the identifier.

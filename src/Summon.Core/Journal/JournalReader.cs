@@ -15,11 +15,20 @@ namespace Summon.Journal;
 /// </remarks>
 internal sealed class JournalReader : IDisposable
 {
-    private const string Columns = "id, time, unit, identifier, pid, priority, message";
+    private const string Columns = "id, time, unit, identifier, pid, priority, message, fields";
+
+    /// <summary>The columns of a journal written before the fields column existed (read-only here, never altered).</summary>
+    private const string ColumnsWithoutFields = "id, time, unit, identifier, pid, priority, message, NULL";
 
     private readonly SqliteConnection connection;
 
-    private JournalReader(SqliteConnection connection) => this.connection = connection;
+    private readonly bool hasFields;
+
+    private JournalReader(SqliteConnection connection)
+    {
+        this.connection = connection;
+        hasFields = JournalDatabase.Scalar(connection, JournalDatabase.HasFieldsColumn) > 0;
+    }
 
     /// <summary>Path of the journal database file.</summary>
     public string DatabasePath => connection.DataSource;
@@ -258,6 +267,7 @@ internal sealed class JournalReader : IDisposable
         reader.GetString(6))
     {
         Cursor = reader.GetInt64(0),
+        Fields = reader.IsDBNull(7) ? null : reader.GetString(7),
     };
 
     private List<JournalEntry> Run(JournalQuery query)
@@ -330,7 +340,7 @@ internal sealed class JournalReader : IDisposable
             command.Parameters.AddWithValue("$cursor", cursor);
         }
 
-        var sql = new StringBuilder("SELECT ").Append(Columns).Append(" FROM entries");
+        var sql = new StringBuilder("SELECT ").Append(hasFields ? Columns : ColumnsWithoutFields).Append(" FROM entries");
         if (salvage is not null || (query.AfterCursor is not null && query.Lines is null))
         {
             sql.Append(" NOT INDEXED");   // the rowid still serves id ranges; a follower's unit filter must not pick the unit index

@@ -13,7 +13,7 @@ namespace Summon.Journal;
 /// </summary>
 internal sealed class JournalStatements : IDisposable
 {
-    private const int Time = 1, Unit = 2, Identifier = 3, Pid = 4, Priority = 5, Message = 6;
+    private const int Time = 1, Unit = 2, Identifier = 3, Pid = 4, Priority = 5, Message = 6, Fields = 7;
     private readonly JournalConnection connection;
     private readonly sqlite3_stmt begin, commit, rollback, insert, delete;
     private byte[] utf8 = new byte[4096];
@@ -55,6 +55,7 @@ internal sealed class JournalStatements : IDisposable
         raw.sqlite3_bind_int(insert, Pid, entry.Pid);
         raw.sqlite3_bind_int(insert, Priority, Math.Clamp(entry.Priority, SyslogPriority.Emergency, SyslogPriority.Debug));
         BindText(Message, entry.Message ?? string.Empty);
+        raw.sqlite3_bind_null(insert, Fields);
         Step(insert);
     }
 
@@ -76,6 +77,10 @@ internal sealed class JournalStatements : IDisposable
 
         BindText(Identifier, source.Identifier);
         raw.sqlite3_bind_int(insert, Pid, source.Pid);
+        if (source.Fields is { } fields)
+            BindText(Fields, fields);
+        else
+            raw.sqlite3_bind_null(insert, Fields);
         foreach (var record in block)
         {
             raw.sqlite3_bind_int64(insert, Time, record.TimeMicroseconds);

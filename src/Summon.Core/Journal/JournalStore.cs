@@ -38,6 +38,8 @@ internal sealed class JournalStore : IDisposable
             // Checkpoints truncate the -wal back to this size, so a burst does not leave a large file behind.
             connection.Execute("PRAGMA journal_size_limit=4194304");
             connection.Execute(JournalDatabase.CreateSchema);
+            if (connection.Scalar(JournalDatabase.HasFieldsColumn) == 0)
+                connection.Execute(JournalDatabase.AddFieldsColumn);
             var lastId = connection.Scalar("SELECT max(id) FROM entries");
             var firstId = connection.Scalar("SELECT min(id) FROM entries");
             return new JournalStore(connection, new JournalStatements(connection), options.MaxRows, firstId, lastId);

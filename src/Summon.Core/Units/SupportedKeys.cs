@@ -45,7 +45,7 @@ internal static class SupportedKeys
         "LimitNPROC", "LimitMEMLOCK", "LimitLOCKS", "LimitSIGPENDING", "LimitMSGQUEUE", "LimitNICE", "LimitRTPRIO",
         "LimitRTTIME",
         // The lifecycle and logging keys: how the streams reach the journal, reload by signal, SIGHUP at stop.
-        "SyslogLevel", "SyslogLevelPrefix", "LogLevelMax", "SendSIGHUP", "ReloadSignal", "BusName",
+        "SyslogLevel", "SyslogLevelPrefix", "LogLevelMax", "SyslogFacility", "LogExtraFields", "SendSIGHUP", "ReloadSignal", "BusName",
     };
 
     /// <summary>Type= values Summon runs as systemd would (idle behaves as simple; dbus fails its start clearly when no bus is reachable).</summary>

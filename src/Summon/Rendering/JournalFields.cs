@@ -24,6 +24,12 @@ internal static class JournalFields
             fields.Add(new("_PID", I(entry.Pid)));
         if (entry.Unit is { } unit)
             fields.Add(new(entry.IsManagerLine ? "UNIT" : "_SYSTEMD_UNIT", unit));
+        foreach (var field in (entry.Fields ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = field.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0)
+                fields.Add(new(field[..eq], field[(eq + 1)..]));
+        }
         fields.Add(new("MESSAGE", entry.Message));
         return fields;
     }

@@ -195,7 +195,8 @@ internal sealed class ServiceExecBuilder
                 return null;
             case StdioTarget.Journal:
             {
-                var source = new JournalStreamSource(unit, identifier, 0, exec.SyslogLevel, exec.SyslogLevelPrefix, exec.LogLevelMax ?? SyslogPriority.Debug);
+                var source = new JournalStreamSource(unit, identifier, 0, exec.SyslogLevel, exec.SyslogLevelPrefix, exec.LogLevelMax ?? SyslogPriority.Debug,
+                    StreamFields(exec));
                 var (capture, writeEnd) = OutputCapture.Create(_loop, _journal, source);
                 captures.Add(capture);
                 owned.Add(writeEnd);
@@ -205,6 +206,19 @@ internal sealed class ServiceExecBuilder
             default:
                 return null;
         }
+    }
+
+    /// <summary>The fields every line of the unit's streams carries besides its own (null for the common case of none):
+    /// SYSLOG_FACILITY= when SyslogFacility= is not daemon (journald's default for a stream), then LogExtraFields=.</summary>
+    private static string? StreamFields(ExecSettings exec)
+    {
+        if (exec.SyslogFacility == SyslogNames.DaemonFacility && exec.LogExtraFields.Count == 0)
+            return null;
+        var fields = new List<string>(exec.LogExtraFields.Count + 1);
+        if (exec.SyslogFacility != SyslogNames.DaemonFacility)
+            fields.Add("SYSLOG_FACILITY=" + exec.SyslogFacility.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        fields.AddRange(exec.LogExtraFields);
+        return string.Join('\n', fields);
     }
 
     /// <summary>StandardInput=file:, opened by the child.</summary>
