@@ -5,6 +5,9 @@ internal enum ServiceState
 {
     Dead, StartPre, Start, StartPost, Running, Exited, Reload, Stop, StopSigterm, StopSigkill, StopPost,
     FinalSigterm, FinalSigkill, Failed, AutoRestart,
+
+    /// <summary>ExecCondition= runs (issue 13), before start-pre.</summary>
+    Condition,
 }
 
 internal static class ServiceStateNames
@@ -25,13 +28,14 @@ internal static class ServiceStateNames
         ServiceState.FinalSigterm => "final-sigterm",
         ServiceState.FinalSigkill => "final-sigkill",
         ServiceState.AutoRestart => "auto-restart",
+        ServiceState.Condition => "condition",
         _ => "failed",
     };
 
     public static UnitActiveState ToActiveState(this ServiceState state) => state switch
     {
         ServiceState.Dead => UnitActiveState.Inactive,
-        ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost or ServiceState.AutoRestart => UnitActiveState.Activating,
+        ServiceState.Condition or ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost or ServiceState.AutoRestart => UnitActiveState.Activating,
         ServiceState.Running or ServiceState.Exited => UnitActiveState.Active,
         ServiceState.Reload => UnitActiveState.Reloading,
         ServiceState.Failed => UnitActiveState.Failed,
@@ -39,7 +43,7 @@ internal static class ServiceStateNames
     };
 
     /// <summary>States in which the start timeout (TimeoutStartSec=) runs.</summary>
-    public static bool IsStarting(this ServiceState state) => state is ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost;
+    public static bool IsStarting(this ServiceState state) => state is ServiceState.Condition or ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost;
 
     /// <summary>States of an orderly stop, in which the stop timeout (TimeoutStopSec=) runs.</summary>
     public static bool IsStopping(this ServiceState state) => state is ServiceState.Stop or ServiceState.StopSigterm or ServiceState.StopSigkill

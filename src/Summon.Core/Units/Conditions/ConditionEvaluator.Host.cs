@@ -367,7 +367,8 @@ internal sealed partial class ConditionEvaluator
             return -Errno.EINVAL;
         if (_facts.ReadFile(path) is not { } text)
             return 1;
-        string? line = text.Split('\n').FirstOrDefault(l => l.StartsWith("full ", StringComparison.Ordinal))
+        // CPU pressure is "some" (a system-wide "full" CPU line reads zero); memory and I/O are "full" where given.
+        string? line = (resource == "cpu" ? null : text.Split('\n').FirstOrDefault(l => l.StartsWith("full ", StringComparison.Ordinal)))
             ?? text.Split('\n').FirstOrDefault(l => l.StartsWith("some ", StringComparison.Ordinal));
         string? field = line?.Split(' ').FirstOrDefault(f => f.StartsWith(window + "=", StringComparison.Ordinal));
         if (field is null || !decimal.TryParse(field[(window.Length + 1)..], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal current))
