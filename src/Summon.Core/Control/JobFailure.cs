@@ -38,6 +38,9 @@ internal enum JobFailure
 
     /// <summary>stop: no such unit at all.</summary>
     NotLoaded,
+
+    /// <summary>start: an Assert*= of the unit failed (systemd's job result "assert"; issue 13).</summary>
+    AssertFailed,
 }
 
 /// <summary>One failed job of a request: the unit, why, and the unit's result when it ended failed.</summary>

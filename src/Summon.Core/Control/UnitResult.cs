@@ -19,4 +19,7 @@ internal static class UnitResult
 
     /// <summary>The service did not take the steps its type requires (a Type=notify service exited before READY=1).</summary>
     public const string Protocol = "protocol";
+
+    /// <summary>ExecCondition= exited 1–254: the start was skipped, the unit is inactive, not failed (issue 13).</summary>
+    public const string ExecCondition = "exec-condition";
 }

@@ -5,6 +5,9 @@ internal enum ServiceState
 {
     Dead, StartPre, Start, StartPost, Running, Exited, Reload, ReloadSignal, ReloadNotify, Stop, StopSigterm, StopSigkill, StopPost,
     FinalSigterm, FinalSigkill, Failed, AutoRestart,
+
+    /// <summary>ExecCondition= runs (issue 13), before start-pre.</summary>
+    Condition,
 }
 
 internal static class ServiceStateNames
@@ -27,13 +30,14 @@ internal static class ServiceStateNames
         ServiceState.FinalSigterm => "final-sigterm",
         ServiceState.FinalSigkill => "final-sigkill",
         ServiceState.AutoRestart => "auto-restart",
+        ServiceState.Condition => "condition",
         _ => "failed",
     };
 
     public static UnitActiveState ToActiveState(this ServiceState state) => state switch
     {
         ServiceState.Dead => UnitActiveState.Inactive,
-        ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost or ServiceState.AutoRestart => UnitActiveState.Activating,
+        ServiceState.Condition or ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost or ServiceState.AutoRestart => UnitActiveState.Activating,
         ServiceState.Running or ServiceState.Exited => UnitActiveState.Active,
         ServiceState.Reload or ServiceState.ReloadSignal or ServiceState.ReloadNotify => UnitActiveState.Reloading,
         ServiceState.Failed => UnitActiveState.Failed,
@@ -44,7 +48,7 @@ internal static class ServiceStateNames
     public static bool IsReloading(this ServiceState state) => state is ServiceState.Reload or ServiceState.ReloadSignal or ServiceState.ReloadNotify;
 
     /// <summary>States in which the start timeout (TimeoutStartSec=) runs.</summary>
-    public static bool IsStarting(this ServiceState state) => state is ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost;
+    public static bool IsStarting(this ServiceState state) => state is ServiceState.Condition or ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost;
 
     /// <summary>States of an orderly stop, in which the stop timeout (TimeoutStopSec=) runs.</summary>
     public static bool IsStopping(this ServiceState state) => state is ServiceState.Stop or ServiceState.StopSigterm or ServiceState.StopSigkill

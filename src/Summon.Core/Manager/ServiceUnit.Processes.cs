@@ -76,11 +76,23 @@ internal sealed partial class ServiceUnit
             return;
         }
 
+        // ExecCondition= exiting 1–254 skips the start like a failed condition (issue 13); 255 or a signal fails it.
+        if (_state == ServiceState.Condition && status.Code == ExitCode.Exited && status.Status is > 0 and < 255)
+        {
+            _controlCommands = null;
+            Checks.ExecConditionFailed(Manager.Now);
+            EnterSignal(ServiceState.StopSigterm, UnitResult.ExecCondition);
+            return;
+        }
+
         ManagerLog.ControlProcessExited(Manager.Log, Id, status.ToString());
         string result = ExitRules.Result(status);
         _controlCommands = null;
         switch (_state)
         {
+            case ServiceState.Condition:
+                EnterSignal(ServiceState.StopSigterm, result);
+                break;
             case ServiceState.StartPre:
                 EnterSignal(ServiceState.StopSigterm, result);
                 break;
@@ -129,7 +141,7 @@ internal sealed partial class ServiceUnit
             return false;
         ulong token = ++_credentialWaits;
         _credentialWait = token;
-        if ((_state is ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost) && !_timeoutApplies)
+        if ((_state is ServiceState.Condition or ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost) && !_timeoutApplies)
             ArmTimer(Settings.TimeoutStartSec ?? DefaultTimeout);
         credentials.WhenAnswered(Settings.Exec, () => OnCredentialsAnswered(token));
         return true;

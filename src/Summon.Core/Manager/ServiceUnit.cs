@@ -1,4 +1,5 @@
 using Summon.Control;
+using Summon.Manager.Conditions;
 using Summon.Manager.Exec;
 using Summon.Posix;
 using Summon.Processes;
@@ -79,6 +80,9 @@ internal sealed partial class ServiceUnit : UnitRuntime
     private List<SocketUnit> _passedSockets = NoSockets;
     private readonly FdStore _fdStore = new();
 
+    // Issue 13, conditions: a restart of Restart= does not test Condition*=/Assert*= again (the unit is activating).
+    private bool _restarting;
+
     internal ServiceUnit(UnitManager manager, LoadedUnit definition, string? id = null, string? descriptionOverride = null) : base(manager, definition, id)
     {
         DescriptionOverride = descriptionOverride;
@@ -145,7 +149,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
         switch (_state)
         {
             case ServiceState.Running or ServiceState.Exited or ServiceState.Reload or ServiceState.ReloadSignal or ServiceState.ReloadNotify:
-            case ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost:
+            case ServiceState.Condition or ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost:
                 return true;
             case ServiceState.Stop or ServiceState.StopSigterm or ServiceState.StopSigkill or ServiceState.StopPost
                 or ServiceState.FinalSigterm or ServiceState.FinalSigkill:
@@ -154,6 +158,15 @@ internal sealed partial class ServiceUnit : UnitRuntime
         }
         _restartTimer?.Dispose();
         _restartTimer = null;
+
+        if (!_restarting && CheckStartConditions() is var check and not StartCheck.Pass)
+        {
+            // Nothing starts: the connection (Accept=yes) is closed and the socket listens again, as after a stop.
+            ReleaseConnection();
+            Manager.OnUnitFinished(this);
+            NotifySocketOfEnd(startLimitHit: false);
+            return check == StartCheck.Skip;
+        }
 
         if (!_startLimit.Allow())
         {
@@ -174,7 +187,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
         StatusErrno = 0;
         InvocationId = InvocationIds.Next();
         ExecMainStatus = null;
-        EnterStartPre();
+        EnterCondition();
         return true;   // the start job settles with the state changes that follow
     }
 
@@ -193,7 +206,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
                 SetState(ServiceState.Dead);
                 ManagerLog.Stopped(Manager.Log, Id, ManagerLog.Suffix(this));
                 return;
-            case ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost:
+            case ServiceState.Condition or ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost:
                 ManagerLog.Stopping(Manager.Log, Id, ManagerLog.Suffix(this));
                 EnterSignal(ServiceState.StopSigterm, null);
                 return;
@@ -228,6 +241,18 @@ internal sealed partial class ServiceUnit : UnitRuntime
     }
 
     // ---- the state machine ---------------------------------------------------------------------------------
+
+    /// <summary>ExecCondition= (issue 13): run as control commands before ExecStartPre=; none means straight on.</summary>
+    private void EnterCondition()
+    {
+        if (Settings.ExecCondition.Count == 0)
+        {
+            EnterStartPre();
+            return;
+        }
+        ArmTimer(Settings.TimeoutStartSec ?? DefaultTimeout);
+        RunControl(Settings.ExecCondition, ServiceState.Condition);
+    }
 
     private void EnterStartPre()
     {
@@ -348,6 +373,9 @@ internal sealed partial class ServiceUnit : UnitRuntime
     {
         switch (_state)
         {
+            case ServiceState.Condition:
+                EnterStartPre();
+                break;
             case ServiceState.StartPre:
                 EnterStart();
                 break;
@@ -409,7 +437,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
         _timer = null;
         switch (_state)
         {
-            case ServiceState.StartPre or ServiceState.Start:
+            case ServiceState.Condition or ServiceState.StartPre or ServiceState.Start:
                 ManagerLog.UnitError(Manager.Log, Id, "start operation timed out. Terminating.");
                 EnterSignal(ServiceState.StopSigterm, UnitResult.Timeout);
                 break;
@@ -467,10 +495,12 @@ internal sealed partial class ServiceUnit : UnitRuntime
         CancelTimer();
         CancelWatchdog();
         ReleaseConnection();
-        bool success = Result == UnitResult.Success;
+        bool skipped = Result == UnitResult.ExecCondition;
+        bool success = Result == UnitResult.Success || skipped;
         bool startFailed = _startJobPending && !success;
+        bool startSkipped = _startJobPending && skipped;
         _startJobPending = false;
-        if (!_stopRequested && !_startAfterStop && ExitRules.ShouldRestart(Settings, Result, ExecMainStatus))
+        if (!skipped && !_stopRequested && !_startAfterStop && ExitRules.ShouldRestart(Settings, Result, ExecMainStatus))
         {
             if (!success)
                 ManagerLog.FailedWithResult(Manager.Log, Id, Result);
@@ -483,7 +513,13 @@ internal sealed partial class ServiceUnit : UnitRuntime
 
         _fdStore.Clear();
         SetState(success ? ServiceState.Dead : ServiceState.Failed);
-        if (success)
+        if (skipped)
+        {
+            ManagerLog.SkippedDueTo(Manager.Log, Id, Result);
+            if (startSkipped)
+                ManagerLog.ConditionSkipped(Manager.Log, Id, ManagerLog.Suffix(this));
+        }
+        else if (success)
             ManagerLog.DeactivatedSuccessfully(Manager.Log, Id);
         else
             ManagerLog.FailedWithResult(Manager.Log, Id, Result);
@@ -511,7 +547,9 @@ internal sealed partial class ServiceUnit : UnitRuntime
         NRestarts++;
         ManagerLog.ScheduledRestart(Manager.Log, Id, NRestarts);
         SetState(ServiceState.Dead, settled: false);
+        _restarting = true;
         Start();
+        _restarting = false;
     }
 
     private void RecordResult(string? result)

@@ -76,6 +76,8 @@ internal sealed partial class SocketUnit : UnitRuntime
     {
         if (_state is SocketState.Listening or SocketState.Running)
             return true;
+        if (CheckStartConditions() is var check and not Conditions.StartCheck.Pass)
+            return check == Conditions.StartCheck.Skip;   // issue 13: nothing is bound, the unit stays as it was
         // As systemd's socket_start: an Accept=no socket does not listen for a service that cannot start (not
         // found, masked, or refused at load, e.g. no ExecStart=); the unit stays as it was and the job fails.
         if (!Settings.Accept && Manager.LoadDefinition(TriggeredName) is { LoadState: not LoadState.Loaded } service)

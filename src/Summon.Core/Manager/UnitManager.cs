@@ -64,6 +64,21 @@ internal sealed class UnitManager
 
     internal ServiceExecBuilder ExecBuilder { get; }
 
+    /// <summary>Where Condition*=/Assert*= read the system (issue 13); the Core tests put fake facts here.</summary>
+    internal Summon.Posix.IConditionFacts ConditionFacts
+    {
+        get => _conditionFacts;
+        set
+        {
+            _conditionFacts = value;
+            ConditionEvaluator = new Summon.Units.Conditions.ConditionEvaluator(value);
+        }
+    }
+
+    private Summon.Posix.IConditionFacts _conditionFacts = SystemConditionFacts.Instance;
+
+    internal Summon.Units.Conditions.ConditionEvaluator ConditionEvaluator { get; private set; } = new(SystemConditionFacts.Instance);
+
     internal DateTimeOffset Now => Loop.Time.GetUtcNow();
 
     public IEnumerable<UnitRuntime> Units => _registry.Units;

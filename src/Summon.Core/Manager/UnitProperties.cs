@@ -27,6 +27,7 @@ internal static class UnitProperties
                 break;
         }
         AddUnit(p, unit, manager, wanted);
+        Conditions.ConditionProperties.Add(p, unit);   // issue 13, conditions
         // Ours, not systemd's: only present when the journal lost lines of this unit, so `show` is unchanged otherwise.
         if (manager.Journal.SuppressedFor(unit.Id) is > 0 and var suppressed)
             Add(p, "LogMessagesSuppressed", suppressed.ToString(CultureInfo.InvariantCulture));

@@ -37,6 +37,23 @@ internal abstract class UnitRuntime
 
     protected UnitManager Manager { get; }
 
+    /// <summary>The results of the last start's Condition*=/Assert*= tests (issue 13, conditions).</summary>
+    public Conditions.StartChecks Checks { get; } = new();
+
+    /// <summary>
+    /// systemd's unit_start() checks, at a start from inactive or failed: a failed condition settles the start job
+    /// as done and a failed assert fails it (result "assert"); either way the caller starts nothing.
+    /// </summary>
+    protected Conditions.StartCheck CheckStartConditions()
+    {
+        var check = Checks.Run(this, Manager.ConditionEvaluator, Manager.Now, Manager.Log);
+        if (check == Conditions.StartCheck.Skip)
+            SettleStartJob(JobResult.Ok);
+        else if (check == Conditions.StartCheck.AssertFailed)
+            SettleStartJob(JobResult.Failed(Id, JobFailure.AssertFailed, "assert"));
+        return check;
+    }
+
     /// <summary>Starts the unit; false when it refused at once (its <see cref="Result"/> says why).</summary>
     public abstract bool Start();
 
@@ -91,7 +108,7 @@ internal abstract class UnitRuntime
         {
             // A unit that ran to completion (Type=oneshot without RemainAfterExit=) ends inactive with success: its
             // start job succeeded.
-            bool ok = to is UnitActiveState.Active or UnitActiveState.Reloading || (to == UnitActiveState.Inactive && Result == UnitResult.Success);
+            bool ok = to is UnitActiveState.Active or UnitActiveState.Reloading || (to == UnitActiveState.Inactive && Result is UnitResult.Success or UnitResult.ExecCondition);
             var result = ok ? JobResult.Ok : JobResult.Failed(Id, JobFailure.UnitFailed, Result);
             _startWaiters = null;
             foreach (var waiter in starts)

@@ -16,6 +16,11 @@ internal static class SupportedKeys
         "StartLimitIntervalSec", "StartLimitInterval", "StartLimitBurst",
     };
 
+    // Issue 13, conditions: every Condition*= and Assert*= of systemd 252 (Manager/Conditions evaluates them).
+    private static readonly HashSet<string> s_conditions = new(
+        Enum.GetValues<ConditionKind>().SelectMany(k => (string[])[k.KeyName(isAssert: false), k.KeyName(isAssert: true)]),
+        StringComparer.Ordinal);
+
     private static readonly HashSet<string> s_install = new(StringComparer.Ordinal)
     {
         "Alias", "WantedBy", "RequiredBy", "Also", "DefaultInstance",
@@ -35,6 +40,7 @@ internal static class SupportedKeys
     private static readonly HashSet<string> s_service = new(StringComparer.Ordinal)
     {
         "ExecStart", "ExecStartPre", "ExecStartPost", "ExecReload", "ExecStop", "ExecStopPost",
+        "ExecCondition",   // issue 13, conditions
         "Restart", "RestartSec", "TimeoutStartSec", "TimeoutStopSec", "TimeoutSec", "RuntimeMaxSec", "WatchdogSec",
         "RemainAfterExit", "PIDFile", "NotifyAccess", "FileDescriptorStoreMax", "Sockets",
         "KillMode", "KillSignal", "SendSIGKILL", "SuccessExitStatus", "RestartPreventExitStatus", "RestartForceExitStatus",
@@ -62,7 +68,7 @@ internal static class SupportedKeys
     /// <summary>True when the key of this section is honoured; false for a known key Summon ignores.</summary>
     public static bool IsSupported(string section, string key) => section switch
     {
-        "Unit" => s_unit.Contains(key),
+        "Unit" => s_unit.Contains(key) || s_conditions.Contains(key),
         "Install" => s_install.Contains(key),
         "Socket" => s_socket.Contains(key),
         "Service" => s_service.Contains(key),

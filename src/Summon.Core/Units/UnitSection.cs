@@ -43,4 +43,13 @@ internal sealed class UnitSection
 
     /// <summary>SuccessAction= ("none" unless set); a service with one needs no ExecStart=.</summary>
     public string SuccessAction { get; set; } = "none";
+
+    /// <summary>
+    /// Condition*= (issue 13, conditions): in systemd's order, the last assignment first (its list is prepended to),
+    /// which is the order they are tested and shown in.
+    /// </summary>
+    public List<UnitCondition> Conditions { get; } = [];
+
+    /// <summary>Assert*=, in the same order as <see cref="Conditions"/>.</summary>
+    public List<UnitCondition> Asserts { get; } = [];
 }

@@ -13,6 +13,7 @@ internal static class VerifyVerb
         var analyze = new Command("analyze", "Analyze and debug unit files (like systemd-analyze)");
         analyze.Subcommands.Add(Verify());
         TimespanVerb.AddTo(analyze);
+        ConditionVerb.AddTo(analyze);
         DumpUnitVerb.AddTo(analyze);
         root.Subcommands.Add(analyze);
     }

@@ -28,6 +28,7 @@ internal static class JobMessages
             JobFailure.NotApplicable => ($"Failed to reload {unit}: Job type reload is not applicable for unit {unit}.", 1),
             JobFailure.NoProcesses => ($"Failed to kill unit {unit}: No main processes to kill", 1),
             JobFailure.NotLoaded => ($"Failed to stop {unit}: Unit {unit} not loaded.", 5),
+            JobFailure.AssertFailed => ($"Assertion failed on job for {unit}.", 1),
             _ => ($"Failed to {verb} {unit}.", 1),
         };
     }

@@ -48,6 +48,7 @@ internal static class StatusRenderer
             Lines(sb, "Triggers", triggers.Split(' ').Select(t => "● " + t));
         if (Value(unit, "TriggeredBy") is { } triggeredBy)
             Lines(sb, "TriggeredBy", triggeredBy.Split(' ').Select(t => "● " + t));
+        ConditionStatus.Append(sb, unit, now);   // issue 13, conditions
         var docs = unit.GetAll("Documentation").ToList();
         if (docs.Count > 0)
             Lines(sb, "Docs", docs);

@@ -223,7 +223,7 @@ public sealed class UnitLoaderTests : IDisposable
         { "KillSignal=SIGINT\nRestart=always\nUser=nobody\nLimitNOFILE=1024\n", "", [] },
         { "ProtectHome=yes\n", "", ["3: Summon does not support ProtectHome=, ignoring."] },
         { "X-Foo=1\nFooBar=1\n", "", [] },
-        { "", "[Unit]\nAfter=a.service\nBefore=b.service\nDocumentation=man:x(1)\nConditionPathExists=/x\n", ["7: Summon does not support ConditionPathExists=, ignoring."] },
+        { "", "[Unit]\nAfter=a.service\nBefore=b.service\nDocumentation=man:x(1)\nConditionPathExists=/x\nCollectMode=inactive\n", ["8: Summon does not support CollectMode=, ignoring."] },
         { "", "[Socket]\nSmackLabel=x\n", [] }, // wrong section for a service: Unknown section, no Summon line
     };
 
