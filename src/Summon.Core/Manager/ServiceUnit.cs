@@ -114,6 +114,9 @@ internal sealed partial class ServiceUnit : UnitRuntime
     /// <summary>The socket whose connection (Accept=yes) or readiness (Accept=no) started this service.</summary>
     internal SocketUnit? TriggeringSocket { get; set; }
 
+    /// <summary>A manual restart's stop is under way: RuntimeDirectoryPreserve=restart keeps the runtime directories.</summary>
+    internal bool RestartRequested { get; set; }
+
     /// <summary>True for a per-connection instance: forgotten once it ends successfully.</summary>
     internal bool IsConnectionInstance { get; private set; }
 
@@ -461,7 +464,10 @@ internal sealed partial class ServiceUnit : UnitRuntime
         bool success = Result == UnitResult.Success;
         bool startFailed = _startJobPending && !success;
         _startJobPending = false;
-        if (!_stopRequested && !_startAfterStop && ExitRules.ShouldRestart(Settings, Result, ExecMainStatus))
+        bool autoRestart = !_stopRequested && !_startAfterStop && ExitRules.ShouldRestart(Settings, Result, ExecMainStatus);
+        Manager.ExecBuilder.Directories.RemoveRuntime(Settings.Exec, restarting: autoRestart || _startAfterStop || RestartRequested);
+        RestartRequested = false;
+        if (autoRestart)
         {
             if (!success)
                 ManagerLog.FailedWithResult(Manager.Log, Id, Result);

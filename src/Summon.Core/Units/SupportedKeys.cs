@@ -44,6 +44,10 @@ internal static class SupportedKeys
         "LimitCPU", "LimitFSIZE", "LimitDATA", "LimitSTACK", "LimitCORE", "LimitRSS", "LimitNOFILE", "LimitAS",
         "LimitNPROC", "LimitMEMLOCK", "LimitLOCKS", "LimitSIGPENDING", "LimitMSGQUEUE", "LimitNICE", "LimitRTPRIO",
         "LimitRTTIME",
+        // Service directories (issue 13, directories): made before the first command of a start, removed per Preserve=.
+        "RuntimeDirectory", "StateDirectory", "CacheDirectory", "LogsDirectory", "ConfigurationDirectory",
+        "RuntimeDirectoryMode", "StateDirectoryMode", "CacheDirectoryMode", "LogsDirectoryMode", "ConfigurationDirectoryMode",
+        "RuntimeDirectoryPreserve",
     };
 
     /// <summary>Type= values Summon runs as systemd would (idle behaves as simple; dbus needs a bus).</summary>
