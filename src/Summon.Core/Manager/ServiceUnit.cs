@@ -184,6 +184,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
             case ServiceState.AutoRestart:
                 _restartTimer?.Dispose();
                 _restartTimer = null;
+                Manager.ExecBuilder.Directories.RemoveRuntime(Settings.Exec, restarting: false);   // kept for a restart that is now off
                 SetState(ServiceState.Dead);
                 ManagerLog.Stopped(Manager.Log, Id, ManagerLog.Suffix(this));
                 return;
