@@ -184,7 +184,8 @@ internal sealed partial class ServiceUnit : UnitRuntime
             case ServiceState.AutoRestart:
                 _restartTimer?.Dispose();
                 _restartTimer = null;
-                Manager.ExecBuilder.Directories.RemoveRuntime(Settings.Exec, restarting: false);   // kept for a restart that is now off
+                Manager.ExecBuilder.Directories.RemoveRuntime(Settings.Exec, restarting: RestartRequested);   // kept for a restart that is now off
+                RestartRequested = false;
                 SetState(ServiceState.Dead);
                 ManagerLog.Stopped(Manager.Log, Id, ManagerLog.Suffix(this));
                 return;

@@ -46,8 +46,18 @@ internal sealed class ExecDirectories
 
     public RuntimeDirectoryPreserve Preserve { get; set; }
 
-    /// <summary>True when any kind names a directory.</summary>
-    public bool Any => _kinds.Any(k => k.Items.Count > 0);
+    /// <summary>True when any kind names a directory. A loop, not LINQ: every spawn asks, and one without directories
+    /// (an Accept=yes connection's) must allocate nothing for it.</summary>
+    public bool Any
+    {
+        get
+        {
+            foreach (var kind in _kinds)
+                if (kind.Items.Count > 0)
+                    return true;
+            return false;
+        }
+    }
 
     /// <summary>"RuntimeDirectory", … : the key (and D-Bus property) of a kind.</summary>
     public static string Key(ExecDirectoryKind kind) => kind switch

@@ -48,7 +48,7 @@ internal sealed class ServiceDirectories
 
     /// <summary>"Failed to set up special execution directory in /var/lib" (execute.c's words) for such a status.</summary>
     public string? FailureText(int exitStatus) =>
-        KindOf(exitStatus) is { } kind ? $"Failed to set up special execution directory in {Base(kind) ?? "(null)"}" : null;
+        KindOf(exitStatus) is { } kind ? $"Failed to set up special execution directory in {Base(kind) ?? "$XDG_RUNTIME_DIR"}" : null;
 
     /// <summary>
     /// Makes the directories of <paramref name="exec"/> for a command of <paramref name="path"/> run with
@@ -87,15 +87,18 @@ internal sealed class ServiceDirectories
         }
     }
 
-    /// <summary>"RUNTIME_DIRECTORY=/run/a:/run/b" and its kin for every kind that names directories.</summary>
-    public IEnumerable<string> Environment(ExecSettings exec)
+    /// <summary>Adds "RUNTIME_DIRECTORY=/run/a:/run/b" and its kin for every kind that names directories; nothing (and
+    /// no allocation) for a service without them.</summary>
+    public void AddEnvironment(List<string> env, ExecSettings exec)
     {
+        if (!exec.Directories.Any)
+            return;
         foreach (var kind in ExecDirectories.Kinds)
         {
             var items = exec.Directories[kind].Items;
             if (items.Count == 0 || Base(kind) is not { } root)
                 continue;
-            yield return ExecDirectories.Variable(kind) + "=" + string.Join(':', items.Select(i => Join(root, i.Path)));
+            env.Add(ExecDirectories.Variable(kind) + "=" + string.Join(':', items.Select(i => Join(root, i.Path))));
         }
     }
 
@@ -105,6 +108,8 @@ internal sealed class ServiceDirectories
     /// </summary>
     public void RemoveRuntime(ExecSettings exec, bool restarting)
     {
+        if (exec.Directories[ExecDirectoryKind.Runtime].Items.Count == 0)
+            return;
         var preserve = exec.Directories.Preserve;
         if (preserve == RuntimeDirectoryPreserve.Yes || (preserve == RuntimeDirectoryPreserve.Restart && restarting))
             return;

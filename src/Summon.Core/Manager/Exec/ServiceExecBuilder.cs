@@ -255,7 +255,7 @@ internal sealed class ServiceExecBuilder
             env.Add("NOTIFY_SOCKET=" + notify);
         if (settings.WatchdogSec is { } watchdog && watchdog > TimeSpan.Zero)
             env.Add("WATCHDOG_USEC=" + ((long)watchdog.TotalMicroseconds).ToString(CultureInfo.InvariantCulture));
-        env.AddRange(Directories.Environment(settings.Exec));
+        Directories.AddEnvironment(env, settings.Exec);
         var exec = settings.Exec;
         foreach (var name in exec.PassEnvironment)
             if (System.Environment.GetEnvironmentVariable(name) is { } value)
