@@ -128,12 +128,18 @@ internal static class ExecDirectoryMaker
     }
 
     /// <summary>Opens the directory that will hold the last component of <paramref name="path"/>, making what is missing
-    /// on the way (0755); symbolic links on the way are followed, as mkdir -p does.</summary>
+    /// on the way (0755); symbolic links on the way are followed, as mkdir -p does. The parent is opened at once when
+    /// it exists (every spawn after the first), walked from / only when it does not.</summary>
     private static SafeFdHandle OpenParent(string path, out string name)
     {
         string[] parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         name = parts[^1];
-        int fd = Libc.Open("/", Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0);
+        int fd = Libc.Open("/" + string.Join('/', parts[..^1]), Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0);
+        if (fd >= 0)
+            return new SafeFdHandle(fd);
+        if (Errno.Last != Errno.ENOENT)
+            throw ErrnoException.FromLast("open");
+        fd = Libc.Open("/", Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0);
         if (fd < 0)
             throw ErrnoException.FromLast("open");
         var current = new SafeFdHandle(fd);
