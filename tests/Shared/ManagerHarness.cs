@@ -42,6 +42,7 @@ internal sealed class ManagerHarness : IDisposable
             UserMode = false,
             RuntimeDirectory = Path.Combine(Root, "run"),
             StateDirectory = Path.Combine(Root, "state"),
+            DirectoryRoot = Path.Combine(Root, "dirs"),
         };
         Manager = new UnitManager(options, Loop, Journal, _loggers.CreateLogger("summon"), launcher ?? SystemProcessLauncher.Instance, resolveCredentials);
     }

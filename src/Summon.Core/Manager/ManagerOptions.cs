@@ -12,4 +12,8 @@ internal sealed record ManagerOptions
     public required string RuntimeDirectory { get; init; }
 
     public required string StateDirectory { get; init; }
+
+    /// <summary>SUMMON_DIRECTORY_ROOT given by the caller instead of the environment (tests): where %t %S %C %L %E and
+    /// the service directories of a system manager live.</summary>
+    public string? DirectoryRoot { get; init; }
 }

@@ -123,6 +123,7 @@ internal sealed partial class ServiceUnit
             ExitStatusNames.Limits => "Failed to adjust resource limits",
             ExitStatusNames.Nice => "Failed to set up process scheduling priority (nice level)",
             ExitStatusNames.Fds => "Failed to prepare the file descriptors",
+            _ when Manager.ExecBuilder.Directories.FailureText(e.ExitStatus) is { } directories => directories,
             _ => $"Failed to execute {command.Path}",
         };
         ManagerLog.UnitError(Manager.Log, Id, $"{what}: {e.Reason}");

@@ -127,6 +127,9 @@ internal sealed partial class ServiceUnit : UnitRuntime
     /// <summary>The socket whose connection (Accept=yes) or readiness (Accept=no) started this service.</summary>
     internal SocketUnit? TriggeringSocket { get; set; }
 
+    /// <summary>A manual restart's stop is under way: RuntimeDirectoryPreserve=restart keeps the runtime directories.</summary>
+    internal bool RestartRequested { get; set; }
+
     /// <summary>True for a per-connection instance: forgotten once it ends successfully.</summary>
     internal bool IsConnectionInstance { get; private set; }
 
@@ -203,6 +206,8 @@ internal sealed partial class ServiceUnit : UnitRuntime
             case ServiceState.AutoRestart:
                 _restartTimer?.Dispose();
                 _restartTimer = null;
+                Manager.ExecBuilder.Directories.RemoveRuntime(Settings.Exec, restarting: RestartRequested);   // kept for a restart that is now off
+                RestartRequested = false;
                 SetState(ServiceState.Dead);
                 ManagerLog.Stopped(Manager.Log, Id, ManagerLog.Suffix(this));
                 return;
@@ -500,7 +505,10 @@ internal sealed partial class ServiceUnit : UnitRuntime
         bool startFailed = _startJobPending && !success;
         bool startSkipped = _startJobPending && skipped;
         _startJobPending = false;
-        if (!skipped && !_stopRequested && !_startAfterStop && ExitRules.ShouldRestart(Settings, Result, ExecMainStatus))
+        bool autoRestart = !skipped && !_stopRequested && !_startAfterStop && ExitRules.ShouldRestart(Settings, Result, ExecMainStatus);
+        Manager.ExecBuilder.Directories.RemoveRuntime(Settings.Exec, restarting: autoRestart || _startAfterStop || RestartRequested);
+        RestartRequested = false;
+        if (autoRestart)
         {
             if (!success)
                 ManagerLog.FailedWithResult(Manager.Log, Id, Result);

@@ -39,7 +39,10 @@ internal sealed class UnitManager
         Launcher = launcher;
         _registry = new UnitRegistry(options, log);
         _notify = new NotifyRouter(loop, _registry, log);
-        ExecBuilder = new ServiceExecBuilder(loop, journal, log, launcher, options.UserMode, resolveCredentials);
+        ExecBuilder = new ServiceExecBuilder(loop, journal, log, launcher, options.UserMode, resolveCredentials)
+        {
+            Directories = new Directories.ServiceDirectories(UnitRegistry.Specifiers(options)),
+        };
         _registry.DefinitionLoaded = d =>
         {
             if (d.Service is { } service)
@@ -125,6 +128,8 @@ internal sealed class UnitManager
     {
         if (!_registry.TryGet(name, out var unit))
             return StartJob(name);
+        if (unit is ServiceUnit service && service.ActiveState is not (UnitActiveState.Inactive or UnitActiveState.Failed))
+            service.RestartRequested = true;
         unit.Stop();
         return unit.WaitForStop().ContinueWith(_ => Loop.InvokeAsync(() => StartJob(name)).Unwrap(), TaskScheduler.Default).Unwrap();
     }

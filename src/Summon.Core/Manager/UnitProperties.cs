@@ -122,6 +122,7 @@ internal static class UnitProperties
         Add(p, "StandardInput", SettingText.Kebab(s.StandardInput.ToString()));
         Add(p, "StandardOutput", SettingText.Kebab(s.StandardOutput.ToString()));
         Add(p, "StandardError", SettingText.Kebab(s.StandardError.ToString()));
+        Directories.DirectoryProperties.Add(p, s.Exec);
         Add(p, "InvocationID", service.InvocationId);
         if (service.MainPid > 0)
             ProcessStats.Add(p, service.MainPid, processes);

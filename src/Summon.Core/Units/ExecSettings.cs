@@ -98,4 +98,7 @@ internal sealed class ExecSettings
     public StandardOutputKind StandardError => StandardInputIsBidirectional
         ? StandardErrorSetting ?? StandardOutputKind.Inherit
         : StandardErrorSetting is null or StandardOutputKind.Inherit ? StandardOutputKind.Journal : StandardErrorSetting.Value;
+
+    /// <summary>RuntimeDirectory=, StateDirectory=, … with their modes and RuntimeDirectoryPreserve= (service directories).</summary>
+    public ExecDirectories Directories { get; } = new();
 }

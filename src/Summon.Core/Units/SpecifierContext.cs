@@ -83,6 +83,7 @@ internal sealed class SpecifierContext
         string config = IsAbsoluteNormalized(getEnv("XDG_CONFIG_HOME")) ? getEnv("XDG_CONFIG_HOME")! : home + "/.config";
         string cache = IsAbsoluteNormalized(getEnv("XDG_CACHE_HOME")) ? getEnv("XDG_CACHE_HOME")! : home + "/.cache";
         string? runtime = IsAbsoluteNormalized(getEnv("XDG_RUNTIME_DIR")) ? getEnv("XDG_RUNTIME_DIR") : null;
+        string root = !userMode && IsAbsoluteNormalized(getEnv(DirectoryRootVariable)) ? getEnv(DirectoryRootVariable)!.TrimEnd('/') : "";
 
         return new SpecifierContext
         {
@@ -99,15 +100,21 @@ internal sealed class SpecifierContext
             GroupName = gid == 0 ? "root" : LookupGroupName("/etc/group", gid) ?? gid.ToString(CultureInfo.InvariantCulture),
             Home = home,
             Shell = !userMode || uid == 0 ? "/bin/sh" : pw?.Shell ?? "/bin/sh",
-            RuntimeDirectory = userMode ? runtime : "/run",
-            StateDirectory = userMode ? config : "/var/lib",
-            CacheDirectory = userMode ? cache : "/var/cache",
-            LogsDirectory = userMode ? config + "/log" : "/var/log",
-            ConfigDirectory = userMode ? config : "/etc",
+            RuntimeDirectory = userMode ? runtime : root + "/run",
+            StateDirectory = userMode ? config : root + "/var/lib",
+            CacheDirectory = userMode ? cache : root + "/var/cache",
+            LogsDirectory = userMode ? config + "/log" : root + "/var/log",
+            ConfigDirectory = userMode ? config : root + "/etc",
             TempDirectory = tmp ?? "/tmp",
             VarTempDirectory = tmp ?? "/var/tmp",
         };
     }
+
+    /// <summary>
+    /// SUMMON_DIRECTORY_ROOT: a system manager's %t %S %C %L %E (and so the service directories made there) under this
+    /// directory instead of /, so that managers side by side (tests) never write to the real /run or /var/lib.
+    /// </summary>
+    public const string DirectoryRootVariable = "SUMMON_DIRECTORY_ROOT";
 
     internal static string ArchitectureName(System.Runtime.InteropServices.Architecture arch) => arch switch
     {

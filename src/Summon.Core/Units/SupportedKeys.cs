@@ -52,6 +52,10 @@ internal static class SupportedKeys
         "LimitRTTIME",
         // The lifecycle and logging keys: how the streams reach the journal, reload by signal, SIGHUP at stop.
         "SyslogLevel", "SyslogLevelPrefix", "LogLevelMax", "SyslogFacility", "LogExtraFields", "SendSIGHUP", "ReloadSignal", "BusName",
+        // Service directories (issue 13, directories): made before the first command of a start, removed per Preserve=.
+        "RuntimeDirectory", "StateDirectory", "CacheDirectory", "LogsDirectory", "ConfigurationDirectory",
+        "RuntimeDirectoryMode", "StateDirectoryMode", "CacheDirectoryMode", "LogsDirectoryMode", "ConfigurationDirectoryMode",
+        "RuntimeDirectoryPreserve",
     };
 
     /// <summary>Type= values Summon runs as systemd would (idle behaves as simple; dbus fails its start clearly when no bus is reachable).</summary>

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Summon.Interop;
 using Summon.Journal;
+using Summon.Manager.Directories;
 using Summon.Posix;
 using Summon.Processes;
 using Summon.Units;
@@ -41,6 +42,9 @@ internal sealed class ServiceExecBuilder
     /// <summary>User=/Group=/SupplementaryGroups= looked up off the loop, from the definition's load on.</summary>
     public CredentialCache Credentials { get; }
 
+    /// <summary>RuntimeDirectory= and its kin: made before each spawn, named in the environment.</summary>
+    public ServiceDirectories Directories { get; init; } = new(new SpecifierContext());
+
     /// <summary>NOTIFY_SOCKET for services that accept notifications; null until the daemon attaches its socket.</summary>
     public string? NotifySocketPath { get; set; }
 
@@ -76,6 +80,7 @@ internal sealed class ServiceExecBuilder
             if (!path.StartsWith('/'))   // a bare name found nowhere on the default PATH
                 throw new SpawnException(command.Path, ExecutableLookup.Find(command.Path, out _) is int e and not 0 ? e : Errno.ENOENT);
             var credentials = Credentials.Resolve(exec, path);
+            Directories.Prepare(exec, credentials, path, inputs.UnitId, _log);
             var environment = Environment(in inputs, passFds.Count, names, credentials.Environment);
             if (journalPipe is not null && ChildStdio.DeviceAndInode(journalPipe) is { } stream)
                 environment.Add("JOURNAL_STREAM=" + stream);
@@ -265,6 +270,7 @@ internal sealed class ServiceExecBuilder
             env.Add("NOTIFY_SOCKET=" + notify);
         if (settings.WatchdogSec is { } watchdog && watchdog > TimeSpan.Zero)
             env.Add("WATCHDOG_USEC=" + ((long)watchdog.TotalMicroseconds).ToString(CultureInfo.InvariantCulture));
+        Directories.AddEnvironment(env, settings.Exec);
         var exec = settings.Exec;
         foreach (var name in exec.PassEnvironment)
             if (System.Environment.GetEnvironmentVariable(name) is { } value)
