@@ -12,4 +12,11 @@ internal sealed record ManagerOptions
     public required string RuntimeDirectory { get; init; }
 
     public required string StateDirectory { get; init; }
+
+    /// <summary>
+    /// Where the per-unit credentials directories are made (%d, $CREDENTIALS_DIRECTORY): systemd's /run/credentials
+    /// for the system manager in its default place, else the runtime directory's credentials/, so that managers
+    /// redirected with SUMMON_RUNTIME_DIR run side by side.
+    /// </summary>
+    public string CredentialsRoot => !UserMode && RuntimeDirectory == "/run/summon" ? "/run/credentials" : Path.Combine(RuntimeDirectory, "credentials");
 }

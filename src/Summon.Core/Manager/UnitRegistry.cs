@@ -151,7 +151,7 @@ internal sealed class UnitRegistry
 
     /// <summary>The specifier values (%u, %h, %t, …) of this manager's units: its mode and the identity it runs as.</summary>
     public static SpecifierContext Specifiers(ManagerOptions options) =>
-        SpecifierContext.ForHost(options.UserMode, ProcessIdentity.RealUid, ProcessIdentity.RealGid);
+        SpecifierContext.ForHost(options.UserMode, ProcessIdentity.RealUid, ProcessIdentity.RealGid, credentialsRoot: options.CredentialsRoot);
 
     private bool TemplateHasSpecifiers(LoadedUnit template)
     {

@@ -83,4 +83,7 @@ internal sealed class ExecSettings
     public StandardOutputKind StandardError => StandardInputIsBidirectional
         ? StandardErrorSetting ?? StandardOutputKind.Inherit
         : StandardErrorSetting is null or StandardOutputKind.Inherit ? StandardOutputKind.Journal : StandardErrorSetting.Value;
+
+    /// <summary>LoadCredential=, SetCredential=, ImportCredential= and their encrypted forms (credentials part).</summary>
+    public CredentialSettings Credentials { get; } = new();
 }

@@ -44,6 +44,9 @@ internal static class SupportedKeys
         "LimitCPU", "LimitFSIZE", "LimitDATA", "LimitSTACK", "LimitCORE", "LimitRSS", "LimitNOFILE", "LimitAS",
         "LimitNPROC", "LimitMEMLOCK", "LimitLOCKS", "LimitSIGPENDING", "LimitMSGQUEUE", "LimitNICE", "LimitRTPRIO",
         "LimitRTTIME",
+        // Credentials part: a per-invocation credentials directory, $CREDENTIALS_DIRECTORY and %d; the encrypted
+        // forms are read and refused at start with 243/CREDENTIALS (no host key or TPM here).
+        "LoadCredential", "LoadCredentialEncrypted", "SetCredential", "SetCredentialEncrypted", "ImportCredential",
     };
 
     /// <summary>Type= values Summon runs as systemd would (idle behaves as simple; dbus needs a bus).</summary>
