@@ -110,6 +110,7 @@ internal sealed partial class ServiceUnit
             ExitStatusNames.Limits => "Failed to adjust resource limits",
             ExitStatusNames.Nice => "Failed to set up process scheduling priority (nice level)",
             ExitStatusNames.Fds => "Failed to prepare the file descriptors",
+            ExitStatusNames.Credentials => "Failed to set up credentials",
             _ => $"Failed to execute {command.Path}",
         };
         ManagerLog.UnitError(Manager.Log, Id, $"{what}: {e.Reason}");
@@ -125,7 +126,7 @@ internal sealed partial class ServiceUnit
     {
         var credentials = Manager.ExecBuilder.Credentials;
         if (credentials.Answered(Settings.Exec))
-            return false;
+            return AwaitCredentialFiles();
         ulong token = ++_credentialWaits;
         _credentialWait = token;
         if ((_state is ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost) && !_timeoutApplies)
@@ -364,6 +365,7 @@ internal sealed partial class ServiceUnit
             StoredFds = isMain ? _fdStore.Entries : NoStoredFds,
             InvocationId = InvocationId,
             MainPid = !isMain && _main is not null ? _main.Pid : 0,
+            CredentialsDirectory = CredentialFilesFor(command),
         };
         using var plan = Manager.ExecBuilder.Build(in inputs);
         IChildProcess process;

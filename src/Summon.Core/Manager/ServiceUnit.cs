@@ -1,4 +1,5 @@
 using Summon.Control;
+using Summon.Manager.Credentials;
 using Summon.Manager.Exec;
 using Summon.Posix;
 using Summon.Processes;
@@ -61,6 +62,9 @@ internal sealed partial class ServiceUnit : UnitRuntime
     // when none waits; a change of state drops the wait. What it resumes follows from the state (OnCredentialsAnswered).
     private ulong _credentialWait;
     private ulong _credentialWaits;
+
+    // The making of the current invocation's credentials directory (ServiceUnit.Credentials.cs); null when none.
+    private CredentialJob? _credentialFiles;
 
     /// <summary>The main process's group id last found empty; 0 when none (reset by every new main process).</summary>
     private int _goneGroup;
@@ -458,6 +462,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
         CancelTimer();
         CancelWatchdog();
         ReleaseConnection();
+        RemoveCredentialFiles();
         bool success = Result == UnitResult.Success;
         bool startFailed = _startJobPending && !success;
         _startJobPending = false;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Summon.Control;
 using Summon.Install;
 using Summon.Journal;
+using Summon.Manager.Credentials;
 using Summon.Manager.Exec;
 using Summon.Manager.Takeover;
 using Summon.Processes;
@@ -45,6 +46,8 @@ internal sealed class UnitManager
                 ExecBuilder.Credentials.Prefetch(service.Exec);
         };
         Installer = new UnitInstaller(options.UnitPath, UnitRegistry.Specifiers(options));
+        Credentials = new CredentialStore(options.CredentialsRoot,
+            CredentialStore.SearchPath(Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY")), mount: ProcessIdentity.EffectiveUid == 0);
     }
 
     public UnitInstaller Installer { get; }
@@ -59,6 +62,9 @@ internal sealed class UnitManager
     internal IProcessLauncher Launcher { get; }
 
     internal ServiceExecBuilder ExecBuilder { get; }
+
+    /// <summary>The credentials directories of the services (credentials part).</summary>
+    internal CredentialStore Credentials { get; }
 
     internal DateTimeOffset Now => Loop.Time.GetUtcNow();
 
