@@ -58,13 +58,18 @@ internal sealed partial class ServiceUnit
                 job.Reported = true;
                 if (job.Notice is { } notice)
                     ManagerLog.UnitWarning(Manager.Log, Id, notice);
-                if (job.Failure is { } failure)
-                    ManagerLog.UnitError(Manager.Log, Id, failure.Message);
             }
             if (job.Failure is { } failed && _state is ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost)
                 throw new SpawnException(command.Path, failed.Errno, ExitStatusNames.Credentials);
         }
         return Manager.Credentials.DirectoryOf(Id);
+    }
+
+    /// <summary>The line that says which credential failed and what to do, logged before systemd's two lines.</summary>
+    private void LogCredentialFailure()
+    {
+        if (_credentialFiles?.Failure is { } failure)
+            ManagerLog.UnitError(Manager.Log, Id, failure.Message);
     }
 
     /// <summary>The last process is gone: the directory goes (a restart makes a new one).</summary>

@@ -113,6 +113,8 @@ internal sealed partial class ServiceUnit
             ExitStatusNames.Credentials => "Failed to set up credentials",
             _ => $"Failed to execute {command.Path}",
         };
+        if (e.ExitStatus == ExitStatusNames.Credentials)
+            LogCredentialFailure();
         ManagerLog.UnitError(Manager.Log, Id, $"{what}: {e.Reason}");
         ManagerLog.UnitError(Manager.Log, Id, e.Message);
     }

@@ -186,17 +186,20 @@ internal static class CredentialSources
             socket.Bind(new UnixDomainSocketEndPoint($"\0{Random.Shared.NextInt64():x16}/unit/{unit}/{id}"));
             socket.Connect(new UnixDomainSocketEndPoint(path));
             socket.Shutdown(SocketShutdown.Send);
-            using var stream = new NetworkStream(socket, ownsSocket: false);
-            return ReadAll(stream, id, path);
+            var buffer = new MemoryStream();
+            var chunk = new byte[16384];
+            int n;
+            while ((n = socket.Receive(chunk)) > 0)
+            {
+                buffer.Write(chunk, 0, n);
+                if (buffer.Length > MaxSize)
+                    throw TooLarge(id, path);
+            }
+            return buffer.ToArray();
         }
         catch (SocketException e)
         {
             int errno = e.SocketErrorCode == SocketError.TimedOut ? Errno.ETIMEDOUT : e.NativeErrorCode;
-            throw new CredentialFailure(errno, $"Failed to read credential '{path}': {Errno.Describe(errno)}; the socket must send the data of '{id}' and close.");
-        }
-        catch (IOException e) when (e.InnerException is SocketException inner)
-        {
-            int errno = inner.SocketErrorCode == SocketError.TimedOut ? Errno.ETIMEDOUT : inner.NativeErrorCode;
             throw new CredentialFailure(errno, $"Failed to read credential '{path}': {Errno.Describe(errno)}; the socket must send the data of '{id}' and close.");
         }
     }
@@ -210,10 +213,13 @@ internal static class CredentialSources
         {
             buffer.Write(chunk, 0, n);
             if (buffer.Length > MaxSize)
-                throw new CredentialFailure(E2BIG, $"Failed to read credential '{path}': larger than 1 MiB; '{id}' must be smaller.");
+                throw TooLarge(id, path);
         }
         return buffer.ToArray();
     }
+
+    private static CredentialFailure TooLarge(string id, string path) =>
+        new(E2BIG, $"Failed to read credential '{path}': larger than 1 MiB; '{id}' must be smaller.");
 
     private static CredentialFailure ReadFailure(string id, string path, Exception e)
     {
