@@ -124,6 +124,59 @@ public sealed class CredentialsTests
         Assert.Contains("missing.service: Failed to set up credentials: No such file or directory", journal);
     }
 
+    [Fact]
+    public async Task A_FIFO_source_that_never_opens_holds_only_its_own_start_which_TimeoutStartSec_ends()
+    {
+        if (!Environment.IsPrivilegedProcess)
+            return;
+        using var root = new TempRoot();
+        string fifo = Path.Combine(root.Dir, "cred.fifo");
+        Assert.Equal(0, Cli.RunProgram(root, "mkfifo", null, fifo).ExitCode);
+        string dir = Path.Combine(root.RuntimeDir, "credentials", "slow.service");
+        root.WriteUnit("slow.service", $"[Service]\nType=oneshot\nTimeoutStartSec=3\nLoadCredential=key:{fifo}\nExecStart=/bin/true\n");
+        root.WriteUnit("quick.service", "[Service]\nExecStart=/bin/sleep 1000\n");
+        using DaemonProcess daemon = await DaemonProcess.StartAsync(root);
+
+        Assert.Equal(0, Cli.Run(root, "start", "--no-block", "slow.service").ExitCode);
+        Assert.Equal(0, Cli.Run(root, "start", "quick.service").ExitCode);   // the loop is not held by the FIFO
+        Assert.Equal("activating", Cli.IsActive(root, "slow.service"));
+        Assert.Equal("failed", await Wait.ForAsync(() => Cli.IsActive(root, "slow.service"), s => s == "failed"));
+        Assert.Equal("timeout", Cli.ShowOne(root, "slow.service", "Result"));
+
+        // A writer at last: the late read finishes off the loop, and what it makes is removed after it.
+        await File.WriteAllTextAsync(fifo, "late");
+        Assert.True(await Wait.UntilAsync(() => !Directory.Exists(dir) && MountsAt(dir).Count == 0), "the late credentials were left behind");
+        Assert.Equal(0, Cli.Run(root, "stop", "quick.service").ExitCode);
+    }
+
+    [Fact]
+    public async Task What_a_crashed_manager_left_is_replaced_by_the_next_start_and_removed_at_stop()
+    {
+        if (!Environment.IsPrivilegedProcess)
+            return;
+        using var root = new TempRoot();
+        string dir = Path.Combine(root.RuntimeDir, "credentials", "kept.service");
+        root.WriteUnit("kept.service", "[Service]\nType=oneshot\nRemainAfterExit=yes\nSetCredential=k:v1\nExecStart=/bin/true\n");
+        using (DaemonProcess first = await DaemonProcess.StartAsync(root))
+        {
+            Assert.Equal(0, Cli.Run(root, "start", "kept.service").ExitCode);
+            Assert.Single(MountsAt(dir));
+            Signals.Send(first.Pid, Signals.SIGKILL);
+            Assert.True(await Wait.UntilAsync(() => first.HasExited), "the manager died");
+        }
+        Assert.Single(MountsAt(dir));   // a crash leaves it
+
+        root.WriteUnit("kept.service", "[Service]\nType=oneshot\nRemainAfterExit=yes\nSetCredential=k:v2\nExecStart=/bin/true\n");
+        using DaemonProcess second = await DaemonProcess.StartAsync(root);
+        Assert.Equal(0, Cli.Run(root, "restart", "kept.service").ExitCode);
+        Assert.Single(MountsAt(dir));
+        Assert.Equal("v2", File.ReadAllText(Path.Combine(dir, "k")));
+
+        Assert.Equal(0, await second.StopAsync());   // the manager's shutdown stops the unit, and the directory goes
+        Assert.Empty(MountsAt(dir));
+        Assert.False(Directory.Exists(dir));
+    }
+
     /// <summary>The lines of /proc/self/mountinfo mounted exactly at <paramref name="path"/>.</summary>
     private static List<string> MountsAt(string path) =>
         [.. File.ReadAllLines("/proc/self/mountinfo").Where(l => l.Split(' ')[4] == path)];
