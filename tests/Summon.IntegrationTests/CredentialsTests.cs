@@ -17,6 +17,7 @@ public sealed class CredentialsTests
         if (!Environment.IsPrivilegedProcess)
             return;
         using var root = new TempRoot();
+        using var unmount = new Unmount(root);
         string source = root.WriteFile("secret.src", "s3cret");
         File.SetUnixFileMode(source, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         string dir = Path.Combine(root.RuntimeDir, "credentials", "creds.service");
@@ -67,6 +68,7 @@ public sealed class CredentialsTests
         if (!Environment.IsPrivilegedProcess)
             return;
         using var root = new TempRoot();
+        using var unmount = new Unmount(root);
         root.WriteFile("received/app.token", "tok");
         root.WriteFile("received/app.key", "key");
         root.WriteFile("received/db.pass", "pw");
@@ -99,6 +101,7 @@ public sealed class CredentialsTests
         if (!Environment.IsPrivilegedProcess)
             return;
         using var root = new TempRoot();
+        using var unmount = new Unmount(root);
         string missing = Path.Combine(root.Dir, "no-such-secret");
         string encrypted = root.WriteUnit("enc.service", "[Service]\nLoadCredentialEncrypted=key:/etc/hostname\nExecStart=/bin/sleep 1000\n");
         root.WriteUnit("missing.service", $"[Service]\nType=oneshot\nLoadCredential=key:{missing}\nExecStart=/bin/true\n");
@@ -130,6 +133,7 @@ public sealed class CredentialsTests
         if (!Environment.IsPrivilegedProcess)
             return;
         using var root = new TempRoot();
+        using var unmount = new Unmount(root);
         string fifo = Path.Combine(root.Dir, "cred.fifo");
         Assert.Equal(0, Cli.RunProgram(root, "mkfifo", null, fifo).ExitCode);
         string dir = Path.Combine(root.RuntimeDir, "credentials", "slow.service");
@@ -155,6 +159,7 @@ public sealed class CredentialsTests
         if (!Environment.IsPrivilegedProcess)
             return;
         using var root = new TempRoot();
+        using var unmount = new Unmount(root);
         string dir = Path.Combine(root.RuntimeDir, "credentials", "kept.service");
         root.WriteUnit("kept.service", "[Service]\nType=oneshot\nRemainAfterExit=yes\nSetCredential=k:v1\nExecStart=/bin/true\n");
         using (DaemonProcess first = await DaemonProcess.StartAsync(root))
@@ -175,6 +180,16 @@ public sealed class CredentialsTests
         Assert.Equal(0, await second.StopAsync());   // the manager's shutdown stops the unit, and the directory goes
         Assert.Empty(MountsAt(dir));
         Assert.False(Directory.Exists(dir));
+    }
+
+    /// <summary>Whatever a failed test left mounted below its root goes (lazily) before the root is removed.</summary>
+    private sealed class Unmount(TempRoot root) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (string mount in File.ReadAllLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4]).Where(m => m.StartsWith(root.Dir + "/", StringComparison.Ordinal)))
+                Cli.RunProgram(root, "umount", null, "-l", mount);
+        }
     }
 
     /// <summary>The lines of /proc/self/mountinfo mounted exactly at <paramref name="path"/>.</summary>
