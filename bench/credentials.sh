@@ -18,7 +18,7 @@ SUMMON=${SUMMON_BIN:-$ROOT/artifacts/bin/summon}
 dir=$(mktemp -d /tmp/summon-creds-bench-XXXX)
 mkdir -p "$dir/units" "$dir/run" "$dir/state" "$dir/src"
 export SUMMON_UNIT_PATH=$dir/units SUMMON_RUNTIME_DIR=$dir/run SUMMON_STATE_DIR=$dir/state
-unit() { printf '[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/true\n%s' "$2" > "$dir/units/$1.service"; }
+unit() { printf '[Unit]\nStartLimitIntervalSec=0\n[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/true\n%s' "$2" > "$dir/units/$1.service"; }
 unit none ""
 unit set 'SetCredential=token:0123456789abcdef\n'
 loads=""
@@ -49,4 +49,4 @@ printf 'loadavg %s; %d restarts each; %d LoadCredential= files of 4 KiB; mounts 
 for u in none set load; do
     sort -n "$dir/$u.ms" | awk -v u="$u" '{a[NR]=$1} END {printf "%-5s median %.2f ms  p90 %.2f ms\n", u, a[int((NR+1)/2)]/1000, a[int(NR*0.9)]/1000}'
 done
-rm -rf "$dir"
+[ -n "${KEEP:-}" ] && echo "kept $dir" || rm -rf "$dir"
