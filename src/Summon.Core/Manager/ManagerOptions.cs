@@ -16,4 +16,10 @@ internal sealed record ManagerOptions
     /// <summary>SUMMON_DIRECTORY_ROOT given by the caller instead of the environment (tests): where %t %S %C %L %E and
     /// the service directories of a system manager live.</summary>
     public string? DirectoryRoot { get; init; }
+    /// <summary>
+    /// Where the per-unit credentials directories are made (%d, $CREDENTIALS_DIRECTORY): systemd's /run/credentials
+    /// for the system manager in its default place, else the runtime directory's credentials/, so that managers
+    /// redirected with SUMMON_RUNTIME_DIR run side by side.
+    /// </summary>
+    public string CredentialsRoot => !UserMode && RuntimeDirectory == "/run/summon" ? "/run/credentials" : Path.Combine(RuntimeDirectory, "credentials");
 }

@@ -124,8 +124,11 @@ internal sealed partial class ServiceUnit
             ExitStatusNames.Nice => "Failed to set up process scheduling priority (nice level)",
             ExitStatusNames.Fds => "Failed to prepare the file descriptors",
             _ when Manager.ExecBuilder.Directories.FailureText(e.ExitStatus) is { } directories => directories,
+            ExitStatusNames.Credentials => "Failed to set up credentials",
             _ => $"Failed to execute {command.Path}",
         };
+        if (e.ExitStatus == ExitStatusNames.Credentials)
+            LogCredentialFailure();
         ManagerLog.UnitError(Manager.Log, Id, $"{what}: {e.Reason}");
         ManagerLog.UnitError(Manager.Log, Id, e.Message);
     }
@@ -139,7 +142,7 @@ internal sealed partial class ServiceUnit
     {
         var credentials = Manager.ExecBuilder.Credentials;
         if (credentials.Answered(Settings.Exec))
-            return false;
+            return AwaitCredentialFiles();
         ulong token = ++_credentialWaits;
         _credentialWait = token;
         if ((_state is ServiceState.Condition or ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost) && !_timeoutApplies)
@@ -378,6 +381,7 @@ internal sealed partial class ServiceUnit
             StoredFds = isMain ? _fdStore.Entries : NoStoredFds,
             InvocationId = InvocationId,
             MainPid = !isMain && _main is not null ? _main.Pid : 0,
+            CredentialsDirectory = CredentialFilesFor(command),
         };
         using var plan = Manager.ExecBuilder.Build(in inputs);
         IChildProcess process;

@@ -1,5 +1,6 @@
 using Summon.Control;
 using Summon.Manager.Conditions;
+using Summon.Manager.Credentials;
 using Summon.Manager.Exec;
 using Summon.Posix;
 using Summon.Processes;
@@ -71,6 +72,8 @@ internal sealed partial class ServiceUnit : UnitRuntime
     private List<TaskCompletionSource<JobResult>>? _reloadWaiters;
     private string _reloadResult = UnitResult.Success;
     private bool _notifyReloading;
+    // The making of the current invocation's credentials directory (ServiceUnit.Credentials.cs); null when none.
+    private CredentialJob? _credentialFiles;
 
     /// <summary>The main process's group id last found empty; 0 when none (reset by every new main process).</summary>
     private int _goneGroup;
@@ -500,6 +503,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
         CancelTimer();
         CancelWatchdog();
         ReleaseConnection();
+        RemoveCredentialFiles();
         bool skipped = Result == UnitResult.ExecCondition;
         bool success = Result == UnitResult.Success || skipped;
         bool startFailed = _startJobPending && !success;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Summon.Control;
 using Summon.Install;
 using Summon.Journal;
+using Summon.Manager.Credentials;
 using Summon.Manager.Exec;
 using Summon.Manager.Takeover;
 using Summon.Processes;
@@ -49,6 +50,8 @@ internal sealed class UnitManager
                 ExecBuilder.Credentials.Prefetch(service.Exec);
         };
         Installer = new UnitInstaller(options.UnitPath, UnitRegistry.Specifiers(options));
+        Credentials = new CredentialStore(options.CredentialsRoot,
+            CredentialStore.SearchPath(Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY")), mount: ProcessIdentity.EffectiveUid == 0);
     }
 
     public UnitInstaller Installer { get; }
@@ -81,6 +84,8 @@ internal sealed class UnitManager
     private Summon.Posix.IConditionFacts _conditionFacts = SystemConditionFacts.Instance;
 
     internal Summon.Units.Conditions.ConditionEvaluator ConditionEvaluator { get; private set; } = new(SystemConditionFacts.Instance);
+    /// <summary>The credentials directories of the services (credentials part).</summary>
+    internal CredentialStore Credentials { get; }
 
     internal DateTimeOffset Now => Loop.Time.GetUtcNow();
 

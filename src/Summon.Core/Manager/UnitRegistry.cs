@@ -152,7 +152,8 @@ internal sealed class UnitRegistry
     /// <summary>The specifier values (%u, %h, %t, …) of this manager's units: its mode and the identity it runs as.</summary>
     public static SpecifierContext Specifiers(ManagerOptions options) =>
         SpecifierContext.ForHost(options.UserMode, ProcessIdentity.RealUid, ProcessIdentity.RealGid,
-            options.DirectoryRoot is { } root ? name => name == SpecifierContext.DirectoryRootVariable ? root : Environment.GetEnvironmentVariable(name) : null);
+            options.DirectoryRoot is { } root ? name => name == SpecifierContext.DirectoryRootVariable ? root : Environment.GetEnvironmentVariable(name) : null,
+            credentialsRoot: options.CredentialsRoot);
 
     private bool TemplateHasSpecifiers(LoadedUnit template)
     {

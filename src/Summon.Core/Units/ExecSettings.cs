@@ -101,4 +101,6 @@ internal sealed class ExecSettings
 
     /// <summary>RuntimeDirectory=, StateDirectory=, … with their modes and RuntimeDirectoryPreserve= (service directories).</summary>
     public ExecDirectories Directories { get; } = new();
+    /// <summary>LoadCredential=, SetCredential=, ImportCredential= and their encrypted forms (credentials part).</summary>
+    public CredentialSettings Credentials { get; } = new();
 }

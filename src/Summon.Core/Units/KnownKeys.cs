@@ -269,6 +269,7 @@ internal static class KnownKeys
         ["SetCredentialEncrypted"] = KeyKind.Other,
         ["LoadCredential"] = KeyKind.Other,
         ["LoadCredentialEncrypted"] = KeyKind.Other,
+        ["ImportCredential"] = KeyKind.Other,   // systemd 254, accepted (credentials part)
         ["TimeoutCleanSec"] = KeyKind.Seconds,
         ["PAMName"] = KeyKind.Other,
         ["IgnoreSIGPIPE"] = KeyKind.Boolean,

@@ -48,6 +48,10 @@ internal sealed class SpecifierContext
     /// <summary>%t: /run, or $XDG_RUNTIME_DIR (null when unset: %t fails with ENXIO).</summary>
     public string? RuntimeDirectory { get; init; } = "/run";
 
+    /// <summary>Where %d's per-unit directories live: the manager's credentials root (SUMMON_RUNTIME_DIR/credentials when
+    /// redirected); null means %t/credentials, systemd's /run/credentials.</summary>
+    public string? CredentialsRoot { get; init; }
+
     /// <summary>%S: /var/lib, or the user's config dir (systemd 252).</summary>
     public string StateDirectory { get; init; } = "/var/lib";
 
@@ -71,7 +75,7 @@ internal sealed class SpecifierContext
     /// <paramref name="gid"/> are the manager's real ids (Processes.ProcessIdentity reads them); only a user manager
     /// uses them, since the system manager's specifiers name root whoever runs it.
     /// </summary>
-    public static SpecifierContext ForHost(bool userMode, uint uid, uint gid, Func<string, string?>? getEnv = null)
+    public static SpecifierContext ForHost(bool userMode, uint uid, uint gid, Func<string, string?>? getEnv = null, string? credentialsRoot = null)
     {
         getEnv ??= Environment.GetEnvironmentVariable;
         string hostname = ReadFirstLine("/proc/sys/kernel/hostname") is { Length: > 0 } h and not "(none)" ? h : "localhost";
@@ -107,6 +111,7 @@ internal sealed class SpecifierContext
             ConfigDirectory = userMode ? config : root + "/etc",
             TempDirectory = tmp ?? "/tmp",
             VarTempDirectory = tmp ?? "/var/tmp",
+            CredentialsRoot = credentialsRoot,
         };
     }
 

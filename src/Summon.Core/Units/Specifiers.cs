@@ -145,6 +145,9 @@ internal sealed class Specifiers
             case 'C': value = _context.CacheDirectory; return 0;
             case 'L': value = _context.LogsDirectory; return 0;
             case 'E': value = _context.ConfigDirectory; return 0;
+            case 'd' when _context.CredentialsRoot is { } credentials:
+                value = $"{credentials}/{_name.Name}";
+                return 0;
             case 'd':
                 if (_context.RuntimeDirectory is null)
                 {

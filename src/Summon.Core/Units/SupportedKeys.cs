@@ -56,6 +56,9 @@ internal static class SupportedKeys
         "RuntimeDirectory", "StateDirectory", "CacheDirectory", "LogsDirectory", "ConfigurationDirectory",
         "RuntimeDirectoryMode", "StateDirectoryMode", "CacheDirectoryMode", "LogsDirectoryMode", "ConfigurationDirectoryMode",
         "RuntimeDirectoryPreserve",
+        // Credentials part: a per-invocation credentials directory, $CREDENTIALS_DIRECTORY and %d; the encrypted
+        // forms are read and refused at start with 243/CREDENTIALS (no host key or TPM here).
+        "LoadCredential", "LoadCredentialEncrypted", "SetCredential", "SetCredentialEncrypted", "ImportCredential",
     };
 
     /// <summary>Type= values Summon runs as systemd would (idle behaves as simple; dbus fails its start clearly when no bus is reachable).</summary>

@@ -59,6 +59,7 @@ internal sealed partial class UnitSettingsParser
             case "IgnoreSIGPIPE": Set(ParseBoolean(value), v => e.IgnoreSigpipe = v); return 0;
             case "NonBlocking" when ReferenceEquals(e, _unit.Service?.Exec): Set(ParseBoolean(value), v => e.NonBlocking = v); return 0;
             case not null when ResourceLimits.FromKey(key) is ResourceLimitKind kind: ApplyResourceLimit(e, kind, value); return 0;
+            case "LoadCredential" or "LoadCredentialEncrypted" or "SetCredential" or "SetCredentialEncrypted" or "ImportCredential": return ApplyCredential(e, key, value);   // credentials part
             case "StandardInput": ApplyStandardInput(e, value); return 0;
             case "StandardOutput": ApplyStandardOutput(e, value, stderr: false); return 0;
             case "StandardError": ApplyStandardOutput(e, value, stderr: true); return 0;

@@ -32,4 +32,7 @@ internal readonly record struct ExecInputs
 
     /// <summary>MAINPID= for a control process while the main process runs; 0 otherwise.</summary>
     public int MainPid { get; init; }
+
+    /// <summary>$CREDENTIALS_DIRECTORY of a unit with credentials; null for one without.</summary>
+    public string? CredentialsDirectory { get; init; }
 }

@@ -256,6 +256,8 @@ internal sealed class ServiceExecBuilder
         foreach (var assignment in userEnvironment ?? [])
             ExecEnvironment.Set(env, assignment);
         env.Add("INVOCATION_ID=" + inputs.InvocationId);
+        if (inputs.CredentialsDirectory is { } credentials)
+            env.Add("CREDENTIALS_DIRECTORY=" + credentials);
         if (listenFds > 0)
         {
             env.Add("LISTEN_FDS=" + listenFds.ToString(CultureInfo.InvariantCulture));
