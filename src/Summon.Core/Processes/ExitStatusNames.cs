@@ -13,6 +13,10 @@ internal static class ExitStatusNames
     public const int Chdir = 200, Nice = 201, Fds = 202, Exec = 203, Limits = 205, SignalMask = 207, Stdin = 208, Stdout = 209,
         Group = 216, User = 217, Setsid = 220, Stderr = 222, Exception = 255;
 
+    /// <summary>The process-attribute steps (issue 13).</summary>
+    public const int OomAdjust = 206, IoPrio = 211, TimerSlack = 212, SecureBits = 213, SetScheduler = 214, CpuAffinity = 215,
+        Personality = 230, Keyring = 237, NumaPolicy = 242;
+
     /// <summary>The name systemd prints after an exit status ("EXEC" for 203), or null for a status it leaves unnamed.</summary>
     public static string? Get(int status) => status switch
     {
@@ -45,16 +49,16 @@ internal static class ExitStatusNames
         Exec => "EXEC",
         204 => "MEMORY",
         Limits => "LIMITS",
-        206 => "OOM_ADJUST",
+        OomAdjust => "OOM_ADJUST",
         SignalMask => "SIGNAL_MASK",
         Stdin => "STDIN",
         Stdout => "STDOUT",
         210 => "CHROOT",
-        211 => "IOPRIO",
-        212 => "TIMERSLACK",
-        213 => "SECUREBITS",
-        214 => "SETSCHEDULER",
-        215 => "CPUAFFINITY",
+        IoPrio => "IOPRIO",
+        TimerSlack => "TIMERSLACK",
+        SecureBits => "SECUREBITS",
+        SetScheduler => "SETSCHEDULER",
+        CpuAffinity => "CPUAFFINITY",
         Group => "GROUP",
         User => "USER",
         218 => "CAPABILITIES",
@@ -68,18 +72,18 @@ internal static class ExitStatusNames
         227 => "NO_NEW_PRIVILEGES",
         228 => "SECCOMP",
         229 => "SELINUX_CONTEXT",
-        230 => "PERSONALITY",
+        Personality => "PERSONALITY",
         231 => "APPARMOR",
         232 => "ADDRESS_FAMILIES",
         233 => "RUNTIME_DIRECTORY",
         235 => "CHOWN",
         236 => "SMACK_PROCESS_LABEL",
-        237 => "KEYRING",
+        Keyring => "KEYRING",
         238 => "STATE_DIRECTORY",
         239 => "CACHE_DIRECTORY",
         240 => "LOGS_DIRECTORY",
         241 => "CONFIGURATION_DIRECTORY",
-        242 => "NUMA_POLICY",
+        NumaPolicy => "NUMA_POLICY",
         243 => "CREDENTIALS",
         245 => "BPF",
         Exception => "EXCEPTION",

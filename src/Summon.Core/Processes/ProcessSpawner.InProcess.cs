@@ -64,6 +64,10 @@ internal static partial class ProcessSpawner
             limits[i] = new SummonSpawn.Rlimit { Resource = limit.Resource, Soft = limit.Soft, Hard = limit.Hard };
         }
 
+        SummonSpawn.Attrs* attrs = stackalloc SummonSpawn.Attrs[request.Attributes is null ? 0 : 1];
+        if (request.Attributes is { } attributes && !attributes.Fill(attrs))
+            throw new SpawnException(request.Path, Errno.EINVAL, ExitStatusNames.CpuAffinity);
+
         NativeArgBlock block = NativeArgBlock.Create(request.Path, in argv, request.Environment, request.WorkingDirectory,
             listen ? ListenPidPlaceholder : null, exec ? ExecPidPlaceholder : null);
         SummonSpawn.Open* opens = stackalloc SummonSpawn.Open[3];
@@ -91,6 +95,11 @@ internal static partial class ProcessSpawner
                 ExecFd = execWrite,
             };
             SetChildSettings(request, ref args);
+            if (request.Attributes is not null)
+            {
+                args.Attrs = attrs;
+                args.Flags |= SummonSpawn.ATTRS;
+            }
 
             int pid, pidfd;
             int error;
@@ -202,7 +211,8 @@ internal static partial class ProcessSpawner
             | (request.Nice is null ? 0 : SummonSpawn.NICE)
             | (request.Uid is null ? 0 : SummonSpawn.UID)
             | (request.Gid is null ? 0 : SummonSpawn.GID)
-            | (request.SupplementaryGroups is null ? 0 : SummonSpawn.GROUPS);
+            | (request.SupplementaryGroups is null ? 0 : SummonSpawn.GROUPS)
+            | (request.NewSessionKeyring ? SummonSpawn.KEYRING : 0);
     }
 
     /// <summary>

@@ -83,4 +83,7 @@ internal sealed class ExecSettings
     public StandardOutputKind StandardError => StandardInputIsBidirectional
         ? StandardErrorSetting ?? StandardOutputKind.Inherit
         : StandardErrorSetting is null or StandardOutputKind.Inherit ? StandardOutputKind.Journal : StandardErrorSetting.Value;
+
+    /// <summary>OOMScoreAdjust=, CPUAffinity=, scheduling, Personality=, TTYPath=, ExecSearchPath= … (issue 13, exec attributes).</summary>
+    public ExecAttributes Attributes { get; } = new();
 }

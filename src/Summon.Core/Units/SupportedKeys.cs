@@ -44,6 +44,10 @@ internal static class SupportedKeys
         "LimitCPU", "LimitFSIZE", "LimitDATA", "LimitSTACK", "LimitCORE", "LimitRSS", "LimitNOFILE", "LimitAS",
         "LimitNPROC", "LimitMEMLOCK", "LimitLOCKS", "LimitSIGPENDING", "LimitMSGQUEUE", "LimitNICE", "LimitRTPRIO",
         "LimitRTTIME",
+        // Issue 13, process attributes applied in the exec child (execattr).
+        "OOMScoreAdjust", "CPUSchedulingPolicy", "CPUSchedulingPriority", "CPUSchedulingResetOnFork", "CPUAffinity",
+        "NUMAPolicy", "NUMAMask", "IOSchedulingClass", "IOSchedulingPriority", "Personality", "TimerSlackNSec",
+        "SecureBits", "KeyringMode", "ExecSearchPath",
     };
 
     /// <summary>Type= values Summon runs as systemd would (idle behaves as simple; dbus needs a bus).</summary>

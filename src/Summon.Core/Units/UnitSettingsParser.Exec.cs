@@ -66,7 +66,7 @@ internal sealed partial class UnitSettingsParser
                 e.SyslogIdentifier = value.Length == 0 ? null : Printf(value);
                 return 0;
             default:
-                return null;
+                return ApplyExecAttribute(e.Attributes, key!, value);
         }
     }
 

@@ -41,6 +41,9 @@ internal sealed class ServiceExecBuilder
     /// <summary>User=/Group=/SupplementaryGroups= looked up off the loop, from the definition's load on.</summary>
     public CredentialCache Credentials { get; }
 
+    /// <summary>A user manager (KeyringMode= defaults to inherit there, to private for the system manager).</summary>
+    public bool UserMode => _userMode;
+
     /// <summary>NOTIFY_SOCKET for services that accept notifications; null until the daemon attaches its socket.</summary>
     public string? NotifySocketPath { get; set; }
 
@@ -72,9 +75,10 @@ internal sealed class ServiceExecBuilder
             SafeHandle? stdin = stdio.Input == StdioTarget.Socket ? socketFd : null;
             var files = (In: stdin is null ? InputFile(exec) : null, Out: stdoutFile, Err: stderrFile);
 
-            string path = ExecutableLookup.Resolve(command.Path);
-            if (!path.StartsWith('/'))   // a bare name found nowhere on the default PATH
-                throw new SpawnException(command.Path, ExecutableLookup.Find(command.Path, out _) is int e and not 0 ? e : Errno.ENOENT);
+            var searchPath = exec.Attributes.ExecSearchPath;
+            string path = ExecutableLookup.Resolve(command.Path, searchPath);
+            if (!path.StartsWith('/'))   // a bare name found nowhere on the default PATH (or ExecSearchPath=)
+                throw new SpawnException(command.Path, ExecutableLookup.Find(command.Path, out _, searchPath) is int e and not 0 ? e : Errno.ENOENT);
             var credentials = Credentials.Resolve(exec, path);
             var environment = Environment(in inputs, passFds.Count, names, credentials.Environment);
             if (journalPipe is not null && ChildStdio.DeviceAndInode(journalPipe) is { } stream)
@@ -171,6 +175,8 @@ internal sealed class ServiceExecBuilder
             // handlers log the failed step; Type=exec learns of the execve from the exec report.
             ExecFailureAtExit = true,
             ReportExec = inputs.IsMain && inputs.Settings.Type == ServiceType.Exec,
+            Attributes = ProcessAttributesPlan.Of(exec.Attributes),
+            NewSessionKeyring = ProcessAttributesPlan.Keyring(exec.Attributes, _userMode) != KeyringMode.Inherit,
         };
     }
 
@@ -233,6 +239,8 @@ internal sealed class ServiceExecBuilder
         var settings = inputs.Settings;
         var env = new List<string>(_baseEnvironment.Length + settings.Environment.Count + 10);
         env.AddRange(_baseEnvironment);
+        if (settings.Exec.Attributes.ExecSearchPath is { } searchPath)
+            ExecEnvironment.Set(env, "PATH=" + string.Join(':', searchPath));   // ExecSearchPath= is the service's $PATH too
         foreach (var assignment in userEnvironment ?? [])
             ExecEnvironment.Set(env, assignment);
         env.Add("INVOCATION_ID=" + inputs.InvocationId);
