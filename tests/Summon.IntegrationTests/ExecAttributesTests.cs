@@ -180,6 +180,37 @@ public sealed class ExecAttributesTests
 
     private static string SessionKeyring() => Command.Run("/usr/bin/python3", ["-c", KeyringScript]).StdOut.Trim();
 
+    [Fact]
+    public async Task StandardInput_tty_opens_TTYPath_as_the_controlling_terminal()
+    {
+        if (!File.Exists("/usr/bin/socat"))
+            return;
+        using var root = new TempRoot();
+        string tty = Path.Combine(root.Dir, "tty"), seen = Path.Combine(root.Dir, "seen");
+        // socat holds the pseudo-terminal's master and copies what the service writes on the terminal into a file.
+        using var socat = System.Diagnostics.Process.Start("/usr/bin/socat", ["-u", $"PTY,link={tty},rawer", $"OPEN:{seen},creat"])!;
+        try
+        {
+            Assert.True(await Wait.UntilAsync(() => File.Exists(tty)), "socat made no terminal");
+            string script = root.WriteFile("tools/on-tty", "#!/bin/sh\necho \"stdin=$(readlink /proc/$$/fd/0) stdout=$(readlink /proc/$$/fd/1)\"\nset -- $(cat /proc/$$/stat)\necho \"tty_nr=$7\"\n", executable: true);
+            root.WriteUnit("tty.service", $"[Service]\nType=oneshot\nExecStart={script}\nStandardInput=tty\nTTYPath={tty}\nTTYReset=yes\n");
+            using DaemonProcess daemon = await DaemonProcess.StartAsync(root);
+
+            CommandResult start = Cli.Run(root, "start", "tty.service");
+            Assert.True(start.ExitCode == 0, start.ToString());
+            string pts = new FileInfo(tty).LinkTarget!;
+            string text = await Wait.ForAsync(() => File.Exists(seen) ? File.ReadAllText(seen) : "", t => t.Contains("tty_nr=", StringComparison.Ordinal));
+            Assert.Contains($"stdin={pts} stdout={pts}", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("tty_nr=0\r", text, StringComparison.Ordinal);   // 0 would be "no controlling terminal"
+            Assert.Equal(("tty", tty, "yes"), (Cli.ShowOne(root, "tty.service", "StandardInput"), Cli.ShowOne(root, "tty.service", "TTYPath"), Cli.ShowOne(root, "tty.service", "TTYReset")));
+        }
+        finally
+        {
+            socat.Kill();
+            socat.WaitForExit();
+        }
+    }
+
     [OracleFact]
     public void Summon_verify_words_bad_values_as_systemd_analyze_does()
     {

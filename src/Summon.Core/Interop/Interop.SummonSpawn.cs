@@ -19,6 +19,10 @@ internal static unsafe partial class SummonSpawn
     /// the child's own.</summary>
     internal const int ATTRS = 256, KEYRING = 512;
 
+    /// <summary>Flags for the terminal: fd 0 becomes the controlling terminal (forced); <see cref="Args.TtyPath"/> is
+    /// reset, hung up before the streams are opened.</summary>
+    internal const int CTTY = 1024, CTTY_FORCE = 2048, TTY_RESET = 4096, TTY_VHANGUP = 8192;
+
     /// <summary><see cref="Attrs.Set"/> bits; keep in step with summon_spawn.c.</summary>
     internal const int ATTR_OOM = 1, ATTR_SCHED = 2, ATTR_CPUS = 4, ATTR_NUMA = 8, ATTR_IOPRIO = 16, ATTR_TIMERSLACK = 32,
         ATTR_PERSONALITY = 64, ATTR_SECUREBITS = 128, ATTR_KEYRING_SHARED = 256;
@@ -82,6 +86,7 @@ internal static unsafe partial class SummonSpawn
         public int FailedStep;
         public int FailedErrno;
         public Attrs* Attrs;
+        public byte* TtyPath;
     }
 
     /// <summary>struct summon_attrs: the process attributes the child applies.</summary>

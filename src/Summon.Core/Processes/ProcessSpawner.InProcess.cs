@@ -101,13 +101,19 @@ internal static partial class ProcessSpawner
                 args.Flags |= SummonSpawn.ATTRS;
             }
 
+            if (request.Terminal is { } terminal)
+                args.Flags |= TerminalFlags(terminal);
+
             int pid, pidfd;
             int error;
             int mode = request.ExecFailureAtExit ? SummonSpawn.MODE_ASYNC : 0;
+            byte[]? ttyPath = request.Terminal is { Reset: true } or { VHangup: true } ? ZeroTerminated(request.Terminal.Path) : null;
             fixed (int* fds = sources)
             fixed (byte* paths = openPaths)
+            fixed (byte* tty = ttyPath)
             {
                 args.Fds = fds;
+                args.TtyPath = tty;
                 if (paths != null)
                 {
                     FillOpens(request, opens, paths);
@@ -195,6 +201,24 @@ internal static partial class ProcessSpawner
             opens[i] = new SummonSpawn.Open { Path = cursor, Flags = file.Flags, Mode = file.Mode };
             cursor += System.Text.Encoding.UTF8.GetByteCount(file.Path) + 1;
         }
+    }
+
+    /// <summary>The terminal steps as <see cref="SummonSpawn.Args.Flags"/>.</summary>
+    private static int TerminalFlags(TerminalSetup terminal) =>
+        terminal.Control switch
+        {
+            TerminalControl.Take => SummonSpawn.CTTY,
+            TerminalControl.Force => SummonSpawn.CTTY | SummonSpawn.CTTY_FORCE,
+            _ => 0,
+        }
+        | (terminal.Reset ? SummonSpawn.TTY_RESET : 0)
+        | (terminal.VHangup ? SummonSpawn.TTY_VHANGUP : 0);
+
+    private static byte[] ZeroTerminated(string s)
+    {
+        var bytes = new byte[System.Text.Encoding.UTF8.GetByteCount(s) + 1];
+        NativeArgBlock.WriteZ(s, bytes);
+        return bytes;
     }
 
     /// <summary>The session, SIGPIPE, umask, nice and credentials as <see cref="SummonSpawn.Args.Flags"/> and values.</summary>

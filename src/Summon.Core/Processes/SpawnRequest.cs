@@ -131,4 +131,8 @@ internal sealed class SpawnRequest
     /// keyring, owned by <see cref="Uid"/>; a kernel that refuses keyrings is passed over, as systemd does. Best
     /// effort: it alone does not route a spawn through the exec helper.</summary>
     public bool NewSessionKeyring { get; init; }
+
+    /// <summary>TTYPath=, TTYReset=, TTYVHangup= and the controlling terminal of StandardInput=tty* (the terminal
+    /// itself is <see cref="StdinFile"/>); null: none. Applied by the in-process routine only.</summary>
+    public TerminalSetup? Terminal { get; init; }
 }

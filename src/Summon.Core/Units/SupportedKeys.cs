@@ -47,7 +47,7 @@ internal static class SupportedKeys
         // Issue 13, process attributes applied in the exec child (execattr).
         "OOMScoreAdjust", "CPUSchedulingPolicy", "CPUSchedulingPriority", "CPUSchedulingResetOnFork", "CPUAffinity",
         "NUMAPolicy", "NUMAMask", "IOSchedulingClass", "IOSchedulingPriority", "Personality", "TimerSlackNSec",
-        "SecureBits", "KeyringMode", "ExecSearchPath",
+        "SecureBits", "KeyringMode", "ExecSearchPath", "TTYPath", "TTYReset", "TTYVHangup",
     };
 
     /// <summary>Type= values Summon runs as systemd would (idle behaves as simple; dbus needs a bus).</summary>

@@ -129,4 +129,16 @@ public sealed class ExecAttributesParsingTests : IDisposable
         Assert.Null(ProcessAttributes.TryParse("oom=x"));
         Assert.Null(ProcessAttributes.TryParse("bogus=1"));
     }
+
+    [Theory]
+    [InlineData("StandardInput=tty", "Tty", "Tty", "Tty")]
+    [InlineData("StandardInput=tty-force\nStandardError=journal", "Tty", "Tty", "Journal")]
+    [InlineData("StandardOutput=tty", "Null", "Tty", "Journal")]   // an unset StandardError= resolves to the journal here (ExecSettings), not to stdout as DefaultStandardError=inherit would
+    public void TerminalStreamsGoToTTYPath(string lines, string input, string output, string error)
+    {
+        File.WriteAllText(Path.Combine(_dir, "t.service"), $"[Service]\nExecStart=/bin/true\n{lines}\n");
+        var loader = new UnitLoader(UnitSearchPath.FromDirectories([_dir]), new SpecifierContext { Hostname = "vm" });
+        StdioPlan plan = StdioPlan.For(loader.Load(UnitName.Parse("t.service")).Service!, haveSocket: false);
+        Assert.Equal((input, output, error), (plan.Input.ToString(), plan.Output.ToString(), plan.Error.ToString()));
+    }
 }

@@ -46,6 +46,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -63,6 +64,10 @@ enum
     SUMMON_SPAWN_ATTRS = 256,      /* args->attrs is set: the process attributes below (issue 13); without it the
                                     * child does not look at them */
     SUMMON_SPAWN_KEYRING = 512,    /* a session keyring of its own (KeyringMode=private/shared, systemd's default) */
+    SUMMON_SPAWN_CTTY = 1024,      /* fd 0 (StandardInput=tty*) becomes the controlling terminal (TIOCSCTTY) */
+    SUMMON_SPAWN_CTTY_FORCE = 2048, /* ... taken from another session if need be (StandardInput=tty-force) */
+    SUMMON_SPAWN_TTY_RESET = 4096, /* TTYReset=: args->tty_path back to sane settings before the streams are opened */
+    SUMMON_SPAWN_TTY_VHANGUP = 8192, /* TTYVHangup=: args->tty_path hung up first */
 };
 
 /* The step that failed in the child, numbered as systemd's exit status for it (EXIT_CHDIR, EXIT_EXEC, ...): the child
@@ -178,6 +183,7 @@ struct summon_spawn_args
     int32_t failed_errno;
     /* From here on: the steps added after the first layout, each read only when its flag is set. */
     const struct summon_attrs *attrs; /* SUMMON_SPAWN_ATTRS */
+    const char *tty_path;          /* SUMMON_SPAWN_TTY_RESET, SUMMON_SPAWN_TTY_VHANGUP: TTYPath= */
 };
 
 #ifndef CLONE_PIDFD
@@ -414,6 +420,67 @@ static long place_opened(int slot, const char *path, int flags, uint32_t mode)
 static int open_step(int slot)
 {
     return slot == 0 ? SUMMON_STEP_STDIN : slot == 1 ? SUMMON_STEP_STDOUT : SUMMON_STEP_STDERR;
+}
+
+/* ---- the terminal (TTYPath=, TTYReset=, TTYVHangup=, StandardInput=tty*) ------------------------------------- */
+
+#ifndef TIOCSCTTY
+#define TIOCSCTTY 0x540E
+#endif
+#ifndef TIOCVHANGUP
+#define TIOCVHANGUP 0x5437
+#endif
+#ifndef TIOCNXCL
+#define TIOCNXCL 0x540D
+#endif
+#ifndef TCGETS
+#define TCGETS 0x5401
+#endif
+#ifndef TCSETS
+#define TCSETS 0x5402
+#endif
+#ifndef TCFLSH
+#define TCFLSH 0x540B
+#endif
+
+/* The kernel's struct termios (TCGETS/TCSETS), not glibc's larger one. */
+struct kernel_termios
+{
+    uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
+    uint8_t c_line;
+    uint8_t c_cc[19];
+};
+
+/* TTYVHangup= and TTYReset= on the terminal before the child opens its streams, as systemd's exec_context_tty_reset():
+ * best effort, a terminal that cannot be opened or set is left as it is. The reset is reset_terminal_fd()'s: no
+ * exclusive mode, sane line settings and control characters, pending input and output dropped. */
+static void step_tty_reset(const struct summon_spawn_args *a)
+{
+    long fd = raw4(SYS_openat, AT_FDCWD, a->tty_path, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK, 0);
+    if (fd < 0)
+        return;
+    if (a->flags & SUMMON_SPAWN_TTY_VHANGUP)
+        raw3(SYS_ioctl, fd, TIOCVHANGUP, 0);
+    struct kernel_termios t;
+    if ((a->flags & SUMMON_SPAWN_TTY_RESET) && raw3(SYS_ioctl, fd, TCGETS, &t) == 0)
+    {
+        raw3(SYS_ioctl, fd, TIOCNXCL, 0);
+        t.c_iflag &= ~(uint32_t)(IGNBRK | BRKINT | ISTRIP | INLCR | IGNCR | IUCLC);
+        t.c_iflag |= ICRNL | IMAXBEL | IUTF8;
+        t.c_oflag |= ONLCR | OPOST;
+        t.c_cflag |= CREAD;
+        t.c_lflag = ISIG | ICANON | IEXTEN | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE;
+        static const uint8_t cc[][2] = {
+            { VINTR, 3 }, { VQUIT, 28 }, { VERASE, 127 }, { VKILL, 21 }, { VEOF, 4 }, { VSTART, 17 }, { VSTOP, 19 },
+            { VSUSP, 26 }, { VLNEXT, 22 }, { VWERASE, 23 }, { VREPRINT, 18 }, { VEOL, 0 }, { VEOL2, 0 },
+            { VTIME, 0 }, { VMIN, 1 },
+        };
+        for (size_t i = 0; i < sizeof cc / sizeof cc[0]; i++)
+            t.c_cc[cc[i][0]] = cc[i][1];
+        raw3(SYS_ioctl, fd, TCSETS, &t);
+        raw3(SYS_ioctl, fd, TCFLSH, TCIOFLUSH);
+    }
+    raw1(SYS_close, fd);
 }
 
 /* ---- process attributes: one function per step, each 0 or the failed step with *error (-errno) ---------------- */
@@ -661,6 +728,9 @@ static int child_main(void *arg)
     if ((r = raw4(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof none)) < 0)
         child_fail(a, SUMMON_STEP_SIGNAL_MASK, r);
 
+    if (a->flags & (SUMMON_SPAWN_TTY_RESET | SUMMON_SPAWN_TTY_VHANGUP))
+        step_tty_reset(a);
+
     /* The fd map. Sources that sit inside 0..nfds-1 on another slot were moved above the map by the caller, so
      * the dup3s in order never clobber a source still to be read. A source already in place only loses
      * FD_CLOEXEC. */
@@ -699,6 +769,11 @@ static int child_main(void *arg)
         else if (a->fds[i] == SUMMON_FD_SAME_AS_1 && (r = raw3(SYS_dup3, 1, i, 0)) < 0)
             child_fail(a, SUMMON_STEP_FDS, r);
     }
+
+    /* StandardInput=tty*: the terminal just opened as fd 0 becomes this session's controlling terminal, as systemd's
+     * acquire_terminal() makes it; a terminal another session holds fails the step unless forced. */
+    if ((a->flags & SUMMON_SPAWN_CTTY) && (r = raw3(SYS_ioctl, 0, TIOCSCTTY, (a->flags & SUMMON_SPAWN_CTTY_FORCE) ? 1 : 0)) < 0)
+        child_fail(a, SUMMON_STEP_STDIN, r);
 
     if (a->cwd != NULL && (r = raw1(SYS_chdir, a->cwd)) < 0)
         child_fail(a, SUMMON_STEP_CHDIR, r);
@@ -886,6 +961,8 @@ static struct slot *prepare_slot(const struct summon_spawn_args *a)
                   (size_t)a->nlimits * sizeof(struct summon_rlimit) + CHILD_STACK_SIZE;
     if (a->flags & SUMMON_SPAWN_ATTRS)
         need += align8(sizeof(struct summon_attrs));
+    if (a->tty_path != NULL)
+        need += align8(strlen(a->tty_path) + 1);
     if (a->opens != NULL)
     {
         need += align8(3 * sizeof(struct summon_open));
@@ -933,6 +1010,7 @@ static struct slot *prepare_slot(const struct summon_spawn_args *a)
         c->attrs = memcpy(cursor, a->attrs, sizeof(struct summon_attrs));
         cursor += align8(sizeof(struct summon_attrs));
     }
+    c->tty_path = copy_string(a->tty_path, &cursor);
     c->failed_step = SUMMON_STEP_NONE;
     c->failed_errno = 0;
     s->pid = 0;

@@ -67,13 +67,15 @@ internal sealed class ServiceExecBuilder
         {
             SafeHandle? socketFd = inputs.Connection?.Handle ?? (stdio.UsesSocketStdio && inputs.ListenFds.Count > 0 ? inputs.ListenFds[0].Fd : null);
             SafeHandle? journalPipe = null;
-            SafeHandle? stdout = Target(stdio.Output, exec.StandardOutput, exec.StandardOutputPath, socketFd, inputs.UnitId, identifier, captures, owned, ref journalPipe, out var stdoutFile);
+            string ttyPath = exec.Attributes.EffectiveTtyPath;
+            SafeHandle? stdout = Target(stdio.Output, exec.StandardOutput, exec.StandardOutputPath, socketFd, inputs.UnitId, identifier, captures, owned, ref journalPipe, out var stdoutFile, ttyPath);
             ChildFile? stderrFile = stdoutFile;
             SafeHandle? stderr = stdio.Error == StdioTarget.SameAsOutput
                 ? stdout
-                : Target(stdio.Error, exec.StandardError, exec.StandardErrorPath, socketFd, inputs.UnitId, identifier, captures, owned, ref journalPipe, out stderrFile);
+                : Target(stdio.Error, exec.StandardError, exec.StandardErrorPath, socketFd, inputs.UnitId, identifier, captures, owned, ref journalPipe, out stderrFile, ttyPath);
             SafeHandle? stdin = stdio.Input == StdioTarget.Socket ? socketFd : null;
-            var files = (In: stdin is null ? InputFile(exec) : null, Out: stdoutFile, Err: stderrFile);
+            var files = (In: stdio.Input == StdioTarget.Tty ? ChildFile.Terminal(ttyPath, Libc.O_RDWR) : stdin is null ? InputFile(exec) : null,
+                Out: stdoutFile, Err: stderrFile);
 
             var searchPath = exec.Attributes.ExecSearchPath;
             string path = ExecutableLookup.Resolve(command.Path, searchPath);
@@ -84,7 +86,7 @@ internal sealed class ServiceExecBuilder
             if (journalPipe is not null && ChildStdio.DeviceAndInode(journalPipe) is { } stream)
                 environment.Add("JOURNAL_STREAM=" + stream);
             var argv = command.Flags.HasFlag(ExecFlags.NoEnvExpand) ? command.Argv : ExecEnvironment.ExpandArguments(command.Argv, environment);
-            var request = Request(in inputs, path, argv, environment, (stdin, stdout, stderr), files, passFds, credentials);
+            var request = Request(in inputs, path, argv, environment, (stdin, stdout, stderr), files, passFds, credentials, Terminal(exec, stdio));
             return new ExecPlan(request, owned, captures);
         }
         catch (Exception e) when (e is ErrnoException or IOException or UnauthorizedAccessException)
@@ -137,7 +139,7 @@ internal sealed class ServiceExecBuilder
 
     private SpawnRequest Request(in ExecInputs inputs, string path, IReadOnlyList<string> argv, List<string> environment,
         (SafeHandle? In, SafeHandle? Out, SafeHandle? Err) stdio, (ChildFile? In, ChildFile? Out, ChildFile? Err) files,
-        List<SafeHandle> passFds, ExecCredentials credentials)
+        List<SafeHandle> passFds, ExecCredentials credentials, TerminalSetup? terminal)
     {
         var exec = inputs.Settings.Exec;
         return new SpawnRequest
@@ -177,7 +179,20 @@ internal sealed class ServiceExecBuilder
             ReportExec = inputs.IsMain && inputs.Settings.Type == ServiceType.Exec,
             Attributes = ProcessAttributesPlan.Of(exec.Attributes),
             NewSessionKeyring = ProcessAttributesPlan.Keyring(exec.Attributes, _userMode) != KeyringMode.Inherit,
+            Terminal = terminal,
         };
+    }
+
+    /// <summary>TTYVHangup=, TTYReset= and the controlling terminal of StandardInput=tty* (tty and tty-fail take a
+    /// free terminal, tty-force takes it from its session); null when the unit asks none of them.</summary>
+    private static TerminalSetup? Terminal(ExecSettings exec, StdioPlan stdio)
+    {
+        var a = exec.Attributes;
+        var control = stdio.Input != StdioTarget.Tty ? TerminalControl.None
+            : exec.StandardInput == StandardInputKind.TtyForce ? TerminalControl.Force : TerminalControl.Take;
+        return control == TerminalControl.None && !a.TtyReset && !a.TtyVHangup
+            ? null
+            : new TerminalSetup(a.EffectiveTtyPath, control, a.TtyReset, a.TtyVHangup);
     }
 
     /// <summary>Types whose start job is done when the main process exists: an exec failure shows as its exit.</summary>
@@ -187,11 +202,14 @@ internal sealed class ServiceExecBuilder
     /// <summary>The handle the child gets for an output stream, or null with the <paramref name="file"/> it opens itself
     /// (or /dev/null when there is neither).</summary>
     private SafeHandle? Target(StdioTarget target, StandardOutputKind kind, string? path, SafeHandle? socketFd, string unit, string identifier,
-        List<OutputCapture> captures, List<IDisposable> owned, ref SafeHandle? journalPipe, out ChildFile? file)
+        List<OutputCapture> captures, List<IDisposable> owned, ref SafeHandle? journalPipe, out ChildFile? file, string ttyPath)
     {
         file = null;
         switch (target)
         {
+            case StdioTarget.Tty:
+                file = ChildFile.Terminal(ttyPath, Libc.O_WRONLY);
+                return null;
             case StdioTarget.Socket:
                 return socketFd;
             case StdioTarget.Inherit:
