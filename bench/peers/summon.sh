@@ -7,7 +7,8 @@
 # TriggerLimitBurst=0 and PollLimitBurst=0 because the stock Accept=yes trigger limit (200 per 2 s) would trip in a benchmark;
 # MaxConnections=1024 because the stock 64 would refuse connections at c=32 while /bin/cat instances linger.
 # With SUMMON_BENCH_REUSE=1 an existing unit directory is used as is (manager.sh times the start-up without the
-# unit file generation). The binary is $SUMMON_BIN, else artifacts/bin/summon of this repository. Manager log lines go to stderr
+# unit file generation). SUMMON_BENCH_SERVICE_LINES (printf %b escapes) is appended to the accept service, to compare
+# a setting's cost on the spawn path (e.g. 'KeyringMode=inherit\n'). The binary is $SUMMON_BIN, else artifacts/bin/summon of this repository. Manager log lines go to stderr
 # (the harness sends them to a file, as it does for systemd-socket-activate's).
 set -eu
 MODE=$1; PORT=$2; NSOCK=${3:-1}
@@ -23,7 +24,7 @@ for ((i = 0; i < NSOCK; i++)); do
     case $MODE in
         accept)
             printf '[Socket]\nListenStream=127.0.0.1:%s\nAccept=yes\nMaxConnections=1024\nTriggerLimitBurst=0\nPollLimitBurst=0\n[Install]\nWantedBy=sockets.target\n' "$p" > "$D/units/bench-$p.socket"
-            printf '[Service]\nExecStart=/bin/cat\nStandardInput=socket\nStandardOutput=socket\nStandardError=journal\n' > "$D/units/bench-$p@.service" ;;
+            printf '[Service]\nExecStart=/bin/cat\nStandardInput=socket\nStandardOutput=socket\nStandardError=journal\n%b' "${SUMMON_BENCH_SERVICE_LINES:-}" > "$D/units/bench-$p@.service" ;;
         passfd)
             printf '[Socket]\nListenStream=127.0.0.1:%s\nTriggerLimitBurst=0\nPollLimitBurst=0\n[Install]\nWantedBy=sockets.target\n' "$p" > "$D/units/bench-$p.socket"
             printf '[Service]\nExecStart=%s\n' "$BIN/lfd-echo" > "$D/units/bench-$p.service" ;;

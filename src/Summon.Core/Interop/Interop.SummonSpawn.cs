@@ -15,6 +15,21 @@ internal static unsafe partial class SummonSpawn
     // Keep in step with summon_spawn.c.
     internal const int SETSID = 1, IGNORE_SIGPIPE = 2, UMASK = 4, NICE = 8, UID = 16, GID = 32, GROUPS = 64, SETPGID = 128;
 
+    /// <summary>Flags for the process attributes (issue 13): <see cref="Args.Attrs"/> is set; a session keyring of
+    /// the child's own.</summary>
+    internal const int ATTRS = 256, KEYRING = 512;
+
+    /// <summary>Flags for the terminal: fd 0 becomes the controlling terminal (forced); <see cref="Args.TtyPath"/> is
+    /// reset, hung up before the streams are opened.</summary>
+    internal const int CTTY = 1024, CTTY_FORCE = 2048, TTY_RESET = 4096, TTY_VHANGUP = 8192;
+
+    /// <summary><see cref="Attrs.Set"/> bits; keep in step with summon_spawn.c.</summary>
+    internal const int ATTR_OOM = 1, ATTR_SCHED = 2, ATTR_CPUS = 4, ATTR_NUMA = 8, ATTR_IOPRIO = 16, ATTR_TIMERSLACK = 32,
+        ATTR_PERSONALITY = 64, ATTR_SECUREBITS = 128, ATTR_KEYRING_SHARED = 256;
+
+    /// <summary>Words of <see cref="Attrs"/>' CPU and NUMA node masks: CPUs and nodes 0..1023.</summary>
+    internal const int MaskWords = 16;
+
     /// <summary>Mode flag: do not wait for the child's execve (no CLONE_VFORK); a failed step is read back with
     /// <see cref="TakeFailure"/> once the child is reaped.</summary>
     internal const int MODE_ASYNC = 1;
@@ -70,7 +85,32 @@ internal static unsafe partial class SummonSpawn
         public int Padding;
         public int FailedStep;
         public int FailedErrno;
+        public Attrs* Attrs;
+        public byte* TtyPath;
     }
+
+    /// <summary>struct summon_attrs: the process attributes the child applies.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct Attrs
+    {
+        public int Set;
+        public int OomScoreAdjust;
+        public int SchedPolicy;
+        public int SchedPriority;
+        public int IoPrio;
+        public int SecureBits;
+        public uint Personality;
+        public int NumaPolicy;
+        public ulong TimerSlackNs;
+        public fixed ulong Cpus[MaskWords];
+        public fixed ulong NumaNodes[MaskWords];
+    }
+
+    /// <summary>The exec helper's copy of the child's attribute steps: phase 1 before the credentials change (with
+    /// the session keyring when <paramref name="keyring"/> is 1), phase 2 after it. 0, or the failed step with
+    /// <paramref name="errno"/>.</summary>
+    [LibraryImport(Library, EntryPoint = "summon_apply_attrs")]
+    internal static partial int ApplyAttrs(Attrs* attrs, int keyring, int phase, long uid, long gid, int* errno);
 
     /// <summary>0 with the pid and its pidfd (-1 when the kernel gave none), or an errno; in synchronous mode, when a
     /// step in the child failed, <see cref="Args.FailedStep"/> says which (the child is already reaped).</summary>

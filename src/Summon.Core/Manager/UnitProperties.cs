@@ -24,6 +24,7 @@ internal static class UnitProperties
                 break;
             case ServiceUnit service:
                 AddService(p, service, manager.Launcher);
+                ExecAttributeProperties.Add(p, service.Definition.Service!.Exec.Attributes, manager.ExecBuilder.UserMode);
                 break;
         }
         AddUnit(p, unit, manager, wanted);

@@ -16,4 +16,8 @@ internal sealed record ChildFile(string Path, int Flags, uint Mode)
 
     /// <summary>StandardInput=file: — read-only.</summary>
     public static ChildFile Input(string path) => new(path, Libc.O_RDONLY, 0);
+
+    /// <summary>TTYPath= for StandardInput=tty* (read-write) or StandardOutput=tty (write-only); the child makes it its
+    /// controlling terminal itself (<see cref="TerminalSetup"/>).</summary>
+    public static ChildFile Terminal(string path, int flags) => new(path, flags, 0);
 }

@@ -65,6 +65,9 @@ internal abstract partial class ExecHelper
         if (a.Nice is int nice && Libc.Setpriority(Libc.PRIO_PROCESS, 0, nice) != 0)
             return (ExitStatusNames.Nice, Errno.Last);
 
+        if (ApplyAttributes(a, phase: 1) is { } placement)
+            return placement;
+
         if (a.SupplementaryGroups is { } groups)
         {
             fixed (uint* list = groups)
@@ -80,7 +83,25 @@ internal abstract partial class ExecHelper
         if (a.Uid is uint uid && Libc.Setresuid(uid, uid, uid) != 0)
             return (ExitStatusNames.User, Errno.Last);
 
-        return null;
+        return ApplyAttributes(a, phase: 2);
+    }
+
+    /// <summary>
+    /// The process attributes through the C steps the in-process child runs (summon_apply_attrs, one home for them):
+    /// phase 1 before the credentials change (OOM score, scheduling and placement, the session keyring), phase 2
+    /// after it (secure bits). This thread is the one that execs, so what is per thread carries over.
+    /// </summary>
+    private static unsafe (int Step, int Errno)? ApplyAttributes(ExecHelperArguments a, int phase)
+    {
+        if (a.Attributes is null && !a.NewSessionKeyring)
+            return null;
+        SummonSpawn.Attrs native;
+        if (a.Attributes is { } attributes && !attributes.Fill(&native))
+            return (ExitStatusNames.CpuAffinity, Errno.EINVAL);
+        int errno;
+        int step = SummonSpawn.ApplyAttrs(a.Attributes is null ? null : &native, a.NewSessionKeyring ? 1 : 0, phase,
+            a.Uid is uint u ? u : -1, a.Gid is uint g ? g : -1, &errno);
+        return step == 0 ? null : (step, errno);
     }
 
     /// <summary>

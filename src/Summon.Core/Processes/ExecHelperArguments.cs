@@ -13,7 +13,7 @@ internal sealed record ExecHelperArguments(bool ListenPid, bool ExecPid, bool Ig
 {
     internal const string ListenPidFlag = "--listen-pid", ExecPidFlag = "--exec-pid", IgnoreSigpipeFlag = "--ignore-sigpipe",
         RlimitFlag = "--rlimit", UmaskFlag = "--umask", NiceFlag = "--nice", GroupsFlag = "--groups", GidFlag = "--gid",
-        UidFlag = "--uid", EndOfOptions = "--";
+        UidFlag = "--uid", EndOfOptions = "--", AttributesFlag = "--attributes", KeyringFlag = "--keyring";
 
     public IReadOnlyList<ResourceLimit> ResourceLimits { get; init; } = [];
 
@@ -26,6 +26,12 @@ internal sealed record ExecHelperArguments(bool ListenPid, bool ExecPid, bool Ig
     public uint? Gid { get; init; }
 
     public uint? Uid { get; init; }
+
+    /// <summary>--attributes TEXT (<see cref="ProcessAttributes.Format"/>).</summary>
+    public ProcessAttributes? Attributes { get; init; }
+
+    /// <summary>--keyring: a new session keyring (<see cref="SpawnRequest.NewSessionKeyring"/>).</summary>
+    public bool NewSessionKeyring { get; init; }
 
     /// <summary>Appends the flags for the request's credentials, umask, nice and rlimits (nothing when none is set).</summary>
     public static void Format(SpawnRequest request, List<string> into)
@@ -65,6 +71,15 @@ internal sealed record ExecHelperArguments(bool ListenPid, bool ExecPid, bool Ig
             into.Add(UidFlag);
             into.Add(uid.ToString(CultureInfo.InvariantCulture));
         }
+
+        if (request.Attributes is { } attributes)
+        {
+            into.Add(AttributesFlag);
+            into.Add(attributes.Format());
+        }
+
+        if (request.NewSessionKeyring)
+            into.Add(KeyringFlag);
     }
 
     /// <summary>Parses; on failure returns null and a usage message.</summary>
@@ -82,7 +97,7 @@ internal sealed record ExecHelperArguments(bool ListenPid, bool ExecPid, bool Ig
             }
 
             string? value = null;
-            if (a is RlimitFlag or UmaskFlag or NiceFlag or GroupsFlag or GidFlag or UidFlag)
+            if (a is RlimitFlag or UmaskFlag or NiceFlag or GroupsFlag or GidFlag or UidFlag or AttributesFlag)
             {
                 if (i + 1 >= args.Length)
                 {
@@ -136,13 +151,16 @@ internal sealed record ExecHelperArguments(bool ListenPid, bool ExecPid, bool Ig
             SupplementaryGroups = options.Groups,
             Gid = options.Gid,
             Uid = options.Uid,
+            Attributes = options.Attributes,
+            NewSessionKeyring = options.Keyring,
         };
     }
 
     /// <summary>The options before "--", as they are read.</summary>
     private sealed class OptionValues
     {
-        public bool ListenPid, ExecPid, IgnoreSigpipe;
+        public bool ListenPid, ExecPid, IgnoreSigpipe, Keyring;
+        public ProcessAttributes? Attributes;
         public readonly List<ResourceLimit> Limits = [];
         public uint? Umask, Gid, Uid;
         public int? Nice;
@@ -186,6 +204,13 @@ internal sealed record ExecHelperArguments(bool ListenPid, bool ExecPid, bool Ig
                 case UidFlag:
                     ok = TryParseId(value!, out uint u);
                     Uid = u;
+                    break;
+                case AttributesFlag:
+                    Attributes = ProcessAttributes.TryParse(value!);
+                    ok = Attributes is not null;
+                    break;
+                case KeyringFlag:
+                    Keyring = true;
                     break;
                 default:
                     return $"Unknown option '{flag}'.";

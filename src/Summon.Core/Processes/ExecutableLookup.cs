@@ -17,7 +17,11 @@ internal static class ExecutableLookup
     public static readonly string DefaultPathVariable = string.Join(':', DefaultPath);
 
     /// <summary>0 and the resolved path, or an errno.</summary>
-    public static int Find(string name, out string? resolved)
+    public static int Find(string name, out string? resolved) => Find(name, out resolved, null);
+
+    /// <summary>0 and the resolved path, or an errno.</summary>
+    /// <param name="searchPath">ExecSearchPath=: searched instead of <see cref="DefaultPath"/> when given.</param>
+    public static int Find(string name, out string? resolved, IReadOnlyList<string>? searchPath)
     {
         resolved = null;
         if (name.Contains('/'))
@@ -29,7 +33,7 @@ internal static class ExecutableLookup
         }
 
         int last = Errno.ENOENT;
-        foreach (string dir in DefaultPath)
+        foreach (string dir in searchPath ?? DefaultPath)
         {
             string candidate = Path.Combine(dir, name);
             int r = Check(candidate);
@@ -52,8 +56,8 @@ internal static class ExecutableLookup
     /// fails, so that the spawn itself fails and reports why. A name with '/' is its own result either way, so it
     /// skips the checks and a spawn pays for no system call here.
     /// </summary>
-    public static string Resolve(string name)
-        => name.Contains('/') || Find(name, out string? resolved) != 0 ? name : resolved!;
+    public static string Resolve(string name, IReadOnlyList<string>? searchPath = null)
+        => name.Contains('/') || Find(name, out string? resolved, searchPath) != 0 ? name : resolved!;
 
     /// <summary>A regular file we may execute: 0, or ENOENT / EISDIR / EACCES / ….</summary>
     public static int Check(string path)

@@ -15,6 +15,9 @@ internal static class ExitStatusNames
 
     /// <summary>243/CREDENTIALS: the credentials directory could not be set up (credentials part).</summary>
     public const int Credentials = 243;
+    /// <summary>The process-attribute steps (issue 13).</summary>
+    public const int OomAdjust = 206, IoPrio = 211, TimerSlack = 212, SecureBits = 213, SetScheduler = 214, CpuAffinity = 215,
+        Personality = 230, Keyring = 237, NumaPolicy = 242;
 
     /// <summary>The name systemd prints after an exit status ("EXEC" for 203), or null for a status it leaves unnamed.</summary>
     public static string? Get(int status) => status switch
@@ -48,16 +51,16 @@ internal static class ExitStatusNames
         Exec => "EXEC",
         204 => "MEMORY",
         Limits => "LIMITS",
-        206 => "OOM_ADJUST",
+        OomAdjust => "OOM_ADJUST",
         SignalMask => "SIGNAL_MASK",
         Stdin => "STDIN",
         Stdout => "STDOUT",
         210 => "CHROOT",
-        211 => "IOPRIO",
-        212 => "TIMERSLACK",
-        213 => "SECUREBITS",
-        214 => "SETSCHEDULER",
-        215 => "CPUAFFINITY",
+        IoPrio => "IOPRIO",
+        TimerSlack => "TIMERSLACK",
+        SecureBits => "SECUREBITS",
+        SetScheduler => "SETSCHEDULER",
+        CpuAffinity => "CPUAFFINITY",
         Group => "GROUP",
         User => "USER",
         218 => "CAPABILITIES",
@@ -71,18 +74,18 @@ internal static class ExitStatusNames
         227 => "NO_NEW_PRIVILEGES",
         228 => "SECCOMP",
         229 => "SELINUX_CONTEXT",
-        230 => "PERSONALITY",
+        Personality => "PERSONALITY",
         231 => "APPARMOR",
         232 => "ADDRESS_FAMILIES",
         233 => "RUNTIME_DIRECTORY",
         235 => "CHOWN",
         236 => "SMACK_PROCESS_LABEL",
-        237 => "KEYRING",
+        Keyring => "KEYRING",
         238 => "STATE_DIRECTORY",
         239 => "CACHE_DIRECTORY",
         240 => "LOGS_DIRECTORY",
         241 => "CONFIGURATION_DIRECTORY",
-        242 => "NUMA_POLICY",
+        NumaPolicy => "NUMA_POLICY",
         243 => "CREDENTIALS",
         245 => "BPF",
         Exception => "EXCEPTION",

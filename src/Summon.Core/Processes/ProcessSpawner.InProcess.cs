@@ -64,6 +64,10 @@ internal static partial class ProcessSpawner
             limits[i] = new SummonSpawn.Rlimit { Resource = limit.Resource, Soft = limit.Soft, Hard = limit.Hard };
         }
 
+        SummonSpawn.Attrs* attrs = stackalloc SummonSpawn.Attrs[request.Attributes is null ? 0 : 1];
+        if (request.Attributes is { } attributes && !attributes.Fill(attrs))
+            throw new SpawnException(request.Path, Errno.EINVAL, ExitStatusNames.CpuAffinity);
+
         NativeArgBlock block = NativeArgBlock.Create(request.Path, in argv, request.Environment, request.WorkingDirectory,
             listen ? ListenPidPlaceholder : null, exec ? ExecPidPlaceholder : null);
         SummonSpawn.Open* opens = stackalloc SummonSpawn.Open[3];
@@ -91,14 +95,25 @@ internal static partial class ProcessSpawner
                 ExecFd = execWrite,
             };
             SetChildSettings(request, ref args);
+            if (request.Attributes is not null)
+            {
+                args.Attrs = attrs;
+                args.Flags |= SummonSpawn.ATTRS;
+            }
+
+            if (request.Terminal is { } terminal)
+                args.Flags |= TerminalFlags(terminal);
 
             int pid, pidfd;
             int error;
             int mode = request.ExecFailureAtExit ? SummonSpawn.MODE_ASYNC : 0;
+            byte[]? ttyPath = request.Terminal is { Reset: true } or { VHangup: true } ? ZeroTerminated(request.Terminal.Path) : null;
             fixed (int* fds = sources)
             fixed (byte* paths = openPaths)
+            fixed (byte* tty = ttyPath)
             {
                 args.Fds = fds;
+                args.TtyPath = tty;
                 if (paths != null)
                 {
                     FillOpens(request, opens, paths);
@@ -188,6 +203,24 @@ internal static partial class ProcessSpawner
         }
     }
 
+    /// <summary>The terminal steps as <see cref="SummonSpawn.Args.Flags"/>.</summary>
+    private static int TerminalFlags(TerminalSetup terminal) =>
+        terminal.Control switch
+        {
+            TerminalControl.Take => SummonSpawn.CTTY,
+            TerminalControl.Force => SummonSpawn.CTTY | SummonSpawn.CTTY_FORCE,
+            _ => 0,
+        }
+        | (terminal.Reset ? SummonSpawn.TTY_RESET : 0)
+        | (terminal.VHangup ? SummonSpawn.TTY_VHANGUP : 0);
+
+    private static byte[] ZeroTerminated(string s)
+    {
+        var bytes = new byte[System.Text.Encoding.UTF8.GetByteCount(s) + 1];
+        NativeArgBlock.WriteZ(s, bytes);
+        return bytes;
+    }
+
     /// <summary>The session, SIGPIPE, umask, nice and credentials as <see cref="SummonSpawn.Args.Flags"/> and values.</summary>
     private static void SetChildSettings(SpawnRequest request, ref SummonSpawn.Args args)
     {
@@ -202,7 +235,8 @@ internal static partial class ProcessSpawner
             | (request.Nice is null ? 0 : SummonSpawn.NICE)
             | (request.Uid is null ? 0 : SummonSpawn.UID)
             | (request.Gid is null ? 0 : SummonSpawn.GID)
-            | (request.SupplementaryGroups is null ? 0 : SummonSpawn.GROUPS);
+            | (request.SupplementaryGroups is null ? 0 : SummonSpawn.GROUPS)
+            | (request.NewSessionKeyring ? SummonSpawn.KEYRING : 0);
     }
 
     /// <summary>

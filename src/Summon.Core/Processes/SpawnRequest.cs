@@ -120,5 +120,19 @@ internal sealed class SpawnRequest
     /// </summary>
     public bool NeedsPrivilegedSetup =>
         Uid is not null || Gid is not null || SupplementaryGroups is not null || Umask is not null || Nice is not null
-        || ResourceLimits.Count > 0;
+        || ResourceLimits.Count > 0 || Attributes is not null;
+
+    /// <summary>OOMScoreAdjust=, CPUAffinity=, scheduling, Personality=, SecureBits= … applied in the child before
+    /// execve, each failure the child's step with systemd's status (206/OOM_ADJUST, 215/CPUAFFINITY, …); null: none,
+    /// and the child does no work for them.</summary>
+    public ProcessAttributes? Attributes { get; init; }
+
+    /// <summary>KeyringMode=private/shared (systemd's default for system services): the child joins a new session
+    /// keyring, owned by <see cref="Uid"/>; a kernel that refuses keyrings is passed over, as systemd does. Best
+    /// effort: it alone does not route a spawn through the exec helper.</summary>
+    public bool NewSessionKeyring { get; init; }
+
+    /// <summary>TTYPath=, TTYReset=, TTYVHangup= and the controlling terminal of StandardInput=tty* (the terminal
+    /// itself is <see cref="StdinFile"/>); null: none. Applied by the in-process routine only.</summary>
+    public TerminalSetup? Terminal { get; init; }
 }

@@ -103,4 +103,6 @@ internal sealed class ExecSettings
     public ExecDirectories Directories { get; } = new();
     /// <summary>LoadCredential=, SetCredential=, ImportCredential= and their encrypted forms (credentials part).</summary>
     public CredentialSettings Credentials { get; } = new();
+    /// <summary>OOMScoreAdjust=, CPUAffinity=, scheduling, Personality=, TTYPath=, ExecSearchPath= … (issue 13, exec attributes).</summary>
+    public ExecAttributes Attributes { get; } = new();
 }

@@ -59,6 +59,10 @@ internal static class SupportedKeys
         // Credentials part: a per-invocation credentials directory, $CREDENTIALS_DIRECTORY and %d; the encrypted
         // forms are read and refused at start with 243/CREDENTIALS (no host key or TPM here).
         "LoadCredential", "LoadCredentialEncrypted", "SetCredential", "SetCredentialEncrypted", "ImportCredential",
+        // Issue 13, process attributes applied in the exec child (execattr).
+        "OOMScoreAdjust", "CPUSchedulingPolicy", "CPUSchedulingPriority", "CPUSchedulingResetOnFork", "CPUAffinity",
+        "NUMAPolicy", "NUMAMask", "IOSchedulingClass", "IOSchedulingPriority", "Personality", "TimerSlackNSec",
+        "SecureBits", "KeyringMode", "ExecSearchPath", "TTYPath", "TTYReset", "TTYVHangup",
     };
 
     /// <summary>Type= values Summon runs as systemd would (idle behaves as simple; dbus fails its start clearly when no bus is reachable).</summary>

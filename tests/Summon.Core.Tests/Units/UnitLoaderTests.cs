@@ -197,14 +197,14 @@ public sealed class UnitLoaderTests : IDisposable
     public void KnownButUninterpretedKeysAreValidatedByKind()
     {
         UnitLoader loader = Loader(("k.service",
-            "[Service]\nExecStart=/bin/cat\nPrivateTmp=maybe\nLimitNOFILE=abc\nLimitNOFILE=1024:4096\nCPUSchedulingPriority=1\nRuntimeMaxSec=1x\nX-Mine=1\nTasksMax=20\n"));
+            "[Service]\nExecStart=/bin/cat\nPrivateTmp=maybe\nLimitNOFILE=abc\nLimitNOFILE=1024:4096\nIPAccounting=1\nRuntimeMaxSec=1x\nX-Mine=1\nTasksMax=20\n"));
         LoadedUnit unit = loader.Load(UnitName.Parse("k.service"));
         Assert.Equal(
             [
                 $"{_dir}/k.service:3: Failed to parse boolean value, ignoring: maybe",
                 $"{_dir}/k.service:3: Summon does not support PrivateTmp=, ignoring.",
                 $"{_dir}/k.service:4: Failed to parse resource value, ignoring: abc",
-                $"{_dir}/k.service:6: Summon does not support CPUSchedulingPriority=, ignoring.",
+                $"{_dir}/k.service:6: Summon does not support IPAccounting=, ignoring.",
                 $"{_dir}/k.service:7: Failed to parse sec value, ignoring: 1x",
                 $"{_dir}/k.service:9: Summon does not support TasksMax=, ignoring.",
             ],

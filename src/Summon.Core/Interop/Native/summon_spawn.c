@@ -46,6 +46,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -60,6 +61,13 @@ enum
     SUMMON_SPAWN_GID = 32,
     SUMMON_SPAWN_GROUPS = 64,
     SUMMON_SPAWN_SETPGID = 128,
+    SUMMON_SPAWN_ATTRS = 256,      /* args->attrs is set: the process attributes below (issue 13); without it the
+                                    * child does not look at them */
+    SUMMON_SPAWN_KEYRING = 512,    /* a session keyring of its own (KeyringMode=private/shared, systemd's default) */
+    SUMMON_SPAWN_CTTY = 1024,      /* fd 0 (StandardInput=tty*) becomes the controlling terminal (TIOCSCTTY) */
+    SUMMON_SPAWN_CTTY_FORCE = 2048, /* ... taken from another session if need be (StandardInput=tty-force) */
+    SUMMON_SPAWN_TTY_RESET = 4096, /* TTYReset=: args->tty_path back to sane settings before the streams are opened */
+    SUMMON_SPAWN_TTY_VHANGUP = 8192, /* TTYVHangup=: args->tty_path hung up first */
 };
 
 /* The step that failed in the child, numbered as systemd's exit status for it (EXIT_CHDIR, EXIT_EXEC, ...): the child
@@ -72,13 +80,22 @@ enum
     SUMMON_STEP_FDS = 202,
     SUMMON_STEP_EXEC = 203,
     SUMMON_STEP_LIMITS = 205,
+    SUMMON_STEP_OOM_ADJUST = 206,
     SUMMON_STEP_SIGNAL_MASK = 207,
     SUMMON_STEP_STDIN = 208,
     SUMMON_STEP_STDOUT = 209,
+    SUMMON_STEP_IOPRIO = 211,
+    SUMMON_STEP_TIMERSLACK = 212,
+    SUMMON_STEP_SECUREBITS = 213,
+    SUMMON_STEP_SETSCHEDULER = 214,
+    SUMMON_STEP_CPUAFFINITY = 215,
     SUMMON_STEP_GROUP = 216,
     SUMMON_STEP_USER = 217,
     SUMMON_STEP_SETSID = 220,
     SUMMON_STEP_STDERR = 222,
+    SUMMON_STEP_PERSONALITY = 230,
+    SUMMON_STEP_KEYRING = 237,
+    SUMMON_STEP_NUMA_POLICY = 242,
 };
 
 /* fds[i] values below zero: what the child puts on slot i instead of one of the manager's fds. */
@@ -103,6 +120,40 @@ struct summon_rlimit
     int32_t padding;
     uint64_t soft;
     uint64_t hard;
+};
+
+/* Which members of struct summon_attrs are set; keep in step with Interop.SummonSpawn.cs. */
+enum
+{
+    SUMMON_ATTR_OOM = 1,
+    SUMMON_ATTR_SCHED = 2,
+    SUMMON_ATTR_CPUS = 4,
+    SUMMON_ATTR_NUMA = 8,
+    SUMMON_ATTR_IOPRIO = 16,
+    SUMMON_ATTR_TIMERSLACK = 32,
+    SUMMON_ATTR_PERSONALITY = 64,
+    SUMMON_ATTR_SECUREBITS = 128,
+    SUMMON_ATTR_KEYRING_SHARED = 256,  /* with SUMMON_SPAWN_KEYRING: link the user's keyring into the new session one */
+};
+
+#define SUMMON_MASK_WORDS 16           /* CPUs and NUMA nodes 0..1023 */
+
+/* The process attributes of systemd.exec(5) the child applies (OOMScoreAdjust=, CPUSchedulingPolicy=, CPUAffinity=,
+ * NUMAPolicy=, IOSchedulingClass=, TimerSlackNSec=, Personality=, SecureBits=, KeyringMode=shared): fixed size, so
+ * the slot copies it in one piece. */
+struct summon_attrs
+{
+    int32_t set;                   /* SUMMON_ATTR_* */
+    int32_t oom_score_adjust;
+    int32_t sched_policy;          /* SCHED_*, SCHED_RESET_ON_FORK or'ed in */
+    int32_t sched_priority;
+    int32_t ioprio;                /* IOPRIO_PRIO_VALUE(class, data) */
+    int32_t securebits;
+    uint32_t personality;
+    int32_t numa_policy;           /* MPOL_* */
+    uint64_t timer_slack_ns;
+    uint64_t cpus[SUMMON_MASK_WORDS];
+    uint64_t numa_nodes[SUMMON_MASK_WORDS];
 };
 
 struct summon_spawn_args
@@ -130,6 +181,9 @@ struct summon_spawn_args
     /* out, written by the child when a step fails (the memory is shared until execve) */
     int32_t failed_step;
     int32_t failed_errno;
+    /* From here on: the steps added after the first layout, each read only when its flag is set. */
+    const struct summon_attrs *attrs; /* SUMMON_SPAWN_ATTRS */
+    const char *tty_path;          /* SUMMON_SPAWN_TTY_RESET, SUMMON_SPAWN_TTY_VHANGUP: TTYPath= */
 };
 
 #ifndef CLONE_PIDFD
@@ -368,6 +422,239 @@ static int open_step(int slot)
     return slot == 0 ? SUMMON_STEP_STDIN : slot == 1 ? SUMMON_STEP_STDOUT : SUMMON_STEP_STDERR;
 }
 
+/* ---- the terminal (TTYPath=, TTYReset=, TTYVHangup=, StandardInput=tty*) ------------------------------------- */
+
+#ifndef TIOCSCTTY
+#define TIOCSCTTY 0x540E
+#endif
+#ifndef TIOCVHANGUP
+#define TIOCVHANGUP 0x5437
+#endif
+#ifndef TIOCNXCL
+#define TIOCNXCL 0x540D
+#endif
+#ifndef TCGETS
+#define TCGETS 0x5401
+#endif
+#ifndef TCSETS
+#define TCSETS 0x5402
+#endif
+#ifndef TCFLSH
+#define TCFLSH 0x540B
+#endif
+
+/* The kernel's struct termios (TCGETS/TCSETS), not glibc's larger one. */
+struct kernel_termios
+{
+    uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
+    uint8_t c_line;
+    uint8_t c_cc[19];
+};
+
+/* TTYVHangup= and TTYReset= on the terminal before the child opens its streams, as systemd's exec_context_tty_reset():
+ * best effort, a terminal that cannot be opened or set is left as it is. The reset is reset_terminal_fd()'s: no
+ * exclusive mode, sane line settings and control characters, pending input and output dropped. */
+static void step_tty_reset(const struct summon_spawn_args *a)
+{
+    long fd = raw4(SYS_openat, AT_FDCWD, a->tty_path, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK, 0);
+    if (fd < 0)
+        return;
+    if (a->flags & SUMMON_SPAWN_TTY_VHANGUP)
+        raw3(SYS_ioctl, fd, TIOCVHANGUP, 0);
+    struct kernel_termios t;
+    if ((a->flags & SUMMON_SPAWN_TTY_RESET) && raw3(SYS_ioctl, fd, TCGETS, &t) == 0)
+    {
+        raw3(SYS_ioctl, fd, TIOCNXCL, 0);
+        t.c_iflag &= ~(uint32_t)(IGNBRK | BRKINT | ISTRIP | INLCR | IGNCR | IUCLC);
+        t.c_iflag |= ICRNL | IMAXBEL | IUTF8;
+        t.c_oflag |= ONLCR | OPOST;
+        t.c_cflag |= CREAD;
+        t.c_lflag = ISIG | ICANON | IEXTEN | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE;
+        static const uint8_t cc[][2] = {
+            { VINTR, 3 }, { VQUIT, 28 }, { VERASE, 127 }, { VKILL, 21 }, { VEOF, 4 }, { VSTART, 17 }, { VSTOP, 19 },
+            { VSUSP, 26 }, { VLNEXT, 22 }, { VWERASE, 23 }, { VREPRINT, 18 }, { VEOL, 0 }, { VEOL2, 0 },
+            { VTIME, 0 }, { VMIN, 1 },
+        };
+        for (size_t i = 0; i < sizeof cc / sizeof cc[0]; i++)
+            t.c_cc[cc[i][0]] = cc[i][1];
+        raw3(SYS_ioctl, fd, TCSETS, &t);
+        raw3(SYS_ioctl, fd, TCFLSH, TCIOFLUSH);
+    }
+    raw1(SYS_close, fd);
+}
+
+/* ---- process attributes: one function per step, each 0 or the failed step with *error (-errno) ---------------- */
+
+#ifndef SCHED_RESET_ON_FORK
+#define SCHED_RESET_ON_FORK 0x40000000
+#endif
+#define SUMMON_PR_SET_TIMERSLACK 29
+#define SUMMON_PR_GET_SECUREBITS 27
+#define SUMMON_PR_SET_SECUREBITS 28
+#define SUMMON_IOPRIO_WHO_PROCESS 1
+#define SUMMON_KEYCTL_JOIN_SESSION_KEYRING 1
+#define SUMMON_KEYCTL_CHOWN 4
+#define SUMMON_KEYCTL_LINK 8
+#define SUMMON_KEY_SPEC_SESSION_KEYRING (-3)
+#define SUMMON_KEY_SPEC_USER_KEYRING (-4)
+#define SUMMON_MPOL_DEFAULT 0
+#define SUMMON_MPOL_LOCAL 4
+
+/* What systemd treats as "not allowed here" or "not supported here" for the steps it lets pass in a container. */
+static int refused(long error)
+{
+    return error == -EPERM || error == -EACCES || error == -ENOSYS || error == -EOPNOTSUPP || error == -EROFS;
+}
+
+/* OOMScoreAdjust=: /proc/self/oom_score_adj. Refused (a container without CAP_SYS_RESOURCE lowering it) is passed
+ * over, as systemd's "assuming containerized execution" does. */
+static int step_oom_score(const struct summon_attrs *t, long *error)
+{
+    char text[16];
+    int n = 0;
+    long v = t->oom_score_adjust;
+    if (v < 0)
+    {
+        text[n++] = '-';
+        v = -v;
+    }
+    char digits[8];
+    int d = 0;
+    do
+    {
+        digits[d++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    while (d > 0)
+        text[n++] = digits[--d];
+    long fd = raw4(SYS_openat, AT_FDCWD, "/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC, 0);
+    long r = fd < 0 ? fd : raw3(SYS_write, fd, text, n);
+    if (fd >= 0)
+        raw1(SYS_close, fd);
+    if (r < 0 && !refused(r))
+    {
+        *error = r;
+        return SUMMON_STEP_OOM_ADJUST;
+    }
+    return 0;
+}
+
+/* CPUSchedulingPolicy=/Priority=/ResetOnFork=, CPUAffinity=, NUMAPolicy=/NUMAMask=, IOSchedulingClass=/Priority=,
+ * TimerSlackNSec=, Personality=, in systemd's order. */
+static int step_placement(const struct summon_attrs *t, long *error)
+{
+    long r;
+    if (t->set & SUMMON_ATTR_SCHED)
+    {
+        struct sched_param param = { .sched_priority = t->sched_priority };
+        if ((r = raw3(SYS_sched_setscheduler, 0, t->sched_policy, &param)) < 0)
+            return *error = r, SUMMON_STEP_SETSCHEDULER;
+    }
+    if ((t->set & SUMMON_ATTR_CPUS) && (r = raw3(SYS_sched_setaffinity, 0, sizeof t->cpus, t->cpus)) < 0)
+        return *error = r, SUMMON_STEP_CPUAFFINITY;
+    if (t->set & SUMMON_ATTR_NUMA)
+    {
+        int nodeless = t->numa_policy == SUMMON_MPOL_DEFAULT || t->numa_policy == SUMMON_MPOL_LOCAL;
+        r = raw3(SYS_set_mempolicy, t->numa_policy, nodeless ? NULL : t->numa_nodes,
+                 nodeless ? 0 : SUMMON_MASK_WORDS * 64 + 1);
+        if (r < 0 && r != -ENOSYS && r != -EOPNOTSUPP)
+            return *error = r, SUMMON_STEP_NUMA_POLICY;
+    }
+    if ((t->set & SUMMON_ATTR_IOPRIO) && (r = raw3(SYS_ioprio_set, SUMMON_IOPRIO_WHO_PROCESS, 0, t->ioprio)) < 0)
+        return *error = r, SUMMON_STEP_IOPRIO;
+    if ((t->set & SUMMON_ATTR_TIMERSLACK) &&
+        (r = raw2(SYS_prctl, SUMMON_PR_SET_TIMERSLACK, (unsigned long)t->timer_slack_ns)) < 0)
+        return *error = r, SUMMON_STEP_TIMERSLACK;
+    if ((t->set & SUMMON_ATTR_PERSONALITY) && (r = raw1(SYS_personality, (unsigned long)t->personality)) < 0)
+        return *error = r, SUMMON_STEP_PERSONALITY;
+    return 0;
+}
+
+/* Set once a child found the kernel keyring refused (Docker's default seccomp profile refuses keyctl): later children
+ * skip the call. Written by a child in the manager's memory, which it shares until execve. */
+static _Atomic int keyring_refused;
+
+/* KeyringMode=private/shared: a new anonymous session keyring, owned by the service's user; shared links the user's
+ * own keyring into it (looked up as that user). Refused or unsupported is passed over, as systemd does. */
+static int step_keyring(const struct summon_attrs *t, int shared, long uid, long gid, long *error)
+{
+    if (atomic_load_explicit(&keyring_refused, memory_order_relaxed))
+        return 0;
+    long keyring = raw2(SYS_keyctl, SUMMON_KEYCTL_JOIN_SESSION_KEYRING, NULL);
+    if (keyring < 0)
+    {
+        if (refused(keyring) || keyring == -EDQUOT)
+        {
+            atomic_store_explicit(&keyring_refused, 1, memory_order_relaxed);
+            return 0;
+        }
+        return *error = keyring, SUMMON_STEP_KEYRING;
+    }
+    (void)t;
+    long r;
+    if (shared)
+    {
+        /* The user keyring is the real uid's: become the service's user for the link, then root again. */
+        if (gid >= 0 && (r = raw3(SYS_setresgid, gid, -1, -1)) < 0)
+            return *error = r, SUMMON_STEP_KEYRING;
+        if (uid >= 0 && (r = raw3(SYS_setresuid, uid, -1, -1)) < 0)
+            return *error = r, SUMMON_STEP_KEYRING;
+        r = raw3(SYS_keyctl, SUMMON_KEYCTL_LINK, SUMMON_KEY_SPEC_USER_KEYRING, SUMMON_KEY_SPEC_SESSION_KEYRING);
+        if (uid >= 0)
+            raw3(SYS_setresuid, 0, -1, -1);
+        if (gid >= 0)
+            raw3(SYS_setresgid, 0, -1, -1);
+        if (r < 0)
+            return *error = r, SUMMON_STEP_KEYRING;
+    }
+    if ((uid >= 0 || gid >= 0) && (r = raw4(SYS_keyctl, SUMMON_KEYCTL_CHOWN, keyring, uid, gid)) < 0)
+        return *error = r, SUMMON_STEP_KEYRING;
+    return 0;
+}
+
+/* SecureBits=, after the uid change as systemd sets them; only when they differ, since setting them is privileged. */
+static int step_securebits(const struct summon_attrs *t, long *error)
+{
+    long current = raw1(SYS_prctl, SUMMON_PR_GET_SECUREBITS);
+    long r;
+    if (current != t->securebits && (r = raw2(SYS_prctl, SUMMON_PR_SET_SECUREBITS, t->securebits)) < 0)
+        return *error = r, SUMMON_STEP_SECUREBITS;
+    return 0;
+}
+
+/* The attribute steps before the credentials change (phase 1) or after it (phase 2); 0 or the failed step. */
+static int apply_attrs(const struct summon_attrs *t, int keyring, int phase, long uid, long gid, long *error)
+{
+    int step = 0;
+    if (phase == 1)
+    {
+        if (t != NULL && (t->set & SUMMON_ATTR_OOM) && (step = step_oom_score(t, error)) != 0)
+            return step;
+        if (t != NULL && (step = step_placement(t, error)) != 0)
+            return step;
+        if (keyring && (step = step_keyring(t, t != NULL && (t->set & SUMMON_ATTR_KEYRING_SHARED), uid, gid, error)) != 0)
+            return step;
+    }
+    else if (t != NULL && (t->set & SUMMON_ATTR_SECUREBITS))
+    {
+        step = step_securebits(t, error);
+    }
+    return step;
+}
+
+/*
+ * For the exec helper (`summon __exec`, the fallback without the in-process routine): the same attribute steps in
+ * the calling thread, which then execs. 0, or the failed step with *error_out (an errno).
+ */
+int summon_apply_attrs(const struct summon_attrs *t, int32_t keyring, int32_t phase, int64_t uid, int64_t gid,
+                       int32_t *error_out)
+{
+    long error = 0;
+    int step = apply_attrs(t, keyring, phase, (long)uid, (long)gid, &error);
+    *error_out = (int32_t)-error;
+    return step;
+}
+
 /* ---- slots: the child's stack and its own copy of the arguments ------------------------------------------------ */
 
 /* One mapping per child in flight: this header, the copied arguments, then the stack up to the end. */
@@ -441,6 +728,9 @@ static int child_main(void *arg)
     if ((r = raw4(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof none)) < 0)
         child_fail(a, SUMMON_STEP_SIGNAL_MASK, r);
 
+    if (a->flags & (SUMMON_SPAWN_TTY_RESET | SUMMON_SPAWN_TTY_VHANGUP))
+        step_tty_reset(a);
+
     /* The fd map. Sources that sit inside 0..nfds-1 on another slot were moved above the map by the caller, so
      * the dup3s in order never clobber a source still to be read. A source already in place only loses
      * FD_CLOEXEC. */
@@ -480,10 +770,16 @@ static int child_main(void *arg)
             child_fail(a, SUMMON_STEP_FDS, r);
     }
 
+    /* StandardInput=tty*: the terminal just opened as fd 0 becomes this session's controlling terminal, as systemd's
+     * acquire_terminal() makes it; a terminal another session holds fails the step unless forced. */
+    if ((a->flags & SUMMON_SPAWN_CTTY) && (r = raw3(SYS_ioctl, 0, TIOCSCTTY, (a->flags & SUMMON_SPAWN_CTTY_FORCE) ? 1 : 0)) < 0)
+        child_fail(a, SUMMON_STEP_STDIN, r);
+
     if (a->cwd != NULL && (r = raw1(SYS_chdir, a->cwd)) < 0)
         child_fail(a, SUMMON_STEP_CHDIR, r);
 
-    /* systemd's order: limits, umask, nice, then credentials (groups, gid, uid last). */
+    /* systemd's order: limits, umask, OOM score, nice, scheduling and placement, keyring, then credentials (groups,
+     * gid, uid last), then secure bits. */
     for (int i = 0; i < a->nlimits; i++)
     {
         if ((r = set_limit_closest(&a->limits[i])) < 0)
@@ -491,14 +787,26 @@ static int child_main(void *arg)
     }
     if (a->flags & SUMMON_SPAWN_UMASK)
         raw1(SYS_umask, a->umask_value);
+    const struct summon_attrs *attrs = (a->flags & SUMMON_SPAWN_ATTRS) ? a->attrs : NULL;
+    long attr_uid = (a->flags & SUMMON_SPAWN_UID) ? (long)a->uid : -1, attr_gid = (a->flags & SUMMON_SPAWN_GID) ? (long)a->gid : -1;
+    int step;
+    if (attrs != NULL && (attrs->set & SUMMON_ATTR_OOM) && (step = step_oom_score(attrs, &r)) != 0)
+        child_fail(a, step, r);
     if ((a->flags & SUMMON_SPAWN_NICE) && (r = raw3(SYS_setpriority, PRIO_PROCESS, 0, a->nice_value)) < 0)
         child_fail(a, SUMMON_STEP_NICE, r);
+    if (attrs != NULL && (step = step_placement(attrs, &r)) != 0)
+        child_fail(a, step, r);
+    if ((a->flags & SUMMON_SPAWN_KEYRING) &&
+        (step = step_keyring(attrs, attrs != NULL && (attrs->set & SUMMON_ATTR_KEYRING_SHARED), attr_uid, attr_gid, &r)) != 0)
+        child_fail(a, step, r);
     if ((a->flags & SUMMON_SPAWN_GROUPS) && (r = raw2(SYS_setgroups, a->ngroups, a->groups)) < 0)
         child_fail(a, SUMMON_STEP_GROUP, r);
     if ((a->flags & SUMMON_SPAWN_GID) && (r = raw3(SYS_setresgid, a->gid, a->gid, a->gid)) < 0)
         child_fail(a, SUMMON_STEP_GROUP, r);
     if ((a->flags & SUMMON_SPAWN_UID) && (r = raw3(SYS_setresuid, a->uid, a->uid, a->uid)) < 0)
         child_fail(a, SUMMON_STEP_USER, r);
+    if (attrs != NULL && (step = apply_attrs(attrs, 0, 2, attr_uid, attr_gid, &r)) != 0)
+        child_fail(a, step, r);
 
     for (int i = 0; i < 2; i++)
     {
@@ -651,6 +959,10 @@ static struct slot *prepare_slot(const struct summon_spawn_args *a)
                   align8(strlen(a->path) + 1) + (a->cwd != NULL ? align8(strlen(a->cwd) + 1) : 0) +
                   align8((size_t)a->nfds * sizeof(int32_t)) + align8((size_t)a->ngroups * sizeof(uint32_t)) +
                   (size_t)a->nlimits * sizeof(struct summon_rlimit) + CHILD_STACK_SIZE;
+    if (a->flags & SUMMON_SPAWN_ATTRS)
+        need += align8(sizeof(struct summon_attrs));
+    if (a->tty_path != NULL)
+        need += align8(strlen(a->tty_path) + 1);
     if (a->opens != NULL)
     {
         need += align8(3 * sizeof(struct summon_open));
@@ -693,6 +1005,12 @@ static struct slot *prepare_slot(const struct summon_spawn_args *a)
             opens[i].path = copy_string(a->opens[i].path, &cursor);
         c->opens = opens;
     }
+    if (a->flags & SUMMON_SPAWN_ATTRS)
+    {
+        c->attrs = memcpy(cursor, a->attrs, sizeof(struct summon_attrs));
+        cursor += align8(sizeof(struct summon_attrs));
+    }
+    c->tty_path = copy_string(a->tty_path, &cursor);
     c->failed_step = SUMMON_STEP_NONE;
     c->failed_errno = 0;
     s->pid = 0;

@@ -45,6 +45,9 @@ internal sealed class ServiceExecBuilder
     /// <summary>RuntimeDirectory= and its kin: made before each spawn, named in the environment.</summary>
     public ServiceDirectories Directories { get; init; } = new(new SpecifierContext());
 
+    /// <summary>A user manager (KeyringMode= defaults to inherit there, to private for the system manager).</summary>
+    public bool UserMode => _userMode;
+
     /// <summary>NOTIFY_SOCKET for services that accept notifications; null until the daemon attaches its socket.</summary>
     public string? NotifySocketPath { get; set; }
 
@@ -68,24 +71,27 @@ internal sealed class ServiceExecBuilder
         {
             SafeHandle? socketFd = inputs.Connection?.Handle ?? (stdio.UsesSocketStdio && inputs.ListenFds.Count > 0 ? inputs.ListenFds[0].Fd : null);
             SafeHandle? journalPipe = null;
-            SafeHandle? stdout = Target(stdio.Output, exec.StandardOutput, exec.StandardOutputPath, socketFd, exec, inputs.UnitId, identifier, captures, owned, ref journalPipe, out var stdoutFile);
+            string ttyPath = exec.Attributes.EffectiveTtyPath;
+            SafeHandle? stdout = Target(stdio.Output, exec.StandardOutput, exec.StandardOutputPath, socketFd, exec, inputs.UnitId, identifier, captures, owned, ref journalPipe, out var stdoutFile, ttyPath);
             ChildFile? stderrFile = stdoutFile;
             SafeHandle? stderr = stdio.Error == StdioTarget.SameAsOutput
                 ? stdout
-                : Target(stdio.Error, exec.StandardError, exec.StandardErrorPath, socketFd, exec, inputs.UnitId, identifier, captures, owned, ref journalPipe, out stderrFile);
+                : Target(stdio.Error, exec.StandardError, exec.StandardErrorPath, socketFd, exec, inputs.UnitId, identifier, captures, owned, ref journalPipe, out stderrFile, ttyPath);
             SafeHandle? stdin = stdio.Input == StdioTarget.Socket ? socketFd : null;
-            var files = (In: stdin is null ? InputFile(exec) : null, Out: stdoutFile, Err: stderrFile);
+            var files = (In: stdio.Input == StdioTarget.Tty ? ChildFile.Terminal(ttyPath, Libc.O_RDWR) : stdin is null ? InputFile(exec) : null,
+                Out: stdoutFile, Err: stderrFile);
 
-            string path = ExecutableLookup.Resolve(command.Path);
-            if (!path.StartsWith('/'))   // a bare name found nowhere on the default PATH
-                throw new SpawnException(command.Path, ExecutableLookup.Find(command.Path, out _) is int e and not 0 ? e : Errno.ENOENT);
+            var searchPath = exec.Attributes.ExecSearchPath;
+            string path = ExecutableLookup.Resolve(command.Path, searchPath);
+            if (!path.StartsWith('/'))   // a bare name found nowhere on the default PATH (or ExecSearchPath=)
+                throw new SpawnException(command.Path, ExecutableLookup.Find(command.Path, out _, searchPath) is int e and not 0 ? e : Errno.ENOENT);
             var credentials = Credentials.Resolve(exec, path);
             Directories.Prepare(exec, credentials, path, inputs.UnitId, _log);
             var environment = Environment(in inputs, passFds.Count, names, credentials.Environment);
             if (journalPipe is not null && ChildStdio.DeviceAndInode(journalPipe) is { } stream)
                 environment.Add("JOURNAL_STREAM=" + stream);
             var argv = command.Flags.HasFlag(ExecFlags.NoEnvExpand) ? command.Argv : ExecEnvironment.ExpandArguments(command.Argv, environment);
-            var request = Request(in inputs, path, argv, environment, (stdin, stdout, stderr), files, passFds, credentials);
+            var request = Request(in inputs, path, argv, environment, (stdin, stdout, stderr), files, passFds, credentials, Terminal(exec, stdio));
             return new ExecPlan(request, owned, captures);
         }
         catch (Exception e) when (e is ErrnoException or IOException or UnauthorizedAccessException)
@@ -138,7 +144,7 @@ internal sealed class ServiceExecBuilder
 
     private SpawnRequest Request(in ExecInputs inputs, string path, IReadOnlyList<string> argv, List<string> environment,
         (SafeHandle? In, SafeHandle? Out, SafeHandle? Err) stdio, (ChildFile? In, ChildFile? Out, ChildFile? Err) files,
-        List<SafeHandle> passFds, ExecCredentials credentials)
+        List<SafeHandle> passFds, ExecCredentials credentials, TerminalSetup? terminal)
     {
         var exec = inputs.Settings.Exec;
         return new SpawnRequest
@@ -176,7 +182,22 @@ internal sealed class ServiceExecBuilder
             // handlers log the failed step; Type=exec learns of the execve from the exec report.
             ExecFailureAtExit = true,
             ReportExec = inputs.IsMain && inputs.Settings.Type == ServiceType.Exec,
+            Attributes = ProcessAttributesPlan.Of(exec.Attributes),
+            NewSessionKeyring = ProcessAttributesPlan.Keyring(exec.Attributes, _userMode) != KeyringMode.Inherit,
+            Terminal = terminal,
         };
+    }
+
+    /// <summary>TTYVHangup=, TTYReset= and the controlling terminal of StandardInput=tty* (tty and tty-fail take a
+    /// free terminal, tty-force takes it from its session); null when the unit asks none of them.</summary>
+    private static TerminalSetup? Terminal(ExecSettings exec, StdioPlan stdio)
+    {
+        var a = exec.Attributes;
+        var control = stdio.Input != StdioTarget.Tty ? TerminalControl.None
+            : exec.StandardInput == StandardInputKind.TtyForce ? TerminalControl.Force : TerminalControl.Take;
+        return control == TerminalControl.None && !a.TtyReset && !a.TtyVHangup
+            ? null
+            : new TerminalSetup(a.EffectiveTtyPath, control, a.TtyReset, a.TtyVHangup);
     }
 
     /// <summary>Types whose start job is done when the main process exists: an exec failure shows as its exit.</summary>
@@ -186,11 +207,14 @@ internal sealed class ServiceExecBuilder
     /// <summary>The handle the child gets for an output stream, or null with the <paramref name="file"/> it opens itself
     /// (or /dev/null when there is neither).</summary>
     private SafeHandle? Target(StdioTarget target, StandardOutputKind kind, string? path, SafeHandle? socketFd, ExecSettings exec, string unit, string identifier,
-        List<OutputCapture> captures, List<IDisposable> owned, ref SafeHandle? journalPipe, out ChildFile? file)
+        List<OutputCapture> captures, List<IDisposable> owned, ref SafeHandle? journalPipe, out ChildFile? file, string ttyPath)
     {
         file = null;
         switch (target)
         {
+            case StdioTarget.Tty:
+                file = ChildFile.Terminal(ttyPath, Libc.O_WRONLY);
+                return null;
             case StdioTarget.Socket:
                 return socketFd;
             case StdioTarget.Inherit:
@@ -253,6 +277,8 @@ internal sealed class ServiceExecBuilder
         var settings = inputs.Settings;
         var env = new List<string>(_baseEnvironment.Length + settings.Environment.Count + 10);
         env.AddRange(_baseEnvironment);
+        if (settings.Exec.Attributes.ExecSearchPath is { } searchPath)
+            ExecEnvironment.Set(env, "PATH=" + string.Join(':', searchPath));   // ExecSearchPath= is the service's $PATH too
         foreach (var assignment in userEnvironment ?? [])
             ExecEnvironment.Set(env, assignment);
         env.Add("INVOCATION_ID=" + inputs.InvocationId);

@@ -3,12 +3,13 @@ using Summon.Units;
 namespace Summon.Manager.Exec;
 
 /// <summary>Where one of a service's standard streams goes.</summary>
-internal enum StdioTarget { Null, Socket, Journal, Inherit, SameAsOutput }
+internal enum StdioTarget { Null, Socket, Journal, Inherit, SameAsOutput, Tty }
 
 /// <summary>
 /// Resolves StandardInput/Output/Error= the way systemd does (service_fix_stdio + fixup_input/fixup_output):
 /// input "socket" needs a socket (else null); output "inherit" follows a socket input, otherwise takes the
-/// manager default (journal); error "inherit" follows output; "socket" without a socket degrades to the default.
+/// manager default (journal); error "inherit" follows output; "socket" without a socket degrades to the default;
+/// "tty" is TTYPath=, which output "inherit" follows after a terminal input.
 /// </summary>
 internal readonly record struct StdioPlan(StdioTarget Input, StdioTarget Output, StdioTarget Error)
 {
@@ -16,8 +17,10 @@ internal readonly record struct StdioPlan(StdioTarget Input, StdioTarget Output,
 
     public static StdioPlan For(ServiceSection s, bool haveSocket)
     {
-        var input = s.StandardInput == StandardInputKind.Socket && haveSocket ? StdioTarget.Socket : StdioTarget.Null;
-        var output = Map(s.StandardOutput, haveSocket) ?? (input == StdioTarget.Socket ? StdioTarget.Socket : StdioTarget.Journal);
+        var input = s.StandardInput == StandardInputKind.Socket && haveSocket ? StdioTarget.Socket
+            : s.StandardInput is StandardInputKind.Tty or StandardInputKind.TtyForce or StandardInputKind.TtyFail ? StdioTarget.Tty
+            : StdioTarget.Null;
+        var output = Map(s.StandardOutput, haveSocket) ?? (input is StdioTarget.Socket or StdioTarget.Tty ? input : StdioTarget.Journal);
         var error = Map(s.StandardError, haveSocket) ?? (output == StdioTarget.Journal ? StdioTarget.SameAsOutput : output);
         return new StdioPlan(input, output, error);
     }
@@ -28,7 +31,7 @@ internal readonly record struct StdioPlan(StdioTarget Input, StdioTarget Output,
         StandardOutputKind.Inherit => null,
         StandardOutputKind.Null => StdioTarget.Null,
         StandardOutputKind.Socket => haveSocket ? StdioTarget.Socket : null,
-        StandardOutputKind.Tty => StdioTarget.Inherit,
+        StandardOutputKind.Tty => StdioTarget.Tty,
         _ => StdioTarget.Journal,
     };
 }
