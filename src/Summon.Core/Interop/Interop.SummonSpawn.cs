@@ -70,6 +70,13 @@ internal static unsafe partial class SummonSpawn
         public int Padding;
         public int FailedStep;
         public int FailedErrno;
+        // Control groups: CLONE_INTO_CGROUP's directory fd, its cgroup.procs for the child's own write where clone3
+        // could not place it, and the v1 hierarchies' cgroup.procs the child joins (-1, -1, null: none).
+        public int CgroupFd;
+        public int CgroupProcsFd;
+        public int* MoreProcs;
+        public int MoreProcsCount;
+        public int Padding2;
     }
 
     /// <summary>0 with the pid and its pidfd (-1 when the kernel gave none), or an errno; in synchronous mode, when a

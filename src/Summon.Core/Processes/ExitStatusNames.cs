@@ -13,6 +13,9 @@ internal static class ExitStatusNames
     public const int Chdir = 200, Nice = 201, Fds = 202, Exec = 203, Limits = 205, SignalMask = 207, Stdin = 208, Stdout = 209,
         Group = 216, User = 217, Setsid = 220, Stderr = 222, Exception = 255;
 
+    /// <summary>The child could not join its unit's control group (EXIT_CGROUP).</summary>
+    public const int Cgroup = 219;
+
     /// <summary>The name systemd prints after an exit status ("EXEC" for 203), or null for a status it leaves unnamed.</summary>
     public static string? Get(int status) => status switch
     {

@@ -95,6 +95,9 @@ internal static partial class ProcessSpawner
             int pid, pidfd;
             int error;
             int mode = request.ExecFailureAtExit ? SummonSpawn.MODE_ASYNC : 0;
+            using var cgroup = new CgroupFds(request.ControlGroup);
+            int* moreProcs = stackalloc int[Math.Min(cgroup.More.Length, 8)];
+            cgroup.Fill(ref args, moreProcs);
             fixed (int* fds = sources)
             fixed (byte* paths = openPaths)
             {

@@ -121,4 +121,9 @@ internal sealed class SpawnRequest
     public bool NeedsPrivilegedSetup =>
         Uid is not null || Gid is not null || SupplementaryGroups is not null || Umask is not null || Nice is not null
         || ResourceLimits.Count > 0;
+
+    /// <summary>
+    /// The control group the child starts in (its unit's cgroup), joined before any other step; null: the manager's.
+    /// </summary>
+    public ChildCgroup? ControlGroup { get; init; }
 }

@@ -44,6 +44,10 @@ internal static class SupportedKeys
         "LimitCPU", "LimitFSIZE", "LimitDATA", "LimitSTACK", "LimitCORE", "LimitRSS", "LimitNOFILE", "LimitAS",
         "LimitNPROC", "LimitMEMLOCK", "LimitLOCKS", "LimitSIGPENDING", "LimitMSGQUEUE", "LimitNICE", "LimitRTPRIO",
         "LimitRTTIME",
+        // Control groups (issue 13 part 6): applied where a writable cgroup hierarchy has the controller, else one warning per unit.
+        "Slice", "Delegate", "MemoryMin", "MemoryLow", "MemoryHigh", "MemoryMax", "MemorySwapMax", "TasksMax",
+        "CPUQuota", "CPUQuotaPeriodSec", "CPUWeight", "StartupCPUWeight", "IOWeight",
+        "CPUAccounting", "MemoryAccounting", "TasksAccounting", "IOAccounting",
     };
 
     /// <summary>Type= values Summon runs as systemd would (idle behaves as simple; dbus needs a bus).</summary>
