@@ -36,6 +36,7 @@ internal sealed class UnitManager
         Log = log;
         Journal = journal;
         Launcher = launcher;
+        UserMode = options.UserMode;
         _registry = new UnitRegistry(options, log);
         _notify = new NotifyRouter(loop, _registry, log);
         ExecBuilder = new ServiceExecBuilder(loop, journal, log, launcher, options.UserMode, resolveCredentials);
@@ -59,6 +60,12 @@ internal sealed class UnitManager
     internal IProcessLauncher Launcher { get; }
 
     internal ServiceExecBuilder ExecBuilder { get; }
+
+    /// <summary>The manager's cgroup2 subtree, where services get a cgroup each; null: process groups stand in (Core tests, no writable cgroup2).</summary>
+    internal ControlGroups.CgroupTree? Cgroups { get; set; }
+
+    /// <summary>A user's manager (app.slice for its services) rather than the system's (system.slice).</summary>
+    internal bool UserMode { get; }
 
     internal DateTimeOffset Now => Loop.Time.GetUtcNow();
 

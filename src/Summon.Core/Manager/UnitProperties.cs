@@ -23,7 +23,7 @@ internal static class UnitProperties
                 AddSocket(p, socket);
                 break;
             case ServiceUnit service:
-                AddService(p, service, manager.Launcher);
+                AddService(p, service, manager.Launcher, manager);
                 break;
         }
         AddUnit(p, unit, manager, wanted);
@@ -96,7 +96,7 @@ internal static class UnitProperties
         Add(p, "TasksCurrent", "0");
     }
 
-    private static void AddService(List<UnitProperty> p, ServiceUnit service, IProcessLauncher processes)
+    private static void AddService(List<UnitProperty> p, ServiceUnit service, IProcessLauncher processes, UnitManager manager)
     {
         var s = service.Definition.Service!;
         Add(p, "Type", s.Type.ToString().ToLowerInvariant());
@@ -121,8 +121,11 @@ internal static class UnitProperties
         Add(p, "StandardOutput", SettingText.Kebab(s.StandardOutput.ToString()));
         Add(p, "StandardError", SettingText.Kebab(s.StandardError.ToString()));
         Add(p, "InvocationID", service.InvocationId);
-        if (service.MainPid > 0)
+        if (service.ControlGroup is { } cgroup)
+            ControlGroups.CgroupProperties.AddUsage(p, cgroup);
+        else if (service.MainPid > 0)
             ProcessStats.Add(p, service.MainPid, processes);
+        ControlGroups.CgroupProperties.AddSettings(p, s.Resources, service.ControlGroup, manager.Cgroups, manager.UserMode);
     }
 
     private static void AddUnit(List<UnitProperty> p, UnitRuntime unit, UnitManager manager, IReadOnlyCollection<string>? wanted)

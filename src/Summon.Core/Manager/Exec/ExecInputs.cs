@@ -32,4 +32,7 @@ internal readonly record struct ExecInputs
 
     /// <summary>MAINPID= for a control process while the main process runs; 0 otherwise.</summary>
     public int MainPid { get; init; }
+
+    /// <summary>The unit's cgroup the child starts in; null without one.</summary>
+    public Processes.ChildCgroup? ControlGroup { get; init; }
 }

@@ -171,6 +171,7 @@ internal sealed class ServiceExecBuilder
             // handlers log the failed step; Type=exec learns of the execve from the exec report.
             ExecFailureAtExit = true,
             ReportExec = inputs.IsMain && inputs.Settings.Type == ServiceType.Exec,
+            ControlGroup = inputs.ControlGroup,
         };
     }
 
