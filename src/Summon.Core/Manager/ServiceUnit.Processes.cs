@@ -248,6 +248,8 @@ internal sealed partial class ServiceUnit
         if (!ourChild)
             ManagerLog.UnitWarning(Manager.Log, Id, $"Main process {pid} exited, its exit status is unknown: it is not our child.");
         string? result = clean ? null : _cgroup?.OomKilled() == true ? UnitResult.OomKill : ExitRules.Result(status);
+        if (result == UnitResult.OomKill)
+            ManagerLog.UnitWarning(Manager.Log, Id, "A process of this unit has been killed by the OOM killer.");
         if (!clean)
             ManagerLog.MainProcessExited(Manager.Log, Id, status.ToString());
         OnMainFinished(pid, clean, result);

@@ -74,6 +74,7 @@ internal static class SupportedKeys
     /// <summary>"Summon does not support ProtectSystem=, ignoring." / "… Type=dbus, ignoring."</summary>
     public static string Message(string what) => what.Contains('=', StringComparison.Ordinal)
         ? $"Summon does not support {what}, ignoring."
+        : SandboxLikeResourceKeys.Contains(what) ? $"Summon does not support {what}= ({SandboxLikeResourceKeys.Why}), ignoring."
         : $"Summon does not support {what}=, ignoring.";
 
     /// <summary>True for a printed diagnostic that only Summon gives (what a comparison with systemd leaves out).</summary>

@@ -21,9 +21,9 @@ internal sealed partial class UnitSettingsParser
             case "TasksMax": c.TasksMax = ParseTasksMax(value, c.TasksMax); return 0;
             case "CPUQuota": ApplyCpuQuota(c, value); return 0;
             case "CPUQuotaPeriodSec": ApplyCpuQuotaPeriod(c, value); return 0;
-            case "CPUWeight": c.CPUWeight = ParseWeight(value, "CPU weight", c.CPUWeight); return 0;
-            case "StartupCPUWeight": c.StartupCPUWeight = ParseWeight(value, "CPU weight", c.StartupCPUWeight); return 0;
-            case "IOWeight": c.IOWeight = ParseWeight(value, "IO weight", c.IOWeight); return 0;
+            case "CPUWeight": c.CPUWeight = ParseWeight(value, "Invalid CPU weight", c.CPUWeight); return 0;
+            case "StartupCPUWeight": c.StartupCPUWeight = ParseWeight(value, "Invalid CPU weight", c.StartupCPUWeight); return 0;
+            case "IOWeight": c.IOWeight = ParseWeight(value, "Invalid weight", c.IOWeight); return 0;
             case "CPUAccounting": Set(ParseBoolean(value), v => c.CPUAccounting = v); return 0;
             case "MemoryAccounting": Set(ParseBoolean(value), v => c.MemoryAccounting = v); return 0;
             case "TasksAccounting": Set(ParseBoolean(value), v => c.TasksAccounting = v); return 0;
@@ -36,9 +36,19 @@ internal sealed partial class UnitSettingsParser
     {
         if (Printf(value) is not { } name)
             return;
-        if (!UnitName.TryParse(name, out var slice) || slice.Type != UnitType.Slice || slice.Instance is not null)
+        if (!UnitName.TryParse(name, out var slice))
         {
-            Warn($"Invalid slice name {name}, ignoring");   // systemd 252 words it without a colon
+            Warn($"Failed to load slice unit {name}, ignoring: Unit name {name} is not valid.");
+            return;
+        }
+        if (slice.Instance is not null)
+        {
+            Warn($"Failed to load slice unit {name}, ignoring: Invalid argument");
+            return;
+        }
+        if (slice.Type != UnitType.Slice)
+        {
+            Warn($"Failed to assign slice {name} to unit {_unit.Name.Name}, ignoring: Invalid argument");
             return;
         }
         c.Slice = slice.Name;
@@ -109,9 +119,15 @@ internal sealed partial class UnitSettingsParser
             return ScaledLimit.Infinity;
         if (ParsePermyriad(value) is { } permyriad)
             return new ScaledLimit(permyriad, 10000);
-        if (CNumber.TryParseUInt64(value, out ulong v) != 0 || v == 0 || v == ulong.MaxValue)
+        int r = CNumber.TryParseUInt64(value, out ulong v);
+        if (r != 0)
         {
-            Warn($"Invalid maximum tasks value '{value}', ignoring");
+            Warn($"Invalid maximum tasks value '{value}', ignoring: {Posix.Errno.Describe(r)}");
+            return current;
+        }
+        if (v == 0 || v == ulong.MaxValue)
+        {
+            Warn($"Maximum tasks value '{value}' out of range, ignoring.");
             return current;
         }
         return new ScaledLimit(v, 0);
@@ -139,9 +155,14 @@ internal sealed partial class UnitSettingsParser
             c.CPUQuotaPeriodUSec = null;
             return;
         }
+        if (value == "infinity")
+        {
+            c.CPUQuotaPeriodUSec = null;
+            return;
+        }
         if (ValueParsers.TryParseTimeSpan(value, out TimeSpan period) != 0)
         {
-            Warn($"CPUQuotaPeriodSec='{value}' invalid. Ignoring.");
+            Warn($"Failed to parse sec_def_infinity value, ignoring: {value}");
             return;
         }
         c.CPUQuotaPeriodUSec = (ulong)(period.Ticks / 10);
@@ -154,7 +175,7 @@ internal sealed partial class UnitSettingsParser
             return null;
         if (CNumber.TryParseUInt64(value, out ulong v) != 0 || v < 1 || v > 10000)
         {
-            Warn($"Invalid {what} '{value}', ignoring.");
+            Warn($"{what}, ignoring: {value}");
             return current;
         }
         return v;

@@ -197,7 +197,7 @@ public sealed class UnitLoaderTests : IDisposable
     public void KnownButUninterpretedKeysAreValidatedByKind()
     {
         UnitLoader loader = Loader(("k.service",
-            "[Service]\nExecStart=/bin/cat\nPrivateTmp=maybe\nLimitNOFILE=abc\nLimitNOFILE=1024:4096\nCPUSchedulingPriority=1\nRuntimeMaxSec=1x\nX-Mine=1\nTasksMax=20\n"));
+            "[Service]\nExecStart=/bin/cat\nPrivateTmp=maybe\nLimitNOFILE=abc\nLimitNOFILE=1024:4096\nCPUSchedulingPriority=1\nRuntimeMaxSec=1x\nX-Mine=1\nTasksMax=0\n"));
         LoadedUnit unit = loader.Load(UnitName.Parse("k.service"));
         Assert.Equal(
             [
@@ -206,7 +206,7 @@ public sealed class UnitLoaderTests : IDisposable
                 $"{_dir}/k.service:4: Failed to parse resource value, ignoring: abc",
                 $"{_dir}/k.service:6: Summon does not support CPUSchedulingPriority=, ignoring.",
                 $"{_dir}/k.service:7: Failed to parse sec value, ignoring: 1x",
-                $"{_dir}/k.service:9: Summon does not support TasksMax=, ignoring.",
+                $"{_dir}/k.service:9: Maximum tasks value '0' out of range, ignoring.",
             ],
             unit.Diagnostics.Select(d => d.ToString()));
     }
