@@ -62,11 +62,13 @@ internal sealed partial class ServiceUnit
             OnProcessesGone();
     }
 
-    /// <summary>Dead: the cgroup goes once empty (KillMode=process or none may leave processes in it, kept for the next run).</summary>
+    /// <summary>Dead: the cgroup goes once empty; one that KillMode=process or none left processes in stays, and is
+    /// entered again by the next run. Its fds are closed either way (a collected instance keeps none).</summary>
     private void ReleaseCgroup()
     {
-        if (_cgroup is null || !_cgroup.TryRemove())
+        if (_cgroup is null)
             return;
+        _cgroup.TryRemove();
         Manager.Loop.Unregister(_cgroupToken);
         _cgroupToken = 0;
         _cgroup.Dispose();
