@@ -10,6 +10,9 @@ internal static class UnitResult
     public const string Resources = "resources";
     public const string ExitCode = "exit-code";
     public const string Signal = "signal";
+
+    /// <summary>The kernel's OOM killer ended a process of the unit's cgroup (memory.events oom_kill).</summary>
+    public const string OomKill = "oom-kill";
     public const string CoreDump = "core-dump";
     public const string Timeout = "timeout";
     public const string Watchdog = "watchdog";

@@ -6,6 +6,8 @@ internal static partial class Libc
 {
     internal const int X_OK = 1;
 
+    internal const int W_OK = 2;
+
     [LibraryImport(Name, EntryPoint = "access", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int Access(string path, int mode);
 

@@ -8,6 +8,9 @@ internal static partial class Libc
     internal const int EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3;
     internal const uint EPOLLIN = 0x001, EPOLLOUT = 0x004, EPOLLERR = 0x008, EPOLLHUP = 0x010, EPOLLRDHUP = 0x2000;
 
+    /// <summary>EPOLLPRI: what a cgroup file such as cgroup.events reports when its content changed.</summary>
+    internal const uint EPOLLPRI = 0x002;
+
     /// <summary>struct epoll_event is packed on x86_64: 4 bytes of events, then 8 bytes of data (12 bytes).</summary>
     [StructLayout(LayoutKind.Sequential, Pack = 4)]
     internal struct EpollEvent

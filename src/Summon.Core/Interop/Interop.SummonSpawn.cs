@@ -87,6 +87,13 @@ internal static unsafe partial class SummonSpawn
         public int FailedErrno;
         public Attrs* Attrs;
         public byte* TtyPath;
+        // Control groups: CLONE_INTO_CGROUP's directory fd, its cgroup.procs for the child's own write where clone3
+        // could not place it, and the v1 hierarchies' cgroup.procs the child joins (-1, -1, null: none).
+        public int CgroupFd;
+        public int CgroupProcsFd;
+        public int* MoreProcs;
+        public int MoreProcsCount;
+        public int Padding2;
     }
 
     /// <summary>struct summon_attrs: the process attributes the child applies.</summary>

@@ -59,6 +59,7 @@ internal static partial class ManagerHost
             StateDirectory = stateDirectory,
         };
         var manager = new UnitManager(options, loop, journal, log);
+        manager.Cgroups = DetectCgroups(userMode, runtimeDirectory, log);
         var dispatcher = new ControlDispatcher(manager);
 
         // As PID 1 the kernel re-parents every orphan to us; elsewhere we ask for the same as a child subreaper.
@@ -91,8 +92,21 @@ internal static partial class ManagerHost
             loop.Run();
             manager.StopRecordingState();
         }
+        manager.Cgroups?.RemoveEmpty();
         journal.Flush();
         return new Exit(0, null);
+    }
+
+    /// <summary>The cgroup2 subtree services get their cgroups in, said in one line either way.</summary>
+    private static ControlGroups.CgroupTree? DetectCgroups(bool userMode, string runtimeDirectory, ILogger log)
+    {
+        var tree = ControlGroups.CgroupDetection.Detect(userMode, runtimeDirectory, out string? reason);
+        if (tree is null)
+            ControlGroups.CgroupLog.NotUsed(log, reason ?? "");
+        else
+            ControlGroups.CgroupLog.Using(log, tree.DisplayPath(tree.Root), tree.Controllers.Count == 0 ? "none" : string.Join(' ', tree.Controllers),
+                tree.LegacyRoots.Count == 0 ? "none" : string.Join(' ', tree.LegacyRoots.Keys));
+        return tree;
     }
 
     /// <summary>How the manager ended: its exit code, and why it could not start when it could not.</summary>

@@ -264,7 +264,9 @@ internal sealed partial class ServiceUnit
         bool clean = !ourChild || ExitRules.IsClean(status, Settings, mainProcess: Settings.Type != ServiceType.Oneshot);   // oneshot main processes are commands, not daemons
         if (!ourChild)
             ManagerLog.UnitWarning(Manager.Log, Id, $"Main process {pid} exited, its exit status is unknown: it is not our child.");
-        string? result = clean ? null : ExitRules.Result(status);
+        string? result = clean ? null : _cgroup?.OomKilled() == true ? UnitResult.OomKill : ExitRules.Result(status);
+        if (result == UnitResult.OomKill)
+            ManagerLog.UnitWarning(Manager.Log, Id, "A process of this unit has been killed by the OOM killer.");
         if (!clean)
             ManagerLog.MainProcessExited(Manager.Log, Id, status.ToString());
         OnMainFinished(pid, clean, result);
@@ -382,6 +384,7 @@ internal sealed partial class ServiceUnit
             InvocationId = InvocationId,
             MainPid = !isMain && _main is not null ? _main.Pid : 0,
             CredentialsDirectory = CredentialFilesFor(command),
+            ControlGroup = EnterCgroup(command)?.Child,
         };
         using var plan = Manager.ExecBuilder.Build(in inputs);
         IChildProcess process;

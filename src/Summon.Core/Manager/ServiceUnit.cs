@@ -78,6 +78,12 @@ internal sealed partial class ServiceUnit : UnitRuntime
     /// <summary>The main process's group id last found empty; 0 when none (reset by every new main process).</summary>
     private int _goneGroup;
 
+    // The unit's cgroup (null without a writable cgroup2: process groups stand in), the loop's watch on its
+    // cgroup.events, and whether the keys it cannot apply were reported.
+    private ControlGroups.UnitCgroup? _cgroup;
+    private ulong _cgroupToken;
+    private bool _cgroupWarned;
+
     // What the service was handed: its connection (Accept=yes), the sockets whose fds it got, its fd store.
     private AcceptedConnection? _connection;
     private List<SocketUnit> _passedSockets = NoSockets;
@@ -230,6 +236,8 @@ internal sealed partial class ServiceUnit : UnitRuntime
     public bool Kill(int signal, bool mainOnly)
     {
         bool sent = false;
+        if (!mainOnly && _cgroup is not null)
+            return _cgroup.Kill(signal);
         if (_main is not null)
             sent |= mainOnly ? _main.Signal(signal) : _main.SignalGroup(signal);
         if (!mainOnly && _control is not null)
@@ -431,7 +439,9 @@ internal sealed partial class ServiceUnit : UnitRuntime
 
     private void SignalProcesses(int signal, bool groupWide)
     {
-        if (_main is not null)
+        if (groupWide && _cgroup is not null)
+            _cgroup.Kill(signal);   // the main and control processes are in it, and whatever left their groups
+        else if (_main is not null)
             _ = groupWide ? _main.SignalGroup(signal) : _main.Signal(signal);
         if (_control is not null)
             _ = groupWide ? _control.SignalGroup(signal) : _control.Signal(signal);
@@ -504,6 +514,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
         CancelWatchdog();
         ReleaseConnection();
         RemoveCredentialFiles();
+        ReleaseCgroup();
         bool skipped = Result == UnitResult.ExecCondition;
         bool success = Result == UnitResult.Success || skipped;
         bool startFailed = _startJobPending && !success;
@@ -619,13 +630,15 @@ internal sealed partial class ServiceUnit : UnitRuntime
         _timeoutApplies = false;
     }
 
-    private bool AnythingLeft() => _main is not null || _control is not null || (Settings.KillMode != KillMode.None && ExecMainPid > 0 && GroupAlive(ExecMainPid));
+    private bool AnythingLeft() => _main is not null || _control is not null || (_cgroup is not null
+        ? Settings.KillMode is KillMode.ControlGroup or KillMode.Mixed && _cgroup.Populated()
+        : Settings.KillMode != KillMode.None && ExecMainPid > 0 && GroupAlive(ExecMainPid));
 
     /// <summary>Processes that left the main process's group have no exit handle we watch; poll the group while only they remain.</summary>
     private void PollGroupWhileOnlyStragglers()
     {
-        if (_main is not null || _control is not null)
-            return;
+        if (_main is not null || _control is not null || _cgroup is not null)
+            return;   // a cgroup says itself when it is empty (OnCgroupEvents)
         var state = _state;
         Manager.Loop.Schedule(TimeSpan.FromMilliseconds(50), () =>
         {
@@ -659,7 +672,13 @@ internal sealed partial class ServiceUnit : UnitRuntime
             pids.Add(_main.Pid);
         if (_control is not null)
             pids.Add(_control.Pid);
-        if (Settings.KillMode is KillMode.ControlGroup or KillMode.Mixed)
+        if (Settings.KillMode is KillMode.ControlGroup or KillMode.Mixed && _cgroup is not null)
+        {
+            foreach (int pid in _cgroup.Pids())
+                if (!pids.Contains(pid))
+                    pids.Add(pid);
+        }
+        else if (Settings.KillMode is KillMode.ControlGroup or KillMode.Mixed)
         {
             foreach (int group in (int[])[ExecMainPid, ControlPid])
                 if (group > 0)

@@ -35,9 +35,9 @@ internal sealed class UnitManager
     {
         Loop = loop;
         Log = log;
-        UserMode = options.UserMode;
         Journal = journal;
         Launcher = launcher;
+        UserMode = options.UserMode;
         _registry = new UnitRegistry(options, log);
         _notify = new NotifyRouter(loop, _registry, log);
         ExecBuilder = new ServiceExecBuilder(loop, journal, log, launcher, options.UserMode, resolveCredentials)
@@ -86,6 +86,8 @@ internal sealed class UnitManager
     internal Summon.Units.Conditions.ConditionEvaluator ConditionEvaluator { get; private set; } = new(SystemConditionFacts.Instance);
     /// <summary>The credentials directories of the services (credentials part).</summary>
     internal CredentialStore Credentials { get; }
+    /// <summary>The manager's cgroup2 subtree, where services get a cgroup each; null: process groups stand in (Core tests, no writable cgroup2).</summary>
+    internal ControlGroups.CgroupTree? Cgroups { get; set; }
 
     internal DateTimeOffset Now => Loop.Time.GetUtcNow();
 

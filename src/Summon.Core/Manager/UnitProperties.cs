@@ -23,7 +23,7 @@ internal static class UnitProperties
                 AddSocket(p, socket);
                 break;
             case ServiceUnit service:
-                AddService(p, service, manager.Launcher);
+                AddService(p, service, manager.Launcher, manager);
                 ExecAttributeProperties.Add(p, service.Definition.Service!.Exec.Attributes, manager.ExecBuilder.UserMode);
                 break;
         }
@@ -98,7 +98,7 @@ internal static class UnitProperties
         Add(p, "TasksCurrent", "0");
     }
 
-    private static void AddService(List<UnitProperty> p, ServiceUnit service, IProcessLauncher processes)
+    private static void AddService(List<UnitProperty> p, ServiceUnit service, IProcessLauncher processes, UnitManager manager)
     {
         var s = service.Definition.Service!;
         Add(p, "Type", SettingText.Kebab(s.Type.ToString()));
@@ -125,8 +125,11 @@ internal static class UnitProperties
         Add(p, "StandardError", SettingText.Kebab(s.StandardError.ToString()));
         Directories.DirectoryProperties.Add(p, s.Exec);
         Add(p, "InvocationID", service.InvocationId);
-        if (service.MainPid > 0)
+        if (service.ControlGroup is { } cgroup)
+            ControlGroups.CgroupProperties.AddUsage(p, cgroup);
+        else if (service.MainPid > 0)
             ProcessStats.Add(p, service.MainPid, processes);
+        ControlGroups.CgroupProperties.AddSettings(p, s.Resources, service.ControlGroup, manager.Cgroups, manager.UserMode);
     }
 
     private static void AddUnit(List<UnitProperty> p, UnitRuntime unit, UnitManager manager, IReadOnlyCollection<string>? wanted)

@@ -13,6 +13,9 @@ internal static class Errno
         ENOPKG = 65, ENOMEDIUM = 123, EPROTO = 71, EOPNOTSUPP = 95, ENOPROTOOPT = 92,
         EHOSTDOWN = 112, ENONET = 64, EHOSTUNREACH = 113, ENETUNREACH = 101, ETIMEDOUT = 110, EROFS = 30;
 
+    /// <summary>A cgroup with processes asked to enable controllers for its children, or removed while in use.</summary>
+    public const int EBUSY = 16;
+
     /// <summary>strerror(errno), e.g. "Address already in use".</summary>
     public static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno);
 

@@ -108,6 +108,9 @@ internal static partial class ProcessSpawner
             int error;
             int mode = request.ExecFailureAtExit ? SummonSpawn.MODE_ASYNC : 0;
             byte[]? ttyPath = request.Terminal is { Reset: true } or { VHangup: true } ? ZeroTerminated(request.Terminal.Path) : null;
+            using var cgroup = new CgroupFds(request.ControlGroup);
+            int* moreProcs = stackalloc int[Math.Min(cgroup.More.Length, 8)];
+            cgroup.Fill(ref args, moreProcs);
             fixed (int* fds = sources)
             fixed (byte* paths = openPaths)
             fixed (byte* tty = ttyPath)

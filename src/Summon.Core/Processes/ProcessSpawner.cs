@@ -68,9 +68,12 @@ internal static partial class ProcessSpawner
             ReferenceSources(request, sources, referenced);
             SetBlockingModes(request, sources);
             MoveClobberedSources(request, sources, actual, moved, ref movedCount);
-            return route == SpawnRoute.InProcess
+            SpawnedProcess process = route == SpawnRoute.InProcess
                 ? SpawnInProcess(request, in argv, actual)
                 : SpawnWithPosixSpawn(request, in argv, spawnPath, route == SpawnRoute.ExecHelper, actual);
+            if (route != SpawnRoute.InProcess && request.ControlGroup is { } cgroup)
+                JoinAfterSpawn(process, cgroup);
+            return process;
         }
         finally
         {

@@ -135,4 +135,9 @@ internal sealed class SpawnRequest
     /// <summary>TTYPath=, TTYReset=, TTYVHangup= and the controlling terminal of StandardInput=tty* (the terminal
     /// itself is <see cref="StdinFile"/>); null: none. Applied by the in-process routine only.</summary>
     public TerminalSetup? Terminal { get; init; }
+
+    /// <summary>
+    /// The control group the child starts in (its unit's cgroup), joined before any other step; null: the manager's.
+    /// </summary>
+    public ChildCgroup? ControlGroup { get; init; }
 }

@@ -117,4 +117,7 @@ internal sealed class ServiceSection
     public List<string> RestartPreventExitStatus { get; } = [];
 
     public List<string> RestartForceExitStatus { get; } = [];
+
+    /// <summary>Slice=, Delegate= and the limits of systemd.resource-control(5) (issue 13, control groups).</summary>
+    public ResourceControl Resources { get; } = new();
 }

@@ -63,6 +63,10 @@ internal static class SupportedKeys
         "OOMScoreAdjust", "CPUSchedulingPolicy", "CPUSchedulingPriority", "CPUSchedulingResetOnFork", "CPUAffinity",
         "NUMAPolicy", "NUMAMask", "IOSchedulingClass", "IOSchedulingPriority", "Personality", "TimerSlackNSec",
         "SecureBits", "KeyringMode", "ExecSearchPath", "TTYPath", "TTYReset", "TTYVHangup",
+        // Control groups (issue 13 part 6): applied where a writable cgroup hierarchy has the controller, else one warning per unit.
+        "Slice", "Delegate", "MemoryMin", "MemoryLow", "MemoryHigh", "MemoryMax", "MemorySwapMax", "TasksMax",
+        "CPUQuota", "CPUQuotaPeriodSec", "CPUWeight", "StartupCPUWeight", "IOWeight",
+        "CPUAccounting", "MemoryAccounting", "TasksAccounting", "IOAccounting",
     };
 
     /// <summary>Type= values Summon runs as systemd would (idle behaves as simple; dbus fails its start clearly when no bus is reachable).</summary>
@@ -89,6 +93,7 @@ internal static class SupportedKeys
     /// <summary>"Summon does not support ProtectSystem=, ignoring." / "… Type=dbus, ignoring."</summary>
     public static string Message(string what) => what.Contains('=', StringComparison.Ordinal)
         ? $"Summon does not support {what}, ignoring."
+        : SandboxLikeResourceKeys.Contains(what) ? $"Summon does not support {what}= ({SandboxLikeResourceKeys.Why}), ignoring."
         : $"Summon does not support {what}=, ignoring.";
 
     /// <summary>True for a printed diagnostic that only Summon gives (what a comparison with systemd leaves out).</summary>

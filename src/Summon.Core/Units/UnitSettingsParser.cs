@@ -42,7 +42,8 @@ internal sealed partial class UnitSettingsParser
             "Unit" => ApplyUnit(a.Key, a.Value) ?? ApplyCondition(a.Key, a.Value),
             "Install" => ApplyInstall(a.Key, a.Value),
             "Socket" when _unit.Socket is not null => ApplySocket(_unit.Socket, a.Key, a.Value) ?? ApplyExec(_unit.Socket.Exec, a.Key, a.Value),
-            "Service" when _unit.Service is not null => ApplyService(_unit.Service, a.Key, a.Value) ?? ApplyExec(_unit.Service.Exec, a.Key, a.Value),
+            "Service" when _unit.Service is not null => ApplyService(_unit.Service, a.Key, a.Value) ?? ApplyExec(_unit.Service.Exec, a.Key, a.Value)
+                ?? ApplyResourceControl(_unit.Service.Resources, a.Key, a.Value),
             _ => null,
         };
         if (r is not null)

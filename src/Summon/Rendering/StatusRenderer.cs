@@ -67,11 +67,13 @@ internal static class StatusRenderer
         if (Value(unit, "StatusText") is { } statusText)
             Line(sb, "Status", $"\"{statusText}\"");
         if (Value(unit, "TasksCurrent") is { } tasks && load == "loaded" && active != "inactive")
-            Line(sb, "Tasks", tasks);
+            Line(sb, "Tasks", tasks + CgroupLimitsText.Tasks(unit));
         if (Value(unit, "MemoryCurrent") is { } memory && long.TryParse(memory, out long bytes))
-            Line(sb, "Memory", TimeFormat.Bytes(bytes));
+            Line(sb, "Memory", TimeFormat.Bytes(bytes) + CgroupLimitsText.Memory(unit));
         if (Value(unit, "CPUUsageNSec") is { } cpu && long.TryParse(cpu, out long ns))
             Line(sb, "CPU", TimeFormat.CpuTime(ns));
+        if (Value(unit, "ControlGroup") is { } cgroup && active != "inactive")
+            Lines(sb, "CGroup", [cgroup, .. CgroupProcessTree.Lines(cgroup)]);
         if (Value(unit, "LogMessagesSuppressed") is { } suppressed)
             Line(sb, "Journal", $"{suppressed} messages suppressed (the journal could not store them)");
 

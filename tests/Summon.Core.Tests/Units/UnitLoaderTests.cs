@@ -197,7 +197,7 @@ public sealed class UnitLoaderTests : IDisposable
     public void KnownButUninterpretedKeysAreValidatedByKind()
     {
         UnitLoader loader = Loader(("k.service",
-            "[Service]\nExecStart=/bin/cat\nPrivateTmp=maybe\nLimitNOFILE=abc\nLimitNOFILE=1024:4096\nIPAccounting=1\nRuntimeMaxSec=1x\nX-Mine=1\nTasksMax=20\n"));
+            "[Service]\nExecStart=/bin/cat\nPrivateTmp=maybe\nLimitNOFILE=abc\nLimitNOFILE=1024:4096\nIPAccounting=1\nRuntimeMaxSec=1x\nX-Mine=1\nTasksMax=0\n"));
         LoadedUnit unit = loader.Load(UnitName.Parse("k.service"));
         Assert.Equal(
             [
@@ -206,7 +206,7 @@ public sealed class UnitLoaderTests : IDisposable
                 $"{_dir}/k.service:4: Failed to parse resource value, ignoring: abc",
                 $"{_dir}/k.service:6: Summon does not support IPAccounting=, ignoring.",
                 $"{_dir}/k.service:7: Failed to parse sec value, ignoring: 1x",
-                $"{_dir}/k.service:9: Summon does not support TasksMax=, ignoring.",
+                $"{_dir}/k.service:9: Maximum tasks value '0' out of range, ignoring.",
             ],
             unit.Diagnostics.Select(d => d.ToString()));
     }
@@ -218,7 +218,7 @@ public sealed class UnitLoaderTests : IDisposable
         { "ProtectSystem=strict\nProtectSystem=full\n", "", ["3: Summon does not support ProtectSystem=, ignoring."] },
         { "Type=simple\nType=exec\nType=idle\n", "", [] },
         { "Type=forking\nType=notify\nType=oneshot\n", "", [] },
-        { "Type=dbus\nBusName=org.example.Foo\n", "", ["3: Summon does not support Type=dbus, ignoring.", "4: Summon does not support BusName=, ignoring."] },
+        { "Type=dbus\nBusName=org.example.Foo\n", "", [] },
         { "Environment=A=1\nWorkingDirectory=/\nStandardOutput=journal\nTimeoutStopSec=5\n", "", [] },
         { "KillSignal=SIGINT\nRestart=always\nUser=nobody\nLimitNOFILE=1024\n", "", [] },
         { "ProtectHome=yes\n", "", ["3: Summon does not support ProtectHome=, ignoring."] },

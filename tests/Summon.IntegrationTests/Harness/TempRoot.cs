@@ -29,7 +29,13 @@ internal sealed class TempRoot : IDisposable
             ["SUMMON_RUNTIME_DIR"] = RuntimeDir,
             ["SUMMON_STATE_DIR"] = StateDir,
         };
+        Cgroups = CgroupScratch.Create(Path.GetFileName(Dir));
+        if (Cgroups is not null)
+            SetEnvironment("SUMMON_CGROUP_ROOT", Cgroups.Root);
     }
+
+    /// <summary>This test's cgroup2 subtree (SUMMON_CGROUP_ROOT), removed by Dispose; null without a writable cgroup2.</summary>
+    public CgroupScratch? Cgroups { get; }
 
     public string Dir { get; }
 
@@ -68,6 +74,7 @@ internal sealed class TempRoot : IDisposable
 
     public void Dispose()
     {
+        Cgroups?.Remove();
         try
         {
             Directory.Delete(Dir, recursive: true);

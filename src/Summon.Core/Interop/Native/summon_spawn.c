@@ -96,6 +96,7 @@ enum
     SUMMON_STEP_PERSONALITY = 230,
     SUMMON_STEP_KEYRING = 237,
     SUMMON_STEP_NUMA_POLICY = 242,
+    SUMMON_STEP_CGROUP = 219,
 };
 
 /* fds[i] values below zero: what the child puts on slot i instead of one of the manager's fds. */
@@ -184,6 +185,14 @@ struct summon_spawn_args
     /* From here on: the steps added after the first layout, each read only when its flag is set. */
     const struct summon_attrs *attrs; /* SUMMON_SPAWN_ATTRS */
     const char *tty_path;          /* SUMMON_SPAWN_TTY_RESET, SUMMON_SPAWN_TTY_VHANGUP: TTYPath= */
+    /* control groups (in): the child starts in cgroup_fd's cgroup2 cgroup (clone3 CLONE_INTO_CGROUP), or, where the
+     * kernel cannot do that, writes itself into cgroup_procs_fd (that cgroup's cgroup.procs) first thing; it also
+     * joins each of more_procs (cgroup.procs of the v1 hierarchies of a hybrid layout). -1 / 0: none. */
+    int32_t cgroup_fd;
+    int32_t cgroup_procs_fd;
+    const int32_t *more_procs;
+    int32_t nmore_procs;
+    int32_t padding2;
 };
 
 #ifndef CLONE_PIDFD
@@ -298,7 +307,7 @@ __asm__(".text\n"
 #if SUMMON_HAVE_CLONE3
 long summon_clone3(void *args, size_t size, int (*fn)(void *), void *arg) __attribute__((visibility("hidden")));
 
-/* struct clone_args as of Linux 5.3 (CLONE_ARGS_SIZE_VER0). */
+/* struct clone_args as of Linux 5.3 (CLONE_ARGS_SIZE_VER0), then 5.7's set_tid and cgroup (CLONE_ARGS_SIZE_VER2). */
 struct summon_clone_args
 {
     uint64_t flags;
@@ -309,11 +318,18 @@ struct summon_clone_args
     uint64_t stack;
     uint64_t stack_size;
     uint64_t tls;
+    uint64_t set_tid;
+    uint64_t set_tid_size;
+    uint64_t cgroup;
 };
+#define SUMMON_CLONE_ARGS_SIZE_VER0 64
 #endif
 
 #ifndef CLONE_CLEAR_SIGHAND
 #define CLONE_CLEAR_SIGHAND 0x100000000ULL
+#endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
 #endif
 
 /* The kernel's struct sigaction for rt_sigaction (x86_64 and arm64 both have sa_restorer). */
@@ -667,6 +683,7 @@ struct slot
     int64_t started_ns;            /* CLOCK_MONOTONIC at clone: a child past STUCK_NS stops counting toward the depth */
     size_t size;
     struct summon_spawn_args args; /* the child's copy; its pointers point into this mapping */
+    int32_t into_cgroup;           /* clone3 placed the child in args.cgroup_fd's cgroup already */
 };
 
 #define CHILD_STACK_SIZE (64 * 1024)
@@ -680,12 +697,30 @@ struct slot
  * children delay a socket's next connection by at most that. */
 #define STUCK_NS (1000 * 1000 * 1000LL)
 
+/* The child's control groups, before anything else it does, so that every later step and all it forks are
+ * accounted and killed with the unit: cgroup.procs of each v1 hierarchy, then the cgroup2 one unless clone3 put the
+ * child there already. "0" is the writing process itself. */
+static void join_cgroups(struct slot *slot)
+{
+    struct summon_spawn_args *a = &slot->args;
+    long r;
+    for (int i = 0; i < a->nmore_procs; i++)
+    {
+        if ((r = raw3(SYS_write, a->more_procs[i], "0", 1)) < 0)
+            child_fail(a, SUMMON_STEP_CGROUP, r);
+    }
+    if (!slot->into_cgroup && a->cgroup_procs_fd >= 0 && (r = raw3(SYS_write, a->cgroup_procs_fd, "0", 1)) < 0)
+        child_fail(a, SUMMON_STEP_CGROUP, r);
+}
+
 static int child_main(void *arg)
 {
     struct slot *slot = arg;
     struct summon_spawn_args *a = &slot->args;
     long pid = raw0(SYS_getpid);
     long r;
+
+    join_cgroups(slot);
 
     /* Signals: the manager's handlers must never run here. Everything to SIG_DFL as systemd's exec child does,
      * except SIGPIPE when it stays ignored (IgnoreSIGPIPE=yes); the mask (all blocked by the parent) is emptied once
@@ -958,7 +993,8 @@ static struct slot *prepare_slot(const struct summon_spawn_args *a)
     size_t need = align8(sizeof(struct slot)) + vector_bytes(a->argv, argc) + vector_bytes(a->envp, envc) +
                   align8(strlen(a->path) + 1) + (a->cwd != NULL ? align8(strlen(a->cwd) + 1) : 0) +
                   align8((size_t)a->nfds * sizeof(int32_t)) + align8((size_t)a->ngroups * sizeof(uint32_t)) +
-                  (size_t)a->nlimits * sizeof(struct summon_rlimit) + CHILD_STACK_SIZE;
+                  (size_t)a->nlimits * sizeof(struct summon_rlimit) + CHILD_STACK_SIZE +
+                  align8((size_t)a->nmore_procs * sizeof(int32_t));
     if (a->flags & SUMMON_SPAWN_ATTRS)
         need += align8(sizeof(struct summon_attrs));
     if (a->tty_path != NULL)
@@ -1011,8 +1047,11 @@ static struct slot *prepare_slot(const struct summon_spawn_args *a)
         cursor += align8(sizeof(struct summon_attrs));
     }
     c->tty_path = copy_string(a->tty_path, &cursor);
+    c->more_procs = memcpy(cursor, a->more_procs, (size_t)a->nmore_procs * sizeof(int32_t));
+    cursor += align8((size_t)a->nmore_procs * sizeof(int32_t));
     c->failed_step = SUMMON_STEP_NONE;
     c->failed_errno = 0;
+    s->into_cgroup = 0;
     s->pid = 0;
     atomic_store(&s->ctid, 1);
     return s;
@@ -1148,7 +1187,24 @@ int summon_spawn(struct summon_spawn_args *a, int32_t mode, int32_t *pid_out, in
         };
         s->handlers_cleared = 1;
         s->ignored = ignored_signals();
-        long r = summon_clone3(&ca, sizeof ca, child_main, s);
+        long r = -ENOSYS;
+        if (a->cgroup_fd >= 0)
+        {
+            /* Placed by the kernel at fork: no window in which the child (or anything it forks) is outside. A kernel
+             * before 5.7, or a cgroup it refuses, leaves it to the child's own write of cgroup.procs. */
+            ca.flags |= CLONE_INTO_CGROUP;
+            ca.cgroup = (uint64_t)a->cgroup_fd;
+            s->into_cgroup = 1;
+            r = summon_clone3(&ca, sizeof ca, child_main, s);
+            if (r <= 0)
+            {
+                ca.flags &= ~CLONE_INTO_CGROUP;
+                s->into_cgroup = 0;
+                pidfd = -1;
+            }
+        }
+        if (r <= 0)
+            r = summon_clone3(&ca, SUMMON_CLONE_ARGS_SIZE_VER0, child_main, s);
         if (r > 0)
             pid = (pid_t)r;
         else if (r == -ENOSYS || r == -EINVAL || r == -EPERM)

@@ -185,6 +185,7 @@ internal sealed class ServiceExecBuilder
             Attributes = ProcessAttributesPlan.Of(exec.Attributes),
             NewSessionKeyring = ProcessAttributesPlan.Keyring(exec.Attributes, _userMode) != KeyringMode.Inherit,
             Terminal = terminal,
+            ControlGroup = inputs.ControlGroup,
         };
     }
 

@@ -1,0 +1,162 @@
+using Summon.Interop;
+using Summon.Posix;
+using Summon.Processes;
+using Summon.Units;
+
+namespace Summon.Manager.ControlGroups;
+
+/// <summary>
+/// The manager's subtree of the cgroup2 hierarchy (found by <see cref="CgroupDetection"/>): the controllers enabled in
+/// it, the v1 controllers of a hybrid layout beside it, and the system facts limits are scaled against. Makes a
+/// unit's cgroup (<see cref="UnitCgroup"/>) with its slices and limits.
+/// </summary>
+internal sealed class CgroupTree
+{
+    private readonly bool _ownsRoot;
+
+    public CgroupTree(string mount, string root, bool ownsRoot, bool userMode, IReadOnlySet<string> controllers,
+        IReadOnlyDictionary<string, string> legacyRoots)
+    {
+        Mount = mount;
+        Root = root;
+        _ownsRoot = ownsRoot;
+        UserMode = userMode;
+        Controllers = controllers;
+        LegacyRoots = legacyRoots;
+        PhysicalMemory = ReadPhysicalMemory();
+        SystemTasksMax = CgroupValues.SystemTasksMax(ReadNumber("/proc/sys/kernel/pid_max"), ReadNumber("/proc/sys/kernel/threads-max"));
+    }
+
+    /// <summary>The cgroup2 mount point (/sys/fs/cgroup, or /sys/fs/cgroup/unified in a hybrid layout).</summary>
+    public string Mount { get; }
+
+    /// <summary>The directory units' slices are made in.</summary>
+    public string Root { get; }
+
+    public bool UserMode { get; }
+
+    /// <summary>cgroup2 controllers enabled below <see cref="Root"/> (memory, pids, cpu, io).</summary>
+    public IReadOnlySet<string> Controllers { get; }
+
+    /// <summary>Hybrid layout: v1 controller ("memory", "pids", "cpu", "io" for blkio) → the directory mirroring <see cref="Root"/>.</summary>
+    public IReadOnlyDictionary<string, string> LegacyRoots { get; }
+
+    public ulong PhysicalMemory { get; }
+
+    public ulong SystemTasksMax { get; }
+
+    /// <summary>The limit TasksMax= resolves to for a unit (DefaultTasksMax= when not set).</summary>
+    public ulong TasksMax(ResourceControl rc) => (rc.TasksMax ?? CgroupValues.DefaultTasksMax).Resolve(SystemTasksMax);
+
+    public ulong Memory(ScaledLimit limit) => CgroupValues.ScaleMemory(limit, PhysicalMemory, (ulong)Environment.SystemPageSize);
+
+    /// <summary>A path below the mount as /proc/PID/cgroup and `status` name it: "/system.slice/foo.service".</summary>
+    public string DisplayPath(string directory) => directory.Length == Mount.Length ? "/" : directory[Mount.Length..];
+
+    /// <summary>
+    /// Makes (or reuses) the unit's cgroup below its slice, writes its limits and opens what its children need.
+    /// Limits a controller cannot take are reported through <paramref name="warn"/>, once per call.
+    /// </summary>
+    public UnitCgroup Open(string unitId, ResourceControl rc, uint? uid, Action<string> warn)
+    {
+        string relative = CgroupPaths.UnitPath(rc.Slice ?? CgroupPaths.DefaultSlice(UserMode), unitId);
+        string dir = Path.Combine(Root, relative);
+        int error = MakeWithControllers(relative);
+        if (error != 0)
+            throw new CgroupException(dir, error);
+        var legacyDirs = new List<string>();
+        try
+        {
+            var applier = new CgroupLimitWriter(this, dir, rc, warn);
+            applier.Apply(legacyDirs);
+            if (rc.Delegate && uid is { } owner)
+                Delegate(dir, owner, rc);
+            return UnitCgroup.Open(this, dir, legacyDirs);
+        }
+        catch (CgroupException)
+        {
+            foreach (string legacy in legacyDirs)
+                TryRemove(legacy);
+            TryRemove(dir);
+            throw;
+        }
+    }
+
+    /// <summary>Makes each level of <paramref name="relative"/> below the root, enabling the controllers in each slice.</summary>
+    private int MakeWithControllers(string relative)
+    {
+        string current = Root;
+        string[] levels = relative.Split('/');
+        for (int i = 0; i < levels.Length; i++)
+        {
+            string next = Path.Combine(current, levels[i]);
+            if (!Directory.Exists(next))
+            {
+                int r = CgroupFile.MakeDirectories(next);
+                if (r != 0 && r != Errno.EEXIST)
+                    return r;
+            }
+            if (i < levels.Length - 1)
+                foreach (string controller in Controllers)
+                    CgroupFile.Write(Path.Combine(next, "cgroup.subtree_control"), "+" + controller);
+            current = next;
+        }
+        return 0;
+    }
+
+    /// <summary>Delegate=yes with User=: the unit's cgroup and the files a delegate writes belong to the user (CGROUP_DELEGATION.md).</summary>
+    private static void Delegate(string dir, uint uid, ResourceControl rc)
+    {
+        foreach (string name in (string[])["", "cgroup.procs", "cgroup.threads", "cgroup.subtree_control"])
+            _ = Libc.Chown(Path.Combine(dir, name), uid, uint.MaxValue);
+        _ = rc;
+    }
+
+    /// <summary>rmdir of an empty cgroup; false while processes (or child cgroups) are in it.</summary>
+    public static bool TryRemove(string dir)
+    {
+        try
+        {
+            if (Directory.Exists(dir))
+                Directory.Delete(dir);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>At shutdown: removes the empty slices (and the root the manager made for itself), deepest first.</summary>
+    public void RemoveEmpty()
+    {
+        foreach (string root in (IEnumerable<string>)[Root, .. LegacyRoots.Values])
+        {
+            if (!Directory.Exists(root))
+                continue;
+            try
+            {
+                foreach (string dir in Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length))
+                    if (!dir.EndsWith("/init.scope", StringComparison.Ordinal))
+                        TryRemove(dir);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+            if (_ownsRoot)
+                TryRemove(root);
+        }
+    }
+
+    private static ulong ReadPhysicalMemory()
+    {
+        // /proc/meminfo's MemTotal, in kB.
+        foreach (string line in File.ReadLines("/proc/meminfo"))
+            if (line.StartsWith("MemTotal:", StringComparison.Ordinal)
+                && ulong.TryParse(line["MemTotal:".Length..].Trim().Split(' ')[0], out ulong kb))
+                return kb * 1024;
+        return ulong.MaxValue;
+    }
+
+    private static ulong? ReadNumber(string path) => CgroupFile.ReadNumber(path);
+}

@@ -1,0 +1,203 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Summon.Interop;
+using Summon.Posix;
+using Summon.Processes;
+
+namespace Summon.Manager.ControlGroups;
+
+/// <summary>
+/// One service's cgroup while it has one: the directory and the fds its children are placed with
+/// (<see cref="Child"/>), cgroup.events (<see cref="Events"/>, which the loop watches for "populated 0": no process of
+/// the unit is left), the kill of every process in it, its figures for status, and its removal once empty.
+/// </summary>
+internal sealed class UnitCgroup : IDisposable
+{
+    private readonly CgroupTree _tree;
+    private readonly SafeFdHandle _directory;
+    private readonly SafeFdHandle _procs;
+    private readonly List<SafeFdHandle> _legacyProcs;
+
+    private UnitCgroup(CgroupTree tree, string dir, List<string> legacyDirs, SafeFdHandle directory, SafeFdHandle procs,
+        List<SafeFdHandle> legacyProcs, SafeFdHandle events)
+    {
+        _tree = tree;
+        Directory = dir;
+        LegacyDirectories = legacyDirs;
+        _directory = directory;
+        _procs = procs;
+        _legacyProcs = legacyProcs;
+        Events = events;
+        Child = new ChildCgroup(directory, procs, legacyProcs);
+    }
+
+    /// <summary>The cgroup2 directory.</summary>
+    public string Directory { get; }
+
+    /// <summary>The unit's directories in v1 controllers (hybrid layout, only for the limits it sets).</summary>
+    public List<string> LegacyDirectories { get; }
+
+    /// <summary>"/system.slice/foo.service", as status and the ControlGroup property show it.</summary>
+    public string Path => _tree.DisplayPath(Directory);
+
+    /// <summary>What a spawn request carries to place its child here.</summary>
+    public ChildCgroup Child { get; }
+
+    /// <summary>cgroup.events: EPOLLPRI when "populated" (or "frozen") changes; re-armed by reading it (<see cref="Populated"/>).</summary>
+    public SafeFdHandle Events { get; }
+
+    public static UnitCgroup Open(CgroupTree tree, string dir, List<string> legacyDirs)
+    {
+        var opened = new List<SafeFdHandle>();
+        try
+        {
+            SafeFdHandle Take(string path, int flags)
+            {
+                var fd = CgroupFile.Open(path, flags, out int errno) ?? throw new CgroupException(path, errno);
+                opened.Add(fd);
+                return fd;
+            }
+            var directory = Take(dir, Libc.O_RDONLY | Libc.O_DIRECTORY);
+            var procs = Take(System.IO.Path.Combine(dir, "cgroup.procs"), Libc.O_WRONLY);
+            var events = Take(System.IO.Path.Combine(dir, "cgroup.events"), Libc.O_RDONLY);
+            var legacy = legacyDirs.Select(d => Take(System.IO.Path.Combine(d, "cgroup.procs"), Libc.O_WRONLY)).ToList();
+            return new UnitCgroup(tree, dir, legacyDirs, directory, procs, legacy, events);
+        }
+        catch
+        {
+            foreach (var fd in opened)
+                fd.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads cgroup.events: true while any process is in the cgroup or below it.</summary>
+    public unsafe bool Populated()
+    {
+        byte* buffer = stackalloc byte[256];
+        nint n = Libc.Pread(Events, buffer, 256, 0);
+        if (n <= 0)
+            return false;   // gone: nothing can be left in it
+        var text = new ReadOnlySpan<byte>(buffer, (int)n);
+        return text.IndexOf("populated 1"u8) >= 0;
+    }
+
+    /// <summary>Every pid in the cgroup and the cgroups below it (a delegated subtree), as cgroup.procs lists them.</summary>
+    public List<int> Pids()
+    {
+        var pids = new List<int>();
+        AddPids(Directory, pids);
+        return pids;
+    }
+
+    private static void AddPids(string dir, List<int> pids)
+    {
+        if (CgroupFile.Read(System.IO.Path.Combine(dir, "cgroup.procs")) is { } text)
+            foreach (string line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                if (int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && !pids.Contains(pid))
+                    pids.Add(pid);
+        try
+        {
+            foreach (string child in System.IO.Directory.EnumerateDirectories(dir))
+                AddPids(child, pids);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="signal"/> to every process of the unit: SIGKILL through cgroup.kill (Linux 5.14; one write, no
+    /// race with forks), otherwise to each pid of cgroup.procs, as systemd's cg_kill_recursive. True when any was sent.
+    /// </summary>
+    public bool Kill(int signal)
+    {
+        if (signal == Signals.SIGKILL && CgroupFile.Write(System.IO.Path.Combine(Directory, "cgroup.kill"), "1") == 0)
+            return Populated();
+        bool sent = false;
+        foreach (int pid in Pids())
+            sent |= Libc.Kill(pid, signal) == 0;
+        return sent;
+    }
+
+    /// <summary>Tasks in the cgroup: pids.current where the pids controller counts them, else its threads.</summary>
+    public ulong TasksCurrent()
+    {
+        if (CgroupFile.ReadNumber(System.IO.Path.Combine(Directory, "pids.current")) is { } current)
+            return current;
+        foreach (string legacy in LegacyDirectories)
+            if (CgroupFile.ReadNumber(System.IO.Path.Combine(legacy, "pids.current")) is { } legacyCurrent)
+                return legacyCurrent;
+        return CountThreads(Directory);
+    }
+
+    private static ulong CountThreads(string dir)
+    {
+        ulong count = 0;
+        if (CgroupFile.Read(System.IO.Path.Combine(dir, "cgroup.threads")) is { } text)
+            count += (ulong)text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+        try
+        {
+            foreach (string child in System.IO.Directory.EnumerateDirectories(dir))
+                count += CountThreads(child);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+        return count;
+    }
+
+    /// <summary>memory.current (or the v1 memory controller's usage); null where no memory controller counts it.</summary>
+    public ulong? MemoryCurrent()
+    {
+        if (CgroupFile.ReadNumber(System.IO.Path.Combine(Directory, "memory.current")) is { } current)
+            return current;
+        foreach (string legacy in LegacyDirectories)
+            if (CgroupFile.ReadNumber(System.IO.Path.Combine(legacy, "memory.usage_in_bytes")) is { } usage)
+                return usage;
+        return null;
+    }
+
+    /// <summary>CPU time of everything that ran in the cgroup (cpu.stat's usage_usec, there without the cpu controller), in ns.</summary>
+    public ulong? CpuUsageNSec() =>
+        CgroupFile.ReadNumber(System.IO.Path.Combine(Directory, "cpu.stat"), "usage_usec") is { } usec ? usec * 1000 : null;
+
+    /// <summary>True when memory.events (or the v1 controller) counted an OOM kill in this cgroup.</summary>
+    public bool OomKilled()
+    {
+        if (CgroupFile.ReadNumber(System.IO.Path.Combine(Directory, "memory.events"), "oom_kill") is > 0)
+            return true;
+        foreach (string legacy in LegacyDirectories)
+            if (CgroupFile.ReadNumber(System.IO.Path.Combine(legacy, "memory.oom_control"), "oom_kill") is > 0)
+                return true;
+        return false;
+    }
+
+    /// <summary>Removes the cgroup (and delegated ones below it) once empty; false while processes remain.</summary>
+    public bool TryRemove()
+    {
+        if (Populated())
+            return false;
+        try
+        {
+            foreach (string child in System.IO.Directory.EnumerateDirectories(Directory, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length))
+                CgroupTree.TryRemove(child);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+        bool removed = CgroupTree.TryRemove(Directory);
+        foreach (string legacy in LegacyDirectories)
+            CgroupTree.TryRemove(legacy);
+        return removed;
+    }
+
+    public void Dispose()
+    {
+        _directory.Dispose();
+        _procs.Dispose();
+        foreach (var fd in _legacyProcs)
+            fd.Dispose();
+        Events.Dispose();
+    }
+}
