@@ -45,10 +45,12 @@ internal static class ConditionVerb
                 stderr.WriteLine($"Cannot parse \"{line}\".");
                 return 1;
             }
+            // Each line's warnings come before the next line is read, as systemd-analyze parses them one by one.
             parser.Apply("(cmdline)", new UnitFileAssignment("Unit", key, line[(eq + 1)..].TrimStart(' ', '\t', '\n', '\r'), 0));
+            foreach (var d in diagnostics)
+                stderr.WriteLine($"(cmdline): {d.Message}");
+            diagnostics.Clear();
         }
-        foreach (var d in diagnostics)
-            stderr.WriteLine($"(cmdline): {d.Message}");
 
         var evaluator = new ConditionEvaluator(facts);
         void Log(UnitCondition c, ConditionOutcome outcome, int errno) => stderr.WriteLine(outcome == ConditionOutcome.Error

@@ -21,7 +21,7 @@ public sealed class ShellCompletionTests
         // Subsets where a verb or option added later would also be offered.
         Assert.Subset(new HashSet<string>(["start", "status", "stop"]), Bash(root, script, "st").ToHashSet());
         Assert.DoesNotContain("daemon", Bash(root, script, "st"));
-        Assert.Subset(new HashSet<string>(["dump-unit", "timespan", "verify"]), Bash(root, script, "analyze", "").ToHashSet());
+        Assert.Subset(new HashSet<string>(["condition", "dump-unit", "timespan", "verify"]), Bash(root, script, "analyze", "").ToHashSet());
         Assert.Subset(new HashSet<string>(["--no-block", "--no-legend", "--no-pager", "--now"]), Bash(root, script, "enable", "--no").ToHashSet());
         Assert.Equal(["bash", "zsh"], Bash(root, script, "completion", ""));
         // Unit files as well as loaded units, templates included, as Debian's systemctl completion gathers them.
