@@ -43,4 +43,16 @@ internal sealed class UnitSection
 
     /// <summary>SuccessAction= ("none" unless set); a service with one needs no ExecStart=.</summary>
     public string SuccessAction { get; set; } = "none";
+
+    // The job engine's keys (issue 13, jobs part).
+
+    public List<string> PropagatesReloadTo { get; } = [];
+
+    public List<string> ReloadPropagatedFrom { get; } = [];
+
+    /// <summary>AllowIsolate=: `isolate` may start this unit.</summary>
+    public bool AllowIsolate { get; set; }
+
+    /// <summary>IgnoreOnIsolate=: `isolate` of another unit leaves this one running.</summary>
+    public bool IgnoreOnIsolate { get; set; }
 }
