@@ -220,7 +220,14 @@ internal sealed class JobEngine
     /// <summary>A unit changed state: a job waiting on it (a verify-active of an activating unit) may run now.</summary>
     public void OnUnitStateChanged()
     {
-        if (_installed.Count == 0 || _dispatchPosted)
+        if (_installed.Count > 0)
+            DispatchSoon();
+    }
+
+    /// <summary>A dispatch on the next loop turn (once, however often asked): never inside a unit's own transition.</summary>
+    private void DispatchSoon()
+    {
+        if (_dispatchPosted)
             return;
         _dispatchPosted = true;
         _manager.Loop.Post(() =>
@@ -315,13 +322,18 @@ internal sealed class JobEngine
             return;
         }
         job.State = JobState.Running;
-        var started = unit.BeginStartJob();
+        bool settled = false;
+        unit.WatchStart(result =>
+        {
+            settled = true;
+            OnStartSettled(job, result);
+        });
         try
         {
             bool ok = unit.Start();
-            if (!started.IsCompleted && !ok)
+            if (!settled && !ok)
                 unit.SettleStartJob(JobResult.Failed(unit.Id, JobFailure.UnitFailed, unit.Result));
-            else if (!started.IsCompleted && unit.ActiveState is UnitActiveState.Active)
+            else if (!settled && unit.ActiveState is UnitActiveState.Active)
                 unit.SettleStartJob(JobResult.Ok);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ErrnoException or ArgumentException)
@@ -329,18 +341,14 @@ internal sealed class JobEngine
             ManagerLog.UnitError(_log, unit.Id, "Failed to start: " + e.Message);
             unit.SettleStartJob(JobResult.Failed(unit.Id, JobFailure.UnitFailed, UnitResult.Resources));
         }
-        // Settled already (a target, a socket that listens, a refusal): the next jobs run in this same turn.
-        if (started.IsCompleted)
-            OnStartSettled(job, started.Result);
-        else
-            started.ContinueWith(t => _manager.Loop.Post(() => OnStartSettled(job, t.Result)), TaskScheduler.Default);
     }
 
+    /// <summary>Called in the unit's state change: the job ends there; what may run next runs a turn later.</summary>
     private void OnStartSettled(Job job, JobResult result)
     {
         if (_installed.GetValueOrDefault(job.Unit.Id) != job || job.State != JobState.Running)
             return;   // canceled or failed for a dependency meanwhile
-        Finish(job, result.Success ? JobOutcome.Done : JobOutcome.Failed, result);
+        Finish(job, result.Success ? JobOutcome.Done : JobOutcome.Failed, result, dispatch: false);
     }
 
     private void RunStop(Job job)
@@ -350,11 +358,7 @@ internal sealed class JobEngine
         if (unit.ActiveState is not (UnitActiveState.Inactive or UnitActiveState.Failed))
             unit.Stop();
         _registry.Collect(unit);
-        var stopped = unit.WaitForStop();
-        if (stopped.IsCompleted)
-            OnStopSettled(job);
-        else
-            stopped.ContinueWith(_ => _manager.Loop.Post(() => OnStopSettled(job)), TaskScheduler.Default);
+        unit.WatchStop(() => OnStopSettled(job));
     }
 
     private void OnStopSettled(Job job)
@@ -366,17 +370,17 @@ internal sealed class JobEngine
             // The stop half is done: the job becomes the start half and waits for its turn again.
             job.Type = JobType.Start;
             job.State = JobState.Waiting;
-            Dispatch();
+            DispatchSoon();
             return;
         }
-        Finish(job, JobOutcome.Done, JobResult.Ok);
+        Finish(job, JobOutcome.Done, JobResult.Ok, dispatch: false);
     }
 
     /// <summary>
     /// job_finish_and_invalidate(): the job leaves the queue and its waiters learn the result; a start that did not
     /// succeed fails the queued starts of the units that require it (result "dependency"), then what may run now runs.
     /// </summary>
-    private void Finish(Job job, JobOutcome outcome, JobResult result)
+    private void Finish(Job job, JobOutcome outcome, JobResult result, bool dispatch = true)
     {
         if (_installed.GetValueOrDefault(job.Unit.Id) != job)
             return;
@@ -391,11 +395,15 @@ internal sealed class JobEngine
                 if (_installed.GetValueOrDefault(name) is { Type: JobType.Start or JobType.VerifyActive } dependent)
                 {
                     ManagerLog.DependencyFailed(_log, dependent.Unit.Id, ManagerLog.Suffix(dependent.Unit));
-                    Finish(dependent, JobOutcome.Dependency, JobResult.Failed(dependent.Unit.Id, JobFailure.Dependency));
+                    Finish(dependent, JobOutcome.Dependency, JobResult.Failed(dependent.Unit.Id, JobFailure.Dependency), dispatch: false);
                 }
             }
         }
-        if (outcome != JobOutcome.Canceled)
+        if (outcome == JobOutcome.Canceled)
+            return;
+        if (dispatch)
             Dispatch();
+        else
+            DispatchSoon();
     }
 }
