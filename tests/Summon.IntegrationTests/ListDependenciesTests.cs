@@ -19,11 +19,12 @@ public sealed class ListDependenciesTests
             Assert.Equal(0, Cli.Run(root, "enable", unit).ExitCode);
         using DaemonProcess daemon = await DaemonProcess.StartAsync(root);
 
+        // Targets are units: the boot's start of default.target left them active.
         const string Expected =
             "default.target\n" +
-            "○ ├─multi-user.target\n" +
+            "● ├─multi-user.target\n" +
             "○ │ └─idle.service\n" +
-            "○ └─sockets.target\n" +
+            "● └─sockets.target\n" +
             "●   └─demo-echo.socket\n";
         CommandResult tree = await Wait.ForAsync(() => Cli.RunProgram(root, systemctl, null, "list-dependencies"), r => r.StdOut == Expected);
         Assert.True(tree is { ExitCode: 0, StdOut: Expected, StdErr: "" }, tree.ToString());

@@ -25,14 +25,23 @@ public sealed class ListUnitsTests
             "\nLOAD   = Reflects whether the unit definition was properly loaded.\n" +
             "ACTIVE = The high-level unit activation state, i.e. generalization of SUB.\n" +
             "SUB    = The low-level unit activation state, values depend on unit type.\n";
-        // Sorted by type, then name; the failed unit gets the mark.
+        // Sorted by type, then name; the failed unit gets the mark; the targets the boot reached are units too.
         const string Rows =
-            "  UNIT             LOAD   ACTIVE SUB       DESCRIPTION\n" +
-            "● fail.service     loaded failed failed    fail.service\n" +
-            "  demo-echo.socket loaded active listening Socket unit for demo-echo\n";
+            "  UNIT              LOAD   ACTIVE SUB       DESCRIPTION\n" +
+            "● fail.service      loaded failed failed    fail.service\n" +
+            "  demo-echo.socket  loaded active listening Socket unit for demo-echo\n" +
+            "  basic.target      loaded active active    Basic System\n" +
+            "  local-fs.target   loaded active active    Local File Systems\n" +
+            "  multi-user.target loaded active active    Multi-User System\n" +
+            "  paths.target      loaded active active    Path Units\n" +
+            "  slices.target     loaded active active    Slice Units\n" +
+            "  sockets.target    loaded active active    Socket Units\n" +
+            "  swap.target       loaded active active    Swaps\n" +
+            "  sysinit.target    loaded active active    System Initialization\n" +
+            "  timers.target     loaded active active    Timer Units\n";
         CommandResult list = Run("list-units");
         Assert.True(list.ExitCode == 0, list.ToString());
-        Assert.Equal(Rows + Legend + "2 loaded units listed. Pass --all to see loaded but inactive units, too.\n"
+        Assert.Equal(Rows + Legend + "11 loaded units listed. Pass --all to see loaded but inactive units, too.\n"
             + "To show all installed unit files use 'systemctl list-unit-files'.\n", list.StdOut);
         Assert.Equal(list.StdOut, Run().StdOut);
 
@@ -49,13 +58,14 @@ public sealed class ListUnitsTests
         // Debian's bash completion: every loaded unit, first column the name.
         CommandResult completion = Run("list-units", "--full", "--all", "--plain", "--no-legend");
         Assert.True(completion.ExitCode == 0, completion.ToString());
-        Assert.Equal(["fail.service", "demo-echo.socket"], completion.StdOutLines.Select(l => l.Split(' ')[0]).Where(n => n != "demo-echo@.service"));
+        Assert.Equal(["fail.service", "demo-echo.socket"], completion.StdOutLines.Select(l => l.Split(' ')[0]).Where(n => n != "demo-echo@.service" && !n.EndsWith(".target", StringComparison.Ordinal)));
+        Assert.Contains("multi-user.target", completion.StdOutLines.Select(l => l.Split(' ')[0]));
 
-        CommandResult none = Run("list-units", "--type=target");
+        CommandResult none = Run("list-units", "--type=mount");
         Assert.Equal("  UNIT LOAD ACTIVE SUB DESCRIPTION\n0 loaded units listed. Pass --all to see loaded but inactive units, too.\n"
             + "To show all installed unit files use 'systemctl list-unit-files'.\n", none.StdOut);
 
-        CommandResult json = Run("list-units", "-o", "json");
+        CommandResult json = Run("list-units", "-o", "json", "fail.service", "demo-*");
         Assert.Equal("""[{"unit":"fail.service","load":"loaded","active":"failed","sub":"failed","description":"fail.service"},{"unit":"demo-echo.socket","load":"loaded","active":"active","sub":"listening","description":"Socket unit for demo-echo"}]""" + "\n", json.StdOut);
         CommandResult pretty = Run("list-units", "-o", "json-pretty", "--failed");
         Assert.Equal("[\n\t{\n\t\t\"unit\" : \"fail.service\",\n\t\t\"load\" : \"loaded\",\n\t\t\"active\" : \"failed\",\n\t\t\"sub\" : \"failed\",\n\t\t\"description\" : \"fail.service\"\n\t}\n]\n", pretty.StdOut);

@@ -34,6 +34,8 @@ internal static partial class ControlCodec
                 request.Signal = ReadInt32(ref r);
             else if (r.ValueTextEquals("killWhom"u8))
                 request.KillWhom = ReadString(ref r);
+            else if (r.ValueTextEquals("jobMode"u8))
+                request.JobMode = ReadString(ref r);
             else if (r.ValueTextEquals("properties"u8))
                 request.Properties = ReadStrings(ref r);
             else
@@ -57,6 +59,8 @@ internal static partial class ControlCodec
         if (request.KillWhom is not null)
             w.WriteString("killWhom"u8, request.KillWhom);
         WriteStrings(w, "properties"u8, request.Properties);
+        if (request.JobMode is not null)
+            w.WriteString("jobMode"u8, request.JobMode);
         w.WriteEndObject();
     }
 }

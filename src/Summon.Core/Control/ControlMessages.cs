@@ -26,6 +26,9 @@ internal sealed class ControlRequest
     /// <summary>For Kill: "main" or "all".</summary>
     public string? KillWhom { get; set; }
 
+    /// <summary>start/stop/restart: --job-mode= (replace when null).</summary>
+    public string? JobMode { get; set; }
+
     /// <summary>
     /// For Show: only these properties (show -p, is-active's ActiveState); null for all. The manager then skips the
     /// costly ones nobody asked for (UnitFileState reads the unit directories) and sends less.
@@ -76,4 +79,7 @@ internal static class ControlMethods
 {
     public const string Ping = "Ping", Start = "Start", Stop = "Stop", Restart = "Restart", Reload = "Reload",
         ResetFailed = "ResetFailed", Show = "Show", ListUnits = "ListUnits", ReloadUnit = "ReloadUnit", Kill = "Kill";
+
+    // The job engine's (issue 13, jobs part).
+    public const string Isolate = "Isolate", ListJobs = "ListJobs";
 }

@@ -41,6 +41,26 @@ internal enum JobFailure
 
     /// <summary>start: an Assert*= of the unit failed (systemd's job result "assert"; issue 13).</summary>
     AssertFailed,
+
+    // The job engine's (issue 13, jobs part).
+
+    /// <summary>A job the unit's job required failed (systemd's job result "dependency").</summary>
+    Dependency,
+
+    /// <summary>RefuseManualStart=/RefuseManualStop=: only a dependency may start or stop the unit.</summary>
+    RefusedManually,
+
+    /// <summary>isolate of a unit without AllowIsolate=yes.</summary>
+    NotIsolatable,
+
+    /// <summary>An ordering cycle with no job that could be deleted to break it.</summary>
+    OrderCyclic,
+
+    /// <summary>Two jobs for one unit that cannot be merged; <see cref="JobError.Result"/> is "TYPE1 TYPE2 UNIT".</summary>
+    ConflictingJobs,
+
+    /// <summary>--job-mode=fail against a queued job; <see cref="JobError.Result"/> is "ANCHOR/TYPE UNIT QUEUED NEW".</summary>
+    Destructive,
 }
 
 /// <summary>One failed job of a request: the unit, why, and the unit's result when it ended failed.</summary>

@@ -1,4 +1,5 @@
 using Summon.Control;
+using Summon.Manager.Jobs;
 using Summon.Posix;
 using Summon.Units;
 
@@ -13,9 +14,10 @@ internal sealed class ControlDispatcher(UnitManager manager)
         ExpandGlobs(request);
         return request.Method switch
         {
-            ControlMethods.Start => RunJobsAsync(request, manager.StartJob),
-            ControlMethods.Stop => RunJobsAsync(request, manager.StopJob),
-            ControlMethods.Restart => RunJobsAsync(request, manager.RestartJob),
+            ControlMethods.Start => RunJobsAsync(request, name => manager.StartJob(name, Mode(request), manual: true)),
+            ControlMethods.Stop => RunJobsAsync(request, name => manager.StopJob(name, Mode(request), manual: true)),
+            ControlMethods.Restart => RunJobsAsync(request, name => manager.RestartJob(name, Mode(request), manual: true)),
+            ControlMethods.Isolate => RunJobsAsync(request, manager.IsolateJob),
             ControlMethods.ReloadUnit => RunJobsAsync(request, manager.ReloadJob),
             _ => Task.FromResult(Handle(request)),
         };
@@ -56,6 +58,9 @@ internal sealed class ControlDispatcher(UnitManager manager)
         }
         return reply;
     }
+
+    /// <summary>The request's --job-mode= (the CLI sends only words systemctl takes; anything else is replace).</summary>
+    private static JobMode Mode(ControlRequest request) => JobModes.Parse(request.JobMode) ?? JobMode.Replace;
 
     /// <summary>Unit globs name loaded units (ListUnits takes them as its patterns); expanding twice changes nothing.</summary>
     private void ExpandGlobs(ControlRequest request)

@@ -4,6 +4,7 @@ using Summon.Install;
 using Summon.Journal;
 using Summon.Manager.Credentials;
 using Summon.Manager.Exec;
+using Summon.Manager.Jobs;
 using Summon.Manager.Takeover;
 using Summon.Processes;
 using Summon.Sockets;
@@ -52,7 +53,11 @@ internal sealed class UnitManager
         Installer = new UnitInstaller(options.UnitPath, UnitRegistry.Specifiers(options));
         Credentials = new CredentialStore(options.CredentialsRoot,
             CredentialStore.SearchPath(Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY")), mount: ProcessIdentity.EffectiveUid == 0);
+        Jobs = new JobEngine(this, _registry, options.UnitPath, log);
     }
+
+    /// <summary>The queued jobs and the transactions that queue them.</summary>
+    internal JobEngine Jobs { get; }
 
     public UnitInstaller Installer { get; }
 
@@ -104,41 +109,46 @@ internal sealed class UnitManager
 
     // ---- jobs ----------------------------------------------------------------------------------------------
 
-    /// <summary>start as a job: completes when the unit is active (or the start failed), like `systemctl start` waits.</summary>
-    public Task<JobResult> StartJob(string name)
+    /// <summary>
+    /// start as a job: a transaction for the unit and what it pulls in (<see cref="JobEngine"/>); completes when the
+    /// unit is active (or the start failed), like `systemctl start` waits. <paramref name="manual"/> is a client's
+    /// request, which RefuseManualStart= refuses.
+    /// </summary>
+    public Task<JobResult> StartJob(string name, JobMode mode = JobMode.Replace, bool manual = false)
     {
         var unit = GetOrLoad(name);
         if (unit is null || unit.Definition.LoadState != LoadState.Loaded)
             return Task.FromResult(LoadFailure(name, unit));
-        if (unit.ActiveState is UnitActiveState.Active or UnitActiveState.Reloading)
-            return Task.FromResult(JobResult.Ok);
-        var job = unit.BeginStartJob();
-        bool started = unit.Start();
-        if (!job.IsCompleted && !started)
-            unit.SettleStartJob(JobResult.Failed(unit.Id, JobFailure.UnitFailed, unit.Result));
-        else if (!job.IsCompleted && unit.ActiveState is UnitActiveState.Active)
-            unit.SettleStartJob(JobResult.Ok);
-        return job;
+        return Jobs.Enqueue(JobType.Start, unit, mode, manual);
     }
 
-    /// <summary>stop as a job: completes when the unit is inactive or failed.</summary>
-    public Task<JobResult> StopJob(string name)
-    {
-        var immediate = Stop(name);
-        if (!immediate.Success || !_registry.TryGet(name, out var unit))
-            return Task.FromResult(immediate);
-        return unit.WaitForStop();
-    }
-
-    /// <summary>restart: stop, then start once stopped.</summary>
-    public Task<JobResult> RestartJob(string name)
+    /// <summary>stop as a job: completes when the unit (and what requires it) is inactive or failed.</summary>
+    public Task<JobResult> StopJob(string name, JobMode mode = JobMode.Replace, bool manual = false)
     {
         if (!_registry.TryGet(name, out var unit))
-            return StartJob(name);
+            return Task.FromResult(Stop(name));
+        return Jobs.Enqueue(JobType.Stop, unit, mode, manual);
+    }
+
+    /// <summary>restart: stop, then start once stopped (a unit that is not running is started).</summary>
+    public Task<JobResult> RestartJob(string name, JobMode mode = JobMode.Replace, bool manual = false)
+    {
+        var unit = GetOrLoad(name);
+        if (unit is null || unit.Definition.LoadState != LoadState.Loaded)
+            return Task.FromResult(LoadFailure(name, unit));
+        // RuntimeDirectoryPreserve=restart keeps the runtime directories over a restart the service is told of.
         if (unit is ServiceUnit service && service.ActiveState is not (UnitActiveState.Inactive or UnitActiveState.Failed))
             service.RestartRequested = true;
-        unit.Stop();
-        return unit.WaitForStop().ContinueWith(_ => Loop.InvokeAsync(() => StartJob(name)).Unwrap(), TaskScheduler.Default).Unwrap();
+        return Jobs.Enqueue(JobType.Restart, unit, mode, manual);
+    }
+
+    /// <summary>`isolate UNIT`: start it and stop every unit it does not pull in (AllowIsolate=, IgnoreOnIsolate=).</summary>
+    public Task<JobResult> IsolateJob(string name)
+    {
+        var unit = GetOrLoad(name);
+        if (unit is null || unit.Definition.LoadState != LoadState.Loaded)
+            return Task.FromResult(LoadFailure(name, unit));
+        return Jobs.Enqueue(JobType.Start, unit, JobMode.Isolate, manual: true);
     }
 
     /// <summary>`reload UNIT` as a job: completes when the reload is over (ExecReload= done, or a Type=notify-reload
@@ -147,7 +157,22 @@ internal sealed class UnitManager
     {
         if (GetOrLoad(name) is not ServiceUnit { ActiveState: UnitActiveState.Active } service)
             return Task.FromResult(JobResult.Failed(name, JobFailure.NotActive));
-        return service.Reload() is { } failure ? Task.FromResult(JobResult.Failed(service.Id, failure)) : service.WaitForReload();
+        if (service.Reload() is { } failure)
+            return Task.FromResult(JobResult.Failed(service.Id, failure));
+        PropagateReload(service.Id, new HashSet<string>(StringComparer.Ordinal) { service.Id });
+        return service.WaitForReload();
+    }
+
+    /// <summary>PropagatesReloadTo= (and ReloadPropagatedFrom= of the others): their active services reload too.</summary>
+    private void PropagateReload(string name, HashSet<string> done)
+    {
+        foreach (var other in Jobs.Graph.Of(name, DependencyKind.PropagatesReloadTo))
+        {
+            if (!done.Add(other) || !_registry.TryGet(other, out var unit) || unit is not ServiceUnit { ActiveState: UnitActiveState.Active } service)
+                continue;
+            if (service.Reload() is null)
+                PropagateReload(other, done);
+        }
     }
 
     /// <summary>`kill UNIT [--signal=N] [--kill-whom=main|all]`.</summary>
@@ -188,6 +213,7 @@ internal sealed class UnitManager
     {
         ManagerLog.Reloading(Log);
         _registry.Reload();
+        Jobs.OnReload();
         HeapTrim.AfterBulkLoad();
     }
 
@@ -207,26 +233,26 @@ internal sealed class UnitManager
     /// <summary>After a clean stop: the state file goes, there is nothing left to take over.</summary>
     public void StopRecordingState() => _stateFile?.Stop();
 
-    /// <summary>Starts what is enabled (<see cref="BootSequence"/>).</summary>
+    /// <summary>Boot: one start job for default.target (<see cref="BootSequence"/>).</summary>
     public void StartEnabledUnits()
     {
         new BootSequence(this, _registry, Log).Start();
         HeapTrim.AfterBulkLoad();
     }
 
-    /// <summary>Stops every unit; calls <paramref name="done"/> on the loop once no process is left.</summary>
+    /// <summary>
+    /// Stops every unit with stop jobs, in the reverse of the start order (a service ordered After= another stops
+    /// first); calls <paramref name="done"/> on the loop once no process and no job is left.
+    /// </summary>
     public void Shutdown(Action done)
     {
-        foreach (var socket in _registry.Units.OfType<SocketUnit>().ToList())
-            socket.Stop();
-        foreach (var service in _registry.Units.OfType<ServiceUnit>().ToList())
-            service.Stop();
+        Jobs.StopAll();
         WaitForServices(done);
     }
 
     private void WaitForServices(Action done)
     {
-        if (_registry.Units.OfType<ServiceUnit>().All(s => s.MainPid == 0))
+        if (_registry.Units.OfType<ServiceUnit>().All(s => s.MainPid == 0) && !Jobs.Queued.Any())
             done();
         else
             Loop.Schedule(TimeSpan.FromMilliseconds(20), () => WaitForServices(done));
@@ -255,7 +281,10 @@ internal sealed class UnitManager
     internal void OnUnitStateChanged(UnitRuntime unit)
     {
         if (unit is not ServiceUnit { IsConnectionInstance: true })
+        {
             _stateFile?.MarkStale();
+            Jobs.OnUnitStateChanged();
+        }
     }
 
     internal void OnUnitFinished(ServiceUnit service) => _registry.Collect(service);

@@ -136,6 +136,9 @@ internal static class UnitProperties
     {
         Add(p, "Id", unit.Id);
         Add(p, "Names", unit.Id == unit.Definition.Name.Name && unit.Definition.Names.Count > 0 ? string.Join(' ', unit.Definition.Names) : unit.Id);
+        if (wanted is null || Jobs.DependencyProperties.Names.Any(wanted.Contains))
+            foreach (var (name, value) in Jobs.DependencyProperties.Of(unit.Id, manager.Jobs.Graph))
+                Add(p, name, value);
         if (unit is SocketUnit socket)
         {
             var triggers = socket.Settings.Accept

@@ -48,6 +48,7 @@ internal sealed class UnitRegistry
         {
             UnitType.Socket when definition.Socket is not null => new SocketUnit(manager, definition),
             UnitType.Service when definition.Service is not null => new ServiceUnit(manager, definition),
+            UnitType.Target => new TargetUnit(manager, definition),
             _ => null,
         };
         if (created is null)
@@ -68,12 +69,31 @@ internal sealed class UnitRegistry
         if (_definitions.TryGetValue(name.Name, out var cached))
             return cached;
         var loaded = _loader.Load(name);
+        if (loaded.LoadState == LoadState.NotFound && BuiltInTarget(name) is { } builtIn)
+            loaded = builtIn;
+        Generation++;
         bool quiet = quietWithoutRuntimeDirectory && loaded.NeedsRuntimeDirectory && loaded.LoadState != LoadState.Loaded;
         foreach (var diagnostic in quiet ? [] : loaded.Diagnostics)
             ManagerLog.UnitFileProblem(_log, name.Name, diagnostic);
         _definitions[name.Name] = loaded;
         DefinitionLoaded?.Invoke(loaded);
         return loaded;
+    }
+
+    /// <summary>Counts definitions loaded and reloads: the job engine's dependency graph is rebuilt when it moves.</summary>
+    public int Generation { get; private set; }
+
+    /// <summary>Every definition loaded so far (reverse dependencies come from these, as systemd's come from its loaded units).</summary>
+    public IEnumerable<LoadedUnit> Definitions => _definitions.Values;
+
+    public bool UserMode => _options.UserMode;
+
+    /// <summary>A special target without a file: systemd's own definition; default.target is multi-user.target's alias.</summary>
+    private LoadedUnit? BuiltInTarget(UnitName name)
+    {
+        if (name.Name == "default.target" && !_options.UserMode && UnitName.TryParse(BuiltInTargets.SystemDefault, out var system))
+            return LoadDefinition(system);
+        return BuiltInTargets.Definition(name, _options.UserMode);
     }
 
     /// <summary>The definition already loaded for <paramref name="name"/>, if any.</summary>
@@ -83,6 +103,7 @@ internal sealed class UnitRegistry
     public void Reload()
     {
         _definitions.Clear();
+        Generation++;
         _templateHasSpecifiers.Clear();
         _loader = NewLoader();
         foreach (var unit in _units.Values)

@@ -83,6 +83,24 @@ internal abstract class UnitRuntime
         return tcs.Task;
     }
 
+    private List<Action<JobResult>>? _startWatchers;
+    private List<Action>? _stopWatchers;
+
+    /// <summary>
+    /// As <see cref="BeginStartJob"/>, but <paramref name="settled"/> is called on the loop, in the very state change
+    /// that settles the start (the job engine's jobs end with their unit's transition, not a turn later).
+    /// </summary>
+    internal void WatchStart(Action<JobResult> settled) => (_startWatchers ??= []).Add(settled);
+
+    /// <summary>As <see cref="WaitForStop"/>, with <paramref name="stopped"/> called in the state change (at once if stopped).</summary>
+    internal void WatchStop(Action stopped)
+    {
+        if (ActiveState is UnitActiveState.Inactive or UnitActiveState.Failed)
+            stopped();
+        else
+            (_stopWatchers ??= []).Add(stopped);
+    }
+
     /// <summary>Settles an open start job that <see cref="Start"/> refused or that needs no state change.</summary>
     internal void SettleStartJob(JobResult result)
     {
@@ -90,6 +108,10 @@ internal abstract class UnitRuntime
         _startWaiters = null;
         foreach (var waiter in starts ?? [])
             waiter.TrySetResult(result);
+        var watchers = _startWatchers;
+        _startWatchers = null;
+        foreach (var watcher in watchers ?? [])
+            watcher(result);
     }
 
     /// <summary>Completes when the unit has stopped (inactive or failed).</summary>
@@ -104,21 +126,24 @@ internal abstract class UnitRuntime
 
     private void ResolveWaiters(UnitActiveState to, bool settled)
     {
-        if (_startWaiters is { Count: > 0 } starts && (to is UnitActiveState.Active or UnitActiveState.Reloading || (settled && to is UnitActiveState.Failed or UnitActiveState.Inactive)))
+        if ((_startWaiters is { Count: > 0 } || _startWatchers is { Count: > 0 })
+            && (to is UnitActiveState.Active or UnitActiveState.Reloading || (settled && to is UnitActiveState.Failed or UnitActiveState.Inactive)))
         {
             // A unit that ran to completion (Type=oneshot without RemainAfterExit=) ends inactive with success: its
             // start job succeeded.
             bool ok = to is UnitActiveState.Active or UnitActiveState.Reloading || (to == UnitActiveState.Inactive && Result is UnitResult.Success or UnitResult.ExecCondition);
-            var result = ok ? JobResult.Ok : JobResult.Failed(Id, JobFailure.UnitFailed, Result);
-            _startWaiters = null;
-            foreach (var waiter in starts)
-                waiter.TrySetResult(result);
+            SettleStartJob(ok ? JobResult.Ok : JobResult.Failed(Id, JobFailure.UnitFailed, Result));
         }
-        if (_stopWaiters is { Count: > 0 } stops && settled && to is UnitActiveState.Inactive or UnitActiveState.Failed)
+        if (settled && to is UnitActiveState.Inactive or UnitActiveState.Failed)
         {
+            var stops = _stopWaiters;
             _stopWaiters = null;
-            foreach (var waiter in stops)
+            foreach (var waiter in stops ?? [])
                 waiter.TrySetResult(JobResult.Ok);
+            var watchers = _stopWatchers;
+            _stopWatchers = null;
+            foreach (var watcher in watchers ?? [])
+                watcher();
         }
     }
 

@@ -11,9 +11,15 @@ internal static class SupportedKeys
     private static readonly HashSet<string> s_unit = new(StringComparer.Ordinal)
     {
         "Description", "Documentation", "SourcePath",
-        // At boot the enabled units and what they Require=/Want= start ordered by After=/Before=.
+        // A start pulls in what a unit Requires=/Wants=, its jobs ordered by After=/Before= (Manager/Jobs).
         "After", "Before", "DefaultDependencies", "Wants", "Requires",
         "StartLimitIntervalSec", "StartLimitInterval", "StartLimitBurst",
+        // Issue 13, jobs part: the job engine's transactions (Manager/Jobs).
+        "Requisite", "BindsTo", "BindTo", "PartOf", "Conflicts",
+        "PropagatesReloadTo", "PropagateReloadTo", "ReloadPropagatedFrom", "PropagateReloadFrom",
+        "RefuseManualStart", "RefuseManualStop", "AllowIsolate", "IgnoreOnIsolate",
+        // Issue 13, jobs part: recorded, and documented in docs/compatibility.md for what they mean here.
+        "RequiresMountsFor", "JoinsNamespaceOf",
     };
 
     // Issue 13, conditions: every Condition*= and Assert*= of systemd 252 (Manager/Conditions evaluates them).

@@ -52,4 +52,16 @@ internal sealed class UnitSection
 
     /// <summary>Assert*=, in the same order as <see cref="Conditions"/>.</summary>
     public List<UnitCondition> Asserts { get; } = [];
+
+    // The job engine's keys (issue 13, jobs part).
+
+    public List<string> PropagatesReloadTo { get; } = [];
+
+    public List<string> ReloadPropagatedFrom { get; } = [];
+
+    /// <summary>AllowIsolate=: `isolate` may start this unit.</summary>
+    public bool AllowIsolate { get; set; }
+
+    /// <summary>IgnoreOnIsolate=: `isolate` of another unit leaves this one running.</summary>
+    public bool IgnoreOnIsolate { get; set; }
 }

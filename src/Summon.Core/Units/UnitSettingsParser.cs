@@ -39,7 +39,7 @@ internal sealed partial class UnitSettingsParser
         _line = a.Line;
         int? r = a.Section switch
         {
-            "Unit" => ApplyUnit(a.Key, a.Value) ?? ApplyCondition(a.Key, a.Value),
+            "Unit" => ApplyUnit(a.Key, a.Value) ?? ApplyCondition(a.Key, a.Value) ?? ApplyUnitJobs(a.Key, a.Value),
             "Install" => ApplyInstall(a.Key, a.Value),
             "Socket" when _unit.Socket is not null => ApplySocket(_unit.Socket, a.Key, a.Value) ?? ApplyExec(_unit.Socket.Exec, a.Key, a.Value),
             "Service" when _unit.Service is not null => ApplyService(_unit.Service, a.Key, a.Value) ?? ApplyExec(_unit.Service.Exec, a.Key, a.Value)

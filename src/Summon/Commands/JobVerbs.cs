@@ -8,9 +8,10 @@ internal static class JobVerbs
 {
     public static void AddTo(Command root)
     {
-        root.Subcommands.Add(Job("start", "Start (activate) one or more units", ControlMethods.Start, required: true));
-        root.Subcommands.Add(Job("stop", "Stop (deactivate) one or more units", ControlMethods.Stop, required: true));
-        root.Subcommands.Add(Job("restart", "Start or restart one or more units", ControlMethods.Restart, required: true));
+        root.Subcommands.Add(Job("start", "Start (activate) one or more units", ControlMethods.Start, required: true, jobMode: true));
+        root.Subcommands.Add(Job("stop", "Stop (deactivate) one or more units", ControlMethods.Stop, required: true, jobMode: true));
+        root.Subcommands.Add(Job("restart", "Start or restart one or more units", ControlMethods.Restart, required: true, jobMode: true));
+        root.Subcommands.Add(Job("isolate", "Start one unit and stop all others", ControlMethods.Isolate, required: true));
         root.Subcommands.Add(Job("reset-failed", "Reset failed state for all, one, or more units", ControlMethods.ResetFailed, required: false));
 
         root.Subcommands.Add(Job("reload", "Reload one or more units (ExecReload=)", ControlMethods.ReloadUnit, required: true));
@@ -21,11 +22,22 @@ internal static class JobVerbs
         root.Subcommands.Add(reload);
     }
 
-    private static Command Job(string verb, string description, string method, bool required)
+    private static Command Job(string verb, string description, string method, bool required, bool jobMode = false)
     {
         var units = new Argument<string[]>("UNIT") { Arity = required ? ArgumentArity.OneOrMore : ArgumentArity.ZeroOrMore };
         var command = new Command(verb, description) { units };
-        command.SetAction(r => Run(GlobalOptions.Context(r), new ControlRequest { Method = method, Units = UnitNames.Mangle(r.GetValue(units)), NoBlock = r.GetValue(GlobalOptions.NoBlock) }));
+        // systemctl's --job-mode= words this manager carries out (flush and triggering it does not).
+        var mode = new Option<string>("--job-mode") { Description = "How to deal with already queued jobs: replace, fail, isolate, ignore-dependencies, ignore-requirements, replace-irreversibly" };
+        mode.AcceptOnlyFromAmong("replace", "fail", "isolate", "ignore-dependencies", "ignore-requirements", "replace-irreversibly");
+        if (jobMode)
+            command.Options.Add(mode);
+        command.SetAction(r => Run(GlobalOptions.Context(r), new ControlRequest
+        {
+            Method = method,
+            Units = UnitNames.Mangle(r.GetValue(units)),
+            NoBlock = r.GetValue(GlobalOptions.NoBlock),
+            JobMode = jobMode ? r.GetValue(mode) : null,
+        }));
         return command;
     }
 
