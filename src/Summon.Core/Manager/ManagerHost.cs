@@ -79,6 +79,19 @@ internal static partial class ManagerHost
 
         var notify = OpenNotifySocket(runtimeDirectory, manager, log);
 
+        // SuccessAction=/FailureAction=/StartLimitAction=exit: every unit stops, then the manager ends with the status.
+        int exitCode = 0;
+        bool exiting = false;
+        manager.ExitRequested = (status, _) =>
+        {
+            if (status is { } code)
+                exitCode = code;
+            if (exiting)
+                return;
+            exiting = true;
+            manager.Shutdown(loop.Stop);
+        };
+
         using var signals = new CompositeDisposable(HandleSignals(loop, manager));
         using (server)
         using (notify)
@@ -92,7 +105,7 @@ internal static partial class ManagerHost
             manager.StopRecordingState();
         }
         journal.Flush();
-        return new Exit(0, null);
+        return new Exit(exitCode, null);
     }
 
     /// <summary>How the manager ended: its exit code, and why it could not start when it could not.</summary>

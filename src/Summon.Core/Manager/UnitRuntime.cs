@@ -109,18 +109,22 @@ internal abstract class UnitRuntime
     protected void OnStateChanged(UnitActiveState from, UnitActiveState to, bool settled = true)
     {
         ResolveWaiters(to, settled);
-        Manager.OnUnitStateChanged(this);
         var now = Manager.Now;
         StateChangeTimestamp = now;
-        if (from == to)
-            return;
-        if (to == UnitActiveState.Active)
-            ActiveEnterTimestamp = now;
-        if (from == UnitActiveState.Active)
-            ActiveExitTimestamp = now;
-        if (to is UnitActiveState.Inactive or UnitActiveState.Failed)
-            InactiveEnterTimestamp = now;
-        if (from is UnitActiveState.Inactive or UnitActiveState.Failed)
-            InactiveExitTimestamp = now;
+        if (from != to)
+        {
+            if (to == UnitActiveState.Active)
+                ActiveEnterTimestamp = now;
+            if (from == UnitActiveState.Active)
+                ActiveExitTimestamp = now;
+            if (to is UnitActiveState.Inactive or UnitActiveState.Failed)
+                InactiveEnterTimestamp = now;
+            if (from is UnitActiveState.Inactive or UnitActiveState.Failed)
+                InactiveExitTimestamp = now;
+        }
+        Manager.OnUnitStateChanged(this, from, to, settled);
     }
+
+    /// <summary>True while a start or stop job of this unit waits to settle (systemd's u->job).</summary>
+    internal bool HasJob => _startWaiters is { Count: > 0 } || _stopWaiters is { Count: > 0 };
 }

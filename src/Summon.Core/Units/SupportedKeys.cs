@@ -14,6 +14,10 @@ internal static class SupportedKeys
         // At boot the enabled units and what they Require=/Want= start ordered by After=/Before=.
         "After", "Before", "DefaultDependencies", "Wants", "Requires",
         "StartLimitIntervalSec", "StartLimitInterval", "StartLimitBurst",
+        // Reactions to state changes (issue 13, reactions part): Manager/Jobs/DependencyReactions.
+        "BindsTo", "BindTo", "Upholds", "OnFailure", "OnSuccess", "OnFailureJobMode", "OnSuccessJobMode",
+        "StopWhenUnneeded", "SuccessAction", "FailureAction", "SuccessActionExitStatus", "FailureActionExitStatus",
+        "StartLimitAction", "CollectMode",
     };
 
     private static readonly HashSet<string> s_install = new(StringComparer.Ordinal)
