@@ -52,15 +52,14 @@ internal sealed class DependencyReactions
         var u = unit.Definition.Unit;
 
         // A service that goes down on its way to a restart never shows as inactive here: its binders stop now, as
-        // systemd's retroactively_stop_dependencies() does for an unexpected stop.
-        if (willAutoRestart && IsUp(from) && _index.HasBinders(unit))
+        // systemd's retroactively_stop_dependencies() does for an unexpected stop (a restart is never asked for).
+        if (willAutoRestart && _index.HasBinders(unit))
         {
             foreach (var binder in _index.BoundBy(unit))
             {
                 if (binder.ActiveState is UnitActiveState.Inactive or UnitActiveState.Failed or UnitActiveState.Deactivating)
                     continue;
-                ManagerLog.BoundToInactive(_log, binder.Id, unit.Id);
-                Enqueue(JobKind.Stop, binder.Id, "replace", "stop");
+                PostStop(binder, unit);
             }
         }
 
@@ -117,6 +116,12 @@ internal sealed class DependencyReactions
     private void PostAction(string unit, string action, int? exitStatus, string outcome) =>
         _manager.Loop.Post(() => EmergencyAction.Run(_manager, _log, unit, action, exitStatus, outcome));
 
+    private void PostStop(UnitRuntime binder, UnitRuntime bound) => _manager.Loop.Post(() =>
+    {
+        ManagerLog.BoundToInactive(_log, binder.Id, bound.Id);
+        Enqueue(JobKind.Stop, binder.Id, "replace", "stop");
+    });
+
     private void PostCollect(UnitRuntime unit) => _manager.Loop.Post(() => Collect(unit));
 
     private static bool IsSet(string action) => action is not ("none" or "");
@@ -145,10 +150,11 @@ internal sealed class DependencyReactions
     {
         if (units.Count == 0)
             return;
-        ManagerLog.TriggeringDependencies(_log, unit.Id, dependency);
         var names = units.ToArray();
         _manager.Loop.Post(() =>
         {
+            // Said from the loop: after the unit's own "Failed with result …" and "Failed to start …" lines.
+            ManagerLog.TriggeringDependencies(_log, unit.Id, dependency);
             foreach (string name in names)
                 Enqueue(JobKind.Start, name, mode, dependency, unit.Id);
         });
@@ -297,5 +303,4 @@ internal sealed class DependencyReactions
         _manager.Collect(unit);
     }
 
-    private static bool IsUp(UnitActiveState state) => state is UnitActiveState.Active or UnitActiveState.Activating or UnitActiveState.Reloading;
 }
