@@ -50,6 +50,10 @@ public sealed class DependencyReactionTests
         root.WriteUnit("job.service", "[Unit]\nOnSuccess=after.service\nOnFailure=notify-failure@%n.service\n[Service]\nType=oneshot\nExecStart=/bin/true\n");
         using var daemon = await DaemonProcess.StartAsync(root);
 
+        Assert.Equal(
+            new Dictionary<string, string> { ["OnFailure"] = "notify-failure@worker.service.service", ["OnFailureJobMode"] = "replace", ["BindsTo"] = "" },
+            Cli.Show(root, "worker.service", "OnFailure", "OnFailureJobMode", "BindsTo"));
+
         Assert.NotEqual(0, Cli.Run(root, "start", "worker.service").ExitCode);
         Start(root, daemon, "job.service");
 
