@@ -80,6 +80,19 @@ internal static partial class ManagerHost
 
         var notify = OpenNotifySocket(runtimeDirectory, manager, log);
 
+        // SuccessAction=/FailureAction=/StartLimitAction=exit: every unit stops, then the manager ends with the status.
+        int exitCode = 0;
+        bool exiting = false;
+        manager.ExitRequested = (status, _) =>
+        {
+            if (status is { } code)
+                exitCode = code;
+            if (exiting)
+                return;
+            exiting = true;
+            manager.Shutdown(loop.Stop);
+        };
+
         using var signals = new CompositeDisposable(HandleSignals(loop, manager));
         using (server)
         using (notify)
@@ -94,7 +107,7 @@ internal static partial class ManagerHost
         }
         manager.Cgroups?.RemoveEmpty();
         journal.Flush();
-        return new Exit(0, null);
+        return new Exit(exitCode, null);
     }
 
     /// <summary>The cgroup2 subtree services get their cgroups in, said in one line either way.</summary>

@@ -184,6 +184,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
         {
             ReleaseConnection();
             ManagerLog.UnitWarning(Manager.Log, Id, "Start request repeated too quickly.");
+            Manager.OnStartLimitHit(this);
             Result = UnitResult.StartLimitHit;
             SetState(ServiceState.Failed);
             ManagerLog.FailedWithResult(Manager.Log, Id, Result);
@@ -529,6 +530,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
                 ManagerLog.FailedWithResult(Manager.Log, Id, Result);
             if (startFailed)
                 ManagerLog.FailedToStart(Manager.Log, Id, ManagerLog.Suffix(this));
+            Manager.OnUnitGoingToAutoRestart(this, success ? UnitActiveState.Inactive : UnitActiveState.Failed);
             SetState(ServiceState.AutoRestart);
             _restartTimer = Manager.Loop.Schedule(Settings.RestartSec, OnRestartDue);
             return;

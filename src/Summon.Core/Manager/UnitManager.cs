@@ -54,10 +54,15 @@ internal sealed class UnitManager
         Credentials = new CredentialStore(options.CredentialsRoot,
             CredentialStore.SearchPath(Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY")), mount: ProcessIdentity.EffectiveUid == 0);
         Jobs = new JobEngine(this, _registry, options.UnitPath, log);
+        // A unit with a job queued or running is the engine's: the reactions leave it alone, as systemd's queues.
+        Reactions = new DependencyReactions(this, log) { HasJob = unit => unit.HasJob || Jobs.Installed(unit) is not null };
     }
 
     /// <summary>The queued jobs and the transactions that queue them.</summary>
     internal JobEngine Jobs { get; }
+
+    /// <summary>What happens when a unit changes state without a job asking for it (BindsTo=, OnFailure=, …).</summary>
+    internal DependencyReactions Reactions { get; }
 
     public UnitInstaller Installer { get; }
 
@@ -214,6 +219,7 @@ internal sealed class UnitManager
         ManagerLog.Reloading(Log);
         _registry.Reload();
         Jobs.OnReload();
+        Reactions.OnReload(_registry.Units);
         HeapTrim.AfterBulkLoad();
     }
 
@@ -287,7 +293,54 @@ internal sealed class UnitManager
         }
     }
 
-    internal void OnUnitFinished(ServiceUnit service) => _registry.Collect(service);
+    /// <summary>A settled change of a unit's generic state: the state file and the dependency reactions hear of it.</summary>
+    internal void OnUnitStateChanged(UnitRuntime unit, UnitActiveState from, UnitActiveState to, bool settled)
+    {
+        OnUnitStateChanged(unit);
+        if (settled)
+            Reactions.OnStateChanged(unit, from, to);
+    }
+
+    /// <summary>A service goes down and will restart (Restart=): it passes through <paramref name="to"/> unseen.</summary>
+    internal void OnUnitGoingToAutoRestart(ServiceUnit service, UnitActiveState to) =>
+        Reactions.OnStateChanged(service, service.ActiveState, to, willAutoRestart: true);
+
+    /// <summary>The unit's start was refused by its start limit: StartLimitAction= applies.</summary>
+    internal void OnStartLimitHit(UnitRuntime unit) => Reactions.OnStartLimitHit(unit);
+
+    internal void OnUnitFinished(ServiceUnit service) => Collect(service);
+
+    /// <summary>The unit's runtime object if it is in use, by name or alias; loads nothing.</summary>
+    internal UnitRuntime? Find(string name) => _registry.TryGet(name, out var unit) ? unit : null;
+
+    /// <summary>
+    /// Forgets what a unit that holds nothing remembers: a connection instance leaves the registry; a failed unit
+    /// (CollectMode=inactive-or-failed) is reset as a freshly loaded one.
+    /// </summary>
+    internal void Collect(UnitRuntime unit)
+    {
+        if (unit.ActiveState == UnitActiveState.Failed && unit.Definition.Unit.CollectInactiveOrFailed)
+            unit.ResetFailed();
+        _registry.Collect(unit);
+        if (!_registry.TryGet(unit.Id, out var kept) || !ReferenceEquals(kept, unit))
+            Reactions.OnForgotten(unit);
+    }
+
+    /// <summary>
+    /// Set by the daemon host: an emergency action (SuccessAction=exit, …) asks the manager to stop every unit and end
+    /// with this exit status (null: 0); with force every unit's processes are killed first.
+    /// </summary>
+    public Action<int?, bool>? ExitRequested { get; set; }
+
+    internal void RequestExit(int? exitStatus, bool force)
+    {
+        if (force)
+        {
+            foreach (var service in _registry.Units.OfType<ServiceUnit>().ToList())
+                service.Kill(Summon.Posix.Signals.SIGKILL, mainOnly: false);
+        }
+        ExitRequested?.Invoke(exitStatus, force);
+    }
 
     internal ServiceUnit CreateInstance(UnitName name, LoadedUnit template, SocketUnit socket, AcceptedConnection connection) =>
         _registry.CreateInstance(this, name, template, socket, connection);

@@ -173,6 +173,7 @@ internal static class UnitProperties
         Add(p, "InactiveEnterTimestampRealtime", Micros(unit.InactiveEnterTimestamp));
         foreach (var doc in unit.Definition.Unit.Documentation)
             Add(p, "Documentation", doc);
+        Jobs.ReactionProperties.Add(p, unit, wanted);
     }
 
     public static string ActiveStateName(UnitActiveState state) => state switch

@@ -151,21 +151,25 @@ internal abstract class UnitRuntime
     protected void OnStateChanged(UnitActiveState from, UnitActiveState to, bool settled = true)
     {
         ResolveWaiters(to, settled);
-        Manager.OnUnitStateChanged(this);
         var now = Manager.Now;
         StateChangeTimestamp = now;
-        if (from == to)
-            return;
-        // A reload is still active time (UNIT_IS_ACTIVE_OR_RELOADING): only entering or leaving both counts.
-        bool wasActive = from is UnitActiveState.Active or UnitActiveState.Reloading;
-        bool isActive = to is UnitActiveState.Active or UnitActiveState.Reloading;
-        if (isActive && !wasActive)
-            ActiveEnterTimestamp = now;
-        if (wasActive && !isActive)
-            ActiveExitTimestamp = now;
-        if (to is UnitActiveState.Inactive or UnitActiveState.Failed)
-            InactiveEnterTimestamp = now;
-        if (from is UnitActiveState.Inactive or UnitActiveState.Failed)
-            InactiveExitTimestamp = now;
+        if (from != to)
+        {
+            // A reload is still active time (UNIT_IS_ACTIVE_OR_RELOADING): only entering or leaving both counts.
+            bool wasActive = from is UnitActiveState.Active or UnitActiveState.Reloading;
+            bool isActive = to is UnitActiveState.Active or UnitActiveState.Reloading;
+            if (isActive && !wasActive)
+                ActiveEnterTimestamp = now;
+            if (wasActive && !isActive)
+                ActiveExitTimestamp = now;
+            if (to is UnitActiveState.Inactive or UnitActiveState.Failed)
+                InactiveEnterTimestamp = now;
+            if (from is UnitActiveState.Inactive or UnitActiveState.Failed)
+                InactiveExitTimestamp = now;
+        }
+        Manager.OnUnitStateChanged(this, from, to, settled);
     }
+
+    /// <summary>True while a start or stop job of this unit waits to settle (systemd's u->job).</summary>
+    internal bool HasJob => _startWaiters is { Count: > 0 } || _stopWaiters is { Count: > 0 };
 }

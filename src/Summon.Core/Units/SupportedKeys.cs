@@ -20,6 +20,10 @@ internal static class SupportedKeys
         "RefuseManualStart", "RefuseManualStop", "AllowIsolate", "IgnoreOnIsolate",
         // Issue 13, jobs part: recorded, and documented in docs/compatibility.md for what they mean here.
         "RequiresMountsFor", "JoinsNamespaceOf",
+        // Reactions to state changes (issue 13, reactions part): Manager/Jobs/DependencyReactions.
+        "BindsTo", "BindTo", "Upholds", "OnFailure", "OnSuccess", "OnFailureJobMode", "OnSuccessJobMode",
+        "StopWhenUnneeded", "SuccessAction", "FailureAction", "SuccessActionExitStatus", "FailureActionExitStatus",
+        "StartLimitAction", "CollectMode",
     };
 
     // Issue 13, conditions: every Condition*= and Assert*= of systemd 252 (Manager/Conditions evaluates them).

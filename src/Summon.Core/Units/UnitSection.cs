@@ -64,4 +64,29 @@ internal sealed class UnitSection
 
     /// <summary>IgnoreOnIsolate=: `isolate` of another unit leaves this one running.</summary>
     public bool IgnoreOnIsolate { get; set; }
+    // ---- dependency reactions (issue 13, reactions part) ----
+
+    /// <summary>Upholds=: started again whenever found inactive while this unit is active.</summary>
+    public List<string> Upholds { get; } = [];
+
+    /// <summary>OnFailureJobMode= ("replace" unless set).</summary>
+    public string OnFailureJobMode { get; set; } = "replace";
+
+    /// <summary>OnSuccessJobMode= ("replace" unless set).</summary>
+    public string OnSuccessJobMode { get; set; } = "replace";
+
+    /// <summary>FailureAction= ("none" unless set).</summary>
+    public string FailureAction { get; set; } = "none";
+
+    /// <summary>StartLimitAction= ("none" unless set).</summary>
+    public string StartLimitAction { get; set; } = "none";
+
+    /// <summary>SuccessActionExitStatus= (0–255), null when unset: the main process's exit status is used.</summary>
+    public int? SuccessActionExitStatus { get; set; }
+
+    /// <summary>FailureActionExitStatus= (0–255), null when unset: the main process's exit status is used.</summary>
+    public int? FailureActionExitStatus { get; set; }
+
+    /// <summary>CollectMode=inactive-or-failed: a failed unit is forgotten (reset) as an inactive one is.</summary>
+    public bool CollectInactiveOrFailed { get; set; }
 }

@@ -60,8 +60,44 @@ internal sealed partial class UnitSettingsParser
                     Warn($"Failed to parse SuccessAction=, ignoring: {value}");
                 return 0;
             case "FailureAction":
-                if (!IsEmergencyAction(value))
+                if (IsEmergencyAction(value))
+                    u.FailureAction = value.Length == 0 ? "none" : value;
+                else
                     Warn($"Failed to parse FailureAction=, ignoring: {value}");
+                return 0;
+            // Dependency reactions (issue 13, reactions part).
+            case "Upholds": AddDependencies(u.Upholds, value); return 0;
+            case "OnFailureJobMode" or "OnSuccessJobMode":
+                if (value is "fail" or "replace" or "replace-irreversibly" or "isolate" or "flush" or "ignore-dependencies" or "ignore-requirements")
+                {
+                    if (key == "OnFailureJobMode")
+                        u.OnFailureJobMode = value;
+                    else
+                        u.OnSuccessJobMode = value;
+                }
+                else
+                    Warn($"Failed to parse job mode, ignoring: {value}");
+                return 0;
+            case "StartLimitAction":
+                if (IsEmergencyAction(value))
+                    u.StartLimitAction = value.Length == 0 ? "none" : value;
+                else
+                    Warn($"Failed to parse StartLimitAction=, ignoring: {value}");
+                return 0;
+            case "SuccessActionExitStatus" or "FailureActionExitStatus":
+                if (ParseExitStatus(value, out int? exitStatus))
+                {
+                    if (key == "SuccessActionExitStatus")
+                        u.SuccessActionExitStatus = exitStatus;
+                    else
+                        u.FailureActionExitStatus = exitStatus;
+                }
+                return 0;
+            case "CollectMode":
+                if (value is "inactive" or "inactive-or-failed")
+                    u.CollectInactiveOrFailed = value == "inactive-or-failed";
+                else
+                    Warn($"Failed to parse garbage collection mode, ignoring: {value}");
                 return 0;
             case "SourcePath":
                 u.SourcePath = value.Length == 0 ? null : Printf(value);
@@ -199,6 +235,26 @@ internal sealed partial class UnitSettingsParser
             if (!list.Contains(word))
                 list.Add(word);
         }
+    }
+
+    /// <summary>config_parse_exit_status: 0–255, or empty for unset; anything else warns and keeps the old value.</summary>
+    private bool ParseExitStatus(string value, out int? status)
+    {
+        status = null;
+        if (value.Length == 0)
+            return true;
+        if (ValueParsers.TryParseInteger(value, out int v) != 0)
+        {
+            Warn($"Failed to parse exit status '{value}', ignoring: {Errno.Describe(Errno.EINVAL)}");
+            return false;
+        }
+        if (v is < 0 or > 255)
+        {
+            Warn($"Failed to parse exit status '{value}', ignoring: {Errno.Describe(Errno.ERANGE)}");
+            return false;
+        }
+        status = v;
+        return true;
     }
 
     /// <summary>emergency_action values of systemd 252 (user managers accept none, exit and exit-force only).</summary>

@@ -99,5 +99,18 @@ internal static class VerifyCases
             ["foo.service: Failed to create foo.service/start: Unit nonexist.service not found."], 1),
         new("socket-bad-name", [("foo bar.socket", "[Socket]\nListenStream=9000\n")], ["foo bar.socket"],
             ["Failed to prepare filename foo bar.socket: Invalid argument"], 1),
+        // The keys the dependency reactions read (issue 13), recorded from systemd-analyze 252.
+        new("reactions-bad-values",
+            [("foo.service", "[Unit]\nFailureActionExitStatus=300\nSuccessActionExitStatus=abc\nCollectMode=foo\nStartLimitAction=bogus\nOnFailureJobMode=nope\nFailureAction=sideways\nUpholds=bar.service\n[Service]\nExecStart=/bin/true\n"),
+             ("bar.service", "[Service]\nExecStart=/bin/true\n")],
+            ["foo.service"],
+            [
+                "{dir}/foo.service:2: Failed to parse exit status '300', ignoring: Numerical result out of range",
+                "{dir}/foo.service:3: Failed to parse exit status 'abc', ignoring: Invalid argument",
+                "{dir}/foo.service:4: Failed to parse garbage collection mode, ignoring: foo",
+                "{dir}/foo.service:5: Failed to parse StartLimitAction=, ignoring: bogus",
+                "{dir}/foo.service:6: Failed to parse job mode, ignoring: nope",
+                "{dir}/foo.service:7: Failed to parse FailureAction=, ignoring: sideways",
+            ], 0),
     ];
 }
