@@ -67,6 +67,9 @@ internal static class SupportedKeys
         _ => true,
     };
 
+    /// <summary>The unit types the manager runs; files of other types load for verify but nothing runs them.</summary>
+    public static bool RunsType(UnitType type) => type is UnitType.Service or UnitType.Socket;
+
     /// <summary>"Summon does not support ProtectSystem=, ignoring." / "… Type=dbus, ignoring."</summary>
     public static string Message(string what) => what.Contains('=', StringComparison.Ordinal)
         ? $"Summon does not support {what}, ignoring."
