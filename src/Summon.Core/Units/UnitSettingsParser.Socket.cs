@@ -148,7 +148,20 @@ internal sealed partial class UnitSettingsParser
             return;
         }
 
+        // path_simplify_and_warn(): the simplified path must be valid and normalized (no ".." left).
         k = ExecCommandParser.SimplifyPath(k);
+        if (!ExecCommandParser.IsValidPath(k))
+        {
+            Warn($"{key}= path has invalid length ({System.Text.Encoding.UTF8.GetByteCount(k)} bytes), ignoring.");
+            return;
+        }
+
+        if (!UnitNameEscaping.IsNormalizedPath(k))
+        {
+            Warn($"{key}= path is not normalized, ignoring: {k}");
+            return;
+        }
+
         if (type == ListenType.Fifo)
             k = PatchVarRun(k);
         s.Listen.Add(new ListenSpec(type, k, null));
