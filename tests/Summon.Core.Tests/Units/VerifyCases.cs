@@ -108,6 +108,8 @@ internal static class VerifyCases
                 "foo.socket: Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.",
                 "Unit foo.socket has a bad unit file setting.",
             ], 1),
+        new("symlinks-not-normalized", [("foo.socket", "[Socket]\nListenStream=/run/x\nSymlinks=/run/a/../l /run/./m/\n"), ("foo.service", Cat)], ["foo.socket"],
+            ["{dir}/foo.socket:3: Symlinks= path is not normalized, ignoring: /run/a/../l"], 0),
         new("unix-not-normalized", [("foo.socket", "[Socket]\nListenStream=/run/x\nListenDatagram=//run/x/../y\n"), ("foo.service", Cat)], ["foo.socket"],
             ["Access denied"], 1),
         new("unix-dotdot-last", [("foo.socket", "[Socket]\nListenSequentialPacket=/run/x/..\n"), ("foo.service", Cat)], ["foo.socket"],
