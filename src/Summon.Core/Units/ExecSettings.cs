@@ -83,4 +83,9 @@ internal sealed class ExecSettings
     public StandardOutputKind StandardError => StandardInputIsBidirectional
         ? StandardErrorSetting ?? StandardOutputKind.Inherit
         : StandardErrorSetting is null or StandardOutputKind.Inherit ? StandardOutputKind.Journal : StandardErrorSetting.Value;
+
+    /// <summary>StandardError= as systemd shows it: service_fix_stdio() replaces an inherited stderr only by
+    /// DefaultStandardError=, itself inherit, so the configured value is shown (inherit when unset), never the
+    /// resolved one (issue 13 item 7).</summary>
+    public StandardOutputKind StandardErrorShown => StandardErrorSetting ?? StandardOutputKind.Inherit;
 }
