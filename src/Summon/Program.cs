@@ -95,6 +95,7 @@ internal static class Program
         JournalVerb.AddTo(root);
         CompletionVerb.AddTo(root);
         ManPageVerb.AddTo(root);
+        AnalyzeCoverageVerb.AddTo(root);
         HelpVerb.AddTo(root, () => Tree(plain: false));
         return root;
     }

@@ -24,6 +24,11 @@ public sealed class DifferentialVerifyTests(ITestOutputHelper output)
         "SuccessAction=exit", "SuccessAction=bogus", "OnFailureJobMode=bogus", "OnFailureJobMode=fail",
         "StartLimitBurst=abc", "StartLimitIntervalSec=10s", "DefaultDependencies=no", "DefaultDependencies=perhaps",
         "ConditionPathExists=/etc", "X-Custom=1", "Junk line", "Descriptio=typo", "RefuseManualStart=yes",
+        // Issue 13 item 7: continuations with comments inside and at their end, a byte-order mark after line 1,
+        // specifiers, quoting.
+        "Description=one \\\n# inside\n  two", "Description=one \\\n; inside \\\nStartLimitBurst=x", "Description=end \\\n#",
+        "\uFEFFDescription=bom", "\uFEFFStartLimitBurst=bom", "Description=%i %I %p %P %N %f %j %J",
+        "Description=\"quoted\" 'single' \\x41", "After=", "Wants=%p-helper.service",
     ];
 
     private static readonly string[] s_socketLines =
@@ -41,6 +46,12 @@ public sealed class DifferentialVerifyTests(ITestOutputHelper output)
         "ReceiveBuffer=1Q", "Symlinks=/run/gen-link", "Symlinks=relative", "TriggerLimitBurst=0", "Acept=yes",
         "ReusePort=true", "FreeBind=on", "Priority=x", "IPTTL=64", "ExecStartPre=/bin/true", "ExecStartPre=/usr/bin/nope",
         "PassCredentials=1", "RemoveOnStop=yes",
+        // Issue 13 item 7: unix paths that are not normalized, in every Listen kind that takes one.
+        "ListenStream=//run/gen/../x.sock", "ListenStream=/run/gen//x.sock/", "ListenStream=/run/./gen.sock",
+        "ListenDatagram=/run/gen/..", "ListenSequentialPacket=/run/gen/./y/", "ListenFIFO=//run/gen/../f",
+        "ListenFIFO=/run/./gen.fifo/", "ListenSpecial=/dev/./null", "ListenSpecial=/dev/../dev/null",
+        "ListenMessageQueue=/gen/../q", "ListenStream=/run/%p.sock", "ListenStream=/run/gen \\\n# inside\n.sock",
+        "Symlinks=/run/gen/../l", "ListenStream=\"/run/q.sock\"",
     ];
 
     private static readonly string[] s_serviceLines =
@@ -59,6 +70,10 @@ public sealed class DifferentialVerifyTests(ITestOutputHelper output)
         "Sockets=gen.socket", "WorkingDirectory=~", "WorkingDirectory=rel", "WorkingDirectory=-/nonexistent",
         "SuccessExitStatus=1 SIGKILL", "LimitNOFILE=1024:4096", "LimitNOFILE=abc", "PrivateTmp=yes", "Nice=30",
         "UMask=0022", "UMask=99",
+        // Issue 13 item 7: quoting and escapes, empty assignments resetting lists, specifiers, continuations.
+        "Environment=\"A=\\x41 b\" 'C=single'", "Environment=", "EnvironmentFile=", "ExecStart=/bin/echo 'a b' \"c\\\"d\"",
+        "ExecStart=/bin/echo \\\n# inside\n  continued", "ExecStartPre=", "SuccessExitStatus=", "ExecStart=/bin/echo %H %m %b %u %U %g %G %h %s %T %V",
+        "WorkingDirectory=%h", "ExecStart=/bin/echo \\t\\n \\$", "ExecStart=/bin/echo $A ${B}", "\uFEFFRestart=bogus",
     ];
 
     private sealed record Pair(string[] Unit, string[] Socket, bool SocketTemplate, string[] ServiceUnit, string[] Service, bool ServiceTemplate);

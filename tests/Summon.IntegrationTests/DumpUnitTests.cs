@@ -29,6 +29,27 @@ public sealed class DumpUnitTests
         Assert.Equal(ulong.MaxValue, v.GetProperty("TimeoutStopUSec").GetUInt64());
     }
 
+    /// <summary>As systemctl show in 252 (service_fix_stdio()): StandardError= is shown as configured, inherit when unset
+    /// (inherit means "as stdout"), StandardOutput= resolves inherit to the default journal unless stdin is a socket or
+    /// tty; the names are systemd's ("journal+console").</summary>
+    [Theory]
+    [InlineData("", "null", "journal", "inherit")]
+    [InlineData("StandardError=inherit\n", "null", "journal", "inherit")]
+    [InlineData("StandardOutput=inherit\n", "null", "journal", "inherit")]
+    [InlineData("StandardOutput=journal+console\nStandardError=kmsg+console\n", "null", "journal+console", "kmsg+console")]
+    [InlineData("StandardOutput=syslog+console\nStandardError=syslog\n", "null", "journal+console", "journal")]
+    [InlineData("StandardInput=socket\n", "socket", "inherit", "inherit")]
+    [InlineData("StandardInput=tty-force\nStandardError=null\n", "tty-force", "inherit", "null")]
+    public void Dump_unit_shows_stdio_as_systemd_shows_it(string lines, string input, string output, string error)
+    {
+        using var root = new TempRoot();
+        string service = root.WriteUnit("io.service", "[Service]\nExecStart=/bin/cat\n" + lines);
+        CommandResult r = Cli.Run(root, "analyze", "dump-unit", service);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal([$"StandardInput={input}", $"StandardOutput={output}", $"StandardError={error}"],
+            r.StdOutLines.Where(l => l.StartsWith("Standard", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void Dump_unit_reports_load_problems_with_status_1()
     {

@@ -121,8 +121,8 @@ internal static class UnitProperties
         foreach (var cmd in s.ExecStart)
             Add(p, "ExecStart", $"{{ path={cmd.Path} ; argv[]={string.Join(' ', cmd.Argv)} ; ignore_errors={SettingText.YesNo(cmd.Flags.HasFlag(ExecFlags.IgnoreFailure))} ; start_time=[{Timestamp(service.ExecMainStartTimestamp, "n/a")}] ; stop_time=[{Timestamp(service.ExecMainExitTimestamp, "n/a")}] ; pid={service.ExecMainPid} ; code={(status is null ? "(null)" : status.Value.Code.ToString().ToLowerInvariant())} ; status={(status is null ? "0/0" : status.Value.Status.ToString(CultureInfo.InvariantCulture))} }}");
         Add(p, "StandardInput", SettingText.Kebab(s.StandardInput.ToString()));
-        Add(p, "StandardOutput", SettingText.Kebab(s.StandardOutput.ToString()));
-        Add(p, "StandardError", SettingText.Kebab(s.StandardError.ToString()));
+        Add(p, "StandardOutput", StandardOutputNames.Name(s.StandardOutput));
+        Add(p, "StandardError", StandardOutputNames.Name(s.Exec.StandardErrorShown));
         Directories.DirectoryProperties.Add(p, s.Exec);
         Add(p, "InvocationID", service.InvocationId);
         if (service.ControlGroup is { } cgroup)

@@ -44,6 +44,8 @@ internal sealed class LoadedUnit
         LoadState.NotFound => $"Unit {Name} not found.",
         LoadState.BadSetting => $"Unit {Name} has a bad unit file setting.",
         LoadState.Masked => $"Unit {Name} is masked.",
+        // sd-bus turns EPERM/EACCES into org.freedesktop.DBus.Error.AccessDenied, whose text replaces the sentence.
+        LoadState.Error when LoadError is Summon.Posix.Errno.EPERM or Summon.Posix.Errno.EACCES => "Access denied",
         _ => $"Unit {Name} failed to load properly, please adjust/correct and reload service manager: {Summon.Posix.Errno.Describe(LoadError == 0 ? Summon.Posix.Errno.EINVAL : LoadError)}",
     };
 }

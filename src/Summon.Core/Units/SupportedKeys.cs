@@ -77,6 +77,8 @@ internal static class SupportedKeys
         "Slice", "Delegate", "MemoryMin", "MemoryLow", "MemoryHigh", "MemoryMax", "MemorySwapMax", "TasksMax",
         "CPUQuota", "CPUQuotaPeriodSec", "CPUWeight", "StartupCPUWeight", "IOWeight",
         "CPUAccounting", "MemoryAccounting", "TasksAccounting", "IOAccounting",
+        // Issue 13 (parse): the old [Service] spellings of the unit's start limit.
+        "StartLimitInterval", "StartLimitBurst",
     };
 
     /// <summary>Type= values Summon runs as systemd would (idle behaves as simple; dbus fails its start clearly when no bus is reachable).</summary>
@@ -99,6 +101,9 @@ internal static class SupportedKeys
         "Service" => s_service.Contains(key),
         _ => true,
     };
+
+    /// <summary>The unit types the manager runs; files of other types load for verify but nothing runs them.</summary>
+    public static bool RunsType(UnitType type) => type is UnitType.Service or UnitType.Socket;
 
     /// <summary>"Summon does not support ProtectSystem=, ignoring." / "… Type=dbus, ignoring."</summary>
     public static string Message(string what) => what.Contains('=', StringComparison.Ordinal)

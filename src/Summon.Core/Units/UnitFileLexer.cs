@@ -7,7 +7,7 @@ namespace Summon.Units;
 internal sealed record UnitFileAssignment(string Section, string Key, string Value, int Line);
 
 /// <summary>
-/// The line-level syntax of unit files (systemd.syntax(7), systemd's config_parse()): UTF-8 with an optional BOM,
+/// The line-level syntax of unit files (systemd.syntax(7), systemd's config_parse()): UTF-8 with an optional BOM (stripped from the first line that starts with one),
 /// lines ended by LF, CRLF or CR, '#'/';' comment lines, backslash continuation (comment lines inside a continuation
 /// are skipped, the reported line is the last physical one), [Section] headers, Key=Value assignments.
 /// Warnings are added to the diagnostics; the only hard errors are a malformed section header (EBADMSG) and a line
@@ -51,7 +51,7 @@ internal sealed class UnitFileLexer
         bool continuationInvalid = false;
         int line = 0;
         int pos = 0;
-        bool first = true;
+        bool bomSeen = false;
 
         while (pos < data.Length)
         {
@@ -64,19 +64,21 @@ internal sealed class UnitFileLexer
                 pos += data[pos] == '\r' && pos + 1 < data.Length && data[pos + 1] == '\n' ? 2 : 1;
             line++;
 
-            if (first)
+            // As systemd: the first line that starts with a byte-order mark loses it, wherever that line is; only
+            // once per file. A comment inside a continuation is recognised on the line as read, mark included.
+            ReadOnlySpan<byte> read = raw;
+            if (!bomSeen && raw.StartsWith(Utf8Bom))
             {
-                first = false;
-                if (raw.StartsWith(Utf8Bom))
-                    raw = raw[3..];
+                bomSeen = true;
+                raw = raw[3..];
             }
 
             string text = Decode(raw, out bool invalid);
 
             if (continuation is not null)
             {
-                string lead = text.TrimStart(Whitespace.ToCharArray());
-                if (lead.Length > 0 && lead[0] is '#' or ';')
+                ReadOnlySpan<byte> lead = read.TrimStart(" \t\n\r"u8);
+                if (lead.Length > 0 && lead[0] is (byte)'#' or (byte)';')
                     continue; // comment lines inside a continuation are skipped
 
                 if (continuation.Length + text.Length > LongLineMax)

@@ -145,7 +145,16 @@ internal sealed partial class UnitLoader
 
         unit.LoadState = LoadState.Loaded;
         if (unit.Socket is not null)
+        {
             AddSocketExtras(unit, unit.Socket);
+            if (HasUnnormalizedSocketPath(unit.Socket))
+            {
+                unit.LoadState = LoadState.Error;
+                unit.LoadError = Errno.EPERM;
+                Flush(unit);
+                return unit;
+            }
+        }
 
         string? problem = unit.Socket is not null ? UnitValidation.VerifySocket(unit.Socket)
             : unit.Service is not null ? UnitValidation.VerifyService(unit.Service, unit.Unit.SuccessAction)
@@ -200,6 +209,12 @@ internal sealed partial class UnitLoader
         Flush(unit);
         Load(unit.Name.WithType(UnitType.Service));
     }
+
+    /// <summary>socket_add_mount_dependencies(): the unit requires the mounts of each unix socket path, and a path that
+    /// is not normalized once simplified ("/run/x/../y") makes that fail with EPERM, so the unit does not load.</summary>
+    private static bool HasUnnormalizedSocketPath(SocketSection socket)
+        => socket.Listen.Any(l => l.Address?.Family == ListenFamily.Unix && l.Value.StartsWith('/')
+            && !UnitNameEscaping.IsNormalizedPath(ExecCommandParser.SimplifyPath(l.Value)));
 
     /// <summary>The service a socket activates when started without a connection (socket_load_service_unit(s, -1)):
     /// Service=, else prefix@internal.service for Accept=yes, else the same-named .service.</summary>

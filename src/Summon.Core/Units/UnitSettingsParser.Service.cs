@@ -9,6 +9,9 @@ internal sealed partial class UnitSettingsParser
     {
         switch (key)
         {
+            // The old spellings in [Service] set the unit's start limit, as in systemd 252 (issue 13, part "parse").
+            case "StartLimitInterval" or "StartLimitBurst":
+                return ApplyUnit(key, value);
             case "Type":
                 ServiceType? type = value switch
                 {

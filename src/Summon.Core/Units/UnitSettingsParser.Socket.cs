@@ -142,13 +142,9 @@ internal sealed partial class UnitSettingsParser
             return;
         }
 
-        if (!k.StartsWith('/'))
-        {
-            Warn($"{key}= path is not absolute, ignoring: {k}");
+        if (SimplifyAbsolutePath(key, k) is not string simplified)
             return;
-        }
-
-        k = ExecCommandParser.SimplifyPath(k);
+        k = simplified;
         if (type == ListenType.Fifo)
             k = PatchVarRun(k);
         s.Listen.Add(new ListenSpec(type, k, null));
@@ -199,13 +195,34 @@ internal sealed partial class UnitSettingsParser
         {
             if (Printf(word, quoted: false) is not string path)
                 continue;
-            if (!path.StartsWith('/'))
-            {
-                Warn($"{key}= path is not absolute, ignoring: {path}");
-                continue;
-            }
-
-            list.Add(ExecCommandParser.SimplifyPath(path));
+            if (SimplifyAbsolutePath(key, path) is string simplified)
+                list.Add(simplified);
         }
+    }
+
+    /// <summary>path_simplify_and_warn(PATH_CHECK_ABSOLUTE): the path simplified, or null (with systemd's warning)
+    /// when it is relative, too long, or not normalized once simplified (a ".." left).</summary>
+    private string? SimplifyAbsolutePath(string key, string path)
+    {
+        if (!path.StartsWith('/'))
+        {
+            Warn($"{key}= path is not absolute, ignoring: {path}");
+            return null;
+        }
+
+        string k = ExecCommandParser.SimplifyPath(path);
+        if (!ExecCommandParser.IsValidPath(k))
+        {
+            Warn($"{key}= path has invalid length ({System.Text.Encoding.UTF8.GetByteCount(k)} bytes), ignoring.");
+            return null;
+        }
+
+        if (!UnitNameEscaping.IsNormalizedPath(k))
+        {
+            Warn($"{key}= path is not normalized, ignoring: {k}");
+            return null;
+        }
+
+        return k;
     }
 }

@@ -60,8 +60,8 @@ internal static class UnitDump
             Add("User", v.User ?? "");
             Add("Group", v.Group ?? "");
             Add("StandardInput", SettingText.Kebab(v.StandardInput.ToString()));
-            Add("StandardOutput", SettingText.Kebab(v.StandardOutput.ToString()));
-            Add("StandardError", SettingText.Kebab(v.StandardError.ToString()));
+            Add("StandardOutput", StandardOutputNames.Name(v.StandardOutput));
+            Add("StandardError", StandardOutputNames.Name(v.Exec.StandardErrorShown));
             Add("KillMode", SettingText.Kebab(v.KillMode.ToString()));
             Add("KillSignal", "SIG" + Signals.Name(v.KillSignal));
             Add("SendSIGKILL", v.SendSIGKILL);
