@@ -15,8 +15,11 @@ public sealed class TempRootTests
             dir = root.Dir;
             Assert.StartsWith("/tmp/summon-it-", dir);
             Assert.All([root.UnitDir, root.RuntimeDir, root.StateDir], d => Assert.True(Directory.Exists(d), d));
+            // SUMMON_CGROUP_ROOT too where a writable cgroup2 hierarchy exists: the test's own subtree.
             Assert.Equal(
-                ["LANG", "PATH", "SUMMON_RUNTIME_DIR", "SUMMON_STATE_DIR", "SUMMON_UNIT_PATH"],
+                root.Cgroups is null
+                    ? ["LANG", "PATH", "SUMMON_RUNTIME_DIR", "SUMMON_STATE_DIR", "SUMMON_UNIT_PATH"]
+                    : ["LANG", "PATH", "SUMMON_CGROUP_ROOT", "SUMMON_RUNTIME_DIR", "SUMMON_STATE_DIR", "SUMMON_UNIT_PATH"],
                 root.Environment.Keys.Order(StringComparer.Ordinal));
             Assert.Equal(
                 (root.UnitDir, root.RuntimeDir, root.StateDir),
