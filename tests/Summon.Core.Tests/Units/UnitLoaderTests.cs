@@ -204,7 +204,7 @@ public sealed class UnitLoaderTests : IDisposable
                 $"{_dir}/k.service:3: Failed to parse boolean value, ignoring: maybe",
                 $"{_dir}/k.service:3: Summon does not support PrivateTmp=, ignoring.",
                 $"{_dir}/k.service:4: Failed to parse resource value, ignoring: abc",
-                $"{_dir}/k.service:6: Summon does not support IPAccounting=, ignoring.",
+                $"{_dir}/k.service:6: Summon does not support IPAccounting= (device and IP access control belong to the sandbox settings), ignoring.",
                 $"{_dir}/k.service:7: Failed to parse sec value, ignoring: 1x",
                 $"{_dir}/k.service:9: Maximum tasks value '0' out of range, ignoring.",
             ],
@@ -223,7 +223,7 @@ public sealed class UnitLoaderTests : IDisposable
         { "KillSignal=SIGINT\nRestart=always\nUser=nobody\nLimitNOFILE=1024\n", "", [] },
         { "ProtectHome=yes\n", "", ["3: Summon does not support ProtectHome=, ignoring."] },
         { "X-Foo=1\nFooBar=1\n", "", [] },
-        { "", "[Unit]\nAfter=a.service\nBefore=b.service\nDocumentation=man:x(1)\nConditionPathExists=/x\nCollectMode=inactive\n", ["8: Summon does not support CollectMode=, ignoring."] },
+        { "", "[Unit]\nAfter=a.service\nBefore=b.service\nDocumentation=man:x(1)\nConditionPathExists=/x\nJobTimeoutAction=none\n", ["8: Summon does not support JobTimeoutAction=, ignoring."] },
         { "", "[Socket]\nSmackLabel=x\n", [] }, // wrong section for a service: Unknown section, no Summon line
     };
 
