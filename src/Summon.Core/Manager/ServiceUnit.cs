@@ -145,6 +145,8 @@ internal sealed partial class ServiceUnit : UnitRuntime
     /// <summary>Source key for MaxConnectionsPerSource= (peer address or UID), null when not limited.</summary>
     internal string? ConnectionSource { get; set; }
 
+    protected override bool SkipsStartChecks => IsConnectionInstance;
+
     public override bool CanCollect => _state == ServiceState.Dead && _main is null && _control is null;
 
     internal void AttachConnection(SocketUnit socket, AcceptedConnection connection)

@@ -38,7 +38,13 @@ internal abstract class UnitRuntime
     protected UnitManager Manager { get; }
 
     /// <summary>The results of the last start's Condition*=/Assert*= tests (issue 13, conditions).</summary>
-    public Conditions.StartChecks Checks { get; } = new();
+    public Conditions.StartChecks Checks => _checks ??= new();
+
+    private Conditions.StartChecks? _checks;
+
+    /// <summary>True for a unit whose start tests nothing and records nothing: an Accept=yes connection's instance
+    /// without Condition*=/Assert*= (one per connection, on the accept path).</summary>
+    protected virtual bool SkipsStartChecks => false;
 
     /// <summary>
     /// systemd's unit_start() checks, at a start from inactive or failed: a failed condition settles the start job
@@ -46,6 +52,8 @@ internal abstract class UnitRuntime
     /// </summary>
     protected Conditions.StartCheck CheckStartConditions()
     {
+        if (SkipsStartChecks && Definition.Unit.Conditions.Count == 0 && Definition.Unit.Asserts.Count == 0)
+            return Conditions.StartCheck.Pass;
         var check = Checks.Run(this, Manager.ConditionEvaluator, Manager.Now, Manager.Log);
         if (check == Conditions.StartCheck.Skip)
             SettleStartJob(JobResult.Ok);

@@ -61,8 +61,11 @@ public sealed class AcceptAllocationTests : IDisposable
 
     /// <summary>Measured 2026-11-26 with the JIT build: 5,457 bytes, then 4,535 (no control-queue, timer or delegates for
     /// absent Exec*Pre/Post/Stop commands), 4,463 (the two per-connection journal lines without string.Format; 4,521 when the other Manager tests ran first in
-    /// the same process). Lower it when the hot path gets leaner; never raise it silently.</summary>
-    private const long Budget = 4608;
+    /// the same process). Lower it when the hot path gets leaner; never raise it silently. Raised for issue 13: the eight
+    /// parts merged came to 4,953 (each alone within 4,608: the instance's service object carries the reload, bus,
+    /// credential, cgroup and directory state, the spawn request the attributes, terminal and cgroup members); 4,807 once
+    /// a connection instance without conditions skips recording its checks.</summary>
+    private const long Budget = 4864;
 
     /// <summary>The real launcher, never at the spawn depth.</summary>
     private sealed class NoDepthLauncher : IProcessLauncher
