@@ -59,7 +59,11 @@ public sealed class ControlGroupTests
         Assert.Matches(@"^             └─\d+ ", lines[at + 2]);
         Assert.Contains(lines[(at + 1)..(at + 3)], l => l.EndsWith($"{main} sleep 999", StringComparison.Ordinal));
         Assert.Contains(lines[(at + 1)..(at + 3)], l => l.EndsWith(" sleep 1000", StringComparison.Ordinal));
-        Assert.Equal("2 (limit: 4915)", StatusText.Field(status, "Tasks"));
+        // DefaultTasksMax=15% of the kernel's task maximum, read as systemd does (pid_max and threads-max change per host).
+        ulong? Read(string path) => ulong.TryParse(File.ReadAllText(path).Trim(), out ulong v) ? v : null;
+        ulong limit = Summon.Manager.ControlGroups.CgroupValues.DefaultTasksMax.Resolve(
+            Summon.Manager.ControlGroups.CgroupValues.SystemTasksMax(Read("/proc/sys/kernel/pid_max"), Read("/proc/sys/kernel/threads-max")));
+        Assert.Equal($"2 (limit: {limit})", StatusText.Field(status, "Tasks"));
         Assert.Equal("2", Cli.ShowOne(root, Service, "TasksCurrent"));
         Assert.Equal(0, Cli.Run(root, "stop", Service).ExitCode);
     }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Summon.Interop;
 using Summon.Posix;
@@ -40,7 +39,7 @@ internal static class CgroupDetection
             }
         }
         else if (Environment.GetEnvironmentVariable("SUMMON_RUNTIME_DIR") is { Length: > 0 })
-            root = own + "/summon-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(runtimeDirectory)))[..12];
+            root = own + "/summon-" + NameHash(runtimeDirectory);
         else
             root = own;
 
@@ -106,5 +105,15 @@ internal static class CgroupDetection
                 roots[name] = dir;
         }
         return roots;
+    }
+
+    /// <summary>A stable 12-hex-digit name for a runtime directory (FNV-1a over its UTF-8 bytes). Not SHA-256: on
+    /// Linux System.Security.Cryptography loads OpenSSL (libssl and libcrypto), megabytes of idle RSS for a name.</summary>
+    internal static string NameHash(string text)
+    {
+        ulong hash = 14695981039346656037UL;
+        foreach (byte b in Encoding.UTF8.GetBytes(text))
+            hash = (hash ^ b) * 1099511628211UL;
+        return hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture)[..12];
     }
 }
