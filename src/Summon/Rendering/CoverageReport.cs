@@ -34,7 +34,7 @@ internal static class CoverageReport
         var notRun = all.Where(u => !u.Result.Runs).GroupBy(u => u.Result.Name.Type.ToSuffix()).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         if (notRun.Count > 0)
         {
-            sb.Append("Unit types Summon does not run (not counted above): ")
+            sb.Append("Other unit types, not counted above (of these Summon runs targets only): ")
               .Append(string.Join(", ", notRun.Select(g => $"{g.Count()} `.{g.Key}` ({g.Sum(u => u.Result.Assignments.Count)} assignments)")))
               .Append(".\n\n");
         }
