@@ -42,8 +42,9 @@ internal static class JournalDatabase
 
     internal const string AddFieldsColumn = "ALTER TABLE entries ADD COLUMN fields TEXT";
 
-    private static int initialized;
-    private static int resolverSet;
+    private static readonly Lock initializing = new();
+    private static volatile bool initialized;
+    private static bool resolverSet;
 
     internal static string PathIn(string stateDirectory) => Path.Combine(stateDirectory, FileName);
 
@@ -91,12 +92,19 @@ internal static class JournalDatabase
     /// </summary>
     internal static void EnsureNativeLibrary()
     {
-        if (Interlocked.Exchange(ref initialized, 1) == 0)
+        if (initialized)
+            return;
+        // Under a lock: a second thread must not open a database between the flag and the provider (the provider is
+        // set before the flag, so a thread that sees the flag finds the provider).
+        lock (initializing)
         {
+            if (initialized)
+                return;
             // Once per process: a second resolver for the same assembly throws, and a failed load is tried again.
-            if (RuntimeFeature.IsDynamicCodeSupported && Interlocked.Exchange(ref resolverSet, 1) == 0)
+            if (RuntimeFeature.IsDynamicCodeSupported && !resolverSet)
             {
                 NativeLibrary.SetDllImportResolver(typeof(SQLite3Provider_sqlite3).Assembly, ResolveSystemLibrary);
+                resolverSet = true;
             }
             try
             {
@@ -104,9 +112,9 @@ internal static class JournalDatabase
             }
             catch (DllNotFoundException)
             {
-                initialized = 0;
                 throw new DllNotFoundException($"SQLite library {SystemLibrary} not found; install it (apt-get install libsqlite3-0) or run the published summon, which has SQLite built in");
             }
+            initialized = true;
         }
     }
 
