@@ -68,7 +68,7 @@ internal static class UnitPattern
     }
 
     /// <summary>The index of the ']' closing the set opened at <paramref name="open"/>, or -1 (then '[' is literal).</summary>
-    private static int BracketEnd(ReadOnlySpan<char> pattern, int open)
+    internal static int BracketEnd(ReadOnlySpan<char> pattern, int open)
     {
         int i = open + 1;
         if (i < pattern.Length && pattern[i] is '!' or '^')
@@ -81,7 +81,8 @@ internal static class UnitPattern
         return -1;
     }
 
-    private static bool InSet(ReadOnlySpan<char> set, char c)
+    /// <summary>fnmatch(3)'s bracket set (without its brackets): ranges, '!' or '^' negating.</summary>
+    internal static bool InSet(ReadOnlySpan<char> set, char c)
     {
         bool negate = set.Length > 0 && set[0] is '!' or '^';
         if (negate)

@@ -172,9 +172,9 @@ internal sealed partial class ConditionEvaluator
                 t = t[1..];
                 continue;
             }
-            if (c == '[' && BracketEnd(p) is int end and > 0)
+            if (c == '[' && UnitPattern.BracketEnd(p, 0) is int end and > 0)
             {
-                if (!InBracket(p[1..end], t[0]))
+                if (!UnitPattern.InSet(p[1..end], t[0]))
                     return false;
                 p = p[(end + 1)..];
                 t = t[1..];
@@ -191,38 +191,5 @@ internal sealed partial class ConditionEvaluator
             t = t[1..];
         }
         return t.Length == 0;
-    }
-
-    private static int BracketEnd(ReadOnlySpan<char> p)
-    {
-        int i = 1;
-        if (i < p.Length && p[i] is '!' or '^')
-            i++;
-        if (i < p.Length && p[i] == ']')
-            i++;
-        for (; i < p.Length; i++)
-            if (p[i] == ']')
-                return i;
-        return -1;
-    }
-
-    private static bool InBracket(ReadOnlySpan<char> set, char c)
-    {
-        bool negate = set.Length > 0 && set[0] is '!' or '^';
-        if (negate)
-            set = set[1..];
-        bool found = false;
-        for (int i = 0; i < set.Length; i++)
-        {
-            if (i + 2 < set.Length && set[i + 1] == '-')
-            {
-                if (c >= set[i] && c <= set[i + 2])
-                    found = true;
-                i += 2;
-            }
-            else if (set[i] == c)
-                found = true;
-        }
-        return found != negate;
     }
 }
