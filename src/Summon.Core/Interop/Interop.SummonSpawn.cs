@@ -23,6 +23,10 @@ internal static unsafe partial class SummonSpawn
     /// reset, hung up before the streams are opened.</summary>
     internal const int CTTY = 1024, CTTY_FORCE = 2048, TTY_RESET = 4096, TTY_VHANGUP = 8192;
 
+    /// <summary>Flags for the sandbox's steps (summon_sandbox.h): <see cref="Args.Mounts"/>,
+    /// <see cref="Args.Privileges"/>, <see cref="Args.Seccomp"/> are read.</summary>
+    internal const int MOUNTS = 16384, PRIVILEGES = 32768, SECCOMP = 65536;
+
     /// <summary><see cref="Attrs.Set"/> bits; keep in step with summon_spawn.c.</summary>
     internal const int ATTR_OOM = 1, ATTR_SCHED = 2, ATTR_CPUS = 4, ATTR_NUMA = 8, ATTR_IOPRIO = 16, ATTR_TIMERSLACK = 32,
         ATTR_PERSONALITY = 64, ATTR_SECUREBITS = 128, ATTR_KEYRING_SHARED = 256;
@@ -94,6 +98,10 @@ internal static unsafe partial class SummonSpawn
         public int* MoreProcs;
         public int MoreProcsCount;
         public int Padding2;
+        // The sandbox (summon_sandbox.h): each read only when its flag is set.
+        public void* Mounts;
+        public void* Privileges;
+        public void* Seccomp;
     }
 
     /// <summary>struct summon_attrs: the process attributes the child applies.</summary>

@@ -120,7 +120,7 @@ internal sealed class SpawnRequest
     /// </summary>
     public bool NeedsPrivilegedSetup =>
         Uid is not null || Gid is not null || SupplementaryGroups is not null || Umask is not null || Nice is not null
-        || ResourceLimits.Count > 0 || Attributes is not null;
+        || ResourceLimits.Count > 0 || Attributes is not null || Mounts is not null || Privileges is not null || Seccomp is not null;
 
     /// <summary>OOMScoreAdjust=, CPUAffinity=, scheduling, Personality=, SecureBits= … applied in the child before
     /// execve, each failure the child's step with systemd's status (206/OOM_ADJUST, 215/CPUAFFINITY, …); null: none,
@@ -140,4 +140,13 @@ internal sealed class SpawnRequest
     /// The control group the child starts in (its unit's cgroup), joined before any other step; null: the manager's.
     /// </summary>
     public ChildCgroup? ControlGroup { get; init; }
+
+    /// <summary>The sandbox's mount namespace (226/NAMESPACE when it fails); null: none, and the child does no work for it.</summary>
+    public SandboxMounts? Mounts { get; init; }
+
+    /// <summary>The sandbox's other namespaces, capabilities and no_new_privs; null: none.</summary>
+    public SandboxPrivileges? Privileges { get; init; }
+
+    /// <summary>The sandbox's seccomp filters, installed last (228/SECCOMP); null: none.</summary>
+    public SeccompProgram? Seccomp { get; init; }
 }

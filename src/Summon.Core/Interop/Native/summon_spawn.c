@@ -68,6 +68,9 @@ enum
     SUMMON_SPAWN_CTTY_FORCE = 2048, /* ... taken from another session if need be (StandardInput=tty-force) */
     SUMMON_SPAWN_TTY_RESET = 4096, /* TTYReset=: args->tty_path back to sane settings before the streams are opened */
     SUMMON_SPAWN_TTY_VHANGUP = 8192, /* TTYVHangup=: args->tty_path hung up first */
+    SUMMON_SPAWN_MOUNTS = 16384,   /* args->mounts: the mount namespace of the sandbox (summon_mounts.c) */
+    SUMMON_SPAWN_PRIVILEGES = 32768, /* args->privileges: namespaces, capabilities, no_new_privs (summon_privileges.c) */
+    SUMMON_SPAWN_SECCOMP = 65536,  /* args->seccomp: system-call filters (summon_seccomp.c) */
 };
 
 /* The step that failed in the child, numbered as systemd's exit status for it (EXIT_CHDIR, EXIT_EXEC, ...): the child
@@ -193,6 +196,10 @@ struct summon_spawn_args
     const int32_t *more_procs;
     int32_t nmore_procs;
     int32_t padding2;
+    /* the sandbox (summon_sandbox.h), each read only when its flag is set */
+    const struct summon_mounts *mounts;         /* SUMMON_SPAWN_MOUNTS */
+    const struct summon_privileges *privileges; /* SUMMON_SPAWN_PRIVILEGES */
+    const struct summon_seccomp *seccomp;       /* SUMMON_SPAWN_SECCOMP */
 };
 
 #ifndef CLONE_PIDFD
@@ -208,52 +215,10 @@ enum
     SUMMON_MODE_ASYNC = 1,
 };
 
-/* ---- raw system calls: no errno, no TLS, no locks ------------------------------------------------------------- */
+/* ---- raw system calls: summon_raw.h ------------------------------------------------------------------------ */
 
-#if defined(__x86_64__)
-#define SUMMON_HAVE_RAW 1
-static inline long raw6(long n, long a, long b, long c, long d, long e, long f)
-{
-    long ret;
-    register long r10 __asm__("r10") = d;
-    register long r8 __asm__("r8") = e;
-    register long r9 __asm__("r9") = f;
-    __asm__ volatile("syscall"
-                     : "=a"(ret)
-                     : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-                     : "rcx", "r11", "memory");
-    return ret;
-}
-#elif defined(__aarch64__)
-#define SUMMON_HAVE_RAW 1
-static inline long raw6(long n, long a, long b, long c, long d, long e, long f)
-{
-    register long x8 __asm__("x8") = n;
-    register long x0 __asm__("x0") = a;
-    register long x1 __asm__("x1") = b;
-    register long x2 __asm__("x2") = c;
-    register long x3 __asm__("x3") = d;
-    register long x4 __asm__("x4") = e;
-    register long x5 __asm__("x5") = f;
-    __asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5) : "memory", "cc");
-    return x0;
-}
-#else
-/* Elsewhere the child goes through syscall(3), which may write errno: only the synchronous (vfork) mode is offered,
- * where the parent thread is suspended while the child runs. */
-#define SUMMON_HAVE_RAW 0
-static long raw6(long n, long a, long b, long c, long d, long e, long f)
-{
-    long r = syscall(n, a, b, c, d, e, f);
-    return r < 0 ? -errno : r;
-}
-#endif
-
-#define raw0(n) raw6((n), 0, 0, 0, 0, 0, 0)
-#define raw1(n, a) raw6((n), (long)(a), 0, 0, 0, 0, 0)
-#define raw2(n, a, b) raw6((n), (long)(a), (long)(b), 0, 0, 0, 0)
-#define raw3(n, a, b, c) raw6((n), (long)(a), (long)(b), (long)(c), 0, 0, 0)
-#define raw4(n, a, b, c, d) raw6((n), (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
+#include "summon_raw.h"
+#include "summon_sandbox.h"
 
 /*
  * clone3(2) with a child function, for CLONE_CLEAR_SIGHAND (Linux 5.5: the kernel resets every handled signal to
@@ -719,6 +684,7 @@ static int child_main(void *arg)
     struct summon_spawn_args *a = &slot->args;
     long pid = raw0(SYS_getpid);
     long r;
+    int step;
 
     join_cgroups(slot);
 
@@ -813,6 +779,12 @@ static int child_main(void *arg)
     if (a->cwd != NULL && (r = raw1(SYS_chdir, a->cwd)) < 0)
         child_fail(a, SUMMON_STEP_CHDIR, r);
 
+    /* The sandbox's namespaces and mounts come before the process attributes and credentials, as in systemd. */
+    if ((a->flags & SUMMON_SPAWN_PRIVILEGES) && (step = summon_privileges_enter(a->privileges, &r)) != 0)
+        child_fail(a, step, r);
+    if ((a->flags & SUMMON_SPAWN_MOUNTS) && (step = summon_mounts_apply(a->mounts, &r)) != 0)
+        child_fail(a, step, r);
+
     /* systemd's order: limits, umask, OOM score, nice, scheduling and placement, keyring, then credentials (groups,
      * gid, uid last), then secure bits. */
     for (int i = 0; i < a->nlimits; i++)
@@ -824,7 +796,6 @@ static int child_main(void *arg)
         raw1(SYS_umask, a->umask_value);
     const struct summon_attrs *attrs = (a->flags & SUMMON_SPAWN_ATTRS) ? a->attrs : NULL;
     long attr_uid = (a->flags & SUMMON_SPAWN_UID) ? (long)a->uid : -1, attr_gid = (a->flags & SUMMON_SPAWN_GID) ? (long)a->gid : -1;
-    int step;
     if (attrs != NULL && (attrs->set & SUMMON_ATTR_OOM) && (step = step_oom_score(attrs, &r)) != 0)
         child_fail(a, step, r);
     if ((a->flags & SUMMON_SPAWN_NICE) && (r = raw3(SYS_setpriority, PRIO_PROCESS, 0, a->nice_value)) < 0)
@@ -834,6 +805,8 @@ static int child_main(void *arg)
     if ((a->flags & SUMMON_SPAWN_KEYRING) &&
         (step = step_keyring(attrs, attrs != NULL && (attrs->set & SUMMON_ATTR_KEYRING_SHARED), attr_uid, attr_gid, &r)) != 0)
         child_fail(a, step, r);
+    if ((a->flags & SUMMON_SPAWN_PRIVILEGES) && (step = summon_privileges_before_user(a->privileges, &r)) != 0)
+        child_fail(a, step, r);
     if ((a->flags & SUMMON_SPAWN_GROUPS) && (r = raw2(SYS_setgroups, a->ngroups, a->groups)) < 0)
         child_fail(a, SUMMON_STEP_GROUP, r);
     if ((a->flags & SUMMON_SPAWN_GID) && (r = raw3(SYS_setresgid, a->gid, a->gid, a->gid)) < 0)
@@ -841,6 +814,10 @@ static int child_main(void *arg)
     if ((a->flags & SUMMON_SPAWN_UID) && (r = raw3(SYS_setresuid, a->uid, a->uid, a->uid)) < 0)
         child_fail(a, SUMMON_STEP_USER, r);
     if (attrs != NULL && (step = apply_attrs(attrs, 0, 2, attr_uid, attr_gid, &r)) != 0)
+        child_fail(a, step, r);
+    if ((a->flags & SUMMON_SPAWN_PRIVILEGES) && (step = summon_privileges_after_user(a->privileges, &r)) != 0)
+        child_fail(a, step, r);
+    if ((a->flags & SUMMON_SPAWN_SECCOMP) && (step = summon_seccomp_apply(a->seccomp, &r)) != 0)
         child_fail(a, step, r);
 
     for (int i = 0; i < 2; i++)

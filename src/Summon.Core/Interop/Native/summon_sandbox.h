@@ -1,0 +1,26 @@
+/*
+ * summon_sandbox.h: the sandbox steps of the spawn routine's child (issue 14), each in a file of its own and each
+ * read only when its SUMMON_SPAWN_* flag is set. A step returns 0, or the systemd exit status of the step that failed
+ * with the negative kernel error in *error (226/NAMESPACE, 218/CAPABILITIES, 228/SECCOMP, ...). They run in
+ * systemd's exec_child order: namespaces, mounts, then (around the credentials change) capabilities, then
+ * no_new_privs, then seccomp last, just before execve.
+ */
+#ifndef SUMMON_SANDBOX_H
+#define SUMMON_SANDBOX_H
+
+struct summon_mounts;       /* summon_mounts.c */
+struct summon_privileges;   /* summon_privileges.c */
+struct summon_seccomp;      /* summon_seccomp.c */
+
+/* Namespaces other than the mount one (user, network, IPC, UTS): first, so the mount namespace belongs to them. */
+int summon_privileges_enter(const struct summon_privileges *p, long *error) __attribute__((visibility("hidden")));
+/* The mount namespace and the file-system view (ProtectSystem=, PrivateTmp=, ...). */
+int summon_mounts_apply(const struct summon_mounts *m, long *error) __attribute__((visibility("hidden")));
+/* Before the uid/gid change: the capability bounding set, and keeping capabilities across it for the ambient set. */
+int summon_privileges_before_user(const struct summon_privileges *p, long *error) __attribute__((visibility("hidden")));
+/* After the uid/gid change and SecureBits=: ambient capabilities, then no_new_privs. */
+int summon_privileges_after_user(const struct summon_privileges *p, long *error) __attribute__((visibility("hidden")));
+/* The seccomp filters, last before execve. */
+int summon_seccomp_apply(const struct summon_seccomp *s, long *error) __attribute__((visibility("hidden")));
+
+#endif
