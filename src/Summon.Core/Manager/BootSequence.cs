@@ -13,7 +13,8 @@ internal sealed class BootSequence(UnitManager manager, UnitRegistry registry, I
     /// <summary>The targets whose .wants/ a boot reaches, looked at first for units that cannot load here.</summary>
     private static readonly string[] BootTargets = ["sockets.target", "basic.target", "multi-user.target", "default.target"];
 
-    public void Start()
+    /// <summary>Queues the boot job; the task ends with it.</summary>
+    public Task<JobResult> Start()
     {
         // systemd --user refuses to run without $XDG_RUNTIME_DIR; Summon runs (its own runtime directory has a
         // fallback) and leaves out, in one line, the enabled units whose %t cannot resolve.
@@ -34,5 +35,6 @@ internal sealed class BootSequence(UnitManager manager, UnitRegistry registry, I
         var boot = manager.StartJob("default.target");
         if (boot.IsCompleted && boot.Result.Error is { } error)
             ManagerLog.UnitError(log, "default.target", $"Failed to start default.target: {error.Failure}");
+        return boot;
     }
 }

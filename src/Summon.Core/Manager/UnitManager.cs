@@ -221,6 +221,7 @@ internal sealed class UnitManager
         Jobs.OnReload();
         Reactions.OnReload(_registry.Units);
         HeapTrim.AfterBulkLoad();
+        StartupPages.Release();
     }
 
     /// <summary>
@@ -242,8 +243,10 @@ internal sealed class UnitManager
     /// <summary>Boot: one start job for default.target (<see cref="BootSequence"/>).</summary>
     public void StartEnabledUnits()
     {
-        new BootSequence(this, _registry, Log).Start();
+        var boot = new BootSequence(this, _registry, Log).Start();
         HeapTrim.AfterBulkLoad();
+        // Start-up's code is behind the manager once the boot job has ended, whatever its result.
+        boot.ContinueWith(_ => Loop.Post(StartupPages.Release), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     /// <summary>
