@@ -90,6 +90,7 @@ internal static class Program
         QueryVerbs.AddTo(root);
         StatusVerb.AddTo(root);
         ListVerbs.AddTo(root);
+        ListJobsVerb.AddTo(root);
         ListUnitFilesVerb.AddTo(root);
         ListDependenciesVerb.AddTo(root);
         JournalVerb.AddTo(root);

@@ -61,6 +61,9 @@ internal enum JobFailure
 
     /// <summary>--job-mode=fail against a queued job; <see cref="JobError.Result"/> is "ANCHOR/TYPE UNIT QUEUED NEW".</summary>
     Destructive,
+
+    /// <summary>JobTimeoutSec=/JobRunningTimeoutSec= passed before the job ended (systemd's job result "timeout").</summary>
+    TimedOut,
 }
 
 /// <summary>One failed job of a request: the unit, why, and the unit's result when it ended failed.</summary>

@@ -52,6 +52,20 @@ internal sealed class ControlDispatcher(UnitManager manager)
                 foreach (var unit in UnitSelection.List(manager.Units, request))
                     reply.Units.Add(UnitProperties.Of(unit, manager));
                 break;
+            case ControlMethods.ListJobs:
+                // One entry per queued job, oldest first: its id, type and state, as systemd's ListJobs.
+                foreach (var job in manager.Jobs.Queued)
+                    reply.Units.Add(new UnitInfo
+                    {
+                        Id = job.Unit.Id,
+                        Properties =
+                        [
+                            new UnitProperty("Job", job.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                            new UnitProperty("JobType", job.Type.Word()),
+                            new UnitProperty("JobState", job.State == JobState.Running ? "running" : "waiting"),
+                        ],
+                    });
+                break;
             default:
                 reply.Errors.Add($"Unknown method '{request.Method}'.");
                 break;

@@ -1,3 +1,4 @@
+using Summon.Control;
 using Summon.Interop;
 using Summon.Manager.ControlGroups;
 using Summon.Processes;
@@ -48,7 +49,68 @@ internal sealed partial class ServiceUnit
             throw new SpawnException(command.Path, e.Errno, ExitStatusNames.Cgroup);
         }
         _cgroupToken = Manager.Loop.Register(_cgroup.Events, Libc.EPOLLPRI, _ => OnCgroupEvents());
+        if (_cgroup.OomWatch is { } oom)
+            _oomToken = Manager.Loop.Register(oom.Fd, oom.Events, _ => OnOomEvent());
+        // OOMPolicy=kill: the kernel kills the whole cgroup at once where cgroup2 can (memory.oom.group), as systemd asks.
+        if (Settings.OOMPolicy == OomPolicy.Kill)
+            _ = CgroupFile.Write(Path.Combine(_cgroup.Directory, "memory.oom.group"), "1");
         return _cgroup;
+    }
+
+    private const int OomRecheckCount = 20;
+    private static readonly TimeSpan OomRecheckDelay = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>True when the OOM killer killed a process of the unit since the last look; logs it as systemd does.</summary>
+    private bool OomKillSeen()
+    {
+        if (_cgroup?.OomWatch is not { } oom || oom.NewKills() == 0)
+            return false;
+        ManagerLog.UnitWarning(Manager.Log, Id, "A process of this unit has been killed by the OOM killer.");
+        return true;
+    }
+
+    /// <summary>
+    /// memory.events (or the v1 notification) changed: OOMPolicy= says what an OOM kill does to the unit. The v1
+    /// notification comes as the cgroup runs out of memory, before the killer has counted its kill: with no kill counted
+    /// yet the counter is looked at again a few times shortly after.
+    /// </summary>
+    private void OnOomEvent(int retries = OomRecheckCount)
+    {
+        if (!OomKillSeen())
+        {
+            var watch = _cgroup?.OomWatch;
+            if (watch is not null && retries > 0)
+                Manager.Loop.Schedule(OomRecheckDelay, () =>
+                {
+                    if (_cgroup?.OomWatch == watch)
+                        OnOomEvent(retries - 1);
+                });
+            return;
+        }
+        if (Settings.OOMPolicy == OomPolicy.Continue)
+            return;
+        bool kill = Settings.OOMPolicy == OomPolicy.Kill;
+        switch (_state)
+        {
+            case ServiceState.Condition or ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost or ServiceState.Stop:
+                EnterSignal(kill ? ServiceState.StopSigkill : ServiceState.StopSigterm, UnitResult.OomKill);
+                break;
+            case ServiceState.Running or ServiceState.Exited or ServiceState.Reload or ServiceState.ReloadSignal or ServiceState.ReloadNotify:
+                if (kill)
+                    EnterSignal(ServiceState.StopSigkill, UnitResult.OomKill);
+                else
+                    EnterStop(UnitResult.OomKill);
+                break;
+            case ServiceState.StopSigterm:
+                EnterSignal(ServiceState.StopSigkill, UnitResult.OomKill);
+                break;
+            case ServiceState.StopPost or ServiceState.FinalSigterm:
+                EnterSignal(ServiceState.FinalSigkill, UnitResult.OomKill);
+                break;
+            case ServiceState.StopSigkill or ServiceState.FinalSigkill:
+                RecordResult(UnitResult.OomKill);
+                break;
+        }
     }
 
     /// <summary>cgroup.events changed: once nothing is left in it, a signal state moves on (what the main process's
@@ -59,7 +121,81 @@ internal sealed partial class ServiceUnit
             return;
         Manager.OnProcessReaped();   // stragglers re-parented to us are zombies now: reap them
         if (_main is null && _control is null)
+        {
             OnProcessesGone();
+            OnCgroupEmptied();
+        }
+    }
+
+    /// <summary>
+    /// systemd's service_good: a main process alive; else, when there is none to go by (GuessMainPID=no, no single
+    /// candidate) or ExitType=cgroup, anything left in the cgroup.
+    /// </summary>
+    private bool ServiceGood()
+    {
+        if (_main is not null)
+            return true;
+        if (_mainKnown && Settings.ExitType == ServiceExitType.Main)
+            return false;
+        return CgroupGood();
+    }
+
+    /// <summary>Anything left of the unit: its cgroup populated; without one, the group of the first ExecStart= process.</summary>
+    private bool CgroupGood() => _cgroup is not null ? _cgroup.Populated() : ExecMainPid > 0 && GroupAlive(ExecMainPid);
+
+    /// <summary>The last process of the cgroup is gone: a service that ran on its cgroup alone ends (successfully).</summary>
+    private void OnCgroupEmptied()
+    {
+        switch (_state)
+        {
+            case ServiceState.Running when !ServiceGood():
+                if (Settings.RemainAfterExit)
+                {
+                    CancelTimer();
+                    SetState(ServiceState.Exited);
+                }
+                else
+                    EnterStop(null);
+                break;
+            case ServiceState.Start when Settings.ExitType == ServiceExitType.Cgroup && !ServiceGood():
+                EnterStopPost(null);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Running without a main process: a cgroup says when it empties (OnCgroupEvents); without one, the process group
+    /// of the first ExecStart= process stands in, checked once a second (no kernel event says a group has emptied).
+    /// </summary>
+    private void WatchWhileOnlyCgroup()
+    {
+        if (_main is not null || _cgroup is not null || _state != ServiceState.Running)
+            return;
+        Manager.Loop.Schedule(TimeSpan.FromSeconds(1), () =>
+        {
+            if (_state != ServiceState.Running || _main is not null || _cgroup is not null)
+                return;
+            Manager.OnProcessReaped();
+            if (CgroupGood())
+                WatchWhileOnlyCgroup();
+            else
+                OnCgroupEmptied();
+        });
+    }
+
+    /// <summary>GuessMainPID=: the only process of the cgroup that is our child; none when there are several or none.</summary>
+    private IChildProcess? GuessFromCgroup()
+    {
+        int found = 0;
+        foreach (int pid in _cgroup!.Pids())
+        {
+            if (pid == ControlPid || ProcessTable.ParentOf(pid) != Environment.ProcessId)
+                continue;
+            if (found != 0)
+                return null;   // ambiguous, as systemd's unit_search_main_pid
+            found = pid;
+        }
+        return found == 0 ? null : Manager.Launcher.Adopt(found);
     }
 
     /// <summary>Dead: the cgroup goes once empty; one that KillMode=process or none left processes in stays, and is
@@ -71,6 +207,9 @@ internal sealed partial class ServiceUnit
         _cgroup.TryRemove();
         Manager.Loop.Unregister(_cgroupToken);
         _cgroupToken = 0;
+        if (_oomToken != 0)
+            Manager.Loop.Unregister(_oomToken);
+        _oomToken = 0;
         _cgroup.Dispose();
         _cgroup = null;
     }

@@ -206,6 +206,7 @@ internal sealed partial class ServiceUnit
         }
         ReleaseConnection();   // the child holds its own copy
         ExecMainPid = _main.Pid;
+        _mainKnown = Settings.Type != ServiceType.Forking;   // a forking service's first process is not its main one
         _goneGroup = 0;
         ExecMainStartTimestamp = Manager.Now;
         _mainToken = Manager.Loop.Register(_main.ExitHandle, Libc.EPOLLIN, _ => OnMainExited());
@@ -242,6 +243,7 @@ internal sealed partial class ServiceUnit
     private void AdoptMain(IChildProcess process)
     {
         _main = process;
+        _mainKnown = true;
         _mainToken = Manager.Loop.Register(process.ExitHandle, Libc.EPOLLIN, _ => OnMainExited());
         Manager.OnUnitStateChanged(this);   // a new main pid: the state file names it
     }
@@ -264,9 +266,16 @@ internal sealed partial class ServiceUnit
         bool clean = !ourChild || ExitRules.IsClean(status, Settings, mainProcess: Settings.Type != ServiceType.Oneshot);   // oneshot main processes are commands, not daemons
         if (!ourChild)
             ManagerLog.UnitWarning(Manager.Log, Id, $"Main process {pid} exited, its exit status is unknown: it is not our child.");
-        string? result = clean ? null : _cgroup?.OomKilled() == true ? UnitResult.OomKill : ExitRules.Result(status);
-        if (result == UnitResult.OomKill)
-            ManagerLog.UnitWarning(Manager.Log, Id, "A process of this unit has been killed by the OOM killer.");
+        string? result = clean ? null : ExitRules.Result(status);
+        // systemd looks for an OOM kill before the exit: OOMPolicy=stop or kill make it the unit's result (continue
+        // leaves the exit's own, `signal` for the killed process).
+        if (OomKillSeen() && Settings.OOMPolicy != OomPolicy.Continue)
+        {
+            clean = false;
+            result = UnitResult.OomKill;
+            if (Settings.OOMPolicy == OomPolicy.Kill)
+                _cgroup?.Kill(Signals.SIGKILL);
+        }
         if (!clean)
             ManagerLog.MainProcessExited(Manager.Log, Id, status.ToString());
         OnMainFinished(pid, clean, result);
@@ -303,6 +312,8 @@ internal sealed partial class ServiceUnit
                 }
                 if (FindForkedDaemon(pid) is { } daemon)
                     AdoptMain(daemon);
+                else
+                    _mainKnown = false;   // the cgroup alone says whether the service runs (ServiceGood)
                 EnterStartPost();
                 break;
             case ServiceState.Start:
@@ -314,7 +325,9 @@ internal sealed partial class ServiceUnit
                     EnterSignal(ServiceState.StopSigterm, result);
                 break;
             case ServiceState.Running or ServiceState.Reload or ServiceState.ReloadSignal or ServiceState.ReloadNotify:
-                if (clean && Settings.RemainAfterExit && _control is null)
+                if (clean && _control is null && Settings.ExitType == ServiceExitType.Cgroup && CgroupGood())
+                    WatchWhileOnlyCgroup();   // ExitType=cgroup: the service ends with the last process of its cgroup
+                else if (clean && Settings.RemainAfterExit && _control is null)
                 {
                     CancelTimer();
                     SetState(ServiceState.Exited);
@@ -332,7 +345,11 @@ internal sealed partial class ServiceUnit
         }
     }
 
-    /// <summary>Type=forking: the daemon is the PIDFile= pid, else the process left in the parent's group.</summary>
+    /// <summary>
+    /// Type=forking: the daemon is the PIDFile= pid; else, with GuessMainPID=, the one process of the cgroup that is
+    /// our child (re-parented to us once the parent exited), none when there are several, as systemd guesses; without
+    /// a cgroup, the first process left in the parent's group.
+    /// </summary>
     private IChildProcess? FindForkedDaemon(int parentPid)
     {
         if (Settings.PIDFile is { } pidFile)
@@ -347,6 +364,10 @@ internal sealed partial class ServiceUnit
                 ManagerLog.UnitWarning(Manager.Log, Id, $"Can't open PID file {pidFile} (yet?) after start: No such file or directory");
             }
         }
+        if (!Settings.GuessMainPID)
+            return null;
+        if (_cgroup is not null)
+            return GuessFromCgroup();
         foreach (int pid in Manager.Launcher.GroupMembers(parentPid))
             if (Manager.Launcher.Adopt(pid) is { } adopted)
                 return adopted;

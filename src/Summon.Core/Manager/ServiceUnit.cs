@@ -49,6 +49,9 @@ internal sealed partial class ServiceUnit : UnitRuntime
     private ulong _mainToken;
     private ulong _mainExecToken;   // Type=exec in start: the watch on the main process's execve, 0 when none
     private ExecCommand? _mainCommand;
+    // systemd's main_pid_known: this run has (had) a main process of its own. A forking service whose daemon was not
+    // guessed (GuessMainPID=no, or no single candidate) has none, and its cgroup alone says whether it runs.
+    private bool _mainKnown;
     private List<ExecCommand>? _mainCommands;
     private int _nextMain;
 
@@ -82,6 +85,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
     // cgroup.events, and whether the keys it cannot apply were reported.
     private ControlGroups.UnitCgroup? _cgroup;
     private ulong _cgroupToken;
+    private ulong _oomToken;   // the watch on the cgroup's OOM kills (OOMPolicy=), 0 when none
     private bool _cgroupWarned;
 
     // What the service was handed: its connection (Accept=yes), the sockets whose fds it got, its fd store.
@@ -202,6 +206,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
         StatusErrno = 0;
         InvocationId = InvocationIds.Next();
         ExecMainStatus = null;
+        _mainKnown = false;
         EnterCondition();
         return true;   // the start job settles with the state changes that follow
     }
@@ -339,13 +344,14 @@ internal sealed partial class ServiceUnit : UnitRuntime
         CancelTimer();
         _startJobPending = false;
         bool oneshot = Settings.Type == ServiceType.Oneshot;
-        if (_main is not null)
+        if (ServiceGood())
         {
             SetState(ServiceState.Running);
             ManagerLog.Started(Manager.Log, Id, ManagerLog.Suffix(this));
             if (Settings.RuntimeMaxSec is { } max && max > TimeSpan.Zero)
                 ArmTimer(max);
             ArmWatchdog();
+            WatchWhileOnlyCgroup();
         }
         else if (Settings.RemainAfterExit)
         {

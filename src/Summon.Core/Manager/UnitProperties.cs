@@ -106,6 +106,8 @@ internal static class UnitProperties
         Add(p, "Restart", SettingText.Kebab(s.Restart.ToString()));
         Add(p, "NotifyAccess", s.EffectiveNotifyAccess.ToString().ToLowerInvariant());
         Add(p, "RemainAfterExit", SettingText.YesNo(s.RemainAfterExit));
+        Add(p, "GuessMainPID", SettingText.YesNo(s.GuessMainPID));
+        Add(p, "OOMPolicy", s.OOMPolicy.ToString().ToLowerInvariant());
         Add(p, "Result", service.Result);
         Add(p, "MainPID", service.MainPid.ToString(CultureInfo.InvariantCulture));
         Add(p, "ControlPID", service.ControlPid.ToString(CultureInfo.InvariantCulture));

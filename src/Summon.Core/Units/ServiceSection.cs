@@ -7,6 +7,9 @@ internal enum ServiceType { Simple, Exec, Forking, Oneshot, Dbus, Notify, Idle, 
 /// <summary>ExitType=: whether the main process (default) or the last process of the control group ends the service.</summary>
 internal enum ServiceExitType { Main, Cgroup }
 
+/// <summary>OOMPolicy=: what an OOM kill inside the service's cgroup does to the unit (systemd's default is stop).</summary>
+internal enum OomPolicy { Stop, Continue, Kill }
+
 internal enum ServiceRestart { No, OnSuccess, OnFailure, OnAbnormal, OnWatchdog, OnAbort, Always }
 
 internal enum NotifyAccess { None, Main, Exec, All }
@@ -111,6 +114,12 @@ internal sealed class ServiceSection
     public int ReloadSignal { get; set; } = Posix.Signals.SIGHUP;
 
     public ServiceExitType ExitType { get; set; }
+
+    /// <summary>GuessMainPID=: a forking service without PIDFile= takes the one process left in its cgroup as main.</summary>
+    public bool GuessMainPID { get; set; } = true;
+
+    /// <summary>OOMPolicy= (DefaultOOMPolicy= of systemd 252 is stop).</summary>
+    public OomPolicy OOMPolicy { get; set; }
 
     public List<string> SuccessExitStatus { get; } = [];
 

@@ -24,6 +24,8 @@ internal static class SupportedKeys
         "BindsTo", "BindTo", "Upholds", "OnFailure", "OnSuccess", "OnFailureJobMode", "OnSuccessJobMode",
         "StopWhenUnneeded", "SuccessAction", "FailureAction", "SuccessActionExitStatus", "FailureActionExitStatus",
         "StartLimitAction", "CollectMode",
+        // Job timeouts (issue 13): Manager/Jobs/JobEngine ends a job that waited or ran too long with result "timeout".
+        "JobTimeoutSec", "JobRunningTimeoutSec", "JobTimeoutAction", "JobTimeoutRebootArgument",
     };
 
     // Issue 13, conditions: every Condition*= and Assert*= of systemd 252 (Manager/Conditions evaluates them).
@@ -53,6 +55,8 @@ internal static class SupportedKeys
         "ExecCondition",   // issue 13, conditions
         "Restart", "RestartSec", "TimeoutStartSec", "TimeoutStopSec", "TimeoutSec", "RuntimeMaxSec", "WatchdogSec",
         "RemainAfterExit", "PIDFile", "NotifyAccess", "FileDescriptorStoreMax", "Sockets",
+        // Issue 13, cgroup-driven ends: GuessMainPID=, ExitType=cgroup and OOMPolicy= act on the unit's cgroup.
+        "GuessMainPID", "ExitType", "OOMPolicy",
         "KillMode", "KillSignal", "SendSIGKILL", "SuccessExitStatus", "RestartPreventExitStatus", "RestartForceExitStatus",
         "Environment", "EnvironmentFile", "PassEnvironment", "UnsetEnvironment", "WorkingDirectory",
         "StandardInput", "StandardOutput", "StandardError", "SyslogIdentifier",

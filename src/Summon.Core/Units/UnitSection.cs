@@ -78,6 +78,21 @@ internal sealed class UnitSection
     /// <summary>FailureAction= ("none" unless set).</summary>
     public string FailureAction { get; set; } = "none";
 
+    /// <summary>JobTimeoutSec=: how long a job of the unit may be queued at most; null (infinity) unless set.</summary>
+    public TimeSpan? JobTimeout { get; set; }
+
+    /// <summary>JobRunningTimeoutSec=: how long a job may run once started; JobTimeoutSec= unless set on its own.</summary>
+    public TimeSpan? JobRunningTimeout { get; set; }
+
+    /// <summary>Whether JobRunningTimeoutSec= was set itself (JobTimeoutSec= then no longer sets it).</summary>
+    public bool JobRunningTimeoutSet { get; set; }
+
+    /// <summary>JobTimeoutAction= ("none" unless set): what a timed-out job does (SuccessAction='s words).</summary>
+    public string JobTimeoutAction { get; set; } = "none";
+
+    /// <summary>JobTimeoutRebootArgument=: kept and shown; Summon never reboots (JobTimeoutAction= reboot acts as exit).</summary>
+    public string? JobTimeoutRebootArgument { get; set; }
+
     /// <summary>StartLimitAction= ("none" unless set).</summary>
     public string StartLimitAction { get; set; } = "none";
 

@@ -126,6 +126,20 @@ internal sealed partial class UnitSettingsParser
                 else
                     s.ExitType = exitType.Value;
                 return 0;
+            case "GuessMainPID": Set(ParseBoolean(value), v => s.GuessMainPID = v); return 0;
+            case "OOMPolicy":
+                OomPolicy? policy = value switch
+                {
+                    "continue" => OomPolicy.Continue,
+                    "stop" => OomPolicy.Stop,
+                    "kill" => OomPolicy.Kill,
+                    _ => null,
+                };
+                if (policy is null)
+                    Warn($"Failed to parse OOM policy, ignoring: {value}");
+                else
+                    s.OOMPolicy = policy.Value;
+                return 0;
             case "SuccessExitStatus": AddExitStatuses(s.SuccessExitStatus, value); return 0;
             case "RestartPreventExitStatus": AddExitStatuses(s.RestartPreventExitStatus, value); return 0;
             case "RestartForceExitStatus": AddExitStatuses(s.RestartForceExitStatus, value); return 0;

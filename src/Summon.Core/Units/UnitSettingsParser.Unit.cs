@@ -78,6 +78,29 @@ internal sealed partial class UnitSettingsParser
                 else
                     Warn($"Failed to parse job mode, ignoring: {value}");
                 return 0;
+            // Job timeouts (issue 13): 0 means infinity, and JobTimeoutSec= sets JobRunningTimeoutSec= too unless that is set itself.
+            case "JobTimeoutSec":
+                if (ParseTimeout(value, key) is TimeSpan jobTimeout)
+                {
+                    u.JobTimeout = jobTimeout;
+                    if (!u.JobRunningTimeoutSet)
+                        u.JobRunningTimeout = jobTimeout;
+                }
+                return 0;
+            case "JobRunningTimeoutSec":
+                if (ParseTimeout(value, key) is TimeSpan runningTimeout)
+                {
+                    u.JobRunningTimeout = runningTimeout;
+                    u.JobRunningTimeoutSet = true;
+                }
+                return 0;
+            case "JobTimeoutAction":
+                if (IsEmergencyAction(value))
+                    u.JobTimeoutAction = value.Length == 0 ? "none" : value;
+                else
+                    Warn($"Failed to parse JobTimeoutAction=, ignoring: {value}");
+                return 0;
+            case "JobTimeoutRebootArgument": u.JobTimeoutRebootArgument = value.Length == 0 ? null : value; return 0;
             case "StartLimitAction":
                 if (IsEmergencyAction(value))
                     u.StartLimitAction = value.Length == 0 ? "none" : value;

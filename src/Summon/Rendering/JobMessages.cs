@@ -18,6 +18,7 @@ internal static class JobMessages
         {
             JobFailure.UnitFailed => ($"Job for {unit} failed{Why(error.Result)}.\nSee \"{systemctl} status {unit}\" and \"{journalctl} -xeu {unit}\" for details.", 1),
             JobFailure.Canceled => ($"Job for {unit} canceled.", 1),
+            JobFailure.TimedOut => ($"Job for {unit} timed out.", 1),
             JobFailure.InvalidName => ($"Invalid unit name \"{unit}\" escaped as \"{unit}\".", 1),
             JobFailure.MissingInstance => ($"Failed to {verb} {unit}: Unit name {unit} is missing the instance name.", 1),
             JobFailure.NotFound => ($"Failed to {verb} {unit}: Unit {error.Result ?? unit} not found.", 5),

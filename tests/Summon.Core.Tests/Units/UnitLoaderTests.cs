@@ -223,7 +223,7 @@ public sealed class UnitLoaderTests : IDisposable
         { "KillSignal=SIGINT\nRestart=always\nUser=nobody\nLimitNOFILE=1024\n", "", [] },
         { "ProtectHome=yes\n", "", ["3: Summon does not support ProtectHome=, ignoring."] },
         { "X-Foo=1\nFooBar=1\n", "", [] },
-        { "", "[Unit]\nAfter=a.service\nBefore=b.service\nDocumentation=man:x(1)\nConditionPathExists=/x\nJobTimeoutAction=none\n", ["8: Summon does not support JobTimeoutAction=, ignoring."] },
+        { "", "[Unit]\nAfter=a.service\nBefore=b.service\nDocumentation=man:x(1)\nConditionPathExists=/x\nPropagatesStopTo=x.service\n", ["8: Summon does not support PropagatesStopTo=, ignoring."] },
         { "", "[Socket]\nSmackLabel=x\n", [] }, // wrong section for a service: Unknown section, no Summon line
     };
 

@@ -29,7 +29,11 @@ internal sealed class UnitCgroup : IDisposable
         _legacyProcs = legacyProcs;
         Events = events;
         Child = new ChildCgroup(directory, procs, legacyProcs);
+        OomWatch = CgroupOomWatch.Open(dir, legacyDirs);
     }
+
+    /// <summary>The OOM kills in the cgroup (OOMPolicy=); null where no memory controller counts them.</summary>
+    public CgroupOomWatch? OomWatch { get; }
 
     /// <summary>The cgroup2 directory.</summary>
     public string Directory { get; }
@@ -162,17 +166,6 @@ internal sealed class UnitCgroup : IDisposable
     public ulong? CpuUsageNSec() =>
         CgroupFile.ReadNumber(System.IO.Path.Combine(Directory, "cpu.stat"), "usage_usec") is { } usec ? usec * 1000 : null;
 
-    /// <summary>True when memory.events (or the v1 controller) counted an OOM kill in this cgroup.</summary>
-    public bool OomKilled()
-    {
-        if (CgroupFile.ReadNumber(System.IO.Path.Combine(Directory, "memory.events"), "oom_kill") is > 0)
-            return true;
-        foreach (string legacy in LegacyDirectories)
-            if (CgroupFile.ReadNumber(System.IO.Path.Combine(legacy, "memory.oom_control"), "oom_kill") is > 0)
-                return true;
-        return false;
-    }
-
     /// <summary>Removes the cgroup (and delegated ones below it) once empty; false while processes remain.</summary>
     public bool TryRemove()
     {
@@ -199,5 +192,6 @@ internal sealed class UnitCgroup : IDisposable
         foreach (var fd in _legacyProcs)
             fd.Dispose();
         Events.Dispose();
+        OomWatch?.Dispose();
     }
 }

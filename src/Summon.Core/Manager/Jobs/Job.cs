@@ -25,6 +25,11 @@ internal sealed class Job(uint id, UnitRuntime unit, JobType type)
     /// <summary>replace-irreversibly: a later transaction may not replace it.</summary>
     public bool Irreversible { get; set; }
 
+    /// <summary>JobTimeoutSec= and JobRunningTimeoutSec= while they run; disposed when the job finishes.</summary>
+    public IDisposable? QueuedTimer { get; set; }
+
+    public IDisposable? RunningTimer { get; set; }
+
     /// <summary>"unit/type", as systemd names a job in its messages.</summary>
     public string Name => $"{Unit.Id}/{Type.Word()}";
 

@@ -212,7 +212,26 @@ internal sealed class JobEngine
             Irreversible = mode == JobMode.ReplaceIrreversibly,
         };
         _installed[job.Unit.Id] = job;
+        job.QueuedTimer = ArmTimeout(job, job.Unit.Definition.Unit.JobTimeout);
         return job;
+    }
+
+    /// <summary>A job's timeout (JobTimeoutSec= from its install, JobRunningTimeoutSec= from its start); none for infinity.</summary>
+    private IDisposable? ArmTimeout(Job job, TimeSpan? timeout) =>
+        timeout is { } t && t > TimeSpan.Zero && t != Timeout.InfiniteTimeSpan ? _manager.Loop.Schedule(t, () => OnJobTimeout(job)) : null;
+
+    /// <summary>
+    /// job_timer(): the job ends with result "timeout" (its unit goes on as it was: a start that is activating stays
+    /// activating), what required it fails, and JobTimeoutAction= runs.
+    /// </summary>
+    private void OnJobTimeout(Job job)
+    {
+        if (_installed.GetValueOrDefault(job.Unit.Id) != job)
+            return;
+        var unit = job.Unit;
+        JobLog.TimedOut(_log, unit.Id, job.Name);
+        Finish(job, JobOutcome.Timeout, JobResult.Failed(unit.Id, JobFailure.TimedOut));
+        EmergencyAction.Run(_manager, _log, unit.Id, unit.Definition.Unit.JobTimeoutAction, null, "job timed out");
     }
 
     // ---- running -------------------------------------------------------------------------------------------------------
@@ -322,6 +341,7 @@ internal sealed class JobEngine
             return;
         }
         job.State = JobState.Running;
+        job.RunningTimer ??= ArmTimeout(job, unit.Definition.Unit.JobRunningTimeout);
         bool settled = false;
         unit.WatchStart(result =>
         {
@@ -355,6 +375,7 @@ internal sealed class JobEngine
     {
         var unit = job.Unit;
         job.State = JobState.Running;
+        job.RunningTimer ??= ArmTimeout(job, unit.Definition.Unit.JobRunningTimeout);
         if (unit.ActiveState is not (UnitActiveState.Inactive or UnitActiveState.Failed))
             unit.Stop();
         _registry.Collect(unit);
@@ -385,6 +406,8 @@ internal sealed class JobEngine
         if (_installed.GetValueOrDefault(job.Unit.Id) != job)
             return;
         _installed.Remove(job.Unit.Id);
+        job.QueuedTimer?.Dispose();
+        job.RunningTimer?.Dispose();
         job.Complete(result);
         if (outcome is not (JobOutcome.Done or JobOutcome.Canceled) && job.Type is JobType.Start or JobType.VerifyActive)
         {

@@ -29,4 +29,8 @@ internal static partial class JobLog
 
     [LoggerMessage(9, LogLevel.Error, "Requested transaction contradicts existing jobs: {Reason}")]
     public static partial void Contradicts(ILogger logger, string reason);
+
+    /// <summary>job_timer(): JobTimeoutSec=/JobRunningTimeoutSec= passed.</summary>
+    [LoggerMessage(10, LogLevel.Warning, "{Unit}: Job {Job} timed out.")]
+    public static partial void TimedOut(ILogger logger, string unit, string job);
 }

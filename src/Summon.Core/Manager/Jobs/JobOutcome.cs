@@ -10,4 +10,6 @@ internal enum JobOutcome
     Dependency,
     /// <summary>A verify-active job found its unit inactive.</summary>
     Skipped,
+    /// <summary>JobTimeoutSec=/JobRunningTimeoutSec= passed.</summary>
+    Timeout,
 }
