@@ -12,14 +12,21 @@ namespace Summon.IntegrationTests;
 /// </summary>
 public sealed class SeccompTests
 {
+    private static int s_runs;
+    private string? _lastUnit;
+
+    /// <summary>The unit the last <see cref="ProbeAsync"/> of this test ran.</summary>
+    private string LastUnit => _lastUnit ?? "probe.service";
+
     private const int EPERM = 1, ENOSYS = 38, EAFNOSUPPORT = 97, EUCLEAN = 117;
 
     /// <summary>Runs the probe as a oneshot service with <paramref name="settings"/>; its "name=value" lines.</summary>
-    private static async Task<(Dictionary<string, string> Lines, CommandResult Start)> ProbeAsync(TempRoot root, string settings, params string[] probes)
+    private async Task<(Dictionary<string, string> Lines, CommandResult Start)> ProbeAsync(TempRoot root, string settings, params string[] probes)
     {
-        string output = Path.Combine(root.Dir, "probe.out");
-        File.Delete(output);
-        root.WriteUnit("probe.service", $"""
+        // A unit of its own per run: no reload between runs, and no run reads another's output.
+        int run = Interlocked.Increment(ref s_runs);
+        string unit = $"probe{run}.service", output = Path.Combine(root.Dir, $"probe{run}.out");
+        root.WriteUnit(unit, $"""
             [Service]
             Type=oneshot
             ExecStart={TestPrograms.SeccompProbe} {string.Join(' ', probes)}
@@ -27,8 +34,9 @@ public sealed class SeccompTests
             {settings}
             """);
         Cli.Run(root, "daemon-reload");
-        CommandResult start = Cli.Run(root, "start", "probe.service");
-        await Wait.UntilAsync(() => Cli.IsActive(root, "probe.service") is "inactive" or "failed");
+        CommandResult start = Cli.Run(root, "start", unit);
+        await Wait.UntilAsync(() => Cli.IsActive(root, unit) is "inactive" or "failed");
+        _lastUnit = unit;
         var lines = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string line in File.Exists(output) ? File.ReadAllLines(output) : [])
         {
@@ -156,7 +164,7 @@ public sealed class SeccompTests
         Assert.NotEqual(0, start.ExitCode);
         Assert.Equal("0", p[Call("getpid")]);
         Assert.False(p.ContainsKey(Call("reboot")), "the probe went past reboot");
-        var shown = Cli.Show(root, "probe.service", "Result", "ExecMainStatus");
+        var shown = Cli.Show(root, LastUnit, "Result", "ExecMainStatus");
         Assert.True(shown["Result"] is "signal" or "core-dump" && shown["ExecMainStatus"] == "31", string.Join(' ', shown));
     }
 
@@ -187,7 +195,7 @@ public sealed class SeccompTests
         Assert.NotEqual(0, start.ExitCode);
         Assert.Equal("0", native[Call("getpid")]);
         Assert.False(native.ContainsKey(x32Getpid));
-        Assert.Equal("31", Cli.ShowOne(root, "probe.service", "ExecMainStatus"));
+        Assert.Equal("31", Cli.ShowOne(root, LastUnit, "ExecMainStatus"));
     }
 
     /// <summary>One call of each set the package units use, refused by a deny list of that set (EUCLEAN marks the
@@ -206,13 +214,13 @@ public sealed class SeccompTests
         using DaemonProcess daemon = await DaemonProcess.StartAsync(root);
         foreach (var (group, inside, outside) in cases)
         {
-            var (p, _) = await ProbeAsync(root, $"SystemCallFilter=~{group}\nSystemCallErrorNumber=EUCLEAN", Call(inside), Call(outside));
+            var (p, start) = await ProbeAsync(root, $"SystemCallFilter=~{group}\nSystemCallErrorNumber=EUCLEAN", Call(inside), Call(outside));
             Assert.True(p.GetValueOrDefault(Call(inside)) == Errno(EUCLEAN) && p.GetValueOrDefault(Call(outside)) == "0",
-                $"{group}: {inside}={p.GetValueOrDefault(Call(inside))} {outside}={p.GetValueOrDefault(Call(outside))}");
+                $"{group}: {inside}={p.GetValueOrDefault(Call(inside))} {outside}={p.GetValueOrDefault(Call(outside))} ({string.Join(' ', p)}; {start})");
         }
 
         // @system-service is an allow list's set: inside passes, outside gets the error number.
-        var (s, _) = await ProbeAsync(root, "SystemCallFilter=@system-service\nSystemCallErrorNumber=EUCLEAN", Call("flock"), Call("reboot"));
-        Assert.Equal((Errno(9), Errno(EUCLEAN)), (s[Call("flock")], s[Call("reboot")]));
+        var (s, _) = await ProbeAsync(root, "SystemCallFilter=@system-service\nSystemCallErrorNumber=EUCLEAN", Call("fcntl"), Call("reboot"));
+        Assert.Equal((Errno(9), Errno(EUCLEAN)), (s[Call("fcntl")], s[Call("reboot")]));
     }
 }

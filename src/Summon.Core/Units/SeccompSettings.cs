@@ -70,7 +70,7 @@ internal sealed class SeccompSettings
 
     /// <summary>True when no filter is asked for: a spawn of this unit costs nothing extra.</summary>
     public bool IsEmpty => SyscallFilter is null && SyscallArchitectures is not { Count: > 0 } && SyscallLog is null
-        && (AddressFamilies is null || (!AddressFamiliesAllowList && AddressFamilies.Count == 0))
+        && !AddressFamiliesAllowList && AddressFamilies is not { Count: > 0 }
         && (NamespacesRetained is null || (NamespacesRetained.Value & NamespacesAll) == NamespacesAll)
         && !RestrictRealtime && !RestrictSuidSgidEffective && !LockPersonality && !MemoryDenyWriteExecute
         && !ProtectClock && !ProtectHostname && !ProtectKernelModules && !ProtectKernelLogs && !PrivateDevices;
