@@ -20,6 +20,8 @@ internal static class ExitStatusNames
         Personality = 230, Keyring = 237, NumaPolicy = 242;
     /// <summary>The child could not join its unit's control group (EXIT_CGROUP).</summary>
     public const int Cgroup = 219;
+    /// <summary>A seccomp filter the kernel refused (RestrictAddressFamilies='s has a status of its own).</summary>
+    public const int Seccomp = 228, AddressFamilies = 232;
 
     /// <summary>The name systemd prints after an exit status ("EXEC" for 203), or null for a status it leaves unnamed.</summary>
     public static string? Get(int status) => status switch

@@ -104,6 +104,12 @@ internal static partial class ProcessSpawner
             if (request.Terminal is { } terminal)
                 args.Flags |= TerminalFlags(terminal);
 
+            if (request.Seccomp is { } seccomp)
+            {
+                args.Seccomp = seccomp.Address;
+                args.Flags |= SummonSpawn.SECCOMP;
+            }
+
             int pid, pidfd;
             int error;
             int mode = request.ExecFailureAtExit ? SummonSpawn.MODE_ASYNC : 0;

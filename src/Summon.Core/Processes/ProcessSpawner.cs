@@ -124,6 +124,9 @@ internal static partial class ProcessSpawner
     /// <summary>The helper's argv ending in the service's path and argv; <paramref name="helperPath"/> is what runs.</summary>
     private static ComposedArgv HelperArgv(SpawnRequest request, out string helperPath)
     {
+        // The exec helper has no copy of the filter step: a request with filters fails rather than runs without them.
+        if (request.Seccomp is not null)
+            throw new SpawnException(request.Path, Errno.EOPNOTSUPP, ExitStatusNames.Seccomp);
         bool setup = request.NeedsPrivilegedSetup;
         ExecHelper helper = request.ExecHelper ?? DefaultExecHelper;
         if (setup && !helper.CanApplySetup)

@@ -83,6 +83,9 @@ internal static class SupportedKeys
         "CPUAccounting", "MemoryAccounting", "TasksAccounting", "IOAccounting",
         // Issue 13 (parse): the old [Service] spellings of the unit's start limit.
         "StartLimitInterval", "StartLimitBurst",
+        // Issue 14, seccomp part: filters installed last before execve (Manager/Exec/SeccompPlan.cs, summon_seccomp.c).
+        "SystemCallFilter", "SystemCallErrorNumber", "SystemCallArchitectures", "SystemCallLog", "RestrictAddressFamilies",
+        "RestrictNamespaces", "RestrictRealtime", "RestrictSUIDSGID", "LockPersonality", "MemoryDenyWriteExecute",
     };
 
     /// <summary>Type= values Summon runs as systemd would (idle behaves as simple; dbus fails its start clearly when no bus is reachable).</summary>

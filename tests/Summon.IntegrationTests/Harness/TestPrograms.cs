@@ -11,6 +11,7 @@ internal static class TestPrograms
 {
     private static readonly Lazy<string> s_listenCheck = new(LocateListenCheck, LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly Lazy<string> s_withoutClone3 = new(() => BuildC("without-clone3"), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<string> s_seccompProbe = new(() => BuildC("seccomp-probe"), LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly Lazy<string> s_kestrelApp = new(LocateKestrelApp, LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly Lazy<string> s_dotnet = new(LocateDotnet, LazyThreadSafetyMode.ExecutionAndPublication);
 
@@ -19,6 +20,9 @@ internal static class TestPrograms
 
     /// <summary>Full path of without-clone3: runs a program with clone3(2) failing with ENOSYS (a seccomp filter).</summary>
     public static string WithoutClone3 => s_withoutClone3.Value;
+
+    /// <summary>Full path of seccomp-probe: tries what the system-call filters refuse, one "name=errno" line each.</summary>
+    public static string SeccompProbe => s_seccompProbe.Value;
 
     /// <summary>Full path of KestrelApp.dll, run as <c>dotnet KestrelApp.dll</c>.</summary>
     public static string KestrelAppDll => s_kestrelApp.Value;

@@ -7,6 +7,7 @@
  */
 #ifndef SUMMON_SANDBOX_H
 #define SUMMON_SANDBOX_H
+#include <stddef.h>
 
 struct summon_mounts;       /* summon_mounts.c */
 struct summon_privileges;   /* summon_privileges.c */
@@ -22,5 +23,8 @@ int summon_privileges_before_user(const struct summon_privileges *p, long *error
 int summon_privileges_after_user(const struct summon_privileges *p, long *error) __attribute__((visibility("hidden")));
 /* The seccomp filters, last before execve. */
 int summon_seccomp_apply(const struct summon_seccomp *s, long *error) __attribute__((visibility("hidden")));
+/* Bytes of the prepared filter block: the spawn slot keeps a copy, so a child not yet at execve never reads the
+ * manager's (a reload may drop it). */
+size_t summon_seccomp_size(const struct summon_seccomp *s) __attribute__((visibility("hidden")));
 
 #endif

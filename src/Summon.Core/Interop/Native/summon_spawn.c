@@ -976,6 +976,8 @@ static struct slot *prepare_slot(const struct summon_spawn_args *a)
         need += align8(sizeof(struct summon_attrs));
     if (a->tty_path != NULL)
         need += align8(strlen(a->tty_path) + 1);
+    if (a->flags & SUMMON_SPAWN_SECCOMP)
+        need += align8(summon_seccomp_size(a->seccomp));
     if (a->opens != NULL)
     {
         need += align8(3 * sizeof(struct summon_open));
@@ -1022,6 +1024,11 @@ static struct slot *prepare_slot(const struct summon_spawn_args *a)
     {
         c->attrs = memcpy(cursor, a->attrs, sizeof(struct summon_attrs));
         cursor += align8(sizeof(struct summon_attrs));
+    }
+    if (a->flags & SUMMON_SPAWN_SECCOMP)
+    {
+        c->seccomp = memcpy(cursor, a->seccomp, summon_seccomp_size(a->seccomp));
+        cursor += align8(summon_seccomp_size(a->seccomp));
     }
     c->tty_path = copy_string(a->tty_path, &cursor);
     c->more_procs = memcpy(cursor, a->more_procs, (size_t)a->nmore_procs * sizeof(int32_t));

@@ -186,6 +186,8 @@ internal sealed class ServiceExecBuilder
             NewSessionKeyring = ProcessAttributesPlan.Keyring(exec.Attributes, _userMode) != KeyringMode.Inherit,
             Terminal = terminal,
             ControlGroup = inputs.ControlGroup,
+            // The sandbox policy part hands the start's SandboxContext here; without it the filters are strict.
+            Seccomp = SeccompPlan.Of(exec, context: null, path),
         };
     }
 
