@@ -20,6 +20,8 @@ internal static class ExitStatusNames
         Personality = 230, Keyring = 237, NumaPolicy = 242;
     /// <summary>The child could not join its unit's control group (EXIT_CGROUP).</summary>
     public const int Cgroup = 219;
+    /// <summary>226/NAMESPACE: the child's mount namespace or one of its mounts (issue 14, mounts).</summary>
+    public const int Namespace = 226;
 
     /// <summary>The name systemd prints after an exit status ("EXEC" for 203), or null for a status it leaves unnamed.</summary>
     public static string? Get(int status) => status switch

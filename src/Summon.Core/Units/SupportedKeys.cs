@@ -79,6 +79,11 @@ internal static class SupportedKeys
         "CPUAccounting", "MemoryAccounting", "TasksAccounting", "IOAccounting",
         // Issue 13 (parse): the old [Service] spellings of the unit's start limit.
         "StartLimitInterval", "StartLimitBurst",
+        // Issue 14, mounts: the file-system view in the child's mount namespace (Manager/Exec/MountPlan.cs, summon_mounts.c).
+        "ProtectSystem", "ProtectHome", "PrivateTmp", "PrivateDevices", "ProtectKernelTunables", "ProtectKernelModules",
+        "ProtectKernelLogs", "ProtectControlGroups", "PrivateMounts", "MountFlags", "ReadWritePaths", "ReadOnlyPaths",
+        "InaccessiblePaths", "ExecPaths", "NoExecPaths", "TemporaryFileSystem", "BindPaths", "BindReadOnlyPaths",
+        "ReadWriteDirectories", "ReadOnlyDirectories", "InaccessibleDirectories",
     };
 
     /// <summary>Type= values Summon runs as systemd would (idle behaves as simple; dbus fails its start clearly when no bus is reachable).</summary>
