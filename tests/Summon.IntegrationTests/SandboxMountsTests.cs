@@ -195,14 +195,22 @@ public sealed class SandboxMountsTests
         string data = Path.Combine(root.Dir, "data");
         Directory.CreateDirectory(data);
         File.WriteAllText(Path.Combine(data, "f"), "x");
+        string exe = Path.Combine(root.Dir, "exe");
+        Directory.CreateDirectory(Path.Combine(exe, "sub"));
+        File.Copy("/bin/true", Path.Combine(exe, "t"));
+        File.Copy("/bin/true", Path.Combine(exe, "sub", "t"));
         using DaemonProcess daemon = await DaemonProcess.StartAsync(root);
-        string script = $"cat {data}/f >/dev/null 2>&1 && echo hidden=no || echo hidden=yes; "
+        // systemd.exec(5) NoExecPaths=/ExecPaths=: "ExecPaths= ... are mounted with the exec flag while NoExecPaths=
+        // ... are mounted noexec", the more specific one winning.
+        string script = $"{exe}/t && echo noexec=runs || echo noexec=refused; {exe}/sub/t && echo sub=runs || echo sub=refused; "
+            + $"cat {data}/f >/dev/null 2>&1 && echo hidden=no || echo hidden=yes; "
             + "echo tmpfs=$$(ls -A /srv | wc -l); test -w /srv && echo srv=w || echo srv=ro; "
             + "test -e /mnt/summon-ro/f && echo bound=yes || echo bound=no; test -w /mnt/summon-ro && echo bro=w || echo bro=ro; "
             + "/bin/true && echo exec=yes || echo exec=no; test -e /nowhere && echo nowhere=yes || echo nowhere=no";
         var a = await ProbeAsync(root, daemon, "paths",
-            $"InaccessiblePaths={data}\nTemporaryFileSystem=/srv:ro\nBindReadOnlyPaths={data}:/mnt/summon-ro\nInaccessiblePaths=-/nowhere\nNoExecPaths=/opt",
+            $"InaccessiblePaths={data}\nTemporaryFileSystem=/srv:ro\nBindReadOnlyPaths={data}:/mnt/summon-ro\nInaccessiblePaths=-/nowhere\nNoExecPaths={exe}\nExecPaths={exe}/sub",
             script);
+        Assert.Equal(("refused", "runs"), (a["noexec"], a["sub"]));
         Assert.Equal(("yes", "0", "ro"), (a["hidden"], a["tmpfs"], a["srv"]));
         Assert.Equal(("yes", "ro", "yes", "no"), (a["bound"], a["bro"], a["exec"], a["nowhere"]));
     }
