@@ -531,6 +531,8 @@ internal sealed partial class ServiceUnit : UnitRuntime
         _startJobPending = false;
         bool autoRestart = !skipped && !_stopRequested && !_startAfterStop && ExitRules.ShouldRestart(Settings, Result, ExecMainStatus);
         Manager.ExecBuilder.Directories.RemoveRuntime(Settings.Exec, restarting: autoRestart || _startAfterStop || RestartRequested);
+        if (Settings.Exec.Mounts.EffectivePrivateTmp(dynamicUser: false))
+            Manager.ExecBuilder.MountDirectories?.RemovePrivateTmp(Id);   // a fresh /tmp for the next start, as systemd's exec runtime
         RestartRequested = false;
         if (autoRestart)
         {

@@ -44,6 +44,7 @@ internal sealed class UnitManager
         ExecBuilder = new ServiceExecBuilder(loop, journal, log, launcher, options.UserMode, resolveCredentials)
         {
             Directories = new Directories.ServiceDirectories(UnitRegistry.Specifiers(options)),
+            MountDirectories = new Sandbox.MountDirectories(options.RuntimeDirectory, options.StateDirectory),
         };
         _registry.DefinitionLoaded = d =>
         {

@@ -22,6 +22,8 @@ internal static class ExitStatusNames
     public const int Cgroup = 219;
     /// <summary>A seccomp filter the kernel refused (RestrictAddressFamilies='s has a status of its own).</summary>
     public const int Seccomp = 228, AddressFamilies = 232;
+    /// <summary>226/NAMESPACE: the child's mount namespace or one of its mounts (issue 14, mounts).</summary>
+    public const int Namespace = 226;
 
     /// <summary>The name systemd prints after an exit status ("EXEC" for 203), or null for a status it leaves unnamed.</summary>
     public static string? Get(int status) => status switch

@@ -120,9 +120,15 @@ internal static partial class ProcessSpawner
             fixed (int* fds = sources)
             fixed (byte* paths = openPaths)
             fixed (byte* tty = ttyPath)
+            fixed (byte* mounts = request.Mounts?.Block)
             {
                 args.Fds = fds;
                 args.TtyPath = tty;
+                if (mounts != null)
+                {
+                    args.Mounts = mounts;
+                    args.Flags |= SummonSpawn.MOUNTS;
+                }
                 if (paths != null)
                 {
                     FillOpens(request, opens, paths);

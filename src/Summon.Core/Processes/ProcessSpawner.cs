@@ -47,6 +47,9 @@ internal static partial class ProcessSpawner
     {
         Validate(request);
         SpawnRoute route = RouteOf(request);
+        // Only the in-process routine sets up a mount namespace: a sandbox asked for is applied or the start fails.
+        if (request.Mounts is not null && route != SpawnRoute.InProcess)
+            throw new SpawnException(request.Path, Errno.EOPNOTSUPP, ExitStatusNames.Namespace);
         string spawnPath = request.Path;
         ComposedArgv argv = route == SpawnRoute.ExecHelper ? HelperArgv(request, out spawnPath) : new ComposedArgv(request.Argv);
 

@@ -107,6 +107,8 @@ internal sealed class ExecSettings
     public ExecAttributes Attributes { get; } = new();
     /// <summary>SystemCallFilter=, RestrictAddressFamilies=, RestrictNamespaces=, … (issue 14, seccomp part).</summary>
     public SeccompSettings Seccomp { get; } = new();
+    /// <summary>ProtectSystem=, PrivateTmp=, ReadOnlyPaths=, BindPaths=, … (issue 14, the mounts part of the sandbox).</summary>
+    public SandboxMountSettings Mounts { get; } = new();
     /// <summary>StandardError= as systemd shows it: service_fix_stdio() replaces an inherited stderr only by
     /// DefaultStandardError=, itself inherit, so the configured value is shown (inherit when unset), never the
     /// resolved one (issue 13 item 7).</summary>

@@ -86,6 +86,11 @@ internal static class SupportedKeys
         // Issue 14, seccomp part: filters installed last before execve (Manager/Exec/SeccompPlan.cs, summon_seccomp.c).
         "SystemCallFilter", "SystemCallErrorNumber", "SystemCallArchitectures", "SystemCallLog", "RestrictAddressFamilies",
         "RestrictNamespaces", "RestrictRealtime", "RestrictSUIDSGID", "LockPersonality", "MemoryDenyWriteExecute",
+        // Issue 14, mounts: the file-system view in the child's mount namespace (Manager/Exec/MountPlan.cs, summon_mounts.c).
+        "ProtectSystem", "ProtectHome", "PrivateTmp", "PrivateDevices", "ProtectKernelTunables", "ProtectKernelModules",
+        "ProtectKernelLogs", "ProtectControlGroups", "PrivateMounts", "MountFlags", "ReadWritePaths", "ReadOnlyPaths",
+        "InaccessiblePaths", "ExecPaths", "NoExecPaths", "TemporaryFileSystem", "BindPaths", "BindReadOnlyPaths",
+        "ReadWriteDirectories", "ReadOnlyDirectories", "InaccessibleDirectories",
     };
 
     /// <summary>Type= values Summon runs as systemd would (idle behaves as simple; dbus fails its start clearly when no bus is reachable).</summary>

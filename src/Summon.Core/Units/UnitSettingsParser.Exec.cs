@@ -74,7 +74,10 @@ internal sealed partial class UnitSettingsParser
             case "SyslogLevelPrefix": Set(ParseBoolean(value), v => e.SyslogLevelPrefix = v); return 0;
             case "LogExtraFields": ApplyLogExtraFields(e.LogExtraFields, value); return 0;
             default:
-                return ApplyDirectories(e, key!, value) ?? ApplyExecAttribute(e.Attributes, key!, value) ?? ApplySeccomp(e.Seccomp, key!, value);
+                // The seccomp parser only looks at the keys whose other halves belong to the mounts parser
+                // (ProtectKernelModules=, PrivateDevices=, …), so it goes first.
+                return ApplyDirectories(e, key!, value) ?? ApplySeccomp(e.Seccomp, key!, value) ?? ApplySandboxMount(e.Mounts, key!, value)
+                    ?? ApplyExecAttribute(e.Attributes, key!, value);
         }
     }
 

@@ -202,7 +202,6 @@ public sealed class UnitLoaderTests : IDisposable
         Assert.Equal(
             [
                 $"{_dir}/k.service:3: Failed to parse boolean value, ignoring: maybe",
-                $"{_dir}/k.service:3: Summon does not support PrivateTmp=, ignoring.",
                 $"{_dir}/k.service:4: Failed to parse resource value, ignoring: abc",
                 $"{_dir}/k.service:6: Summon does not support IPAccounting= (device and IP access control belong to the sandbox settings), ignoring.",
                 $"{_dir}/k.service:7: Failed to parse sec value, ignoring: 1x",
@@ -214,14 +213,14 @@ public sealed class UnitLoaderTests : IDisposable
     public static TheoryData<string, string, string[]> UnsupportedCases => new()
     {
         // [Service] body after ExecStart=/bin/cat → the Summon-only lines (line numbers from 3)
-        { "ProtectSystem=strict\n", "", ["3: Summon does not support ProtectSystem=, ignoring."] },
-        { "ProtectSystem=strict\nProtectSystem=full\n", "", ["3: Summon does not support ProtectSystem=, ignoring."] },
+        { "ProcSubset=pid\n", "", ["3: Summon does not support ProcSubset=, ignoring."] },
+        { "ProcSubset=pid\nProcSubset=all\n", "", ["3: Summon does not support ProcSubset=, ignoring."] },
+        { "ProtectSystem=strict\nProtectHome=yes\nPrivateTmp=yes\n", "", [] },   // issue 14, mounts
         { "Type=simple\nType=exec\nType=idle\n", "", [] },
         { "Type=forking\nType=notify\nType=oneshot\n", "", [] },
         { "Type=dbus\nBusName=org.example.Foo\n", "", [] },
         { "Environment=A=1\nWorkingDirectory=/\nStandardOutput=journal\nTimeoutStopSec=5\n", "", [] },
         { "KillSignal=SIGINT\nRestart=always\nUser=nobody\nLimitNOFILE=1024\n", "", [] },
-        { "ProtectHome=yes\n", "", ["3: Summon does not support ProtectHome=, ignoring."] },
         { "X-Foo=1\nFooBar=1\n", "", [] },
         { "", "[Unit]\nAfter=a.service\nBefore=b.service\nDocumentation=man:x(1)\nConditionPathExists=/x\nPropagatesStopTo=x.service\n", ["8: Summon does not support PropagatesStopTo=, ignoring."] },
         { "", "[Socket]\nSmackLabel=x\n", [] }, // wrong section for a service: Unknown section, no Summon line

@@ -776,14 +776,15 @@ static int child_main(void *arg)
     if ((a->flags & SUMMON_SPAWN_CTTY) && (r = raw3(SYS_ioctl, 0, TIOCSCTTY, (a->flags & SUMMON_SPAWN_CTTY_FORCE) ? 1 : 0)) < 0)
         child_fail(a, SUMMON_STEP_STDIN, r);
 
-    if (a->cwd != NULL && (r = raw1(SYS_chdir, a->cwd)) < 0)
-        child_fail(a, SUMMON_STEP_CHDIR, r);
-
     /* The sandbox's namespaces and mounts come before the process attributes and credentials, as in systemd. */
     if ((a->flags & SUMMON_SPAWN_PRIVILEGES) && (step = summon_privileges_enter(a->privileges, &r)) != 0)
         child_fail(a, step, r);
     if ((a->flags & SUMMON_SPAWN_MOUNTS) && (step = summon_mounts_apply(a->mounts, &r)) != 0)
         child_fail(a, step, r);
+
+    /* WorkingDirectory= is resolved in the service's own view of the file system, after its mounts. */
+    if (a->cwd != NULL && (r = raw1(SYS_chdir, a->cwd)) < 0)
+        child_fail(a, SUMMON_STEP_CHDIR, r);
 
     /* systemd's order: limits, umask, OOM score, nice, scheduling and placement, keyring, then credentials (groups,
      * gid, uid last), then secure bits. */
@@ -978,6 +979,8 @@ static struct slot *prepare_slot(const struct summon_spawn_args *a)
         need += align8(strlen(a->tty_path) + 1);
     if (a->flags & SUMMON_SPAWN_SECCOMP)
         need += align8(summon_seccomp_size(a->seccomp));
+    if (a->flags & SUMMON_SPAWN_MOUNTS)
+        need += align8(*(const uint32_t *)a->mounts);   /* the block's first member is its size (summon_mounts.c) */
     if (a->opens != NULL)
     {
         need += align8(3 * sizeof(struct summon_open));
@@ -1031,6 +1034,12 @@ static struct slot *prepare_slot(const struct summon_spawn_args *a)
         cursor += align8(summon_seccomp_size(a->seccomp));
     }
     c->tty_path = copy_string(a->tty_path, &cursor);
+    if (a->flags & SUMMON_SPAWN_MOUNTS)
+    {
+        uint32_t size = *(const uint32_t *)a->mounts;
+        c->mounts = memcpy(cursor, a->mounts, size);
+        cursor += align8(size);
+    }
     c->more_procs = memcpy(cursor, a->more_procs, (size_t)a->nmore_procs * sizeof(int32_t));
     cursor += align8((size_t)a->nmore_procs * sizeof(int32_t));
     c->failed_step = SUMMON_STEP_NONE;

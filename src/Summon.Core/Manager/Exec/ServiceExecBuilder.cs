@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Summon.Interop;
 using Summon.Journal;
 using Summon.Manager.Directories;
+using Summon.Manager.Sandbox;
 using Summon.Posix;
 using Summon.Processes;
 using Summon.Units;
@@ -44,6 +45,10 @@ internal sealed class ServiceExecBuilder
 
     /// <summary>RuntimeDirectory= and its kin: made before each spawn, named in the environment.</summary>
     public ServiceDirectories Directories { get; init; } = new(new SpecifierContext());
+
+    /// <summary>The inaccessible nodes, the private /dev's staging directory and the PrivateTmp= directories; null: a
+    /// unit that asks for a mount namespace fails with 226/NAMESPACE.</summary>
+    public MountDirectories? MountDirectories { get; init; }
 
     /// <summary>A user manager (KeyringMode= defaults to inherit there, to private for the system manager).</summary>
     public bool UserMode => _userMode;
@@ -87,11 +92,12 @@ internal sealed class ServiceExecBuilder
                 throw new SpawnException(command.Path, ExecutableLookup.Find(command.Path, out _, searchPath) is int e and not 0 ? e : Errno.ENOENT);
             var credentials = Credentials.Resolve(exec, path);
             Directories.Prepare(exec, credentials, path, inputs.UnitId, _log);
+            var mounts = MountPlan.Needed(exec, dynamicUser: false) ? Mounts(exec, inputs.UnitId, path) : null;
             var environment = Environment(in inputs, passFds.Count, names, credentials.Environment);
             if (journalPipe is not null && ChildStdio.DeviceAndInode(journalPipe) is { } stream)
                 environment.Add("JOURNAL_STREAM=" + stream);
             var argv = command.Flags.HasFlag(ExecFlags.NoEnvExpand) ? command.Argv : ExecEnvironment.ExpandArguments(command.Argv, environment);
-            var request = Request(in inputs, path, argv, environment, (stdin, stdout, stderr), files, passFds, credentials, Terminal(exec, stdio));
+            var request = Request(in inputs, path, argv, environment, (stdin, stdout, stderr), files, passFds, credentials, Terminal(exec, stdio), mounts);
             return new ExecPlan(request, owned, captures);
         }
         catch (Exception e) when (e is ErrnoException or IOException or UnauthorizedAccessException)
@@ -144,7 +150,7 @@ internal sealed class ServiceExecBuilder
 
     private SpawnRequest Request(in ExecInputs inputs, string path, IReadOnlyList<string> argv, List<string> environment,
         (SafeHandle? In, SafeHandle? Out, SafeHandle? Err) stdio, (ChildFile? In, ChildFile? Out, ChildFile? Err) files,
-        List<SafeHandle> passFds, ExecCredentials credentials, TerminalSetup? terminal)
+        List<SafeHandle> passFds, ExecCredentials credentials, TerminalSetup? terminal, SandboxMounts? mounts)
     {
         var exec = inputs.Settings.Exec;
         return new SpawnRequest
@@ -188,7 +194,47 @@ internal sealed class ServiceExecBuilder
             ControlGroup = inputs.ControlGroup,
             // The sandbox policy part hands the start's SandboxContext here; without it the filters are strict.
             Seccomp = SeccompPlan.Of(exec, context: null, path),
+            Mounts = mounts,
         };
+    }
+
+    /// <summary>The unit's mount list (issue 14, mounts), with its private /tmp and the service directories made first;
+    /// a directory that cannot be made fails the start with 226/NAMESPACE.</summary>
+    private SandboxMounts? Mounts(ExecSettings exec, string unit, string path)
+    {
+        var dirs = MountDirectories ?? throw new SpawnException(path, Errno.EOPNOTSUPP, ExitStatusNames.Namespace);
+        // The sbxpolicy part supplies the detected environment and the unit's SandboxFallback=; until then, strict.
+        var context = new SandboxContext(SandboxEnvironment.Full, SandboxMode.Strict, _userMode);
+        try
+        {
+            return MountPlan.Of(exec, dynamicUser: false, context, () =>
+            {
+                dirs.EnsureCommon();
+                var (tmp, varTmp) = exec.Mounts.EffectivePrivateTmp(dynamicUser: false) ? dirs.PrivateTmp(unit) : (null!, null!);
+                return new MountPlanInputs(dirs.InaccessibleDirectory, dirs.InaccessibleFile, dirs.Staging, tmp, varTmp, ServiceDirectoryPaths(exec));
+            });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SpawnException(path, ErrnoOf(e), ExitStatusNames.Namespace);
+        }
+    }
+
+    /// <summary>RuntimeDirectory= and its kin as absolute paths: writable under ProtectSystem=strict, as in systemd.</summary>
+    private List<string> ServiceDirectoryPaths(ExecSettings exec)
+    {
+        var paths = new List<string>();
+        if (!exec.Directories.Any)
+            return paths;
+        foreach (var kind in ExecDirectories.Kinds)
+        {
+            if (Directories.Base(kind) is not { } root)
+                continue;
+            foreach (var item in exec.Directories[kind].Items)
+                paths.Add(Path.Combine(root, item.Path));
+        }
+
+        return paths;
     }
 
     /// <summary>TTYVHangup=, TTYReset= and the controlling terminal of StandardInput=tty* (tty and tty-fail take a

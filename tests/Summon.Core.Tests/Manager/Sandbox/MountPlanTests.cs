@@ -1,0 +1,111 @@
+using Summon.Manager.Exec;
+using Summon.Manager.Sandbox;
+using Summon.Processes;
+using Summon.Units;
+
+namespace Summon.Core.Tests.Manager.Sandbox;
+
+/// <summary>The mount list as systemd's namespace.c orders and prunes it (issue 14, mounts).</summary>
+public sealed class MountPlanTests
+{
+    private static readonly MountPlanInputs Inputs = new("/run/x/dir", "/run/x/reg", "/run/x/staging", "/run/x/tmp", "/var/x/tmp", ["/var/lib/svc"]);
+
+    private static string[] Plan(Action<SandboxMountSettings> set, bool dynamicUser = false, MountPlanInputs? inputs = null)
+    {
+        var m = new SandboxMountSettings();
+        set(m);
+        return [.. MountPlan.Entries(m, dynamicUser, inputs ?? Inputs).Select(e => e.ToString())];
+    }
+
+    [Fact]
+    public void StrictIsReadOnlyRootWithTheApiFileSystemsAndTheServiceDirectoriesWritable()
+    {
+        Assert.Equal(
+            ["/ ReadOnly", "/dev ReadWriteImplicit", "/home ReadWriteImplicit -", "/proc ReadWriteImplicit", "/root ReadWriteImplicit -",
+             "/run/user ReadWriteImplicit -", "/sys ReadWriteImplicit", "/var/lib/svc ReadWrite"],
+            Plan(m => m.ProtectSystem = ProtectSystemMode.Strict));
+    }
+
+    [Fact]
+    public void ATableEntryRepeatingItsParentIsDroppedAndNothingBelowAnInaccessiblePathStays()
+    {
+        Assert.Equal(
+            ["/boot ReadOnly -", "/efi ReadOnly -", "/home Inaccessible -", "/root Inaccessible -", "/run/user Inaccessible -",
+             "/usr ReadOnly", "/var/lib/svc ReadWrite"],
+            Plan(m =>
+            {
+                m.ProtectSystem = ProtectSystemMode.Yes;
+                m.ProtectHome = ProtectHomeMode.Yes;
+                m.ReadOnlyPaths.Add(new SandboxPath("/usr/share", false, false));   // same kind as its parent /usr: a no-op
+                m.ReadWritePaths.Add(new SandboxPath("/home/a", false, false));      // under an inaccessible path
+            }));
+    }
+
+    [Fact]
+    public void OfTwoEntriesForOnePathTheStrongerKindWinsAndKeepsTheReadOnlyBit()
+    {
+        // InaccessiblePaths= beats ReadWritePaths=; ReadOnlyPaths=/proc beats the implicit writable /proc of strict and then repeats its parent "/", and
+        // components sort before longer names that share a prefix ("/a/b" before "/a-b").
+        Assert.Equal(
+            ["/ ReadOnly", "/a Inaccessible", "/a-b ReadWrite", "/dev PrivateDev", "/sys ReadWriteImplicit",
+             "/tmp PrivateTmp", "/var/tmp PrivateTmp"],
+            Plan(m =>
+            {
+                m.ProtectSystem = ProtectSystemMode.Strict;
+                m.PrivateTmp = true;
+                m.PrivateDevices = true;
+                m.ReadWritePaths.Add(new SandboxPath("/a", false, false));
+                m.InaccessiblePaths.Add(new SandboxPath("/a", false, false));
+                m.ReadWritePaths.Add(new SandboxPath("/a-b", false, false));
+                m.ReadOnlyPaths.Add(new SandboxPath("/proc", false, false));
+            }, inputs: Inputs with { ServiceDirectories = [] })
+            .Where(e => !e.StartsWith("/home", StringComparison.Ordinal) && !e.StartsWith("/r", StringComparison.Ordinal)));
+        Assert.True(MountPlan.ComparePaths("/a/b", "/a-b") < 0);
+    }
+
+    [Fact]
+    public void KernelTunablesLeaveTheCgroupTreeWritableUnlessProtectControlGroupsSaysOtherwise()
+    {
+        string[] tunables = Plan(m => m.ProtectKernelTunables = true, inputs: Inputs with { ServiceDirectories = [] });
+        Assert.Contains("/proc/sys ReadOnly -", tunables);
+        Assert.Contains("/proc/kcore Inaccessible -", tunables);
+        Assert.Contains("/sys/fs/cgroup ReadWriteImplicit", tunables);
+        Assert.DoesNotContain("/sys/kernel/debug ReadOnly -", tunables);   // a no-op under the read-only /sys
+        string[] both = Plan(m => { m.ProtectKernelTunables = true; m.ProtectControlGroups = true; }, inputs: Inputs with { ServiceDirectories = [] });
+        // The read-only entry beats the writable one, and then repeats its read-only parent /sys: the tree stays read-only.
+        Assert.DoesNotContain(both, e => e.StartsWith("/sys/fs/cgroup", StringComparison.Ordinal));
+        Assert.Contains("/sys/fs/cgroup ReadOnly", Plan(m => m.ProtectControlGroups = true, inputs: Inputs with { ServiceDirectories = [] }));
+    }
+
+    [Fact]
+    public void ProtectHomeTmpfsIsAReadOnlyEmptyTmpfsAndTemporaryFileSystemKeepsItsOptions()
+    {
+        string[] plan = Plan(m =>
+        {
+            m.ProtectHome = ProtectHomeMode.Tmpfs;
+            m.TemporaryFileSystems.Add(new SandboxTemporaryFileSystem("/srv", "ro,size=1M"));
+        }, inputs: Inputs with { ServiceDirectories = [] });
+        Assert.Equal(["/home Tmpfs - ro", "/root Tmpfs - ro", "/run/user Tmpfs - ro", "/srv Tmpfs ro"], plan);
+    }
+
+    [Fact]
+    public void NothingAskedIsNullAndBestEffortWithoutNamespacesNamesWhatWasLeftOut()
+    {
+        var exec = new ExecSettings();
+        var strict = new SandboxContext(SandboxEnvironment.Full, SandboxMode.Strict, userManager: false);
+        Assert.Null(MountPlan.Of(exec, dynamicUser: false, strict, () => throw new InvalidOperationException("not needed")));
+
+        exec.Mounts.ProtectSystem = ProtectSystemMode.Strict;
+        exec.Mounts.PrivateTmp = true;
+        var none = new SandboxContext(SandboxEnvironment.Full with { MountNamespaces = false }, SandboxMode.BestEffort, userManager: false);
+        Assert.Null(MountPlan.Of(exec, dynamicUser: false, none, () => throw new InvalidOperationException("not needed")));
+        Assert.Equal(["ProtectSystem=strict (no mount namespace here)", "PrivateTmp= (no mount namespace here)"], none.NotApplied);
+
+        var refused = new SandboxContext(SandboxEnvironment.Full with { MountNamespaces = false }, SandboxMode.Strict, userManager: false);
+        SandboxMounts? plan = MountPlan.Of(exec, dynamicUser: false, refused, () => Inputs);
+        Assert.NotNull(plan);   // strict: the child tries, and the kernel's refusal fails the start with 226/NAMESPACE
+        Assert.Equal(SandboxMounts.Shared, plan.Propagation);
+        Assert.Equal(plan.Block.Length, BitConverter.ToInt32(plan.Block, 0));
+        Assert.Equal(plan.Entries.Count, BitConverter.ToInt32(plan.Block, 4));
+    }
+}
