@@ -79,6 +79,8 @@ internal static class SupportedKeys
         "CPUAccounting", "MemoryAccounting", "TasksAccounting", "IOAccounting",
         // Issue 13 (parse): the old [Service] spellings of the unit's start limit.
         "StartLimitInterval", "StartLimitBurst",
+        // Deprecated, still in package units: every command but the main process's runs as with the '+' prefix.
+        "PermissionsStartOnly",
     };
 
     /// <summary>Type= values Summon runs as systemd would (idle behaves as simple; dbus fails its start clearly when no bus is reachable).</summary>

@@ -91,6 +91,7 @@ internal sealed class ServiceExecBuilder
             if (journalPipe is not null && ChildStdio.DeviceAndInode(journalPipe) is { } stream)
                 environment.Add("JOURNAL_STREAM=" + stream);
             var argv = command.Flags.HasFlag(ExecFlags.NoEnvExpand) ? command.Argv : ExecEnvironment.ExpandArguments(command.Argv, environment);
+            // '+', '!' and PermissionsStartOnly=: the user's environment (HOME, USER, …) stays, the switch to it does not.
             var request = Request(in inputs, path, argv, environment, (stdin, stdout, stderr), files, passFds, credentials, Terminal(exec, stdio));
             return new ExecPlan(request, owned, captures);
         }
@@ -105,6 +106,16 @@ internal sealed class ServiceExecBuilder
             throw;
         }
     }
+
+    /// <summary>
+    /// A command run with full privileges: '+', or any command but the main process's with PermissionsStartOnly=
+    /// (systemd drops EXEC_APPLY_SANDBOXING for such control processes). The sandbox steps must skip it too.
+    /// </summary>
+    public static bool FullyPrivileged(in ExecInputs inputs) =>
+        inputs.Command.FullyPrivileged || (inputs.Settings.PermissionsStartOnly && !inputs.IsMain);
+
+    /// <summary>User=/Group=/SupplementaryGroups= are not applied: a fully privileged command, or '!'.</summary>
+    private static bool SkipsCredentials(in ExecInputs inputs) => FullyPrivileged(in inputs) || inputs.Command.SkipsCredentials;
 
     private static int ErrnoOf(Exception e) => e switch
     {
@@ -147,6 +158,7 @@ internal sealed class ServiceExecBuilder
         List<SafeHandle> passFds, ExecCredentials credentials, TerminalSetup? terminal)
     {
         var exec = inputs.Settings.Exec;
+        bool switchUser = !SkipsCredentials(in inputs);
         return new SpawnRequest
         {
             Path = path,
@@ -171,9 +183,9 @@ internal sealed class ServiceExecBuilder
             WorkingDirectory = exec.WorkingDirectory == "~" && credentials.Home is { } home ? home : WorkingDirectory(exec),
             NonBlockingPassFds = exec.NonBlocking,
             IgnoreSigpipe = exec.IgnoreSigpipe,
-            Uid = credentials.Uid,
-            Gid = credentials.Gid,
-            SupplementaryGroups = credentials.SupplementaryGroups,
+            Uid = switchUser ? credentials.Uid : null,
+            Gid = switchUser ? credentials.Gid : null,
+            SupplementaryGroups = switchUser ? credentials.SupplementaryGroups : null,
             Umask = exec.UMask,
             Nice = exec.Nice,
             ResourceLimits = exec.Limits.Count == 0 ? [] : [.. exec.Limits.Select(l => new ResourceLimit((int)l.Key, l.Value.Soft, l.Value.Hard))],
