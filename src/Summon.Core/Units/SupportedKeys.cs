@@ -45,6 +45,11 @@ internal static class SupportedKeys
         "Priority", "ReceiveBuffer", "SendBuffer", "Mark", "IPTTL", "PassCredentials", "PassPacketInfo",
         "Broadcast", "Transparent", "TriggerLimitIntervalSec", "TriggerLimitBurst", "PollLimitIntervalSec",
         "PollLimitBurst",
+        // The socket's control commands (SocketUnit.Control) and the exec settings they run with.
+        "ExecStartPre", "ExecStartPost", "ExecStopPre", "ExecStopPost", "TimeoutSec",
+        "User", "Group", "SupplementaryGroups", "Environment", "EnvironmentFile", "PassEnvironment", "UnsetEnvironment",
+        "WorkingDirectory", "StandardInput", "StandardOutput", "StandardError", "SyslogIdentifier", "UMask", "Nice",
+        "IgnoreSIGPIPE", "LimitNOFILE", "LimitCORE", "LimitNPROC", "LimitMEMLOCK",
     };
 
     private static readonly HashSet<string> s_service = new(StringComparer.Ordinal)
