@@ -74,8 +74,13 @@ internal sealed partial class SocketUnit : UnitRuntime
 
     public override bool Start()
     {
-        if (_state is SocketState.Listening or SocketState.Running)
+        if (_state is SocketState.Listening or SocketState.Running or SocketState.StartPre or SocketState.StartPost)
             return true;
+        if (_state.IsStopping())
+        {
+            _startAfterStop = true;   // systemd's socket_start answers -EAGAIN: the job waits for the stop
+            return true;
+        }
         if (CheckStartConditions() is var check and not Conditions.StartCheck.Pass)
             return check == Conditions.StartCheck.Skip;   // issue 13: nothing is bound, the unit stays as it was
         // As systemd's socket_start: an Accept=no socket does not listen for a service that cannot start (not
@@ -86,8 +91,13 @@ internal sealed partial class SocketUnit : UnitRuntime
             ManagerLog.FailedToListenOn(Manager.Log, Id, ManagerLog.Suffix(this));
             return false;
         }
-        Result = UnitResult.Success;
+        EnterStartPre();
+        return _state != SocketState.Failed;
+    }
 
+    /// <summary>After ExecStartPre=: binds every Listen*= (a failure stops the socket with result resources), then ExecStartPost=.</summary>
+    private void Bind()
+    {
         foreach (var spec in Settings.Listen)
         {
             if (spec.Address is null && spec.Type != ListenType.Fifo)
@@ -110,19 +120,15 @@ internal sealed partial class SocketUnit : UnitRuntime
             {
                 // SocketUser=/SocketGroup= name no user or group.
                 ManagerLog.UnitError(Manager.Log, Id, $"Failed to resolve {(e.ExitStatus == Processes.ExitStatusNames.Group ? "group" : "user")} for SocketUser=/SocketGroup=: {e.Reason}");
-                CloseListeners();
-                Fail(UnitResult.Resources);
-                ManagerLog.FailedToListenOn(Manager.Log, Id, ManagerLog.Suffix(this));
-                return false;
+                EnterStopPre(UnitResult.Resources);
+                return;
             }
             catch (ErrnoException e)
             {
                 ManagerLog.FailedToCreateListeningSocket(Manager.Log, Id, spec.Value, e.Reason);
                 ManagerLog.FailedToListenOnSockets(Manager.Log, Id, e.Reason);
-                CloseListeners();
-                Fail(UnitResult.Resources);
-                ManagerLog.FailedToListenOn(Manager.Log, Id, ManagerLog.Suffix(this));
-                return false;
+                EnterStopPre(UnitResult.Resources);
+                return;
             }
         }
 
@@ -134,24 +140,26 @@ internal sealed partial class SocketUnit : UnitRuntime
                     ManagerLog.UnitWarning(Manager.Log, Id, failure);
         }
         _triggerLimit = new RateLimit(Manager.Loop.Time, Settings.TriggerLimitInterval, Settings.EffectiveTriggerLimitBurst);
-        EnterListening();
-        ManagerLog.ListeningOn(Manager.Log, Id, ManagerLog.Suffix(this));
-        return true;
+        EnterStartPost();
     }
 
     public override void Stop()
     {
         _bindWhenServiceEnds = false;
+        _startAfterStop = false;
         if (_state is SocketState.Dead or SocketState.Failed)
         {
             if (_state == SocketState.Failed)
                 CloseListeners();
             return;
         }
-        CloseListeners();
-        SetState(SocketState.Dead);
-        ManagerLog.DeactivatedSuccessfully(Manager.Log, Id);
-        ManagerLog.Closed(Manager.Log, Id, ManagerLog.Suffix(this));
+        if (_state.IsStopping())
+            return;
+        _stopRequested = true;
+        if (_state is SocketState.StartPre or SocketState.StartPost)
+            EnterSignal(SocketState.StopPreSigterm, UnitResult.Success);   // as systemd: a start in progress is killed
+        else
+            EnterStopPre(UnitResult.Success);
     }
 
     public override void ResetFailed()
@@ -185,7 +193,6 @@ internal sealed partial class SocketUnit : UnitRuntime
             return;
         if (startLimitHit && _state is SocketState.Running or SocketState.Listening)
         {
-            CloseListeners();
             Fail(UnitResult.ServiceStartLimitHit);
             return;
         }
@@ -222,7 +229,6 @@ internal sealed partial class SocketUnit : UnitRuntime
         if (_triggerLimit is null || _triggerLimit.Allow())
             return true;
         ManagerLog.TriggerLimitHit(Manager.Log, Id);
-        CloseListeners();
         Fail(UnitResult.TriggerLimitHit);
         return false;
     }
@@ -250,7 +256,7 @@ internal sealed partial class SocketUnit : UnitRuntime
     /// </summary>
     internal void OnResourcesExhausted(int errno)
     {
-        if (_resume is not null || _state is SocketState.Dead or SocketState.Failed)
+        if (_resume is not null || _state is not (SocketState.Listening or SocketState.Running))
             return;
         var delay = _backoff.Fail(out bool episodeBegins);
         if (episodeBegins)
@@ -299,7 +305,6 @@ internal sealed partial class SocketUnit : UnitRuntime
         if ((events & (Libc.EPOLLERR | Libc.EPOLLHUP)) != 0 && (events & Libc.EPOLLIN) == 0)
         {
             ManagerLog.UnitError(Manager.Log, Id, "Got POLLHUP on a listening socket. The service probably invoked shutdown() on it, and should better not do that.");
-            CloseListeners();
             Fail(UnitResult.Resources);
             return;
         }
@@ -427,7 +432,6 @@ internal sealed partial class SocketUnit : UnitRuntime
             connection.Dispose();
             string instance = templateName.WithInstance($"{number}-{connection.InstanceSuffix}").Name;
             ManagerLog.FailedToQueueService(Manager.Log, Id, "template", $"Unit {instance} {DescribeLoadFailure(template.LoadState)}.");
-            CloseListeners();
             Fail(UnitResult.Resources);
             return;
         }
@@ -480,7 +484,6 @@ internal sealed partial class SocketUnit : UnitRuntime
         if (service is null)
         {
             ManagerLog.FailedToQueueService(Manager.Log, Id, "non-template", $"Unit {name} not found.");
-            CloseListeners();
             Fail(UnitResult.Resources);
             return;
         }
@@ -508,14 +511,11 @@ internal sealed partial class SocketUnit : UnitRuntime
             yield return (listener.Socket.Handle, name);
     }
 
-    private void Fail(string result)
-    {
-        Result = result;
-        SetState(SocketState.Failed);
-        ManagerLog.FailedWithResult(Manager.Log, Id, result);
-    }
+    /// <summary>A failure while listening or running: the socket stops (ExecStopPre/Post= run) and ends failed.</summary>
+    private void Fail(string result) => EnterStopPre(result);
 
-    private void CloseListeners()
+    /// <summary>Stops listening: no polling, no pause or waiting connection; the fds stay open.</summary>
+    private void Quiesce()
     {
         _resume?.Dispose();
         _resume = null;
@@ -524,6 +524,11 @@ internal sealed partial class SocketUnit : UnitRuntime
         _waiting?.Dispose();
         _waiting = null;
         StopPolling();
+    }
+
+    private void CloseListeners()
+    {
+        Quiesce();
         foreach (var listener in _listeners)
         {
             if (Settings.RemoveOnStop)

@@ -95,8 +95,24 @@ internal static class UnitProperties
         Add(p, "NAccepted", socket.NAccepted.ToString(CultureInfo.InvariantCulture));
         Add(p, "NRefused", socket.NRefused.ToString(CultureInfo.InvariantCulture));
         Add(p, "FileDescriptorName", s.FileDescriptorName ?? socket.Id);
+        Add(p, "ControlPID", socket.ControlPid.ToString(CultureInfo.InvariantCulture));
+        foreach (var (name, commands) in s.ExecLists)
+            foreach (var command in commands)
+                Add(p, name, ExecCommandProperty(command, socket.RunOf(command)));
         Add(p, "TasksCurrent", "0");
     }
+
+    /// <summary>One command line with its last run, as `systemctl show` prints an exec command property.</summary>
+    private static string ExecCommandProperty(ExecCommand command, ExecRun? run) =>
+        $"{{ path={command.Path} ; argv[]={string.Join(' ', command.Argv)} ; ignore_errors={SettingText.YesNo(command.Flags.HasFlag(ExecFlags.IgnoreFailure))} ; start_time=[{Timestamp(run?.Started, "n/a")}] ; stop_time=[{Timestamp(run?.Exited, "n/a")}] ; pid={run?.Pid ?? 0} ; code={(run?.Status is { } st ? st.CodeName : "(null)")} ; status={ExecStatusText(run?.Status)} }}";
+
+    /// <summary>systemctl's status= of an exec property: "0/0" before a run, the number for an exit, "15/TERM" for a signal.</summary>
+    private static string ExecStatusText(ExitStatus? status) => status switch
+    {
+        null => "0/0",
+        { Code: ExitCode.Exited } exited => exited.Status.ToString(CultureInfo.InvariantCulture),
+        { } killed => killed.Status.ToString(CultureInfo.InvariantCulture) + "/" + killed.StatusName,
+    };
 
     private static void AddService(List<UnitProperty> p, ServiceUnit service, IProcessLauncher processes, UnitManager manager)
     {

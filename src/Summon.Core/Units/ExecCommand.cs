@@ -27,6 +27,16 @@ internal sealed record ExecCommand(string Path, IReadOnlyList<string> Argv, Exec
         }
     }
 
+    /// <summary>
+    /// '+' and '!': User=, Group= and SupplementaryGroups= are not applied to this command (it runs as the manager).
+    /// '!!' asks the same only where the kernel lacks ambient capabilities; every kernel Summon runs on has them, so it
+    /// changes nothing here, as in systemd on such a kernel.
+    /// </summary>
+    public bool SkipsCredentials => (Flags & (ExecFlags.Privileged | ExecFlags.NoSetuid)) != 0;
+
+    /// <summary>'+': full privileges, no credentials and no sandbox step (the sandbox plan must skip such a command).</summary>
+    public bool FullyPrivileged => Flags.HasFlag(ExecFlags.Privileged);
+
     public override string ToString() => string.Join(' ', Argv.Select(Quote));
 
     private static string Quote(string arg) => arg.Length > 0 && !arg.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'' or '\\') ? arg : "\"" + arg.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";

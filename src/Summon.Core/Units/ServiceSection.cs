@@ -46,7 +46,11 @@ internal sealed class ServiceSection
         ("ExecReload", ExecReload), ("ExecStop", ExecStop), ("ExecStopPost", ExecStopPost),
     ];
 
-    public ExecSettings Exec { get; } = new();
+    /// <summary>The exec context; a socket unit's control commands run with a section whose Exec is the socket's own.</summary>
+    public ExecSettings Exec { get; init; } = new();
+
+    /// <summary>PermissionsStartOnly= (deprecated): every command but the main one's runs as if prefixed with '+'.</summary>
+    public bool PermissionsStartOnly { get; set; }
 
     public StandardInputKind StandardInput { get => Exec.StandardInput; set => Exec.StandardInput = value; }
 

@@ -47,6 +47,11 @@ internal static class SupportedKeys
         "Priority", "ReceiveBuffer", "SendBuffer", "Mark", "IPTTL", "PassCredentials", "PassPacketInfo",
         "Broadcast", "Transparent", "TriggerLimitIntervalSec", "TriggerLimitBurst", "PollLimitIntervalSec",
         "PollLimitBurst",
+        // The socket's control commands (SocketUnit.Control) and the exec settings they run with.
+        "ExecStartPre", "ExecStartPost", "ExecStopPre", "ExecStopPost", "TimeoutSec",
+        "User", "Group", "SupplementaryGroups", "Environment", "EnvironmentFile", "PassEnvironment", "UnsetEnvironment",
+        "WorkingDirectory", "StandardInput", "StandardOutput", "StandardError", "SyslogIdentifier", "UMask", "Nice",
+        "IgnoreSIGPIPE", "LimitNOFILE", "LimitCORE", "LimitNPROC", "LimitMEMLOCK",
     };
 
     private static readonly HashSet<string> s_service = new(StringComparer.Ordinal)
@@ -91,6 +96,8 @@ internal static class SupportedKeys
         "ProtectKernelLogs", "ProtectControlGroups", "PrivateMounts", "MountFlags", "ReadWritePaths", "ReadOnlyPaths",
         "InaccessiblePaths", "ExecPaths", "NoExecPaths", "TemporaryFileSystem", "BindPaths", "BindReadOnlyPaths",
         "ReadWriteDirectories", "ReadOnlyDirectories", "InaccessibleDirectories",
+        // Deprecated, still in package units: every command but the main process's runs as with the '+' prefix.
+        "PermissionsStartOnly",
     };
 
     /// <summary>Type= values Summon runs as systemd would (idle behaves as simple; dbus fails its start clearly when no bus is reachable).</summary>

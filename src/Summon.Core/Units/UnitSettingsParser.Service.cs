@@ -54,6 +54,7 @@ internal sealed partial class UnitSettingsParser
             case "ExecReload": return ExecCommandParser.Parse(value, s.ExecReload, _specifiers, _file, _line, _diagnostics);
             case "ExecStop": return ExecCommandParser.Parse(value, s.ExecStop, _specifiers, _file, _line, _diagnostics);
             case "ExecStopPost": return ExecCommandParser.Parse(value, s.ExecStopPost, _specifiers, _file, _line, _diagnostics);
+            case "PermissionsStartOnly": Set(ParseBoolean(value), v => s.PermissionsStartOnly = v); return 0;
             case "RestartSec": Set(ParseSec(value), v => s.RestartSec = v); return 0;
             case "TimeoutStartSec": Set(ParseTimeout(value, key), v => s.TimeoutStartSec = v); return 0;
             case "TimeoutStopSec": Set(ParseTimeout(value), v => s.TimeoutStopSec = v); return 0;

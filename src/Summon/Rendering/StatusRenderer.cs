@@ -62,6 +62,8 @@ internal static class StatusRenderer
                 sb.Append(" Refused: ").Append(refused);
             sb.Append('\n');
         }
+        foreach (var process in ControlProcessLines(unit))
+            Line(sb, "Process", process);
         if (Value(unit, "MainPID") is { } pid && pid != "0")
             Line(sb, "Main PID", $"{pid} ({ProcessName(pid)})");
         if (Value(unit, "StatusText") is { } statusText)
@@ -84,6 +86,18 @@ internal static class StatusRenderer
                 sb.Append(line).Append('\n');
         }
         return sb.ToString();
+    }
+
+    /// <summary>The control commands that ran, as systemctl's "Process: PID ExecStartPost=argv (code=exited, status=1/FAILURE)".</summary>
+    private static IEnumerable<string> ControlProcessLines(UnitInfo unit)
+    {
+        foreach (var name in (string[])["ExecStartPre", "ExecStartPost", "ExecStopPre", "ExecStopPost"])
+            foreach (var value in unit.GetAll(name))
+                if (ExecPropertyText.Parse(value) is { Pid: > 0, Code: not "(null)" } run)
+                {
+                    string text = $"{run.Pid} {name}={run.Argv} (code={run.Code}, {run.StatusText})";
+                    yield return run.Clean ? text : Ansi.Paint(Ansi.HighlightRed, text);
+                }
     }
 
     private static string LoadedText(UnitInfo unit, string load)

@@ -92,11 +92,14 @@ internal sealed class ServiceExecBuilder
                 throw new SpawnException(command.Path, ExecutableLookup.Find(command.Path, out _, searchPath) is int e and not 0 ? e : Errno.ENOENT);
             var credentials = Credentials.Resolve(exec, path);
             Directories.Prepare(exec, credentials, path, inputs.UnitId, _log);
-            var mounts = MountPlan.Needed(exec, dynamicUser: false) ? Mounts(exec, inputs.UnitId, path) : null;
+            // A '+' command runs outside the sandbox, as systemd's "full privileges" do.
+            bool sandboxed = !FullyPrivileged(in inputs);
+            var mounts = sandboxed && MountPlan.Needed(exec, dynamicUser: false) ? Mounts(exec, inputs.UnitId, path) : null;
             var environment = Environment(in inputs, passFds.Count, names, credentials.Environment);
             if (journalPipe is not null && ChildStdio.DeviceAndInode(journalPipe) is { } stream)
                 environment.Add("JOURNAL_STREAM=" + stream);
             var argv = command.Flags.HasFlag(ExecFlags.NoEnvExpand) ? command.Argv : ExecEnvironment.ExpandArguments(command.Argv, environment);
+            // '+', '!' and PermissionsStartOnly=: the user's environment (HOME, USER, …) stays, the switch to it does not.
             var request = Request(in inputs, path, argv, environment, (stdin, stdout, stderr), files, passFds, credentials, Terminal(exec, stdio), mounts);
             return new ExecPlan(request, owned, captures);
         }
@@ -111,6 +114,16 @@ internal sealed class ServiceExecBuilder
             throw;
         }
     }
+
+    /// <summary>
+    /// A command run with full privileges: '+', or any command but the main process's with PermissionsStartOnly=
+    /// (systemd drops EXEC_APPLY_SANDBOXING for such control processes). The sandbox steps must skip it too.
+    /// </summary>
+    public static bool FullyPrivileged(in ExecInputs inputs) =>
+        inputs.Command.FullyPrivileged || (inputs.Settings.PermissionsStartOnly && !inputs.IsMain);
+
+    /// <summary>User=/Group=/SupplementaryGroups= are not applied: a fully privileged command, or '!'.</summary>
+    private static bool SkipsCredentials(in ExecInputs inputs) => FullyPrivileged(in inputs) || inputs.Command.SkipsCredentials;
 
     private static int ErrnoOf(Exception e) => e switch
     {
@@ -153,6 +166,7 @@ internal sealed class ServiceExecBuilder
         List<SafeHandle> passFds, ExecCredentials credentials, TerminalSetup? terminal, SandboxMounts? mounts)
     {
         var exec = inputs.Settings.Exec;
+        bool switchUser = !SkipsCredentials(in inputs);
         return new SpawnRequest
         {
             Path = path,
@@ -177,9 +191,9 @@ internal sealed class ServiceExecBuilder
             WorkingDirectory = exec.WorkingDirectory == "~" && credentials.Home is { } home ? home : WorkingDirectory(exec),
             NonBlockingPassFds = exec.NonBlocking,
             IgnoreSigpipe = exec.IgnoreSigpipe,
-            Uid = credentials.Uid,
-            Gid = credentials.Gid,
-            SupplementaryGroups = credentials.SupplementaryGroups,
+            Uid = switchUser ? credentials.Uid : null,
+            Gid = switchUser ? credentials.Gid : null,
+            SupplementaryGroups = switchUser ? credentials.SupplementaryGroups : null,
             Umask = exec.UMask,
             Nice = exec.Nice,
             ResourceLimits = exec.Limits.Count == 0 ? [] : [.. exec.Limits.Select(l => new ResourceLimit((int)l.Key, l.Value.Soft, l.Value.Hard))],
@@ -193,7 +207,7 @@ internal sealed class ServiceExecBuilder
             Terminal = terminal,
             ControlGroup = inputs.ControlGroup,
             // The sandbox policy part hands the start's SandboxContext here; without it the filters are strict.
-            Seccomp = SeccompPlan.Of(exec, context: null, path),
+            Seccomp = FullyPrivileged(in inputs) ? null : SeccompPlan.Of(exec, context: null, path),
             Mounts = mounts,
         };
     }
