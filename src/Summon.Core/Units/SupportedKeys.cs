@@ -51,7 +51,7 @@ internal static class SupportedKeys
     {
         "ExecStart", "ExecStartPre", "ExecStartPost", "ExecReload", "ExecStop", "ExecStopPost",
         "ExecCondition",   // issue 13, conditions
-        "Restart", "RestartSec", "TimeoutStartSec", "TimeoutStopSec", "TimeoutSec", "RuntimeMaxSec", "WatchdogSec",
+        "Restart", "RestartSec", "RestartSteps", "RestartMaxDelaySec", "TimeoutStartSec", "TimeoutStopSec", "TimeoutSec", "RuntimeMaxSec", "WatchdogSec",
         "RemainAfterExit", "PIDFile", "NotifyAccess", "FileDescriptorStoreMax", "Sockets",
         "KillMode", "KillSignal", "SendSIGKILL", "SuccessExitStatus", "RestartPreventExitStatus", "RestartForceExitStatus",
         "Environment", "EnvironmentFile", "PassEnvironment", "UnsetEnvironment", "WorkingDirectory",
