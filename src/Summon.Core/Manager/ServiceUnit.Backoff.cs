@@ -41,7 +41,7 @@ internal sealed partial class ServiceUnit
     /// <summary>Called with every state change: RestartResetSec= counts from when the service is up.</summary>
     private void TrackHealth(UnitActiveState from, UnitActiveState to)
     {
-        if (to == UnitActiveState.Active && from != UnitActiveState.Active && Settings.RestartResetSec is { } reset)
+        if (to == UnitActiveState.Active && from is not (UnitActiveState.Active or UnitActiveState.Reloading) && Settings.RestartResetSec is { } reset)
         {
             _healthyTimer?.Dispose();
             _healthyTimer = Manager.Loop.Schedule(reset, OnHealthy);

@@ -244,4 +244,28 @@ public sealed class HealingTests : IDisposable
         _h.Advance(TimeSpan.FromSeconds(10));
         Assert.Equal((1, (DateTimeOffset?)null), (_processes.Started.Count, service.StartLimitRecoverAt));
     }
+
+    [Fact]
+    public void A_socket_failed_by_its_services_start_limit_listens_again_after_the_services_StartLimitRecoverSec()
+    {
+        int port = ManagerHarness.FreePort();
+        _h.WriteUnit("sl.socket", $"[Socket]\nListenStream=127.0.0.1:{port}\nTriggerLimitBurst=100\n");
+        _h.WriteUnit("sl.service", "[Unit]\nStartLimitIntervalSec=10s\nStartLimitBurst=2\n[Service]\nExecStart=/fake/exit 0\n[X-Summon]\nStartLimitRecoverSec=5s\n");
+        var socket = _h.Socket("sl.socket");
+        Assert.True(_h.Start("sl.socket").Success);
+
+        // The connection is never accepted: each time the service ends the socket is readable again and triggers it.
+        Connect(port);
+        Assert.True(_h.PumpUntil(() => socket.State == SocketState.Failed));
+        var service = _h.Service("sl.service");
+        Assert.Equal(("service-start-limit-hit", "start-limit-hit", 2), (socket.Result, service.Result, _processes.Started.Count));
+
+        _h.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(_h.PumpUntil(() => socket.State == SocketState.Listening || _processes.Started.Count > 2));
+        Assert.Equal(1u, socket.Recoveries);
+        Connect(port);
+        Assert.True(_h.PumpUntil(() => _processes.Started.Count > 2));
+        Assert.Contains("sl.socket: Recovered from 'service-start-limit-hit' (recovery 1).", _h.Lines("sl.socket"));
+        Assert.Empty(_h.Errors);
+    }
 }
