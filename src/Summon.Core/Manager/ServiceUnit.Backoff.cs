@@ -10,23 +10,30 @@ namespace Summon.Manager;
 internal sealed partial class ServiceUnit
 {
     private uint _backoffStep;
-    private IDisposable? _healthyTimer;
-    private IDisposable? _recoverTimer;
+
+    // Rarely used: made on first need, so a per-connection instance stays as small as before (AcceptAllocationTests).
+    private Healing? _healing;
+
+    private Healing Heal => _healing ??= new Healing();
+
+    private IDisposable? _healthyTimer { get => _healing?.HealthyTimer; set { if (value is not null || _healing is not null) Heal.HealthyTimer = value; } }
+
+    private IDisposable? _recoverTimer { get => _healing?.RecoverTimer; set { if (value is not null || _healing is not null) Heal.RecoverTimer = value; } }
 
     /// <summary>The delay of the restart now scheduled, or of the next one (systemd 254's RestartUSecNext).</summary>
     public TimeSpan RestartDelayNext => RestartDelay.Next(Settings, _backoffStep);
 
     /// <summary>When the scheduled automatic restart happens; null when none is scheduled.</summary>
-    public DateTimeOffset? NextRestartAt { get; private set; }
+    public DateTimeOffset? NextRestartAt { get => _healing?.NextRestartAt; private set { if (value is not null || _healing is not null) Heal.NextRestartAt = value; } }
 
     /// <summary>Restarts made since the back-off last began (it grows with this, RestartResetSec= sets it back).</summary>
     public uint BackoffStep => _backoffStep;
 
     /// <summary>How many times StartLimitRecoverSec= started the service again after start-limit-hit.</summary>
-    public uint StartLimitRecoveries { get; private set; }
+    public uint StartLimitRecoveries { get => _healing?.StartLimitRecoveries ?? 0; private set => Heal.StartLimitRecoveries = value; }
 
     /// <summary>When StartLimitRecoverSec= starts the service again; null when no recovery is scheduled.</summary>
-    public DateTimeOffset? StartLimitRecoverAt { get; private set; }
+    public DateTimeOffset? StartLimitRecoverAt { get => _healing?.StartLimitRecoverAt; private set { if (value is not null || _healing is not null) Heal.StartLimitRecoverAt = value; } }
 
     /// <summary>Schedules the automatic restart after the back-off's current delay, and says so when it has grown.</summary>
     private void ScheduleRestart()
@@ -104,5 +111,18 @@ internal sealed partial class ServiceUnit
         _recoverTimer?.Dispose();
         _recoverTimer = null;
         StartLimitRecoverAt = null;
+    }
+
+    private sealed class Healing
+    {
+        public IDisposable? HealthyTimer { get; set; }
+
+        public IDisposable? RecoverTimer { get; set; }
+
+        public DateTimeOffset? NextRestartAt { get; set; }
+
+        public uint StartLimitRecoveries { get; set; }
+
+        public DateTimeOffset? StartLimitRecoverAt { get; set; }
     }
 }
