@@ -4,6 +4,7 @@
 # Creates NSOCK enabled socket units listening on 127.0.0.1:PORT .. PORT+NSOCK-1:
 #   accept: bench-P.socket (Accept=yes) + bench-P@.service, ExecStart=/bin/cat on the connection (inetd style)
 #   passfd: bench-P.socket (Accept=no) + bench-P.service, ExecStart=bin/lfd-echo (LISTEN_FDS=1)
+#   demo:   examples/demo-echo as it is (stock limits), on PORT instead of 9091 (bench/heal-flood.sh)
 # TriggerLimitBurst=0 and PollLimitBurst=0 because the stock Accept=yes trigger limit (200 per 2 s) would trip in a benchmark;
 # MaxConnections=1024 because the stock 64 would refuse connections at c=32 while /bin/cat instances linger.
 # With SUMMON_BENCH_REUSE=1 an existing unit directory is used as is (manager.sh times the start-up without the
@@ -28,7 +29,10 @@ for ((i = 0; i < NSOCK; i++)); do
         passfd)
             printf '[Socket]\nListenStream=127.0.0.1:%s\nTriggerLimitBurst=0\nPollLimitBurst=0\n[Install]\nWantedBy=sockets.target\n' "$p" > "$D/units/bench-$p.socket"
             printf '[Service]\nExecStart=%s\n' "$BIN/lfd-echo" > "$D/units/bench-$p.service" ;;
-        *) echo "usage: $0 accept|passfd PORT [NSOCK]" >&2; exit 2 ;;
+        demo)
+            sed "s/127.0.0.1:9091/127.0.0.1:$p/" "$HERE/../examples/demo-echo/demo-echo.socket" > "$D/units/bench-$p.socket"
+            cp "$HERE/../examples/demo-echo/demo-echo@.service" "$D/units/bench-$p@.service" ;;
+        *) echo "usage: $0 accept|passfd|demo PORT [NSOCK]" >&2; exit 2 ;;
     esac
     ln -s "../bench-$p.socket" "$D/units/sockets.target.wants/bench-$p.socket"
 done

@@ -33,5 +33,22 @@ internal sealed class RateLimit(TimeProvider time, TimeSpan interval, uint burst
         return true;
     }
 
+    /// <summary>Takes back the last counted event: it turned out not to have happened (an accept that found nothing).</summary>
+    public void Refund()
+    {
+        if (_count > 0)
+            _count--;
+    }
+
+    /// <summary>How long until the current window ends (zero once it has): sd-event pauses a limited source that long.</summary>
+    public TimeSpan WindowRemaining
+    {
+        get
+        {
+            var left = Interval - time.GetElapsedTime(_windowStart);
+            return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        }
+    }
+
     public void Reset() => _count = 0;
 }

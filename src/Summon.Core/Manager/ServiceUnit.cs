@@ -195,9 +195,11 @@ internal sealed partial class ServiceUnit : UnitRuntime
             SetState(ServiceState.Failed);
             ManagerLog.FailedWithResult(Manager.Log, Id, Result);
             ManagerLog.FailedToStart(Manager.Log, Id, ManagerLog.Suffix(this));
+            ScheduleStartLimitRecovery();
             NotifySocketOfEnd(startLimitHit: true);
             return false;
         }
+        CancelRecovery();
 
         _stopRequested = false;
         _startJobPending = true;
@@ -213,6 +215,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
 
     public override void Stop()
     {
+        CancelRecovery();
         _startAfterStop = false;
         _stopRequested = true;
         switch (_state)
@@ -260,6 +263,8 @@ internal sealed partial class ServiceUnit : UnitRuntime
         base.ResetFailed();
         _startLimit.Reset();
         NRestarts = 0;
+        _backoffStep = 0;
+        CancelRecovery();
         if (_state == ServiceState.Failed)
             SetState(ServiceState.Dead);
     }
@@ -542,7 +547,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
                 ManagerLog.FailedToStart(Manager.Log, Id, ManagerLog.Suffix(this));
             Manager.OnUnitGoingToAutoRestart(this, success ? UnitActiveState.Inactive : UnitActiveState.Failed);
             SetState(ServiceState.AutoRestart);
-            _restartTimer = Manager.Loop.Schedule(Settings.RestartSec, OnRestartDue);
+            ScheduleRestart();
             return;
         }
 
@@ -580,6 +585,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
         if (_state != ServiceState.AutoRestart)
             return;
         NRestarts++;
+        _backoffStep++;
         ManagerLog.ScheduledRestart(Manager.Log, Id, NRestarts);
         SetState(ServiceState.Dead, settled: false);
         _restarting = true;
@@ -622,6 +628,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
         if (state is ServiceState.Dead or ServiceState.Failed or ServiceState.AutoRestart)
             StopWatchingBusName();
         _state = state;
+        TrackHealth(from, ActiveState);
         if (reloadEnded)
             SettleReload();
         OnStateChanged(from, ActiveState, settled);

@@ -145,6 +145,7 @@ internal sealed partial class SocketUnit : UnitRuntime
 
     public override void Stop()
     {
+        CancelRecovery();
         _bindWhenServiceEnds = false;
         _startAfterStop = false;
         if (_state is SocketState.Dead or SocketState.Failed)
@@ -165,6 +166,7 @@ internal sealed partial class SocketUnit : UnitRuntime
     public override void ResetFailed()
     {
         base.ResetFailed();
+        CancelRecovery();
         _triggerLimit?.Reset();
         if (_state == SocketState.Failed)
             SetState(SocketState.Dead);
@@ -194,6 +196,7 @@ internal sealed partial class SocketUnit : UnitRuntime
         if (startLimitHit && _state is SocketState.Running or SocketState.Listening)
         {
             Fail(UnitResult.ServiceStartLimitHit);
+            ScheduleRecovery(service.Settings.StartLimitRecoverSec, UnitResult.ServiceStartLimitHit, service);
             return;
         }
         if (_state == SocketState.Running)
@@ -223,13 +226,14 @@ internal sealed partial class SocketUnit : UnitRuntime
         SetState(SocketState.Running);
     }
 
-    /// <summary>Counts one activation; on the TriggerLimit= the socket fails for good (until reset-failed/restart).</summary>
+    /// <summary>Counts one activation; on the TriggerLimit= the socket fails (until reset-failed/restart, or its TriggerLimitRecoverSec=).</summary>
     private bool TriggerAllowed()
     {
         if (_triggerLimit is null || _triggerLimit.Allow())
             return true;
         ManagerLog.TriggerLimitHit(Manager.Log, Id);
         Fail(UnitResult.TriggerLimitHit);
+        ScheduleRecovery(Settings.TriggerLimitRecoverSec, UnitResult.TriggerLimitHit);
         return false;
     }
 
@@ -293,13 +297,7 @@ internal sealed partial class SocketUnit : UnitRuntime
             return;
         if (!listener.PollLimit!.Allow())
         {
-            // PollLimit (systemd 255+): over the limit, stop polling this fd until the window ends; connections
-            // wait in the backlog meanwhile. Unlike the trigger limit this never fails the socket.
-            PausePolling(listener, Settings.PollLimitInterval, () =>
-            {
-                listener.PollLimit!.Reset();   // leaving the limit starts a fresh window, as sd-event does
-                ResumePolling(listener);
-            });
+            PauseForPollLimit(listener);
             return;
         }
         if ((events & (Libc.EPOLLERR | Libc.EPOLLHUP)) != 0 && (events & Libc.EPOLLIN) == 0)
@@ -325,9 +323,18 @@ internal sealed partial class SocketUnit : UnitRuntime
                 PausePolling(listener, SpawnDepthRetry, listener.DepthRetry ??= () => ResumePolling(listener));
                 return;
             }
+            // systemd 255+ accepts one connection per dispatch of the fd and the poll limit counts dispatches, so
+            // every connection after the first of this wake-up counts as one more.
+            if (i > 0 && !listener.PollLimit!.Allow())
+            {
+                PauseForPollLimit(listener);
+                return;
+            }
             var connection = AcceptedConnection.TryAccept(listener.Socket.Handle, out int errno);
             if (connection is null)
             {
+                if (i > 0)
+                    listener.PollLimit!.Refund();   // no connection was there: no dispatch would have happened
                 if (ResourceBackoff.IsAcceptExhaustion(errno))
                     OnResourcesExhausted(errno);
                 else if (errno != Errno.EAGAIN && !AcceptedConnection.IsTransient(errno))
@@ -343,6 +350,30 @@ internal sealed partial class SocketUnit : UnitRuntime
                 OnResourcesAvailable();
         }
     }
+
+    /// <summary>
+    /// PollLimit (systemd 255+): over the limit, the fd is not polled until the window that began with its first
+    /// counted dispatch ends, as sd-event's rate limit does; connections wait in the backlog meanwhile. Unlike the
+    /// trigger limit this never fails the socket.
+    /// </summary>
+    private void PauseForPollLimit(Listener listener)
+    {
+        var pause = listener.PollLimit!.WindowRemaining;
+        listener.PausedUntil = Manager.Loop.Time.GetUtcNow() + pause;
+        ManagerLog.PollLimitHit(Manager.Log, Id, listener.Spec.Value, Text.SystemdTimestamp.Format(listener.PausedUntil));
+        PausePolling(listener, pause, () =>
+        {
+            listener.PollLimit!.Reset();   // leaving the limit starts a fresh window, as sd-event does
+            listener.PausedUntil = null;
+            if (_state == SocketState.Listening && _listeners.Contains(listener))
+                ManagerLog.PollLimitEnded(Manager.Log, Id, listener.Spec.Value);
+            ResumePolling(listener);
+        });
+    }
+
+    /// <summary>When the last of the listeners paused by PollLimit= is polled again; null when none is paused.</summary>
+    public DateTimeOffset? PollLimitPausedUntil =>
+        _state == SocketState.Listening ? _listeners.Max(l => l.PausedUntil) : null;
 
     /// <summary>Stops polling <paramref name="listener"/> and runs <paramref name="resume"/> after <paramref name="pause"/>;
     /// other fds and timers are served meanwhile.</summary>
@@ -590,6 +621,9 @@ internal sealed partial class SocketUnit : UnitRuntime
         public ulong Token { get; set; }
 
         public RateLimit? PollLimit { get; init; }
+
+        /// <summary>Set while PollLimit= pauses this listener: when it is polled again.</summary>
+        public DateTimeOffset? PausedUntil { get; set; }
 
         /// <summary>The loop handler of this listener and its spawn-depth retry, made once.</summary>
         public Action<uint>? Readable { get; set; }

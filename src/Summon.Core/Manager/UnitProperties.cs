@@ -94,6 +94,9 @@ internal static class UnitProperties
         Add(p, "NConnections", socket.NConnections.ToString(CultureInfo.InvariantCulture));
         Add(p, "NAccepted", socket.NAccepted.ToString(CultureInfo.InvariantCulture));
         Add(p, "NRefused", socket.NRefused.ToString(CultureInfo.InvariantCulture));
+        Add(p, "X-SummonPollLimitPausedUntilTimestamp", Timestamp(socket.PollLimitPausedUntil));
+        Add(p, "X-SummonRecoveries", socket.Recoveries.ToString(CultureInfo.InvariantCulture));
+        Add(p, "X-SummonRecoverTimestamp", Timestamp(socket.RecoverAt));
         Add(p, "FileDescriptorName", s.FileDescriptorName ?? socket.Id);
         Add(p, "ControlPID", socket.ControlPid.ToString(CultureInfo.InvariantCulture));
         foreach (var (name, commands) in s.ExecLists)
@@ -130,6 +133,14 @@ internal static class UnitProperties
         Add(p, "StatusText", service.StatusText ?? "");
         Add(p, "StatusErrno", service.StatusErrno.ToString(CultureInfo.InvariantCulture));
         Add(p, "NRestarts", service.NRestarts.ToString(CultureInfo.InvariantCulture));
+        // systemd 254's names for the back-off, X-Summon… for what systemd does not have (issue 15).
+        Add(p, "RestartSteps", s.RestartSteps.ToString(CultureInfo.InvariantCulture));
+        Add(p, "RestartMaxDelayUSec", Span(s.RestartMaxDelaySec));
+        Add(p, "RestartUSecNext", Span(service.RestartDelayNext));
+        Add(p, "X-SummonRestartBackoffStep", service.BackoffStep.ToString(CultureInfo.InvariantCulture));
+        Add(p, "X-SummonRestartTimestamp", Timestamp(service.NextRestartAt));
+        Add(p, "X-SummonStartLimitRecoveries", service.StartLimitRecoveries.ToString(CultureInfo.InvariantCulture));
+        Add(p, "X-SummonStartLimitRecoverTimestamp", Timestamp(service.StartLimitRecoverAt));
         Add(p, "ExecMainStartTimestamp", Timestamp(service.ExecMainStartTimestamp));
         Add(p, "ExecMainExitTimestamp", Timestamp(service.ExecMainExitTimestamp));
         Add(p, "ExecMainPID", service.ExecMainPid.ToString(CultureInfo.InvariantCulture));
@@ -206,6 +217,9 @@ internal static class UnitProperties
     };
 
     private static string Timestamp(DateTimeOffset? time, string none = "") => SystemdTimestamp.Format(time, none);
+
+    private static string Span(TimeSpan span) =>
+        span == Timeout.InfiniteTimeSpan ? "infinity" : Units.TimeSpans.Format((ulong)(span.Ticks / TimeSpan.TicksPerMicrosecond));
 
     private static string Micros(DateTimeOffset? time) =>
         time is null ? "0" : ((time.Value.ToUnixTimeMilliseconds() * 1000) + (time.Value.Ticks / 10 % 1000)).ToString(CultureInfo.InvariantCulture);

@@ -77,6 +77,21 @@ internal sealed class ServiceSection
     /// <summary>RestartSec=, default 100 ms.</summary>
     public TimeSpan RestartSec { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>RestartSteps= (systemd 254+): how many restarts the delay takes to grow from RestartSec= to
+    /// RestartMaxDelaySec=; 0 keeps it at RestartSec=.</summary>
+    public uint RestartSteps { get; set; }
+
+    /// <summary>RestartMaxDelaySec= (systemd 254+): the longest restart delay; infinity (the default) turns the growth off.</summary>
+    public TimeSpan RestartMaxDelaySec { get; set; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>[X-Summon] RestartResetSec=: once the service has been running this long the restart back-off starts
+    /// again from RestartSec=; null never resets it (systemd's behaviour).</summary>
+    public TimeSpan? RestartResetSec { get; set; }
+
+    /// <summary>[X-Summon] StartLimitRecoverSec=: after start-limit-hit a new start is attempted once this long has
+    /// passed; null leaves the unit failed (systemd's behaviour).</summary>
+    public TimeSpan? StartLimitRecoverSec { get; set; }
+
     /// <summary>TimeoutStartSec=; null = DefaultTimeoutStartSec (90 s); infinite as <see cref="Timeout.InfiniteTimeSpan"/>.</summary>
     public TimeSpan? TimeoutStartSec { get; set; }
 

@@ -99,6 +99,10 @@ internal sealed class SocketSection
 
     public uint EffectivePollLimitBurst => PollLimitBurst ?? (Accept ? 150u : 15u);
 
+    /// <summary>[X-Summon] TriggerLimitRecoverSec=: a socket failed by its trigger limit listens again after this long;
+    /// null leaves it failed (systemd's behaviour).</summary>
+    public TimeSpan? TriggerLimitRecoverSec { get; set; }
+
     /// <summary>TimeoutSec=; null means DefaultTimeoutStartSec (90 s); <see cref="Timeout.InfiniteTimeSpan"/> for infinity.</summary>
     public TimeSpan? Timeout { get; set; }
 

@@ -58,7 +58,7 @@ internal static class SupportedKeys
     {
         "ExecStart", "ExecStartPre", "ExecStartPost", "ExecReload", "ExecStop", "ExecStopPost",
         "ExecCondition",   // issue 13, conditions
-        "Restart", "RestartSec", "TimeoutStartSec", "TimeoutStopSec", "TimeoutSec", "RuntimeMaxSec", "WatchdogSec",
+        "Restart", "RestartSec", "RestartSteps", "RestartMaxDelaySec", "TimeoutStartSec", "TimeoutStopSec", "TimeoutSec", "RuntimeMaxSec", "WatchdogSec",
         "RemainAfterExit", "PIDFile", "NotifyAccess", "FileDescriptorStoreMax", "Sockets",
         // Issue 13, cgroup-driven ends: GuessMainPID=, ExitType=cgroup and OOMPolicy= act on the unit's cgroup.
         "GuessMainPID", "ExitType", "OOMPolicy",

@@ -56,6 +56,8 @@ internal sealed partial class UnitSettingsParser
             case "ExecStopPost": return ExecCommandParser.Parse(value, s.ExecStopPost, _specifiers, _file, _line, _diagnostics);
             case "PermissionsStartOnly": Set(ParseBoolean(value), v => s.PermissionsStartOnly = v); return 0;
             case "RestartSec": Set(ParseSec(value), v => s.RestartSec = v); return 0;
+            case "RestartSteps": Set(ParseUnsigned(value), v => s.RestartSteps = v); return 0;
+            case "RestartMaxDelaySec": Set(ParseSec(value), v => s.RestartMaxDelaySec = v); return 0;
             case "TimeoutStartSec": Set(ParseTimeout(value, key), v => s.TimeoutStartSec = v); return 0;
             case "TimeoutStopSec": Set(ParseTimeout(value), v => s.TimeoutStopSec = v); return 0;
             case "TimeoutSec":

@@ -34,7 +34,7 @@ internal static class StatusRenderer
 
         var activeText = new StringBuilder().Append(active);
         if (sub != active)
-            activeText.Append(" (").Append(sub).Append(')');
+            activeText.Append(" (").Append(sub).Append(PausedText(unit)).Append(')');
         activeText = new StringBuilder(Ansi.Paint(activeColor, activeText.ToString()));
         string result = unit.Get("Result") ?? "success";
         if (result != "success")
@@ -64,6 +64,7 @@ internal static class StatusRenderer
         }
         foreach (var process in ControlProcessLines(unit))
             Line(sb, "Process", process);
+        RestartLines(sb, unit);
         if (Value(unit, "MainPID") is { } pid && pid != "0")
             Line(sb, "Main PID", $"{pid} ({ProcessName(pid)})");
         if (Value(unit, "StatusText") is { } statusText)
@@ -99,6 +100,29 @@ internal static class StatusRenderer
                     yield return run.Clean ? text : Ansi.Paint(Ansi.HighlightRed, text);
                 }
     }
+
+    /// <summary>Issue 15: the restart back-off and the recoveries from limits, which systemd's status does not show.</summary>
+    private static void RestartLines(StringBuilder sb, UnitInfo unit)
+    {
+        if (Value(unit, "X-SummonRestartTimestamp") is { } next)
+        {
+            string step = Value(unit, "RestartSteps") is { } steps && steps != "0"
+                ? $" (back-off step {unit.Get("X-SummonRestartBackoffStep")} of {steps})" : "";
+            Line(sb, "Restart", $"in {unit.Get("RestartUSecNext")} at {next}{step}");
+        }
+        var recovery = new List<string>();
+        if ((Value(unit, "X-SummonStartLimitRecoverTimestamp") ?? Value(unit, "X-SummonRecoverTimestamp")) is { } at)
+            recovery.Add("next at " + at);
+        string? count = Value(unit, "X-SummonStartLimitRecoveries") ?? Value(unit, "X-SummonRecoveries");
+        if (count is not null && count != "0")
+            recovery.Add($"{count} so far");
+        if (recovery.Count > 0)
+            Line(sb, "Recovery", string.Join("; ", recovery));
+    }
+
+    /// <summary>systemd has no wording for a socket its poll limit paused; Summon says why and until when.</summary>
+    private static string PausedText(UnitInfo unit) =>
+        Value(unit, "X-SummonPollLimitPausedUntilTimestamp") is { } until ? ", paused by PollLimit until " + until : "";
 
     private static string LoadedText(UnitInfo unit, string load)
     {

@@ -1,0 +1,32 @@
+namespace Summon.Units;
+
+internal sealed partial class UnitSettingsParser
+{
+    /// <summary>Summon's own settings (docs/extensions.md): systemd skips X- sections silently, so a unit that uses
+    /// them still verifies and runs under systemd.</summary>
+    internal const string SummonSection = "X-Summon";
+
+    /// <summary>[X-Summon] of a service; null when the key is not one of ours (warned about as unknown).</summary>
+    private int? ApplySummonService(ServiceSection s, string key, string value)
+    {
+        switch (key)
+        {
+            case "RestartResetSec": Set(ParseSec(value), v => s.RestartResetSec = Positive(v)); return 0;
+            case "StartLimitRecoverSec": Set(ParseSec(value), v => s.StartLimitRecoverSec = Positive(v)); return 0;
+            default: return null;
+        }
+    }
+
+    /// <summary>[X-Summon] of a socket; null when the key is not one of ours (warned about as unknown).</summary>
+    private int? ApplySummonSocket(SocketSection s, string key, string value)
+    {
+        switch (key)
+        {
+            case "TriggerLimitRecoverSec": Set(ParseSec(value), v => s.TriggerLimitRecoverSec = Positive(v)); return 0;
+            default: return null;
+        }
+    }
+
+    /// <summary>Zero or infinity turns a recovery off, as an empty value does.</summary>
+    private static TimeSpan? Positive(TimeSpan v) => v > TimeSpan.Zero && v != Timeout.InfiniteTimeSpan ? v : null;
+}
