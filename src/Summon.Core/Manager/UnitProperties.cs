@@ -95,6 +95,9 @@ internal static class UnitProperties
         Add(p, "NAccepted", socket.NAccepted.ToString(CultureInfo.InvariantCulture));
         Add(p, "NRefused", socket.NRefused.ToString(CultureInfo.InvariantCulture));
         Add(p, "FileDescriptorName", s.FileDescriptorName ?? socket.Id);
+        Add(p, "X-SummonIdleStopUSec", s.IdleStop is { } idle ? TimeSpans.Format((ulong)(idle.Ticks / TimeSpan.TicksPerMicrosecond)) : "infinity");
+        Add(p, "X-SummonNIdleStops", socket.NIdleStops.ToString(CultureInfo.InvariantCulture));
+        AddIdle(p, socket);
         Add(p, "TasksCurrent", "0");
     }
 
@@ -110,6 +113,8 @@ internal static class UnitProperties
         Add(p, "MainPID", service.MainPid.ToString(CultureInfo.InvariantCulture));
         Add(p, "ControlPID", service.ControlPid.ToString(CultureInfo.InvariantCulture));
         Add(p, "StatusText", service.StatusText ?? "");
+        if (manager.Units.OfType<SocketUnit>().FirstOrDefault(socket => socket.WatchedService == service && socket.Settings.IdleStop is not null) is { } watcher)
+            AddIdle(p, watcher);
         Add(p, "StatusErrno", service.StatusErrno.ToString(CultureInfo.InvariantCulture));
         Add(p, "NRestarts", service.NRestarts.ToString(CultureInfo.InvariantCulture));
         Add(p, "ExecMainStartTimestamp", Timestamp(service.ExecMainStartTimestamp));
@@ -186,6 +191,15 @@ internal static class UnitProperties
         UnitActiveState.Maintenance => "maintenance",
         _ => "inactive",
     };
+
+    /// <summary>The idle countdown of an IdleStopSec= socket ([X-Summon], docs/extensions.md), also shown on its service.</summary>
+    private static void AddIdle(List<UnitProperty> p, SocketUnit socket)
+    {
+        Add(p, "X-SummonIdleSince", Timestamp(socket.IdleSince));
+        Add(p, "X-SummonIdleSinceRealtime", Micros(socket.IdleSince));
+        Add(p, "X-SummonIdleStopsAt", Timestamp(socket.IdleStopsAt));
+        Add(p, "X-SummonIdleStopsAtRealtime", Micros(socket.IdleStopsAt));
+    }
 
     private static string Timestamp(DateTimeOffset? time, string none = "") => SystemdTimestamp.Format(time, none);
 

@@ -99,6 +99,12 @@ internal sealed class SocketSection
 
     public uint EffectivePollLimitBurst => PollLimitBurst ?? (Accept ? 150u : 15u);
 
+    /// <summary>[X-Summon] IdleStopSec=: stop the Accept=no service after this long without a connection; null is off.</summary>
+    public TimeSpan? IdleStop { get; set; }
+
+    /// <summary>[X-Summon] IdleStopSignal=: the signal an idle stop sends instead of the service's KillSignal=.</summary>
+    public int? IdleStopSignal { get; set; }
+
     /// <summary>TimeoutSec=; null means DefaultTimeoutStartSec (90 s); <see cref="Timeout.InfiniteTimeSpan"/> for infinity.</summary>
     public TimeSpan? Timeout { get; set; }
 

@@ -46,8 +46,8 @@ internal static class UnitTypes
     /// <summary>The sections a unit file of this type may hold (besides X- sections), as systemd's vtables list them.</summary>
     internal static IReadOnlyList<string> Sections(this UnitType type) => type switch
     {
-        UnitType.Service => ["Unit", "Service", "Install"],
-        UnitType.Socket => ["Unit", "Socket", "Install"],
+        UnitType.Service => ["Unit", "Service", "Install", "X-Summon"],
+        UnitType.Socket => ["Unit", "Socket", "Install", "X-Summon"],
         UnitType.Mount => ["Unit", "Mount", "Install"],
         UnitType.Automount => ["Unit", "Automount", "Install"],
         UnitType.Swap => ["Unit", "Swap", "Install"],

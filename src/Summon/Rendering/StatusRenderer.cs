@@ -62,6 +62,9 @@ internal static class StatusRenderer
                 sb.Append(" Refused: ").Append(refused);
             sb.Append('\n');
         }
+        if (TimeFormat.FromMicros(unit.Get("X-SummonIdleSinceRealtime")) is { } idleSince
+            && TimeFormat.FromMicros(unit.Get("X-SummonIdleStopsAtRealtime")) is { } idleStop)
+            Line(sb, "Idle", $"since {SystemdTimestamp.Format(idleSince)}; stops in {TimeFormat.Left(idleStop, now)}");
         if (Value(unit, "MainPID") is { } pid && pid != "0")
             Line(sb, "Main PID", $"{pid} ({ProcessName(pid)})");
         if (Value(unit, "StatusText") is { } statusText)
