@@ -14,7 +14,7 @@ internal static partial class Libc
 
     internal const ushort NLM_F_REQUEST = 0x1, NLM_F_DUMP = 0x300;
 
-    internal const int TCP_ESTABLISHED = 1;
+    internal const int TCP_ESTABLISHED = 1, TCP_SYN_RECV = 3, TCP_CLOSE_WAIT = 8;
 
     [StructLayout(LayoutKind.Sequential)]
     internal struct NlMsgHdr

@@ -59,7 +59,8 @@ internal static class ListenerConnections
             },
             Family = (byte)family,
             Protocol = (byte)Libc.IPPROTO_TCP,
-            States = 1u << Libc.TCP_ESTABLISHED,
+            // Set up, open, or closed by the client but not yet by the service: each still owes or awaits an answer.
+            States = (1u << Libc.TCP_ESTABLISHED) | (1u << Libc.TCP_SYN_RECV) | (1u << Libc.TCP_CLOSE_WAIT),
             SourcePort = portNetworkOrder,
         };
         if (Libc.Send(netlink, (byte*)&request, sizeof(Libc.InetDiagRequest), 0) < 0)
