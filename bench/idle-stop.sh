@@ -16,7 +16,7 @@ d=$BENCH_TMP/idle-stop
 rm -rf "$d" && mkdir -p "$d/units" "$d/run" "$d/state"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 printf '[Socket]\nListenStream=127.0.0.1:%s\n\n[X-Summon]\nIdleStopSec=%sms\n' "$PORT" "$IDLE_MS" > "$d/units/echo.socket"
-printf '[Service]\nExecStart=%s\n' "$BIN/lfd-echo" > "$d/units/echo.service"
+printf '[Unit]\nStartLimitIntervalSec=0\n\n[Service]\nExecStart=%s\n' "$BIN/lfd-echo" > "$d/units/echo.service"
 export SUMMON_UNIT_PATH=$d/units SUMMON_RUNTIME_DIR=$d/run SUMMON_STATE_DIR=$d/state
 PID=""
 trap 'stop_pg "$PID"' EXIT
