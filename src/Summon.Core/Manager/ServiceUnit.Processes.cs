@@ -422,7 +422,7 @@ internal sealed partial class ServiceUnit
             _passedSockets = sockets;
             PassedListenFds = ListenFdsOf(sockets);
             foreach (var socket in sockets)
-                socket.OnServiceStarted();
+                socket.OnServiceStarted(this);
         }
         plan.Started(process.Pid);
         return process;

@@ -431,7 +431,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
         _controlCommands = null;
         bool sigkill = state is ServiceState.StopSigkill or ServiceState.FinalSigkill;
         var mode = Settings.KillMode;
-        int signal = sigkill ? Signals.SIGKILL : Settings.KillSignal;
+        int signal = sigkill ? Signals.SIGKILL : _idleStopSignal ?? Settings.KillSignal;
         if (mode != KillMode.None)
         {
             bool groupWide = mode == KillMode.ControlGroup || (mode == KillMode.Mixed && sigkill);
@@ -440,6 +440,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
             if (!sigkill && Settings.SendSIGHUP)
                 SignalProcesses(Signals.SIGHUP, groupWide);
         }
+        Thaw();   // a service held for an idle check hears its stop signal now
 
         if (!AnythingLeft())
         {
@@ -524,6 +525,8 @@ internal sealed partial class ServiceUnit : UnitRuntime
 
     private void EnterDead()
     {
+        _idleStopSignal = null;
+        _frozen = false;
         CancelTimer();
         CancelWatchdog();
         ReleaseConnection();

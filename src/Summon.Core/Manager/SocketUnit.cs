@@ -140,6 +140,8 @@ internal sealed partial class SocketUnit : UnitRuntime
                     ManagerLog.UnitWarning(Manager.Log, Id, failure);
         }
         _triggerLimit = new RateLimit(Manager.Loop.Time, Settings.TriggerLimitInterval, Settings.EffectiveTriggerLimitBurst);
+        if (IdleStopRefusal() is { } refusal)
+            ManagerLog.UnitWarning(Manager.Log, Id, refusal);
         EnterStartPost();
     }
 
@@ -218,12 +220,17 @@ internal sealed partial class SocketUnit : UnitRuntime
     }
 
     /// <summary>Accept=no: our fds went to a starting service; stop polling until it is gone (systemd's "running").</summary>
-    internal void OnServiceStarted()
+    internal void OnServiceStarted(ServiceUnit service)
     {
-        if (Settings.Accept || _state != SocketState.Listening)
+        if (Settings.Accept)
             return;
-        StopPolling();
-        SetState(SocketState.Running);
+        if (_state == SocketState.Listening)
+        {
+            StopPolling();
+            SetState(SocketState.Running);
+        }
+        if (_state == SocketState.Running)
+            WatchIdle(service);
     }
 
     /// <summary>Counts one activation; on the TriggerLimit= the socket fails (until reset-failed/restart, or its TriggerLimitRecoverSec=).</summary>
@@ -571,6 +578,8 @@ internal sealed partial class SocketUnit : UnitRuntime
 
     private void SetState(SocketState state)
     {
+        if (state != SocketState.Running)
+            StopWatchingIdle();
         var from = ActiveState;
         _state = state;
         OnStateChanged(from, ActiveState);

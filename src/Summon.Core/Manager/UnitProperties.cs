@@ -102,6 +102,9 @@ internal static class UnitProperties
         foreach (var (name, commands) in s.ExecLists)
             foreach (var command in commands)
                 Add(p, name, ExecCommandProperty(command, socket.RunOf(command)));
+        Add(p, "X-SummonIdleStopUSec", s.IdleStop is { } idle ? TimeSpans.Format((ulong)(idle.Ticks / TimeSpan.TicksPerMicrosecond)) : "infinity");
+        Add(p, "X-SummonNIdleStops", socket.NIdleStops.ToString(CultureInfo.InvariantCulture));
+        AddIdle(p, socket);
         Add(p, "TasksCurrent", "0");
     }
 
@@ -131,6 +134,8 @@ internal static class UnitProperties
         Add(p, "MainPID", service.MainPid.ToString(CultureInfo.InvariantCulture));
         Add(p, "ControlPID", service.ControlPid.ToString(CultureInfo.InvariantCulture));
         Add(p, "StatusText", service.StatusText ?? "");
+        if (manager.Units.OfType<SocketUnit>().FirstOrDefault(socket => socket.WatchedService == service && socket.Settings.IdleStop is not null) is { } watcher)
+            AddIdle(p, watcher);
         Add(p, "StatusErrno", service.StatusErrno.ToString(CultureInfo.InvariantCulture));
         Add(p, "NRestarts", service.NRestarts.ToString(CultureInfo.InvariantCulture));
         // systemd 254's names for the back-off, X-Summon… for what systemd does not have (issue 15).
@@ -215,6 +220,15 @@ internal static class UnitProperties
         UnitActiveState.Maintenance => "maintenance",
         _ => "inactive",
     };
+
+    /// <summary>The idle countdown of an IdleStopSec= socket ([X-Summon], docs/extensions.md), also shown on its service.</summary>
+    private static void AddIdle(List<UnitProperty> p, SocketUnit socket)
+    {
+        Add(p, "X-SummonIdleSince", Timestamp(socket.IdleSince));
+        Add(p, "X-SummonIdleSinceRealtime", Micros(socket.IdleSince));
+        Add(p, "X-SummonIdleStopsAt", Timestamp(socket.IdleStopsAt));
+        Add(p, "X-SummonIdleStopsAtRealtime", Micros(socket.IdleStopsAt));
+    }
 
     private static string Timestamp(DateTimeOffset? time, string none = "") => SystemdTimestamp.Format(time, none);
 

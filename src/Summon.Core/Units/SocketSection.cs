@@ -102,6 +102,11 @@ internal sealed class SocketSection
     /// <summary>[X-Summon] TriggerLimitRecoverSec=: a socket failed by its trigger limit listens again after this long;
     /// null leaves it failed (systemd's behaviour).</summary>
     public TimeSpan? TriggerLimitRecoverSec { get; set; }
+    /// <summary>[X-Summon] IdleStopSec=: stop the Accept=no service after this long without a connection; null is off.</summary>
+    public TimeSpan? IdleStop { get; set; }
+
+    /// <summary>[X-Summon] IdleStopSignal=: the signal an idle stop sends instead of the service's KillSignal=.</summary>
+    public int? IdleStopSignal { get; set; }
 
     /// <summary>TimeoutSec=; null means DefaultTimeoutStartSec (90 s); <see cref="Timeout.InfiniteTimeSpan"/> for infinity.</summary>
     public TimeSpan? Timeout { get; set; }

@@ -1,3 +1,5 @@
+using Summon.Posix;
+
 namespace Summon.Units;
 
 internal sealed partial class UnitSettingsParser
@@ -23,10 +25,21 @@ internal sealed partial class UnitSettingsParser
         switch (key)
         {
             case "TriggerLimitRecoverSec": Set(ParseSec(value), v => s.TriggerLimitRecoverSec = Positive(v)); return 0;
-            default: return null;
+            case "IdleStopSec":
+                // 0 or "infinity" turn it off, as for systemd's other idle timers.
+                Set(ParseSec(value), v => s.IdleStop = Positive(v));
+                return 0;
+            case "IdleStopSignal":
+                if (Signals.TryParse(value, out int signal))
+                    s.IdleStopSignal = signal;
+                else
+                    Warn($"Failed to parse signal name, ignoring: {value}");
+                return 0;
+            default:
+                return null;
         }
     }
 
-    /// <summary>Zero or infinity turns a recovery off, as an empty value does.</summary>
+    /// <summary>Zero or infinity turns a recovery or an idle stop off, as an empty value does.</summary>
     private static TimeSpan? Positive(TimeSpan v) => v > TimeSpan.Zero && v != Timeout.InfiniteTimeSpan ? v : null;
 }

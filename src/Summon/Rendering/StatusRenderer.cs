@@ -65,6 +65,9 @@ internal static class StatusRenderer
         foreach (var process in ControlProcessLines(unit))
             Line(sb, "Process", process);
         RestartLines(sb, unit);
+        if (TimeFormat.FromMicros(unit.Get("X-SummonIdleSinceRealtime")) is { } idleSince
+            && TimeFormat.FromMicros(unit.Get("X-SummonIdleStopsAtRealtime")) is { } idleStop)
+            Line(sb, "Idle", $"since {SystemdTimestamp.Format(idleSince)}; stops in {TimeFormat.Left(idleStop, now)}");
         if (Value(unit, "MainPID") is { } pid && pid != "0")
             Line(sb, "Main PID", $"{pid} ({ProcessName(pid)})");
         if (Value(unit, "StatusText") is { } statusText)

@@ -32,6 +32,13 @@ internal static class TimeFormat
         };
     }
 
+    /// <summary>What is left until <paramref name="then"/>, as format_timespan() at a precision of 1 ms ("3s 250ms").</summary>
+    public static string Left(DateTimeOffset then, DateTimeOffset now)
+    {
+        long ms = Math.Max(0, (then - now).Ticks / TimeSpan.TicksPerMillisecond);
+        return Summon.Units.TimeSpans.Format((ulong)ms * 1000, 1000);
+    }
+
     /// <summary>format_bytes(): base 1024 with one decimal ("4.0K", "1.2M"), plain "512B" below 1K.</summary>
     public static string Bytes(long bytes)
     {

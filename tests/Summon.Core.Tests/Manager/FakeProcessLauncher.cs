@@ -152,6 +152,9 @@ internal sealed class FakeProcess : IChildProcess
 
     public bool Alive => _status is null;
 
+    /// <summary>Held by SIGSTOP until a SIGCONT.</summary>
+    public bool Stopped { get; private set; }
+
     public SafeFdHandle ExitHandle { get; }
 
     public SpawnException? SpawnFailure => null;
@@ -184,6 +187,11 @@ internal sealed class FakeProcess : IChildProcess
     {
         if (!Alive)
             return false;
+        if (signal is Signals.SIGSTOP or Signals.SIGCONT)
+        {
+            Stopped = signal == Signals.SIGSTOP;   // job control: held or resumed, never ended
+            return true;
+        }
         if (signal == Signals.SIGKILL || !Ignores.Contains(signal))
             End(new ExitStatus(ExitCode.Killed, signal));
         return true;

@@ -15,6 +15,12 @@ internal static class TestPrograms
     private static readonly Lazy<string> s_kestrelApp = new(LocateKestrelApp, LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly Lazy<string> s_dotnet = new(LocateDotnet, LazyThreadSafetyMode.ExecutionAndPublication);
 
+    private static readonly Lazy<string> s_lfdEcho = new(BuildLfdEcho, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>Full path of bench/src/lfd-echo: the single-threaded sd_listen_fds echo server of the benchmarks, which
+    /// ends on SIGTERM by the default action (built into artifacts/ on first use).</summary>
+    public static string LfdEcho => s_lfdEcho.Value;
+
     /// <summary>Full path of the listen-check executable.</summary>
     public static string ListenCheck => s_listenCheck.Value;
 
@@ -59,6 +65,27 @@ internal static class TestPrograms
             }
         }
 
+        return output;
+    }
+
+    private static string BuildLfdEcho()
+    {
+        string repository = RepositoryRoot.Find();
+        string sources = Path.Combine(repository, "bench", "src");
+        string artifacts = Path.Combine(repository, "artifacts");
+        string output = Path.Combine(artifacts, "lfd-echo");
+        Directory.CreateDirectory(artifacts);
+        if (!File.Exists(output) || File.GetLastWriteTimeUtc(output) < File.GetLastWriteTimeUtc(Path.Combine(sources, "lfd-echo.c")))
+        {
+            CommandResult build = Command.Run(
+                "flock",
+                [Path.Combine(artifacts, ".lfd-echo.lock"), "cc", "-O2", "-Wall", "-o", output,
+                 Path.Combine(sources, "lfd-echo.c"), Path.Combine(sources, "listen.c")],
+                timeout: TimeSpan.FromMinutes(2),
+                workingDirectory: repository);
+            if (build.ExitCode != 0)
+                throw new InvalidOperationException($"Building lfd-echo failed.\n{build}");
+        }
         return output;
     }
 
