@@ -44,6 +44,7 @@ internal sealed class UnitManager
         ExecBuilder = new ServiceExecBuilder(loop, journal, log, launcher, options.UserMode, resolveCredentials)
         {
             Directories = new Directories.ServiceDirectories(UnitRegistry.Specifiers(options)),
+            Sandbox = new Sandbox.SandboxPolicy(options.Sandbox, options.SandboxMode, options.UserMode),
         };
         _registry.DefinitionLoaded = d =>
         {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Summon.Interop;
 using Summon.Journal;
 using Summon.Manager.Directories;
+using Summon.Manager.Sandbox;
 using Summon.Posix;
 using Summon.Processes;
 using Summon.Units;
@@ -44,6 +45,9 @@ internal sealed class ServiceExecBuilder
 
     /// <summary>RuntimeDirectory= and its kin: made before each spawn, named in the environment.</summary>
     public ServiceDirectories Directories { get; init; } = new(new SpecifierContext());
+
+    /// <summary>The environment and --sandbox= mode the sandbox plans of each command are built against.</summary>
+    public SandboxPolicy Sandbox { get; init; } = new(SandboxEnvironment.Full, SandboxMode.Strict, userManager: false);
 
     /// <summary>A user manager (KeyringMode= defaults to inherit there, to private for the system manager).</summary>
     public bool UserMode => _userMode;
@@ -91,7 +95,9 @@ internal sealed class ServiceExecBuilder
             if (journalPipe is not null && ChildStdio.DeviceAndInode(journalPipe) is { } stream)
                 environment.Add("JOURNAL_STREAM=" + stream);
             var argv = command.Flags.HasFlag(ExecFlags.NoEnvExpand) ? command.Argv : ExecEnvironment.ExpandArguments(command.Argv, environment);
-            var request = Request(in inputs, path, argv, environment, (stdin, stdout, stderr), files, passFds, credentials, Terminal(exec, stdio));
+            var sandbox = Sandbox.ContextFor(inputs.Settings);
+            var request = Request(in inputs, path, argv, environment, (stdin, stdout, stderr), files, passFds, credentials, Terminal(exec, stdio), sandbox);
+            Sandbox.Report(_log, inputs.UnitId, inputs.InvocationId, sandbox);
             return new ExecPlan(request, owned, captures);
         }
         catch (Exception e) when (e is ErrnoException or IOException or UnauthorizedAccessException)
@@ -144,8 +150,11 @@ internal sealed class ServiceExecBuilder
 
     private SpawnRequest Request(in ExecInputs inputs, string path, IReadOnlyList<string> argv, List<string> environment,
         (SafeHandle? In, SafeHandle? Out, SafeHandle? Err) stdio, (ChildFile? In, ChildFile? Out, ChildFile? Err) files,
-        List<SafeHandle> passFds, ExecCredentials credentials, TerminalSetup? terminal)
+        List<SafeHandle> passFds, ExecCredentials credentials, TerminalSetup? terminal, SandboxContext sandbox)
     {
+        // The sandbox plans (MountPlan, PrivilegePlan, SeccompPlan) read the unit's settings against `sandbox`: in
+        // best-effort mode they leave out what this environment cannot do and say so in sandbox.NotApplied.
+        _ = sandbox;
         var exec = inputs.Settings.Exec;
         return new SpawnRequest
         {
