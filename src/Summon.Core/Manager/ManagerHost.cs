@@ -40,6 +40,13 @@ internal static partial class ManagerHost
         }
     }
 
+    /// <summary>For `analyze security`: true for a sandbox key this environment cannot apply (found now, from /proc).</summary>
+    public static Func<string, bool> SandboxCannot(bool userMode)
+    {
+        var environment = Sandbox.SandboxEnvironment.Detect(userMode);
+        return key => Sandbox.SandboxKeyNeeds.Cannot(environment, key);
+    }
+
     private static Exit RunClaimed(UnitSearchPath unitPath, bool userMode, string runtimeDirectory, string stateDirectory, Sandbox.SandboxMode sandboxMode)
     {
         ProcessSpawner.ResetInheritedSignalDispositions();
