@@ -77,7 +77,13 @@ internal sealed class ExposureAssessment
 
     public string Level => LevelOf(Exposure).Name;
 
-    public string Smiley => LevelOf(Exposure).Smiley;
+    /// <summary>The level's emoji, or systemd's ASCII face where it shows no emoji (TERM unset or "dumb").</summary>
+    public string Smiley => Environment.GetEnvironmentVariable("TERM") is null or "dumb" ? AsciiFaces[LevelOf(Exposure).Name] : LevelOf(Exposure).Smiley;
+
+    private static readonly Dictionary<string, string> AsciiFaces = new(StringComparer.Ordinal)
+    {
+        ["DANGEROUS"] = ":-[", ["UNSAFE"] = ":-{", ["EXPOSED"] = ":-(", ["MEDIUM"] = ":-|", ["OK"] = ":-)", ["SAFE"] = ":-}", ["PERFECT"] = ":-D",
+    };
 
     /// <summary>"→ Overall exposure level for X: 9.6 UNSAFE 😨".</summary>
     public string Summary => $"→ Overall exposure level for {Unit}: {ExposureText} {Level} {Smiley}";
