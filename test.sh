@@ -39,6 +39,8 @@ command -v dpkg-deb >/dev/null || missing+=(dpkg)
 # Type=dbus runs against a private bus: dbus-daemon, and dbus-test-tool's black-hole as the service owning its name.
 command -v dbus-daemon >/dev/null || missing+=(dbus-daemon)
 command -v dbus-test-tool >/dev/null || missing+=(dbus-tests)
+# The sandbox's secure-default test drops CAP_SYS_ADMIN around the daemon with capsh.
+command -v capsh >/dev/null || missing+=(libcap2-bin)
 
 if ((${#missing[@]})); then
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then

@@ -22,9 +22,10 @@ internal static partial class ManagerHost
     /// Runs the manager until it is stopped; the process's exit code, and why it did not start (exit code 1). Before
     /// anything else it claims its directories (<see cref="ManagerClaim"/>): a second manager on them is refused before
     /// it touches them. <paramref name="claimed"/> runs once they are claimed, before the manager starts (the demo lays
-    /// out its units there).
+    /// out its units there). <paramref name="bestEffortSandbox"/> is `--sandbox=best-effort`.
     /// </summary>
-    public static Exit Run(UnitSearchPath unitPath, bool userMode, string runtimeDirectory, string stateDirectory, Action? claimed = null)
+    public static Exit Run(UnitSearchPath unitPath, bool userMode, string runtimeDirectory, string stateDirectory, Action? claimed = null,
+        bool bestEffortSandbox = false)
     {
         uint uid = ProcessIdentity.EffectiveUid;
         if (!userMode && uid != 0)
@@ -34,11 +35,19 @@ internal static partial class ManagerHost
         using (claim)
         {
             claimed?.Invoke();
-            return RunClaimed(unitPath, userMode, runtimeDirectory, stateDirectory);
+            return RunClaimed(unitPath, userMode, runtimeDirectory, stateDirectory,
+                bestEffortSandbox ? Sandbox.SandboxMode.BestEffort : Sandbox.SandboxMode.Strict);
         }
     }
 
-    private static Exit RunClaimed(UnitSearchPath unitPath, bool userMode, string runtimeDirectory, string stateDirectory)
+    /// <summary>For `analyze security`: true for a sandbox key this environment cannot apply (found now, from /proc).</summary>
+    public static Func<string, bool> SandboxCannot(bool userMode)
+    {
+        var environment = Sandbox.SandboxEnvironment.Detect(userMode);
+        return key => Sandbox.SandboxKeyNeeds.Cannot(environment, key);
+    }
+
+    private static Exit RunClaimed(UnitSearchPath unitPath, bool userMode, string runtimeDirectory, string stateDirectory, Sandbox.SandboxMode sandboxMode)
     {
         ProcessSpawner.ResetInheritedSignalDispositions();
 
@@ -57,7 +66,11 @@ internal static partial class ManagerHost
             UserMode = userMode,
             RuntimeDirectory = runtimeDirectory,
             StateDirectory = stateDirectory,
+            // Found once, before the loop runs: a few /proc files, nothing that blocks.
+            Sandbox = Sandbox.SandboxEnvironment.Detect(userMode),
+            SandboxMode = sandboxMode,
         };
+        ManagerLog.SandboxEnvironment(log, options.SandboxMode == Sandbox.SandboxMode.Strict ? "strict" : "best-effort", options.Sandbox.Describe());
         var manager = new UnitManager(options, loop, journal, log);
         manager.Cgroups = DetectCgroups(userMode, runtimeDirectory, log);
         var dispatcher = new ControlDispatcher(manager);

@@ -1,3 +1,4 @@
+using Summon.Manager.Sandbox;
 using Summon.Units;
 
 namespace Summon.Manager;
@@ -16,6 +17,13 @@ internal sealed record ManagerOptions
     /// <summary>SUMMON_DIRECTORY_ROOT given by the caller instead of the environment (tests): where %t %S %C %L %E and
     /// the service directories of a system manager live.</summary>
     public string? DirectoryRoot { get; init; }
+
+    /// <summary>What this environment lets children do (found once at start-up; everything for tests).</summary>
+    public SandboxEnvironment Sandbox { get; init; } = SandboxEnvironment.Full;
+
+    /// <summary><c>summon daemon --sandbox=</c>: strict (a protection that cannot be applied fails the start) by default.</summary>
+    public SandboxMode SandboxMode { get; init; } = SandboxMode.Strict;
+
     /// <summary>
     /// Where the per-unit credentials directories are made (%d, $CREDENTIALS_DIRECTORY): systemd's /run/credentials
     /// for the system manager in its default place, else the runtime directory's credentials/, so that managers

@@ -125,6 +125,13 @@ internal sealed partial class ServiceUnit
             ExitStatusNames.Fds => "Failed to prepare the file descriptors",
             _ when Manager.ExecBuilder.Directories.FailureText(e.ExitStatus) is { } directories => directories,
             ExitStatusNames.Credentials => "Failed to set up credentials",
+            // The sandbox's steps, worded as systemd 252's exec_child logs them.
+            ExitStatusNames.Namespace => "Failed to set up mount namespacing",
+            ExitStatusNames.Network => "Failed to set up network namespacing",
+            ExitStatusNames.Capabilities => "Failed to drop capabilities",
+            ExitStatusNames.NoNewPrivileges => "Failed to disable new privileges",
+            ExitStatusNames.Seccomp => "Failed to apply system call filters",
+            ExitStatusNames.AddressFamilies => "Failed to restrict address families",
             _ => $"Failed to execute {command.Path}",
         };
         if (e.ExitStatus == ExitStatusNames.Credentials)

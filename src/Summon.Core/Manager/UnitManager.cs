@@ -45,6 +45,7 @@ internal sealed class UnitManager
         {
             Directories = new Directories.ServiceDirectories(UnitRegistry.Specifiers(options)),
             MountDirectories = new Sandbox.MountDirectories(options.RuntimeDirectory, options.StateDirectory),
+            Sandbox = new Sandbox.SandboxPolicy(options.Sandbox, options.SandboxMode, options.UserMode),
         };
         _registry.DefinitionLoaded = d =>
         {

@@ -18,12 +18,11 @@ internal static class ExitStatusNames
     /// <summary>The process-attribute steps (issue 13).</summary>
     public const int OomAdjust = 206, IoPrio = 211, TimerSlack = 212, SecureBits = 213, SetScheduler = 214, CpuAffinity = 215,
         Personality = 230, Keyring = 237, NumaPolicy = 242;
+    /// <summary>The sandbox's steps (issue 14): capabilities, network namespace, mount namespace, no_new_privs, seccomp
+    /// (and RestrictAddressFamilies=, which systemd reports with a status of its own).</summary>
+    public const int Capabilities = 218, Network = 225, Namespace = 226, NoNewPrivileges = 227, Seccomp = 228, AddressFamilies = 232;
     /// <summary>The child could not join its unit's control group (EXIT_CGROUP).</summary>
     public const int Cgroup = 219;
-    /// <summary>A seccomp filter the kernel refused (RestrictAddressFamilies='s has a status of its own).</summary>
-    public const int Seccomp = 228, AddressFamilies = 232;
-    /// <summary>226/NAMESPACE: the child's mount namespace or one of its mounts (issue 14, mounts).</summary>
-    public const int Namespace = 226;
 
     /// <summary>The name systemd prints after an exit status ("EXEC" for 203), or null for a status it leaves unnamed.</summary>
     public static string? Get(int status) => status switch
@@ -69,20 +68,20 @@ internal static class ExitStatusNames
         CpuAffinity => "CPUAFFINITY",
         Group => "GROUP",
         User => "USER",
-        218 => "CAPABILITIES",
+        Capabilities => "CAPABILITIES",
         219 => "CGROUP",
         Setsid => "SETSID",
         221 => "CONFIRM",
         Stderr => "STDERR",
         224 => "PAM",
-        225 => "NETWORK",
-        226 => "NAMESPACE",
-        227 => "NO_NEW_PRIVILEGES",
-        228 => "SECCOMP",
+        Network => "NETWORK",
+        Namespace => "NAMESPACE",
+        NoNewPrivileges => "NO_NEW_PRIVILEGES",
+        Seccomp => "SECCOMP",
         229 => "SELINUX_CONTEXT",
         Personality => "PERSONALITY",
         231 => "APPARMOR",
-        232 => "ADDRESS_FAMILIES",
+        AddressFamilies => "ADDRESS_FAMILIES",
         233 => "RUNTIME_DIRECTORY",
         235 => "CHOWN",
         236 => "SMACK_PROCESS_LABEL",

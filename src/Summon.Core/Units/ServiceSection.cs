@@ -105,6 +105,9 @@ internal sealed class ServiceSection
 
     public string? PIDFile { get; set; }
 
+    /// <summary><c>[X-Summon] SandboxFallback=</c>; null leaves the manager's <c>--sandbox=</c> in force.</summary>
+    public SandboxFallback? SandboxFallback { get; set; }
+
     public string? BusName { get; set; }
 
     /// <summary>NotifyAccess= as written; null = none, upgraded to main for Type=notify (see <see cref="EffectiveNotifyAccess"/>).</summary>

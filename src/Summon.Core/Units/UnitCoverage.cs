@@ -37,7 +37,8 @@ internal static class UnitCoverage
         var lexer = new UnitFileLexer(file, name.Type.Sections(), []);
         lexer.Parse(data, a =>
         {
-            bool known = KnownKeys.ForSection(a.Section)?.ContainsKey(a.Key) ?? !a.Key.StartsWith("X-", StringComparison.Ordinal);
+            bool known = a.Section != SummonSection.Name   // Summon's own section: systemd ignores it
+                && (KnownKeys.ForSection(a.Section)?.ContainsKey(a.Key) ?? !a.Key.StartsWith("X-", StringComparison.Ordinal));
             if (known)
             {
                 string? unsupported = runs ? SupportedKeys.Unsupported(a.Section, a.Key, a.Value) : a.Key;

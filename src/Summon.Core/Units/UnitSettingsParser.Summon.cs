@@ -4,10 +4,6 @@ namespace Summon.Units;
 
 internal sealed partial class UnitSettingsParser
 {
-    /// <summary>Summon's own settings (docs/extensions.md): systemd skips X- sections silently, so a unit that uses
-    /// them still verifies and runs under systemd.</summary>
-    internal const string SummonSection = "X-Summon";
-
     /// <summary>[X-Summon] of a service; null when the key is not one of ours (warned about as unknown).</summary>
     private int? ApplySummonService(ServiceSection s, string key, string value)
     {
@@ -15,6 +11,7 @@ internal sealed partial class UnitSettingsParser
         {
             case "RestartResetSec": Set(ParseSec(value), v => s.RestartResetSec = Positive(v)); return 0;
             case "StartLimitRecoverSec": Set(ParseSec(value), v => s.StartLimitRecoverSec = Positive(v)); return 0;
+            case "SandboxFallback": ApplySandboxFallback(s, value); return 0;
             default: return null;
         }
     }
@@ -37,6 +34,25 @@ internal sealed partial class UnitSettingsParser
                 return 0;
             default:
                 return null;
+        }
+    }
+
+    private void ApplySandboxFallback(ServiceSection service, string value)
+    {
+        switch (value)
+        {
+            case "strict":
+                service.SandboxFallback = SandboxFallback.Strict;
+                break;
+            case "best-effort":
+                service.SandboxFallback = SandboxFallback.BestEffort;
+                break;
+            case "":   // an empty assignment resets to the manager's --sandbox=, as systemd's empty assignments do
+                service.SandboxFallback = null;
+                break;
+            default:
+                Warn($"Failed to parse sandbox fallback, ignoring: {value} (expected strict or best-effort)");
+                break;
         }
     }
 

@@ -44,8 +44,8 @@ internal sealed partial class UnitSettingsParser
             "Socket" when _unit.Socket is not null => ApplySocket(_unit.Socket, a.Key, a.Value) ?? ApplyExec(_unit.Socket.Exec, a.Key, a.Value),
             "Service" when _unit.Service is not null => ApplyService(_unit.Service, a.Key, a.Value) ?? ApplyExec(_unit.Service.Exec, a.Key, a.Value)
                 ?? ApplyResourceControl(_unit.Service.Resources, a.Key, a.Value),
-            SummonSection when _unit.Service is not null => ApplySummonService(_unit.Service, a.Key, a.Value),
-            SummonSection when _unit.Socket is not null => ApplySummonSocket(_unit.Socket, a.Key, a.Value),
+            SummonSection.Name when _unit.Service is not null => ApplySummonService(_unit.Service, a.Key, a.Value),
+            SummonSection.Name when _unit.Socket is not null => ApplySummonSocket(_unit.Socket, a.Key, a.Value),
             _ => null,
         };
         if (r is not null)

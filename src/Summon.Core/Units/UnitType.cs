@@ -43,11 +43,12 @@ internal static class UnitTypes
         return parsed.HasValue;
     }
 
-    /// <summary>The sections a unit file of this type may hold (besides X- sections), as systemd's vtables list them.</summary>
+    /// <summary>The sections a unit file of this type may hold (besides X- sections), as systemd's vtables list them,
+    /// and the [X-Summon] section Summon reads (other X- sections are ignored).</summary>
     internal static IReadOnlyList<string> Sections(this UnitType type) => type switch
     {
-        UnitType.Service => ["Unit", "Service", "Install", UnitSettingsParser.SummonSection],
-        UnitType.Socket => ["Unit", "Socket", "Install", UnitSettingsParser.SummonSection],
+        UnitType.Service => ["Unit", "Service", "Install", SummonSection.Name],
+        UnitType.Socket => ["Unit", "Socket", "Install", SummonSection.Name],
         UnitType.Mount => ["Unit", "Mount", "Install"],
         UnitType.Automount => ["Unit", "Automount", "Install"],
         UnitType.Swap => ["Unit", "Swap", "Install"],

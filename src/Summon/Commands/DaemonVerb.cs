@@ -10,10 +10,24 @@ internal static class DaemonVerb
     public static void AddTo(Command root)
     {
         var force = new Option<bool>("--force") { Description = "Run a system manager even where systemd is PID 1" };
-        var command = new Command("daemon", "Run the manager in the foreground (system mode as root, --user otherwise)") { force };
+        var sandbox = new Option<string?>("--sandbox")
+        {
+            Description = "What to do with a protection a unit asks for that this environment cannot apply: strict (fail the start, the default) or best-effort (start without it and log what was left out); also SUMMON_SANDBOX",
+            HelpName = "strict|best-effort",
+        };
+        var command = new Command("daemon", "Run the manager in the foreground (system mode as root, --user otherwise)") { force, sandbox };
         command.SetAction(r =>
         {
             var context = GlobalOptions.Context(r);
+            string? given = r.GetValue(sandbox);
+            string? chosen = given ?? Environment.GetEnvironmentVariable(SandboxEnvironmentVariable);
+            if (ParseSandboxMode(chosen) is not { } bestEffort)
+            {
+                Console.Error.WriteLine(given is not null
+                    ? $"Invalid --sandbox= value '{given}': use strict or best-effort."
+                    : $"Invalid {SandboxEnvironmentVariable}='{chosen}': use strict or best-effort.");
+                return 1;
+            }
             if (!context.UserMode && !r.GetValue(force) && SystemdOwnsTheUnits(context))
             {
                 Console.Error.WriteLine(
@@ -22,7 +36,7 @@ internal static class DaemonVerb
                     "Summon's own unit directories, use --user, or pass --force.");
                 return 1;
             }
-            return Run(context);
+            return Run(context, bestEffortSandbox: bestEffort);
         });
         root.Subcommands.Add(command);
     }
@@ -31,13 +45,24 @@ internal static class DaemonVerb
     /// Runs the manager of <paramref name="context"/>'s mode and paths in the foreground; its exit code.
     /// <paramref name="claimed"/> runs once the manager holds its directories, before it starts.
     /// </summary>
-    public static int Run(CliContext context, Action? claimed = null)
+    public static int Run(CliContext context, Action? claimed = null, bool bestEffortSandbox = false)
     {
-        var exit = ManagerHost.Run(context.UnitPath, context.UserMode, context.RuntimeDirectory, context.StateDirectory, claimed);
+        var exit = ManagerHost.Run(context.UnitPath, context.UserMode, context.RuntimeDirectory, context.StateDirectory, claimed, bestEffortSandbox);
         if (exit.Failure is { } failure)
             Console.Error.WriteLine(StartFailureMessages.Describe(failure));
         return exit.Code;
     }
+
+    /// <summary>The environment variable that chooses the sandbox mode when --sandbox= is not given.</summary>
+    public const string SandboxEnvironmentVariable = "SUMMON_SANDBOX";
+
+    /// <summary>Whether the mode is best-effort: false for strict (also when nothing is given), null for anything else.</summary>
+    internal static bool? ParseSandboxMode(string? value) => value switch
+    {
+        null or "" or "strict" => false,
+        "best-effort" => true,
+        _ => null,
+    };
 
     /// <summary>sd_booted(3): systemd is PID 1, and we would read its default unit directories.</summary>
     private static bool SystemdOwnsTheUnits(CliContext context) =>

@@ -15,6 +15,7 @@ internal static class VerifyVerb
         TimespanVerb.AddTo(analyze);
         ConditionVerb.AddTo(analyze);
         DumpUnitVerb.AddTo(analyze);
+        AnalyzeSecurityVerb.AddTo(analyze);
         root.Subcommands.Add(analyze);
     }
 

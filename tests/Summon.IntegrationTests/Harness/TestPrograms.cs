@@ -1,7 +1,8 @@
 namespace Summon.IntegrationTests.Harness;
 
 /// <summary>
-/// The real peers under tests/Programs, built once per test run: <c>listen-check</c> and <c>without-clone3</c> (C, cc)
+/// The real peers under tests/Programs, built once per test run: <c>listen-check</c>, <c>without-clone3</c> and
+/// <c>sandbox-probe</c> (C, cc)
 /// and the Kestrel app
 /// (framework-dependent <c>dotnet publish</c>). test.sh builds both and names them with SUMMON_LISTEN_CHECK and
 /// SUMMON_KESTREL_APP; without those the first use builds into artifacts/ under <c>flock</c>, like
@@ -12,6 +13,7 @@ internal static class TestPrograms
     private static readonly Lazy<string> s_listenCheck = new(LocateListenCheck, LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly Lazy<string> s_withoutClone3 = new(() => BuildC("without-clone3"), LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly Lazy<string> s_seccompProbe = new(() => BuildC("seccomp-probe"), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<string> s_sandboxProbe = new(() => BuildC("sandbox-probe"), LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly Lazy<string> s_kestrelApp = new(LocateKestrelApp, LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly Lazy<string> s_dotnet = new(LocateDotnet, LazyThreadSafetyMode.ExecutionAndPublication);
 
@@ -29,6 +31,11 @@ internal static class TestPrograms
 
     /// <summary>Full path of seccomp-probe: tries what the system-call filters refuse, one "name=errno" line each.</summary>
     public static string SeccompProbe => s_seccompProbe.Value;
+    /// <summary>
+    /// Full path of sandbox-probe: reports what its sandbox allows, one <c>key=value</c> line per probe (the list is
+    /// at the top of tests/Programs/sandbox-probe.c); read it with <see cref="SandboxProbeReport"/>.
+    /// </summary>
+    public static string SandboxProbe => s_sandboxProbe.Value;
 
     /// <summary>Full path of KestrelApp.dll, run as <c>dotnet KestrelApp.dll</c>.</summary>
     public static string KestrelAppDll => s_kestrelApp.Value;

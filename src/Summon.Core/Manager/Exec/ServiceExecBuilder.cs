@@ -50,6 +50,9 @@ internal sealed class ServiceExecBuilder
     /// unit that asks for a mount namespace fails with 226/NAMESPACE.</summary>
     public MountDirectories? MountDirectories { get; init; }
 
+    /// <summary>The environment and --sandbox= mode the sandbox plans of each command are built against.</summary>
+    public SandboxPolicy Sandbox { get; init; } = new(SandboxEnvironment.Full, SandboxMode.Strict, userManager: false);
+
     /// <summary>A user manager (KeyringMode= defaults to inherit there, to private for the system manager).</summary>
     public bool UserMode => _userMode;
 
@@ -93,14 +96,18 @@ internal sealed class ServiceExecBuilder
             var credentials = Credentials.Resolve(exec, path);
             Directories.Prepare(exec, credentials, path, inputs.UnitId, _log);
             // A '+' command runs outside the sandbox, as systemd's "full privileges" do.
+            // The sandbox plans read the unit's settings against this start's context: in best-effort mode they leave
+            // out what this environment cannot do and say so in sandbox.NotApplied (logged once per start).
+            var sandbox = Sandbox.ContextFor(inputs.Settings);
             bool sandboxed = !FullyPrivileged(in inputs);
-            var mounts = sandboxed && MountPlan.Needed(exec, dynamicUser: false) ? Mounts(exec, inputs.UnitId, path) : null;
+            var mounts = sandboxed && MountPlan.Needed(exec, dynamicUser: false) ? Mounts(exec, inputs.UnitId, path, sandbox) : null;
             var environment = Environment(in inputs, passFds.Count, names, credentials.Environment);
             if (journalPipe is not null && ChildStdio.DeviceAndInode(journalPipe) is { } stream)
                 environment.Add("JOURNAL_STREAM=" + stream);
             var argv = command.Flags.HasFlag(ExecFlags.NoEnvExpand) ? command.Argv : ExecEnvironment.ExpandArguments(command.Argv, environment);
             // '+', '!' and PermissionsStartOnly=: the user's environment (HOME, USER, …) stays, the switch to it does not.
-            var request = Request(in inputs, path, argv, environment, (stdin, stdout, stderr), files, passFds, credentials, Terminal(exec, stdio), mounts);
+            var request = Request(in inputs, path, argv, environment, (stdin, stdout, stderr), files, passFds, credentials, Terminal(exec, stdio), mounts, sandbox);
+            Sandbox.Report(_log, inputs.UnitId, inputs.InvocationId, sandbox);
             return new ExecPlan(request, owned, captures);
         }
         catch (Exception e) when (e is ErrnoException or IOException or UnauthorizedAccessException)
@@ -163,7 +170,7 @@ internal sealed class ServiceExecBuilder
 
     private SpawnRequest Request(in ExecInputs inputs, string path, IReadOnlyList<string> argv, List<string> environment,
         (SafeHandle? In, SafeHandle? Out, SafeHandle? Err) stdio, (ChildFile? In, ChildFile? Out, ChildFile? Err) files,
-        List<SafeHandle> passFds, ExecCredentials credentials, TerminalSetup? terminal, SandboxMounts? mounts)
+        List<SafeHandle> passFds, ExecCredentials credentials, TerminalSetup? terminal, SandboxMounts? mounts, SandboxContext sandbox)
     {
         var exec = inputs.Settings.Exec;
         bool switchUser = !SkipsCredentials(in inputs);
@@ -206,19 +213,16 @@ internal sealed class ServiceExecBuilder
             NewSessionKeyring = ProcessAttributesPlan.Keyring(exec.Attributes, _userMode) != KeyringMode.Inherit,
             Terminal = terminal,
             ControlGroup = inputs.ControlGroup,
-            // The sandbox policy part hands the start's SandboxContext here; without it the filters are strict.
-            Seccomp = FullyPrivileged(in inputs) ? null : SeccompPlan.Of(exec, context: null, path),
+            Seccomp = FullyPrivileged(in inputs) ? null : SeccompPlan.Of(exec, sandbox, path),
             Mounts = mounts,
         };
     }
 
     /// <summary>The unit's mount list (issue 14, mounts), with its private /tmp and the service directories made first;
     /// a directory that cannot be made fails the start with 226/NAMESPACE.</summary>
-    private SandboxMounts? Mounts(ExecSettings exec, string unit, string path)
+    private SandboxMounts? Mounts(ExecSettings exec, string unit, string path, SandboxContext context)
     {
         var dirs = MountDirectories ?? throw new SpawnException(path, Errno.EOPNOTSUPP, ExitStatusNames.Namespace);
-        // The sbxpolicy part supplies the detected environment and the unit's SandboxFallback=; until then, strict.
-        var context = new SandboxContext(SandboxEnvironment.Full, SandboxMode.Strict, _userMode);
         try
         {
             return MountPlan.Of(exec, dynamicUser: false, context, () =>

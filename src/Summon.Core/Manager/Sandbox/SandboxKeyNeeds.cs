@@ -1,0 +1,29 @@
+namespace Summon.Manager.Sandbox;
+
+/// <summary>What each sandbox key needs of the environment: a mount namespace, the other namespaces, a user
+/// namespace, or seccomp. The one home of that fact for the plans' best-effort reductions and `analyze security`.</summary>
+internal static class SandboxKeyNeeds
+{
+    private static readonly HashSet<string> MountKeys = new(StringComparer.Ordinal)
+    {
+        "ProtectSystem", "ProtectHome", "PrivateTmp", "PrivateDevices", "PrivateMounts", "ReadWritePaths", "ReadOnlyPaths",
+        "InaccessiblePaths", "ExecPaths", "NoExecPaths", "TemporaryFileSystem", "BindPaths", "BindReadOnlyPaths",
+        "RootDirectory", "RootImage", "ProtectKernelTunables", "ProtectKernelModules", "ProtectKernelLogs",
+        "ProtectControlGroups", "ProtectProc", "ProcSubset",
+    };
+
+    private static readonly HashSet<string> NamespaceKeys = new(StringComparer.Ordinal) { "PrivateNetwork", "PrivateIPC", "ProtectHostname" };
+
+    private static readonly HashSet<string> SeccompKeys = new(StringComparer.Ordinal)
+    {
+        "SystemCallFilter", "SystemCallArchitectures", "SystemCallErrorNumber", "SystemCallLog", "RestrictAddressFamilies",
+        "RestrictNamespaces", "RestrictRealtime", "RestrictSUIDSGID", "LockPersonality", "MemoryDenyWriteExecute",
+    };
+
+    /// <summary>True when <paramref name="environment"/> cannot apply <paramref name="key"/>.</summary>
+    public static bool Cannot(SandboxEnvironment environment, string key) =>
+        (MountKeys.Contains(key) && !environment.MountNamespaces)
+        || (NamespaceKeys.Contains(key) && !environment.OtherNamespaces)
+        || (key == "PrivateUsers" && !environment.UserNamespaces)
+        || (SeccompKeys.Contains(key) && !environment.Seccomp);
+}
