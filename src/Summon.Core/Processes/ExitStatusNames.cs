@@ -18,6 +18,8 @@ internal static class ExitStatusNames
     /// <summary>The process-attribute steps (issue 13).</summary>
     public const int OomAdjust = 206, IoPrio = 211, TimerSlack = 212, SecureBits = 213, SetScheduler = 214, CpuAffinity = 215,
         Personality = 230, Keyring = 237, NumaPolicy = 242;
+    /// <summary>The sandbox's privilege steps (issue 14): capabilities, PrivateNetwork=, namespaces, NoNewPrivileges=.</summary>
+    public const int Capabilities = 218, Network = 225, Namespace = 226, NoNewPrivileges = 227;
     /// <summary>The child could not join its unit's control group (EXIT_CGROUP).</summary>
     public const int Cgroup = 219;
 

@@ -125,6 +125,10 @@ internal static partial class ProcessSpawner
     private static ComposedArgv HelperArgv(SpawnRequest request, out string helperPath)
     {
         bool setup = request.NeedsPrivilegedSetup;
+        // The sandbox's namespaces and capabilities are steps of the in-process routine only: without it they
+        // are refused, never skipped.
+        if (request.Privileges is not null)
+            throw new SpawnException(request.Path, Errno.EOPNOTSUPP, ExitStatusNames.Namespace);
         ExecHelper helper = request.ExecHelper ?? DefaultExecHelper;
         if (setup && !helper.CanApplySetup)
             helper = CredentialExecHelper;

@@ -105,6 +105,8 @@ internal sealed class ExecSettings
     public CredentialSettings Credentials { get; } = new();
     /// <summary>OOMScoreAdjust=, CPUAffinity=, scheduling, Personality=, TTYPath=, ExecSearchPath= … (issue 13, exec attributes).</summary>
     public ExecAttributes Attributes { get; } = new();
+    /// <summary>Capabilities, NoNewPrivileges=, PrivateUsers=/PrivateNetwork=/PrivateIPC=/ProtectHostname= … (issue 14, privileges).</summary>
+    public SandboxPrivilegeSettings Privileges { get; } = new();
     /// <summary>StandardError= as systemd shows it: service_fix_stdio() replaces an inherited stderr only by
     /// DefaultStandardError=, itself inherit, so the configured value is shown (inherit when unset), never the
     /// resolved one (issue 13 item 7).</summary>

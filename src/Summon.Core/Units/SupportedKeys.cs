@@ -77,6 +77,10 @@ internal static class SupportedKeys
         "Slice", "Delegate", "MemoryMin", "MemoryLow", "MemoryHigh", "MemoryMax", "MemorySwapMax", "TasksMax",
         "CPUQuota", "CPUQuotaPeriodSec", "CPUWeight", "StartupCPUWeight", "IOWeight",
         "CPUAccounting", "MemoryAccounting", "TasksAccounting", "IOAccounting",
+        // Issue 14, privileges: capabilities, no_new_privs and the user, network, IPC and UTS namespaces, applied in
+        // the exec child; PrivateDevices=/ProtectKernel*=/ProtectClock= here for their capability aspect only.
+        "CapabilityBoundingSet", "AmbientCapabilities", "NoNewPrivileges", "PrivateUsers", "PrivateNetwork", "PrivateIPC",
+        "ProtectHostname",
         // Issue 13 (parse): the old [Service] spellings of the unit's start limit.
         "StartLimitInterval", "StartLimitBurst",
     };

@@ -74,7 +74,7 @@ internal sealed partial class UnitSettingsParser
             case "SyslogLevelPrefix": Set(ParseBoolean(value), v => e.SyslogLevelPrefix = v); return 0;
             case "LogExtraFields": ApplyLogExtraFields(e.LogExtraFields, value); return 0;
             default:
-                return ApplyDirectories(e, key!, value) ?? ApplyExecAttribute(e.Attributes, key!, value);
+                return ApplyDirectories(e, key!, value) ?? ApplyExecAttribute(e.Attributes, key!, value) ?? ApplyPrivilege(e.Privileges, key!, value);
         }
     }
 

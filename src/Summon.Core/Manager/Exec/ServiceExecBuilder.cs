@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Summon.Interop;
 using Summon.Journal;
 using Summon.Manager.Directories;
+using Summon.Manager.Sandbox;
 using Summon.Posix;
 using Summon.Processes;
 using Summon.Units;
@@ -186,8 +187,12 @@ internal sealed class ServiceExecBuilder
             NewSessionKeyring = ProcessAttributesPlan.Keyring(exec.Attributes, _userMode) != KeyringMode.Inherit,
             Terminal = terminal,
             ControlGroup = inputs.ControlGroup,
+            Privileges = exec.Privileges.Any ? PrivilegePlan.Of(exec.Privileges, credentials, Sandbox()) : null,
         };
     }
+
+    /// <summary>The sandbox context of one start: the environment and mode the plan builders honour.</summary>
+    private SandboxContext Sandbox() => new(SandboxEnvironment.Full, SandboxMode.Strict, _userMode);
 
     /// <summary>TTYVHangup=, TTYReset= and the controlling terminal of StandardInput=tty* (tty and tty-fail take a
     /// free terminal, tty-force takes it from its session); null when the unit asks none of them.</summary>
