@@ -161,4 +161,22 @@ public sealed class SandboxPrivilegesTests
         string[] lines = maps.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToArray();
         Assert.Equal(["0 0 1", "1"], lines);
     }
+
+    // Secure by default (issue 14): a bounding set the manager cannot change (no CAP_SETPCAP) fails the start with
+    // systemd's 218/CAPABILITIES, naming the step, rather than running the service with every capability.
+    [RootFact]
+    public async Task A_bounding_set_the_manager_cannot_drop_fails_with_218_CAPABILITIES()
+    {
+        using var root = new TempRoot();
+        root.WriteUnit("bset.service", "[Service]\nType=exec\nExecStart=/bin/true\nCapabilityBoundingSet=CAP_KILL\n");
+        using DaemonProcess daemon = await DaemonProcess.StartAsync(root, "setpriv", ["--bounding-set", "-setpcap", SummonBinary.Path, "daemon"], waitReady: true);
+        Assert.NotEqual(0, Cli.Run(root, "start", "bset.service").ExitCode);
+        Assert.Equal("failed", await Wait.ForAsync(() => Cli.IsActive(root, "bset.service"), s => s == "failed"));
+        Assert.Equal("218", Cli.ShowOne(root, "bset.service", "ExecMainStatus"));
+        string journal = await Wait.ForAsync(
+            () => Cli.Run(root, "journal", "-u", "bset.service", "--no-pager").StdOut,
+            j => j.Contains("Failed at step", StringComparison.Ordinal));
+        Assert.Contains("bset.service: Failed at step CAPABILITIES spawning /bin/true: Operation not permitted", journal, StringComparison.Ordinal);
+        Assert.Contains("status=218/CAPABILITIES", journal, StringComparison.Ordinal);
+    }
 }
