@@ -179,4 +179,48 @@ public sealed class SandboxPrivilegesTests
         Assert.Contains("bset.service: Failed at step CAPABILITIES spawning /bin/true: Operation not permitted", journal, StringComparison.Ordinal);
         Assert.Contains("status=218/CAPABILITIES", journal, StringComparison.Ordinal);
     }
+
+    // Issue 14, user mode: a rootless manager applies what an unprivileged user namespace allows, with PrivateUsers=
+    // implied for the keys that need one, as systemd's user manager does.
+    [RootFact]
+    public async Task A_rootless_manager_applies_namespaces_and_the_bounding_set_in_an_implied_user_namespace()
+    {
+        string dir = Path.Combine("/tmp", "summon-privs-user-" + Guid.NewGuid().ToString("N"));
+        string output = Path.Combine(dir, "out");
+        foreach (string sub in (string[])["units", "run", "state"])
+            Directory.CreateDirectory(Path.Combine(dir, sub));
+        File.WriteAllText(Path.Combine(dir, "units", "probe.service"),
+            $"[Service]\nType=oneshot\nStandardOutput=truncate:{output}\nPrivateNetwork=yes\nNoNewPrivileges=yes\nCapabilityBoundingSet=CAP_KILL\n"
+            + $"ExecStart=/bin/sh -c 'cat /proc/self/uid_map; ip -o link show | wc -l; {Status}'\n");
+        Command.Run("chown", ["-R", "65534:65534", dir]);
+        File.SetUnixFileMode(dir, (UnixFileMode)Convert.ToInt32("755", 8));
+        var env = new Dictionary<string, string>
+        {
+            ["PATH"] = "/usr/bin:/bin", ["HOME"] = dir, ["SUMMON_UNIT_PATH"] = Path.Combine(dir, "units"),
+            ["SUMMON_RUNTIME_DIR"] = Path.Combine(dir, "run"), ["SUMMON_STATE_DIR"] = Path.Combine(dir, "state"),
+        };
+        string[] nobody = ["--reuid=65534", "--regid=65534", "--clear-groups", SummonBinary.Path, "--user"];
+        var info = new System.Diagnostics.ProcessStartInfo("setpriv", [.. nobody, "daemon"]) { UseShellExecute = false, RedirectStandardInput = true };
+        info.Environment.Clear();
+        foreach ((string key, string value) in env)
+            info.Environment[key] = value;
+        var daemon = System.Diagnostics.Process.Start(info)!;
+        try
+        {
+            await Wait.ForAsync(() => Command.Run("setpriv", [.. nobody, "list-sockets"], env).ExitCode, c => c == 0);
+            CommandResult start = Command.Run("setpriv", [.. nobody, "start", "probe.service"], env, timeout: TimeSpan.FromSeconds(60));
+            Assert.True(start.ExitCode == 0, start.ToString());
+            string[] lines = File.ReadAllText(output).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(l => string.Join(' ', l.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries))).ToArray();
+            Assert.Equal(["65534 65534 1", "1", "CapInh: 0000000000000000", "CapPrm: 0000000000000000", "CapEff: 0000000000000000",
+                "CapBnd: 0000000000000020", "CapAmb: 0000000000000000", "NoNewPrivs: 1"], lines);
+        }
+        finally
+        {
+            daemon.Kill();
+            await daemon.WaitForExitAsync();
+            daemon.Dispose();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
