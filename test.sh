@@ -19,6 +19,8 @@ command -v curl >/dev/null || missing+=(curl)
 # systemd-socket-proxyd is a real Accept=no peer (ProxydTests); unshare runs the manager as PID 1 (Pid1Tests).
 test -x /lib/systemd/systemd-socket-proxyd || missing+=(systemd)
 command -v unshare >/dev/null || missing+=(util-linux)
+# `ip link` shows a PrivateNetwork= service's interfaces (SandboxPrivilegesTests).
+command -v ip >/dev/null || missing+=(iproute2)
 # The harness runs the daemon under setsid and serialises publishing with flock (both util-linux).
 { command -v setsid >/dev/null && command -v flock >/dev/null; } || missing+=(util-linux)
 # NativeAOT links with clang, or gcc when clang is absent, through binutils (ld.bfd; objcopy strips symbols).

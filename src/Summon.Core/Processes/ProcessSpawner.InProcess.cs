@@ -68,6 +68,10 @@ internal static partial class ProcessSpawner
         if (request.Attributes is { } attributes && !attributes.Fill(attrs))
             throw new SpawnException(request.Path, Errno.EINVAL, ExitStatusNames.CpuAffinity);
 
+        SummonSpawn.Privileges* privileges = stackalloc SummonSpawn.Privileges[request.Privileges is null ? 0 : 1];
+        if (request.Privileges is { } sandbox)
+            *privileges = sandbox.ToNative();
+
         NativeArgBlock block = NativeArgBlock.Create(request.Path, in argv, request.Environment, request.WorkingDirectory,
             listen ? ListenPidPlaceholder : null, exec ? ExecPidPlaceholder : null);
         SummonSpawn.Open* opens = stackalloc SummonSpawn.Open[3];
@@ -99,6 +103,12 @@ internal static partial class ProcessSpawner
             {
                 args.Attrs = attrs;
                 args.Flags |= SummonSpawn.ATTRS;
+            }
+
+            if (request.Privileges is not null)
+            {
+                args.Privileges = privileges;
+                args.Flags |= SummonSpawn.PRIVILEGES;
             }
 
             if (request.Terminal is { } terminal)

@@ -131,6 +131,10 @@ internal static partial class ProcessSpawner
         if (request.Seccomp is not null)
             throw new SpawnException(request.Path, Errno.EOPNOTSUPP, ExitStatusNames.Seccomp);
         bool setup = request.NeedsPrivilegedSetup;
+        // The sandbox's namespaces and capabilities are steps of the in-process routine only: without it they
+        // are refused, never skipped.
+        if (request.Privileges is not null)
+            throw new SpawnException(request.Path, Errno.EOPNOTSUPP, ExitStatusNames.Namespace);
         ExecHelper helper = request.ExecHelper ?? DefaultExecHelper;
         if (setup && !helper.CanApplySetup)
             helper = CredentialExecHelper;

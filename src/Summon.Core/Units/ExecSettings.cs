@@ -109,6 +109,8 @@ internal sealed class ExecSettings
     public SeccompSettings Seccomp { get; } = new();
     /// <summary>ProtectSystem=, PrivateTmp=, ReadOnlyPaths=, BindPaths=, … (issue 14, the mounts part of the sandbox).</summary>
     public SandboxMountSettings Mounts { get; } = new();
+    /// <summary>Capabilities, NoNewPrivileges=, PrivateUsers=/PrivateNetwork=/PrivateIPC=/ProtectHostname= … (issue 14, privileges).</summary>
+    public SandboxPrivilegeSettings Privileges { get; } = new();
     /// <summary>StandardError= as systemd shows it: service_fix_stdio() replaces an inherited stderr only by
     /// DefaultStandardError=, itself inherit, so the configured value is shown (inherit when unset), never the
     /// resolved one (issue 13 item 7).</summary>

@@ -86,6 +86,11 @@ internal static class SupportedKeys
         "Slice", "Delegate", "MemoryMin", "MemoryLow", "MemoryHigh", "MemoryMax", "MemorySwapMax", "TasksMax",
         "CPUQuota", "CPUQuotaPeriodSec", "CPUWeight", "StartupCPUWeight", "IOWeight",
         "CPUAccounting", "MemoryAccounting", "TasksAccounting", "IOAccounting",
+        // Issue 14, privileges: capabilities, no_new_privs and the user, network, IPC and UTS namespaces, applied in
+        // the exec child (PrivateDevices=, ProtectKernel*=, ProtectClock=, ProtectHostname= act in several steps:
+        // UnitSettingsParser.SandboxShared.cs).
+        "CapabilityBoundingSet", "AmbientCapabilities", "NoNewPrivileges", "PrivateUsers", "PrivateNetwork", "PrivateIPC",
+        "ProtectHostname", "ProtectClock",
         // Issue 13 (parse): the old [Service] spellings of the unit's start limit.
         "StartLimitInterval", "StartLimitBurst",
         // Issue 14, seccomp part: filters installed last before execve (Manager/Exec/SeccompPlan.cs, summon_seccomp.c).

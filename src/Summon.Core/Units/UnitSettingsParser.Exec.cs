@@ -74,10 +74,8 @@ internal sealed partial class UnitSettingsParser
             case "SyslogLevelPrefix": Set(ParseBoolean(value), v => e.SyslogLevelPrefix = v); return 0;
             case "LogExtraFields": ApplyLogExtraFields(e.LogExtraFields, value); return 0;
             default:
-                // The seccomp parser only looks at the keys whose other halves belong to the mounts parser
-                // (ProtectKernelModules=, PrivateDevices=, …), so it goes first.
-                return ApplyDirectories(e, key!, value) ?? ApplySeccomp(e.Seccomp, key!, value) ?? ApplySandboxMount(e.Mounts, key!, value)
-                    ?? ApplyExecAttribute(e.Attributes, key!, value);
+                return ApplyDirectories(e, key!, value) ?? ApplySharedSandboxKey(e, key!, value) ?? ApplySeccomp(e.Seccomp, key!, value)
+                    ?? ApplySandboxMount(e.Mounts, key!, value) ?? ApplyPrivilege(e.Privileges, key!, value) ?? ApplyExecAttribute(e.Attributes, key!, value);
         }
     }
 

@@ -50,10 +50,7 @@ internal sealed partial class UnitSettingsParser
                     m.MountFlags = propagation;
                 return 0;
             case "PrivateTmp": Set(ParseBoolean(value), v => m.PrivateTmp = v); return 0;
-            case "PrivateDevices": Set(ParseBoolean(value), v => m.PrivateDevices = v); return 0;
             case "ProtectKernelTunables": Set(ParseBoolean(value), v => m.ProtectKernelTunables = v); return 0;
-            case "ProtectKernelModules": Set(ParseBoolean(value), v => m.ProtectKernelModules = v); return 0;
-            case "ProtectKernelLogs": Set(ParseBoolean(value), v => m.ProtectKernelLogs = v); return 0;
             case "ProtectControlGroups": Set(ParseBoolean(value), v => m.ProtectControlGroups = v); return 0;
             case "PrivateMounts": Set(ParseBoolean(value), v => m.PrivateMounts = v); return 0;
             case "ReadWritePaths" or "ReadWriteDirectories": ApplySandboxPaths(key, m.ReadWritePaths, value); return 0;

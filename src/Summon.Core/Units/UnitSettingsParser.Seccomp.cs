@@ -38,18 +38,9 @@ internal sealed partial class UnitSettingsParser
             case "MemoryDenyWriteExecute": Set(ParseBoolean(value), v => s.MemoryDenyWriteExecute = v); return 0;
         }
 
-        // Another part parses and reports these; only their boolean value matters here.
-        bool yes = ValueParsers.TryParseBoolean(value, out bool b) && b;
-        bool known = ValueParsers.TryParseBoolean(value, out _);
-        switch (key)
-        {
-            case "ProtectClock" when known: s.ProtectClock = yes; break;
-            case "ProtectHostname" when known: s.ProtectHostname = yes; break;
-            case "ProtectKernelModules" when known: s.ProtectKernelModules = yes; break;
-            case "ProtectKernelLogs" when known: s.ProtectKernelLogs = yes; break;
-            case "PrivateDevices" when known: s.PrivateDevices = yes; break;
-            case "DynamicUser" when known: s.DynamicUser = yes; break;
-        }
+        // DynamicUser= (not applied yet) implies RestrictSUIDSGID=; only its boolean value matters here.
+        if (key == "DynamicUser" && ValueParsers.TryParseBoolean(value, out bool dynamicUser))
+            s.DynamicUser = dynamicUser;
 
         return null;
     }

@@ -13,11 +13,15 @@ struct summon_mounts;       /* summon_mounts.c */
 struct summon_privileges;   /* summon_privileges.c */
 struct summon_seccomp;      /* summon_seccomp.c */
 
+/* sizeof(struct summon_privileges): the spawn routine copies it into the child's slot; the managed side checks its layout. */
+unsigned long summon_privileges_size(void);
 /* Namespaces other than the mount one (user, network, IPC, UTS): first, so the mount namespace belongs to them. */
 int summon_privileges_enter(const struct summon_privileges *p, long *error) __attribute__((visibility("hidden")));
 /* The mount namespace and the file-system view (ProtectSystem=, PrivateTmp=, ...). */
 int summon_mounts_apply(const struct summon_mounts *m, long *error) __attribute__((visibility("hidden")));
-/* Before the uid/gid change: the capability bounding set, and keeping capabilities across it for the ambient set. */
+/* After the groups and gid are set, before the uid: the system manager's user namespace (setgroups is denied in it),
+ * the capability bounding set (a new user namespace resets it), and keeping capabilities across the uid change for
+ * the ambient set. */
 int summon_privileges_before_user(const struct summon_privileges *p, long *error) __attribute__((visibility("hidden")));
 /* After the uid/gid change and SecureBits=: ambient capabilities, then no_new_privs. */
 int summon_privileges_after_user(const struct summon_privileges *p, long *error) __attribute__((visibility("hidden")));

@@ -230,6 +230,8 @@ enum
 #define SUMMON_HAVE_CLONE3 1
 __asm__(".text\n"
         ".p2align 4\n"
+        ".globl summon_clone3\n"         /* for summon_privileges.c's writer of a user namespace's maps */
+        ".hidden summon_clone3\n"
         ".type summon_clone3, @function\n"
         "summon_clone3:\n"
         "    mov %rdx, %r8\n"          /* fn: r8 and r9 survive the syscall and are copied to the child */
@@ -251,6 +253,8 @@ __asm__(".text\n"
 #define SUMMON_HAVE_CLONE3 1
 __asm__(".text\n"
         ".p2align 2\n"
+        ".globl summon_clone3\n"
+        ".hidden summon_clone3\n"
         ".type summon_clone3, %function\n"
         "summon_clone3:\n"
         "    mov x8, #435\n"           /* SYS_clone3; x2 (fn) and x3 (arg) are copied to the child */
@@ -787,7 +791,7 @@ static int child_main(void *arg)
         child_fail(a, SUMMON_STEP_CHDIR, r);
 
     /* systemd's order: limits, umask, OOM score, nice, scheduling and placement, keyring, then credentials (groups,
-     * gid, uid last), then secure bits. */
+     * gid, then the sandbox's user namespace and bounding set, uid last), then secure bits. */
     for (int i = 0; i < a->nlimits; i++)
     {
         if ((r = set_limit_closest(&a->limits[i])) < 0)
@@ -806,12 +810,12 @@ static int child_main(void *arg)
     if ((a->flags & SUMMON_SPAWN_KEYRING) &&
         (step = step_keyring(attrs, attrs != NULL && (attrs->set & SUMMON_ATTR_KEYRING_SHARED), attr_uid, attr_gid, &r)) != 0)
         child_fail(a, step, r);
-    if ((a->flags & SUMMON_SPAWN_PRIVILEGES) && (step = summon_privileges_before_user(a->privileges, &r)) != 0)
-        child_fail(a, step, r);
     if ((a->flags & SUMMON_SPAWN_GROUPS) && (r = raw2(SYS_setgroups, a->ngroups, a->groups)) < 0)
         child_fail(a, SUMMON_STEP_GROUP, r);
     if ((a->flags & SUMMON_SPAWN_GID) && (r = raw3(SYS_setresgid, a->gid, a->gid, a->gid)) < 0)
         child_fail(a, SUMMON_STEP_GROUP, r);
+    if ((a->flags & SUMMON_SPAWN_PRIVILEGES) && (step = summon_privileges_before_user(a->privileges, &r)) != 0)
+        child_fail(a, step, r);
     if ((a->flags & SUMMON_SPAWN_UID) && (r = raw3(SYS_setresuid, a->uid, a->uid, a->uid)) < 0)
         child_fail(a, SUMMON_STEP_USER, r);
     if (attrs != NULL && (step = apply_attrs(attrs, 0, 2, attr_uid, attr_gid, &r)) != 0)
@@ -981,6 +985,8 @@ static struct slot *prepare_slot(const struct summon_spawn_args *a)
         need += align8(summon_seccomp_size(a->seccomp));
     if (a->flags & SUMMON_SPAWN_MOUNTS)
         need += align8(*(const uint32_t *)a->mounts);   /* the block's first member is its size (summon_mounts.c) */
+    if (a->flags & SUMMON_SPAWN_PRIVILEGES)
+        need += align8(summon_privileges_size());
     if (a->opens != NULL)
     {
         need += align8(3 * sizeof(struct summon_open));
@@ -1039,6 +1045,11 @@ static struct slot *prepare_slot(const struct summon_spawn_args *a)
         uint32_t size = *(const uint32_t *)a->mounts;
         c->mounts = memcpy(cursor, a->mounts, size);
         cursor += align8(size);
+    }
+    if (a->flags & SUMMON_SPAWN_PRIVILEGES)
+    {
+        c->privileges = memcpy(cursor, a->privileges, summon_privileges_size());
+        cursor += align8(summon_privileges_size());
     }
     c->more_procs = memcpy(cursor, a->more_procs, (size_t)a->nmore_procs * sizeof(int32_t));
     cursor += align8((size_t)a->nmore_procs * sizeof(int32_t));

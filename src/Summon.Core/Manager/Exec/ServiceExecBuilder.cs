@@ -215,6 +215,7 @@ internal sealed class ServiceExecBuilder
             ControlGroup = inputs.ControlGroup,
             Seccomp = FullyPrivileged(in inputs) ? null : SeccompPlan.Of(exec, sandbox, path),
             Mounts = mounts,
+            Privileges = exec.Privileges.Any && !FullyPrivileged(in inputs) ? PrivilegePlan.Of(exec.Privileges, credentials, sandbox) : null,
         };
     }
 
