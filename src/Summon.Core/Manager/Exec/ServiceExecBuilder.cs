@@ -95,19 +95,22 @@ internal sealed class ServiceExecBuilder
                 throw new SpawnException(command.Path, ExecutableLookup.Find(command.Path, out _, searchPath) is int e and not 0 ? e : Errno.ENOENT);
             var credentials = Credentials.Resolve(exec, path);
             Directories.Prepare(exec, credentials, path, inputs.UnitId, _log);
-            // A '+' command runs outside the sandbox, as systemd's "full privileges" do.
             // The sandbox plans read the unit's settings against this start's context: in best-effort mode they leave
-            // out what this environment cannot do and say so in sandbox.NotApplied (logged once per start).
-            var sandbox = Sandbox.ContextFor(inputs.Settings);
-            bool sandboxed = !FullyPrivileged(in inputs);
-            var mounts = sandboxed && MountPlan.Needed(exec, dynamicUser: false) ? Mounts(exec, inputs.UnitId, path, sandbox) : null;
+            // out what this environment cannot do and say so in sandbox.NotApplied (logged once per start). A '+'
+            // command runs outside the sandbox, as systemd's "full privileges" do; a unit that asks for no sandbox
+            // (every Accept=yes instance of the benchmarks) gets no context at all.
+            bool sandboxed = !FullyPrivileged(in inputs)
+                && (MountPlan.Needed(exec, dynamicUser: false) || exec.Privileges.Any || !exec.Seccomp.IsEmpty);
+            var sandbox = sandboxed ? Sandbox.ContextFor(inputs.Settings) : null;
+            var mounts = sandbox is not null && MountPlan.Needed(exec, dynamicUser: false) ? Mounts(exec, inputs.UnitId, path, sandbox) : null;
             var environment = Environment(in inputs, passFds.Count, names, credentials.Environment);
             if (journalPipe is not null && ChildStdio.DeviceAndInode(journalPipe) is { } stream)
                 environment.Add("JOURNAL_STREAM=" + stream);
             var argv = command.Flags.HasFlag(ExecFlags.NoEnvExpand) ? command.Argv : ExecEnvironment.ExpandArguments(command.Argv, environment);
             // '+', '!' and PermissionsStartOnly=: the user's environment (HOME, USER, …) stays, the switch to it does not.
             var request = Request(in inputs, path, argv, environment, (stdin, stdout, stderr), files, passFds, credentials, Terminal(exec, stdio), mounts, sandbox);
-            Sandbox.Report(_log, inputs.UnitId, inputs.InvocationId, sandbox);
+            if (sandbox is not null)
+                Sandbox.Report(_log, inputs.UnitId, inputs.InvocationId, sandbox);
             return new ExecPlan(request, owned, captures);
         }
         catch (Exception e) when (e is ErrnoException or IOException or UnauthorizedAccessException)
@@ -170,7 +173,7 @@ internal sealed class ServiceExecBuilder
 
     private SpawnRequest Request(in ExecInputs inputs, string path, IReadOnlyList<string> argv, List<string> environment,
         (SafeHandle? In, SafeHandle? Out, SafeHandle? Err) stdio, (ChildFile? In, ChildFile? Out, ChildFile? Err) files,
-        List<SafeHandle> passFds, ExecCredentials credentials, TerminalSetup? terminal, SandboxMounts? mounts, SandboxContext sandbox)
+        List<SafeHandle> passFds, ExecCredentials credentials, TerminalSetup? terminal, SandboxMounts? mounts, SandboxContext? sandbox)
     {
         var exec = inputs.Settings.Exec;
         bool switchUser = !SkipsCredentials(in inputs);
@@ -213,9 +216,9 @@ internal sealed class ServiceExecBuilder
             NewSessionKeyring = ProcessAttributesPlan.Keyring(exec.Attributes, _userMode) != KeyringMode.Inherit,
             Terminal = terminal,
             ControlGroup = inputs.ControlGroup,
-            Seccomp = FullyPrivileged(in inputs) ? null : SeccompPlan.Of(exec, sandbox, path),
+            Seccomp = sandbox is null ? null : SeccompPlan.Of(exec, sandbox, path),
             Mounts = mounts,
-            Privileges = exec.Privileges.Any && !FullyPrivileged(in inputs) ? PrivilegePlan.Of(exec.Privileges, credentials, sandbox) : null,
+            Privileges = sandbox is not null && exec.Privileges.Any ? PrivilegePlan.Of(exec.Privileges, credentials, sandbox) : null,
         };
     }
 

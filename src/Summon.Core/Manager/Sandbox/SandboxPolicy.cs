@@ -41,6 +41,9 @@ internal sealed class SandboxPolicy(SandboxEnvironment environment, SandboxMode 
             return;
         if (_reported.TryGetValue(unit, out string? last) && last == invocationId)
             return;
+        // Accept=yes instances are units of a connection each: the table forgets rather than grow with them.
+        if (_reported.Count >= 1024)
+            _reported.Clear();
         _reported[unit] = invocationId;
         ManagerLog.UnitWarning(log, unit, DowngradeText(context));
     }
