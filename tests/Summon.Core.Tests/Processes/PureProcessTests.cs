@@ -20,7 +20,8 @@ public class ExitStatusTests
     [InlineData(ExitCode.Exited, 223, "code=exited, status=223/n/a")]
     [InlineData(ExitCode.Exited, 231, "code=exited, status=231/APPARMOR")]
     [InlineData(ExitCode.Exited, 243, "code=exited, status=243/CREDENTIALS")]
-    [InlineData(ExitCode.Exited, 245, "code=exited, status=245/BPF")]
+    [InlineData(ExitCode.Exited, 244, "code=exited, status=244/BPF")]
+    [InlineData(ExitCode.Exited, 245, "code=exited, status=245/n/a")]
     [InlineData(ExitCode.Exited, 255, "code=exited, status=255/EXCEPTION")]
     [InlineData(ExitCode.Killed, 15, "code=killed, status=15/TERM")]
     [InlineData(ExitCode.Killed, 9, "code=killed, status=9/KILL")]
@@ -30,6 +31,29 @@ public class ExitStatusTests
     // Summon's types are internal and xunit calls public methods: the value comes in as object.
     public void ToStringMatchesSystemd(object codeValue, int status, string expected) =>
         Assert.Equal(expected, new ExitStatus(((ExitCode)codeValue), status).ToString());
+
+    /// <summary>systemd's own statuses as `systemd-analyze exit-status` of systemd 252 lists them (every other number
+    /// from 200 on is unnamed).</summary>
+    private static readonly Dictionary<int, string> SystemdStatuses = new()
+    {
+        [200] = "CHDIR", [201] = "NICE", [202] = "FDS", [203] = "EXEC", [204] = "MEMORY", [205] = "LIMITS",
+        [206] = "OOM_ADJUST", [207] = "SIGNAL_MASK", [208] = "STDIN", [209] = "STDOUT", [210] = "CHROOT",
+        [211] = "IOPRIO", [212] = "TIMERSLACK", [213] = "SECUREBITS", [214] = "SETSCHEDULER", [215] = "CPUAFFINITY",
+        [216] = "GROUP", [217] = "USER", [218] = "CAPABILITIES", [219] = "CGROUP", [220] = "SETSID",
+        [221] = "CONFIRM", [222] = "STDERR", [224] = "PAM", [225] = "NETWORK", [226] = "NAMESPACE",
+        [227] = "NO_NEW_PRIVILEGES", [228] = "SECCOMP", [229] = "SELINUX_CONTEXT", [230] = "PERSONALITY",
+        [231] = "APPARMOR", [232] = "ADDRESS_FAMILIES", [233] = "RUNTIME_DIRECTORY", [235] = "CHOWN",
+        [236] = "SMACK_PROCESS_LABEL", [237] = "KEYRING", [238] = "STATE_DIRECTORY", [239] = "CACHE_DIRECTORY",
+        [240] = "LOGS_DIRECTORY", [241] = "CONFIGURATION_DIRECTORY", [242] = "NUMA_POLICY", [243] = "CREDENTIALS",
+        [244] = "BPF", [255] = "EXCEPTION",
+    };
+
+    [Fact]
+    public void SystemdsOwnStatusesAreNamedAsSystemdAnalyzeListsThem()
+    {
+        for (int status = 200; status <= 255; status++)
+            Assert.True(SystemdStatuses.GetValueOrDefault(status) == ExitStatusNames.Get(status), $"status {status}: {ExitStatusNames.Get(status)}");
+    }
 
     [Theory]
     [InlineData(ExitCode.Exited, 0, true)]
