@@ -92,7 +92,7 @@ internal static class ExitStatusNames
         241 => "CONFIGURATION_DIRECTORY",
         NumaPolicy => "NUMA_POLICY",
         243 => "CREDENTIALS",
-        245 => "BPF",
+        244 => "BPF",
         Exception => "EXCEPTION",
         _ => null,
     };
