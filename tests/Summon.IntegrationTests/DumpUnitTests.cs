@@ -54,13 +54,13 @@ public sealed class DumpUnitTests
     public void Dump_unit_reports_load_problems_with_status_1()
     {
         using var root = new TempRoot();
-        string socket = root.WriteUnit("bad.socket", "[Socket]\nListenStream=foo:80\nProtectSystem=full\n");
+        string socket = root.WriteUnit("bad.socket", "[Socket]\nListenStream=foo:80\nPAMName=login\n");
         CommandResult r = Cli.Run(root, "analyze", "dump-unit", socket);
         Assert.Equal(1, r.ExitCode);
         Assert.Equal(
             [
                 $"{socket}:2: Failed to parse address value in 'foo:80', ignoring: Invalid argument",
-                $"{socket}:3: Summon does not support ProtectSystem=, ignoring.",
+                $"{socket}:3: Summon does not support PAMName=, ignoring.",
                 "bad.socket: Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.",
                 "Unit bad.socket has a bad unit file setting.",
             ],

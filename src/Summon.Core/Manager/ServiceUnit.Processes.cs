@@ -115,28 +115,9 @@ internal sealed partial class ServiceUnit
     /// <summary>What systemd logs when a command cannot be started: the failing step, then "Failed at step …".</summary>
     private void LogSpawnFailure(ExecCommand command, SpawnException e)
     {
-        string what = e.ExitStatus switch
-        {
-            ExitStatusNames.User => "Failed to determine user credentials",
-            ExitStatusNames.Group => "Failed to determine group credentials",
-            ExitStatusNames.Chdir => "Changing to the requested working directory failed",
-            ExitStatusNames.Limits => "Failed to adjust resource limits",
-            ExitStatusNames.Nice => "Failed to set up process scheduling priority (nice level)",
-            ExitStatusNames.Fds => "Failed to prepare the file descriptors",
-            _ when Manager.ExecBuilder.Directories.FailureText(e.ExitStatus) is { } directories => directories,
-            ExitStatusNames.Credentials => "Failed to set up credentials",
-            // The sandbox's steps, worded as systemd 252's exec_child logs them.
-            ExitStatusNames.Namespace => "Failed to set up mount namespacing",
-            ExitStatusNames.Network => "Failed to set up network namespacing",
-            ExitStatusNames.Capabilities => "Failed to drop capabilities",
-            ExitStatusNames.NoNewPrivileges => "Failed to disable new privileges",
-            ExitStatusNames.Seccomp => "Failed to apply system call filters",
-            ExitStatusNames.AddressFamilies => "Failed to restrict address families",
-            _ => $"Failed to execute {command.Path}",
-        };
         if (e.ExitStatus == ExitStatusNames.Credentials)
             LogCredentialFailure();
-        ManagerLog.UnitError(Manager.Log, Id, $"{what}: {e.Reason}");
+        ManagerLog.UnitError(Manager.Log, Id, SpawnFailureText.Of(e, command, Manager.ExecBuilder.Directories));
         ManagerLog.UnitError(Manager.Log, Id, e.Message);
     }
 

@@ -112,6 +112,8 @@ internal sealed partial class SocketUnit
         CancelTimer();
         AbandonControl();
         CloseListeners();
+        if (Settings.Exec.Mounts.EffectivePrivateTmp(dynamicUser: false))
+            Manager.ExecBuilder.MountDirectories?.RemovePrivateTmp(Id);   // the control commands' /tmp, fresh for the next start
         bool failed = Result != UnitResult.Success;
         bool starting = _startPending, stopping = _stopRequested;
         _startPending = false;
@@ -331,8 +333,8 @@ internal sealed partial class SocketUnit
     /// <summary>Starts one control command with the socket's own exec settings (User=, Environment=, …).</summary>
     private IChildProcess Spawn(ExecCommand command)
     {
-        if (_execSection is null || !ReferenceEquals(_execSection.Exec, Settings.Exec))
-            _execSection = new ServiceSection { Exec = Settings.Exec };
+        if (_execSection is null || !ReferenceEquals(_execSection.Exec, Settings.Exec) || _execSection.SandboxFallback != Settings.SandboxFallback)
+            _execSection = new ServiceSection { Exec = Settings.Exec, SandboxFallback = Settings.SandboxFallback };
         var inputs = new ExecInputs
         {
             UnitId = Id,
@@ -360,13 +362,7 @@ internal sealed partial class SocketUnit
 
     private void LogSpawnFailure(ExecCommand command, SpawnException e)
     {
-        string what = e.ExitStatus switch
-        {
-            ExitStatusNames.User => "Failed to determine user credentials",
-            ExitStatusNames.Group => "Failed to determine group credentials",
-            _ => $"Failed to execute {command.Path}",
-        };
-        ManagerLog.UnitError(Manager.Log, Id, $"{what}: {e.Reason}");
+        ManagerLog.UnitError(Manager.Log, Id, SpawnFailureText.Of(e, command, Manager.ExecBuilder.Directories));
         ManagerLog.UnitError(Manager.Log, Id, e.Message);
     }
 }

@@ -17,6 +17,9 @@ internal sealed class SpawnException : Exception
         ExitStatus = exitStatus;
     }
 
+    /// <summary>The manager refused the step before starting anything: the line that says which setting and why.</summary>
+    public string? Refusal { get; init; }
+
     /// <summary>errno of the failure (ENOENT, EACCES, ENOEXEC, EMFILE, …).</summary>
     public int Errno { get; }
 

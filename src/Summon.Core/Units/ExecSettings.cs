@@ -111,6 +111,9 @@ internal sealed class ExecSettings
     public SandboxMountSettings Mounts { get; } = new();
     /// <summary>Capabilities, NoNewPrivileges=, PrivateUsers=/PrivateNetwork=/PrivateIPC=/ProtectHostname= … (issue 14, privileges).</summary>
     public SandboxPrivilegeSettings Privileges { get; } = new();
+    /// <summary>The protective keys Summon does not apply that the unit asks for, in step order; null (nothing
+    /// allocated) for the units that ask none.</summary>
+    public UnappliedSandboxRequests? UnappliedSandbox { get; set; }
     /// <summary>StandardError= as systemd shows it: service_fix_stdio() replaces an inherited stderr only by
     /// DefaultStandardError=, itself inherit, so the configured value is shown (inherit when unset), never the
     /// resolved one (issue 13 item 7).</summary>

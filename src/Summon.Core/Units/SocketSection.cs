@@ -108,6 +108,9 @@ internal sealed class SocketSection
     /// <summary>[X-Summon] IdleStopSignal=: the signal an idle stop sends instead of the service's KillSignal=.</summary>
     public int? IdleStopSignal { get; set; }
 
+    /// <summary>[X-Summon] SandboxFallback= for the socket's control commands; null leaves the manager's --sandbox= in force.</summary>
+    public SandboxFallback? SandboxFallback { get; set; }
+
     /// <summary>TimeoutSec=; null means DefaultTimeoutStartSec (90 s); <see cref="Timeout.InfiniteTimeSpan"/> for infinity.</summary>
     public TimeSpan? Timeout { get; set; }
 

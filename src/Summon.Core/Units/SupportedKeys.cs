@@ -52,6 +52,8 @@ internal static class SupportedKeys
         "User", "Group", "SupplementaryGroups", "Environment", "EnvironmentFile", "PassEnvironment", "UnsetEnvironment",
         "WorkingDirectory", "StandardInput", "StandardOutput", "StandardError", "SyslogIdentifier", "UMask", "Nice",
         "IgnoreSIGPIPE", "LimitNOFILE", "LimitCORE", "LimitNPROC", "LimitMEMLOCK",
+        // Process attributes of the control commands that protect (the sandbox keys follow the service's: SocketSandboxKey).
+        "SecureBits", "KeyringMode",
     };
 
     private static readonly HashSet<string> s_service = new(StringComparer.Ordinal)
@@ -121,10 +123,19 @@ internal static class SupportedKeys
     {
         "Unit" => s_unit.Contains(key) || s_conditions.Contains(key),
         "Install" => s_install.Contains(key),
-        "Socket" => s_socket.Contains(key),
+        "Socket" => s_socket.Contains(key) || SocketSandboxKey(key),
         "Service" => s_service.Contains(key),
         _ => true,
     };
+
+    /// <summary>
+    /// A sandbox key of a [Socket] that its control commands get as a service's commands do: they are built by the same
+    /// exec builder, so a key honoured for a service is honoured for a socket, but for the keys that act on the unit's
+    /// control group (device and IP access lists, BPF filters), which a socket's commands do not run in.
+    /// </summary>
+    private static bool SocketSandboxKey(string key) =>
+        SandboxKeys.Contains(key) && s_service.Contains(key) && !SandboxLikeResourceKeys.Contains(key)
+        && UnappliedSandboxKeys.Find(key) is not { CgroupWide: true };
 
     /// <summary>The unit types the manager runs; files of other types load for verify but nothing runs them.</summary>
     public static bool RunsType(UnitType type) => type is UnitType.Service or UnitType.Socket;

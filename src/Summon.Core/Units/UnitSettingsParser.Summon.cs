@@ -11,7 +11,7 @@ internal sealed partial class UnitSettingsParser
         {
             case "RestartResetSec": Set(ParseSec(value), v => s.RestartResetSec = Positive(v)); return 0;
             case "StartLimitRecoverSec": Set(ParseSec(value), v => s.StartLimitRecoverSec = Positive(v)); return 0;
-            case "SandboxFallback": ApplySandboxFallback(s, value); return 0;
+            case "SandboxFallback": ApplySandboxFallback(value, v => s.SandboxFallback = v); return 0;
             default: return null;
         }
     }
@@ -32,23 +32,24 @@ internal sealed partial class UnitSettingsParser
                 else
                     Warn($"Failed to parse signal name, ignoring: {value}");
                 return 0;
+            case "SandboxFallback": ApplySandboxFallback(value, v => s.SandboxFallback = v); return 0;
             default:
                 return null;
         }
     }
 
-    private void ApplySandboxFallback(ServiceSection service, string value)
+    private void ApplySandboxFallback(string value, Action<SandboxFallback?> set)
     {
         switch (value)
         {
             case "strict":
-                service.SandboxFallback = SandboxFallback.Strict;
+                set(SandboxFallback.Strict);
                 break;
             case "best-effort":
-                service.SandboxFallback = SandboxFallback.BestEffort;
+                set(SandboxFallback.BestEffort);
                 break;
             case "":   // an empty assignment resets to the manager's --sandbox=, as systemd's empty assignments do
-                service.SandboxFallback = null;
+                set(null);
                 break;
             default:
                 Warn($"Failed to parse sandbox fallback, ignoring: {value} (expected strict or best-effort)");

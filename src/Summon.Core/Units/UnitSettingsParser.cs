@@ -17,6 +17,10 @@ internal sealed partial class UnitSettingsParser
     private readonly Func<string, string?>? _loadRelated;
     private readonly HashSet<string> _reportedUnsupported = new(StringComparer.Ordinal);
 
+    // Where the one load warning of each unapplied protective key stands in the diagnostics, to reword it when a later
+    // assignment of the key asks for protection or takes the request back.
+    private readonly Dictionary<string, int> _unappliedWarnings = new(StringComparer.Ordinal);
+
     // Where each name stands in the unit's one Environment= list, so a later assignment replaces the earlier one
     // without searching the list: loading stays linear in the number of assignments.
     private readonly Dictionary<string, int> _environmentIndex = new(StringComparer.Ordinal);
@@ -69,12 +73,57 @@ internal sealed partial class UnitSettingsParser
         return 0;
     }
 
-    /// <summary>A systemd key Summon loads but does not honour: said once per unit, never silently.</summary>
+    /// <summary>A systemd key Summon loads but does not honour: said once per unit, never silently. A protective key
+    /// whose value asks for protection is recorded instead, and the warning says what its starts will do.</summary>
     private void ReportUnsupported(UnitFileAssignment a)
     {
         string? what = SupportedKeys.Unsupported(a.Section, a.Key, a.Value);
-        if (what is not null && _reportedUnsupported.Add(what))
+        if (what is null)
+            return;
+        if (UnappliedSandboxKeys.Find(a.Key) is { } row && ExecOf(a.Section) is { } exec)
+        {
+            // One line per key, at its first assignment, saying what the unit's starts do once every file is read:
+            // a drop-in that takes the request back turns it into the plain "does not support" line.
+            RecordUnappliedSandbox(exec, row, a.Value);
+            bool asked = exec.UnappliedSandbox?.Requests.Any(r => r.Row == row) == true;
+            string message = asked ? UnappliedSandboxKeys.LoadWarning(row) : SupportedKeys.Message(what);
+            if (_unappliedWarnings.TryGetValue(row.Key, out int at))
+            {
+                _diagnostics[at] = _diagnostics[at] with { Message = message };
+            }
+            else
+            {
+                _unappliedWarnings[row.Key] = _diagnostics.Count;
+                Warn(message);
+            }
+            return;
+        }
+        if (_reportedUnsupported.Add(what))
             Warn(SupportedKeys.Message(what));
+    }
+
+    private ExecSettings? ExecOf(string section) => section switch
+    {
+        "Service" => _unit.Service?.Exec,
+        "Socket" => _unit.Socket?.Exec,
+        _ => null,
+    };
+
+    /// <summary>Keeps the latest protective request of an unapplied sandbox key in the section's exec settings: a value
+    /// that asks records it, one that asks nothing takes it out, one systemd ignores leaves the earlier one.</summary>
+    private static void RecordUnappliedSandbox(ExecSettings exec, UnappliedSandboxKey row, string value)
+    {
+        switch (row.Asks(value))
+        {
+            case true:
+                (exec.UnappliedSandbox ??= new()).Set(row, value);
+                break;
+            case false when exec.UnappliedSandbox is { } requests:
+                requests.Remove(row);
+                if (requests.IsEmpty)
+                    exec.UnappliedSandbox = null;
+                break;
+        }
     }
 
     /// <summary>Checks the value of a key we load but do not interpret, so that a typo still warns like systemd.</summary>

@@ -26,7 +26,7 @@ public class UnitCoverageTests
     [Fact]
     public void AUnitWhoseOnlyGapsAreSandboxKeysRunsWholeButSandbox()
     {
-        UnitCoverageResult r = Classify("b.socket", "[Socket]\nListenStream=80\nPrivateTmp=yes\n[Install]\nWantedBy=sockets.target\n");
+        UnitCoverageResult r = Classify("b.socket", "[Socket]\nListenStream=80\nRestrictFileSystems=ext4\n[Install]\nWantedBy=sockets.target\n");
 
         Assert.False(r.Whole);
         Assert.True(r.WholeButSandbox);

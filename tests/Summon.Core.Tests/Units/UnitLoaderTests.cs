@@ -213,8 +213,8 @@ public sealed class UnitLoaderTests : IDisposable
     public static TheoryData<string, string, string[]> UnsupportedCases => new()
     {
         // [Service] body after ExecStart=/bin/cat → the Summon-only lines (line numbers from 3)
-        { "ProcSubset=pid\n", "", ["3: Summon does not support ProcSubset=, ignoring."] },
-        { "ProcSubset=pid\nProcSubset=all\n", "", ["3: Summon does not support ProcSubset=, ignoring."] },
+        { "ProcSubset=pid\n", "", ["3: Summon does not support ProcSubset= (no private /proc is mounted): every start of this unit fails with 226/NAMESPACE unless --sandbox=best-effort or [X-Summon] SandboxFallback=best-effort."] },
+        { "ProcSubset=pid\nProcSubset=all\n", "", ["3: Summon does not support ProcSubset=, ignoring."] },   // taken back: nothing refused
         { "ProtectSystem=strict\nProtectHome=yes\nPrivateTmp=yes\n", "", [] },   // issue 14, mounts
         { "Type=simple\nType=exec\nType=idle\n", "", [] },
         { "Type=forking\nType=notify\nType=oneshot\n", "", [] },
@@ -249,7 +249,7 @@ public sealed class UnitLoaderTests : IDisposable
             [
                 $"{_dir}/s.socket:3: Summon does not support SmackLabel=, ignoring.",
                 $"{_dir}/s.socket:4: Summon does not support BindToDevice=, ignoring.",
-                $"{_dir}/s.socket:6: Summon does not support ProtectSystem=, ignoring.",
+                // ProtectSystem=full (line 6) is honoured: the socket's control commands get a service's sandbox.
                 $"{_dir}/s.socket.d/a.conf:3: Summon does not support TCPCongestion=, ignoring.",
             ],
             unit.Diagnostics.Select(d => d.ToString()));

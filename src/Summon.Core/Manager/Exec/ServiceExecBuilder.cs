@@ -94,14 +94,20 @@ internal sealed class ServiceExecBuilder
             if (!path.StartsWith('/'))   // a bare name found nowhere on the default PATH (or ExecSearchPath=)
                 throw new SpawnException(command.Path, ExecutableLookup.Find(command.Path, out _, searchPath) is int e and not 0 ? e : Errno.ENOENT);
             var credentials = Credentials.Resolve(exec, path);
-            Directories.Prepare(exec, credentials, path, inputs.UnitId, _log);
             // The sandbox plans read the unit's settings against this start's context: in best-effort mode they leave
             // out what this environment cannot do and say so in sandbox.NotApplied (logged once per start). A '+'
             // command runs outside the sandbox, as systemd's "full privileges" do; a unit that asks for no sandbox
-            // (every Accept=yes instance of the benchmarks) gets no context at all.
-            bool sandboxed = !FullyPrivileged(in inputs)
+            // (every Accept=yes instance of the benchmarks) gets no context at all. A key Summon cannot apply fails a
+            // strict start here, before anything of it is made.
+            bool privileged = FullyPrivileged(in inputs);
+            bool sandboxed = !privileged
                 && (MountPlan.Needed(exec, dynamicUser: false) || exec.Privileges.Any || !exec.Seccomp.IsEmpty);
-            var sandbox = sandboxed ? Sandbox.ContextFor(inputs.Settings) : null;
+            bool unapplied = UnappliedSandboxPlan.Concerns(exec, privileged);
+            var context = sandboxed || unapplied ? Sandbox.ContextFor(inputs.Settings) : null;
+            if (unapplied)
+                UnappliedSandboxPlan.Apply(exec, privileged, context!, path);
+            var sandbox = sandboxed ? context : null;
+            Directories.Prepare(exec, credentials, path, inputs.UnitId, _log);
             var mounts = sandbox is not null && MountPlan.Needed(exec, dynamicUser: false) ? Mounts(exec, inputs.UnitId, path, sandbox) : null;
             var environment = Environment(in inputs, passFds.Count, names, credentials.Environment);
             if (journalPipe is not null && ChildStdio.DeviceAndInode(journalPipe) is { } stream)
@@ -109,8 +115,8 @@ internal sealed class ServiceExecBuilder
             var argv = command.Flags.HasFlag(ExecFlags.NoEnvExpand) ? command.Argv : ExecEnvironment.ExpandArguments(command.Argv, environment);
             // '+', '!' and PermissionsStartOnly=: the user's environment (HOME, USER, …) stays, the switch to it does not.
             var request = Request(in inputs, path, argv, environment, (stdin, stdout, stderr), files, passFds, credentials, Terminal(exec, stdio), mounts, sandbox);
-            if (sandbox is not null)
-                Sandbox.Report(_log, inputs.UnitId, inputs.InvocationId, sandbox);
+            if (context is not null)
+                Sandbox.Report(_log, inputs.UnitId, inputs.InvocationId, context);
             return new ExecPlan(request, owned, captures);
         }
         catch (Exception e) when (e is ErrnoException or IOException or UnauthorizedAccessException)
