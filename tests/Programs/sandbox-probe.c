@@ -44,6 +44,8 @@
  *                                    filter kills foreign ABIs (SystemCallArchitectures=native)
  *   udp_send_lo                      sendto(2) one UDP datagram to 127.0.0.1:9 (PrivateNetwork= keeps lo up,
  *                                    IPAddressDeny=)
+ *   kmsg_read                        read one record of /dev/kmsg (non-blocking): ok, "empty" when the file opens but
+ *                                    holds nothing (a mask over it), else the errno (ProtectKernelLogs=)
  *
  * `sandbox-probe --euid` prints the effective uid and exits: what the setuid copy answers for setuid_gain.
  */
@@ -126,7 +128,8 @@ static void probe_write(const char *key, const char *dir)
     put(key, "ok");
 }
 
-/* Opens DIR and counts its entries (without . and ..): -1 with errno set when it cannot be opened. */
+/* Opens DIR and counts its entries (without . and .., and without the files of probe_write and probe_setuid_chmod, which
+ * other probes running at the same time create and remove): -1 with errno set when it cannot be opened. */
 static long count_entries(const char *dir, int numeric_only)
 {
     DIR *d = opendir(dir);
@@ -138,7 +141,7 @@ static long count_entries(const char *dir, int numeric_only)
     struct dirent *entry;
     while ((entry = readdir(d)) != NULL)
     {
-        if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
+        if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0 || strncmp(entry->d_name, ".sandbox-probe-", 15) == 0)
         {
             continue;
         }
@@ -573,6 +576,21 @@ static void probe_udp_lo(void)
     put("udp_send_lo", errno_name(sent < 0 ? error : 0));
 }
 
+static void probe_kmsg_read(void)
+{
+    int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+    {
+        put("kmsg_read", errno_name(errno));
+        return;
+    }
+    char record[8192];
+    ssize_t n = read(fd, record, sizeof record);
+    int error = errno;
+    close(fd);
+    put("kmsg_read", n > 0 ? "ok" : n == 0 ? "empty" : errno_name(error));
+}
+
 static int write_report(const char *file)
 {
     char temporary[4096];
@@ -684,6 +702,7 @@ int main(int argc, char **argv)
     probe_path(path);
     probe_in_child("syscall_x32", step_x32);
     probe_udp_lo();
+    probe_kmsg_read();
 
     fwrite(s_report, 1, s_length, stdout);
     fflush(stdout);
