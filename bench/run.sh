@@ -100,6 +100,7 @@ step() { # DIR SCRIPT ARGS... : runs one suite with -o OUT/DIR, records its exac
 step accept "$BENCH_DIR/compare.sh" -S accept -r $R -n $NA -p "spawnd-spawn sd-activate xinetd inetd tcpserver-b1024" "summon=$S_ACCEPT"
 step passfd "$BENCH_DIR/compare.sh" -S passfd -r $R -n $NP -p "sd-activate-lfd spawnd-N-fork" "summon=$S_PASSFD"
 step coldstart "$BENCH_DIR/coldstart.sh" -s $S -p "spawnd-N-spawn sd-activate-lfd" "summon=$S_PASSFD"
+step sandbox "$BENCH_DIR/sandbox-accept.sh" -r $R -n $NA --no-docs
 step rss "$BENCH_DIR/rss.sh" -r $RR -k "1 1000" -p "spawnd-min sd-activate xinetd" "summon=$BENCH_DIR/peers/summon.sh accept {PORT} {N}"
 step manager "$BENCH_DIR/manager.sh" -r $MR -k 1000 -g $G
 notes "end $(date -Is) loadavg $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,5 +1,5 @@
 /*
- * sandbox-probe [-o FILE] [-t PATH] [-d DEVICE] [-S SETUID-COPY] [-w DIR] [-s SECONDS]: reports what the sandbox
+ * sandbox-probe [-o FILE] [-t PATH] [-d DEVICE] [-S SETUID-COPY] [-w DIR] [-p DIR] [-s SECONDS]: reports what the sandbox
  * around it allows, one key=value line per probe, on stdout and (with -o) in FILE (written whole, then renamed).
  * A value is "ok" when the operation succeeded, otherwise the errno name (EPERM, EACCES, ENOENT, EROFS, ...); a few
  * keys report a number or a list instead (cap_*, uid, gid, dev_entries, proc_pids, net_ifaces, ns_*).
@@ -34,6 +34,18 @@
  *   proc_pids                        numeric entries in /proc (ProtectProc=, PrivatePIDs=)
  *   uid gid euid egid groups         the credentials it runs with
  *   ns_mnt ns_user ns_net ns_uts ns_ipc ns_pid ns_cgroup  the /proc/self/ns links (compare with the manager's)
+ *   write_home_dir                   create and remove a file in /home (ProtectHome=)
+ *   securebits                       PR_GET_SECUREBITS in hex (SecureBits=)
+ *   path_entries path_write path_exec   for -p DIR (else skipped): its entry count or opendir's errno, creating a
+ *                                    file in it, running DIR/exec-me --euid if the caller put a copy of this program
+ *                                    there (ReadOnlyPaths=, InaccessiblePaths=, NoExecPaths=, TemporaryFileSystem=,
+ *                                    BindPaths=, ...)
+ *   syscall_x32                      an x32-ABI getpid in a child: ENOSYS on a kernel without x32, signal-31 when a
+ *                                    filter kills foreign ABIs (SystemCallArchitectures=native)
+ *   udp_send_lo                      sendto(2) one UDP datagram to 127.0.0.1:9 (PrivateNetwork= keeps lo up,
+ *                                    IPAddressDeny=)
+ *   kmsg_read                        read one record of /dev/kmsg (non-blocking): ok, "empty" when the file opens but
+ *                                    holds nothing (a mask over it), else the errno (ProtectKernelLogs=)
  *
  * `sandbox-probe --euid` prints the effective uid and exits: what the setuid copy answers for setuid_gain.
  */
@@ -48,12 +60,14 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <netinet/in.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -114,7 +128,8 @@ static void probe_write(const char *key, const char *dir)
     put(key, "ok");
 }
 
-/* Opens DIR and counts its entries (without . and ..): -1 with errno set when it cannot be opened. */
+/* Opens DIR and counts its entries (without . and .., and without the files of probe_write and probe_setuid_chmod, which
+ * other probes running at the same time create and remove): -1 with errno set when it cannot be opened. */
 static long count_entries(const char *dir, int numeric_only)
 {
     DIR *d = opendir(dir);
@@ -126,7 +141,7 @@ static long count_entries(const char *dir, int numeric_only)
     struct dirent *entry;
     while ((entry = readdir(d)) != NULL)
     {
-        if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
+        if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0 || strncmp(entry->d_name, ".sandbox-probe-", 15) == 0)
         {
             continue;
         }
@@ -472,6 +487,110 @@ static void put_groups(void)
     put("groups", text);
 }
 
+/* Runs PROGRAM --euid in a child: ok when it ran, else the errno of execve (reported through a close-on-exec pipe). */
+static void probe_exec(const char *key, const char *program)
+{
+    int pipe_fds[2];
+    if (pipe2(pipe_fds, O_CLOEXEC) < 0)
+    {
+        put(key, errno_name(errno));
+        return;
+    }
+    pid_t pid = fork();
+    if (pid < 0)
+    {
+        put(key, errno_name(errno));
+        close(pipe_fds[0]);
+        close(pipe_fds[1]);
+        return;
+    }
+    if (pid == 0)
+    {
+        int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+        if (null >= 0)
+        {
+            dup2(null, STDOUT_FILENO);
+        }
+        execl(program, program, "--euid", (char *)NULL);
+        int error = errno;
+        if (write(pipe_fds[1], &error, sizeof error) < 0)
+        {
+            _exit(126);
+        }
+        _exit(127);
+    }
+    close(pipe_fds[1]);
+    int error = 0;
+    ssize_t n = read(pipe_fds[0], &error, sizeof error);
+    close(pipe_fds[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    {
+    }
+    put(key, errno_name(n == (ssize_t)sizeof error ? error : 0));
+}
+
+static void probe_path(const char *dir)
+{
+    if (dir == NULL)
+    {
+        put("path_entries", "skipped");
+        put("path_write", "skipped");
+        put("path_exec", "skipped");
+        return;
+    }
+    long count = count_entries(dir, 0);
+    if (count < 0)
+    {
+        put("path_entries", errno_name(errno));
+    }
+    else
+    {
+        put_long("path_entries", count);
+    }
+    probe_write("path_write", dir);
+    char program[4096];
+    snprintf(program, sizeof program, "%s/exec-me", dir);
+    if (access(program, F_OK) != 0)
+    {
+        put("path_exec", "skipped");
+        return;
+    }
+    probe_exec("path_exec", program);
+}
+
+static int step_x32(void) { return (int)syscall(39 | 0x40000000); }
+
+static void probe_udp_lo(void)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+    {
+        put("udp_send_lo", errno_name(errno));
+        return;
+    }
+    struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9), .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    long sent = sendto(fd, "x", 1, 0, (struct sockaddr *)&to, sizeof to);
+    int error = errno;
+    close(fd);
+    put("udp_send_lo", errno_name(sent < 0 ? error : 0));
+}
+
+static void probe_kmsg_read(void)
+{
+    int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+    {
+        put("kmsg_read", errno_name(errno));
+        return;
+    }
+    char record[8192];
+    ssize_t n = read(fd, record, sizeof record);
+    int error = errno;
+    close(fd);
+    put("kmsg_read", n > 0 ? "ok" : n == 0 ? "empty" : errno_name(error));
+}
+
 static int write_report(const char *file)
 {
     char temporary[4096];
@@ -492,10 +611,10 @@ int main(int argc, char **argv)
         printf("%u\n", (unsigned)geteuid());
         return 0;
     }
-    const char *output = NULL, *marker = NULL, *device = NULL, *setuid_copy = NULL, *writable = "/tmp";
+    const char *output = NULL, *marker = NULL, *device = NULL, *setuid_copy = NULL, *writable = "/tmp", *path = NULL;
     int seconds = 0;
     int option;
-    while ((option = getopt(argc, argv, "o:t:d:S:w:s:")) != -1)
+    while ((option = getopt(argc, argv, "o:t:d:S:w:p:s:")) != -1)
     {
         switch (option)
         {
@@ -504,9 +623,10 @@ int main(int argc, char **argv)
         case 'd': device = optarg; break;
         case 'S': setuid_copy = optarg; break;
         case 'w': writable = optarg; break;
+        case 'p': path = optarg; break;
         case 's': seconds = atoi(optarg); break;
         default:
-            fprintf(stderr, "usage: %s [-o FILE] [-t PATH] [-d DEVICE] [-S SETUID-COPY] [-w DIR] [-s SECONDS]\n", argv[0]);
+            fprintf(stderr, "usage: %s [-o FILE] [-t PATH] [-d DEVICE] [-S SETUID-COPY] [-w DIR] [-p DIR] [-s SECONDS]\n", argv[0]);
             return 2;
         }
     }
@@ -575,6 +695,14 @@ int main(int argc, char **argv)
     put_namespace("ns_ipc", "ipc");
     put_namespace("ns_pid", "pid");
     put_namespace("ns_cgroup", "cgroup");
+    probe_write("write_home_dir", "/home");
+    char bits[32];
+    snprintf(bits, sizeof bits, "%x", prctl(PR_GET_SECUREBITS, 0, 0, 0, 0));
+    put("securebits", bits);
+    probe_path(path);
+    probe_in_child("syscall_x32", step_x32);
+    probe_udp_lo();
+    probe_kmsg_read();
 
     fwrite(s_report, 1, s_length, stdout);
     fflush(stdout);
