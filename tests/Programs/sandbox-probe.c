@@ -1,5 +1,5 @@
 /*
- * sandbox-probe [-o FILE] [-t PATH] [-d DEVICE] [-S SETUID-COPY] [-w DIR] [-s SECONDS]: reports what the sandbox
+ * sandbox-probe [-o FILE] [-t PATH] [-d DEVICE] [-S SETUID-COPY] [-w DIR] [-s SECONDS] [-p PID]: reports what the sandbox
  * around it allows, one key=value line per probe, on stdout and (with -o) in FILE (written whole, then renamed).
  * A value is "ok" when the operation succeeded, otherwise the errno name (EPERM, EACCES, ENOENT, EROFS, ...); a few
  * keys report a number or a list instead (cap_*, uid, gid, dev_entries, proc_pids, net_ifaces, ns_*).
@@ -34,6 +34,9 @@
  *   proc_pids                        numeric entries in /proc (ProtectProc=, PrivatePIDs=)
  *   uid gid euid egid groups         the credentials it runs with
  *   ns_mnt ns_user ns_net ns_uts ns_ipc ns_pid ns_cgroup  the /proc/self/ns links (compare with the manager's)
+ *   proc_other                       open /proc/PID/cmdline of -p PID, another user's process (ProtectProc=); else skipped
+ *   proc_sys proc_self               open /proc/sys (ProcSubset=) and /proc/self/status (a working /proc: MountAPIVFS=)
+ *   root_entries                     entries in / (RootDirectory=)
  *
  * `sandbox-probe --euid` prints the effective uid and exits: what the setuid copy answers for setuid_gain.
  */
@@ -492,10 +495,10 @@ int main(int argc, char **argv)
         printf("%u\n", (unsigned)geteuid());
         return 0;
     }
-    const char *output = NULL, *marker = NULL, *device = NULL, *setuid_copy = NULL, *writable = "/tmp";
+    const char *output = NULL, *marker = NULL, *device = NULL, *setuid_copy = NULL, *writable = "/tmp", *other = NULL;
     int seconds = 0;
     int option;
-    while ((option = getopt(argc, argv, "o:t:d:S:w:s:")) != -1)
+    while ((option = getopt(argc, argv, "o:t:d:S:w:s:p:")) != -1)
     {
         switch (option)
         {
@@ -505,8 +508,9 @@ int main(int argc, char **argv)
         case 'S': setuid_copy = optarg; break;
         case 'w': writable = optarg; break;
         case 's': seconds = atoi(optarg); break;
+        case 'p': other = optarg; break;
         default:
-            fprintf(stderr, "usage: %s [-o FILE] [-t PATH] [-d DEVICE] [-S SETUID-COPY] [-w DIR] [-s SECONDS]\n", argv[0]);
+            fprintf(stderr, "usage: %s [-o FILE] [-t PATH] [-d DEVICE] [-S SETUID-COPY] [-w DIR] [-s SECONDS] [-p PID]\n", argv[0]);
             return 2;
         }
     }
@@ -575,6 +579,20 @@ int main(int argc, char **argv)
     put_namespace("ns_ipc", "ipc");
     put_namespace("ns_pid", "pid");
     put_namespace("ns_cgroup", "cgroup");
+    if (other != NULL)
+    {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%s/cmdline", other);
+        probe_open("proc_other", path, O_RDONLY);
+    }
+    else
+    {
+        put("proc_other", "skipped");
+    }
+    probe_open("proc_sys", "/proc/sys", O_RDONLY | O_DIRECTORY);
+    probe_open("proc_self", "/proc/self/status", O_RDONLY);
+    long root_entries = count_entries("/", 0);
+    put_long("root_entries", root_entries < 0 ? 0 : root_entries);
 
     fwrite(s_report, 1, s_length, stdout);
     fflush(stdout);

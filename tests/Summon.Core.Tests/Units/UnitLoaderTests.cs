@@ -213,8 +213,8 @@ public sealed class UnitLoaderTests : IDisposable
     public static TheoryData<string, string, string[]> UnsupportedCases => new()
     {
         // [Service] body after ExecStart=/bin/cat → the Summon-only lines (line numbers from 3)
-        { "ProcSubset=pid\n", "", ["3: Summon does not support ProcSubset=, ignoring."] },
-        { "ProcSubset=pid\nProcSubset=all\n", "", ["3: Summon does not support ProcSubset=, ignoring."] },
+        { "RootHash=ab12\n", "", ["3: Summon does not support RootHash=, ignoring."] },
+        { "RootHash=ab12\nRootHash=cd34\n", "", ["3: Summon does not support RootHash=, ignoring."] },
         { "ProtectSystem=strict\nProtectHome=yes\nPrivateTmp=yes\n", "", [] },   // issue 14, mounts
         { "Type=simple\nType=exec\nType=idle\n", "", [] },
         { "Type=forking\nType=notify\nType=oneshot\n", "", [] },
