@@ -56,6 +56,11 @@ public sealed class SandboxRootTests
         // The manager's view keeps the tree as it was: nothing stays mounted there.
         Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), l => l.Contains(api, StringComparison.Ordinal));
         Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(api, "proc")));
+
+        // The credentials directory is bound into the root at its path, as systemd binds it into the namespace.
+        string creds = MakeTree(root, "creds");
+        var c = Probe(root, daemon, "creds", $"RootDirectory={creds}\nSetCredential=secret:x", "/probe -t ${CREDENTIALS_DIRECTORY}/secret");
+        Assert.True(c["tmp_marker"] == "ok", c.ToString());
     }
 
     [RootFact]

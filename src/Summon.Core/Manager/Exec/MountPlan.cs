@@ -6,9 +6,10 @@ namespace Summon.Manager.Exec;
 
 /// <summary>What the mount list needs from the manager's side: the inaccessible nodes, the staging directory of the
 /// private /dev, this unit's private /tmp and /var/tmp (null without PrivateTmp=), its service directories, and the
-/// notification socket (bound into a unit's own root directory, as systemd does).</summary>
+/// notification socket and credentials directory (bound into a unit's own root directory, as systemd does).</summary>
 internal sealed record MountPlanInputs(string InaccessibleDirectory, string InaccessibleFile, string Staging,
-    string? PrivateTmp, string? PrivateVarTmp, IReadOnlyList<string> ServiceDirectories, string? NotifySocket = null);
+    string? PrivateTmp, string? PrivateVarTmp, IReadOnlyList<string> ServiceDirectories, string? NotifySocket = null,
+    string? CredentialsDirectory = null);
 
 /// <summary>
 /// A unit's file-system settings (<see cref="SandboxMountSettings"/>) as the mount list the child applies
@@ -275,8 +276,14 @@ internal static class MountPlan
                 list.Add(new Entry(path, mode, ignore: false, options: mode == Mode.Procfs ? ProcOptions(m) : mode == Mode.Run ? RunOptions : null));
         }
 
-        if (root is not null && inputs.NotifySocket is { } notify && notify.StartsWith('/'))
-            list.Add(new Entry(notify, Mode.Bind, ignore: false, source: notify, readOnly: true));
+        if (root is not null)
+        {
+            foreach (string? hostPath in (string?[])[inputs.NotifySocket, inputs.CredentialsDirectory])
+            {
+                if (hostPath is not null && hostPath.StartsWith('/'))
+                    list.Add(new Entry(hostPath, Mode.Bind, ignore: false, source: hostPath, readOnly: true));
+            }
+        }
 
         if (root is not null)
         {

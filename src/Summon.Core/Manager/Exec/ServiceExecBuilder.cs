@@ -241,13 +241,14 @@ internal sealed class ServiceExecBuilder
         var dirs = MountDirectories ?? throw new SpawnException(path, Errno.EOPNOTSUPP, ExitStatusNames.Namespace);
         var joins = inputs.JoinsNamespaceOf;
         string? notify = inputs.Settings.EffectiveNotifyAccess != NotifyAccess.None ? NotifySocketPath : null;
+        string? credentials = inputs.CredentialsDirectory;
         try
         {
             return MountPlan.Of(exec, dynamicUser: false, context, () =>
             {
                 dirs.EnsureCommon();
                 var (tmp, varTmp) = exec.Mounts.EffectivePrivateTmp(dynamicUser: false) ? dirs.PrivateTmp(unit, joins) : (null!, null!);
-                return new MountPlanInputs(dirs.InaccessibleDirectory, dirs.InaccessibleFile, dirs.Staging, tmp, varTmp, ServiceDirectoryPaths(exec), notify);
+                return new MountPlanInputs(dirs.InaccessibleDirectory, dirs.InaccessibleFile, dirs.Staging, tmp, varTmp, ServiceDirectoryPaths(exec), notify, credentials);
             });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -129,10 +129,10 @@ public sealed class MountPlanTests
         m.ReadWritePaths.Add(new SandboxPath("/var/log", false, InsideRoot: false));   // the host's, outside the root: dropped
         m.ReadWritePaths.Add(new SandboxPath("/srv/r/data", false, InsideRoot: false)); // the host's, inside the root: kept
         m.Binds.Add(new SandboxBind("/etc/ssl", "/etc/ssl", false, true, true));
-        var entries = MountPlan.Entries(m, dynamicUser: false, Inputs with { NotifySocket = "/run/summon/notify" }, "/srv/r");
+        var entries = MountPlan.Entries(m, dynamicUser: false, Inputs with { NotifySocket = "/run/summon/notify", CredentialsDirectory = "/run/credentials/a.service" }, "/srv/r");
         Assert.Equal(
             ["/srv/r ReadOnly", "/srv/r/data ReadWrite", "/srv/r/dev BindDev", "/srv/r/etc/ssl BindRecursive ro", "/srv/r/home ReadWriteImplicit -",
-             "/srv/r/out ReadWrite", "/srv/r/proc Procfs", "/srv/r/root ReadWriteImplicit -", "/srv/r/run Run",
+             "/srv/r/out ReadWrite", "/srv/r/proc Procfs", "/srv/r/root ReadWriteImplicit -", "/srv/r/run Run", "/srv/r/run/credentials/a.service Bind ro",
              "/srv/r/run/summon/notify Bind ro", "/srv/r/run/user ReadWriteImplicit -", "/srv/r/sys Sysfs", "/srv/r/tmp PrivateTmp",
              "/srv/r/var/lib/svc BindRecursive", "/srv/r/var/tmp PrivateTmp"],
             entries.Select(e => e.ToString()));
