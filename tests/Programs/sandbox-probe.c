@@ -1,5 +1,5 @@
 /*
- * sandbox-probe [-o FILE] [-t PATH] [-d DEVICE] [-S SETUID-COPY] [-w DIR] [-p DIR] [-s SECONDS]: reports what the sandbox
+ * sandbox-probe [-o FILE] [-t PATH] [-d DEVICE] [-S SETUID-COPY] [-w DIR] [-p DIR] [-P PID] [-s SECONDS]: reports what the sandbox
  * around it allows, one key=value line per probe, on stdout and (with -o) in FILE (written whole, then renamed).
  * A value is "ok" when the operation succeeded, otherwise the errno name (EPERM, EACCES, ENOENT, EROFS, ...); a few
  * keys report a number or a list instead (cap_*, uid, gid, dev_entries, proc_pids, net_ifaces, ns_*).
@@ -46,6 +46,9 @@
  *                                    IPAddressDeny=)
  *   kmsg_read                        read one record of /dev/kmsg (non-blocking): ok, "empty" when the file opens but
  *                                    holds nothing (a mask over it), else the errno (ProtectKernelLogs=)
+ *   proc_other                       open /proc/PID/cmdline of -P PID, another user's process (ProtectProc=); else skipped
+ *   proc_sys proc_self               open /proc/sys (ProcSubset=) and /proc/self/status (a working /proc: MountAPIVFS=)
+ *   root_entries                     entries in / (RootDirectory=)
  *
  * `sandbox-probe --euid` prints the effective uid and exits: what the setuid copy answers for setuid_gain.
  */
@@ -611,10 +614,10 @@ int main(int argc, char **argv)
         printf("%u\n", (unsigned)geteuid());
         return 0;
     }
-    const char *output = NULL, *marker = NULL, *device = NULL, *setuid_copy = NULL, *writable = "/tmp", *path = NULL;
+    const char *output = NULL, *marker = NULL, *device = NULL, *setuid_copy = NULL, *writable = "/tmp", *path = NULL, *other = NULL;
     int seconds = 0;
     int option;
-    while ((option = getopt(argc, argv, "o:t:d:S:w:p:s:")) != -1)
+    while ((option = getopt(argc, argv, "o:t:d:S:w:p:P:s:")) != -1)
     {
         switch (option)
         {
@@ -625,8 +628,9 @@ int main(int argc, char **argv)
         case 'w': writable = optarg; break;
         case 'p': path = optarg; break;
         case 's': seconds = atoi(optarg); break;
+        case 'P': other = optarg; break;
         default:
-            fprintf(stderr, "usage: %s [-o FILE] [-t PATH] [-d DEVICE] [-S SETUID-COPY] [-w DIR] [-p DIR] [-s SECONDS]\n", argv[0]);
+            fprintf(stderr, "usage: %s [-o FILE] [-t PATH] [-d DEVICE] [-S SETUID-COPY] [-w DIR] [-p DIR] [-P PID] [-s SECONDS]\n", argv[0]);
             return 2;
         }
     }
@@ -703,6 +707,20 @@ int main(int argc, char **argv)
     probe_in_child("syscall_x32", step_x32);
     probe_udp_lo();
     probe_kmsg_read();
+    if (other != NULL)
+    {
+        char proc_path[64];
+        snprintf(proc_path, sizeof proc_path, "/proc/%s/cmdline", other);
+        probe_open("proc_other", proc_path, O_RDONLY);
+    }
+    else
+    {
+        put("proc_other", "skipped");
+    }
+    probe_open("proc_sys", "/proc/sys", O_RDONLY | O_DIRECTORY);
+    probe_open("proc_self", "/proc/self/status", O_RDONLY);
+    long root_entries = count_entries("/", 0);
+    put_long("root_entries", root_entries < 0 ? 0 : root_entries);
 
     fwrite(s_report, 1, s_length, stdout);
     fflush(stdout);

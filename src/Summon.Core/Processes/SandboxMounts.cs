@@ -13,6 +13,10 @@ internal enum SandboxMountKind : ushort
     NoExec = 5,
     Exec = 6,
     Tmpfs = 7,
+    Procfs = 8,
+    BindDev = 9,
+    Sysfs = 10,
+    Run = 11,
 }
 
 /// <summary>summon_mounts.c's SUMMON_MOUNT_IGNORE_MISSING and kin.</summary>
@@ -38,23 +42,30 @@ internal sealed class SandboxMounts
     /// <summary>MS_SHARED, MS_SLAVE, MS_PRIVATE (mount(2)).</summary>
     public const int Shared = 1 << 20, Slave = 1 << 19, Private = 1 << 18;
 
-    private const int HeaderBytes = 24, EntryBytes = 16;
+    private const int HeaderBytes = 28, EntryBytes = 16;
 
-    public SandboxMounts(IReadOnlyList<SandboxMount> entries, int propagation, string inaccessibleDirectory, string inaccessibleFile, string staging)
+    /// <param name="root">RootDirectory=: the directory the service's view moves onto "/" once its mounts are done; null
+    /// for the host's own root.</param>
+    public SandboxMounts(IReadOnlyList<SandboxMount> entries, int propagation, string inaccessibleDirectory, string inaccessibleFile, string staging,
+        string? root = null)
     {
         Entries = entries;
         Propagation = propagation;
-        Block = Encode(entries, propagation, inaccessibleDirectory, inaccessibleFile, staging);
+        Root = root;
+        Block = Encode(entries, propagation, inaccessibleDirectory, inaccessibleFile, staging, root);
     }
 
     public IReadOnlyList<SandboxMount> Entries { get; }
+
+    public string? Root { get; }
 
     public int Propagation { get; }
 
     /// <summary>struct summon_mounts with its entries and strings, ready to pin and pass.</summary>
     public byte[] Block { get; }
 
-    private static byte[] Encode(IReadOnlyList<SandboxMount> entries, int propagation, string inaccessibleDirectory, string inaccessibleFile, string staging)
+    private static byte[] Encode(IReadOnlyList<SandboxMount> entries, int propagation, string inaccessibleDirectory, string inaccessibleFile, string staging,
+        string? root)
     {
         var strings = new MemoryStream();
         int stringsAt = HeaderBytes + EntryBytes * entries.Count;
@@ -70,7 +81,7 @@ internal sealed class SandboxMounts
 
         var header = new byte[stringsAt];
         var span = header.AsSpan();
-        uint dir = Put(inaccessibleDirectory), file = Put(inaccessibleFile), stage = Put(staging);
+        uint dir = Put(inaccessibleDirectory), file = Put(inaccessibleFile), stage = Put(staging), rootAt = Put(root);
         for (int i = 0; i < entries.Count; i++)
         {
             var e = entries[i];
@@ -90,6 +101,7 @@ internal sealed class SandboxMounts
         BitConverter.TryWriteBytes(span[12..], dir);
         BitConverter.TryWriteBytes(span[16..], file);
         BitConverter.TryWriteBytes(span[20..], stage);
+        BitConverter.TryWriteBytes(span[24..], rootAt);
         var block = new byte[size];
         header.CopyTo(block, 0);
         strings.ToArray().CopyTo(block, stringsAt);

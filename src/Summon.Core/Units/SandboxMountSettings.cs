@@ -9,8 +9,15 @@ internal enum ProtectHomeMode { No, Yes, ReadOnly, Tmpfs }
 /// <summary>MountFlags=: the propagation the service's mounts get once its view is set up (systemd's default: shared).</summary>
 internal enum MountPropagation { Shared, Slave, Private }
 
-/// <summary>One path of ReadWritePaths= and its kin: "-" ignores a missing path, "+" is taken outside RootDirectory=.</summary>
-internal sealed record SandboxPath(string Path, bool IgnoreMissing, bool OutsideRoot);
+/// <summary>ProtectProc=: the hidepid= option of the service's own procfs instance (default: none).</summary>
+internal enum ProtectProcMode { Default, NoAccess, Invisible, Ptraceable }
+
+/// <summary>ProcSubset=: all of /proc, or only the process directories (subset=pid).</summary>
+internal enum ProcSubsetMode { All, Pid }
+
+/// <summary>One path of ReadWritePaths= and its kin: "-" ignores a missing path, "+" is taken inside RootDirectory=
+/// (without it the path is the host's, and dropped when it lies outside the unit's root).</summary>
+internal sealed record SandboxPath(string Path, bool IgnoreMissing, bool InsideRoot);
 
 /// <summary>One BindPaths=/BindReadOnlyPaths= item: "-source[:destination[:rbind|norbind]]".</summary>
 internal sealed record SandboxBind(string Source, string Destination, bool IgnoreMissing, bool Recursive, bool ReadOnly);
@@ -46,6 +53,16 @@ internal sealed class SandboxMountSettings
     /// <summary>MountFlags=: null when not set (shared).</summary>
     public MountPropagation? MountFlags { get; set; }
 
+    /// <summary>MountAPIVFS=: null when not set (then on exactly when RootDirectory= is set).</summary>
+    public bool? MountApiVfs { get; set; }
+
+    public ProtectProcMode ProtectProc { get; set; }
+
+    public ProcSubsetMode ProcSubset { get; set; }
+
+    /// <summary>RootImage=: read so that a start can refuse it (a disk image needs loop devices and dm-verity).</summary>
+    public string? RootImage { get; set; }
+
     public List<SandboxPath> ReadWritePaths { get; } = [];
 
     public List<SandboxPath> ReadOnlyPaths { get; } = [];
@@ -69,7 +86,17 @@ internal sealed class SandboxMountSettings
         dynamicUser || ProtectSystem != ProtectSystemMode.No || ProtectHome != ProtectHomeMode.No || PrivateTmp || PrivateDevices
         || ProtectKernelTunables || ProtectKernelModules || ProtectKernelLogs || ProtectControlGroups || PrivateMounts == true
         || MountFlags is not null || ReadWritePaths.Count > 0 || ReadOnlyPaths.Count > 0 || InaccessiblePaths.Count > 0
-        || ExecPaths.Count > 0 || NoExecPaths.Count > 0 || TemporaryFileSystems.Count > 0 || Binds.Count > 0;
+        || ExecPaths.Count > 0 || NoExecPaths.Count > 0 || TemporaryFileSystems.Count > 0 || Binds.Count > 0
+        || MountApiVfs == true || ProtectProc != ProtectProcMode.Default || ProcSubset != ProcSubsetMode.All || RootImage is not null;
+
+    /// <summary>
+    /// namespace_info_mount_apivfs(): /proc, /dev, /sys and /run are mounted in the service's view when MountAPIVFS=
+    /// says so (by default when it has a root directory of its own), and whenever the kernel keys or ProtectProc=/
+    /// ProcSubset= need an API file system of their own to change.
+    /// </summary>
+    public bool EffectiveMountApiVfs(bool hasRootDirectory) =>
+        (MountApiVfs ?? hasRootDirectory) || ProtectKernelTunables || ProtectControlGroups
+        || ProtectProc != ProtectProcMode.Default || ProcSubset != ProcSubsetMode.All;
 
     /// <summary>ProtectSystem= in force: DynamicUser= implies strict where the unit set less (systemd.exec(5), DynamicUser=).</summary>
     public ProtectSystemMode EffectiveProtectSystem(bool dynamicUser) => dynamicUser ? ProtectSystemMode.Strict : ProtectSystem;

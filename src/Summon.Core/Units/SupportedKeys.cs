@@ -103,6 +103,8 @@ internal static class SupportedKeys
         "ProtectKernelLogs", "ProtectControlGroups", "PrivateMounts", "MountFlags", "ReadWritePaths", "ReadOnlyPaths",
         "InaccessiblePaths", "ExecPaths", "NoExecPaths", "TemporaryFileSystem", "BindPaths", "BindReadOnlyPaths",
         "ReadWriteDirectories", "ReadOnlyDirectories", "InaccessibleDirectories",
+        // Issue 14, root and /proc: the unit's own root directory and procfs instance (MountPlan.cs, summon_mounts.c).
+        "RootDirectory", "MountAPIVFS", "ProtectProc", "ProcSubset",
         // Deprecated, still in package units: every command but the main process's runs as with the '+' prefix.
         "PermissionsStartOnly",
     };

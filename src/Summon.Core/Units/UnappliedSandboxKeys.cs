@@ -74,12 +74,7 @@ internal static class UnappliedSandboxKeys
         new("RemoveIPC", 217, "USER", SandboxAsk.Boolean, "the user's IPC objects are not removed at stop"),
         new("NetworkNamespacePath", 225, "NETWORK", SandboxAsk.NonEmpty, "named network namespaces are not joined"),
         new("IPCNamespacePath", 226, "NAMESPACE", SandboxAsk.NonEmpty, "named IPC namespaces are not joined"),
-        // rootproc part (delete these rows when it lands).
-        new("RootDirectory", 226, "NAMESPACE", SandboxAsk.NonEmpty, "the root directory is not changed"),
-        new("RootImage", 226, "NAMESPACE", SandboxAsk.NonEmpty, "disk images are not mounted"),
-        new("MountAPIVFS", 226, "NAMESPACE", SandboxAsk.Boolean, "API file systems are not mounted into a private root"),
-        new("ProtectProc", 226, "NAMESPACE", SandboxAsk.NotDefault, "no private /proc is mounted", Values: ["default", "noaccess", "invisible", "ptraceable"]),
-        new("ProcSubset", 226, "NAMESPACE", SandboxAsk.NotDefault, "no private /proc is mounted", Values: ["all", "pid"]),
+        new("RootImage", 226, "NAMESPACE", SandboxAsk.NonEmpty, "disk images are not attached; unpack the image and name its directory with RootDirectory="),
         new("MountImages", 226, "NAMESPACE", SandboxAsk.NonEmpty, "disk images are not mounted"),
         new("ExtensionImages", 226, "NAMESPACE", SandboxAsk.NonEmpty, "extension images are not mounted"),
         new("ExtensionDirectories", 226, "NAMESPACE", SandboxAsk.NonEmpty, "extension directories are not overlaid"),

@@ -66,6 +66,10 @@ internal sealed class UnitSection
     public bool IgnoreOnIsolate { get; set; }
     // ---- dependency reactions (issue 13, reactions part) ----
 
+    /// <summary>JoinsNamespaceOf=: units whose private /tmp and /var/tmp this one shares while one of them runs (either
+    /// side naming the other is enough, as systemd's dependency is its own inverse).</summary>
+    public List<string> JoinsNamespaceOf { get; } = [];
+
     /// <summary>Upholds=: started again whenever found inactive while this unit is active.</summary>
     public List<string> Upholds { get; } = [];
 

@@ -49,6 +49,30 @@ internal sealed partial class UnitSettingsParser
                 else
                     m.MountFlags = propagation;
                 return 0;
+            case "ProtectProc":
+                ProtectProcMode? proc = value switch
+                {
+                    "default" => ProtectProcMode.Default,
+                    "noaccess" => ProtectProcMode.NoAccess,
+                    "invisible" => ProtectProcMode.Invisible,
+                    "ptraceable" => ProtectProcMode.Ptraceable,
+                    _ => null,
+                };
+                if (proc is null)
+                    Warn($"Failed to parse /proc/ protection mode, ignoring: {value}");
+                else
+                    m.ProtectProc = proc.Value;
+                return 0;
+            case "ProcSubset":
+                if (value is "all" or "pid")
+                    m.ProcSubset = value == "pid" ? ProcSubsetMode.Pid : ProcSubsetMode.All;
+                else
+                    Warn($"Failed to parse /proc/ subset mode, ignoring: {value}");
+                return 0;
+            case "MountAPIVFS": Set(ParseBoolean(value), v => m.MountApiVfs = v); return 0;
+            case "RootImage":
+                m.RootImage = value.Length == 0 ? null : Printf(value, quoted: false);
+                return 0;
             case "PrivateTmp": Set(ParseBoolean(value), v => m.PrivateTmp = v); return 0;
             case "ProtectKernelTunables": Set(ParseBoolean(value), v => m.ProtectKernelTunables = v); return 0;
             case "ProtectControlGroups": Set(ParseBoolean(value), v => m.ProtectControlGroups = v); return 0;
@@ -82,8 +106,8 @@ internal sealed partial class UnitSettingsParser
             bool ignoreMissing = rest.StartsWith('-');
             if (ignoreMissing)
                 rest = rest[1..];
-            bool outsideRoot = rest.StartsWith('+');
-            if (outsideRoot)
+            bool insideRoot = rest.StartsWith('+');
+            if (insideRoot)
                 rest = rest[1..];
             if (Printf(rest) is not string path)
                 continue;
@@ -93,7 +117,7 @@ internal sealed partial class UnitSettingsParser
                 continue;
             }
 
-            paths.Add(new SandboxPath(ExecCommandParser.SimplifyPath(path), ignoreMissing, outsideRoot));
+            paths.Add(new SandboxPath(ExecCommandParser.SimplifyPath(path), ignoreMissing, insideRoot));
         }
     }
 

@@ -67,6 +67,7 @@ internal sealed partial class UnitSettingsParser
                 return 0;
             // Dependency reactions (issue 13, reactions part).
             case "Upholds": AddDependencies(u.Upholds, value); return 0;
+            case "JoinsNamespaceOf": AddDependencies(u.JoinsNamespaceOf, value); return 0;   // issue 14: shared PrivateTmp=
             case "OnFailureJobMode" or "OnSuccessJobMode":
                 if (value is "fail" or "replace" or "replace-irreversibly" or "isolate" or "flush" or "ignore-dependencies" or "ignore-requirements")
                 {

@@ -98,4 +98,27 @@ public sealed class SandboxMountParsingTests : IDisposable
         Assert.True(m.EffectivePrivateTmp(dynamicUser: true));
         Assert.Equal(ProtectHomeMode.ReadOnly, new SandboxMountSettings().EffectiveProtectHome(dynamicUser: true));
     }
+    [Fact]
+    public void ReadsTheRootAndProcKeysAndWarnsOnBadValuesAsSystemdDoes()
+    {
+        var (m, warnings) = Load("""
+            ProtectProc=invisible
+            ProcSubset=pid
+            MountAPIVFS=no
+            RootImage=/srv/image.raw
+            """);
+        Assert.All(warnings, w => Assert.Contains("RootImage=", w, StringComparison.Ordinal));   // refused at start, not applied
+        Assert.Equal((ProtectProcMode.Invisible, ProcSubsetMode.Pid, false, "/srv/image.raw"), (m.ProtectProc, m.ProcSubset, m.MountApiVfs, m.RootImage));
+        Assert.True(m.EffectiveMountApiVfs(hasRootDirectory: false));   // ProtectProc= implies it
+
+        var (bad, badWarnings) = Load("ProtectProc=hidden\nProcSubset=some\nMountAPIVFS=maybe");
+        Assert.Equal(
+            ["Failed to parse /proc/ protection mode, ignoring: hidden", "Failed to parse /proc/ subset mode, ignoring: some",
+             "Failed to parse boolean value, ignoring: maybe"],
+            badWarnings);
+        Assert.Equal((ProtectProcMode.Default, ProcSubsetMode.All, null), (bad.ProtectProc, bad.ProcSubset, bad.MountApiVfs));
+        Assert.False(bad.Any(dynamicUser: false));
+        Assert.True(bad.EffectiveMountApiVfs(hasRootDirectory: true));
+        Assert.False(bad.EffectiveMountApiVfs(hasRootDirectory: false));
+    }
 }

@@ -12,10 +12,10 @@ public class UnitCoverageTests
     public void ClassifiesEachAssignmentByTheTableOfHonouredKeys()
     {
         UnitCoverageResult r = Classify("a.service",
-            "[Unit]\nDescription=a\nX-Mine=1\nNoSuchKey=1\n[Service]\nPAMName=login\nExecStart=/bin/true\nProcSubset=pid\n[X-Ext]\nFoo=1\n");
+            "[Unit]\nDescription=a\nX-Mine=1\nNoSuchKey=1\n[Service]\nPAMName=login\nExecStart=/bin/true\nRootHash=ab12\n[X-Ext]\nFoo=1\n");
 
         Assert.True(r.Runs);
-        Assert.Equal(["Description:", "PAMName:PAMName", "ExecStart:", "ProcSubset:ProcSubset"],
+        Assert.Equal(["Description:", "PAMName:PAMName", "ExecStart:", "RootHash:RootHash"],
             r.Assignments.Select(a => $"{a.Key}:{a.Unsupported}"));
         Assert.Equal([false, false, false, true], r.Assignments.Select(a => a.Sandbox));
         Assert.False(r.Whole);

@@ -213,8 +213,10 @@ public sealed class UnitLoaderTests : IDisposable
     public static TheoryData<string, string, string[]> UnsupportedCases => new()
     {
         // [Service] body after ExecStart=/bin/cat → the Summon-only lines (line numbers from 3)
-        { "ProcSubset=pid\n", "", ["3: Summon does not support ProcSubset= (no private /proc is mounted): every start of this unit fails with 226/NAMESPACE unless --sandbox=best-effort or [X-Summon] SandboxFallback=best-effort."] },
-        { "ProcSubset=pid\nProcSubset=all\n", "", ["3: Summon does not support ProcSubset=, ignoring."] },   // taken back: nothing refused
+        { "NetworkNamespacePath=/run/netns/x\n", "", ["3: Summon does not support NetworkNamespacePath= (named network namespaces are not joined): every start of this unit fails with 225/NETWORK unless --sandbox=best-effort or [X-Summon] SandboxFallback=best-effort."] },
+        { "NetworkNamespacePath=/run/netns/x\nNetworkNamespacePath=\n", "", ["3: Summon does not support NetworkNamespacePath=, ignoring."] },   // taken back: nothing refused
+        { "RootHash=ab12\n", "", ["3: Summon does not support RootHash=, ignoring."] },
+        { "RootHash=ab12\nRootHash=cd34\n", "", ["3: Summon does not support RootHash=, ignoring."] },
         { "ProtectSystem=strict\nProtectHome=yes\nPrivateTmp=yes\n", "", [] },   // issue 14, mounts
         { "Type=simple\nType=exec\nType=idle\n", "", [] },
         { "Type=forking\nType=notify\nType=oneshot\n", "", [] },

@@ -7,7 +7,9 @@
  * this file applies it in three rounds, as systemd does: every mount first (in list order, parents before children),
  * then the read-only round, then the noexec round. A read-only or noexec entry changes its own mount and every mount
  * below it except those below another entry of the list (systemd's deny list), so ReadWritePaths=/var/lib/x stays
- * writable under ProtectSystem=strict and keeps whatever the host gave it.
+ * writable under ProtectSystem=strict and keeps whatever the host gave it. With RootDirectory= the directory is made a
+ * mount of its own first, every path of the list already lies below it, and once the rounds are done it is moved onto
+ * "/" and chrooted into (systemd's mount_move_root()), so the service's ExecStart= and WorkingDirectory= are found there.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -49,6 +51,10 @@ enum
     SUMMON_MOUNT_NOEXEC = 5,
     SUMMON_MOUNT_EXEC = 6,
     SUMMON_MOUNT_TMPFS = 7,
+    SUMMON_MOUNT_PROCFS = 8,   /* a procfs instance of the service's own (options: ProtectProc='s hidepid=, ProcSubset=) */
+    SUMMON_MOUNT_BIND_DEV = 9, /* the host's /dev, unless something is mounted there already (MountAPIVFS=) */
+    SUMMON_MOUNT_SYSFS = 10,   /* the host's /sys, likewise */
+    SUMMON_MOUNT_RUN = 11,     /* an empty tmpfs, likewise */
 };
 
 enum
@@ -76,6 +82,7 @@ struct summon_mounts
     uint32_t inaccessible_dir;   /* an empty directory of mode 0000 (InaccessiblePaths= over a directory) */
     uint32_t inaccessible_file;  /* an empty file of mode 0000 (over anything else) */
     uint32_t staging;            /* an empty directory where the private /dev is built before it is moved */
+    uint32_t root;               /* RootDirectory=: moved onto "/" once the list is applied; 0: the host's root */
     struct summon_mount_entry entries[];
 };
 
@@ -174,8 +181,8 @@ static long make_mount_point(const char *path, int directory)
 }
 
 /* The private /dev (PrivateDevices=): a tmpfs with the pseudo devices, the host's pts, shm, mqueue and hugepages
- * mounts and the usual symlinks, built in the staging directory and moved onto /dev. */
-static long private_dev(const struct summon_mounts *m)
+ * mounts and the usual symlinks, built in the staging directory and moved onto target (/dev, or the root's /dev). */
+static long private_dev(const struct summon_mounts *m, const char *target)
 {
     static const struct { const char *name; unsigned major, minor; } nodes[] = {
         {"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7}, {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
@@ -226,7 +233,35 @@ static long private_dev(const struct summon_mounts *m)
         if ((r = raw3(SYS_symlinkat, links[i].target, AT_FDCWD, path)) < 0)
             return r;
     }
-    return raw5(SYS_mount, staging, "/dev", 0, MS_MOVE, 0);
+    if ((r = make_mount_point(target, 1)) < 0)
+        return r;
+    return raw5(SYS_mount, staging, target, 0, MS_MOVE, 0);
+}
+
+/* MountAPIVFS='s /dev, /sys and /run: nothing to do where a file system is mounted already. 1 when path needs its
+ * mount, 0 when it has one, else -errno. */
+static long needs_api_mount(const char *path)
+{
+    long r = make_mount_point(path, 1);
+    if (r < 0)
+        return r;
+    r = is_mount_point(path);
+    return r < 0 ? r : !r;
+}
+
+/* The service's own procfs: ProtectProc= and ProcSubset= are options of a procfs instance, so a new one is mounted
+ * over whatever is at path. Without those options a process that may not mount procfs (a user namespace that does
+ * not own the PID namespace) keeps the procfs it sees, as systemd's mount_procfs() does; with them it fails, since the
+ * protection asked for could not be applied. */
+static long mount_procfs(const char *path, const char *options)
+{
+    long r = make_mount_point(path, 1);
+    if (r < 0)
+        return r;
+    r = raw5(SYS_mount, "proc", path, "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, options);
+    if (r == -EPERM && options == 0 && is_mount_point(path) > 0)
+        return 0;
+    return r;
 }
 
 /* "/proc/self/fd/N": a source opened before the first mount, so an entry mounted earlier in the list (a private /tmp
@@ -313,7 +348,18 @@ static long apply_one(const struct summon_mounts *m, const struct summon_mount_e
         return raw5(SYS_mount, source, path, 0, MS_BIND | ((e->flags & SUMMON_MOUNT_RECURSIVE) ? MS_REC : 0), 0);
     }
     case SUMMON_MOUNT_PRIVATE_DEV:
-        return private_dev(m);
+        return private_dev(m, path);
+    case SUMMON_MOUNT_PROCFS:
+        return mount_procfs(path, at(m, e->options));
+    case SUMMON_MOUNT_BIND_DEV:
+    case SUMMON_MOUNT_SYSFS:
+        if ((r = needs_api_mount(path)) <= 0)
+            return r;
+        return raw5(SYS_mount, e->mode == SUMMON_MOUNT_SYSFS ? "/sys" : "/dev", path, 0, MS_BIND | MS_REC, 0);
+    case SUMMON_MOUNT_RUN:
+        if ((r = needs_api_mount(path)) <= 0)
+            return r;
+        return raw5(SYS_mount, "tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_STRICTATIME, at(m, e->options));
     case SUMMON_MOUNT_TMPFS:
         if ((r = kind_of(path, &kind)) == -ENOENT)
             r = make_mount_point(path, 1);
@@ -479,17 +525,38 @@ static long rounds(const struct summon_mounts *m, unsigned char *skipped, int *f
     return r;
 }
 
+/* RootDirectory=: the directory becomes a mount of its own (MS_MOVE needs one), before anything is mounted below it. */
+static long bind_root(const char *root)
+{
+    long r = is_mount_point(root);
+    if (r < 0)
+        return r;
+    return r > 0 ? 0 : raw5(SYS_mount, root, root, 0, MS_BIND | MS_REC, 0);
+}
+
+/* mount_move_root(): the prepared root becomes "/" of this mount namespace and of the process. */
+static long move_root(const char *root)
+{
+    long r;
+    if ((r = raw1(SYS_chdir, root)) < 0 || (r = raw5(SYS_mount, root, "/", 0, MS_MOVE, 0)) < 0 || (r = raw1(SYS_chroot, ".")) < 0)
+        return r;
+    return raw1(SYS_chdir, "/");
+}
+
 int summon_mounts_apply(const struct summon_mounts *m, long *error)
 {
     unsigned char skipped[MAX_MOUNT_ENTRIES];
     int fds[MAX_MOUNT_ENTRIES + 2];
+    const char *root = at(m, m->root);
     long r;
     if (m->count > MAX_MOUNT_ENTRIES)
         r = -E2BIG;
     else if ((r = raw1(SYS_unshare, CLONE_NEWNS)) == 0 &&
              /* Nothing mounted here reaches the host; the host's later mounts still reach the service. */
              (r = raw5(SYS_mount, 0, "/", 0, MS_REC | MS_SLAVE, 0)) == 0 &&
-             (r = rounds(m, skipped, fds)) == 0)
+             (root == 0 || (r = bind_root(root)) == 0) &&
+             (r = rounds(m, skipped, fds)) == 0 &&
+             (root == 0 || (r = move_root(root)) == 0))
         r = raw5(SYS_mount, 0, "/", 0, MS_REC | m->propagation, 0);
     if (r == 0)
         return 0;

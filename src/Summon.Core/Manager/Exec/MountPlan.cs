@@ -5,9 +5,11 @@ using Summon.Units;
 namespace Summon.Manager.Exec;
 
 /// <summary>What the mount list needs from the manager's side: the inaccessible nodes, the staging directory of the
-/// private /dev, this unit's private /tmp and /var/tmp (null without PrivateTmp=), and its service directories.</summary>
+/// private /dev, this unit's private /tmp and /var/tmp (null without PrivateTmp=), its service directories, and the
+/// notification socket and credentials directory (bound into a unit's own root directory, as systemd does).</summary>
 internal sealed record MountPlanInputs(string InaccessibleDirectory, string InaccessibleFile, string Staging,
-    string? PrivateTmp, string? PrivateVarTmp, IReadOnlyList<string> ServiceDirectories);
+    string? PrivateTmp, string? PrivateVarTmp, IReadOnlyList<string> ServiceDirectories, string? NotifySocket = null,
+    string? CredentialsDirectory = null);
 
 /// <summary>
 /// A unit's file-system settings (<see cref="SandboxMountSettings"/>) as the mount list the child applies
@@ -20,11 +22,20 @@ internal sealed record MountPlanInputs(string InaccessibleDirectory, string Inac
 internal static class MountPlan
 {
     /// <summary>The kinds in systemd's order of priority: of two entries for one path the first wins.</summary>
-    internal enum Mode { Inaccessible, Bind, BindRecursive, PrivateTmp, PrivateDev, ReadOnly, ReadWrite, NoExec, Exec, Tmpfs, ReadWriteImplicit }
+    internal enum Mode
+    {
+        Inaccessible, Bind, BindRecursive, PrivateTmp, PrivateDev, BindDev, Sysfs, Procfs, ReadOnly, ReadWrite, NoExec, Exec, Tmpfs, Run,
+        ReadWriteImplicit,
+    }
 
-    internal sealed class Entry(string path, Mode mode, bool ignore, string? source = null, string? options = null, bool readOnly = false)
+    /// <param name="hostPath">The path is the host's as given (ReadWritePaths= and kin without "+"): never moved below
+    /// the unit's root directory.</param>
+    internal sealed class Entry(string path, Mode mode, bool ignore, string? source = null, string? options = null, bool readOnly = false,
+        bool hostPath = false)
     {
         public string Path { get; } = path;
+
+        public bool HostPath { get; } = hostPath;
         public Mode Mode { get; } = mode;
         public bool Ignore { get; } = ignore;
         public string? Source { get; } = source;
@@ -34,8 +45,21 @@ internal static class MountPlan
         /// <summary>mount_entry_read_only(): what the read-only round does with it.</summary>
         public bool IsReadOnly => ReadOnly || Mode is Mode.ReadOnly or Mode.Inaccessible;
 
+        /// <summary>prefix_where_needed(): the same entry below the root directory.</summary>
+        public Entry Under(string root) =>
+            HostPath ? this : new Entry(root + (Path == "/" ? "" : Path), Mode, Ignore, Source, Options, ReadOnly, hostPath: true);
+
         public override string ToString() => $"{Path} {Mode}{(Ignore ? " -" : "")}{(ReadOnly ? " ro" : "")}";
     }
+
+    /// <summary>
+    /// MountAPIVFS='s table: the service's own procfs (with ProtectProc='s hidepid= and ProcSubset='s subset=), the
+    /// host's /dev and /sys, and an empty /run; the last three only where nothing is mounted yet.
+    /// </summary>
+    private static readonly (string Path, Mode Mode)[] s_apiVfs = [("/proc", Mode.Procfs), ("/dev", Mode.BindDev), ("/sys", Mode.Sysfs), ("/run", Mode.Run)];
+
+    /// <summary>The /run tmpfs of MountAPIVFS= (namespace.c's options for it).</summary>
+    private const string RunOptions = "mode=755,size=20%,nr_inodes=800k";
 
     private static readonly (string Path, Mode Mode, bool Ignore)[] s_systemYes =
         [("/usr", Mode.ReadOnly, false), ("/boot", Mode.ReadOnly, true), ("/efi", Mode.ReadOnly, true)];
@@ -71,7 +95,11 @@ internal static class MountPlan
         [("/proc/kmsg", Mode.Inaccessible, true), ("/dev/kmsg", Mode.Inaccessible, true)];
 
     /// <summary>True when the unit's settings ask for a mount namespace (exec_needs_mount_namespace() for these keys).</summary>
-    public static bool Needed(ExecSettings exec, bool dynamicUser) => exec.Mounts.Any(dynamicUser);
+    public static bool Needed(ExecSettings exec, bool dynamicUser) => exec.Mounts.Any(dynamicUser) || exec.RootDirectory is not null;
+
+    /// <summary>RootDirectory= as the mount list uses it: null when unset or the host's own root (empty_or_root()).</summary>
+    public static string? Root(ExecSettings exec) =>
+        exec.RootDirectory is { Length: > 0 } given && ExecCommandParser.SimplifyPath(given).TrimEnd('/') is { Length: > 0 } root ? root : null;
 
     /// <summary>
     /// The mount list, or null when the unit asks for none. Under <see cref="SandboxMode.BestEffort"/> in an
@@ -83,13 +111,14 @@ internal static class MountPlan
             return null;
         if (!context.Environment.MountNamespaces && context.Mode == SandboxMode.BestEffort)
         {
-            foreach (string key in Keys(exec.Mounts, dynamicUser))
+            foreach (string key in Keys(exec, dynamicUser))
                 context.NotApplied.Add($"{key} (no mount namespace here)");
             return null;
         }
 
         var given = inputs();
-        var entries = Entries(exec.Mounts, dynamicUser, given);
+        string? root = Root(exec);
+        var entries = Entries(exec.Mounts, dynamicUser, given, root);
         var mounts = new List<SandboxMount>(entries.Count);
         foreach (var e in entries)
             mounts.Add(ToChild(e));
@@ -99,12 +128,21 @@ internal static class MountPlan
             MountPropagation.Private => SandboxMounts.Private,
             _ => SandboxMounts.Shared,
         };
-        return new SandboxMounts(mounts, propagation, given.InaccessibleDirectory, given.InaccessibleFile, given.Staging);
+        return new SandboxMounts(mounts, propagation, given.InaccessibleDirectory, given.InaccessibleFile, given.Staging, root);
     }
 
     /// <summary>The keys that asked for the namespace, for the best-effort log line.</summary>
-    private static IEnumerable<string> Keys(SandboxMountSettings m, bool dynamicUser)
+    private static IEnumerable<string> Keys(ExecSettings exec, bool dynamicUser)
     {
+        var m = exec.Mounts;
+        if (exec.RootDirectory is not null)
+            yield return "RootDirectory=";
+        if (m.MountApiVfs == true)
+            yield return "MountAPIVFS=";
+        if (m.ProtectProc != ProtectProcMode.Default)
+            yield return "ProtectProc=" + m.ProtectProc.ToString().ToLowerInvariant();
+        if (m.ProcSubset != ProcSubsetMode.All)
+            yield return "ProcSubset=pid";
         if (dynamicUser)
             yield return "DynamicUser=";
         if (m.ProtectSystem != ProtectSystemMode.No)
@@ -146,12 +184,20 @@ internal static class MountPlan
             Mode.NoExec => new(e.Path, SandboxMountKind.NoExec, flags),
             Mode.Exec => new(e.Path, SandboxMountKind.Exec, flags),
             Mode.Tmpfs => new(e.Path, SandboxMountKind.Tmpfs, flags, null, e.Options),
+            Mode.Procfs => new(e.Path, SandboxMountKind.Procfs, flags, null, e.Options),
+            Mode.BindDev => new(e.Path, SandboxMountKind.BindDev, flags),
+            Mode.Sysfs => new(e.Path, SandboxMountKind.Sysfs, flags),
+            Mode.Run => new(e.Path, SandboxMountKind.Run, flags, null, e.Options),
             _ => new(e.Path, SandboxMountKind.ReadWrite, flags),
         };
     }
 
-    /// <summary>The sorted, pruned list (setup_namespace()'s order before it mounts anything).</summary>
-    internal static List<Entry> Entries(SandboxMountSettings m, bool dynamicUser, MountPlanInputs inputs)
+    /// <summary>
+    /// The sorted, pruned list (setup_namespace()'s order before it mounts anything). With a
+    /// <paramref name="root"/> every path but the host paths of ReadWritePaths= and kin moves below it, and entries
+    /// left outside it are dropped.
+    /// </summary>
+    internal static List<Entry> Entries(SandboxMountSettings m, bool dynamicUser, MountPlanInputs inputs, string? root = null)
     {
         var list = new List<Entry>();
         void Table((string Path, Mode Mode, bool Ignore)[] table)
@@ -160,19 +206,21 @@ internal static class MountPlan
                 list.Add(new Entry(path, mode, ignore));
         }
 
-        foreach (var p in m.ReadWritePaths)
-            list.Add(new Entry(p.Path, Mode.ReadWrite, p.IgnoreMissing));
-        foreach (var p in m.ReadOnlyPaths)
-            list.Add(new Entry(p.Path, Mode.ReadOnly, p.IgnoreMissing));
-        foreach (var p in m.InaccessiblePaths)
-            list.Add(new Entry(p.Path, Mode.Inaccessible, p.IgnoreMissing));
-        foreach (var p in m.ExecPaths)
-            list.Add(new Entry(p.Path, Mode.Exec, p.IgnoreMissing));
-        foreach (var p in m.NoExecPaths)
-            list.Add(new Entry(p.Path, Mode.NoExec, p.IgnoreMissing));
-        // The service directories stay writable whatever else is read-only (compile_read_write_paths()).
+        void Access(List<SandboxPath> paths, Mode mode)
+        {
+            foreach (var p in paths)
+                list.Add(new Entry(p.Path, mode, p.IgnoreMissing, hostPath: root is not null && !p.InsideRoot));
+        }
+
+        Access(m.ReadWritePaths, Mode.ReadWrite);
+        Access(m.ReadOnlyPaths, Mode.ReadOnly);
+        Access(m.InaccessiblePaths, Mode.Inaccessible);
+        Access(m.ExecPaths, Mode.Exec);
+        Access(m.NoExecPaths, Mode.NoExec);
+        // The service directories stay writable whatever else is read-only (compile_read_write_paths()); a unit with a
+        // root of its own gets the host's directories bound in at the same paths (compile_bind_mounts()).
         foreach (string path in inputs.ServiceDirectories)
-            list.Add(new Entry(path, Mode.ReadWrite, ignore: false));
+            list.Add(root is null ? new Entry(path, Mode.ReadWrite, ignore: false) : new Entry(path, Mode.BindRecursive, ignore: false, source: path));
         foreach (var b in m.Binds)
             list.Add(new Entry(b.Destination, b.Recursive ? Mode.BindRecursive : Mode.Bind, b.IgnoreMissing, b.Source, readOnly: b.ReadOnly));
         foreach (var t in m.TemporaryFileSystems)
@@ -220,11 +268,46 @@ internal static class MountPlan
             case ProtectSystemMode.Strict: Table(s_systemStrict); break;
         }
 
+        if (m.EffectiveMountApiVfs(root is not null))
+        {
+            // Without a root of its own the service keeps the host's /dev, /sys and /run (systemd would mount an empty
+            // /run where the host has none mounted, hiding the manager's runtime directory): only /proc is its own.
+            foreach (var (path, mode) in root is null ? s_apiVfs.AsSpan(0, 1) : s_apiVfs)
+                list.Add(new Entry(path, mode, ignore: false, options: mode == Mode.Procfs ? ProcOptions(m) : mode == Mode.Run ? RunOptions : null));
+        }
+
+        if (root is not null)
+        {
+            foreach (string? hostPath in (string?[])[inputs.NotifySocket, inputs.CredentialsDirectory])
+            {
+                if (hostPath is not null && hostPath.StartsWith('/'))
+                    list.Add(new Entry(hostPath, Mode.Bind, ignore: false, source: hostPath, readOnly: true));
+            }
+        }
+
+        if (root is not null)
+        {
+            for (int i = 0; i < list.Count; i++)
+                list[i] = list[i].Under(root);
+        }
+
         list.Sort(Compare);
         DropDuplicates(list);
+        if (root is not null)
+            list.RemoveAll(e => !IsUnder(e.Path, root));   // drop_outside_root()
         DropInaccessible(list);
         DropNop(list);
         return list;
+    }
+
+    /// <summary>The procfs options of ProtectProc= and ProcSubset= (null when neither is set): the textual hidepid= that
+    /// only kernels with per-instance procfs options accept, as systemd passes it.</summary>
+    internal static string? ProcOptions(SandboxMountSettings m)
+    {
+        if (m.ProtectProc == ProtectProcMode.Default && m.ProcSubset == ProcSubsetMode.All)
+            return null;
+        string hidepid = m.ProtectProc == ProtectProcMode.Default ? "off" : m.ProtectProc.ToString().ToLowerInvariant();
+        return "hidepid=" + hidepid + (m.ProcSubset == ProcSubsetMode.Pid ? ",subset=pid" : "");
     }
 
     /// <summary>TemporaryFileSystem='s options: "ro" becomes the read-only flag, the rest goes to tmpfs; mode=0755 unless given.</summary>

@@ -90,7 +90,9 @@ internal sealed class ServiceExecBuilder
                 Out: stdoutFile, Err: stderrFile);
 
             var searchPath = exec.Attributes.ExecSearchPath;
-            string path = ExecutableLookup.Resolve(command.Path, searchPath);
+            // RootDirectory=: the program is the root's (execve runs after the chroot); '+' runs on the host's root.
+            string? root = FullyPrivileged(in inputs) ? null : MountPlan.Root(exec);
+            string path = root is null ? ExecutableLookup.Resolve(command.Path, searchPath) : ResolveInRoot(root, command.Path, searchPath);
             if (!path.StartsWith('/'))   // a bare name found nowhere on the default PATH (or ExecSearchPath=)
                 throw new SpawnException(command.Path, ExecutableLookup.Find(command.Path, out _, searchPath) is int e and not 0 ? e : Errno.ENOENT);
             var credentials = Credentials.Resolve(exec, path);
@@ -108,7 +110,7 @@ internal sealed class ServiceExecBuilder
                 UnappliedSandboxPlan.Apply(exec, privileged, context!, path);
             var sandbox = sandboxed ? context : null;
             Directories.Prepare(exec, credentials, path, inputs.UnitId, _log);
-            var mounts = sandbox is not null && MountPlan.Needed(exec, dynamicUser: false) ? Mounts(exec, inputs.UnitId, path, sandbox) : null;
+            var mounts = sandbox is not null && MountPlan.Needed(exec, dynamicUser: false) ? Mounts(in inputs, path, sandbox) : null;
             var environment = Environment(in inputs, passFds.Count, names, credentials.Environment);
             if (journalPipe is not null && ChildStdio.DeviceAndInode(journalPipe) is { } stream)
                 environment.Add("JOURNAL_STREAM=" + stream);
@@ -204,7 +206,7 @@ internal sealed class ServiceExecBuilder
             // getsid() is the manager's, and it shares the manager's controlling terminal if it has one.
             NewSession = !inputs.IsConnectionInstance,
             NewProcessGroup = true,
-            WorkingDirectory = exec.WorkingDirectory == "~" && credentials.Home is { } home ? home : WorkingDirectory(exec),
+            WorkingDirectory = exec.WorkingDirectory == "~" && credentials.Home is { } home ? home : WorkingDirectory(exec, mounts?.Root),
             NonBlockingPassFds = exec.NonBlocking,
             IgnoreSigpipe = exec.IgnoreSigpipe,
             Uid = switchUser ? credentials.Uid : null,
@@ -228,18 +230,24 @@ internal sealed class ServiceExecBuilder
         };
     }
 
-    /// <summary>The unit's mount list (issue 14, mounts), with its private /tmp and the service directories made first;
-    /// a directory that cannot be made fails the start with 226/NAMESPACE.</summary>
-    private SandboxMounts? Mounts(ExecSettings exec, string unit, string path, SandboxContext context)
+    /// <summary>The unit's mount list (issue 14, mounts), with its private /tmp (shared with the units of
+    /// JoinsNamespaceOf=) and the service directories made first; a directory that cannot be made fails the start with
+    /// 226/NAMESPACE (RootImage= is refused earlier, by UnappliedSandboxPlan).</summary>
+    private SandboxMounts? Mounts(in ExecInputs inputs, string path, SandboxContext context)
     {
+        var exec = inputs.Settings.Exec;
+        string unit = inputs.UnitId;
         var dirs = MountDirectories ?? throw new SpawnException(path, Errno.EOPNOTSUPP, ExitStatusNames.Namespace);
+        var joins = inputs.JoinsNamespaceOf;
+        string? notify = inputs.Settings.EffectiveNotifyAccess != NotifyAccess.None ? NotifySocketPath : null;
+        string? credentials = inputs.CredentialsDirectory;
         try
         {
             return MountPlan.Of(exec, dynamicUser: false, context, () =>
             {
                 dirs.EnsureCommon();
-                var (tmp, varTmp) = exec.Mounts.EffectivePrivateTmp(dynamicUser: false) ? dirs.PrivateTmp(unit) : (null!, null!);
-                return new MountPlanInputs(dirs.InaccessibleDirectory, dirs.InaccessibleFile, dirs.Staging, tmp, varTmp, ServiceDirectoryPaths(exec));
+                var (tmp, varTmp) = exec.Mounts.EffectivePrivateTmp(dynamicUser: false) ? dirs.PrivateTmp(unit, joins) : (null!, null!);
+                return new MountPlanInputs(dirs.InaccessibleDirectory, dirs.InaccessibleFile, dirs.Staging, tmp, varTmp, ServiceDirectoryPaths(exec), notify, credentials);
             });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -331,7 +339,23 @@ internal sealed class ServiceExecBuilder
     private static ChildFile? InputFile(ExecSettings exec) =>
         exec.StandardInput == StandardInputKind.File && exec.StandardInputPath is { } path ? ChildFile.Input(path) : null;
 
-    private string? WorkingDirectory(ExecSettings exec)
+    /// <summary>A bare program name searched in the unit's root directory; the path inside it, or the name unchanged
+    /// when it is not there (the spawn then fails with 203/EXEC).</summary>
+    private static string ResolveInRoot(string root, string name, IReadOnlyList<string>? searchPath)
+    {
+        if (name.Contains('/'))
+            return name;
+        foreach (string dir in searchPath ?? ExecutableLookup.DefaultPath)
+        {
+            string inside = Path.Combine(dir, name);
+            if (ExecutableLookup.Check(root + inside) == 0)
+                return inside;
+        }
+
+        return name;
+    }
+
+    private string? WorkingDirectory(ExecSettings exec, string? root)
     {
         string? dir = exec.WorkingDirectory;
         // Without WorkingDirectory= a system manager runs services in /, a user manager in the user's home.
@@ -340,7 +364,8 @@ internal sealed class ServiceExecBuilder
             return fallback;
         if (dir == "~")
             dir = System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);
-        if (exec.WorkingDirectoryMissingOk && !Directory.Exists(dir))
+        // WorkingDirectory= is a path in the unit's root directory (the child changes into it after the chroot).
+        if (exec.WorkingDirectoryMissingOk && !Directory.Exists(root + dir))
             return fallback;
         return dir;
     }

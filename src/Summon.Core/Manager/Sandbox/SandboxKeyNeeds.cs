@@ -9,7 +9,7 @@ internal static class SandboxKeyNeeds
         "ProtectSystem", "ProtectHome", "PrivateTmp", "PrivateDevices", "PrivateMounts", "ReadWritePaths", "ReadOnlyPaths",
         "InaccessiblePaths", "ExecPaths", "NoExecPaths", "TemporaryFileSystem", "BindPaths", "BindReadOnlyPaths",
         "RootDirectory", "RootImage", "ProtectKernelTunables", "ProtectKernelModules", "ProtectKernelLogs",
-        "ProtectControlGroups", "ProtectProc", "ProcSubset",
+        "ProtectControlGroups", "ProtectProc", "ProcSubset", "MountAPIVFS",
     };
 
     private static readonly HashSet<string> NamespaceKeys = new(StringComparer.Ordinal) { "PrivateNetwork", "PrivateIPC", "ProtectHostname" };

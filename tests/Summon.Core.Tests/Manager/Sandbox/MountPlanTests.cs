@@ -108,4 +108,62 @@ public sealed class MountPlanTests
         Assert.Equal(plan.Block.Length, BitConverter.ToInt32(plan.Block, 0));
         Assert.Equal(plan.Entries.Count, BitConverter.ToInt32(plan.Block, 4));
     }
+    [Fact]
+    public void ProtectProcAndProcSubsetMountAProcfsOfTheirOwnWithHidepidAndSubset()
+    {
+        var m = new SandboxMountSettings { ProtectProc = ProtectProcMode.Invisible, ProcSubset = ProcSubsetMode.Pid };
+        var proc = Assert.Single(MountPlan.Entries(m, dynamicUser: false, Inputs with { ServiceDirectories = [] }));
+        Assert.Equal(("/proc", MountPlan.Mode.Procfs, "hidepid=invisible,subset=pid"), (proc.Path, proc.Mode, proc.Options));
+        Assert.Equal("hidepid=off,subset=pid", MountPlan.ProcOptions(new SandboxMountSettings { ProcSubset = ProcSubsetMode.Pid }));
+        Assert.Equal("hidepid=noaccess", MountPlan.ProcOptions(new SandboxMountSettings { ProtectProc = ProtectProcMode.NoAccess }));
+        Assert.Null(MountPlan.ProcOptions(new SandboxMountSettings { MountApiVfs = true }));
+        // Without a root directory the host's /dev, /sys and /run stay: only /proc is the service's own.
+        Assert.Equal(["/proc Procfs"], Plan(m => m.MountApiVfs = true, inputs: Inputs with { ServiceDirectories = [] }));
+    }
+
+    [Fact]
+    public void UnderRootDirectoryEveryPathMovesBelowItButTheHostPathsOfTheAccessKeysWhichAreDroppedOutsideIt()
+    {
+        var m = new SandboxMountSettings { ProtectSystem = ProtectSystemMode.Strict, PrivateTmp = true };
+        m.ReadWritePaths.Add(new SandboxPath("/out", false, InsideRoot: true));
+        m.ReadWritePaths.Add(new SandboxPath("/var/log", false, InsideRoot: false));   // the host's, outside the root: dropped
+        m.ReadWritePaths.Add(new SandboxPath("/srv/r/data", false, InsideRoot: false)); // the host's, inside the root: kept
+        m.Binds.Add(new SandboxBind("/etc/ssl", "/etc/ssl", false, true, true));
+        var entries = MountPlan.Entries(m, dynamicUser: false, Inputs with { NotifySocket = "/run/summon/notify", CredentialsDirectory = "/run/credentials/a.service" }, "/srv/r");
+        Assert.Equal(
+            ["/srv/r ReadOnly", "/srv/r/data ReadWrite", "/srv/r/dev BindDev", "/srv/r/etc/ssl BindRecursive ro", "/srv/r/home ReadWriteImplicit -",
+             "/srv/r/out ReadWrite", "/srv/r/proc Procfs", "/srv/r/root ReadWriteImplicit -", "/srv/r/run Run", "/srv/r/run/credentials/a.service Bind ro",
+             "/srv/r/run/summon/notify Bind ro", "/srv/r/run/user ReadWriteImplicit -", "/srv/r/sys Sysfs", "/srv/r/tmp PrivateTmp",
+             "/srv/r/var/lib/svc BindRecursive", "/srv/r/var/tmp PrivateTmp"],
+            entries.Select(e => e.ToString()));
+        // Sources stay the host's: the bind's, the private /tmp's and the service directory's.
+        Assert.Equal(["/etc/ssl", "/run/x/tmp", "/var/lib/svc"],
+            entries.Where(e => e.Path is "/srv/r/etc/ssl" or "/srv/r/tmp" or "/srv/r/var/lib/svc").Select(e => e.Source));
+    }
+
+    [Fact]
+    public void RootDirectoryAloneMountsTheApiFileSystemsUnlessMountApiVfsIsOffAndSlashIsNoRoot()
+    {
+        var exec = new ExecSettings { RootDirectory = "/srv/r/" };
+        Assert.True(MountPlan.Needed(exec, dynamicUser: false));
+        Assert.Equal("/srv/r", MountPlan.Root(exec));
+        Assert.Null(MountPlan.Root(new ExecSettings { RootDirectory = "/" }));
+        var strict = new SandboxContext(SandboxEnvironment.Full, SandboxMode.Strict, userManager: false);
+        SandboxMounts plan = MountPlan.Of(exec, dynamicUser: false, strict, () => Inputs with { ServiceDirectories = [] })!;
+        Assert.Equal(("/srv/r", 4), (plan.Root, plan.Entries.Count));
+        exec.Mounts.MountApiVfs = false;
+        Assert.Empty(MountPlan.Of(exec, dynamicUser: false, strict, () => Inputs with { ServiceDirectories = [] })!.Entries);
+    }
+
+    [Fact]
+    public void BestEffortWithoutNamespacesNamesTheRootAndProcKeys()
+    {
+        var exec = new ExecSettings { RootDirectory = "/srv/r" };
+        exec.Mounts.ProtectProc = ProtectProcMode.Invisible;
+        exec.Mounts.ProcSubset = ProcSubsetMode.Pid;
+        var none = new SandboxContext(SandboxEnvironment.Full with { MountNamespaces = false }, SandboxMode.BestEffort, userManager: false);
+        Assert.Null(MountPlan.Of(exec, dynamicUser: false, none, () => throw new InvalidOperationException("not needed")));
+        Assert.Equal(["RootDirectory= (no mount namespace here)", "ProtectProc=invisible (no mount namespace here)", "ProcSubset=pid (no mount namespace here)"],
+            none.NotApplied);
+    }
 }
