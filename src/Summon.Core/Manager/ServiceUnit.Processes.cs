@@ -127,6 +127,7 @@ internal sealed partial class ServiceUnit
             ExitStatusNames.Credentials => "Failed to set up credentials",
             // The sandbox's steps, worded as systemd 252's exec_child logs them.
             ExitStatusNames.Namespace => "Failed to set up mount namespacing",
+            ExitStatusNames.Cgroup => "Failed to attach to cgroup",
             ExitStatusNames.Network => "Failed to set up network namespacing",
             ExitStatusNames.Capabilities => "Failed to drop capabilities",
             ExitStatusNames.NoNewPrivileges => "Failed to disable new privileges",

@@ -101,6 +101,8 @@ internal static class SupportedKeys
         "ProtectKernelLogs", "ProtectControlGroups", "PrivateMounts", "MountFlags", "ReadWritePaths", "ReadOnlyPaths",
         "InaccessiblePaths", "ExecPaths", "NoExecPaths", "TemporaryFileSystem", "BindPaths", "BindReadOnlyPaths",
         "ReadWriteDirectories", "ReadOnlyDirectories", "InaccessibleDirectories",
+        // Issue 14, cgroup access: device and IP filters on the unit's cgroup (Manager/ControlGroups/CgroupAccess.cs).
+        "DevicePolicy", "DeviceAllow", "IPAddressAllow", "IPAddressDeny",
         // Deprecated, still in package units: every command but the main process's runs as with the '+' prefix.
         "PermissionsStartOnly",
     };
