@@ -109,6 +109,43 @@ public sealed class CgroupAccessTests
         Assert.Contains("sandbox downgraded (best-effort): DevicePolicy=closed (no writable control group hierarchy here)", downgrade, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_Accept_yes_socket_with_IPAddressDeny_any_cannot_answer_and_the_services_own_list_leaves_passed_sockets_alone()
+    {
+        if (!Environment.IsPrivilegedProcess)
+            return;
+        using var root = new TempRoot();
+        int denied = FreePort.Tcp(), allowed = FreePort.Tcp(), serviceOnly = FreePort.Tcp();
+        const string Hello = "[Service]\nExecStart=/bin/echo hello\nStandardOutput=socket\n";
+        root.WriteUnit("denied.socket", $"[Socket]\nListenStream=127.0.0.1:{denied}\nAccept=yes\nIPAddressDeny=any\n");
+        root.WriteUnit("denied@.service", Hello);
+        root.WriteUnit("allowed.socket", $"[Socket]\nListenStream=127.0.0.1:{allowed}\nAccept=yes\nIPAddressDeny=any\nIPAddressAllow=127.0.0.1\n");
+        root.WriteUnit("allowed@.service", Hello);
+        root.WriteUnit("service-only.socket", $"[Socket]\nListenStream=127.0.0.1:{serviceOnly}\nAccept=yes\n");
+        root.WriteUnit("service-only@.service", Hello + "IPAddressDeny=any\n");
+        using DaemonProcess daemon = await DaemonProcess.StartAsync(root);
+        foreach (string unit in (string[])["denied.socket", "allowed.socket", "service-only.socket"])
+        {
+            CommandResult start = Cli.Run(root, "start", unit);
+            Assert.True(start.ExitCode == 0, start + daemon.Log);
+        }
+
+        // "the IP access list configured on the socket unit applies to all sockets associated with it directly": the
+        // client's SYN is dropped, so no connection is made and no instance starts.
+        using (var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, denied), timeout.Token));
+        }
+        Assert.Equal("0", Cli.ShowOne(root, "denied.socket", "NAccepted"));
+        using (Socket client = Clients.ConnectTcp(IPAddress.Loopback, allowed))
+            Assert.Equal("hello\n", Clients.ReadToEnd(client));
+        // "Conversely, the IP access list configured for the service is not applied to any sockets passed into the
+        // service via socket activation."
+        using (Socket client = Clients.ConnectTcp(IPAddress.Loopback, serviceOnly))
+            Assert.Equal("hello\n", Clients.ReadToEnd(client));
+    }
+
     private static Socket Listen(IPAddress address)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

@@ -47,6 +47,8 @@ internal static class SupportedKeys
         "Priority", "ReceiveBuffer", "SendBuffer", "Mark", "IPTTL", "PassCredentials", "PassPacketInfo",
         "Broadcast", "Transparent", "TriggerLimitIntervalSec", "TriggerLimitBurst", "PollLimitIntervalSec",
         "PollLimitBurst",
+        // Issue 14, cgroup access: a socket filter on each listening socket (Manager/SocketAddressFilter.cs).
+        "IPAddressAllow", "IPAddressDeny",
         // The socket's control commands (SocketUnit.Control) and the exec settings they run with.
         "ExecStartPre", "ExecStartPost", "ExecStopPre", "ExecStopPost", "TimeoutSec",
         "User", "Group", "SupplementaryGroups", "Environment", "EnvironmentFile", "PassEnvironment", "UnsetEnvironment",

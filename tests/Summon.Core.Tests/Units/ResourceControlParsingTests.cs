@@ -112,13 +112,7 @@ public sealed class ResourceControlParsingTests : IDisposable
     [Fact]
     public void An_empty_assignment_resets_the_lists()
     {
-        var (rc, warnings) = Load("DeviceAllow=/dev/null
-DeviceAllow=
-IPAddressDeny=any
-IPAddressDeny=
-IPAddressAllow=localhost
-IPAddressAllow=
-");
+        var (rc, warnings) = Load("DeviceAllow=/dev/null\nDeviceAllow=\nIPAddressDeny=any\nIPAddressDeny=\nIPAddressAllow=localhost\nIPAddressAllow=\n");
         Assert.Empty(warnings);
         Assert.Empty(rc.DeviceAllow);
         Assert.Empty(rc.IPAddressDeny);

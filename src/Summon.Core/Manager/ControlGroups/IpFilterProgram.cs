@@ -59,18 +59,24 @@ internal static class IpFilterProgram
         a.Alu64Imm(BpfAssembler.Mov, BpfAssembler.R5, FromNetworkHeader);
         a.CallHelper(LoadBytesRelative);
         a.Jump64(BpfAssembler.Jne, BpfAssembler.R0, 0, accept);   // too short to hold the address: not ours to judge
-        foreach (var prefix in allow)
-            if (prefix.IsV6 == v6)
-                Match(a, prefix, accept);
-        foreach (var prefix in deny)
-            if (prefix.IsV6 == v6)
-                Match(a, prefix, drop);
+        // A zero-length network ("any") matches every address: what would follow it is never reached, and the verifier
+        // refuses unreachable instructions.
+        foreach ((var list, int verdict) in (ReadOnlySpan<(IReadOnlyList<IpAddressPrefix>, int)>)[(allow, accept), (deny, drop)])
+            foreach (var prefix in list)
+                if (prefix.IsV6 == v6 && !Match(a, prefix, verdict))
+                    return;
         a.Goto(accept);
     }
 
-    /// <summary>Jumps to <paramref name="verdict"/> when the address on the stack is in <paramref name="prefix"/>.</summary>
-    private static void Match(BpfAssembler a, IpAddressPrefix prefix, int verdict)
+    /// <summary>Jumps to <paramref name="verdict"/> when the address on the stack is in <paramref name="prefix"/>; false when
+    /// that jump is unconditional.</summary>
+    private static bool Match(BpfAssembler a, IpAddressPrefix prefix, int verdict)
     {
+        if (prefix.Length == 0)
+        {
+            a.Goto(verdict);
+            return false;
+        }
         byte[] address = prefix.MaskedBytes();
         int next = a.NewLabel();
         for (int word = 0; word * 32 < prefix.Length; word++)
@@ -89,6 +95,7 @@ internal static class IpFilterProgram
         }
         a.Goto(verdict);
         a.Place(next);
+        return true;
     }
 
     /// <summary>An ETH_P_* value as __sk_buff's protocol holds it: in network byte order, read as a native word.</summary>
