@@ -32,7 +32,7 @@ internal sealed partial class ServiceUnit
                     "No writable control group (cgroup2) hierarchy here: MemoryMax=, TasksMax=, CPUQuota= and the other resource limits are ignored; processes are tracked by process group.");
             }
             if (access is not null)
-                AccessNotApplied(command, access, [.. AccessKeys(access).Select(k => k + " (no writable control group hierarchy here)")]);
+                AccessNotApplied(command, access, [.. access.Keys(resources).Select(k => k + " (no writable control group hierarchy here)")]);
             return null;
         }
         List<string> notApplied;
@@ -92,14 +92,6 @@ internal sealed partial class ServiceUnit
             throw new SpawnException(command.Path, Posix.Errno.EOPNOTSUPP, ExitStatusNames.Cgroup);
         }
         ManagerLog.UnitWarning(Manager.Log, Id, (implied ? "device list implied by the sandbox not applied: " : "sandbox downgraded (best-effort): ") + string.Join(", ", what));
-    }
-
-    private IEnumerable<string> AccessKeys(CgroupAccessRules access)
-    {
-        if (access.Devices is not null)
-            yield return access.DeviceKey(Settings.Resources);
-        if (access.Deny.Count > 0)
-            yield return "IPAddressDeny=";
     }
 
     private const int OomRecheckCount = 20;

@@ -17,7 +17,7 @@ internal static class CgroupAccess
         using var directory = CgroupFile.Open(dir, Libc.O_RDONLY | Libc.O_DIRECTORY, out int openError);
         if (directory is null)
         {
-            failed.Add($"{Names(rules, rc)} ({dir}: {Posix.Errno.Describe(openError)})");
+            failed.Add($"{string.Join(", ", rules.Keys(rc))} ({dir}: {Posix.Errno.Describe(openError)})");
             return failed;
         }
         if (rules.Devices is { } allow)
@@ -33,9 +33,6 @@ internal static class CgroupAccess
             failed.Add($"IPAddressDeny= ({reason})");
         return failed;
     }
-
-    private static string Names(CgroupAccessRules rules, ResourceControl rc) =>
-        string.Join(", ", (IEnumerable<string>)[.. rules.Devices is null ? [] : (string[])[rules.DeviceKey(rc)], .. rules.Deny.Count == 0 ? [] : (string[])["IPAddressDeny="]]);
 
     /// <summary>The device list into the v1 controller, or as a device program; null, or why not.</summary>
     private static string? Devices(CgroupTree tree, string dir, SafeFdHandle directory, List<DeviceRule> rules, List<string> legacyDirs)

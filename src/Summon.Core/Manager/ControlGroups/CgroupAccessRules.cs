@@ -26,4 +26,13 @@ internal sealed record CgroupAccessRules(
     public string DeviceKey(ResourceControl rc) =>
         rc.DevicePolicy != DevicePolicy.Auto ? "DevicePolicy=" + rc.DevicePolicy.ToString().ToLowerInvariant()
         : rc.DeviceAllow.Count > 0 ? "DeviceAllow=" : Policy == DevicePolicy.Closed ? "PrivateDevices=" : "ProtectClock=";
+
+    /// <summary>The keys these rules apply, as the journal names them.</summary>
+    public IEnumerable<string> Keys(ResourceControl rc)
+    {
+        if (Devices is not null)
+            yield return DeviceKey(rc);
+        if (Deny.Count > 0)
+            yield return "IPAddressDeny=";
+    }
 }
