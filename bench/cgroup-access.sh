@@ -56,7 +56,8 @@ for u in none devices ip both; do
         echo $(( (t1 - t0) / 1000 )) >> "$run/ms"
     done
     "$SUMMON" stop "$u.service" >/dev/null
-    kill -TERM "$pid"; wait "$pid" 2>/dev/null
+    # the manager is strace's child: stopping it (by its pid) ends strace, which then writes its table
+    kill -TERM "$(pgrep -P "$pid")"; wait "$pid" 2>/dev/null
     calls=$(awk '$NF == "total" {print $4}' "$run/strace")
     bpf=$(awk '$NF == "bpf" {print $4}' "$run/strace")
     writes=$(awk '$NF == "write" {print $4}' "$run/strace")

@@ -48,8 +48,9 @@ public sealed class CgroupAccessTests
         Assert.True((allowed["open_dev"], allowed["open_null"]) == ("ok", "ok"), allowed.Text);
         var writeOnly = await ProbeAsync(root, daemon, "write-only", $"DevicePolicy=closed\nDeviceAllow={Device} w");
         Assert.True(writeOnly["open_dev"] == "EPERM", writeOnly.Text);   // the probe opens it for reading
-        // "strict: means to only allow types of access that are explicitly specified."
-        var strict = await ProbeAsync(root, daemon, "strict", $"DevicePolicy=strict\nDeviceAllow={Device} r");
+        // "strict: means to only allow types of access that are explicitly specified." The service's stdin is /dev/null,
+        // opened after it joined its cgroup: reading it must be allowed; the probe's read-write open is not.
+        var strict = await ProbeAsync(root, daemon, "strict", $"DevicePolicy=strict\nDeviceAllow={Device} r\nDeviceAllow=/dev/null r");
         Assert.True((strict["open_dev"], strict["open_null"]) == ("ok", "EPERM"), strict.Text);
         // "auto: in addition, allows access to all devices if no explicit DeviceAllow= is present": with one, it closes.
         var auto = await ProbeAsync(root, daemon, "auto-list", "DeviceAllow=/dev/zero r");
