@@ -13,7 +13,8 @@
  *                                    exists) (PrivateDevices=, DevicePolicy=)
  *   open_null                        open /dev/null for reading and writing (DevicePolicy=closed keeps it)
  *   dev_entries                      entries in /dev
- *   connect                          a TCP connect to -c IPV4-ADDRESS:PORT (IPAddressDeny=); else skipped
+ *   connect                          a TCP connect to -c IPV4-ADDRESS:PORT, ETIMEDOUT after two seconds
+ *                                    (IPAddressDeny=: the SYN is dropped); else skipped
  *   write_proc_sys write_sys         open /proc/sys/kernel/printk and a /sys/kernel file for writing
  *                                    (ProtectKernelTunables=); nothing is written
  *   ptrace                           PTRACE_TRACEME in a child (SystemCallFilter=~@debug)
@@ -60,6 +61,7 @@
 #include <sys/wait.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 
 static char s_report[16384];
 static size_t s_length;
@@ -513,7 +515,31 @@ static void probe_connect(const char *target)
         put("connect", fd < 0 ? errno_name(errno) : "EINVAL");
         return;
     }
-    put_result("connect", connect(fd, (struct sockaddr *)&peer, sizeof peer));
+    /* A dropped SYN is sent again and again rather than refused: after two seconds the answer is ETIMEDOUT. */
+    fcntl(fd, F_SETFL, O_NONBLOCK);
+    if (connect(fd, (struct sockaddr *)&peer, sizeof peer) == 0)
+    {
+        put("connect", "ok");
+    }
+    else if (errno != EINPROGRESS)
+    {
+        put("connect", errno_name(errno));
+    }
+    else
+    {
+        struct pollfd wait = { .fd = fd, .events = POLLOUT };
+        int error = 0;
+        socklen_t length = sizeof error;
+        if (poll(&wait, 1, 2000) != 1)
+        {
+            put("connect", "ETIMEDOUT");
+        }
+        else
+        {
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length);
+            put("connect", error == 0 ? "ok" : errno_name(error));
+        }
+    }
     close(fd);
 }
 
