@@ -1,5 +1,5 @@
 /*
- * sandbox-probe [-o FILE] [-t PATH] [-d DEVICE] [-S SETUID-COPY] [-w DIR] [-p DIR] [-P PID] [-s SECONDS]: reports what the sandbox
+ * sandbox-probe [-o FILE] [-t PATH] [-d DEVICE] [-c ADDRESS:PORT] [-S SETUID-COPY] [-w DIR] [-p DIR] [-P PID] [-s SECONDS]: reports what the sandbox
  * around it allows, one key=value line per probe, on stdout and (with -o) in FILE (written whole, then renamed).
  * A value is "ok" when the operation succeeded, otherwise the errno name (EPERM, EACCES, ENOENT, EROFS, ...); a few
  * keys report a number or a list instead (cap_*, uid, gid, dev_entries, proc_pids, net_ifaces, ns_*).
@@ -11,7 +11,10 @@
  *   open_dev open_dev_path           open -d DEVICE, or the first of /dev/sda, /dev/vda, /dev/nvme0n1, /dev/xvda,
  *                                    /dev/loop0, /dev/mem that opens (else the first one's errno; ENOENT when none
  *                                    exists) (PrivateDevices=, DevicePolicy=)
+ *   open_null                        open /dev/null for reading and writing (DevicePolicy=closed keeps it)
  *   dev_entries                      entries in /dev
+ *   connect                          a TCP connect to -c IPV4-ADDRESS:PORT, ETIMEDOUT after two seconds
+ *                                    (IPAddressDeny=: the SYN is dropped); else skipped
  *   write_proc_sys write_sys         open /proc/sys/kernel/printk and a /sys/kernel file for writing
  *                                    (ProtectKernelTunables=); nothing is written
  *   ptrace                           PTRACE_TRACEME in a child (SystemCallFilter=~@debug)
@@ -73,6 +76,9 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 
 static char s_report[16384];
 static size_t s_length;
@@ -607,6 +613,58 @@ static int write_report(const char *file)
     return 0;
 }
 
+/* -c ADDRESS:PORT: a TCP connection to an IPv4 address, closed at once. */
+static void probe_connect(const char *target)
+{
+    if (target == NULL)
+    {
+        put("connect", "skipped");
+        return;
+    }
+    char address[64];
+    const char *colon = strrchr(target, ':');
+    if (colon == NULL || (size_t)(colon - target) >= sizeof address)
+    {
+        put("connect", "EINVAL");
+        return;
+    }
+    memcpy(address, target, (size_t)(colon - target));
+    address[colon - target] = 0;
+    struct sockaddr_in peer = { .sin_family = AF_INET, .sin_port = htons((unsigned short)atoi(colon + 1)) };
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || inet_pton(AF_INET, address, &peer.sin_addr) != 1)
+    {
+        put("connect", fd < 0 ? errno_name(errno) : "EINVAL");
+        return;
+    }
+    /* A dropped SYN is sent again and again rather than refused: after two seconds the answer is ETIMEDOUT. */
+    fcntl(fd, F_SETFL, O_NONBLOCK);
+    if (connect(fd, (struct sockaddr *)&peer, sizeof peer) == 0)
+    {
+        put("connect", "ok");
+    }
+    else if (errno != EINPROGRESS)
+    {
+        put("connect", errno_name(errno));
+    }
+    else
+    {
+        struct pollfd wait = { .fd = fd, .events = POLLOUT };
+        int error = 0;
+        socklen_t length = sizeof error;
+        if (poll(&wait, 1, 2000) != 1)
+        {
+            put("connect", "ETIMEDOUT");
+        }
+        else
+        {
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length);
+            put("connect", error == 0 ? "ok" : errno_name(error));
+        }
+    }
+    close(fd);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 2 && strcmp(argv[1], "--euid") == 0)
@@ -614,23 +672,24 @@ int main(int argc, char **argv)
         printf("%u\n", (unsigned)geteuid());
         return 0;
     }
-    const char *output = NULL, *marker = NULL, *device = NULL, *setuid_copy = NULL, *writable = "/tmp", *path = NULL, *other = NULL;
+    const char *output = NULL, *marker = NULL, *device = NULL, *setuid_copy = NULL, *writable = "/tmp", *path = NULL, *other = NULL, *peer = NULL;
     int seconds = 0;
     int option;
-    while ((option = getopt(argc, argv, "o:t:d:S:w:p:P:s:")) != -1)
+    while ((option = getopt(argc, argv, "o:t:d:c:S:w:p:P:s:")) != -1)
     {
         switch (option)
         {
         case 'o': output = optarg; break;
         case 't': marker = optarg; break;
         case 'd': device = optarg; break;
+        case 'c': peer = optarg; break;
         case 'S': setuid_copy = optarg; break;
         case 'w': writable = optarg; break;
         case 'p': path = optarg; break;
         case 's': seconds = atoi(optarg); break;
         case 'P': other = optarg; break;
         default:
-            fprintf(stderr, "usage: %s [-o FILE] [-t PATH] [-d DEVICE] [-S SETUID-COPY] [-w DIR] [-p DIR] [-P PID] [-s SECONDS]\n", argv[0]);
+            fprintf(stderr, "usage: %s [-o FILE] [-t PATH] [-d DEVICE] [-c ADDRESS:PORT] [-S SETUID-COPY] [-w DIR] [-p DIR] [-P PID] [-s SECONDS]\n", argv[0]);
             return 2;
         }
     }
@@ -649,6 +708,8 @@ int main(int argc, char **argv)
     }
     probe_write("tmp_write", "/tmp");
     probe_dev(device);
+    probe_open("open_null", "/dev/null", O_RDWR);
+    probe_connect(peer);
     long dev_entries = count_entries("/dev", 0);
     if (dev_entries < 0)
     {

@@ -4,7 +4,7 @@ namespace Summon.Interop;
 
 internal static partial class Libc
 {
-    internal const uint S_IFMT = 0xF000, S_IFDIR = 0x4000, S_IFLNK = 0xA000;
+    internal const uint S_IFMT = 0xF000, S_IFDIR = 0x4000, S_IFLNK = 0xA000, S_IFCHR = 0x2000, S_IFBLK = 0x6000;
 
     /// <summary>Room for a struct stat on every architecture we build for (144 bytes on x86_64, 128 on aarch64).</summary>
     internal const int StatSize = 256;
@@ -22,4 +22,9 @@ internal static partial class Libc
         RuntimeInformation.ProcessArchitecture == Architecture.X64
             ? (*(uint*)(buffer + 24), *(uint*)(buffer + 28), *(uint*)(buffer + 32))
             : (*(uint*)(buffer + 16), *(uint*)(buffer + 24), *(uint*)(buffer + 28));
+
+    /// <summary>st_rdev of a filled struct stat (the device a character or block node stands for), after st_gid and
+    /// its padding on x86_64, right after st_gid in aarch64's generic layout.</summary>
+    internal static unsafe ulong StatRdev(byte* buffer) =>
+        *(ulong*)(buffer + (RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 40 : 32));
 }

@@ -22,6 +22,7 @@ internal sealed partial class ServiceUnit
         if (_cgroup is not null)
             return _cgroup;
         var resources = Settings.Resources;
+        var access = CgroupAccessRules.Of(Settings);
         if (Manager.Cgroups is not { } tree)
         {
             if (resources.HasLimits && !_cgroupWarned)
@@ -30,24 +31,42 @@ internal sealed partial class ServiceUnit
                 ManagerLog.UnitWarning(Manager.Log, Id,
                     "No writable control group (cgroup2) hierarchy here: MemoryMax=, TasksMax=, CPUQuota= and the other resource limits are ignored; processes are tracked by process group.");
             }
+            if (access is not null)
+                AccessNotApplied(command, access, [.. access.Keys(resources).Select(k => k + " (no writable control group hierarchy here)")]);
             return null;
         }
+        List<string> notApplied;
+        UnitCgroup cgroup;
         try
         {
             bool warn = !_cgroupWarned;
             _cgroupWarned = true;
             // Delegate= hands the cgroup to User=, resolved by now (the spawn waited for the lookup).
             uint? owner = resources.Delegate ? Manager.ExecBuilder.Credentials.Resolve(Settings.Exec, command.Path).Uid : null;
-            _cgroup = tree.Open(Id, resources, owner, message =>
+            cgroup = tree.Open(Id, resources, owner, message =>
             {
                 if (warn)
                     ManagerLog.UnitWarning(Manager.Log, Id, message);
-            });
+            }, access, out notApplied);
         }
         catch (CgroupException e)
         {
             throw new SpawnException(command.Path, e.Errno, ExitStatusNames.Cgroup);
         }
+        if (notApplied.Count > 0)
+        {
+            try
+            {
+                AccessNotApplied(command, access!, notApplied);
+            }
+            catch (SpawnException)
+            {
+                cgroup.TryRemove();
+                cgroup.Dispose();
+                throw;
+            }
+        }
+        _cgroup = cgroup;
         _cgroupToken = Manager.Loop.Register(_cgroup.Events, Libc.EPOLLPRI, _ => OnCgroupEvents());
         if (_cgroup.OomWatch is { } oom)
             _oomToken = Manager.Loop.Register(oom.Fd, oom.Events, _ => OnOomEvent());
@@ -55,6 +74,24 @@ internal sealed partial class ServiceUnit
         if (Settings.OOMPolicy == OomPolicy.Kill)
             _ = CgroupFile.Write(Path.Combine(_cgroup.Directory, "memory.oom.group"), "1");
         return _cgroup;
+    }
+
+    /// <summary>
+    /// Device or IP filters the unit asked for could not be applied: in strict mode the start fails with 219/CGROUP
+    /// and one line naming them; in best-effort mode (or when only PrivateDevices=/ProtectClock= implied the device
+    /// list) the start goes on and the journal names the downgrade.
+    /// </summary>
+    private void AccessNotApplied(ExecCommand command, CgroupAccessRules access, List<string> what)
+    {
+        bool strict = Manager.ExecBuilder.Sandbox.ModeFor(Settings) == Sandbox.SandboxMode.Strict;
+        bool implied = !access.Asked;
+        if (strict && !implied)
+        {
+            ManagerLog.UnitError(Manager.Log, Id,
+                $"{string.Join(", ", what)} cannot be applied: the start fails (SandboxFallback=best-effort in [X-Summon], or summon daemon --sandbox=best-effort, starts without it).");
+            throw new SpawnException(command.Path, Posix.Errno.EOPNOTSUPP, ExitStatusNames.Cgroup);
+        }
+        ManagerLog.UnitWarning(Manager.Log, Id, (implied ? "device list implied by the sandbox not applied: " : "sandbox downgraded (best-effort): ") + string.Join(", ", what));
     }
 
     private const int OomRecheckCount = 20;

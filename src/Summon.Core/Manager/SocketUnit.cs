@@ -132,6 +132,17 @@ internal sealed partial class SocketUnit : UnitRuntime
             }
         }
 
+        if (SocketAddressFilter.Attach(_listeners.Select(l => l.Socket), Settings) is { } notApplied)
+        {
+            if (Manager.ExecBuilder.Sandbox.Mode == Sandbox.SandboxMode.Strict)
+            {
+                ManagerLog.UnitError(Manager.Log, Id, $"{notApplied} cannot be applied: the socket fails (summon daemon --sandbox=best-effort starts it without).");
+                EnterStopPre(UnitResult.Resources);
+                return;
+            }
+            ManagerLog.UnitWarning(Manager.Log, Id, "sandbox downgraded (best-effort): " + notApplied);
+        }
+
         if (Settings.Symlinks.Count > 0)
         {
             var nodes = _listeners.Where(l => l.Socket.Address.Family == ListenFamily.Unix).ToList();

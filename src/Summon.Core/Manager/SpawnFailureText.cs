@@ -25,6 +25,7 @@ internal static class SpawnFailureText
             _ when directories.FailureText(e.ExitStatus) is { } text => text,
             ExitStatusNames.Credentials => "Failed to set up credentials",
             ExitStatusNames.Namespace => "Failed to set up mount namespacing",
+            ExitStatusNames.Cgroup => "Failed to attach to cgroup",
             ExitStatusNames.Network => "Failed to set up network namespacing",
             ExitStatusNames.Capabilities => "Failed to drop capabilities",
             ExitStatusNames.NoNewPrivileges => "Failed to disable new privileges",

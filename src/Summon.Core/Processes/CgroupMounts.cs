@@ -7,8 +7,8 @@ namespace Summon.Processes;
 /// </summary>
 internal sealed record CgroupMounts(string? Unified, string UnifiedPath, IReadOnlyDictionary<string, (string Mount, string Path)> Legacy)
 {
-    /// <summary>The v1 controllers whose limits Summon writes in a hybrid layout.</summary>
-    public static readonly string[] LegacyControllers = ["memory", "pids", "cpu", "blkio"];
+    /// <summary>The v1 controllers whose limits (and device lists) Summon writes in a hybrid layout.</summary>
+    public static readonly string[] LegacyControllers = ["memory", "pids", "cpu", "blkio", "devices"];
 
     public static CgroupMounts Read(string mountInfo = "/proc/self/mountinfo", string selfCgroup = "/proc/self/cgroup")
     {

@@ -70,6 +70,21 @@ internal sealed class ResourceControl
 
     public bool? IOAccounting { get; set; }
 
+    /// <summary>DevicePolicy=.</summary>
+    public DevicePolicy DevicePolicy { get; set; }
+
+    /// <summary>DeviceAllow=, in the order written.</summary>
+    public List<DeviceAllowEntry> DeviceAllow { get; } = [];
+
+    /// <summary>IPAddressAllow=: a peer in one of these networks is always reached.</summary>
+    public List<IpAddressPrefix> IPAddressAllow { get; } = [];
+
+    /// <summary>IPAddressDeny=: a peer in one of these networks (and in none of the allowed) is not.</summary>
+    public List<IpAddressPrefix> IPAddressDeny { get; } = [];
+
+    /// <summary>The unit restricts devices or IP peers (what needs the cgroup's device and packet filters).</summary>
+    public bool HasAccessRules => DevicePolicy != DevicePolicy.Auto || DeviceAllow.Count > 0 || IPAddressDeny.Count > 0;
+
     /// <summary>True when a key asks for a limit or weight (what needs a controller, not only a cgroup).</summary>
     public bool HasLimits => MemoryMin is not null || MemoryLow is not null || MemoryHigh is not null || MemoryMax is not null
         || MemorySwapMax is not null || TasksMax is not null || CPUQuotaPerSecUSec is not null || CPUWeight is not null

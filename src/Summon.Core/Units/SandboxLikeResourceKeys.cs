@@ -2,8 +2,8 @@ namespace Summon.Units;
 
 /// <summary>
 /// Keys of systemd.resource-control(5) that restrict what a service may reach (devices, IP peers) rather than what it
-/// may consume: systemd applies them with BPF programs attached to the cgroup. They belong with the sandbox settings
-/// (their own issue), so the control-group part of Summon leaves them unapplied and says why in its warning.
+/// may consume, and that Summon does not apply yet (DevicePolicy=, DeviceAllow=, IPAddressAllow= and IPAddressDeny= are
+/// applied: Manager/ControlGroups/CgroupAccess.cs); its warning says why.
 /// </summary>
 internal static class SandboxLikeResourceKeys
 {
@@ -11,8 +11,7 @@ internal static class SandboxLikeResourceKeys
 
     private static readonly HashSet<string> s_keys = new(StringComparer.Ordinal)
     {
-        "DeviceAllow", "DevicePolicy", "IPAddressAllow", "IPAddressDeny", "IPAccounting", "IPIngressFilterPath",
-        "IPEgressFilterPath",
+        "IPAccounting", "IPIngressFilterPath", "IPEgressFilterPath",
     };
 
     public static bool Contains(string key) => s_keys.Contains(key);

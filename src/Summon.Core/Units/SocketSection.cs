@@ -10,6 +10,12 @@ internal sealed class SocketSection
 
     public List<ListenSpec> Listen { get; } = [];
 
+    /// <summary>IPAddressAllow= of the socket unit: applied to its listening sockets and what they accept.</summary>
+    public List<IpAddressPrefix> IPAddressAllow { get; } = [];
+
+    /// <summary>IPAddressDeny= of the socket unit.</summary>
+    public List<IpAddressPrefix> IPAddressDeny { get; } = [];
+
     public bool Accept { get; set; }
 
     /// <summary>Service= as written (after specifiers), null when unset.</summary>

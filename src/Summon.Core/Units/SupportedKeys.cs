@@ -47,6 +47,8 @@ internal static class SupportedKeys
         "Priority", "ReceiveBuffer", "SendBuffer", "Mark", "IPTTL", "PassCredentials", "PassPacketInfo",
         "Broadcast", "Transparent", "TriggerLimitIntervalSec", "TriggerLimitBurst", "PollLimitIntervalSec",
         "PollLimitBurst",
+        // Issue 14, cgroup access: a socket filter on each listening socket (Manager/SocketAddressFilter.cs).
+        "IPAddressAllow", "IPAddressDeny",
         // The socket's control commands (SocketUnit.Control) and the exec settings they run with.
         "ExecStartPre", "ExecStartPost", "ExecStopPre", "ExecStopPost", "TimeoutSec",
         "User", "Group", "SupplementaryGroups", "Environment", "EnvironmentFile", "PassEnvironment", "UnsetEnvironment",
@@ -105,6 +107,8 @@ internal static class SupportedKeys
         "ReadWriteDirectories", "ReadOnlyDirectories", "InaccessibleDirectories",
         // Issue 14, root and /proc: the unit's own root directory and procfs instance (MountPlan.cs, summon_mounts.c).
         "RootDirectory", "MountAPIVFS", "ProtectProc", "ProcSubset",
+        // Issue 14, cgroup access: device and IP filters on the unit's cgroup (Manager/ControlGroups/CgroupAccess.cs).
+        "DevicePolicy", "DeviceAllow", "IPAddressAllow", "IPAddressDeny",
         // Deprecated, still in package units: every command but the main process's runs as with the '+' prefix.
         "PermissionsStartOnly",
     };
@@ -137,7 +141,11 @@ internal static class SupportedKeys
     /// </summary>
     private static bool SocketSandboxKey(string key) =>
         SandboxKeys.Contains(key) && s_service.Contains(key) && !SandboxLikeResourceKeys.Contains(key)
-        && UnappliedSandboxKeys.Find(key) is not { CgroupWide: true };
+        && !SocketCgroupKeys.Contains(key) && UnappliedSandboxKeys.Find(key) is not { CgroupWide: true };
+
+    /// <summary>The device lists act on a service's control group; a socket's commands run in none (its IP lists are
+    /// attached to its listening sockets instead, SocketAddressFilter).</summary>
+    private static readonly HashSet<string> SocketCgroupKeys = new(StringComparer.Ordinal) { "DeviceAllow", "DevicePolicy" };
 
     /// <summary>The unit types the manager runs; files of other types load for verify but nothing runs them.</summary>
     public static bool RunsType(UnitType type) => type is UnitType.Service or UnitType.Socket;

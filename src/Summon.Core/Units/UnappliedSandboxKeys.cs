@@ -57,11 +57,7 @@ internal static class UnappliedSandboxKeys
 
     private static readonly UnappliedSandboxKey[] s_rows =
     [
-        // cgbpf part: device access lists and the IP firewall (delete these rows when it lands).
-        new("DeviceAllow", 219, "CGROUP", SandboxAsk.NonEmpty, "no device filter is attached to the control group", CgroupWide: true),
-        new("DevicePolicy", 219, "CGROUP", SandboxAsk.NotDefault, "no device filter is attached to the control group", CgroupWide: true,
-            Values: ["auto", "closed", "strict"]),
-        new("IPAddressDeny", 244, Bpf, SandboxAsk.NonEmpty, BpfWhy, CgroupWide: true),
+        // BPF programs beyond the device and IP access lists (Manager/ControlGroups/CgroupAccess.cs applies those).
         // An allow list restricts nothing without IPAddressDeny=, SocketBindAllow= nothing without SocketBindDeny=.
         new("IPIngressFilterPath", 244, Bpf, SandboxAsk.NonEmpty, BpfWhy, CgroupWide: true),
         new("IPEgressFilterPath", 244, Bpf, SandboxAsk.NonEmpty, BpfWhy, CgroupWide: true),

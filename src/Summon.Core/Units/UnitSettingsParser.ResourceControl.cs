@@ -28,6 +28,10 @@ internal sealed partial class UnitSettingsParser
             case "MemoryAccounting": Set(ParseBoolean(value), v => c.MemoryAccounting = v); return 0;
             case "TasksAccounting": Set(ParseBoolean(value), v => c.TasksAccounting = v); return 0;
             case "IOAccounting": Set(ParseBoolean(value), v => c.IOAccounting = v); return 0;
+            case "DevicePolicy": ApplyDevicePolicy(c, value); return 0;
+            case "DeviceAllow": ApplyDeviceAllow(c, value); return 0;
+            case "IPAddressAllow": ApplyIpAddresses(c.IPAddressAllow, value); return 0;
+            case "IPAddressDeny": ApplyIpAddresses(c.IPAddressDeny, value); return 0;
             default: return null;
         }
     }
@@ -201,5 +205,63 @@ internal sealed partial class UnitSettingsParser
             return scaled > ulong.MaxValue / 1_000_000 ? null : (ulong)scaled;
         }
         return null;
+    }
+
+    /// <summary>config_parse_device_policy(): auto, closed or strict.</summary>
+    private void ApplyDevicePolicy(ResourceControl c, string value)
+    {
+        switch (value)
+        {
+            case "auto": c.DevicePolicy = DevicePolicy.Auto; break;
+            case "closed": c.DevicePolicy = DevicePolicy.Closed; break;
+            case "strict": c.DevicePolicy = DevicePolicy.Strict; break;
+            default: Warn($"Failed to parse device policy '{value}', ignoring."); break;
+        }
+    }
+
+    /// <summary>
+    /// config_parse_device_allow(): a /dev/ or /sys/ node path or a char-/block- group, then its "rwm" rights; the
+    /// empty value resets the list.
+    /// </summary>
+    private void ApplyDeviceAllow(ResourceControl c, string value)
+    {
+        if (value.Length == 0)
+        {
+            c.DeviceAllow.Clear();
+            return;
+        }
+        var words = Words(value).ToList();
+        if (words.Count == 0 || Printf(words[0]) is not { } node)
+            return;
+        if (!node.StartsWith("char-", StringComparison.Ordinal) && !node.StartsWith("block-", StringComparison.Ordinal)
+            && !(node.StartsWith("/dev/", StringComparison.Ordinal) || node.StartsWith("/sys/", StringComparison.Ordinal)))
+        {
+            Warn($"Invalid device node path '{node}', ignoring.");
+            return;
+        }
+        string rights = words.Count > 1 ? words[1] : "";
+        if (words.Count > 2 || DeviceAllowEntry.ParseAccess(rights) is not { } access)
+        {
+            Warn($"Invalid device rights '{string.Join(' ', words.Skip(1))}', ignoring.");
+            return;
+        }
+        c.DeviceAllow.Add(new DeviceAllowEntry(node, access));
+    }
+
+    /// <summary>config_parse_ip_address_access(): a list of ADDRESS[/LENGTH] and special names; the empty value resets it.</summary>
+    private void ApplyIpAddresses(List<IpAddressPrefix> list, string value)
+    {
+        if (value.Length == 0)
+        {
+            list.Clear();
+            return;
+        }
+        foreach (string word in Words(value))
+        {
+            if (IpAddressPrefix.ParseWord(word) is { } prefixes)
+                list.AddRange(prefixes.Where(p => !list.Contains(p)));
+            else
+                Warn($"Address prefix is invalid, ignoring assignment: {word}");
+        }
     }
 }

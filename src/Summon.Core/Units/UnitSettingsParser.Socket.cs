@@ -87,6 +87,8 @@ internal sealed partial class UnitSettingsParser
             case "ExecStartPost": return ExecCommandParser.Parse(value, s.ExecStartPost, _specifiers, _file, _line, _diagnostics);
             case "ExecStopPre": return ExecCommandParser.Parse(value, s.ExecStopPre, _specifiers, _file, _line, _diagnostics);
             case "ExecStopPost": return ExecCommandParser.Parse(value, s.ExecStopPost, _specifiers, _file, _line, _diagnostics);
+            case "IPAddressAllow": ApplyIpAddresses(s.IPAddressAllow, value); return 0;
+            case "IPAddressDeny": ApplyIpAddresses(s.IPAddressDeny, value); return 0;
             default: return null;
         }
     }

@@ -89,13 +89,47 @@ public sealed class ResourceControlParsingTests : IDisposable
         Assert.False(rc.HasLimits);
     }
 
-    [Theory]
-    [InlineData("DeviceAllow=")]              // a list that asks nothing; one that asks fails the start (UnappliedSandboxKeysTests)
-    [InlineData("IPAddressAllow=localhost")]  // an allow list restricts nothing without IPAddressDeny=
-    public void Device_and_IP_access_keys_are_reported_as_sandbox_settings(string line)
+    [Fact]
+    public void Device_and_IP_access_keys_are_applied_and_kept_as_systemd_keeps_them()
     {
-        var (_, warnings) = Load(line + "\n");
-        string key = line[..line.IndexOf('=')];
-        Assert.Equal([$"v.service:3: Summon does not support {key}= (device and IP access control belong to the sandbox settings), ignoring."], warnings);
+        var (rc, warnings) = Load("""
+            DevicePolicy=closed
+            DeviceAllow=/dev/loop-control rw
+            DeviceAllow=char-pts
+            DeviceAllow=block-loop r
+            IPAddressDeny=any
+            IPAddressAllow=localhost 10.1.2.3/8 fe80::1/64
+            """);
+        Assert.Empty(warnings);
+        Assert.Equal(DevicePolicy.Closed, rc.DevicePolicy);
+        Assert.Equal(["/dev/loop-control rw", "char-pts rwm", "block-loop r"], rc.DeviceAllow.Select(e => e.ToString()));
+        Assert.Equal(["0.0.0.0/0", "::/0"], rc.IPAddressDeny.Select(p => p.ToString()));
+        // Prefixes are stored masked, as in_addr_prefix_from_string_auto() leaves them.
+        Assert.Equal(["127.0.0.0/8", "::1/128", "10.0.0.0/8", "fe80::/64"], rc.IPAddressAllow.Select(p => p.ToString()));
+        Assert.True(rc.HasAccessRules);
+    }
+
+    [Fact]
+    public void An_empty_assignment_resets_the_lists()
+    {
+        var (rc, warnings) = Load("DeviceAllow=/dev/null\nDeviceAllow=\nIPAddressDeny=any\nIPAddressDeny=\nIPAddressAllow=localhost\nIPAddressAllow=\n");
+        Assert.Empty(warnings);
+        Assert.Empty(rc.DeviceAllow);
+        Assert.Empty(rc.IPAddressDeny);
+        Assert.Empty(rc.IPAddressAllow);
+        Assert.False(rc.HasAccessRules);
+    }
+
+    [Theory]
+    [InlineData("DevicePolicy=open", "v.service:3: Failed to parse device policy 'open', ignoring.")]
+    [InlineData("DeviceAllow=/etc/passwd rw", "v.service:3: Invalid device node path '/etc/passwd', ignoring.")]
+    [InlineData("DeviceAllow=/dev/null rx", "v.service:3: Invalid device rights 'rx', ignoring.")]
+    [InlineData("IPAddressDeny=10.0.0.0/33", "v.service:3: Address prefix is invalid, ignoring assignment: 10.0.0.0/33")]
+    [InlineData("IPAddressAllow=somewhere", "v.service:3: Address prefix is invalid, ignoring assignment: somewhere")]
+    public void Bad_device_and_address_values_warn_and_are_ignored(string line, string warning)
+    {
+        var (rc, warnings) = Load(line + "\n");
+        Assert.Equal([warning], warnings);
+        Assert.False(rc.HasAccessRules);
     }
 }

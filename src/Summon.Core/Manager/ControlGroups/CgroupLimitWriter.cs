@@ -121,19 +121,8 @@ internal sealed class CgroupLimitWriter(CgroupTree tree, string dir, ResourceCon
     }
 
     /// <summary>The unit's directory in a v1 controller of a hybrid layout, made; null when that controller is not there.</summary>
-    private string? Legacy(string controller, List<string> legacyDirs)
-    {
-        if (!tree.LegacyRoots.TryGetValue(controller, out string? root))
-            return null;
-        string legacy = root + dir[tree.Root.Length..];
-        if (legacyDirs.Contains(legacy))
-            return legacy;
-        int r = CgroupFile.MakeDirectories(legacy);
-        if (r != 0)
-            throw new CgroupException(legacy, r);
-        legacyDirs.Add(legacy);
-        return legacy;
-    }
+    private string? Legacy(string controller, List<string> legacyDirs) =>
+        tree.LegacyRoots.ContainsKey(controller) ? tree.LegacyDirectory(controller, dir, legacyDirs) : null;
 
     private void Write(string directory, string file, string value)
     {

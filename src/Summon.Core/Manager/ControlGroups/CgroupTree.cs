@@ -57,8 +57,16 @@ internal sealed class CgroupTree
     /// Makes (or reuses) the unit's cgroup below its slice, writes its limits and opens what its children need.
     /// Limits a controller cannot take are reported through <paramref name="warn"/>, once per call.
     /// </summary>
-    public UnitCgroup Open(string unitId, ResourceControl rc, uint? uid, Action<string> warn)
+    public UnitCgroup Open(string unitId, ResourceControl rc, uint? uid, Action<string> warn) => Open(unitId, rc, uid, warn, null, out _);
+
+    /// <summary>
+    /// <see cref="Open(string, ResourceControl, uint?, Action{string})"/>, then the unit's device and IP filters
+    /// (<see cref="CgroupAccess"/>): what could not be applied is in <paramref name="notApplied"/>, for the caller to
+    /// fail the start or name the downgrade.
+    /// </summary>
+    public UnitCgroup Open(string unitId, ResourceControl rc, uint? uid, Action<string> warn, CgroupAccessRules? access, out List<string> notApplied)
     {
+        notApplied = [];
         string relative = CgroupPaths.UnitPath(rc.Slice ?? CgroupPaths.DefaultSlice(UserMode), unitId);
         string dir = Path.Combine(Root, relative);
         int error = MakeWithControllers(relative);
@@ -69,6 +77,8 @@ internal sealed class CgroupTree
         {
             var applier = new CgroupLimitWriter(this, dir, rc, warn);
             applier.Apply(legacyDirs);
+            if (access is not null)
+                notApplied = CgroupAccess.Apply(this, dir, access, rc, legacyDirs, warn);
             if (rc.Delegate && uid is { } owner)
                 Delegate(dir, owner, rc);
             return UnitCgroup.Open(this, dir, legacyDirs);
@@ -80,6 +90,22 @@ internal sealed class CgroupTree
             TryRemove(dir);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The unit's directory <paramref name="dir"/> mirrored in the v1 <paramref name="controller"/> of a hybrid layout,
+    /// made and added to <paramref name="legacyDirs"/> (the child joins each); throws <see cref="CgroupException"/>.
+    /// </summary>
+    public string LegacyDirectory(string controller, string dir, List<string> legacyDirs)
+    {
+        string legacy = LegacyRoots[controller] + dir[Root.Length..];
+        if (legacyDirs.Contains(legacy))
+            return legacy;
+        int r = CgroupFile.MakeDirectories(legacy);
+        if (r != 0)
+            throw new CgroupException(legacy, r);
+        legacyDirs.Add(legacy);
+        return legacy;
     }
 
     /// <summary>Makes each level of <paramref name="relative"/> below the root, enabling the controllers in each slice.</summary>
