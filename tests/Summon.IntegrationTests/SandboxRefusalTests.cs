@@ -54,9 +54,6 @@ public sealed class SandboxRefusalTests
     [UnappliedFact("DynamicUser")]
     public Task DynamicUser_fails_with_217_USER_rather_than_run_as_root() => RefusedAsync("DynamicUser=yes", "217", "USER");
 
-    [UnappliedFact("DevicePolicy")]
-    public Task DevicePolicy_fails_with_219_CGROUP() => RefusedAsync("DevicePolicy=closed", "219", "CGROUP");
-
     [Theory]
     [InlineData("--sandbox=best-effort", "")]
     [InlineData("", "[X-Summon]\nSandboxFallback=best-effort\n")]
