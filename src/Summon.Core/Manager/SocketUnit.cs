@@ -54,6 +54,9 @@ internal sealed partial class SocketUnit : UnitRuntime
     /// <summary>Connections dropped by MaxConnections=.</summary>
     public uint NRefused { get; private set; }
 
+    /// <summary>Connections turned away and polls paused, by reason (the metrics page's refusals).</summary>
+    internal SocketRefusals Refusals;
+
     /// <summary>Accept=yes: the live instances; Accept=no: the service (when known).</summary>
     internal List<ServiceUnit> Instances { get; } = [];
 
@@ -365,6 +368,7 @@ internal sealed partial class SocketUnit : UnitRuntime
     /// </summary>
     private void PauseForPollLimit(Listener listener)
     {
+        Refusals.PollLimit++;
         var pause = listener.PollLimit!.WindowRemaining;
         listener.PausedUntil = Manager.Loop.Time.GetUtcNow() + pause;
         ManagerLog.PollLimitHit(Manager.Log, Id, listener.Spec.Value, Text.SystemdTimestamp.Format(listener.PausedUntil));
@@ -404,6 +408,7 @@ internal sealed partial class SocketUnit : UnitRuntime
         if (!TriggerAllowed())
         {
             connection.Dispose();
+            Refusals.TriggerLimit++;
             return;
         }
         if (NConnections >= Settings.MaxConnections)
@@ -424,6 +429,7 @@ internal sealed partial class SocketUnit : UnitRuntime
         ManagerLog.TooManyConnections(Manager.Log, Id, NConnections);
         connection.Dispose();
         NRefused++;
+        Refusals.MaxConnections++;
     }
 
     /// <summary>
@@ -489,6 +495,7 @@ internal sealed partial class SocketUnit : UnitRuntime
                 ManagerLog.TooManyConnectionsFromSource(Manager.Log, Id, fromSource, source);
                 connection.Dispose();
                 NRefused++;
+                Refusals.PerSource++;
                 return;
             }
             _perSource[source] = fromSource + 1;
@@ -500,6 +507,7 @@ internal sealed partial class SocketUnit : UnitRuntime
         service.ConnectionSource = source;
         Instances.Add(service);
         NConnections++;
+        service.ActivationRequestedAt = Manager.Loop.Time.GetTimestamp();
         service.Start();
     }
 
@@ -530,6 +538,7 @@ internal sealed partial class SocketUnit : UnitRuntime
         if (service.ActiveState is UnitActiveState.Active or UnitActiveState.Activating)
             return;
         service.TriggeringSocket = this;
+        service.ActivationRequestedAt = Manager.Loop.Time.GetTimestamp();
         if (!service.Start() && _state == SocketState.Running)
             EnterListening();
     }
