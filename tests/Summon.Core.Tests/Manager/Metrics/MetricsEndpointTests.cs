@@ -118,6 +118,7 @@ public sealed class MetricsEndpointTests : IDisposable
     {
         Assert.StartsWith("HTTP/1.1 200", Get("/livez"));
         var client = Connect();
+        _h.Pump();   // accepted
         // The clock moves 15 s while the loop runs nothing: the request is read before the overdue probe runs.
         _h.Time.Advance(TimeSpan.FromSeconds(15));
         string stalled = Get(client, "GET /livez HTTP/1.1\r\n\r\n");
