@@ -25,7 +25,7 @@ internal static partial class ManagerHost
     /// out its units there). <paramref name="bestEffortSandbox"/> is `--sandbox=best-effort`.
     /// </summary>
     public static Exit Run(UnitSearchPath unitPath, bool userMode, string runtimeDirectory, string stateDirectory, Action? claimed = null,
-        bool bestEffortSandbox = false, Metrics.MetricsOptions? metrics = null)
+        bool bestEffortSandbox = false, MetricsOptions? metrics = null)
     {
         uint uid = ProcessIdentity.EffectiveUid;
         if (!userMode && uid != 0)
@@ -48,7 +48,7 @@ internal static partial class ManagerHost
     }
 
     private static Exit RunClaimed(UnitSearchPath unitPath, bool userMode, string runtimeDirectory, string stateDirectory, Sandbox.SandboxMode sandboxMode,
-        Metrics.MetricsOptions? metricsOptions)
+        MetricsOptions? metricsOptions)
     {
         ProcessSpawner.ResetInheritedSignalDispositions();
 

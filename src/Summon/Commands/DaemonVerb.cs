@@ -66,7 +66,7 @@ internal static class DaemonVerb
     /// Runs the manager of <paramref name="context"/>'s mode and paths in the foreground; its exit code.
     /// <paramref name="claimed"/> runs once the manager holds its directories, before it starts.
     /// </summary>
-    public static int Run(CliContext context, Action? claimed = null, bool bestEffortSandbox = false, Summon.Manager.Metrics.MetricsOptions? metrics = null)
+    public static int Run(CliContext context, Action? claimed = null, bool bestEffortSandbox = false, ManagerHost.MetricsOptions? metrics = null)
     {
         var exit = ManagerHost.Run(context.UnitPath, context.UserMode, context.RuntimeDirectory, context.StateDirectory, claimed, bestEffortSandbox, metrics);
         if (exit.Failure is { } failure)
@@ -78,11 +78,11 @@ internal static class DaemonVerb
     /// The metrics endpoint's settings from --metrics (else SUMMON_METRICS), --ready-unit and --livez-stall; null when no
     /// address is given. <paramref name="error"/> is the one-line reason a value is refused.
     /// </summary>
-    internal static Summon.Manager.Metrics.MetricsOptions? MetricsOptionsOf(string? given, string[]? readyUnits, string? stall, out string? error)
+    internal static ManagerHost.MetricsOptions? MetricsOptionsOf(string? given, string[]? readyUnits, string? stall, out string? error)
     {
         error = null;
-        string? address = given ?? Environment.GetEnvironmentVariable(Summon.Manager.Metrics.MetricsOptions.EnvironmentVariable);
-        string source = given is not null ? "--metrics=" : Summon.Manager.Metrics.MetricsOptions.EnvironmentVariable + "=";
+        string? address = given ?? Environment.GetEnvironmentVariable(ManagerHost.MetricsOptions.EnvironmentVariable);
+        string source = given is not null ? "--metrics=" : ManagerHost.MetricsOptions.EnvironmentVariable + "=";
         if (string.IsNullOrEmpty(address))
         {
             if (readyUnits is { Length: > 0 } || stall is not null)
@@ -94,7 +94,7 @@ internal static class DaemonVerb
             error = $"Invalid {source} value '{address}' ({Summon.Posix.Errno.Describe(errno == 0 ? Summon.Posix.Errno.EINVAL : errno)}): use HOST:PORT, [IPv6]:PORT, PORT or /unix/path.";
             return null;
         }
-        var limit = Summon.Manager.Metrics.MetricsOptions.DefaultStallLimit;
+        var limit = ManagerHost.MetricsOptions.DefaultStallLimit;
         if (stall is not null)
         {
             if (Summon.Units.TimeSpans.TryParseSec(stall, out ulong usec) == 0 && usec is > 0 and < ulong.MaxValue)
@@ -115,7 +115,7 @@ internal static class DaemonVerb
                 return null;
             }
         }
-        return new Summon.Manager.Metrics.MetricsOptions(address) { ReadyUnits = readyUnits ?? [], StallLimit = limit };
+        return new ManagerHost.MetricsOptions(address) { ReadyUnits = readyUnits ?? [], StallLimit = limit };
     }
 
     /// <summary>The environment variable that chooses the sandbox mode when --sandbox= is not given.</summary>

@@ -15,6 +15,9 @@ internal sealed class ManagerMetrics(DateTimeOffset started)
     /// <summary>Building a command's spawn request and starting its process, on the loop.</summary>
     public LatencyHistogram Spawn { get; } = new();
 
+    /// <summary>Loop time the last /metrics took: writing the page and handing it to the socket.</summary>
+    public TimeSpan LastScrape { get; set; }
+
     /// <summary>The loop's own lateness; null while no endpoint runs it.</summary>
     public LoopLagProbe? Lag { get; set; }
 }

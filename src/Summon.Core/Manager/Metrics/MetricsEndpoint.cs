@@ -27,6 +27,7 @@ internal sealed class MetricsEndpoint : IDisposable
     private readonly ListeningSocket _listener;
     private readonly EventLoop _loop;
     private readonly MetricsPage _page;
+    private readonly ManagerMetrics _metrics;
     private readonly HealthChecks _health;
     private readonly ResponseBuffer _response = new();
     private readonly byte[] _scratch = new byte[RequestLimit];
@@ -45,6 +46,7 @@ internal sealed class MetricsEndpoint : IDisposable
         _listener = listener;
         _loop = loop;
         _page = page;
+        _metrics = page.Metrics;
         _health = health;
         _expire = ExpireDeadlines;
         _lag = lag;
@@ -56,7 +58,7 @@ internal sealed class MetricsEndpoint : IDisposable
     /// serves it on <paramref name="loop"/>, starting the loop's lag probe; throws <see cref="ErrnoException"/> (EINVAL for an
     /// address that does not parse).
     /// </summary>
-    public static MetricsEndpoint Start(MetricsOptions options, EventLoop loop, UnitManager manager)
+    public static MetricsEndpoint Start(ManagerHost.MetricsOptions options, EventLoop loop, UnitManager manager)
     {
         if (!Units.ListenAddressParser.TryParse(options.Address, out var address, out int errno))
             throw new ErrnoException("parse", errno);
@@ -190,10 +192,12 @@ internal sealed class MetricsEndpoint : IDisposable
     {
         _response.Clear();
         bool ok = true;
+        long scrapeStarted = 0;
         var contentType = "text/plain; charset=utf-8"u8;
         switch (head.Target)
         {
             case HttpTarget.Metrics:
+                scrapeStarted = _loop.Time.GetTimestamp();
                 _page.Write(_response, head.OpenMetrics);
                 contentType = head.OpenMetrics ? "application/openmetrics-text; version=1.0.0; charset=utf-8"u8 : "text/plain; version=0.0.4; charset=utf-8"u8;
                 break;
@@ -211,6 +215,8 @@ internal sealed class MetricsEndpoint : IDisposable
         client.KeepAlive = head.KeepAlive;
         _response.PutHead(status, contentType, head.KeepAlive, head.HeadOnly);
         Send(client);
+        if (scrapeStarted != 0)
+            _metrics.LastScrape = _loop.Time.GetElapsedTime(scrapeStarted);
     }
 
     /// <summary>Answers a request it will not serve with <paramref name="status"/> and closes once that is written.</summary>

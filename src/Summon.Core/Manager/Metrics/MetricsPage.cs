@@ -23,6 +23,8 @@ internal sealed class MetricsPage(UnitManager manager)
 
     private readonly Exposition _w = new();
 
+    public ManagerMetrics Metrics => manager.Metrics;
+
     public void Write(ResponseBuffer page, bool openMetrics)
     {
         var w = _w;
@@ -176,6 +178,7 @@ internal sealed class MetricsPage(UnitManager manager)
         w.Gauge("summon_journal_writer_lag_lines"u8, "Journal lines queued for the writer thread and not yet taken"u8, journal.Queued);
         w.Counter("summon_console_lines_dropped"u8, "Lines the console copy of the journal dropped because stdout did not keep up"u8, (ulong)journal.ConsoleDropped, created);
 
+        w.Gauge("summon_metrics_scrape_seconds"u8, "Loop time the previous scrape of this page took (writing it and handing it to the socket)"u8, metrics.LastScrape.TotalSeconds);
         if (metrics.Lag is { } lag)
         {
             w.Gauge("summon_loop_lag_seconds"u8, "How late the event loop ran its last lag probe"u8, lag.LastLag.TotalSeconds);

@@ -24,7 +24,7 @@ public sealed class MetricsEndpointTests : IDisposable
     {
         _h = new ManagerHarness(_processes);
         _h.WriteUnit("ready.service", "[Service]\nType=notify\nExecStart=/fake/run\nWatchdogSec=5s\n[X-Summon]\nRequiredForReadiness=yes\n");
-        _endpoint = MetricsEndpoint.Start(new MetricsOptions($"127.0.0.1:{_port}"), _h.Loop, _h.Manager);
+        _endpoint = MetricsEndpoint.Start(new ManagerHost.MetricsOptions($"127.0.0.1:{_port}"), _h.Loop, _h.Manager);
     }
 
     public void Dispose()
@@ -190,7 +190,9 @@ public sealed class MetricsEndpointTests : IDisposable
     {
         Assert.StartsWith("HTTP/1.1 405 Method Not Allowed", Get(Connect(), "POST /metrics HTTP/1.1\r\n\r\n"));
         Assert.StartsWith("HTTP/1.1 404 Not Found", Get("/nothing"));
-        Assert.StartsWith("HTTP/1.1 431", Get(Connect(), "GET /metrics HTTP/1.1\r\nX: " + new string('a', MetricsEndpoint.RequestLimit) + "\r\n\r\n"));
+        // Exactly the limit and no end of head: every byte is read, so the close sends no reset before the answer.
+        string huge = "GET /metrics HTTP/1.1\r\nX: ";
+        Assert.StartsWith("HTTP/1.1 431", Get(Connect(), huge + new string('a', MetricsEndpoint.RequestLimit - huge.Length)));
         var client = Connect();
         client.Send("HEAD /metrics HTTP/1.1\r\nConnection: close\r\n\r\n"u8.ToArray());
         var buffer = new byte[4096];
