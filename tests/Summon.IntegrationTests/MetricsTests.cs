@@ -55,7 +55,7 @@ public sealed class MetricsTests
         (int omCode, string openMetrics) = Curl(metricsPort, "/metrics", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5");
         Assert.Equal(200, omCode);
         Assert.Contains("# TYPE systemd_socket_accepted_connections counter\n", openMetrics);
-        Assert.EndsWith("# EOF", openMetrics);
+        Assert.EndsWith("# EOF\n", openMetrics);
     }
 
     [Fact]
