@@ -174,11 +174,12 @@ public sealed class MetricsTests
         Assert.Equal(0, Query(prometheusPort, "summon_journal_lines_dropped_total"));
     }
 
-    /// <summary>One instant query's first value through Prometheus' HTTP API; NaN when it has no sample (yet).</summary>
+    /// <summary>One instant query's first value through Prometheus' HTTP API; NaN when it has no sample (yet) or is not up.</summary>
     private static double Query(int port, string promql)
     {
         CommandResult result = Command.Run("curl", ["-s", "-m", "5", "--get", "--data-urlencode", "query=" + promql, $"http://127.0.0.1:{port}/api/v1/query"]);
-        if (result.ExitCode != 0 || result.StdOut.Length == 0)
+        // A Prometheus still starting answers "Service Unavailable" in plain text.
+        if (result.ExitCode != 0 || !result.StdOut.StartsWith('{'))
             return double.NaN;
         using var json = JsonDocument.Parse(result.StdOut);
         var data = json.RootElement.GetProperty("data").GetProperty("result");
