@@ -43,6 +43,8 @@ command -v dbus-daemon >/dev/null || missing+=(dbus-daemon)
 command -v dbus-test-tool >/dev/null || missing+=(dbus-tests)
 # The sandbox's secure-default test drops CAP_SYS_ADMIN around the daemon with capsh.
 command -v capsh >/dev/null || missing+=(libcap2-bin)
+# The metrics endpoint's tests lint a scrape with promtool and run a real Prometheus against the manager.
+{ command -v promtool >/dev/null && command -v prometheus >/dev/null; } || missing+=(prometheus)
 
 if ((${#missing[@]})); then
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then

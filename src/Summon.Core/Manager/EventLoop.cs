@@ -49,6 +49,16 @@ internal sealed class EventLoop : IDisposable
         return token;
     }
 
+    /// <summary>Watches a registered fd for other <paramref name="events"/> (EPOLLIN to EPOLLOUT and back), keeping its handler.</summary>
+    public unsafe void Modify(ulong token, uint events)
+    {
+        if (!_registrations.TryGetValue(token, out var registration))
+            return;
+        var ev = new Libc.EpollEvent { Events = events, Data = token };
+        if (Libc.EpollCtl(_epoll, Libc.EPOLL_CTL_MOD, registration.Fd, &ev) < 0)
+            throw ErrnoException.FromLast("epoll_ctl");
+    }
+
     public unsafe void Unregister(ulong token)
     {
         if (!_registrations.Remove(token, out var registration))

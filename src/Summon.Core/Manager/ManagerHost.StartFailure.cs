@@ -29,6 +29,9 @@ internal static partial class ManagerHost
 
         /// <summary>The control socket could not be set up (a socket call failed, or a manager without a lock answers on it).</summary>
         ControlSocket,
+
+        /// <summary>The metrics endpoint's address did not parse or could not be bound (--metrics, SUMMON_METRICS).</summary>
+        MetricsSocket,
     }
 
     /// <summary>

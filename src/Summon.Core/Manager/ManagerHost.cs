@@ -25,7 +25,7 @@ internal static partial class ManagerHost
     /// out its units there). <paramref name="bestEffortSandbox"/> is `--sandbox=best-effort`.
     /// </summary>
     public static Exit Run(UnitSearchPath unitPath, bool userMode, string runtimeDirectory, string stateDirectory, Action? claimed = null,
-        bool bestEffortSandbox = false)
+        bool bestEffortSandbox = false, MetricsOptions? metrics = null)
     {
         uint uid = ProcessIdentity.EffectiveUid;
         if (!userMode && uid != 0)
@@ -36,7 +36,7 @@ internal static partial class ManagerHost
         {
             claimed?.Invoke();
             return RunClaimed(unitPath, userMode, runtimeDirectory, stateDirectory,
-                bestEffortSandbox ? Sandbox.SandboxMode.BestEffort : Sandbox.SandboxMode.Strict);
+                bestEffortSandbox ? Sandbox.SandboxMode.BestEffort : Sandbox.SandboxMode.Strict, metrics);
         }
     }
 
@@ -47,7 +47,8 @@ internal static partial class ManagerHost
         return key => Sandbox.SandboxKeyNeeds.Cannot(environment, key);
     }
 
-    private static Exit RunClaimed(UnitSearchPath unitPath, bool userMode, string runtimeDirectory, string stateDirectory, Sandbox.SandboxMode sandboxMode)
+    private static Exit RunClaimed(UnitSearchPath unitPath, bool userMode, string runtimeDirectory, string stateDirectory, Sandbox.SandboxMode sandboxMode,
+        MetricsOptions? metricsOptions)
     {
         ProcessSpawner.ResetInheritedSignalDispositions();
 
@@ -91,6 +92,21 @@ internal static partial class ManagerHost
             return new Exit(1, new StartFailure(StartFailureKind.ControlSocket, controlSocket, e.Message));
         }
 
+        Metrics.MetricsEndpoint? metrics = null;
+        if (metricsOptions is not null)
+        {
+            try
+            {
+                metrics = Metrics.MetricsEndpoint.Start(metricsOptions, loop, manager);
+                Metrics.MetricsLog.Listening(log, metricsOptions.Address);
+            }
+            catch (ErrnoException e)
+            {
+                server.Dispose();
+                return new Exit(1, new StartFailure(StartFailureKind.MetricsSocket, metricsOptions.Address, e.Message));
+            }
+        }
+
         var notify = OpenNotifySocket(runtimeDirectory, manager, log);
 
         // SuccessAction=/FailureAction=/StartLimitAction=exit: every unit stops, then the manager ends with the status.
@@ -108,6 +124,7 @@ internal static partial class ManagerHost
 
         using var signals = new CompositeDisposable(HandleSignals(loop, manager));
         using (server)
+        using (metrics)
         using (notify)
         {
             loop.Post(() =>

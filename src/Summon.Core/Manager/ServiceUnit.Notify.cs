@@ -148,6 +148,7 @@ internal sealed partial class ServiceUnit
     private void OnWatchdogTimeout()
     {
         _watchdogTimer = null;
+        WatchdogExpiredAt = Manager.Now;
         var limit = _watchdogOverride ?? Settings.WatchdogSec ?? TimeSpan.Zero;
         ManagerLog.WatchdogTimeout(Manager.Log, Id, FormatSpan(limit));
         _main?.Signal(Signals.SIGABRT);

@@ -396,11 +396,13 @@ internal sealed partial class ServiceUnit
             ControlGroup = EnterCgroup(command)?.Child,
             JoinsNamespaceOf = Definition.Unit.JoinsNamespaceOf,
         };
+        long building = Manager.Loop.Time.GetTimestamp();
         using var plan = Manager.ExecBuilder.Build(in inputs);
         IChildProcess process;
         try
         {
             process = Manager.Launcher.Spawn(plan.Request);
+            Manager.Metrics.Spawn.Observe(Manager.Loop.Time.GetElapsedTime(building));
         }
         catch (ErrnoException e)   // a call failing before the child exists (pidfd_open at the fd limit, clone)
         {

@@ -140,6 +140,13 @@ internal sealed partial class ServiceUnit : UnitRuntime
     /// <summary>The socket whose connection (Accept=yes) or readiness (Accept=no) started this service.</summary>
     internal SocketUnit? TriggeringSocket { get; set; }
 
+    /// <summary>When a socket asked this service to start for a connection (a loop timestamp; 0: none pending): the
+    /// activation latency ends when the service is active.</summary>
+    internal long ActivationRequestedAt { get; set; }
+
+    /// <summary>When WatchdogSec= last expired, until the service is active again: /livez fails meanwhile.</summary>
+    internal DateTimeOffset? WatchdogExpiredAt { get; set; }
+
     /// <summary>A manual restart's stop is under way: RuntimeDirectoryPreserve=restart keeps the runtime directories.</summary>
     internal bool RestartRequested { get; set; }
 

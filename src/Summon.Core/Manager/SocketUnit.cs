@@ -54,6 +54,9 @@ internal sealed partial class SocketUnit : UnitRuntime
     /// <summary>Connections dropped by MaxConnections=.</summary>
     public uint NRefused { get; private set; }
 
+    /// <summary>Connections turned away and polls paused, by reason (the metrics page's refusals).</summary>
+    internal SocketRefusals Refusals;
+
     /// <summary>Accept=yes: the live instances; Accept=no: the service (when known).</summary>
     internal List<ServiceUnit> Instances { get; } = [];
 
@@ -376,6 +379,7 @@ internal sealed partial class SocketUnit : UnitRuntime
     /// </summary>
     private void PauseForPollLimit(Listener listener)
     {
+        Refusals.PollLimit++;
         var pause = listener.PollLimit!.WindowRemaining;
         listener.PausedUntil = Manager.Loop.Time.GetUtcNow() + pause;
         ManagerLog.PollLimitHit(Manager.Log, Id, listener.Spec.Value, Text.SystemdTimestamp.Format(listener.PausedUntil));
@@ -415,6 +419,7 @@ internal sealed partial class SocketUnit : UnitRuntime
         if (!TriggerAllowed())
         {
             connection.Dispose();
+            Refusals.TriggerLimit++;
             return;
         }
         if (NConnections >= Settings.MaxConnections)
@@ -435,6 +440,7 @@ internal sealed partial class SocketUnit : UnitRuntime
         ManagerLog.TooManyConnections(Manager.Log, Id, NConnections);
         connection.Dispose();
         NRefused++;
+        Refusals.MaxConnections++;
     }
 
     /// <summary>
@@ -500,6 +506,7 @@ internal sealed partial class SocketUnit : UnitRuntime
                 ManagerLog.TooManyConnectionsFromSource(Manager.Log, Id, fromSource, source);
                 connection.Dispose();
                 NRefused++;
+                Refusals.PerSource++;
                 return;
             }
             _perSource[source] = fromSource + 1;
@@ -511,6 +518,7 @@ internal sealed partial class SocketUnit : UnitRuntime
         service.ConnectionSource = source;
         Instances.Add(service);
         NConnections++;
+        service.ActivationRequestedAt = Manager.Loop.Time.GetTimestamp();
         service.Start();
     }
 
@@ -541,6 +549,7 @@ internal sealed partial class SocketUnit : UnitRuntime
         if (service.ActiveState is UnitActiveState.Active or UnitActiveState.Activating)
             return;
         service.TriggeringSocket = this;
+        service.ActivationRequestedAt = Manager.Loop.Time.GetTimestamp();
         if (!service.Start() && _state == SocketState.Running)
             EnterListening();
     }

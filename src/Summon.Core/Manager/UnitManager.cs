@@ -37,6 +37,7 @@ internal sealed class UnitManager
         Loop = loop;
         Log = log;
         Journal = journal;
+        Metrics = new Metrics.ManagerMetrics(loop.Time.GetUtcNow());
         Launcher = launcher;
         UserMode = options.UserMode;
         _registry = new UnitRegistry(options, log);
@@ -98,12 +99,21 @@ internal sealed class UnitManager
     internal Summon.Units.Conditions.ConditionEvaluator ConditionEvaluator { get; private set; } = new(SystemConditionFacts.Instance);
     /// <summary>The credentials directories of the services (credentials part).</summary>
     internal CredentialStore Credentials { get; }
+
+    /// <summary>Activation and spawn latencies, the loop's lag: what /metrics shows beyond the units' own counters.</summary>
+    internal Metrics.ManagerMetrics Metrics { get; }
+
+    /// <summary>True once the boot job (default.target's start) has ended, whatever its result: /readyz waits for it.</summary>
+    internal bool BootEnded { get; private set; }
     /// <summary>The manager's cgroup2 subtree, where services get a cgroup each; null: process groups stand in (Core tests, no writable cgroup2).</summary>
     internal ControlGroups.CgroupTree? Cgroups { get; set; }
 
     internal DateTimeOffset Now => Loop.Time.GetUtcNow();
 
     public IEnumerable<UnitRuntime> Units => _registry.Units;
+
+    /// <summary><see cref="Units"/> without an allocated enumerator.</summary>
+    internal Dictionary<string, UnitRuntime>.ValueCollection UnitValues => _registry.UnitValues;
 
     /// <summary>True when the manager reaps orphans (PID 1 or child subreaper): set by the daemon host.</summary>
     public bool ReapsOrphans { get; set; }
@@ -248,7 +258,11 @@ internal sealed class UnitManager
         var boot = new BootSequence(this, _registry, Log).Start();
         HeapTrim.AfterBulkLoad();
         // Start-up's code is behind the manager once the boot job has ended, whatever its result.
-        boot.ContinueWith(_ => Loop.Post(StartupPages.Release), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        boot.ContinueWith(_ => Loop.Post(() =>
+        {
+            BootEnded = true;
+            StartupPages.Release();
+        }), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     /// <summary>
@@ -301,9 +315,27 @@ internal sealed class UnitManager
     /// <summary>A settled change of a unit's generic state: the state file and the dependency reactions hear of it.</summary>
     internal void OnUnitStateChanged(UnitRuntime unit, UnitActiveState from, UnitActiveState to, bool settled)
     {
+        if (unit is ServiceUnit service)
+            NoteActivation(service, to);
         OnUnitStateChanged(unit);
         if (settled)
             Reactions.OnStateChanged(unit, from, to);
+    }
+
+    /// <summary>A socket's service reaching active ends its activation (the latency histogram); a service up again has
+    /// recovered from an expired watchdog (/livez).</summary>
+    private void NoteActivation(ServiceUnit service, UnitActiveState to)
+    {
+        if (to != UnitActiveState.Active && to != UnitActiveState.Activating)
+            service.ActivationRequestedAt = 0;
+        if (to != UnitActiveState.Active)
+            return;
+        service.WatchdogExpiredAt = null;
+        if (service.ActivationRequestedAt != 0)
+        {
+            Metrics.Activation.Observe(Loop.Time.GetElapsedTime(service.ActivationRequestedAt));
+            service.ActivationRequestedAt = 0;
+        }
     }
 
     /// <summary>A service goes down and will restart (Restart=): it passes through <paramref name="to"/> unseen.</summary>

@@ -27,6 +27,9 @@ internal sealed class UnitRegistry
 
     public IEnumerable<UnitRuntime> Units => _units.Values;
 
+    /// <summary>The same, enumerated without allocating (the metrics page walks it on every scrape).</summary>
+    public Dictionary<string, UnitRuntime>.ValueCollection UnitValues => _units.Values;
+
     public bool TryGet(string name, out UnitRuntime unit) => _units.TryGetValue(name, out unit!);
 
     /// <summary>The unit's runtime object, loading its definition on first use; null when the name is invalid.</summary>

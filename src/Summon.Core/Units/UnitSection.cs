@@ -5,6 +5,9 @@ internal sealed class UnitSection
 {
     public string? Description { get; set; }
 
+    /// <summary>[X-Summon] RequiredForReadiness= (services and sockets): /readyz answers 503 until this unit is active.</summary>
+    public bool RequiredForReadiness { get; set; }
+
     public List<string> Documentation { get; } = [];
 
     public List<string> Wants { get; } = [];

@@ -12,6 +12,7 @@ internal sealed partial class UnitSettingsParser
             case "RestartResetSec": Set(ParseSec(value), v => s.RestartResetSec = Positive(v)); return 0;
             case "StartLimitRecoverSec": Set(ParseSec(value), v => s.StartLimitRecoverSec = Positive(v)); return 0;
             case "SandboxFallback": ApplySandboxFallback(value, v => s.SandboxFallback = v); return 0;
+            case "RequiredForReadiness": ApplyRequiredForReadiness(value); return 0;
             default: return null;
         }
     }
@@ -33,9 +34,19 @@ internal sealed partial class UnitSettingsParser
                     Warn($"Failed to parse signal name, ignoring: {value}");
                 return 0;
             case "SandboxFallback": ApplySandboxFallback(value, v => s.SandboxFallback = v); return 0;
+            case "RequiredForReadiness": ApplyRequiredForReadiness(value); return 0;
             default:
                 return null;
         }
+    }
+
+    /// <summary>[X-Summon] RequiredForReadiness=: the metrics endpoint's /readyz waits for this unit to be active.</summary>
+    private void ApplyRequiredForReadiness(string value)
+    {
+        if (value.Length == 0)
+            _unit.Unit.RequiredForReadiness = false;   // an empty assignment resets, as systemd's do
+        else
+            Set(ParseBoolean(value), v => _unit.Unit.RequiredForReadiness = v);
     }
 
     private void ApplySandboxFallback(string value, Action<SandboxFallback?> set)

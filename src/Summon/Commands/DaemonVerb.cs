@@ -15,7 +15,23 @@ internal static class DaemonVerb
             Description = "What to do with a protection a unit asks for that this environment cannot apply: strict (fail the start, the default) or best-effort (start without it and log what was left out); also SUMMON_SANDBOX",
             HelpName = "strict|best-effort",
         };
-        var command = new Command("daemon", "Run the manager in the foreground (system mode as root, --user otherwise)") { force, sandbox };
+        var metrics = new Option<string?>("--metrics")
+        {
+            Description = "Serve /metrics (Prometheus), /readyz and /livez over HTTP on this address from the manager's loop; also SUMMON_METRICS",
+            HelpName = "HOST:PORT|[IPv6]:PORT|/unix/path",
+        };
+        var readyUnits = new Option<string[]>("--ready-unit")
+        {
+            Description = "A unit /readyz waits for to be active (repeatable), besides those with [X-Summon] RequiredForReadiness=yes",
+            HelpName = "UNIT",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var livezStall = new Option<string?>("--livez-stall")
+        {
+            Description = "How long the event loop may go without turning before /livez answers 503 (a time span; default 10s)",
+            HelpName = "TIMESPAN",
+        };
+        var command = new Command("daemon", "Run the manager in the foreground (system mode as root, --user otherwise)") { force, sandbox, metrics, readyUnits, livezStall };
         command.SetAction(r =>
         {
             var context = GlobalOptions.Context(r);
@@ -36,7 +52,12 @@ internal static class DaemonVerb
                     "Summon's own unit directories, use --user, or pass --force.");
                 return 1;
             }
-            return Run(context, bestEffortSandbox: bestEffort);
+            if (MetricsOptionsOf(r.GetValue(metrics), r.GetValue(readyUnits), r.GetValue(livezStall), out string? error) is var metricsOptions && error is not null)
+            {
+                Console.Error.WriteLine(error);
+                return 1;
+            }
+            return Run(context, bestEffortSandbox: bestEffort, metrics: metricsOptions);
         });
         root.Subcommands.Add(command);
     }
@@ -45,12 +66,56 @@ internal static class DaemonVerb
     /// Runs the manager of <paramref name="context"/>'s mode and paths in the foreground; its exit code.
     /// <paramref name="claimed"/> runs once the manager holds its directories, before it starts.
     /// </summary>
-    public static int Run(CliContext context, Action? claimed = null, bool bestEffortSandbox = false)
+    public static int Run(CliContext context, Action? claimed = null, bool bestEffortSandbox = false, ManagerHost.MetricsOptions? metrics = null)
     {
-        var exit = ManagerHost.Run(context.UnitPath, context.UserMode, context.RuntimeDirectory, context.StateDirectory, claimed, bestEffortSandbox);
+        var exit = ManagerHost.Run(context.UnitPath, context.UserMode, context.RuntimeDirectory, context.StateDirectory, claimed, bestEffortSandbox, metrics);
         if (exit.Failure is { } failure)
             Console.Error.WriteLine(StartFailureMessages.Describe(failure));
         return exit.Code;
+    }
+
+    /// <summary>
+    /// The metrics endpoint's settings from --metrics (else SUMMON_METRICS), --ready-unit and --livez-stall; null when no
+    /// address is given. <paramref name="error"/> is the one-line reason a value is refused.
+    /// </summary>
+    internal static ManagerHost.MetricsOptions? MetricsOptionsOf(string? given, string[]? readyUnits, string? stall, out string? error)
+    {
+        error = null;
+        string? address = given ?? Environment.GetEnvironmentVariable(ManagerHost.MetricsOptions.EnvironmentVariable);
+        string source = given is not null ? "--metrics=" : ManagerHost.MetricsOptions.EnvironmentVariable + "=";
+        if (string.IsNullOrEmpty(address))
+        {
+            if (readyUnits is { Length: > 0 } || stall is not null)
+                error = "--ready-unit and --livez-stall shape the metrics endpoint's answers: give --metrics=ADDRESS (or SUMMON_METRICS) too.";
+            return null;
+        }
+        if (!Summon.Units.ListenAddressParser.TryParse(address, out var parsed, out int errno) || parsed.Family == Summon.Posix.ListenFamily.Vsock)
+        {
+            error = $"Invalid {source} value '{address}' ({Summon.Posix.Errno.Describe(errno == 0 ? Summon.Posix.Errno.EINVAL : errno)}): use HOST:PORT, [IPv6]:PORT, PORT or /unix/path.";
+            return null;
+        }
+        var limit = ManagerHost.MetricsOptions.DefaultStallLimit;
+        if (stall is not null)
+        {
+            if (Summon.Units.TimeSpans.TryParseSec(stall, out ulong usec) == 0 && usec is > 0 and < ulong.MaxValue)
+                limit = TimeSpan.FromMicroseconds(usec);
+            else
+                limit = TimeSpan.Zero;
+        }
+        if (limit <= TimeSpan.Zero)
+        {
+            error = $"Invalid --livez-stall= value '{stall}': use a positive time span such as 10s or 1min.";
+            return null;
+        }
+        foreach (string unit in readyUnits ?? [])
+        {
+            if (!Summon.Units.UnitName.TryParse(unit, out var name) || name.IsTemplate)
+            {
+                error = $"Invalid --ready-unit= value '{unit}': use a unit name such as web.service or web.socket.";
+                return null;
+            }
+        }
+        return new ManagerHost.MetricsOptions(address) { ReadyUnits = readyUnits ?? [], StallLimit = limit };
     }
 
     /// <summary>The environment variable that chooses the sandbox mode when --sandbox= is not given.</summary>

@@ -26,6 +26,8 @@ internal static class StartFailureMessages
                 + $"or give this one its own {CliContext.RuntimeDirectoryVariable} and {CliContext.StateDirectoryVariable}.",
             ManagerHost.StartFailureKind.LockNotTaken =>
                 $"Cannot lock the {role} directory {lockDirectory} ({failure.Path}: {failure.Reason}). Set {variable} to a directory you can write.",
+            ManagerHost.StartFailureKind.MetricsSocket =>
+                $"Cannot listen on the metrics address {failure.Path}: {failure.Reason}. Give --metrics (or SUMMON_METRICS) a free HOST:PORT, [IPv6]:PORT or /unix/path.",
             _ => $"Failed to set up the control socket {failure.Path}: {failure.Reason}",
         };
     }

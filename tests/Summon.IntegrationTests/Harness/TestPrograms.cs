@@ -18,6 +18,11 @@ internal static class TestPrograms
     private static readonly Lazy<string> s_dotnet = new(LocateDotnet, LazyThreadSafetyMode.ExecutionAndPublication);
 
     private static readonly Lazy<string> s_lfdEcho = new(BuildLfdEcho, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<string> s_loadClient = new(() => BuildBench("loadclient"), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>Full path of bench/src/loadclient: the benchmarks' load generator (connect, one line, half-close, read the
+    /// echo), printing its own counts (ok=, fail=, …); built into artifacts/ on first use.</summary>
+    public static string LoadClient => s_loadClient.Value;
 
     /// <summary>Full path of bench/src/lfd-echo: the single-threaded sd_listen_fds echo server of the benchmarks, which
     /// ends on SIGTERM by the default action (built into artifacts/ on first use).</summary>
@@ -75,23 +80,27 @@ internal static class TestPrograms
         return output;
     }
 
-    private static string BuildLfdEcho()
+    private static string BuildLfdEcho() => BuildBench("lfd-echo", "listen.c");
+
+    /// <summary>bench/src/NAME.c (with <paramref name="extra"/> sources of bench/src) built with cc into artifacts/NAME
+    /// when missing or older than the source.</summary>
+    private static string BuildBench(string name, params string[] extra)
     {
         string repository = RepositoryRoot.Find();
         string sources = Path.Combine(repository, "bench", "src");
         string artifacts = Path.Combine(repository, "artifacts");
-        string output = Path.Combine(artifacts, "lfd-echo");
+        string output = Path.Combine(artifacts, name);
         Directory.CreateDirectory(artifacts);
-        if (!File.Exists(output) || File.GetLastWriteTimeUtc(output) < File.GetLastWriteTimeUtc(Path.Combine(sources, "lfd-echo.c")))
+        if (!File.Exists(output) || File.GetLastWriteTimeUtc(output) < File.GetLastWriteTimeUtc(Path.Combine(sources, name + ".c")))
         {
             CommandResult build = Command.Run(
                 "flock",
-                [Path.Combine(artifacts, ".lfd-echo.lock"), "cc", "-O2", "-Wall", "-o", output,
-                 Path.Combine(sources, "lfd-echo.c"), Path.Combine(sources, "listen.c")],
+                [Path.Combine(artifacts, $".{name}.lock"), "cc", "-O2", "-Wall", "-pthread", "-o", output,
+                 Path.Combine(sources, name + ".c"), .. extra.Select(e => Path.Combine(sources, e))],
                 timeout: TimeSpan.FromMinutes(2),
                 workingDirectory: repository);
             if (build.ExitCode != 0)
-                throw new InvalidOperationException($"Building lfd-echo failed.\n{build}");
+                throw new InvalidOperationException($"Building {name} failed.\n{build}");
         }
         return output;
     }
