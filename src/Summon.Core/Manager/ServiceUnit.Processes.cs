@@ -64,7 +64,7 @@ internal sealed partial class ServiceUnit
     {
         var command = _controlCommand;
         _controlCommand = null;
-        bool ok = (command?.Flags.HasFlag(ExecFlags.IgnoreFailure) ?? false) || ExitRules.IsClean(status, Settings, mainProcess: false);
+        bool ok = (command?.IgnoresFailure ?? false) || ExitRules.IsClean(status, Settings, mainProcess: false);
         if (_state is ServiceState.StopSigterm or ServiceState.StopSigkill or ServiceState.FinalSigterm or ServiceState.FinalSigkill)
         {
             OnProcessesGone();

@@ -234,7 +234,7 @@ internal sealed partial class SocketUnit
             run.Exited = Manager.Now;
             run.Status = status;
         }
-        bool ok = (command?.Flags.HasFlag(ExecFlags.IgnoreFailure) ?? false) || ExitRules.IsClean(status, null, mainProcess: false);
+        bool ok = (command?.IgnoresFailure ?? false) || ExitRules.IsClean(status, null, mainProcess: false);
         if (!ok)
             ManagerLog.ControlProcessExited(Manager.Log, Id, status.ToString());
         if (ok && _controlCommands is not null)

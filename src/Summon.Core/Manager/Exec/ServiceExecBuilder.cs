@@ -106,7 +106,7 @@ internal sealed class ServiceExecBuilder
             var environment = Environment(in inputs, passFds.Count, names, credentials.Environment);
             if (journalPipe is not null && ChildStdio.DeviceAndInode(journalPipe) is { } stream)
                 environment.Add("JOURNAL_STREAM=" + stream);
-            var argv = command.Flags.HasFlag(ExecFlags.NoEnvExpand) ? command.Argv : ExecEnvironment.ExpandArguments(command.Argv, environment);
+            var argv = command.NoEnvExpand ? command.Argv : ExecEnvironment.ExpandArguments(command.Argv, environment);
             // '+', '!' and PermissionsStartOnly=: the user's environment (HOME, USER, …) stays, the switch to it does not.
             var request = Request(in inputs, path, argv, environment, (stdin, stdout, stderr), files, passFds, credentials, Terminal(exec, stdio), mounts, sandbox);
             if (sandbox is not null)
