@@ -49,13 +49,10 @@ internal sealed partial class ServiceUnit
 
     private void OnControlExited()
     {
-        if (_control is null || !TryReap(_control, out var status))
+        if (_control is null || !ChildExit.TryReap(_control, out var status))
             return;
-        Manager.Loop.Unregister(_controlToken);
-        if (_control.SpawnFailure is { } failure && _controlCommand is { } command)
+        if (ChildExit.Forget(Manager.Loop, ref _control, _controlToken) is { } failure && _controlCommand is { } command)
             LogSpawnFailure(command, failure);
-        _control.Dispose();
-        _control = null;
         OnControlFinished(status);
         Manager.OnProcessReaped();
     }
@@ -112,32 +109,11 @@ internal sealed partial class ServiceUnit
         }
     }
 
-    /// <summary>What systemd logs when a command cannot be started: the failing step, then "Failed at step …".</summary>
     private void LogSpawnFailure(ExecCommand command, SpawnException e)
     {
-        string what = e.ExitStatus switch
-        {
-            ExitStatusNames.User => "Failed to determine user credentials",
-            ExitStatusNames.Group => "Failed to determine group credentials",
-            ExitStatusNames.Chdir => "Changing to the requested working directory failed",
-            ExitStatusNames.Limits => "Failed to adjust resource limits",
-            ExitStatusNames.Nice => "Failed to set up process scheduling priority (nice level)",
-            ExitStatusNames.Fds => "Failed to prepare the file descriptors",
-            _ when Manager.ExecBuilder.Directories.FailureText(e.ExitStatus) is { } directories => directories,
-            ExitStatusNames.Credentials => "Failed to set up credentials",
-            // The sandbox's steps, worded as systemd 252's exec_child logs them.
-            ExitStatusNames.Namespace => "Failed to set up mount namespacing",
-            ExitStatusNames.Network => "Failed to set up network namespacing",
-            ExitStatusNames.Capabilities => "Failed to drop capabilities",
-            ExitStatusNames.NoNewPrivileges => "Failed to disable new privileges",
-            ExitStatusNames.Seccomp => "Failed to apply system call filters",
-            ExitStatusNames.AddressFamilies => "Failed to restrict address families",
-            _ => $"Failed to execute {command.Path}",
-        };
         if (e.ExitStatus == ExitStatusNames.Credentials)
             LogCredentialFailure();
-        ManagerLog.UnitError(Manager.Log, Id, $"{what}: {e.Reason}");
-        ManagerLog.UnitError(Manager.Log, Id, e.Message);
+        SpawnFailureLog.Write(Manager.Log, Id, command, e, Manager.ExecBuilder.Directories);
     }
 
     /// <summary>
@@ -257,7 +233,7 @@ internal sealed partial class ServiceUnit
 
     private void OnMainExited()
     {
-        if (_main is null || !TryReap(_main, out var status))
+        if (_main is null || !ChildExit.TryReap(_main, out var status))
             return;
         Manager.Loop.Unregister(_mainToken);
         ForgetMainExec();
@@ -381,20 +357,6 @@ internal sealed partial class ServiceUnit
         return null;
     }
 
-    private static bool TryReap(IChildProcess process, out ExitStatus status)
-    {
-        try
-        {
-            return process.TryReap(out status);
-        }
-        catch (ErrnoException e) when (e.Number == Errno.ECHILD)
-        {
-            // Not our child (an adopted daemon we could not wait for): it is gone, its status unknown.
-            status = new ExitStatus(ExitCode.Exited, 0);
-            return true;
-        }
-    }
-
     /// <summary>Starts one command through the launcher with what <see cref="ServiceExecBuilder"/> prepares.</summary>
     private IChildProcess Spawn(ExecCommand command, bool isMain)
     {
@@ -415,15 +377,7 @@ internal sealed partial class ServiceUnit
             ControlGroup = EnterCgroup(command)?.Child,
         };
         using var plan = Manager.ExecBuilder.Build(in inputs);
-        IChildProcess process;
-        try
-        {
-            process = Manager.Launcher.Spawn(plan.Request);
-        }
-        catch (ErrnoException e)   // a call failing before the child exists (pidfd_open at the fd limit, clone)
-        {
-            throw new SpawnException(plan.Request.Path, e.Number, ExitStatusNames.Fds);
-        }
+        var process = Manager.ExecBuilder.Launch(plan);
         if (isMain && _connection is null)
         {
             _passedSockets = sockets;

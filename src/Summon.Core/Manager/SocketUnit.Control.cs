@@ -203,23 +203,10 @@ internal sealed partial class SocketUnit
 
     private void OnControlExited()
     {
-        if (_control is null)
+        if (_control is null || !ChildExit.TryReap(_control, out var status))
             return;
-        ExitStatus status;
-        try
-        {
-            if (!_control.TryReap(out status))
-                return;
-        }
-        catch (ErrnoException e) when (e.Number == Errno.ECHILD)
-        {
-            status = new ExitStatus(ExitCode.Exited, 0);
-        }
-        Manager.Loop.Unregister(_controlToken);
-        if (_control.SpawnFailure is { } failure && _controlCommand is { } command)
+        if (ChildExit.Forget(Manager.Loop, ref _control, _controlToken) is { } failure && _controlCommand is { } command)
             LogSpawnFailure(command, failure);
-        _control.Dispose();
-        _control = null;
         OnControlFinished(status);
         Manager.OnProcessReaped();
     }
@@ -345,28 +332,11 @@ internal sealed partial class SocketUnit
             InvocationId = _invocationId,
         };
         using var plan = Manager.ExecBuilder.Build(in inputs);
-        IChildProcess process;
-        try
-        {
-            process = Manager.Launcher.Spawn(plan.Request);
-        }
-        catch (ErrnoException e)   // a call failing before the child exists (pidfd_open at the fd limit, clone)
-        {
-            throw new SpawnException(plan.Request.Path, e.Number, ExitStatusNames.Fds);
-        }
+        var process = Manager.ExecBuilder.Launch(plan);
         plan.Started(process.Pid);
         return process;
     }
 
-    private void LogSpawnFailure(ExecCommand command, SpawnException e)
-    {
-        string what = e.ExitStatus switch
-        {
-            ExitStatusNames.User => "Failed to determine user credentials",
-            ExitStatusNames.Group => "Failed to determine group credentials",
-            _ => $"Failed to execute {command.Path}",
-        };
-        ManagerLog.UnitError(Manager.Log, Id, $"{what}: {e.Reason}");
-        ManagerLog.UnitError(Manager.Log, Id, e.Message);
-    }
+    private void LogSpawnFailure(ExecCommand command, SpawnException e) =>
+        SpawnFailureLog.Write(Manager.Log, Id, command, e, Manager.ExecBuilder.Directories);
 }

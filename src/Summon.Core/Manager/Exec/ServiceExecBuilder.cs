@@ -125,6 +125,20 @@ internal sealed class ServiceExecBuilder
         }
     }
 
+    /// <summary>Starts the child of <paramref name="plan"/>; a call failing before the child exists (pidfd_open at the fd
+    /// limit, clone) fails the start with 202/FDS.</summary>
+    public IChildProcess Launch(ExecPlan plan)
+    {
+        try
+        {
+            return _launcher.Spawn(plan.Request);
+        }
+        catch (ErrnoException e)
+        {
+            throw new SpawnException(plan.Request.Path, e.Number, ExitStatusNames.Fds);
+        }
+    }
+
     /// <summary>
     /// A command run with full privileges: '+', or any command but the main process's with PermissionsStartOnly=
     /// (systemd drops EXEC_APPLY_SANDBOXING for such control processes). The sandbox steps must skip it too.
