@@ -146,6 +146,10 @@ internal static unsafe partial class SummonSpawn
     [LibraryImport(Library, EntryPoint = "summon_spawn_depth")]
     internal static partial int Depth();
 
+    /// <summary>Reads the manager's ignored signals once, before the first spawn needs them.</summary>
+    [LibraryImport(Library, EntryPoint = "summon_spawn_prepare")]
+    internal static partial void Prepare();
+
     /// <summary>sizeof(struct summon_spawn_args) in the C library: a cheap load-and-layout check.</summary>
     [LibraryImport(Library, EntryPoint = "summon_spawn_abi")]
     internal static partial int Abi();

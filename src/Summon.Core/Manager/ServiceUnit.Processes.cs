@@ -49,13 +49,10 @@ internal sealed partial class ServiceUnit
 
     private void OnControlExited()
     {
-        if (_control is null || !TryReap(_control, out var status))
+        if (_control is null || !ChildExit.TryReap(_control, out var status))
             return;
-        Manager.Loop.Unregister(_controlToken);
-        if (_control.SpawnFailure is { } failure && _controlCommand is { } command)
+        if (ChildExit.Forget(Manager.Loop, ref _control, _controlToken) is { } failure && _controlCommand is { } command)
             LogSpawnFailure(command, failure);
-        _control.Dispose();
-        _control = null;
         OnControlFinished(status);
         Manager.OnProcessReaped();
     }
@@ -64,7 +61,7 @@ internal sealed partial class ServiceUnit
     {
         var command = _controlCommand;
         _controlCommand = null;
-        bool ok = (command?.Flags.HasFlag(ExecFlags.IgnoreFailure) ?? false) || ExitRules.IsClean(status, Settings, mainProcess: false);
+        bool ok = (command?.IgnoresFailure ?? false) || ExitRules.IsClean(status, Settings, mainProcess: false);
         if (_state is ServiceState.StopSigterm or ServiceState.StopSigkill or ServiceState.FinalSigterm or ServiceState.FinalSigkill)
         {
             OnProcessesGone();
@@ -112,13 +109,11 @@ internal sealed partial class ServiceUnit
         }
     }
 
-    /// <summary>What systemd logs when a command cannot be started: the failing step, then "Failed at step …".</summary>
     private void LogSpawnFailure(ExecCommand command, SpawnException e)
     {
         if (e.ExitStatus == ExitStatusNames.Credentials)
             LogCredentialFailure();
-        ManagerLog.UnitError(Manager.Log, Id, SpawnFailureText.Of(e, command, Manager.ExecBuilder.Directories));
-        ManagerLog.UnitError(Manager.Log, Id, e.Message);
+        SpawnFailureLog.Write(Manager.Log, Id, command, e, Manager.ExecBuilder.Directories);
     }
 
     /// <summary>
@@ -238,7 +233,7 @@ internal sealed partial class ServiceUnit
 
     private void OnMainExited()
     {
-        if (_main is null || !TryReap(_main, out var status))
+        if (_main is null || !ChildExit.TryReap(_main, out var status))
             return;
         Manager.Loop.Unregister(_mainToken);
         ForgetMainExec();
@@ -362,20 +357,6 @@ internal sealed partial class ServiceUnit
         return null;
     }
 
-    private static bool TryReap(IChildProcess process, out ExitStatus status)
-    {
-        try
-        {
-            return process.TryReap(out status);
-        }
-        catch (ErrnoException e) when (e.Number == Errno.ECHILD)
-        {
-            // Not our child (an adopted daemon we could not wait for): it is gone, its status unknown.
-            status = new ExitStatus(ExitCode.Exited, 0);
-            return true;
-        }
-    }
-
     /// <summary>Starts one command through the launcher with what <see cref="ServiceExecBuilder"/> prepares.</summary>
     private IChildProcess Spawn(ExecCommand command, bool isMain)
     {
@@ -398,16 +379,8 @@ internal sealed partial class ServiceUnit
         };
         long building = Manager.Loop.Time.GetTimestamp();
         using var plan = Manager.ExecBuilder.Build(in inputs);
-        IChildProcess process;
-        try
-        {
-            process = Manager.Launcher.Spawn(plan.Request);
-            Manager.Metrics.Spawn.Observe(Manager.Loop.Time.GetElapsedTime(building));
-        }
-        catch (ErrnoException e)   // a call failing before the child exists (pidfd_open at the fd limit, clone)
-        {
-            throw new SpawnException(plan.Request.Path, e.Number, ExitStatusNames.Fds);
-        }
+        var process = Manager.ExecBuilder.Launch(plan);
+        Manager.Metrics.Spawn.Observe(Manager.Loop.Time.GetElapsedTime(building));
         if (isMain && _connection is null)
         {
             _passedSockets = sockets;

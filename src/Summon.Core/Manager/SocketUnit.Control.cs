@@ -205,23 +205,10 @@ internal sealed partial class SocketUnit
 
     private void OnControlExited()
     {
-        if (_control is null)
+        if (_control is null || !ChildExit.TryReap(_control, out var status))
             return;
-        ExitStatus status;
-        try
-        {
-            if (!_control.TryReap(out status))
-                return;
-        }
-        catch (ErrnoException e) when (e.Number == Errno.ECHILD)
-        {
-            status = new ExitStatus(ExitCode.Exited, 0);
-        }
-        Manager.Loop.Unregister(_controlToken);
-        if (_control.SpawnFailure is { } failure && _controlCommand is { } command)
+        if (ChildExit.Forget(Manager.Loop, ref _control, _controlToken) is { } failure && _controlCommand is { } command)
             LogSpawnFailure(command, failure);
-        _control.Dispose();
-        _control = null;
         OnControlFinished(status);
         Manager.OnProcessReaped();
     }
@@ -236,7 +223,7 @@ internal sealed partial class SocketUnit
             run.Exited = Manager.Now;
             run.Status = status;
         }
-        bool ok = (command?.Flags.HasFlag(ExecFlags.IgnoreFailure) ?? false) || ExitRules.IsClean(status, null, mainProcess: false);
+        bool ok = (command?.IgnoresFailure ?? false) || ExitRules.IsClean(status, null, mainProcess: false);
         if (!ok)
             ManagerLog.ControlProcessExited(Manager.Log, Id, status.ToString());
         if (ok && _controlCommands is not null)
@@ -347,22 +334,11 @@ internal sealed partial class SocketUnit
             InvocationId = _invocationId,
         };
         using var plan = Manager.ExecBuilder.Build(in inputs);
-        IChildProcess process;
-        try
-        {
-            process = Manager.Launcher.Spawn(plan.Request);
-        }
-        catch (ErrnoException e)   // a call failing before the child exists (pidfd_open at the fd limit, clone)
-        {
-            throw new SpawnException(plan.Request.Path, e.Number, ExitStatusNames.Fds);
-        }
+        var process = Manager.ExecBuilder.Launch(plan);
         plan.Started(process.Pid);
         return process;
     }
 
-    private void LogSpawnFailure(ExecCommand command, SpawnException e)
-    {
-        ManagerLog.UnitError(Manager.Log, Id, SpawnFailureText.Of(e, command, Manager.ExecBuilder.Directories));
-        ManagerLog.UnitError(Manager.Log, Id, e.Message);
-    }
+    private void LogSpawnFailure(ExecCommand command, SpawnException e) =>
+        SpawnFailureLog.Write(Manager.Log, Id, command, e, Manager.ExecBuilder.Directories);
 }

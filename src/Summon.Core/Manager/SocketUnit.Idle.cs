@@ -19,6 +19,11 @@ internal sealed partial class SocketUnit
     private IDisposable? _idleCheck;
     private ServiceUnit? _service;
 
+    // Which watch a look belongs to (a new service or the end of the watch makes the answers of older looks stale),
+    // and whether a look is on its way: one at a time per socket.
+    private ulong _idleWatch;
+    private bool _looking;
+
     /// <summary>The Accept=no service this socket's fds went to, while it runs.</summary>
     internal ServiceUnit? WatchedService => _service;
 
@@ -26,9 +31,12 @@ internal sealed partial class SocketUnit
     public uint NIdleStops { get; private set; }
 
     /// <summary>When the service was last seen with a connection or a waiting one; null when not watching or busy.</summary>
-    public DateTimeOffset? IdleSince => _idleCheck is null ? null : _idle?.IdleSince;
+    public DateTimeOffset? IdleSince => IdleWatching ? _idle?.IdleSince : null;
 
-    public DateTimeOffset? IdleStopsAt => _idleCheck is null ? null : _idle?.StopsAt;
+    public DateTimeOffset? IdleStopsAt => IdleWatching ? _idle?.StopsAt : null;
+
+    /// <summary>A check is due or a look is on its way.</summary>
+    private bool IdleWatching => _idleCheck is not null || _looking;
 
     /// <summary>Why IdleStopSec= does not apply to this socket; null when it does (or is not set).</summary>
     internal string? IdleStopRefusal()
@@ -47,6 +55,7 @@ internal sealed partial class SocketUnit
     private void WatchIdle(ServiceUnit service)
     {
         _service = service;
+        _idleWatch++;
         if (!IdleStopApplies)
             return;
         _idle ??= new IdleWatch(Manager.Loop.Time, Settings.IdleStop!.Value);
@@ -56,6 +65,7 @@ internal sealed partial class SocketUnit
 
     private void StopWatchingIdle()
     {
+        _idleWatch++;
         _idleCheck?.Dispose();
         _idleCheck = null;
         _idle?.Reset();
@@ -70,8 +80,18 @@ internal sealed partial class SocketUnit
         if (_state != SocketState.Running || _service is not { } service)
             return;
         // A service that is starting, reloading or stopping is not idle: only a running one is counted.
-        bool busy = service.State != ServiceState.Running || HasConnections();
-        if (!_idle!.Observe(busy))
+        if (service.State != ServiceState.Running)
+        {
+            _idle!.Observe(busy: true);
+            ScheduleIdleCheck();
+            return;
+        }
+        Look(service, OnIdleAnswer, onDropped: null);
+    }
+
+    private void OnIdleAnswer(ServiceUnit service, bool busy)
+    {
+        if (!_idle!.Observe(busy || service.State != ServiceState.Running))
         {
             ScheduleIdleCheck();
             return;
@@ -89,7 +109,17 @@ internal sealed partial class SocketUnit
             service.Thaw();
             return;
         }
-        if (HasConnections())
+        Look(service, OnFrozenAnswer, onDropped: service.Thaw);
+    }
+
+    private void OnFrozenAnswer(ServiceUnit service, bool busy)
+    {
+        if (service.State != ServiceState.Running)
+        {
+            service.Thaw();
+            return;
+        }
+        if (busy)
         {
             service.Thaw();
             _idle!.Reset();
@@ -101,17 +131,32 @@ internal sealed partial class SocketUnit
         service.StopWhenIdle(Settings.IdleStopSignal);
     }
 
-    /// <summary>True when any listener has an established connection or one waiting; a count the kernel would not give
-    /// counts as busy, so a failure never stops a service.</summary>
-    private bool HasConnections()
+    /// <summary>
+    /// Counts the listeners' connections off the loop (<see cref="ConnectionLook"/>); <paramref name="then"/> runs with
+    /// the answer while this watch of <paramref name="service"/> goes on, <paramref name="onDropped"/> when it ended
+    /// meanwhile (the socket stopped or reloaded, another service came) or when an older look is still on its way
+    /// (then the check comes again later: one look at a time).
+    /// </summary>
+    private void Look(ServiceUnit service, Action<ServiceUnit, bool> then, Action? onDropped)
     {
-        foreach (var listener in _listeners)
+        if (_looking)
         {
-            if (ListenerConnections.HasWaiting(listener.Socket))
-                return true;
-            if (ListenerConnections.Established(listener.Socket) is not 0)
-                return true;
+            onDropped?.Invoke();
+            ScheduleIdleCheck();
+            return;
         }
-        return false;
+        _looking = true;
+        ulong watch = _idleWatch;
+        var sockets = new ListeningSocket[_listeners.Count];
+        for (int i = 0; i < sockets.Length; i++)
+            sockets[i] = _listeners[i].Socket;
+        Manager.ConnectionLook.Start(sockets, busy =>
+        {
+            _looking = false;
+            if (watch != _idleWatch || _state != SocketState.Running || service != _service || !IdleStopApplies)
+                onDropped?.Invoke();
+            else
+                then(service, busy);
+        });
     }
 }

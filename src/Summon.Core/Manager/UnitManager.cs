@@ -35,6 +35,7 @@ internal sealed class UnitManager
         Func<string?, string?, string[], ExecCredentials>? resolveCredentials = null)
     {
         Loop = loop;
+        ConnectionLook = new ConnectionLook(loop);
         Log = log;
         Journal = journal;
         Metrics = new Metrics.ManagerMetrics(loop.Time.GetUtcNow());
@@ -82,6 +83,9 @@ internal sealed class UnitManager
     internal IProcessLauncher Launcher { get; }
 
     internal ServiceExecBuilder ExecBuilder { get; }
+
+    /// <summary>The idle stop's connection count, off the loop; the Core tests hold it to show the loop goes on.</summary>
+    internal ConnectionLook ConnectionLook { get; set; }
 
     /// <summary>Where Condition*=/Assert*= read the system (issue 13); the Core tests put fake facts here.</summary>
     internal Summon.Posix.IConditionFacts ConditionFacts

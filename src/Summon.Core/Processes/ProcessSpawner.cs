@@ -239,6 +239,8 @@ internal static partial class ProcessSpawner
             if (Libc.Sigaction(Signals.SIGPIPE, &action, null) != 0)
                 throw ErrnoException.FromLast("sigaction(SIGPIPE)");
         }
+        // The dispositions are final now: read the ignored ones here rather than on a cold start's first spawn.
+        SummonSpawn.Prepare();
     }
 
     /// <summary>

@@ -35,7 +35,13 @@ internal sealed record ExecCommand(string Path, IReadOnlyList<string> Argv, Exec
     public bool SkipsCredentials => (Flags & (ExecFlags.Privileged | ExecFlags.NoSetuid)) != 0;
 
     /// <summary>'+': full privileges, no credentials and no sandbox step (the sandbox plan must skip such a command).</summary>
-    public bool FullyPrivileged => Flags.HasFlag(ExecFlags.Privileged);
+    public bool FullyPrivileged => (Flags & ExecFlags.Privileged) != 0;
+
+    /// <summary>'-': a failing exit is taken as success.</summary>
+    public bool IgnoresFailure => (Flags & ExecFlags.IgnoreFailure) != 0;
+
+    /// <summary>':': $VAR in the arguments stays as written.</summary>
+    public bool NoEnvExpand => (Flags & ExecFlags.NoEnvExpand) != 0;
 
     public override string ToString() => string.Join(' ', Argv.Select(Quote));
 

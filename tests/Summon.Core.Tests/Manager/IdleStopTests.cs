@@ -58,13 +58,7 @@ public sealed class IdleStopTests : IDisposable
     public void An_idle_service_is_frozen_counted_stopped_with_IdleStopSignal_and_started_again_by_the_next_connection()
     {
         int port = Units(idle: "2s", extra: "IdleStopSignal=SIGINT\n");
-        var socket = _h.Socket("idle.socket");
-        Assert.True(_h.Start("idle.socket").Success);
-
-        var client = Connect(port);
-        Assert.True(_h.PumpUntil(() => _processes.Started.Count == 1));
-        var service = _h.Service("idle.service");
-        Assert.True(_h.PumpUntil(() => service.State == ServiceState.Running));
+        var (socket, service, client) = Activate(port);
 
         // Waiting in the queue: busy, however long.
         AdvanceFor(TimeSpan.FromSeconds(6));
@@ -80,8 +74,7 @@ public sealed class IdleStopTests : IDisposable
         // Closed: the idle time starts at the next look and the service stops IdleStopSec= later.
         accepted.Dispose();
         client.Dispose();
-        AdvanceFor(TimeSpan.FromMilliseconds(300));
-        Assert.NotNull(socket.IdleSince);
+        Assert.True(_h.PumpUntil(() => socket.IdleSince is not null, Step));
         var since = socket.IdleSince!.Value;
         Assert.Equal(since + TimeSpan.FromSeconds(2), socket.IdleStopsAt);
         Assert.True(_h.PumpUntil(() => _processes.Sent.Any(s => s.Signal == Signals.SIGSTOP), Step));
@@ -122,7 +115,7 @@ public sealed class IdleStopTests : IDisposable
         // It arrives between the freeze and the last count: the service is thawed and keeps running.
         var late = Connect(port);
         _h.Advance(TimeSpan.FromMilliseconds(10));
-        Assert.False(_processes.Started[0].Stopped);
+        Assert.True(_h.PumpUntil(() => !_processes.Started[0].Stopped));   // the last look answers from a pool thread
         Assert.Equal(ServiceState.Running, service.State);
         Assert.Equal(0u, socket.NIdleStops);
         Assert.Null(socket.IdleSince);
@@ -149,6 +142,68 @@ public sealed class IdleStopTests : IDisposable
     }
 
     [Fact]
+    public void The_count_runs_off_the_loop_one_look_at_a_time_and_the_loop_serves_other_units_meanwhile()
+    {
+        int port = Units(idle: "1s");
+        _h.WriteUnit("other.service", "[Service]\nExecStart=/fake/other\n");
+        int loopThread = Environment.CurrentManagedThreadId, looks = 0, lookThread = 0;
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        _h.Manager.ConnectionLook = new ConnectionLook(_h.Loop, sockets =>
+        {
+            Interlocked.Increment(ref looks);
+            lookThread = Environment.CurrentManagedThreadId;
+            entered.Set();
+            // Bounded: a look run on the loop's thread would otherwise hang the test instead of failing it.
+            release.Wait(TimeSpan.FromSeconds(5));
+            return ConnectionLook.AnyOpen(sockets);
+        });
+        var (socket, service) = ServeOneConnection(port);
+        Assert.True(_h.PumpUntil(() => entered.IsSet, Step));
+        Assert.NotEqual(loopThread, lookThread);
+        // While the look is held: another unit starts, and the checks falling due start no second look.
+        Assert.True(_h.Start("other.service").Success);
+        AdvanceFor(TimeSpan.FromSeconds(3));
+        Assert.Equal(1, Volatile.Read(ref looks));
+        Assert.Equal(ServiceState.Running, service.State);
+        Assert.False(_processes.Started[0].Stopped);
+
+        release.Set();
+        Assert.True(_h.PumpUntil(() => service.State == ServiceState.Dead, Step));
+        Assert.Equal(1u, socket.NIdleStops);
+        Assert.Empty(_h.Errors);
+    }
+
+    [Fact]
+    public void The_last_look_answering_after_the_socket_stopped_is_dropped_and_the_service_thawed()
+    {
+        int port = Units(idle: "1s");
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        _h.Manager.ConnectionLook = new ConnectionLook(_h.Loop, sockets =>
+        {
+            if (_processes.Started[0].Stopped)   // the look after the freeze is held
+            {
+                entered.Set();
+                release.Wait(TimeSpan.FromSeconds(5));
+            }
+            return ConnectionLook.AnyOpen(sockets);
+        });
+        var (socket, service) = ServeOneConnection(port);
+        Assert.True(_h.PumpUntil(() => entered.IsSet, TimeSpan.FromMilliseconds(10)));
+
+        var stop = _h.Manager.StopJob("idle.socket");
+        Assert.True(_h.PumpUntil(() => stop.IsCompleted));
+        release.Set();
+        Assert.True(_h.PumpUntil(() => !_processes.Started[0].Stopped));
+        _h.Pump();
+        Assert.Equal(0u, socket.NIdleStops);
+        Assert.Equal(ServiceState.Running, service.State);
+        Assert.DoesNotContain(_h.Lines("idle.socket"), l => l.Contains("stopping idle.service", StringComparison.Ordinal));
+        Assert.Empty(_h.Errors);
+    }
+
+    [Fact]
     public void IdleStopSec_is_refused_with_a_warning_on_Accept_yes_and_datagram_sockets()
     {
         int port = ManagerHarness.FreePort();
@@ -168,6 +223,27 @@ public sealed class IdleStopTests : IDisposable
         _h.WriteUnit("idle.socket", $"[Socket]\nListenStream=127.0.0.1:{port}\n\n[X-Summon]\nIdleStopSec={idle}\n{extra}");
         _h.WriteUnit("idle.service", "[Service]\nExecStart=/fake/idle\n");
         return port;
+    }
+
+    /// <summary>Starts idle.socket and connects: the service starts for that connection and runs.</summary>
+    private (SocketUnit Socket, ServiceUnit Service, Socket Client) Activate(int port)
+    {
+        var socket = _h.Socket("idle.socket");
+        Assert.True(_h.Start("idle.socket").Success);
+        var client = Connect(port);
+        Assert.True(_h.PumpUntil(() => _processes.Started.Count == 1));
+        var service = _h.Service("idle.service");
+        Assert.True(_h.PumpUntil(() => service.State == ServiceState.Running));
+        return (socket, service, client);
+    }
+
+    /// <summary>Like <see cref="Activate"/>, then the service accepts the connection and it closes.</summary>
+    private (SocketUnit Socket, ServiceUnit Service) ServeOneConnection(int port)
+    {
+        var (socket, service, client) = Activate(port);
+        AcceptOn(socket).Dispose();
+        client.Dispose();
+        return (socket, service);
     }
 
     private Socket Connect(int port)

@@ -131,6 +131,18 @@ public sealed class ExecAttributesParsingTests : IDisposable
     }
 
     [Theory]
+    [InlineData("", "SameAsOutput")]   // both unset: the journal, over one stream as systemd dups stdout
+    [InlineData("StandardOutput=journal\nStandardError=journal", "SameAsOutput")]
+    [InlineData("StandardOutput=journal\nStandardError=kmsg", "Journal")]   // not alike: a stream each
+    [InlineData("StandardOutput=null", "Journal")]
+    public void Stderr_to_the_journal_like_stdout_shares_its_stream(string lines, string error)
+    {
+        File.WriteAllText(Path.Combine(_dir, "s.service"), $"[Service]\nExecStart=/bin/true\n{lines}\n");
+        var loader = new UnitLoader(UnitSearchPath.FromDirectories([_dir]), new SpecifierContext { Hostname = "vm" });
+        Assert.Equal(error, StdioPlan.For(loader.Load(UnitName.Parse("s.service")).Service!, haveSocket: false).Error.ToString());
+    }
+
+    [Theory]
     [InlineData("StandardInput=tty", "Tty", "Tty", "Tty")]
     [InlineData("StandardInput=tty-force\nStandardError=journal", "Tty", "Tty", "Journal")]
     [InlineData("StandardOutput=tty", "Null", "Tty", "Journal")]   // an unset StandardError= resolves to the journal here (ExecSettings), not to stdout as DefaultStandardError=inherit would

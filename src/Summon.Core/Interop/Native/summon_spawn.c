@@ -1084,6 +1084,15 @@ static uint64_t ignored_signals(void)
 }
 #endif
 
+/* Reads what the first spawn would (the ignored signals): the daemon calls it once its dispositions are set, so that
+ * a cold start's spawn does not query every signal on its way to the child's execve. */
+void summon_spawn_prepare(void)
+{
+#if SUMMON_HAVE_CLONE3
+    (void)ignored_signals();
+#endif
+}
+
 /* SUMMON_SPAWN_VFORK=1 in the manager's environment: every spawn waits for the child's execve (CLONE_VFORK), as
  * tools that emulate clone() need: valgrind supports CLONE_VM only together with CLONE_VFORK or CLONE_THREAD, and
  * aborts the whole process on anything else (bench/hot-order.sh runs the daemon under callgrind). */

@@ -114,7 +114,7 @@ internal sealed class ServiceExecBuilder
             var environment = Environment(in inputs, passFds.Count, names, credentials.Environment);
             if (journalPipe is not null && ChildStdio.DeviceAndInode(journalPipe) is { } stream)
                 environment.Add("JOURNAL_STREAM=" + stream);
-            var argv = command.Flags.HasFlag(ExecFlags.NoEnvExpand) ? command.Argv : ExecEnvironment.ExpandArguments(command.Argv, environment);
+            var argv = command.NoEnvExpand ? command.Argv : ExecEnvironment.ExpandArguments(command.Argv, environment);
             // '+', '!' and PermissionsStartOnly=: the user's environment (HOME, USER, …) stays, the switch to it does not.
             var request = Request(in inputs, path, argv, environment, (stdin, stdout, stderr), files, passFds, credentials, Terminal(exec, stdio), mounts, sandbox);
             if (context is not null)
@@ -130,6 +130,20 @@ internal sealed class ServiceExecBuilder
         {
             ExecPlan.Release(owned, captures);
             throw;
+        }
+    }
+
+    /// <summary>Starts the child of <paramref name="plan"/>; a call failing before the child exists (pidfd_open at the fd
+    /// limit, clone) fails the start with 202/FDS.</summary>
+    public IChildProcess Launch(ExecPlan plan)
+    {
+        try
+        {
+            return _launcher.Spawn(plan.Request);
+        }
+        catch (ErrnoException e)
+        {
+            throw new SpawnException(plan.Request.Path, e.Number, ExitStatusNames.Fds);
         }
     }
 

@@ -22,6 +22,10 @@ internal readonly record struct StdioPlan(StdioTarget Input, StdioTarget Output,
             : StdioTarget.Null;
         var output = Map(s.StandardOutput, haveSocket) ?? (input is StdioTarget.Socket or StdioTarget.Tty ? input : StdioTarget.Journal);
         var error = Map(s.StandardError, haveSocket) ?? (output == StdioTarget.Journal ? StdioTarget.SameAsOutput : output);
+        // Both to the journal alike: stderr is stdout's stream, as systemd's can_inherit_stderr_from_stdout() dups it.
+        if (error == StdioTarget.Journal && output == StdioTarget.Journal && s.StandardError == s.StandardOutput
+            && s.StandardOutput is StandardOutputKind.Journal or StandardOutputKind.JournalConsole or StandardOutputKind.Kmsg or StandardOutputKind.KmsgConsole)
+            error = StdioTarget.SameAsOutput;
         return new StdioPlan(input, output, error);
     }
 
