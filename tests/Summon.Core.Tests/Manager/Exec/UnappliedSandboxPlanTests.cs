@@ -50,7 +50,7 @@ public sealed class UnappliedSandboxPlanTests
         var labels = Asking(("AppArmorProfile", "foo"));
         Assert.False(UnappliedSandboxPlan.Concerns(labels, fullyPrivileged: true));
 
-        var firewall = Asking(("AppArmorProfile", "foo"), ("IPAddressDeny", "any"));
+        var firewall = Asking(("AppArmorProfile", "foo"), ("SocketBindDeny", "any"));
         Assert.True(UnappliedSandboxPlan.Concerns(firewall, fullyPrivileged: true));
         var e = Assert.Throws<SpawnException>(() => UnappliedSandboxPlan.Apply(firewall, true, Context(SandboxMode.Strict), "/bin/true"));
         Assert.Equal("244/BPF", $"{e.ExitStatus}/{e.Step}");
