@@ -11,10 +11,13 @@ namespace Summon.Manager;
 internal sealed class ConnectionLook(EventLoop loop, Func<IReadOnlyList<ListeningSocket>, bool>? busy = null)
 {
     private readonly Func<IReadOnlyList<ListeningSocket>, bool> _busy = busy ?? AnyOpen;
+    private int _pending;
 
     /// <summary>Looks at <paramref name="listeners"/> on a pool thread; <paramref name="answer"/> runs on the loop with
     /// true when any of them has a connection open or waiting.</summary>
-    public void Start(IReadOnlyList<ListeningSocket> listeners, Action<bool> answer) =>
+    public void Start(IReadOnlyList<ListeningSocket> listeners, Action<bool> answer)
+    {
+        Interlocked.Increment(ref _pending);
         ThreadPool.UnsafeQueueUserWorkItem(_ =>
         {
             bool busy;
@@ -26,8 +29,17 @@ internal sealed class ConnectionLook(EventLoop loop, Func<IReadOnlyList<Listenin
             {
                 busy = true;
             }
-            loop.Post(() => answer(busy));
+            loop.Post(() =>
+            {
+                Interlocked.Decrement(ref _pending);
+                answer(busy);
+            });
         }, null);
+    }
+
+    /// <summary>Looks started whose answer has not run on the loop yet: a test on a fake clock holds the clock while
+    /// one is out, as real time would not stand still for it.</summary>
+    public int Pending => Volatile.Read(ref _pending);
 
     /// <summary>The kernel's answer: a connection waits in an accept queue or is established on a listener's address.</summary>
     public static bool AnyOpen(IReadOnlyList<ListeningSocket> listeners)
