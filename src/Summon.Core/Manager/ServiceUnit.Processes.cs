@@ -117,6 +117,7 @@ internal sealed partial class ServiceUnit
     {
         string what = e.ExitStatus switch
         {
+            ExitStatusNames.User when Settings.Exec.Privileges.DynamicUser => "Failed to update dynamic user credentials",
             ExitStatusNames.User => "Failed to determine user credentials",
             ExitStatusNames.Group => "Failed to determine group credentials",
             ExitStatusNames.Chdir => "Changing to the requested working directory failed",
@@ -136,6 +137,8 @@ internal sealed partial class ServiceUnit
         };
         if (e.ExitStatus == ExitStatusNames.Credentials)
             LogCredentialFailure();
+        else if (e.ExitStatus == ExitStatusNames.User)
+            LogDynamicUserFailure();
         ManagerLog.UnitError(Manager.Log, Id, $"{what}: {e.Reason}");
         ManagerLog.UnitError(Manager.Log, Id, e.Message);
     }
@@ -147,6 +150,8 @@ internal sealed partial class ServiceUnit
     /// </summary>
     private bool AwaitCredentials()
     {
+        if (AwaitDynamicUser())
+            return true;
         var credentials = Manager.ExecBuilder.Credentials;
         if (credentials.Answered(Settings.Exec))
             return AwaitCredentialFiles();
@@ -413,6 +418,7 @@ internal sealed partial class ServiceUnit
             MainPid = !isMain && _main is not null ? _main.Pid : 0,
             CredentialsDirectory = CredentialFilesFor(command),
             ControlGroup = EnterCgroup(command)?.Child,
+            DynamicUser = _dynamicUser,
         };
         using var plan = Manager.ExecBuilder.Build(in inputs);
         IChildProcess process;
@@ -432,6 +438,7 @@ internal sealed partial class ServiceUnit
                 socket.OnServiceStarted(this);
         }
         plan.Started(process.Pid);
+        HoldIpcOwners(plan.Request.Uid, plan.Request.Gid);
         return process;
     }
 

@@ -77,6 +77,10 @@ internal sealed partial class ServiceUnit : UnitRuntime
     private bool _notifyReloading;
     // The making of the current invocation's credentials directory (ServiceUnit.Credentials.cs); null when none.
     private CredentialJob? _credentialFiles;
+    // DynamicUser=: the current invocation's user (ServiceUnit.DynamicUser.cs), and the uid/gid its commands ran as,
+    // held for RemoveIPC= until the unit is dead; null when none.
+    private DynamicUsers.DynamicUserJob? _dynamicUser;
+    private (uint? Uid, uint? Gid)? _ipcHeld;
 
     /// <summary>The main process's group id last found empty; 0 when none (reset by every new main process).</summary>
     private int _goneGroup;
@@ -532,6 +536,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
         ReleaseConnection();
         RemoveCredentialFiles();
         ReleaseCgroup();
+        ReleaseUsers();
         bool skipped = Result == UnitResult.ExecCondition;
         bool success = Result == UnitResult.Success || skipped;
         bool startFailed = _startJobPending && !success;
@@ -539,7 +544,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
         _startJobPending = false;
         bool autoRestart = !skipped && !_stopRequested && !_startAfterStop && ExitRules.ShouldRestart(Settings, Result, ExecMainStatus);
         Manager.ExecBuilder.Directories.RemoveRuntime(Settings.Exec, restarting: autoRestart || _startAfterStop || RestartRequested);
-        if (Settings.Exec.Mounts.EffectivePrivateTmp(dynamicUser: false))
+        if (Settings.Exec.Mounts.EffectivePrivateTmp(Settings.Exec.Privileges.DynamicUser))
             Manager.ExecBuilder.MountDirectories?.RemovePrivateTmp(Id);   // a fresh /tmp for the next start, as systemd's exec runtime
         RestartRequested = false;
         if (autoRestart)

@@ -101,6 +101,9 @@ internal static class SupportedKeys
         "ProtectKernelLogs", "ProtectControlGroups", "PrivateMounts", "MountFlags", "ReadWritePaths", "ReadOnlyPaths",
         "InaccessiblePaths", "ExecPaths", "NoExecPaths", "TemporaryFileSystem", "BindPaths", "BindReadOnlyPaths",
         "ReadWriteDirectories", "ReadOnlyDirectories", "InaccessibleDirectories",
+        // Issue 14, dynamic users: a uid/gid pair from 61184–65519 per start (Manager/DynamicUsers), and the IPC
+        // objects of a unit's user removed when its last unit stops.
+        "DynamicUser", "RemoveIPC",
         // Deprecated, still in package units: every command but the main process's runs as with the '+' prefix.
         "PermissionsStartOnly",
     };

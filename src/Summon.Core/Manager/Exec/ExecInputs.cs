@@ -35,6 +35,9 @@ internal readonly record struct ExecInputs
 
     /// <summary>$CREDENTIALS_DIRECTORY of a unit with credentials; null for one without.</summary>
     public string? CredentialsDirectory { get; init; }
+    /// <summary>DynamicUser=: this start's realized user (its credentials, or why the commands fail); null without it.</summary>
+    public DynamicUsers.DynamicUserJob? DynamicUser { get; init; }
+
     /// <summary>The unit's cgroup the child starts in; null without one.</summary>
     public Processes.ChildCgroup? ControlGroup { get; init; }
 }

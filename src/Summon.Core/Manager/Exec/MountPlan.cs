@@ -7,7 +7,14 @@ namespace Summon.Manager.Exec;
 /// <summary>What the mount list needs from the manager's side: the inaccessible nodes, the staging directory of the
 /// private /dev, this unit's private /tmp and /var/tmp (null without PrivateTmp=), and its service directories.</summary>
 internal sealed record MountPlanInputs(string InaccessibleDirectory, string InaccessibleFile, string Staging,
-    string? PrivateTmp, string? PrivateVarTmp, IReadOnlyList<string> ServiceDirectories);
+    string? PrivateTmp, string? PrivateVarTmp, IReadOnlyList<string> ServiceDirectories)
+{
+    /// <summary>DynamicUser=: BASE/private of the private kinds, each an empty tmpfs in the service's view.</summary>
+    public IReadOnlyList<string> PrivateRoots { get; init; } = [];
+
+    /// <summary>DynamicUser=: BASE/private/NAME, each bound from the host onto itself, over that tmpfs.</summary>
+    public IReadOnlyList<string> PrivatePaths { get; init; } = [];
+}
 
 /// <summary>
 /// A unit's file-system settings (<see cref="SandboxMountSettings"/>) as the mount list the child applies
@@ -173,6 +180,12 @@ internal static class MountPlan
         // The service directories stay writable whatever else is read-only (compile_read_write_paths()).
         foreach (string path in inputs.ServiceDirectories)
             list.Add(new Entry(path, Mode.ReadWrite, ignore: false));
+        // DynamicUser=: the 0700 private base is replaced by an empty tmpfs the service can cross, holding only its own
+        // directories (compile_bind_mounts()'s empty directories and binds).
+        foreach (string root in inputs.PrivateRoots)
+            list.Add(new Entry(root, Mode.Tmpfs, ignore: false, options: "mode=0755"));
+        foreach (string path in inputs.PrivatePaths)
+            list.Add(new Entry(path, Mode.BindRecursive, ignore: false, source: path));
         foreach (var b in m.Binds)
             list.Add(new Entry(b.Destination, b.Recursive ? Mode.BindRecursive : Mode.Bind, b.IgnoreMissing, b.Source, readOnly: b.ReadOnly));
         foreach (var t in m.TemporaryFileSystems)

@@ -93,16 +93,21 @@ internal sealed class ServiceExecBuilder
             string path = ExecutableLookup.Resolve(command.Path, searchPath);
             if (!path.StartsWith('/'))   // a bare name found nowhere on the default PATH (or ExecSearchPath=)
                 throw new SpawnException(command.Path, ExecutableLookup.Find(command.Path, out _, searchPath) is int e and not 0 ? e : Errno.ENOENT);
-            var credentials = Credentials.Resolve(exec, path);
-            Directories.Prepare(exec, credentials, path, inputs.UnitId, _log);
+            bool dynamicUser = exec.Privileges.DynamicUser;
+            var credentials = dynamicUser ? DynamicCredentials(in inputs, path) : Credentials.Resolve(exec, path);
+            bool privateDirectories = inputs.DynamicUser is { DirectoriesMade: true };
+            if (!privateDirectories)   // a dynamic user's were made off the loop before the first command
+                Directories.Prepare(exec, credentials, path, inputs.UnitId, _log);
             // The sandbox plans read the unit's settings against this start's context: in best-effort mode they leave
             // out what this environment cannot do and say so in sandbox.NotApplied (logged once per start). A '+'
             // command runs outside the sandbox, as systemd's "full privileges" do; a unit that asks for no sandbox
             // (every Accept=yes instance of the benchmarks) gets no context at all.
             bool sandboxed = !FullyPrivileged(in inputs)
-                && (MountPlan.Needed(exec, dynamicUser: false) || exec.Privileges.Any || !exec.Seccomp.IsEmpty);
+                && (MountPlan.Needed(exec, dynamicUser) || exec.Privileges.Any || !exec.Seccomp.IsEmpty);
             var sandbox = sandboxed ? Sandbox.ContextFor(inputs.Settings) : null;
-            var mounts = sandbox is not null && MountPlan.Needed(exec, dynamicUser: false) ? Mounts(exec, inputs.UnitId, path, sandbox) : null;
+            if (sandbox is not null && inputs.DynamicUser?.NotApplied is { } left)
+                sandbox.NotApplied.Add(left);
+            var mounts = sandbox is not null && MountPlan.Needed(exec, dynamicUser) ? Mounts(exec, inputs.UnitId, path, sandbox, dynamicUser, privateDirectories) : null;
             var environment = Environment(in inputs, passFds.Count, names, credentials.Environment);
             if (journalPipe is not null && ChildStdio.DeviceAndInode(journalPipe) is { } stream)
                 environment.Add("JOURNAL_STREAM=" + stream);
@@ -131,6 +136,17 @@ internal sealed class ServiceExecBuilder
     /// </summary>
     public static bool FullyPrivileged(in ExecInputs inputs) =>
         inputs.Command.FullyPrivileged || (inputs.Settings.PermissionsStartOnly && !inputs.IsMain);
+
+    /// <summary>DynamicUser=: the credentials this start realized; its failure (217/USER, a directory's status) is the
+    /// command's.</summary>
+    private static ExecCredentials DynamicCredentials(in ExecInputs inputs, string path)
+    {
+        if (inputs.DynamicUser is not { Done: true } job)   // a unit kind that realizes none (a socket's commands)
+            throw new SpawnException(path, Errno.EOPNOTSUPP, ExitStatusNames.User);
+        if (job.Failure is { } failure)
+            throw new SpawnException(path, failure.Errno, failure.Status);
+        return job.Credentials ?? ExecCredentials.None;
+    }
 
     /// <summary>User=/Group=/SupplementaryGroups= are not applied: a fully privileged command, or '!'.</summary>
     private static bool SkipsCredentials(in ExecInputs inputs) => FullyPrivileged(in inputs) || inputs.Command.SkipsCredentials;
@@ -223,17 +239,22 @@ internal sealed class ServiceExecBuilder
     }
 
     /// <summary>The unit's mount list (issue 14, mounts), with its private /tmp and the service directories made first;
-    /// a directory that cannot be made fails the start with 226/NAMESPACE.</summary>
-    private SandboxMounts? Mounts(ExecSettings exec, string unit, string path, SandboxContext context)
+    /// a directory that cannot be made fails the start with 226/NAMESPACE. A dynamic user's private directories are
+    /// reached through a tmpfs over BASE/private holding only them, as systemd's namespace does.</summary>
+    private SandboxMounts? Mounts(ExecSettings exec, string unit, string path, SandboxContext context, bool dynamicUser, bool privateDirectories)
     {
         var dirs = MountDirectories ?? throw new SpawnException(path, Errno.EOPNOTSUPP, ExitStatusNames.Namespace);
         try
         {
-            return MountPlan.Of(exec, dynamicUser: false, context, () =>
+            return MountPlan.Of(exec, dynamicUser, context, () =>
             {
                 dirs.EnsureCommon();
-                var (tmp, varTmp) = exec.Mounts.EffectivePrivateTmp(dynamicUser: false) ? dirs.PrivateTmp(unit) : (null!, null!);
-                return new MountPlanInputs(dirs.InaccessibleDirectory, dirs.InaccessibleFile, dirs.Staging, tmp, varTmp, ServiceDirectoryPaths(exec));
+                var (tmp, varTmp) = exec.Mounts.EffectivePrivateTmp(dynamicUser) ? dirs.PrivateTmp(unit) : (null!, null!);
+                return new MountPlanInputs(dirs.InaccessibleDirectory, dirs.InaccessibleFile, dirs.Staging, tmp, varTmp, ServiceDirectoryPaths(exec, privateDirectories))
+                {
+                    PrivateRoots = privateDirectories ? Directories.PrivateRoots(exec) : [],
+                    PrivatePaths = privateDirectories ? Directories.PrivatePaths(exec) : [],
+                };
             });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -242,15 +263,16 @@ internal sealed class ServiceExecBuilder
         }
     }
 
-    /// <summary>RuntimeDirectory= and its kin as absolute paths: writable under ProtectSystem=strict, as in systemd.</summary>
-    private List<string> ServiceDirectoryPaths(ExecSettings exec)
+    /// <summary>RuntimeDirectory= and its kin as absolute paths: writable under ProtectSystem=strict, as in systemd (a
+    /// dynamic user's private ones are bound in instead).</summary>
+    private List<string> ServiceDirectoryPaths(ExecSettings exec, bool privateDirectories)
     {
         var paths = new List<string>();
         if (!exec.Directories.Any)
             return paths;
         foreach (var kind in ExecDirectories.Kinds)
         {
-            if (Directories.Base(kind) is not { } root)
+            if (Directories.Base(kind) is not { } root || (privateDirectories && ServiceDirectories.IsPrivate(kind)))
                 continue;
             foreach (var item in exec.Directories[kind].Items)
                 paths.Add(Path.Combine(root, item.Path));
