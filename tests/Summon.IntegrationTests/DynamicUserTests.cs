@@ -190,6 +190,44 @@ public sealed class DynamicUserTests
         }
     }
 
+    [Fact]
+    public async Task A_name_that_is_only_a_static_group_fails_at_step_USER_with_systemds_line()
+    {
+        if (!Environment.IsPrivilegedProcess)
+            return;
+        using var root = new TempRoot();
+        using DaemonProcess daemon = await DaemonProcess.StartAsync(root);
+        // systemd.exec(5): "if User= is specified and the static group with the name exists, then it is required that
+        // the static user with the name already exists" (adm is a group of Debian without a user of that name).
+        WriteService(root, "dyn-adm", "DynamicUser=yes\nUser=adm", "id -u");
+        Assert.NotEqual(0, Cli.Run(root, "start", "dyn-adm.service").ExitCode);
+        Assert.Equal("217", Cli.ShowOne(root, "dyn-adm.service", "ExecMainStatus"));
+        string journal = await Wait.ForAsync(() => Cli.Run(root, "journal", "--no-pager").StdOut,
+            j => j.Contains("dyn-adm.service: Failed at step USER", StringComparison.Ordinal));
+        Assert.Contains("dyn-adm.service: User or group with specified name already exists: adm is a static group without the user of the same name;", journal);
+        Assert.Contains("dyn-adm.service: Failed to update dynamic user credentials: Operation not supported", journal);
+    }
+
+    [Fact]
+    public async Task A_user_manager_refuses_DynamicUser_with_217_unless_best_effort_which_runs_it_as_itself_and_says_so()
+    {
+        if (!Environment.IsPrivilegedProcess)
+            return;
+        using var root = new TempRoot();
+        using DaemonProcess daemon = await DaemonProcess.StartAsync(root, SummonBinary.Path, ["--user", "daemon"], waitReady: true);
+        WriteService(root, "dyn-user", "DynamicUser=yes", "id -u");
+        string fallback = WriteService(root, "dyn-fallback", "DynamicUser=yes\n[X-Summon]\nSandboxFallback=best-effort", "echo uid=$$(id -u)");
+        Assert.NotEqual(0, Cli.Run(root, "--user", "start", "dyn-user.service").ExitCode);
+        Assert.Equal("217", Cli.ShowOne(root, "dyn-user.service", "ExecMainStatus"));
+        CommandResult start = Cli.Run(root, "--user", "start", "dyn-fallback.service");
+        Assert.True(start.ExitCode == 0, start + daemon.Log);
+        Assert.Equal("0", Parse(fallback)["uid"]);   // this user manager's own user (root here)
+        string journal = await Wait.ForAsync(() => Cli.Run(root, "--user", "journal", "--no-pager").StdOut,
+            j => j.Contains("dyn-fallback.service: sandbox downgraded", StringComparison.Ordinal));
+        Assert.Contains("dyn-user.service: DynamicUser=yes needs the system manager: a user manager cannot switch its services to another uid.", journal);
+        Assert.Contains("dyn-fallback.service: sandbox downgraded (best-effort): DynamicUser=yes (a user manager cannot switch to another uid", journal);
+    }
+
     /// <summary>A System V shared memory segment of that id is listed in /proc/sysvipc/shm.</summary>
     private static bool SegmentExists(string id) =>
         File.ReadAllLines("/proc/sysvipc/shm").Skip(1)

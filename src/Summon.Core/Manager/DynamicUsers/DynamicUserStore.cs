@@ -32,8 +32,19 @@ internal sealed class DynamicUserStore(DynamicUserTable users, ServiceDirectorie
         var userTask = Users.Acquire(user, isUser: true, suggested);
         var groupTask = group == user ? userTask : Users.Acquire(group, isUser: false, suggested);
         string[] supplementary = [.. exec.SupplementaryGroups];
-        job.Task = Task.WhenAll(userTask, groupTask).ContinueWith(_ => Prepare(job, exec, userTask, groupTask, supplementary),
-            CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        job.Task = Task.WhenAll(userTask, groupTask).ContinueWith(_ =>
+        {
+            try
+            {
+                Prepare(job, exec, userTask, groupTask, supplementary);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ErrnoException)
+            {
+                job.Credentials = null;
+                job.Failure = (e is ErrnoException errno ? errno.Number : Errno.EIO, ExitStatusNames.User);
+                job.Message = $"Cannot set up dynamic user {user}: {e.Message}";
+            }
+        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         return job;
     }
 

@@ -145,7 +145,8 @@ internal sealed class ServiceExecBuilder
             throw new SpawnException(path, Errno.EOPNOTSUPP, ExitStatusNames.User);
         if (job.Failure is { } failure)
             throw new SpawnException(path, failure.Errno, failure.Status);
-        return job.Credentials ?? ExecCredentials.None;
+        // Never root by default: a job that ended without credentials (nor a best-effort None) fails the command.
+        return job.Credentials ?? throw new SpawnException(path, Errno.EIO, ExitStatusNames.User);
     }
 
     /// <summary>User=/Group=/SupplementaryGroups= are not applied: a fully privileged command, or '!'.</summary>
