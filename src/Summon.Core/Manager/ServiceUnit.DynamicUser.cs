@@ -7,6 +7,21 @@ namespace Summon.Manager;
 /// gone.</summary>
 internal sealed partial class ServiceUnit
 {
+    /// <summary>What one start holds: its dynamic user, and the uid/gid its commands ran as (for RemoveIPC=).</summary>
+    private sealed class HeldUsers
+    {
+        public DynamicUserJob? Job { get; set; }
+
+        public bool IpcHeld { get; set; }
+
+        public uint? Uid { get; set; }
+
+        public uint? Gid { get; set; }
+    }
+
+    /// <summary>This start's dynamic user; null without DynamicUser= (or before the first command).</summary>
+    private DynamicUserJob? CurrentDynamicUser => _users?.Job;
+
     /// <summary>
     /// True when a command must wait for this invocation's dynamic user: the realizing starts here and
     /// <see cref="OnCredentialsAnswered"/> resumes the command on the loop once it is done, under TimeoutStartSec= as
@@ -16,12 +31,12 @@ internal sealed partial class ServiceUnit
     {
         if (!Settings.Exec.Privileges.DynamicUser)
             return false;
-        var job = _dynamicUser;
+        var job = CurrentDynamicUser;
         if (job is null || job.InvocationId != InvocationId)
         {
             ReleaseUsers();
             job = Manager.DynamicUsers.Start(Id, InvocationId, Settings.Exec, Manager.ExecBuilder.Sandbox.ModeFor(Settings));
-            _dynamicUser = job;
+            (_users ??= new HeldUsers()).Job = job;
         }
         if (job.Done)
         {
@@ -45,7 +60,7 @@ internal sealed partial class ServiceUnit
     /// <summary>The line that says why the dynamic user failed and what to do, logged before systemd's two lines.</summary>
     private void LogDynamicUserFailure()
     {
-        if (_dynamicUser?.Message is { } message)
+        if (CurrentDynamicUser?.Message is { } message)
             ManagerLog.UnitError(Manager.Log, Id, message);
     }
 
@@ -53,9 +68,10 @@ internal sealed partial class ServiceUnit
     /// dead, so RemoveIPC= waits for the last unit of the user (system manager only, as systemd).</summary>
     private void HoldIpcOwners(uint? uid, uint? gid)
     {
-        if (_ipcHeld is not null || Manager.UserMode || (uid is null or 0 && gid is null or 0))
+        if (_users is { IpcHeld: true } || Manager.UserMode || (uid is null or 0 && gid is null or 0))
             return;
-        _ipcHeld = (uid, gid);
+        var held = _users ??= new HeldUsers();
+        (held.IpcHeld, held.Uid, held.Gid) = (true, uid, gid);
         Manager.DynamicUsers.Owners.Hold(uid, gid, Settings.Exec.Privileges.EffectiveRemoveIpc);
     }
 
@@ -63,16 +79,11 @@ internal sealed partial class ServiceUnit
     /// then the dynamic user is given back.</summary>
     private void ReleaseUsers()
     {
-        var cleaned = Task.CompletedTask;
-        if (_ipcHeld is { } held)
-        {
-            _ipcHeld = null;
-            cleaned = Manager.DynamicUsers.Owners.Release(held.Uid, held.Gid);
-        }
-        if (_dynamicUser is { } job)
-        {
-            _dynamicUser = null;
+        if (_users is not { } held)
+            return;
+        _users = null;
+        var cleaned = held.IpcHeld ? Manager.DynamicUsers.Owners.Release(held.Uid, held.Gid) : Task.CompletedTask;
+        if (held.Job is { } job)
             Manager.DynamicUsers.Release(job, cleaned);
-        }
     }
 }

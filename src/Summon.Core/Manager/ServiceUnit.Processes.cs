@@ -418,7 +418,7 @@ internal sealed partial class ServiceUnit
             MainPid = !isMain && _main is not null ? _main.Pid : 0,
             CredentialsDirectory = CredentialFilesFor(command),
             ControlGroup = EnterCgroup(command)?.Child,
-            DynamicUser = _dynamicUser,
+            DynamicUser = CurrentDynamicUser,
         };
         using var plan = Manager.ExecBuilder.Build(in inputs);
         IChildProcess process;

@@ -77,10 +77,9 @@ internal sealed partial class ServiceUnit : UnitRuntime
     private bool _notifyReloading;
     // The making of the current invocation's credentials directory (ServiceUnit.Credentials.cs); null when none.
     private CredentialJob? _credentialFiles;
-    // DynamicUser=: the current invocation's user (ServiceUnit.DynamicUser.cs), and the uid/gid its commands ran as,
-    // held for RemoveIPC= until the unit is dead; null when none.
-    private DynamicUsers.DynamicUserJob? _dynamicUser;
-    private (uint? Uid, uint? Gid)? _ipcHeld;
+    // DynamicUser= and RemoveIPC=: the users the current start holds (ServiceUnit.DynamicUser.cs); null when none, so
+    // that a unit without them (every Accept=yes instance of the benchmarks) carries one reference only.
+    private HeldUsers? _users;
 
     /// <summary>The main process's group id last found empty; 0 when none (reset by every new main process).</summary>
     private int _goneGroup;
