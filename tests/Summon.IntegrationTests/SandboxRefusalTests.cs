@@ -51,9 +51,6 @@ public sealed class SandboxRefusalTests
     [Fact]
     public Task RestrictFileSystems_fails_with_244_BPF() => RefusedAsync("RestrictFileSystems=ext4 tmpfs", "244", "BPF");
 
-    [UnappliedFact("DynamicUser")]
-    public Task DynamicUser_fails_with_217_USER_rather_than_run_as_root() => RefusedAsync("DynamicUser=yes", "217", "USER");
-
     [Theory]
     [InlineData("--sandbox=best-effort", "")]
     [InlineData("", "[X-Summon]\nSandboxFallback=best-effort\n")]
@@ -121,16 +118,5 @@ public sealed class SandboxRefusalTests
         foreach (var key in Summon.Units.UnappliedSandboxKeys.All)
             Assert.True(rows.Any(r => r.Contains($"`{key.Key}=", StringComparison.Ordinal) && r.Contains($"| {key.StatusText} |", StringComparison.Ordinal)),
                 $"docs/compatibility.md: no row names {key.Key}= with {key.StatusText}");
-    }
-}
-
-/// <summary>A fact about a key no part of Summon applies yet: skipped once <c>SupportedKeys</c> honours it (the part
-/// that applies it then deletes its row of the table, and this refusal no longer exists).</summary>
-public sealed class UnappliedFactAttribute : FactAttribute
-{
-    public UnappliedFactAttribute(string key)
-    {
-        if (Summon.Units.SupportedKeys.IsSupported("Service", key))
-            Skip = $"{key}= is applied now: nothing to refuse.";
     }
 }

@@ -44,7 +44,8 @@ internal static partial class ManagerHost
     public static Func<string, bool> SandboxCannot(bool userMode)
     {
         var environment = Sandbox.SandboxEnvironment.Detect(userMode);
-        return key => Sandbox.SandboxKeyNeeds.Cannot(environment, key);
+        // A user manager cannot switch its services to another uid, nor clean another user's IPC (DynamicUsers/).
+        return key => (userMode && key is "DynamicUser" or "RemoveIPC") || Sandbox.SandboxKeyNeeds.Cannot(environment, key);
     }
 
     private static Exit RunClaimed(UnitSearchPath unitPath, bool userMode, string runtimeDirectory, string stateDirectory, Sandbox.SandboxMode sandboxMode,

@@ -30,4 +30,10 @@ internal sealed record ManagerOptions
     /// redirected with SUMMON_RUNTIME_DIR run side by side.
     /// </summary>
     public string CredentialsRoot => !UserMode && RuntimeDirectory == "/run/summon" ? "/run/credentials" : Path.Combine(RuntimeDirectory, "credentials");
+
+    /// <summary>
+    /// Where DynamicUser= uids are locked: systemd's own directory, whatever the redirections, because uids are the
+    /// machine's — every Summon (redirected or not) and a systemd on the same machine see each other's (docs/compatibility.md).
+    /// </summary>
+    public string DynamicUidDirectory { get; init; } = "/run/systemd/dynamic-uid";
 }

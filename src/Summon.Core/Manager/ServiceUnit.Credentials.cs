@@ -22,7 +22,7 @@ internal sealed partial class ServiceUnit
             ExecCredentials ids;
             try
             {
-                ids = Manager.ExecBuilder.Credentials.Resolve(Settings.Exec, Id);
+                ids = CurrentDynamicUser is { Credentials: { } dynamic } ? dynamic : Manager.ExecBuilder.Credentials.Resolve(Settings.Exec, Id);
             }
             catch (SpawnException)
             {

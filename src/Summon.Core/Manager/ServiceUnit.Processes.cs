@@ -113,7 +113,9 @@ internal sealed partial class ServiceUnit
     {
         if (e.ExitStatus == ExitStatusNames.Credentials)
             LogCredentialFailure();
-        SpawnFailureLog.Write(Manager.Log, Id, command, e, Manager.ExecBuilder.Directories);
+        else if (e.ExitStatus == ExitStatusNames.User)
+            LogDynamicUserFailure();
+        SpawnFailureLog.Write(Manager.Log, Id, command, e, Manager.ExecBuilder.Directories, Settings.Exec.Privileges.DynamicUser);
     }
 
     /// <summary>
@@ -123,6 +125,8 @@ internal sealed partial class ServiceUnit
     /// </summary>
     private bool AwaitCredentials()
     {
+        if (AwaitDynamicUser())
+            return true;
         var credentials = Manager.ExecBuilder.Credentials;
         if (credentials.Answered(Settings.Exec))
             return AwaitCredentialFiles();
@@ -376,6 +380,7 @@ internal sealed partial class ServiceUnit
             CredentialsDirectory = CredentialFilesFor(command),
             ControlGroup = EnterCgroup(command)?.Child,
             JoinsNamespaceOf = Definition.Unit.JoinsNamespaceOf,
+            DynamicUser = CurrentDynamicUser,
         };
         long building = Manager.Loop.Time.GetTimestamp();
         using var plan = Manager.ExecBuilder.Build(in inputs);
@@ -389,6 +394,7 @@ internal sealed partial class ServiceUnit
                 socket.OnServiceStarted(this);
         }
         plan.Started(process.Pid);
+        HoldIpcOwners(plan.Request.Uid, plan.Request.Gid);
         return process;
     }
 

@@ -77,6 +77,9 @@ internal sealed partial class ServiceUnit : UnitRuntime
     private bool _notifyReloading;
     // The making of the current invocation's credentials directory (ServiceUnit.Credentials.cs); null when none.
     private CredentialJob? _credentialFiles;
+    // DynamicUser= and RemoveIPC=: the users the current start holds (ServiceUnit.DynamicUser.cs); null when none, so
+    // that a unit without them (every Accept=yes instance of the benchmarks) carries one reference only.
+    private HeldUsers? _users;
 
     /// <summary>The main process's group id last found empty; 0 when none (reset by every new main process).</summary>
     private int _goneGroup;
@@ -539,6 +542,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
         ReleaseConnection();
         RemoveCredentialFiles();
         ReleaseCgroup();
+        ReleaseUsers();
         bool skipped = Result == UnitResult.ExecCondition;
         bool success = Result == UnitResult.Success || skipped;
         bool startFailed = _startJobPending && !success;
@@ -546,7 +550,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
         _startJobPending = false;
         bool autoRestart = !skipped && !_stopRequested && !_startAfterStop && ExitRules.ShouldRestart(Settings, Result, ExecMainStatus);
         Manager.ExecBuilder.Directories.RemoveRuntime(Settings.Exec, restarting: autoRestart || _startAfterStop || RestartRequested);
-        if (Settings.Exec.Mounts.EffectivePrivateTmp(dynamicUser: false))
+        if (Settings.Exec.Mounts.EffectivePrivateTmp(Settings.Exec.Privileges.DynamicUser))
             Manager.ExecBuilder.MountDirectories?.RemovePrivateTmp(Id);   // a fresh /tmp for the next start, as systemd's exec runtime
         RestartRequested = false;
         if (autoRestart)

@@ -9,9 +9,10 @@ namespace Summon.Manager;
 /// exec_child's words (<see cref="SpawnFailureText"/>), then "Failed at step …".</summary>
 internal static class SpawnFailureLog
 {
-    public static void Write(ILogger log, string unit, ExecCommand command, SpawnException e, ServiceDirectories directories)
+    public static void Write(ILogger log, string unit, ExecCommand command, SpawnException e, ServiceDirectories directories,
+        bool dynamicUser = false)
     {
-        ManagerLog.UnitError(log, unit, SpawnFailureText.Of(e, command, directories));
+        ManagerLog.UnitError(log, unit, SpawnFailureText.Of(e, command, directories, dynamicUser));
         ManagerLog.UnitError(log, unit, e.Message);
     }
 }

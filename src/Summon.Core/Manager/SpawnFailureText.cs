@@ -10,12 +10,13 @@ namespace Summon.Manager;
 /// </summary>
 internal static class SpawnFailureText
 {
-    public static string Of(SpawnException e, ExecCommand command, ServiceDirectories directories)
+    public static string Of(SpawnException e, ExecCommand command, ServiceDirectories directories, bool dynamicUser = false)
     {
         if (e.Refusal is { } refusal)
             return refusal;
         string what = e.ExitStatus switch
         {
+            ExitStatusNames.User when dynamicUser => "Failed to update dynamic user credentials",
             ExitStatusNames.User => "Failed to determine user credentials",
             ExitStatusNames.Group => "Failed to determine group credentials",
             ExitStatusNames.Chdir => "Changing to the requested working directory failed",

@@ -57,6 +57,8 @@ internal sealed class UnitManager
         Installer = new UnitInstaller(options.UnitPath, UnitRegistry.Specifiers(options));
         Credentials = new CredentialStore(options.CredentialsRoot,
             CredentialStore.SearchPath(Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY")), mount: ProcessIdentity.EffectiveUid == 0);
+        DynamicUsers = new DynamicUsers.DynamicUserStore(new DynamicUsers.DynamicUserTable(new DynamicUsers.DynamicUidAllocator(options.DynamicUidDirectory)),
+            ExecBuilder.Directories, canSwitchUsers: !options.UserMode && ProcessIdentity.EffectiveUid == 0);
         Jobs = new JobEngine(this, _registry, options.UnitPath, log);
         // A unit with a job queued or running is the engine's: the reactions leave it alone, as systemd's queues.
         Reactions = new DependencyReactions(this, log) { HasJob = unit => unit.HasJob || Jobs.Installed(unit) is not null };
@@ -101,6 +103,8 @@ internal sealed class UnitManager
     private Summon.Posix.IConditionFacts _conditionFacts = SystemConditionFacts.Instance;
 
     internal Summon.Units.Conditions.ConditionEvaluator ConditionEvaluator { get; private set; } = new(SystemConditionFacts.Instance);
+    /// <summary>DynamicUser= and RemoveIPC=: the users realized per start and the uids in use.</summary>
+    internal DynamicUsers.DynamicUserStore DynamicUsers { get; }
     /// <summary>The credentials directories of the services (credentials part).</summary>
     internal CredentialStore Credentials { get; }
 

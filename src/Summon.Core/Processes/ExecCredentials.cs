@@ -128,6 +128,12 @@ internal sealed class ExecCredentials
         };
     }
 
+    /// <summary>A DynamicUser= identity (or the static user it found instead): the name for USER and LOGNAME, no HOME or
+    /// SHELL (no passwd entry to take them from), and exactly the <paramref name="groups"/> of SupplementaryGroups=,
+    /// never the manager's own.</summary>
+    public static ExecCredentials Dynamic(string userName, uint uid, uint gid, IReadOnlyList<uint> groups) =>
+        new() { UserName = userName, Uid = uid, Gid = gid, SupplementaryGroups = groups };
+
     /// <summary>get_user_creds(): root and nobody synthesized, numeric ids looked up by uid, names by name.</summary>
     internal static int TryResolveUser(string user, out UserRecord? record)
     {

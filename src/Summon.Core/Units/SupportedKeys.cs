@@ -109,6 +109,9 @@ internal static class SupportedKeys
         "RootDirectory", "MountAPIVFS", "ProtectProc", "ProcSubset",
         // Issue 14, cgroup access: device and IP filters on the unit's cgroup (Manager/ControlGroups/CgroupAccess.cs).
         "DevicePolicy", "DeviceAllow", "IPAddressAllow", "IPAddressDeny",
+        // Issue 14, dynamic users: a uid/gid pair from 61184–65519 per start (Manager/DynamicUsers), and the IPC
+        // objects of a unit's user removed when its last unit stops.
+        "DynamicUser", "RemoveIPC",
         // Deprecated, still in package units: every command but the main process's runs as with the '+' prefix.
         "PermissionsStartOnly",
     };
@@ -143,9 +146,11 @@ internal static class SupportedKeys
         SandboxKeys.Contains(key) && s_service.Contains(key) && !SandboxLikeResourceKeys.Contains(key)
         && !SocketCgroupKeys.Contains(key) && UnappliedSandboxKeys.Find(key) is not { CgroupWide: true };
 
-    /// <summary>The device lists act on a service's control group; a socket's commands run in none (its IP lists are
-    /// attached to its listening sockets instead, SocketAddressFilter).</summary>
-    private static readonly HashSet<string> SocketCgroupKeys = new(StringComparer.Ordinal) { "DeviceAllow", "DevicePolicy" };
+    /// <summary>Keys a service honours and a socket's commands do not get: the device lists act on a service's control
+    /// group and a socket's commands run in none (its IP lists are attached to its listening sockets instead,
+    /// SocketAddressFilter); a dynamic user is realized by the service's start, so a socket's command asking for one
+    /// fails with 217/USER rather than run as root.</summary>
+    private static readonly HashSet<string> SocketCgroupKeys = new(StringComparer.Ordinal) { "DeviceAllow", "DevicePolicy", "DynamicUser", "RemoveIPC" };
 
     /// <summary>The unit types the manager runs; files of other types load for verify but nothing runs them.</summary>
     public static bool RunsType(UnitType type) => type is UnitType.Service or UnitType.Socket;

@@ -65,9 +65,6 @@ internal static class UnappliedSandboxKeys
         new("RestrictNetworkInterfaces", 244, Bpf, SandboxAsk.NonEmpty, BpfWhy, CgroupWide: true),
         new("BPFProgram", 244, Bpf, SandboxAsk.NonEmpty, BpfWhy, CgroupWide: true),
         new("RestrictFileSystems", 244, Bpf, SandboxAsk.NonEmpty, "no BPF LSM program is loaded", CgroupWide: true),
-        // dynuser part (delete these rows when it lands).
-        new("DynamicUser", 217, "USER", SandboxAsk.Boolean, "no dynamic user is allocated"),
-        new("RemoveIPC", 217, "USER", SandboxAsk.Boolean, "the user's IPC objects are not removed at stop"),
         new("NetworkNamespacePath", 225, "NETWORK", SandboxAsk.NonEmpty, "named network namespaces are not joined"),
         new("IPCNamespacePath", 226, "NAMESPACE", SandboxAsk.NonEmpty, "named IPC namespaces are not joined"),
         new("RootImage", 226, "NAMESPACE", SandboxAsk.NonEmpty, "disk images are not attached; unpack the image and name its directory with RootDirectory="),

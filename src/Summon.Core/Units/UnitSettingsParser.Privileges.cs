@@ -18,6 +18,7 @@ internal sealed partial class UnitSettingsParser
             case "PrivateUsers": Set(ParseBoolean(value), v => p.PrivateUsers = v); return 0;
             case "PrivateNetwork": Set(ParseBoolean(value), v => p.PrivateNetwork = v); return 0;
             case "PrivateIPC": Set(ParseBoolean(value), v => p.PrivateIpc = v); return 0;
+            case "RemoveIPC": Set(ParseBoolean(value), v => p.RemoveIpc = v); return 0;
             default:
                 return null;
         }

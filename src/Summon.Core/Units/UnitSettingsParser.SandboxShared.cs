@@ -26,6 +26,9 @@ internal sealed partial class UnitSettingsParser
             case "ProtectHostname":
                 Set(ParseBoolean(value), v => { e.Privileges.ProtectHostname = v; e.Seccomp.ProtectHostname = v; });
                 return 0;
+            case "DynamicUser":   // the user itself, and what it implies for the mounts (read there) and the filters
+                Set(ParseBoolean(value), v => { e.Privileges.DynamicUser = v; e.Seccomp.DynamicUser = v; });
+                return 0;
             default:
                 return null;
         }

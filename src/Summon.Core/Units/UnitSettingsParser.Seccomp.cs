@@ -38,10 +38,6 @@ internal sealed partial class UnitSettingsParser
             case "MemoryDenyWriteExecute": Set(ParseBoolean(value), v => s.MemoryDenyWriteExecute = v); return 0;
         }
 
-        // DynamicUser= (not applied yet) implies RestrictSUIDSGID=; only its boolean value matters here.
-        if (key == "DynamicUser" && ValueParsers.TryParseBoolean(value, out bool dynamicUser))
-            s.DynamicUser = dynamicUser;
-
         return null;
     }
 

@@ -71,7 +71,22 @@ public sealed class PrivilegeSettingsParsingTests : IDisposable
         Assert.Equal(["Failed to parse boolean value, ignoring: maybe"], warnings);
     }
 
+    [Fact]
+    public void DynamicUserAndRemoveIpcAreReadAndDynamicUserReachesTheFilters()
+    {
+        File.WriteAllText(Path.Combine(_dir, "a.service"), "[Service]\nExecStart=/bin/true\nDynamicUser=yes\nRemoveIPC=yes\n");
+        var unit = new UnitLoader(UnitSearchPath.FromDirectories([_dir]), new SpecifierContext { Hostname = "vm" }).Load(UnitName.Parse("a.service"));
+        var exec = unit.Service!.Exec;
+        Assert.Empty(unit.Diagnostics);   // honoured: no "Summon does not support" line any more
+        Assert.True(exec.Privileges.DynamicUser && exec.Privileges.RemoveIpc && exec.Seccomp.RestrictSuidSgidEffective);
+        (SandboxPrivilegeSettings off, string[] warnings) = Load("DynamicUser=yes\nDynamicUser=no\nRemoveIPC=perhaps");
+        Assert.False(off.DynamicUser || off.EffectiveRemoveIpc);
+        Assert.Equal(["Failed to parse boolean value, ignoring: perhaps"], warnings);
+    }
+
     [Theory]
+    [InlineData("DynamicUser")]
+    [InlineData("RemoveIPC")]
     [InlineData("CapabilityBoundingSet")]
     [InlineData("AmbientCapabilities")]
     [InlineData("NoNewPrivileges")]

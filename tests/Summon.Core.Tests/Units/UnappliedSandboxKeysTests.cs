@@ -40,16 +40,13 @@ public sealed class UnappliedSandboxKeysTests : IDisposable
         [
             "AppArmorProfile", "SELinuxContext", "SmackProcessLabel", "RootImage", "MountImages", "ExtensionImages",
             "ExtensionDirectories", "RestrictFileSystems", "RestrictNetworkInterfaces", "SocketBindDeny", "NetworkNamespacePath",
-            "IPCNamespacePath", "IPIngressFilterPath", "IPEgressFilterPath", "DynamicUser", "RemoveIPC",
+            "IPCNamespacePath", "IPIngressFilterPath", "IPEgressFilterPath",
         ];
         Assert.All(named, key => Assert.NotNull(UnappliedSandboxKeys.Find(key)));
         Assert.Null(UnappliedSandboxKeys.Find("ProtectSystem"));   // applied (mounts part)
     }
 
     [Theory]
-    [InlineData("DynamicUser", "yes", true)]
-    [InlineData("DynamicUser", "no", false)]
-    [InlineData("DynamicUser", "maybe", null)]          // systemd warns and ignores the assignment
     [InlineData("AppArmorProfile", "foo", true)]
     [InlineData("AppArmorProfile", "-foo", false)]       // '-': systemd starts without the profile when it cannot change to it
     [InlineData("AppArmorProfile", "", false)]
@@ -82,12 +79,12 @@ public sealed class UnappliedSandboxKeysTests : IDisposable
     [Fact]
     public void AServiceAskingIsRecordedInStepOrderWithOneWarningPerKeySayingWhatStartsDo()
     {
-        var unit = Load("a.service", "[Service]\nExecStart=/bin/true\nAppArmorProfile=foo\nDynamicUser=yes\nAppArmorProfile=bar\n");
-        Assert.Equal(["DynamicUser=yes", "AppArmorProfile=bar"], Requests(unit.Service!.Exec));   // the user step comes first in systemd
+        var unit = Load("a.service", "[Service]\nExecStart=/bin/true\nAppArmorProfile=foo\nNetworkNamespacePath=/run/netns/x\nAppArmorProfile=bar\n");
+        Assert.Equal(["NetworkNamespacePath=/run/netns/x", "AppArmorProfile=bar"], Requests(unit.Service!.Exec));   // the namespace step comes first in systemd
         Assert.Equal(
         [
             "a.service:3: Summon does not support AppArmorProfile= (AppArmor profiles are not changed): every start of this unit fails with 231/APPARMOR unless --sandbox=best-effort or [X-Summon] SandboxFallback=best-effort.",
-            "a.service:4: Summon does not support DynamicUser= (no dynamic user is allocated): every start of this unit fails with 217/USER unless --sandbox=best-effort or [X-Summon] SandboxFallback=best-effort.",
+            "a.service:4: Summon does not support NetworkNamespacePath= (named network namespaces are not joined): every start of this unit fails with 225/NETWORK unless --sandbox=best-effort or [X-Summon] SandboxFallback=best-effort.",
         ], Warnings(unit));
         Assert.All(Warnings(unit), w => Assert.True(SupportedKeys.IsSummonOnly(w)));
     }
@@ -95,11 +92,11 @@ public sealed class UnappliedSandboxKeysTests : IDisposable
     [Fact]
     public void AValueThatAsksNothingKeepsThePlainWarning()
     {
-        var unit = Load("a.service", "[Service]\nExecStart=/bin/true\nDynamicUser=no\nAppArmorProfile=-foo\n");
+        var unit = Load("a.service", "[Service]\nExecStart=/bin/true\nNetworkNamespacePath=\nAppArmorProfile=-foo\n");
         Assert.Null(unit.Service!.Exec.UnappliedSandbox);
         Assert.Equal(
         [
-            "a.service:3: Summon does not support DynamicUser=, ignoring.",
+            "a.service:3: Summon does not support NetworkNamespacePath=, ignoring.",
             "a.service:4: Summon does not support AppArmorProfile=, ignoring.",
         ], Warnings(unit));
     }
@@ -115,10 +112,10 @@ public sealed class UnappliedSandboxKeysTests : IDisposable
     [Fact]
     public void ADropInThatAsksRewordsThePlainWarning()
     {
-        var unit = Load("a.service", "[Service]\nExecStart=/bin/true\nDynamicUser=no\n", ("dynamic.conf", "[Service]\nDynamicUser=yes\n"));
-        Assert.Equal(["DynamicUser=yes"], Requests(unit.Service!.Exec));
+        var unit = Load("a.service", "[Service]\nExecStart=/bin/true\nNetworkNamespacePath=\n", ("netns.conf", "[Service]\nNetworkNamespacePath=/run/netns/x\n"));
+        Assert.Equal(["NetworkNamespacePath=/run/netns/x"], Requests(unit.Service!.Exec));
         Assert.Single(Warnings(unit));
-        Assert.StartsWith("a.service:3: Summon does not support DynamicUser= (no dynamic user is allocated): every start", Warnings(unit)[0], StringComparison.Ordinal);
+        Assert.StartsWith("a.service:3: Summon does not support NetworkNamespacePath= (named network namespaces are not joined): every start", Warnings(unit)[0], StringComparison.Ordinal);
     }
 
     [Fact]

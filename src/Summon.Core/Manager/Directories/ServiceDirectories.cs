@@ -13,8 +13,8 @@ namespace Summon.Manager.Directories;
 /// service has stopped. Bases are the %t %S %C %L %E of the manager's <see cref="SpecifierContext"/>, so
 /// SUMMON_DIRECTORY_ROOT moves them with the specifiers. A failure is the command's failure with systemd's status
 /// (233/RUNTIME_DIRECTORY, 238/STATE_DIRECTORY, 239/CACHE_DIRECTORY, 240/LOGS_DIRECTORY, 241/CONFIGURATION_DIRECTORY).
-/// DynamicUser= (not honoured yet) would change only <see cref="Prepare"/>: its State/Cache/Logs directories live under
-/// a "private" base with a symlink at the usual place, which is where <see cref="Environment"/> already points.
+/// DynamicUser= makes them off the loop (<see cref="PrepareDynamic"/>): its State/Cache/Logs directories live under a
+/// "private" base with a symlink at the usual place, which is where <see cref="AddEnvironment"/> points.
 /// </summary>
 internal sealed class ServiceDirectories
 {
@@ -56,11 +56,43 @@ internal sealed class ServiceDirectories
     /// </summary>
     public void Prepare(ExecSettings exec, ExecCredentials credentials, string path, string unit, ILogger log)
     {
-        var directories = exec.Directories;
-        if (!directories.Any)
+        if (!exec.Directories.Any)
             return;
         // EXEC_CHOWN_DIRECTORIES: the system manager gives them to User=/Group= (root without them).
         (uint, uint)? owner = _context.UserMode ? null : (credentials.Uid ?? 0, credentials.Gid ?? 0);
+        foreach (string warning in Make(exec, owner, path, privateBases: false))
+            ManagerLog.UnitWarning(log, unit, warning);
+    }
+
+    /// <summary>
+    /// DynamicUser=: as <see cref="Prepare"/> for <paramref name="uid"/>/<paramref name="gid"/>, with the State, Cache
+    /// and Logs directories under BASE/private (0700, root's: a later holder of the uid cannot reach them from outside)
+    /// and BASE/NAME a symlink to private/NAME; a directory found at BASE/NAME is moved in first. Blocking (a recursive
+    /// chown when the uid changed): pool threads only. Returns the lines to log.
+    /// </summary>
+    public List<string> PrepareDynamic(ExecSettings exec, uint uid, uint gid, string path) =>
+        exec.Directories.Any ? Make(exec, (uid, gid), path, privateBases: true) : [];
+
+    /// <summary>The kinds DynamicUser= keeps under BASE/private (exec_directory_is_private()).</summary>
+    public static bool IsPrivate(ExecDirectoryKind kind) => kind is ExecDirectoryKind.State or ExecDirectoryKind.Cache or ExecDirectoryKind.Logs;
+
+    /// <summary>BASE/private of every private kind <paramref name="exec"/> names (a tmpfs in the service's view).</summary>
+    public List<string> PrivateRoots(ExecSettings exec) =>
+        [.. PrivateKinds(exec).Select(k => Join(Base(k)!, PrivateName))];
+
+    /// <summary>BASE/private/NAME of every private directory (bound into the service's view where they are).</summary>
+    public List<string> PrivatePaths(ExecSettings exec) =>
+        [.. PrivateKinds(exec).SelectMany(k => exec.Directories[k].Items.Select(i => Join(Join(Base(k)!, PrivateName), i.Path)))];
+
+    private const string PrivateName = "private";
+
+    private IEnumerable<ExecDirectoryKind> PrivateKinds(ExecSettings exec) =>
+        ExecDirectories.Kinds.Where(k => IsPrivate(k) && exec.Directories[k].Items.Count > 0 && Base(k) is not null);
+
+    private List<string> Make(ExecSettings exec, (uint, uint)? owner, string path, bool privateBases)
+    {
+        var warnings = new List<string>();
+        var directories = exec.Directories;
         foreach (var kind in ExecDirectories.Kinds)
         {
             var directory = directories[kind];
@@ -72,10 +104,12 @@ internal sealed class ServiceDirectories
                 foreach (var item in directory.Items)
                 {
                     bool configuration = kind == ExecDirectoryKind.Configuration;
+                    if (privateBases && IsPrivate(kind))
+                        MakePrivate(root, item.Path, directory.Mode, owner, ExecDirectories.Key(kind), warnings);
                     // systemd leaves an existing configuration directory's owner and mode alone: it is not meant to be
                     // written by the service.
-                    if (ExecDirectoryMaker.Make(root, item.Path, directory.Mode, owner, keepExisting: configuration, ExecDirectories.Key(kind)) is { } warning)
-                        ManagerLog.UnitWarning(log, unit, warning);
+                    else if (ExecDirectoryMaker.Make(root, item.Path, directory.Mode, owner, keepExisting: configuration, ExecDirectories.Key(kind)) is { } warning)
+                        warnings.Add(warning);
                     foreach (string link in item.Symlinks)
                         ExecDirectoryMaker.Link(root, item.Path, link);
                 }
@@ -85,7 +119,37 @@ internal sealed class ServiceDirectories
                 throw new SpawnException(path, e.Number, ExitStatus(kind));
             }
         }
+
+        return warnings;
     }
+
+    /// <summary>ROOT/private (0700, left as found when it exists), ROOT/private/NAME made and owned as usual, and
+    /// ROOT/NAME a relative symlink to it; a real directory at ROOT/NAME moves in when private/NAME is not there yet.</summary>
+    private static void MakePrivate(string root, string relative, uint mode, (uint, uint)? owner, string key, List<string> warnings)
+    {
+        string privateRoot = Join(root, PrivateName);
+        if (ExecDirectoryMaker.Make(root, PrivateName, PrivateMode, owner: null, keepExisting: true, key) is { } warning)
+            warnings.Add(warning);
+        string visible = Join(root, relative), hidden = Join(privateRoot, relative);
+        try
+        {
+            if (new DirectoryInfo(visible) is { Exists: true, LinkTarget: null } && !Path.Exists(hidden))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(hidden)!);
+                Directory.Move(visible, hidden);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ErrnoException("rename", e is UnauthorizedAccessException ? Errno.EACCES : Errno.EIO);
+        }
+
+        ExecDirectoryMaker.Make(privateRoot, relative, mode, owner, keepExisting: false, key);
+        ExecDirectoryMaker.Link(root, PrivateName + "/" + relative, relative);
+    }
+
+    /// <summary>0700: BASE/private is root's alone.</summary>
+    private const uint PrivateMode = 0b111_000_000;
 
     /// <summary>Adds "RUNTIME_DIRECTORY=/run/a:/run/b" and its kin for every kind that names directories; nothing (and
     /// no allocation) for a service without them.</summary>

@@ -62,8 +62,9 @@ internal sealed class CredentialCache
         return credentials ?? throw new SpawnException(path, errno, step);
     }
 
-    private static bool Names(ExecSettings exec) =>
-        !string.IsNullOrEmpty(exec.User) || !string.IsNullOrEmpty(exec.Group) || exec.SupplementaryGroups.Count > 0;
+    // A DynamicUser= unit's names are realized per start (Manager/DynamicUsers), never looked up here.
+    private static bool Names(ExecSettings exec) => !exec.Privileges.DynamicUser && (
+        !string.IsNullOrEmpty(exec.User) || !string.IsNullOrEmpty(exec.Group) || exec.SupplementaryGroups.Count > 0);
 
     private static string Key(ExecSettings exec) =>
         string.Join('\0', [exec.User ?? "", exec.Group ?? "", .. exec.SupplementaryGroups]);

@@ -37,6 +37,8 @@ internal readonly record struct ExecInputs
     public string? CredentialsDirectory { get; init; }
     /// <summary>JoinsNamespaceOf=: the units whose private /tmp this one may share.</summary>
     public IReadOnlyList<string> JoinsNamespaceOf { get; init; }
+    /// <summary>DynamicUser=: this start's realized user (its credentials, or why the commands fail); null without it.</summary>
+    public DynamicUsers.DynamicUserJob? DynamicUser { get; init; }
 
     /// <summary>The unit's cgroup the child starts in; null without one.</summary>
     public Processes.ChildCgroup? ControlGroup { get; init; }

@@ -9,7 +9,14 @@ namespace Summon.Manager.Exec;
 /// notification socket and credentials directory (bound into a unit's own root directory, as systemd does).</summary>
 internal sealed record MountPlanInputs(string InaccessibleDirectory, string InaccessibleFile, string Staging,
     string? PrivateTmp, string? PrivateVarTmp, IReadOnlyList<string> ServiceDirectories, string? NotifySocket = null,
-    string? CredentialsDirectory = null);
+    string? CredentialsDirectory = null)
+{
+    /// <summary>DynamicUser=: BASE/private of the private kinds, each an empty tmpfs in the service's view.</summary>
+    public IReadOnlyList<string> PrivateRoots { get; init; } = [];
+
+    /// <summary>DynamicUser=: BASE/private/NAME, each bound from the host onto itself, over that tmpfs.</summary>
+    public IReadOnlyList<string> PrivatePaths { get; init; } = [];
+}
 
 /// <summary>
 /// A unit's file-system settings (<see cref="SandboxMountSettings"/>) as the mount list the child applies
@@ -221,6 +228,12 @@ internal static class MountPlan
         // root of its own gets the host's directories bound in at the same paths (compile_bind_mounts()).
         foreach (string path in inputs.ServiceDirectories)
             list.Add(root is null ? new Entry(path, Mode.ReadWrite, ignore: false) : new Entry(path, Mode.BindRecursive, ignore: false, source: path));
+        // DynamicUser=: the 0700 private base is replaced by an empty tmpfs the service can cross, holding only its own
+        // directories (compile_bind_mounts()'s empty directories and binds).
+        foreach (string privateRoot in inputs.PrivateRoots)
+            list.Add(new Entry(privateRoot, Mode.Tmpfs, ignore: false, options: "mode=0755"));
+        foreach (string path in inputs.PrivatePaths)
+            list.Add(new Entry(path, Mode.BindRecursive, ignore: false, source: path));
         foreach (var b in m.Binds)
             list.Add(new Entry(b.Destination, b.Recursive ? Mode.BindRecursive : Mode.Bind, b.IgnoreMissing, b.Source, readOnly: b.ReadOnly));
         foreach (var t in m.TemporaryFileSystems)

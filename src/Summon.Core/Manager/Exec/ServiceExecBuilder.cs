@@ -95,7 +95,9 @@ internal sealed class ServiceExecBuilder
             string path = root is null ? ExecutableLookup.Resolve(command.Path, searchPath) : ResolveInRoot(root, command.Path, searchPath);
             if (!path.StartsWith('/'))   // a bare name found nowhere on the default PATH (or ExecSearchPath=)
                 throw new SpawnException(command.Path, ExecutableLookup.Find(command.Path, out _, searchPath) is int e and not 0 ? e : Errno.ENOENT);
-            var credentials = Credentials.Resolve(exec, path);
+            bool dynamicUser = exec.Privileges.DynamicUser;
+            var credentials = dynamicUser ? DynamicCredentials(in inputs, path) : Credentials.Resolve(exec, path);
+            bool privateDirectories = inputs.DynamicUser is { DirectoriesMade: true };
             // The sandbox plans read the unit's settings against this start's context: in best-effort mode they leave
             // out what this environment cannot do and say so in sandbox.NotApplied (logged once per start). A '+'
             // command runs outside the sandbox, as systemd's "full privileges" do; a unit that asks for no sandbox
@@ -103,14 +105,17 @@ internal sealed class ServiceExecBuilder
             // strict start here, before anything of it is made.
             bool privileged = FullyPrivileged(in inputs);
             bool sandboxed = !privileged
-                && (MountPlan.Needed(exec, dynamicUser: false) || exec.Privileges.Any || !exec.Seccomp.IsEmpty);
+                && (MountPlan.Needed(exec, dynamicUser) || exec.Privileges.Any || !exec.Seccomp.IsEmpty);
             bool unapplied = UnappliedSandboxPlan.Concerns(exec, privileged);
             var context = sandboxed || unapplied ? Sandbox.ContextFor(inputs.Settings) : null;
             if (unapplied)
                 UnappliedSandboxPlan.Apply(exec, privileged, context!, path);
             var sandbox = sandboxed ? context : null;
-            Directories.Prepare(exec, credentials, path, inputs.UnitId, _log);
-            var mounts = sandbox is not null && MountPlan.Needed(exec, dynamicUser: false) ? Mounts(in inputs, path, sandbox) : null;
+            if (!privateDirectories)   // a dynamic user's were made off the loop before the first command
+                Directories.Prepare(exec, credentials, path, inputs.UnitId, _log);
+            if (sandbox is not null && inputs.DynamicUser?.NotApplied is { } left)
+                sandbox.NotApplied.Add(left);
+            var mounts = sandbox is not null && MountPlan.Needed(exec, dynamicUser) ? Mounts(in inputs, path, sandbox, dynamicUser, privateDirectories) : null;
             var environment = Environment(in inputs, passFds.Count, names, credentials.Environment);
             if (journalPipe is not null && ChildStdio.DeviceAndInode(journalPipe) is { } stream)
                 environment.Add("JOURNAL_STREAM=" + stream);
@@ -153,6 +158,18 @@ internal sealed class ServiceExecBuilder
     /// </summary>
     public static bool FullyPrivileged(in ExecInputs inputs) =>
         inputs.Command.FullyPrivileged || (inputs.Settings.PermissionsStartOnly && !inputs.IsMain);
+
+    /// <summary>DynamicUser=: the credentials this start realized; its failure (217/USER, a directory's status) is the
+    /// command's.</summary>
+    private static ExecCredentials DynamicCredentials(in ExecInputs inputs, string path)
+    {
+        if (inputs.DynamicUser is not { Done: true } job)   // a unit kind that realizes none (a socket's commands)
+            throw new SpawnException(path, Errno.EOPNOTSUPP, ExitStatusNames.User);
+        if (job.Failure is { } failure)
+            throw new SpawnException(path, failure.Errno, failure.Status);
+        // Never root by default: a job that ended without credentials (nor a best-effort None) fails the command.
+        return job.Credentials ?? throw new SpawnException(path, Errno.EIO, ExitStatusNames.User);
+    }
 
     /// <summary>User=/Group=/SupplementaryGroups= are not applied: a fully privileged command, or '!'.</summary>
     private static bool SkipsCredentials(in ExecInputs inputs) => FullyPrivileged(in inputs) || inputs.Command.SkipsCredentials;
@@ -246,8 +263,9 @@ internal sealed class ServiceExecBuilder
 
     /// <summary>The unit's mount list (issue 14, mounts), with its private /tmp (shared with the units of
     /// JoinsNamespaceOf=) and the service directories made first; a directory that cannot be made fails the start with
-    /// 226/NAMESPACE (RootImage= is refused earlier, by UnappliedSandboxPlan).</summary>
-    private SandboxMounts? Mounts(in ExecInputs inputs, string path, SandboxContext context)
+    /// 226/NAMESPACE (RootImage= is refused earlier, by UnappliedSandboxPlan). A dynamic user's private directories are
+    /// reached through a tmpfs over BASE/private holding only them, as systemd's namespace does.</summary>
+    private SandboxMounts? Mounts(in ExecInputs inputs, string path, SandboxContext context, bool dynamicUser, bool privateDirectories)
     {
         var exec = inputs.Settings.Exec;
         string unit = inputs.UnitId;
@@ -257,11 +275,15 @@ internal sealed class ServiceExecBuilder
         string? credentials = inputs.CredentialsDirectory;
         try
         {
-            return MountPlan.Of(exec, dynamicUser: false, context, () =>
+            return MountPlan.Of(exec, dynamicUser, context, () =>
             {
                 dirs.EnsureCommon();
-                var (tmp, varTmp) = exec.Mounts.EffectivePrivateTmp(dynamicUser: false) ? dirs.PrivateTmp(unit, joins) : (null!, null!);
-                return new MountPlanInputs(dirs.InaccessibleDirectory, dirs.InaccessibleFile, dirs.Staging, tmp, varTmp, ServiceDirectoryPaths(exec), notify, credentials);
+                var (tmp, varTmp) = exec.Mounts.EffectivePrivateTmp(dynamicUser) ? dirs.PrivateTmp(unit, joins) : (null!, null!);
+                return new MountPlanInputs(dirs.InaccessibleDirectory, dirs.InaccessibleFile, dirs.Staging, tmp, varTmp, ServiceDirectoryPaths(exec, privateDirectories), notify, credentials)
+                {
+                    PrivateRoots = privateDirectories ? Directories.PrivateRoots(exec) : [],
+                    PrivatePaths = privateDirectories ? Directories.PrivatePaths(exec) : [],
+                };
             });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -270,15 +292,16 @@ internal sealed class ServiceExecBuilder
         }
     }
 
-    /// <summary>RuntimeDirectory= and its kin as absolute paths: writable under ProtectSystem=strict, as in systemd.</summary>
-    private List<string> ServiceDirectoryPaths(ExecSettings exec)
+    /// <summary>RuntimeDirectory= and its kin as absolute paths: writable under ProtectSystem=strict, as in systemd (a
+    /// dynamic user's private ones are bound in instead).</summary>
+    private List<string> ServiceDirectoryPaths(ExecSettings exec, bool privateDirectories)
     {
         var paths = new List<string>();
         if (!exec.Directories.Any)
             return paths;
         foreach (var kind in ExecDirectories.Kinds)
         {
-            if (Directories.Base(kind) is not { } root)
+            if (Directories.Base(kind) is not { } root || (privateDirectories && ServiceDirectories.IsPrivate(kind)))
                 continue;
             foreach (var item in exec.Directories[kind].Items)
                 paths.Add(Path.Combine(root, item.Path));

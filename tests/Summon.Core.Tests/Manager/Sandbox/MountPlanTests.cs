@@ -165,5 +165,23 @@ public sealed class MountPlanTests
         Assert.Null(MountPlan.Of(exec, dynamicUser: false, none, () => throw new InvalidOperationException("not needed")));
         Assert.Equal(["RootDirectory= (no mount namespace here)", "ProtectProc=invisible (no mount namespace here)", "ProcSubset=pid (no mount namespace here)"],
             none.NotApplied);
+
+    [Fact]
+    public void ADynamicUsersPrivateBaseIsAnEmptyTmpfsHoldingOnlyItsOwnDirectoriesBoundOverIt()
+    {
+        var inputs = Inputs with
+        {
+            ServiceDirectories = ["/run/svc"],
+            PrivateRoots = ["/var/lib/private"],
+            PrivatePaths = ["/var/lib/private/svc"],
+        };
+        string[] plan = Plan(_ => { }, dynamicUser: true, inputs);
+        // compile_bind_mounts(): the private base becomes an empty directory, its entries bound from the host; the
+        // runtime directory stays a writable path of the strict view.
+        Assert.Contains("/var/lib/private Tmpfs", plan);
+        Assert.Contains("/var/lib/private/svc BindRecursive", plan);
+        Assert.Contains("/run/svc ReadWrite", plan);
+        Assert.True(Array.IndexOf(plan, "/var/lib/private Tmpfs") < Array.IndexOf(plan, "/var/lib/private/svc BindRecursive"));
+        Assert.Equal("/ ReadOnly", plan[0]);   // DynamicUser= implies ProtectSystem=strict
     }
 }
