@@ -243,13 +243,20 @@ internal sealed class UnitManager
     public void StopRecordingState() => _stateFile?.Stop();
 
     /// <summary>Boot: one start job for default.target (<see cref="BootSequence"/>).</summary>
-    public void StartEnabledUnits()
+    public void StartEnabledUnits(Action? booted = null)
     {
         var boot = new BootSequence(this, _registry, Log).Start();
         HeapTrim.AfterBulkLoad();
         // Start-up's code is behind the manager once the boot job has ended, whatever its result.
-        boot.ContinueWith(_ => Loop.Post(StartupPages.Release), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        boot.ContinueWith(_ => Loop.Post(() =>
+        {
+            StartupPages.Release();
+            booted?.Invoke();
+        }), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
+
+    /// <summary>Set by the daemon host: the listening sockets its parent passed (LISTEN_FDS), taken by the socket units at boot; or null.</summary>
+    public InheritedSockets? Inherited { get; set; }
 
     /// <summary>
     /// Stops every unit with stop jobs, in the reverse of the start order (a service ordered After= another stops
@@ -257,6 +264,7 @@ internal sealed class UnitManager
     /// </summary>
     public void Shutdown(Action done)
     {
+        ShuttingDown = true;
         Jobs.StopAll();
         WaitForServices(done);
     }
@@ -303,8 +311,21 @@ internal sealed class UnitManager
     {
         OnUnitStateChanged(unit);
         if (settled)
+        {
             Reactions.OnStateChanged(unit, from, to);
+            if (ExitWith is { } exitWith && !ShuttingDown)
+                exitWith.Observe(this, unit, from, to);
+        }
     }
+
+    /// <summary>Set by the daemon host: <c>--exit-with UNIT</c>, or null.</summary>
+    public ExitWith? ExitWith { get; set; }
+
+    /// <summary>Set by the daemon host: the console copy's counters (<c>--log-target=console|both</c>), or null.</summary>
+    public Journal.ConsoleLogStats? ConsoleLogStats { get; set; }
+
+    /// <summary>True once <see cref="Shutdown"/> began: every unit is on its way down.</summary>
+    public bool ShuttingDown { get; private set; }
 
     /// <summary>A service goes down and will restart (Restart=): it passes through <paramref name="to"/> unseen.</summary>
     internal void OnUnitGoingToAutoRestart(ServiceUnit service, UnitActiveState to) =>

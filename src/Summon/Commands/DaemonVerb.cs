@@ -15,7 +15,22 @@ internal static class DaemonVerb
             Description = "What to do with a protection a unit asks for that this environment cannot apply: strict (fail the start, the default) or best-effort (start without it and log what was left out); also SUMMON_SANDBOX",
             HelpName = "strict|best-effort",
         };
-        var command = new Command("daemon", "Run the manager in the foreground (system mode as root, --user otherwise)") { force, sandbox };
+        var logTarget = new Option<string?>("--log-target")
+        {
+            Description = "Where journal lines go: journal (the SQLite journal; the manager's own lines also on stderr), console (every line on stdout, no journal) or both; default both when PID 1, else journal",
+            HelpName = "journal|console|both",
+        };
+        var logFormat = new Option<string?>("--log-format")
+        {
+            Description = "How lines look on stdout with --log-target=console|both: short (journalctl's, the default) or json (one object a line)",
+            HelpName = "short|json",
+        };
+        var exitWith = new Option<string?>("--exit-with")
+        {
+            Description = "When UNIT stops or fails, stop every unit and exit with its exit status (128+N for signal N)",
+            HelpName = "UNIT",
+        };
+        var command = new Command("daemon", "Run the manager in the foreground (system mode as root, --user otherwise)") { force, sandbox, logTarget, logFormat, exitWith };
         command.SetAction(r =>
         {
             var context = GlobalOptions.Context(r);
@@ -36,7 +51,12 @@ internal static class DaemonVerb
                     "Summon's own unit directories, use --user, or pass --force.");
                 return 1;
             }
-            return Run(context, bestEffortSandbox: bestEffort);
+            if (ManagerHost.ContainerSettings.Parse(r.GetValue(logTarget), r.GetValue(logFormat), r.GetValue(exitWith), out string? error) is not { } container)
+            {
+                Console.Error.WriteLine(error);
+                return 1;
+            }
+            return Run(context, bestEffortSandbox: bestEffort, container: container);
         });
         root.Subcommands.Add(command);
     }
@@ -45,9 +65,9 @@ internal static class DaemonVerb
     /// Runs the manager of <paramref name="context"/>'s mode and paths in the foreground; its exit code.
     /// <paramref name="claimed"/> runs once the manager holds its directories, before it starts.
     /// </summary>
-    public static int Run(CliContext context, Action? claimed = null, bool bestEffortSandbox = false)
+    public static int Run(CliContext context, Action? claimed = null, bool bestEffortSandbox = false, ManagerHost.ContainerSettings? container = null)
     {
-        var exit = ManagerHost.Run(context.UnitPath, context.UserMode, context.RuntimeDirectory, context.StateDirectory, claimed, bestEffortSandbox);
+        var exit = ManagerHost.Run(context.UnitPath, context.UserMode, context.RuntimeDirectory, context.StateDirectory, claimed, bestEffortSandbox, container);
         if (exit.Failure is { } failure)
             Console.Error.WriteLine(StartFailureMessages.Describe(failure));
         return exit.Code;
