@@ -32,6 +32,7 @@ public sealed partial class ConsoleLogTests
         root.WriteUnit("flood.service", $"[Service]\nExecStart=/usr/bin/seq 1 {Lines}\n");
         using DaemonProcess daemon = await StartWithStalledStdout(root, "--log-target=both", out string consoleOut, out string go);
 
+        Assert.Equal(0, Cli.Run(root, "start", DemoUnits.SocketName).ExitCode);
         Assert.Equal(0, Cli.Run(root, "start", "flood.service").ExitCode);
         // While nobody reads stdout: the flood is stored whole, the socket answers, the control socket answers.
         int Stored() => JournalLine.ParseAll(Cli.Run(root, "journal", "-u", "flood.service", "--no-pager").StdOut).Count(l => l.Identifier == "seq");

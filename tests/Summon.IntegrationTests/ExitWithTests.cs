@@ -39,7 +39,7 @@ public sealed class ExitWithTests
     {
         using var root = new TempRoot();
         string gate = Path.Combine(root.Dir, "gate");
-        root.WriteUnit("app.service", MainUnit(gate, "kill -KILL $$"));
+        root.WriteUnit("app.service", MainUnit(gate, "kill -KILL $$$$"));   // ExecStart= reads $$ as one $
         using DaemonProcess unshare = await DaemonProcess.StartAsync(
             root, "unshare", ["--pid", "--fork", "--mount-proc", SummonBinary.Path, "daemon", "--exit-with=app.service"], waitReady: true);
         Assert.Equal(0, Cli.Run(root, "start", "app.service").ExitCode);

@@ -27,6 +27,10 @@ public sealed class NestedActivationTests
     private static string[] SocketActivate(TempRoot root, string[] listen, params string[] extra) =>
         [.. listen, .. root.Environment.Keys.SelectMany(k => new[] { "-E", k }), .. extra, SummonBinary.Path, "daemon"];
 
+    /// <summary>Until systemd-socket-activate has bound <paramref name="port"/>.</summary>
+    private static async Task WaitListening(TempRoot root, int port) =>
+        Assert.Single(await Wait.ForAsync(() => Listeners(root, port), l => l.Count == 1));
+
     /// <summary>A receiving sd_notify socket, as a parent manager holds one.</summary>
     private static Socket NotifyReceiver(string path)
     {
@@ -66,6 +70,7 @@ public sealed class NestedActivationTests
             waitReady: false);
 
         // The first connection makes the parent exec the manager, which serves it on the fd it inherited.
+        await WaitListening(root, port);
         Task<string> first = Task.Run(() =>
         {
             using Socket client = Clients.ConnectTcp(IPAddress.Loopback, port);
@@ -112,6 +117,7 @@ public sealed class NestedActivationTests
         using DaemonProcess daemon = await DaemonProcess.StartAsync(root, "systemd-socket-activate",
             SocketActivate(root, ["-l", $"127.0.0.1:{port}", "-l", $"127.0.0.1:{unusedPort}", "--fdname=web:spare"]), waitReady: false);
 
+        await WaitListening(root, port);
         ListenReport served = ListenReport.FromTcp(port);   // the first connection also makes the parent exec the manager
         Assert.True(served.Check == "ok", served.Text + "\n[log]\n" + daemon.Log);
         Assert.Equal("1", served["LISTEN_FDS"]);
