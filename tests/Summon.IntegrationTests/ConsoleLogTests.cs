@@ -45,9 +45,10 @@ public sealed partial class ConsoleLogTests
         File.WriteAllText(go, "");
         string Console() => File.Exists(consoleOut) ? File.ReadAllText(consoleOut) : "";
         string text = await Wait.ForAsync(Console, t => DroppedLine().IsMatch(t), TimeSpan.FromSeconds(30));
-        long dropped = long.Parse(DroppedLine().Match(text).Groups["n"].Value, CultureInfo.InvariantCulture);
-        Assert.InRange(dropped, 1, Lines);
         await Task.Delay(500);   // lines after the report (none are expected) would show in the count below
+        // One report per stall; a burst that overran the buffer before the pipe was full would add one.
+        long dropped = DroppedLine().Matches(Console()).Sum(m => long.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture));
+        Assert.InRange(dropped, 1, Lines);
 
         // Exact: every journal line is on stdout or counted in the report, never both, never neither.
         List<JournalLine> console = JournalLine.ParseAll(Console()).Where(l => !DroppedLine().IsMatch(l.Message + "\n")).ToList();
@@ -56,7 +57,6 @@ public sealed partial class ConsoleLogTests
         List<int> seq = console.Where(l => l.Identifier == "seq").Select(l => int.Parse(l.Message, CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(seq.Order(), seq);   // in order, whatever was left out
         Assert.Contains(console, l => l.Identifier == "summon" && l.Message == "Listening on demo-echo.socket - Socket unit for demo-echo.");
-        Assert.Single(DroppedLine().Matches(Console()));
     }
 
     [Fact]
