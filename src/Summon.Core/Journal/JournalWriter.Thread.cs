@@ -108,7 +108,7 @@ internal sealed partial class JournalWriter
     {
         try
         {
-            if (store is null && options.Clock.GetUtcNow() >= nextReopen)
+            if (store is null && options.Store && options.Clock.GetUtcNow() >= nextReopen)
             {
                 TryReopen();
             }
@@ -307,6 +307,14 @@ internal sealed partial class JournalWriter
                 mirror.WriteLine(text);
             }
         });
+        if (options.Console is { } console)
+        {
+            var now = options.Clock.GetUtcNow();
+            foreach (var text in texts)
+            {
+                console.Add(new JournalEntry(now, null, JournalEntry.ManagerIdentifier, Environment.ProcessId, SyslogPriority.Warning, text));
+            }
+        }
     }
 
     /// <summary>
@@ -355,20 +363,32 @@ internal sealed partial class JournalWriter
     }
 
     /// <summary>The suppressed-line reports to the console; the notices before them (<paramref name="said"/>) were said already.</summary>
-    private void MirrorReports(List<JournalEntry> notices, int said) => WriteMirror(mirror =>
+    private void MirrorReports(List<JournalEntry> notices, int said)
     {
+        WriteMirror(mirror =>
+        {
+            for (var i = said; i < notices.Count; i++)
+            {
+                mirror.WriteLine(notices[i].Message);
+            }
+        });
         for (var i = said; i < notices.Count; i++)
         {
-            mirror.WriteLine(notices[i].Message);
+            options.Console?.Add(notices[i]);
         }
-    });
+    }
 
     /// <summary>Manager lines to the mirror, and service output too when asked or when the console is all there is.</summary>
     private void Mirror(List<JournalQueuedEntry> batch, bool everything)
     {
+        if (options.Console is { } console)
+        {
+            CopyToConsole(console, batch);
+        }
+
         if (options.Mirror is null)
         {
-            if (everything)
+            if (everything && options.Console is null)
             {
                 lock (gate)
                 {
@@ -408,6 +428,25 @@ internal sealed partial class JournalWriter
                 }
             }
         });
+    }
+
+    /// <summary>Every line of the batch to the console copy, which never waits.</summary>
+    private static void CopyToConsole(ConsoleLog console, List<JournalQueuedEntry> batch)
+    {
+        foreach (var queued in batch)
+        {
+            if (queued.Entry is { } entry)
+            {
+                console.Add(entry);
+                continue;
+            }
+
+            var source = queued.Block!.Source;
+            foreach (var record in queued.Block)
+            {
+                console.Add(source, record);
+            }
+        }
     }
 
     private void WriteMirror(Action<TextWriter> write)

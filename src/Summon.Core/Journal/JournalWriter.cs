@@ -115,7 +115,7 @@ internal sealed partial class JournalWriter : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var notices = new List<string>();
-        var store = OpenStore(stateDirectory, options, notices);
+        var store = options.Store ? OpenStore(stateDirectory, options, notices) : null;
         return new JournalWriter(stateDirectory, store, options, notices);
     }
 

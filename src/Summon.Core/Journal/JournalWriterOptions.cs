@@ -31,6 +31,15 @@ internal sealed record JournalWriterOptions
     /// </summary>
     public TextWriter? Mirror { get; init; }
 
+    /// <summary>
+    /// The copy of every line (manager's and services') on stdout, or null: written by the writer thread where it
+    /// writes <see cref="Mirror"/>, so a line stored, lost or console-only alike reaches it once.
+    /// </summary>
+    public ConsoleLog? Console { get; init; }
+
+    /// <summary>False for <c>--log-target=console</c>: no database is opened, lines go to <see cref="Console"/> alone.</summary>
+    public bool Store { get; init; } = true;
+
     /// <summary>Also echo services' own output to <see cref="Mirror"/>, as "identifier[pid]: message".</summary>
     public bool MirrorServiceOutput { get; init; }
 

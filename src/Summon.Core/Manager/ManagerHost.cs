@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Summon.Control;
+using Summon.Interop;
 using Summon.Journal;
 using Summon.Manager.Takeover;
 using Summon.Posix;
@@ -25,7 +26,7 @@ internal static partial class ManagerHost
     /// out its units there). <paramref name="bestEffortSandbox"/> is `--sandbox=best-effort`.
     /// </summary>
     public static Exit Run(UnitSearchPath unitPath, bool userMode, string runtimeDirectory, string stateDirectory, Action? claimed = null,
-        bool bestEffortSandbox = false, MetricsOptions? metrics = null)
+        bool bestEffortSandbox = false, MetricsOptions? metrics = null, ContainerSettings? container = null)
     {
         uint uid = ProcessIdentity.EffectiveUid;
         if (!userMode && uid != 0)
@@ -36,7 +37,7 @@ internal static partial class ManagerHost
         {
             claimed?.Invoke();
             return RunClaimed(unitPath, userMode, runtimeDirectory, stateDirectory,
-                bestEffortSandbox ? Sandbox.SandboxMode.BestEffort : Sandbox.SandboxMode.Strict, metrics);
+                bestEffortSandbox ? Sandbox.SandboxMode.BestEffort : Sandbox.SandboxMode.Strict, metrics, container ?? new ContainerSettings());
         }
     }
 
@@ -49,14 +50,21 @@ internal static partial class ManagerHost
     }
 
     private static Exit RunClaimed(UnitSearchPath unitPath, bool userMode, string runtimeDirectory, string stateDirectory, Sandbox.SandboxMode sandboxMode,
-        MetricsOptions? metricsOptions)
+        MetricsOptions? metricsOptions, ContainerSettings container)
     {
         ProcessSpawner.ResetInheritedSignalDispositions();
 
         // The foreground mirror writes to fd 2 directly: System.Console's terminal support installs a SIGCHLD
         // handler when it initialises on a tty, and as PID 1 .NET would then reap our children before their pidfds do.
-        using var stderr = OpenStderr();
-        using var journal = JournalWriter.Open(stateDirectory, JournalWriterOptions.FromEnvironment() with { Mirror = stderr });
+        var target = container.EffectiveLogTarget(Environment.ProcessId);
+        using var console = target == LogTarget.Journal ? null : new ConsoleLog(new SafeFdHandle(1, ownsHandle: false), container.LogFormat);
+        using var stderr = console is null ? OpenStderr() : null;
+        using var journal = JournalWriter.Open(stateDirectory, JournalWriterOptions.FromEnvironment() with
+        {
+            Mirror = stderr,
+            Console = console,
+            Store = target != LogTarget.Console,
+        });
         using var loggers = new JournalLoggerProvider(journal);
         var log = loggers.CreateLogger("summon");
         using var loop = new EventLoop();
@@ -73,7 +81,11 @@ internal static partial class ManagerHost
             SandboxMode = sandboxMode,
         };
         ManagerLog.SandboxEnvironment(log, options.SandboxMode == Sandbox.SandboxMode.Strict ? "strict" : "best-effort", options.Sandbox.Describe());
-        var manager = new UnitManager(options, loop, journal, log);
+        var manager = new UnitManager(options, loop, journal, log)
+        {
+            ExitWith = container.ExitWith is { } exitWith ? new ExitWith(exitWith) : null,
+            ConsoleLogStats = console?.Stats,
+        };
         manager.Cgroups = DetectCgroups(userMode, runtimeDirectory, log);
         var dispatcher = new ControlDispatcher(manager);
 
@@ -109,6 +121,13 @@ internal static partial class ManagerHost
         }
 
         var notify = OpenNotifySocket(runtimeDirectory, manager, log);
+        manager.Inherited = InheritedSockets.FromEnvironment(log);
+        using var upward = UpwardNotify.FromEnvironment(log);
+        void StopEverything()
+        {
+            upward?.Stopping();
+            manager.Shutdown(loop.Stop);
+        }
 
         // SuccessAction=/FailureAction=/StartLimitAction=exit: every unit stops, then the manager ends with the status.
         int exitCode = 0;
@@ -120,10 +139,10 @@ internal static partial class ManagerHost
             if (exiting)
                 return;
             exiting = true;
-            manager.Shutdown(loop.Stop);
+            StopEverything();
         };
 
-        using var signals = new CompositeDisposable(HandleSignals(loop, manager));
+        using var signals = new CompositeDisposable(HandleSignals(loop, manager, StopEverything));
         using (server)
         using (metrics)
         using (notify)
@@ -131,7 +150,11 @@ internal static partial class ManagerHost
             loop.Post(() =>
             {
                 manager.TakeOver(StateFileWriter.PathIn(runtimeDirectory));
-                manager.StartEnabledUnits();
+                manager.StartEnabledUnits(() =>
+                {
+                    manager.Inherited?.CloseUnused(log);
+                    upward?.Booted(manager);
+                });
             });
             loop.Run();
             manager.StopRecordingState();
@@ -173,7 +196,7 @@ internal static partial class ManagerHost
     }
 
     /// <summary>SIGTERM and SIGINT stop every unit and then the loop (once); SIGHUP is a daemon-reload.</summary>
-    private static IDisposable[] HandleSignals(EventLoop loop, UnitManager manager)
+    private static IDisposable[] HandleSignals(EventLoop loop, UnitManager manager, Action stopEverything)
     {
         bool stopping = false;
         void RequestStop(PosixSignalContext signal)
@@ -184,7 +207,7 @@ internal static partial class ManagerHost
                 if (stopping)
                     return;
                 stopping = true;
-                manager.Shutdown(loop.Stop);
+                stopEverything();
             });
         }
         return

@@ -112,7 +112,8 @@ internal sealed partial class SocketUnit : UnitRuntime
             {
                 var socket = spec.Type == ListenType.Fifo
                     ? ListeningSocket.OpenFifo(spec.Value, OptionsOf(Settings))
-                    : ListeningSocket.Open(spec.Address!, SocketTypeOf(spec.Type), OptionsOf(Settings));
+                    : Manager.Inherited?.Take(Id, spec, SocketTypeOf(spec.Type), Settings.FileDescriptorName ?? Id, Manager.Log)
+                        ?? ListeningSocket.Open(spec.Address!, SocketTypeOf(spec.Type), OptionsOf(Settings));
                 if (Settings.SocketUser is not null || Settings.SocketGroup is not null)
                     ChangeOwner(socket);
                 _listeners.Add(new Listener(socket, spec) { PollLimit = new RateLimit(Manager.Loop.Time, Settings.PollLimitInterval, Settings.EffectivePollLimitBurst) });

@@ -261,7 +261,7 @@ internal sealed class UnitManager
     public void StopRecordingState() => _stateFile?.Stop();
 
     /// <summary>Boot: one start job for default.target (<see cref="BootSequence"/>).</summary>
-    public void StartEnabledUnits()
+    public void StartEnabledUnits(Action? booted = null)
     {
         var boot = new BootSequence(this, _registry, Log).Start();
         HeapTrim.AfterBulkLoad();
@@ -270,8 +270,12 @@ internal sealed class UnitManager
         {
             BootEnded = true;
             StartupPages.Release();
+            booted?.Invoke();
         }), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
+
+    /// <summary>Set by the daemon host: the listening sockets its parent passed (LISTEN_FDS), taken by the socket units at boot; or null.</summary>
+    public InheritedSockets? Inherited { get; set; }
 
     /// <summary>
     /// Stops every unit with stop jobs, in the reverse of the start order (a service ordered After= another stops
@@ -279,6 +283,7 @@ internal sealed class UnitManager
     /// </summary>
     public void Shutdown(Action done)
     {
+        ShuttingDown = true;
         Jobs.StopAll();
         WaitForServices(done);
     }
@@ -327,7 +332,11 @@ internal sealed class UnitManager
             NoteActivation(service, to);
         OnUnitStateChanged(unit);
         if (settled)
+        {
             Reactions.OnStateChanged(unit, from, to);
+            if (ExitWith is { } exitWith && !ShuttingDown)
+                exitWith.Observe(this, unit, from, to);
+        }
     }
 
     /// <summary>A socket's service reaching active ends its activation (the latency histogram); a service up again has
@@ -345,6 +354,15 @@ internal sealed class UnitManager
             service.ActivationRequestedAt = 0;
         }
     }
+
+    /// <summary>Set by the daemon host: <c>--exit-with UNIT</c>, or null.</summary>
+    public ExitWith? ExitWith { get; set; }
+
+    /// <summary>Set by the daemon host: the console copy's counters (<c>--log-target=console|both</c>), or null.</summary>
+    public Journal.ConsoleLogStats? ConsoleLogStats { get; set; }
+
+    /// <summary>True once <see cref="Shutdown"/> began: every unit is on its way down.</summary>
+    public bool ShuttingDown { get; private set; }
 
     /// <summary>A service goes down and will restart (Restart=): it passes through <paramref name="to"/> unseen.</summary>
     internal void OnUnitGoingToAutoRestart(ServiceUnit service, UnitActiveState to) =>

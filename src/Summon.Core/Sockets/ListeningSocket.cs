@@ -48,27 +48,51 @@ internal sealed class ListeningSocket : IDisposable
     /// address the unit asks for, still listening — else <paramref name="fd"/> is closed and the mismatch returned
     /// in <paramref name="why"/>.
     /// </summary>
-    public static unsafe ListeningSocket? TakeOver(SafeFdHandle fd, ListenAddress address, SocketKind? kind, ulong inode, out string why)
+    public static ListeningSocket? TakeOver(SafeFdHandle fd, ListenAddress address, SocketKind? kind, ulong inode, out string why)
     {
-        why = "";
         var socket = new ListeningSocket(fd, address, kind);
         ulong actual = socket.Inode;
         if (inode == 0 || actual != inode)
             why = $"inode {actual} is not the recorded {inode}";
-        else if (kind is { } expected)
-        {
-            int type = 0, accepting = 0, size = sizeof(int);
-            if (Libc.GetSockOpt(fd, Libc.SOL_SOCKET, Libc.SO_TYPE, &type, &size) < 0 || type != (int)expected)
-                why = $"socket type {type} is not {(int)expected}";
-            else if (socket.IsStream && (Libc.GetSockOpt(fd, Libc.SOL_SOCKET, Libc.SO_ACCEPTCONN, &accepting, &size) < 0 || accepting == 0))
-                why = "it is not listening";
-            else if (!HasLocalAddress(fd, address))
-                why = $"it is not bound to {address}";
-        }
+        else
+            why = kind is { } expected ? Mismatch(fd, address, expected) : "";
         if (why.Length == 0)
             return socket;
         socket.Dispose();
         return null;
+    }
+
+    /// <summary>
+    /// A listening socket handed to the manager by its own parent (LISTEN_FDS, docs/extensions.md): used when it is of
+    /// <paramref name="kind"/>, listening, and (with <paramref name="sameAddress"/>) bound to <paramref name="address"/>;
+    /// made non-blocking and close-on-exec as the manager's own are. Else <paramref name="fd"/> is left open and the
+    /// mismatch returned in <paramref name="why"/>.
+    /// </summary>
+    public static ListeningSocket? Adopt(SafeFdHandle fd, ListenAddress address, SocketKind kind, bool sameAddress, out string why)
+    {
+        why = Mismatch(fd, sameAddress ? address : null, kind);
+        if (why.Length > 0)
+            return null;
+        int flags = Libc.Fcntl(fd, Libc.F_GETFL, 0);
+        if (flags < 0 || Libc.Fcntl(fd, Libc.F_SETFL, flags | Libc.O_NONBLOCK) < 0 || Libc.Fcntl(fd, Libc.F_SETFD, Libc.FD_CLOEXEC) < 0)
+        {
+            why = "fcntl: " + Errno.Describe(System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
+            return null;
+        }
+        return new ListeningSocket(fd, address, kind);
+    }
+
+    /// <summary>Why the socket <paramref name="fd"/> is not a <paramref name="kind"/> socket listening on <paramref name="address"/> (any address when null); empty when it is.</summary>
+    private static unsafe string Mismatch(SafeFdHandle fd, ListenAddress? address, SocketKind kind)
+    {
+        int type = 0, accepting = 0, size = sizeof(int);
+        if (Libc.GetSockOpt(fd, Libc.SOL_SOCKET, Libc.SO_TYPE, &type, &size) < 0 || type != (int)kind)
+            return $"socket type {type} is not {(int)kind}";
+        if (kind is SocketKind.Stream or SocketKind.SequentialPacket && (Libc.GetSockOpt(fd, Libc.SOL_SOCKET, Libc.SO_ACCEPTCONN, &accepting, &size) < 0 || accepting == 0))
+            return "it is not listening";
+        if (address is not null && !HasLocalAddress(fd, address))
+            return $"it is not bound to {address}";
+        return "";
     }
 
     private static unsafe bool HasLocalAddress(SafeFdHandle fd, ListenAddress address)

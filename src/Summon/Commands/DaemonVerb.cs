@@ -31,7 +31,22 @@ internal static class DaemonVerb
             Description = "How long the event loop may go without turning before /livez answers 503 (a time span; default 10s)",
             HelpName = "TIMESPAN",
         };
-        var command = new Command("daemon", "Run the manager in the foreground (system mode as root, --user otherwise)") { force, sandbox, metrics, readyUnits, livezStall };
+                var logTarget = new Option<string?>("--log-target")
+        {
+            Description = "Where journal lines go: journal (the SQLite journal; the manager's own lines also on stderr), console (every line on stdout, no journal) or both; default both when PID 1, else journal",
+            HelpName = "journal|console|both",
+        };
+        var logFormat = new Option<string?>("--log-format")
+        {
+            Description = "How lines look on stdout with --log-target=console|both: short (journalctl's, the default) or json (one object a line)",
+            HelpName = "short|json",
+        };
+        var exitWith = new Option<string?>("--exit-with")
+        {
+            Description = "When UNIT stops or fails, stop every unit and exit with its exit status (128+N for signal N)",
+            HelpName = "UNIT",
+        };
+        var command = new Command("daemon", "Run the manager in the foreground (system mode as root, --user otherwise)") { force, sandbox, metrics, readyUnits, livezStall, logTarget, logFormat, exitWith };
         command.SetAction(r =>
         {
             var context = GlobalOptions.Context(r);
@@ -57,7 +72,12 @@ internal static class DaemonVerb
                 Console.Error.WriteLine(error);
                 return 1;
             }
-            return Run(context, bestEffortSandbox: bestEffort, metrics: metricsOptions);
+            if (ManagerHost.ContainerSettings.Parse(r.GetValue(logTarget), r.GetValue(logFormat), r.GetValue(exitWith), out error) is not { } container)
+            {
+                Console.Error.WriteLine(error);
+                return 1;
+            }
+            return Run(context, bestEffortSandbox: bestEffort, metrics: metricsOptions, container: container);
         });
         root.Subcommands.Add(command);
     }
@@ -66,9 +86,10 @@ internal static class DaemonVerb
     /// Runs the manager of <paramref name="context"/>'s mode and paths in the foreground; its exit code.
     /// <paramref name="claimed"/> runs once the manager holds its directories, before it starts.
     /// </summary>
-    public static int Run(CliContext context, Action? claimed = null, bool bestEffortSandbox = false, ManagerHost.MetricsOptions? metrics = null)
+    public static int Run(CliContext context, Action? claimed = null, bool bestEffortSandbox = false, ManagerHost.MetricsOptions? metrics = null,
+        ManagerHost.ContainerSettings? container = null)
     {
-        var exit = ManagerHost.Run(context.UnitPath, context.UserMode, context.RuntimeDirectory, context.StateDirectory, claimed, bestEffortSandbox, metrics);
+        var exit = ManagerHost.Run(context.UnitPath, context.UserMode, context.RuntimeDirectory, context.StateDirectory, claimed, bestEffortSandbox, metrics, container);
         if (exit.Failure is { } failure)
             Console.Error.WriteLine(StartFailureMessages.Describe(failure));
         return exit.Code;

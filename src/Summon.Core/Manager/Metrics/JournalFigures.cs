@@ -8,6 +8,6 @@ namespace Summon.Manager.Metrics;
 /// </summary>
 internal readonly record struct JournalFigures(long Written, long Dropped, int Queued, long ConsoleDropped)
 {
-    public static JournalFigures Read(JournalWriter journal) =>
-        new(journal.Committed, journal.Dropped, journal.Pending, ConsoleDropped: 0);
+    public static JournalFigures Read(JournalWriter journal, ConsoleLogStats? console) =>
+        new(journal.Committed, journal.Dropped, journal.Pending, ConsoleDropped: console?.Dropped ?? 0);
 }

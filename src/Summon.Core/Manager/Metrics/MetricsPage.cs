@@ -172,7 +172,7 @@ internal sealed class MetricsPage(UnitManager manager)
             "From a connection served (or a socket triggered) to its service active: spawned, or READY=1 for Type=notify"u8, metrics.Activation, created);
         w.Histogram("summon_spawn_latency_seconds"u8, "Building a command's spawn request and starting its process, on the loop"u8, metrics.Spawn, created);
 
-        var journal = JournalFigures.Read(manager.Journal);
+        var journal = JournalFigures.Read(manager.Journal, manager.ConsoleLogStats);
         w.Counter("summon_journal_lines_written"u8, "Journal lines committed to the database"u8, (ulong)journal.Written, created);
         w.Counter("summon_journal_lines_dropped"u8, "Journal lines lost (queue full, failed batch)"u8, (ulong)journal.Dropped, created);
         w.Gauge("summon_journal_writer_lag_lines"u8, "Journal lines queued for the writer thread and not yet taken"u8, journal.Queued);

@@ -165,6 +165,7 @@ public sealed class MountPlanTests
         Assert.Null(MountPlan.Of(exec, dynamicUser: false, none, () => throw new InvalidOperationException("not needed")));
         Assert.Equal(["RootDirectory= (no mount namespace here)", "ProtectProc=invisible (no mount namespace here)", "ProcSubset=pid (no mount namespace here)"],
             none.NotApplied);
+    }
 
     [Fact]
     public void ADynamicUsersPrivateBaseIsAnEmptyTmpfsHoldingOnlyItsOwnDirectoriesBoundOverIt()
