@@ -9,14 +9,6 @@ internal static class SandboxProbeRows
 {
     private const string Nobody = "User=nobody";
 
-    /// <summary>Rows of keys other parts of issue 14 implement in parallel: written, not asserted until they merge
-    /// (the merger deletes this set).</summary>
-    public static readonly IReadOnlySet<string> RowsAwaitingMerge = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "DynamicUser=yes", "RemoveIPC=yes", "RootDirectory= (MountAPIVFS=yes)", "ProtectProc=invisible", "ProcSubset=pid",
-        "DevicePolicy=closed", "IPAddressDeny=any",
-    };
-
     public static readonly IReadOnlyList<SandboxProbeRow> All =
     [
         // ---- privileges ----
@@ -164,7 +156,7 @@ internal static class SandboxProbeRows
             "If set, attempts to create memory mappings that are writable and executable at the same time, or to change existing memory mappings to become executable, or mapping shared memory segments as executable, are prohibited.",
             Flips(("mmap_wx", "EPERM"), ("seccomp", "2"))),
 
-        // ---- awaiting merge (RowsAwaitingMerge) ----
+        // ---- users, /proc, root, cgroup access ----
         new("User=\nDynamicUser=yes",
             "If set, a UNIX user and group pair is allocated dynamically when the unit is started … Dynamic users/groups are allocated from the UID/GID range 61184…65519. … If DynamicUser= is enabled, RemoveIPC= and PrivateTmp= are implied … NoNewPrivileges= and RestrictSUIDSGID= are implicitly enabled … ProtectSystem=strict and ProtectHome=read-only are implied",
             Flips(("no_new_privs", "1"), ("setuid_gain", "EPERM"), ("tmp_marker", "ENOENT"), ("setuid_chmod", "EPERM"), ("seccomp", "2"),

@@ -32,11 +32,10 @@ internal static class SandboxProbeTableDoc
 
     private static string Summon(SandboxProbeOutcome o)
     {
-        bool awaiting = SandboxProbeRows.RowsAwaitingMerge.Contains(o.Row.Shown);
         string verdict = o.Problems.Count == 0 ? "as documented"
             : "**differs**: " + string.Join("; ", o.Problems.Take(ProblemsShown)) + (o.Problems.Count > ProblemsShown ? $"; … ({o.Problems.Count - ProblemsShown} more)" : "");
         verdict = verdict.Replace("|", " or ", StringComparison.Ordinal);
-        return awaiting ? $"not asserted before its part merges; on this tree: {verdict}" : verdict;
+        return verdict;
     }
 
     private static string Cell(string value) => value.Length == 0 ? "(none)" : value.Replace("|", " or ", StringComparison.Ordinal);

@@ -36,11 +36,11 @@ public sealed class UnappliedSandboxPlanTests
     [Fact]
     public void BestEffortNamesEveryKeyInTheDowngrade()
     {
-        var exec = Asking(("AppArmorProfile", "foo"), ("DynamicUser", "yes"));
+        var exec = Asking(("AppArmorProfile", "foo"), ("NetworkNamespacePath", "/run/netns/x"));
         var context = Context(SandboxMode.BestEffort);
         UnappliedSandboxPlan.Apply(exec, false, context, "/bin/true");
         Assert.Equal(
-            ["DynamicUser=yes (no dynamic user is allocated)", "AppArmorProfile=foo (AppArmor profiles are not changed)"],
+            ["NetworkNamespacePath=/run/netns/x (named network namespaces are not joined)", "AppArmorProfile=foo (AppArmor profiles are not changed)"],
             context.NotApplied);
     }
 
