@@ -125,6 +125,42 @@ internal sealed class UnitCgroup : IDisposable
     }
 
     /// <summary>Tasks in the cgroup: pids.current where the pids controller counts them, else its threads.</summary>
+    /// <summary>
+    /// pids.current of the unit's cgroup (cgroup2, else its v1 pids controller directory), or null where no pids
+    /// controller counts its tasks, as systemd leaves TasksCurrent= unset then. For the metrics page: one open and
+    /// read a scrape, no allocation, and where the file is absent it is looked for once in the cgroup's life.
+    /// </summary>
+    public unsafe ulong? TasksCounted()
+    {
+        if (_pidsCurrent is null)
+        {
+            _pidsCurrent = "";
+            if (File.Exists(System.IO.Path.Combine(Directory, "pids.current")))
+                _pidsCurrent = System.IO.Path.Combine(Directory, "pids.current");
+            else
+                foreach (string legacy in LegacyDirectories)
+                    if (File.Exists(System.IO.Path.Combine(legacy, "pids.current")))
+                        _pidsCurrent = System.IO.Path.Combine(legacy, "pids.current");
+        }
+        if (_pidsCurrent.Length == 0)
+            return null;
+        int fd = Libc.Open(_pidsCurrent, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+        if (fd < 0)
+            return null;
+        using var handle = new SafeFdHandle(fd);
+        byte* buffer = stackalloc byte[32];
+        nint read = Libc.Read(handle, buffer, 32);
+        if (read <= 0)
+            return null;
+        ulong value = 0;
+        for (nint i = 0; i < read && buffer[i] is >= (byte)'0' and <= (byte)'9'; i++)
+            value = value * 10 + (ulong)(buffer[i] - '0');
+        return value;
+    }
+
+    /// <summary>Where <see cref="TasksCounted"/> reads: null before its first look, empty where no file counts.</summary>
+    private string? _pidsCurrent;
+
     public ulong TasksCurrent()
     {
         if (CgroupFile.ReadNumber(System.IO.Path.Combine(Directory, "pids.current")) is { } current)

@@ -65,10 +65,10 @@ internal sealed class MetricsPage(UnitManager manager)
 
         w.Family("systemd_unit_tasks_current"u8, "gauge"u8, "Current number of tasks per Systemd unit"u8);
         foreach (var unit in manager.UnitValues)
-            if (!Skipped(unit) && unit is ServiceUnit { ControlGroup: { } cgroup })
+            if (!Skipped(unit) && unit is ServiceUnit { ControlGroup: { } cgroup } && cgroup.TasksCounted() is { } tasks)
             {
                 w.Sample("systemd_unit_tasks_current"u8, unit.Id);
-                w.Value(cgroup.TasksCurrent());
+                w.Value(tasks);
             }
 
         w.Family("systemd_unit_tasks_max"u8, "gauge"u8, "Maximum number of tasks per Systemd unit"u8);
