@@ -81,7 +81,16 @@ if [ "$LOAD" = 1 ]; then
 
     D=$BENCH_TMP/unit-coverage-manager
     rm -rf "$D"; mkdir -p "$D/run" "$D/state"
-    path=$(find "$OUT/units" -mindepth 1 -maxdepth 1 -type d | sort | tr '\n' ':')$(echo $image_dirs | tr ' ' ':')
+    # The manager loads every unit but must start none of this machine's: the image's directories hold its enablement
+    # (*.wants/, default.target), and a boot of them ran systemd-tmpfiles-setup, which emptied the host's /tmp. So it
+    # reads a copy of their unit files and aliases only, and the packages' units without their *.wants/ directories.
+    img=$D/image-units
+    mkdir -p "$img"
+    for dir in $image_dirs; do
+        find "$dir" -mindepth 1 -maxdepth 1 \( -type f -o -type l \) ! -name default.target -exec cp -P -t "$img/" {} + 2>/dev/null
+    done
+    find "$OUT/units" -mindepth 2 -maxdepth 2 -type d \( -name '*.wants' -o -name '*.requires' -o -name '*.upholds' \) -exec rm -rf {} +
+    path=$(find "$OUT/units" -mindepth 1 -maxdepth 1 -type d | sort | tr '\n' ':')$img
     export SUMMON_UNIT_PATH=$path SUMMON_RUNTIME_DIR=$D/run SUMMON_STATE_DIR=$D/state
     setsid "$SUMMON" daemon >"$D/daemon.log" 2>&1 &
     pid=$!
