@@ -61,6 +61,21 @@ public sealed class SocketSandboxTests
     }
 
     [Fact]
+    public async Task A_sockets_device_list_fails_its_commands_with_219_CGROUP_rather_than_run_them_unrestricted()
+    {
+        using var root = new TempRoot();
+        root.WriteUnit("probe.service", "[Service]\nExecStart=/bin/sleep 1000\n");
+        root.WriteUnit(Socket, SocketUnit(FreePort.Tcp(), "DevicePolicy=closed\nExecStartPre=/bin/true"));
+        using DaemonProcess daemon = await DaemonProcess.StartAsync(root);
+
+        Assert.NotEqual(0, Cli.Run(root, "start", Socket).ExitCode);
+        Assert.Equal("failed", Cli.IsActive(root, Socket));
+        string journal = Cli.Run(root, "journal", "-u", Socket, "--no-pager").StdOut;
+        Assert.Contains("Cannot apply DevicePolicy=closed (a socket's commands run in no control group of their own): the sandbox is strict", journal, StringComparison.Ordinal);
+        Assert.Contains("Failed at step CGROUP spawning /bin/true", journal, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_sockets_own_SandboxFallback_best_effort_starts_it_and_names_the_key()
     {
         using var root = new TempRoot();

@@ -144,13 +144,7 @@ internal static class SupportedKeys
     /// </summary>
     private static bool SocketSandboxKey(string key) =>
         SandboxKeys.Contains(key) && s_service.Contains(key) && !SandboxLikeResourceKeys.Contains(key)
-        && !SocketCgroupKeys.Contains(key) && UnappliedSandboxKeys.Find(key) is not { CgroupWide: true };
-
-    /// <summary>Keys a service honours and a socket's commands do not get: the device lists act on a service's control
-    /// group and a socket's commands run in none (its IP lists are attached to its listening sockets instead,
-    /// SocketAddressFilter); a dynamic user is realized by the service's start, so a socket's command asking for one
-    /// fails with 217/USER rather than run as root.</summary>
-    private static readonly HashSet<string> SocketCgroupKeys = new(StringComparer.Ordinal) { "DeviceAllow", "DevicePolicy", "DynamicUser", "RemoveIPC" };
+        && !UnappliedSandboxKeys.SocketOnly(key) && UnappliedSandboxKeys.Find(key) is not { CgroupWide: true };
 
     /// <summary>The unit types the manager runs; files of other types load for verify but nothing runs them.</summary>
     public static bool RunsType(UnitType type) => type is UnitType.Service or UnitType.Socket;

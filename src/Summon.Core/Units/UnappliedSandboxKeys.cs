@@ -79,14 +79,37 @@ internal static class UnappliedSandboxKeys
     private static readonly Dictionary<string, (UnappliedSandboxKey Row, int Order)> s_byKey =
         s_rows.Select((row, i) => (row, i)).ToDictionary(r => r.row.Key, r => (r.row, r.i), StringComparer.Ordinal);
 
+    /// <summary>
+    /// Keys a service applies and a socket's commands cannot get: the device lists act on the unit's control group, in
+    /// which a socket's commands do not run, and a dynamic user is realized by a service's start. In systemd's order:
+    /// the control group first, the user before the namespaces.
+    /// </summary>
+    private static readonly Dictionary<string, (UnappliedSandboxKey Row, int Order)> s_socketByKey = new(StringComparer.Ordinal)
+    {
+        ["DeviceAllow"] = (new("DeviceAllow", 219, "CGROUP", SandboxAsk.NonEmpty, "a socket's commands run in no control group of their own", CgroupWide: true), -2),
+        ["DevicePolicy"] = (new("DevicePolicy", 219, "CGROUP", SandboxAsk.NotDefault, "a socket's commands run in no control group of their own",
+            CgroupWide: true, Values: ["auto", "closed", "strict"]), -1),
+        ["DynamicUser"] = (new("DynamicUser", 217, "USER", SandboxAsk.Boolean, "a socket's commands get no dynamic user"), 5),
+        ["RemoveIPC"] = (new("RemoveIPC", 217, "USER", SandboxAsk.Boolean, "a socket's commands get no dynamic user"), 5),
+    };
+
     /// <summary>Every row, in systemd's step order.</summary>
     public static IReadOnlyList<UnappliedSandboxKey> All => s_rows;
 
     /// <summary>The row of <paramref name="key"/>, or null for a key that is not a protective key Summon leaves unapplied.</summary>
     public static UnappliedSandboxKey? Find(string key) => s_byKey.TryGetValue(key, out var r) ? r.Row : null;
 
+    /// <summary>The row of <paramref name="key"/> in <paramref name="section"/>: a [Socket] also leaves
+    /// <see cref="SocketOnly"/>'s keys unapplied.</summary>
+    public static UnappliedSandboxKey? Find(string key, string section) =>
+        Find(key) ?? (section == "Socket" && s_socketByKey.TryGetValue(key, out var r) ? r.Row : null);
+
+    /// <summary>A key a service applies and a socket's commands cannot get.</summary>
+    public static bool SocketOnly(string key) => s_socketByKey.ContainsKey(key);
+
     /// <summary>The row's place in systemd's step order (a unit asking for two fails at the first).</summary>
-    public static int Order(UnappliedSandboxKey row) => s_byKey[row.Key].Order;
+    public static int Order(UnappliedSandboxKey row) =>
+        s_byKey.TryGetValue(row.Key, out var r) && r.Row == row ? r.Order : s_socketByKey[row.Key].Order;
 
     /// <summary>The load-time warning: what a start of this unit will do ("Summon does not support", as every line of
     /// a key Summon leaves unapplied begins).</summary>

@@ -80,7 +80,7 @@ internal sealed partial class UnitSettingsParser
         string? what = SupportedKeys.Unsupported(a.Section, a.Key, a.Value);
         if (what is null)
             return;
-        if (UnappliedSandboxKeys.Find(a.Key) is { } row && ExecOf(a.Section) is { } exec)
+        if (UnappliedSandboxKeys.Find(a.Key, a.Section) is { } row && ExecOf(a.Section) is { } exec)
         {
             // One line per key, at its first assignment, saying what the unit's starts do once every file is read:
             // a drop-in that takes the request back turns it into the plain "does not support" line.

@@ -128,6 +128,18 @@ public sealed class UnappliedSandboxKeysTests : IDisposable
         Assert.Contains("229/SELINUX_CONTEXT", Warnings(unit)[0], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ASocketsDeviceListAndDynamicUserAreRefusedNotIgnored()
+    {
+        var unit = Load("a.socket", "[Socket]\nListenStream=127.0.0.1:9\nExecStartPre=/bin/true\nDeviceAllow=/dev/null rw\nDynamicUser=yes\n");
+        Assert.Equal(["DeviceAllow=/dev/null rw", "DynamicUser=yes"], Requests(unit.Socket!.Exec));
+        Assert.Equal(2, Warnings(unit).Length);
+        Assert.Contains("219/CGROUP", Warnings(unit)[0], StringComparison.Ordinal);
+        Assert.Contains("217/USER", Warnings(unit)[1], StringComparison.Ordinal);
+        // A service applies both: nothing is recorded for it.
+        Assert.Null(Load("a.service", "[Service]\nExecStart=/bin/true\nDeviceAllow=/dev/null rw\nDynamicUser=yes\n").Service!.Exec.UnappliedSandbox);
+    }
+
     [Theory]
     [InlineData("ProtectSystem")]
     [InlineData("NoNewPrivileges")]
