@@ -98,5 +98,10 @@ if SUMMON_BIN="$PWD/artifacts/bin/summon" BENCH_TMP="$(mktemp -d)" bench/run.sh 
 else
     failed=$((failed + 1)); rc=1
 fi
+# The failed tests' names again at the end, where a log that keeps only its tail still shows them.
+if grep -qE '^ +Failed [A-Za-z_]' "$out"; then
+    log "failed tests:"
+    grep -E '^ +Failed [A-Za-z_]' "$out" | sed 's/^ */    /'
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$rc"
