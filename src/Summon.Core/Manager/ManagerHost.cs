@@ -139,7 +139,11 @@ internal static partial class ManagerHost
             Metrics = metrics?.ListenerHandle,
             RuntimeLock = claim.RuntimeLock,
             StateLock = claim.StateLock,
-        });
+        })
+        {
+            Generation = resume?.Generation ?? 0,
+            LastFailure = resume?.Degraded is { } degraded ? $"re-executed, but degraded: {degraded}" : null,
+        };
         dispatcher.Reexec = reexec;
         using var upward = UpwardNotify.FromEnvironment(log);
         void StopEverything()

@@ -63,8 +63,9 @@ internal sealed class Reexecutor(UnitManager manager, ReexecParts parts)
         {
             state = Snapshot(target, out _, out _);
         }
-        catch (Exception e) when (e is ErrnoException or InvalidOperationException or ArgumentException or IOException)
+        catch (Exception e)
         {
+            // Whatever the units' writer throws, the manager stays as it is and the next request may try again.
             Refuse($"the state cannot be written: {e.Message}", refused);
             return;
         }
@@ -172,7 +173,7 @@ internal sealed class Reexecutor(UnitManager manager, ReexecParts parts)
             ReexecImage.SetCloseOnExec(all, on: true);
             Failed($"execve({binary}): {Errno.Describe(errno)}", suspended);
         }
-        catch (Exception e) when (e is ErrnoException or IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+        catch (Exception e)
         {
             if (carried is not null)
                 ReexecImage.SetCloseOnExec(carried.Carried, on: true);
