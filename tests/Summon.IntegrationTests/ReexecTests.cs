@@ -87,7 +87,7 @@ public sealed class ReexecTests
 
         Assert.True(Signals.Send(daemon.Pid, SIGUSR2));
         List<string> journal = await Wait.ForAsync(() => Journal(root), j => j.Any(l => l.StartsWith("Reexecuted in place", StringComparison.Ordinal)), ReexecTimeout);
-        Assert.Contains(journal, l => l.StartsWith($"Reexecuted in place as PID {daemon.Pid} (binary /proc/self/exe", StringComparison.Ordinal));
+        Assert.Contains(journal, l => l.StartsWith($"Reexecuted in place as PID {daemon.Pid} (binary {SummonBinary.Path},", StringComparison.Ordinal));
         Assert.False(daemon.HasExited, daemon.Log);
         Assert.Equal(inode, ListenerInode(root.ControlSocket));
         Assert.Equal(0, Cli.Run(root, "list-sockets").ExitCode);

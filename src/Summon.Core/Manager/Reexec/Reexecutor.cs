@@ -16,8 +16,8 @@ internal sealed class Reexecutor(UnitManager manager, ReexecParts parts)
     /// <summary>The name of the check's copy in the runtime directory (0600, removed after the check).</summary>
     public const string CheckFile = "reexec-state.json";
 
-    /// <summary>The manager's own binary; --binary names another.</summary>
-    public const string OwnBinary = "/proc/self/exe";
+    /// <summary>The running binary, whatever became of its path; --binary names another.</summary>
+    public const string RunningBinary = "/proc/self/exe";
 
     private bool _inProgress;
 
@@ -46,7 +46,7 @@ internal sealed class Reexecutor(UnitManager manager, ReexecParts parts)
 
     private void Start(string? binary, Action<string> refused, Action<string> passed)
     {
-        string target = binary ?? OwnBinary;
+        string target = binary ?? OwnBinary();
         string? why = _inProgress ? "a re-execution is already in progress"
             : manager.ShuttingDown ? "the manager is shutting down"
             : !Path.IsPathFullyQualified(target) ? $"the binary '{target}' is not an absolute path"
@@ -87,6 +87,25 @@ internal sealed class Reexecutor(UnitManager manager, ReexecParts parts)
                     passed(target);
             });
         }), TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// The running binary by its path when that path still is it (the process keeps its name: execve names it after the
+    /// path's last part, and /proc/self/exe would make it "exe"), else /proc/self/exe (the file was replaced or removed).
+    /// </summary>
+    private static string OwnBinary()
+    {
+        string? path = new FileInfo(RunningBinary).LinkTarget;
+        return path is not null && Path.IsPathFullyQualified(path) && Identity(path) is { } file && Identity(RunningBinary) == file ? path : RunningBinary;
+    }
+
+    /// <summary>A file's device and inode (struct stat's first two members on Linux's 64-bit ABIs), or null.</summary>
+    private static unsafe (ulong Device, ulong Inode)? Identity(string path)
+    {
+        byte* buffer = stackalloc byte[Libc.StatSize];
+        if (Libc.Fstatat(Libc.AT_FDCWD, path, buffer, 0) < 0)
+            return null;
+        return (*(ulong*)buffer, *(ulong*)(buffer + 8));
     }
 
     /// <summary>Off the loop: the copy the check reads (0600), and whether the binary is there to run; why not, or null.</summary>
