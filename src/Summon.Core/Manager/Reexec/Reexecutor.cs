@@ -53,7 +53,9 @@ internal sealed class Reexecutor(UnitManager manager, ReexecParts parts)
             : null;
         if (why is not null)
         {
-            Refuse(why, refused);
+            // Refused before it began: the re-exec in progress, if any, is left to say its own outcome.
+            ManagerLog.ReexecRefused(manager.Log, why);
+            refused(why);
             return;
         }
         _inProgress = true;
@@ -80,7 +82,14 @@ internal sealed class Reexecutor(UnitManager manager, ReexecParts parts)
             }
             ReexecCheck.Start(manager, target, file, ReexecCheck.Timeout, verdict =>
             {
-                Task.Run(() => File.Delete(file));
+                // An unlink in the runtime directory: done here, so that the next request's copy cannot be the one removed.
+                try
+                {
+                    File.Delete(file);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                }
                 if (verdict is not null)
                     Refuse(verdict, refused);
                 else
