@@ -15,7 +15,7 @@ internal sealed partial class ControlServer
 
     // Replies the handler finished on another thread, for the owner's thread to write (the lock also orders them
     // against Dispose closing the eventfd that announces them).
-    private readonly Queue<(ControlConnection Client, byte[] Reply)> _finished = new();
+    private readonly Queue<(ControlConnection Client, byte[] Reply, Action? AfterSent)> _finished = new();
 
     private ulong _nextToken = WakeToken + 1;
     private long _acceptPausedUntil;
@@ -138,14 +138,14 @@ internal sealed partial class ControlServer
         }
         if (reply.IsCompleted)
         {
-            Write(client, Encode(reply, request.Method));
+            Write(client, Encode(reply, request.Method), AfterSent(reply));
             return;
         }
         reply.ContinueWith(
             static (task, state) =>
             {
                 var (server, client, method) = ((ControlServer, ControlConnection, string))state!;
-                server.Finish(client, Encode(task, method));
+                server.Finish(client, Encode(task, method), AfterSent(task));
             },
             (this, client, request.Method),
             CancellationToken.None,
@@ -153,18 +153,20 @@ internal sealed partial class ControlServer
             TaskScheduler.Default);
     }
 
+    private static Action? AfterSent(Task<ControlReply> reply) => reply.IsCompletedSuccessfully ? reply.Result.AfterSent : null;
+
     private static byte[] Encode(Task<ControlReply> reply, string method) => ControlCodec.EncodeReplyLine(reply.IsCompletedSuccessfully
         ? reply.Result
         : new ControlReply { Errors = { $"Failed to {method}: {reply.Exception?.InnerException?.Message ?? "the request was cancelled"}" } });
 
     /// <summary>From any thread: queues a finished reply for the owner's thread and wakes it.</summary>
-    private void Finish(ControlConnection client, byte[] reply)
+    private void Finish(ControlConnection client, byte[] reply, Action? afterSent)
     {
         lock (_finished)
         {
             if (_disposed)
                 return;
-            _finished.Enqueue((client, reply));
+            _finished.Enqueue((client, reply, afterSent));
             Libc.EventFdWrite(_wake, 1);
         }
     }
@@ -173,20 +175,21 @@ internal sealed partial class ControlServer
     {
         while (true)
         {
-            (ControlConnection Client, byte[] Reply) finished;
+            (ControlConnection Client, byte[] Reply, Action? AfterSent) finished;
             lock (_finished)
             {
                 if (!_finished.TryDequeue(out finished))
                     return;
             }
             if (_clients.TryGetValue(finished.Client.Token, out var client) && client.Phase == ControlConnectionPhase.Handling)
-                Write(client, finished.Reply);
+                Write(client, finished.Reply, finished.AfterSent);
         }
     }
 
-    private void Write(ControlConnection client, byte[] reply)
+    private void Write(ControlConnection client, byte[] reply, Action? afterSent)
     {
         client.SetReply(reply);
+        client.AfterSent = afterSent;
         WaitOn(client, ControlConnectionPhase.Writing);
         if (Send(client))
             TryWatch(client, Libc.EPOLLOUT);
@@ -261,6 +264,9 @@ internal sealed partial class ControlServer
         // Deregistered explicitly: a child between clone and execve still shares the fd, which keeps it in the set.
         Libc.EpollCtl(_epoll, Libc.EPOLL_CTL_DEL, client.Handle, null);
         client.Dispose();
+        var afterSent = client.AfterSent;
+        client.AfterSent = null;
+        afterSent?.Invoke();
     }
 
     private static byte[] ErrorLine(string error) => ControlCodec.EncodeReplyLine(new ControlReply { Errors = { error } });
