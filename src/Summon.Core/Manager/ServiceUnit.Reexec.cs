@@ -216,6 +216,9 @@ internal sealed partial class ServiceUnit
         Manager.OnUnitStateChanged(this);
     }
 
+    /// <summary>The FDNAME= of each fd in the store, in order.</summary>
+    internal IEnumerable<string> StoredFdNames => _fdStore.Entries.Select(e => e.Name);
+
     /// <summary>The sockets whose listeners the main process holds (Accept=no).</summary>
     internal IEnumerable<string> PassedSocketIds => _passedSockets.Select(s => s.Id);
 

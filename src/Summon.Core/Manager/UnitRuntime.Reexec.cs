@@ -6,7 +6,7 @@ namespace Summon.Manager;
 internal abstract partial class UnitRuntime
 {
     internal UnitReexecRecord ToUnitRecord() =>
-        new(Id, Result, StateChangeTimestamp, ActiveEnterTimestamp, ActiveExitTimestamp, InactiveEnterTimestamp, InactiveExitTimestamp);
+        new(Id, Result, StateChangeTimestamp, ActiveEnterTimestamp, ActiveExitTimestamp, InactiveEnterTimestamp, InactiveExitTimestamp, _checks?.ToRecord());
 
     /// <summary>Takes the result and timestamps back without a state change: nothing happened to the unit.</summary>
     protected void RestoreUnitRecord(UnitReexecRecord record)
@@ -17,5 +17,7 @@ internal abstract partial class UnitRuntime
         ActiveExitTimestamp = record.ActiveExit;
         InactiveEnterTimestamp = record.InactiveEnter;
         InactiveExitTimestamp = record.InactiveExit;
+        if (record.Checks is { } checks)
+            Checks.Restore(checks);
     }
 }

@@ -6,8 +6,8 @@ using Summon.Units;
 namespace Summon.Manager.Reexec;
 
 /// <summary>
-/// The units' part of the re-exec state (docs/reexec.md, "Units"): every socket and service with what it must keep
-/// across execve, then the jobs in flight. The new manager takes the sockets back first (their listeners are the
+/// The units' part of the re-exec state (docs/reexec.md, "Units"): every target, socket and service with what it must
+/// keep across execve, then the jobs in flight. The new manager takes the targets and sockets back first (their listeners are the
 /// carried fds), then the services (their processes are still its children), then the Accept=yes instances join
 /// their sockets, the sockets poll again and the jobs are installed again, all before the boot sequence, which then
 /// finds the units active and starts nothing twice.
@@ -18,22 +18,23 @@ internal static class ReexecUnits
     public static void Write(Utf8JsonWriter writer, UnitManager manager, CarriedFds fds)
     {
         var units = manager.Units.ToList();
+        var targets = units.OfType<TargetUnit>().Select(t => t.ToReexecRecord()).ToList();
         var sockets = units.OfType<SocketUnit>().Select(s => s.ToReexecRecord(fds)).ToList();
         var services = units.OfType<ServiceUnit>().Select(s => s.ToReexecRecord(fds)).ToList();
         var jobs = manager.Jobs.Queued.Select(j => new JobReexecRecord(j.Unit.Id, j.Type.Word(), j.IgnoreOrder, j.Irreversible)).ToList();
-        ReexecUnitsCodec.Write(writer, sockets, services, jobs);
+        ReexecUnitsCodec.Write(writer, new ReexecUnitRecords(targets, sockets, services, jobs));
     }
 
     /// <summary>Checks the "units" value without touching anything (--check-deserialize); a FormatException says why.</summary>
     public static void Check(JsonElement units)
     {
-        var (sockets, services, _) = ReexecUnitsCodec.Read(units);
+        var (targets, sockets, services, _) = ReexecUnitsCodec.Read(units);
         var seen = new HashSet<int>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (int fd in CarriedFdsOf(sockets, services))
             if (!seen.Add(fd))
                 throw new FormatException($"\"units\" names fd {fd} twice");
-        foreach (string name in sockets.Select(s => s.Unit.Unit).Concat(services.Select(s => s.Unit.Unit)))
+        foreach (string name in targets.Select(t => t.Unit.Unit).Concat(sockets.Select(s => s.Unit.Unit)).Concat(services.Select(s => s.Unit.Unit)))
             if (!UnitName.TryParse(name, out _) || !names.Add(name))
                 throw new FormatException($"\"units\" names unit \"{name}\" twice or is not a unit name");
     }
@@ -45,7 +46,16 @@ internal static class ReexecUnits
     /// </summary>
     public static void Restore(JsonElement units, UnitManager manager, CarriedFds fds)
     {
-        var (sockets, services, jobs) = ReexecUnitsCodec.Read(units);
+        var (targets, sockets, services, jobs) = ReexecUnitsCodec.Read(units);
+        foreach (var record in targets)
+            Guard(manager, record.Unit.Unit, () =>
+            {
+                if (manager.GetOrLoad(record.Unit.Unit) is not TargetUnit { ActiveState: UnitActiveState.Inactive } target)
+                    return "its unit can no longer be loaded as a target";
+                target.RestoreAfterReexec(record);
+                return null;
+            });
+
         var restoredSockets = new Dictionary<string, SocketUnit>(StringComparer.Ordinal);
         foreach (var record in sockets)
             Guard(manager, record.Unit.Unit, () =>

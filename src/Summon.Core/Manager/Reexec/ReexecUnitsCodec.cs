@@ -2,19 +2,28 @@ using System.Text.Json;
 using Summon.Manager.Jobs;
 using Summon.Manager.Takeover;
 using Summon.Processes;
+using Summon.Units.Conditions;
 
 namespace Summon.Manager.Reexec;
 
 /// <summary>
-/// The "units" value of the re-exec state (docs/reexec.md, "Units"): one JSON array of socket, service and job
-/// objects, in that order, written with Utf8JsonWriter and read from a JsonElement (no reflection). Timestamps are
+/// The "units" value of the re-exec state (docs/reexec.md, "Units"): one JSON array of target, socket, service and
+/// job objects, in that order, written with Utf8JsonWriter and read from a JsonElement (no reflection). Timestamps are
 /// microseconds since the epoch; deadlines ("…DueUsec") microseconds on CLOCK_MONOTONIC.
 /// </summary>
 internal static class ReexecUnitsCodec
 {
-    public static void Write(Utf8JsonWriter w, IEnumerable<SocketReexecRecord> sockets, IEnumerable<ServiceReexecRecord> services, IEnumerable<JobReexecRecord> jobs)
+    public static void Write(Utf8JsonWriter w, ReexecUnitRecords records)
     {
+        var (targets, sockets, services, jobs) = records;
         w.WriteStartArray();
+        foreach (var target in targets)
+        {
+            w.WriteStartObject();
+            WriteUnit(w, "target", target.Unit);
+            w.WriteBoolean("active", target.Active);
+            w.WriteEndObject();
+        }
         foreach (var socket in sockets)
             WriteSocket(w, socket);
         foreach (var service in services)
@@ -33,10 +42,11 @@ internal static class ReexecUnitsCodec
     }
 
     /// <summary>Reads every record; a FormatException names the element and what is wrong with it.</summary>
-    public static (List<SocketReexecRecord> Sockets, List<ServiceReexecRecord> Services, List<JobReexecRecord> Jobs) Read(JsonElement units)
+    public static ReexecUnitRecords Read(JsonElement units)
     {
         if (units.ValueKind != JsonValueKind.Array)
             throw new FormatException("\"units\" is not an array");
+        var targets = new List<TargetReexecRecord>();
         var sockets = new List<SocketReexecRecord>();
         var services = new List<ServiceReexecRecord>();
         var jobs = new List<JobReexecRecord>();
@@ -46,6 +56,9 @@ internal static class ReexecUnitsCodec
             var e = new Fields(element, $"units[{i++}]");
             switch (e.String("kind"))
             {
+                case "target":
+                    targets.Add(new TargetReexecRecord(ReadUnit(e), e.Bool("active")));
+                    break;
                 case "socket":
                     sockets.Add(ReadSocket(e));
                     break;
@@ -59,10 +72,10 @@ internal static class ReexecUnitsCodec
                     jobs.Add(job);
                     break;
                 case var kind:
-                    throw e.Bad("kind", $"\"{kind}\" is not socket, service or job");
+                    throw e.Bad("kind", $"\"{kind}\" is not target, socket, service or job");
             }
         }
-        return (sockets, services, jobs);
+        return new ReexecUnitRecords(targets, sockets, services, jobs);
     }
 
     private static void WriteUnit(Utf8JsonWriter w, string kind, UnitReexecRecord u)
@@ -75,11 +88,33 @@ internal static class ReexecUnitsCodec
         WriteTime(w, "activeExitUsec", u.ActiveExit);
         WriteTime(w, "inactiveEnterUsec", u.InactiveEnter);
         WriteTime(w, "inactiveExitUsec", u.InactiveExit);
+        if (u.Checks is { } c)
+        {
+            w.WriteStartObject("checks");
+            w.WriteBoolean("conditionResult", c.ConditionResult);
+            WriteTime(w, "conditionUsec", c.ConditionTimestamp);
+            w.WriteBoolean("assertResult", c.AssertResult);
+            WriteTime(w, "assertUsec", c.AssertTimestamp);
+            WriteOutcomes(w, "conditions", c.ConditionOutcomes);
+            WriteOutcomes(w, "asserts", c.AssertOutcomes);
+            w.WriteEndObject();
+        }
     }
 
     private static UnitReexecRecord ReadUnit(Fields e) => new(
         e.String("unit"), e.String("result"), e.Time("stateChangeUsec"), e.Time("activeEnterUsec"), e.Time("activeExitUsec"),
-        e.Time("inactiveEnterUsec"), e.Time("inactiveExitUsec"));
+        e.Time("inactiveEnterUsec"), e.Time("inactiveExitUsec"), e.OptionalObject("checks") is { } c ? ReadChecks(c) : null);
+
+    private static StartChecksRecord ReadChecks(Fields c) => new(
+        c.Bool("conditionResult"), c.Time("conditionUsec"), c.Bool("assertResult"), c.Time("assertUsec"), c.Outcomes("conditions"), c.Outcomes("asserts"));
+
+    private static void WriteOutcomes(Utf8JsonWriter w, string name, ConditionOutcome[] outcomes)
+    {
+        w.WriteStartArray(name);
+        foreach (var outcome in outcomes)
+            w.WriteStringValue(outcome.Name());
+        w.WriteEndArray();
+    }
 
     private static void WriteSocket(Utf8JsonWriter w, SocketReexecRecord s)
     {
@@ -417,6 +452,20 @@ internal static class ReexecUnitsCodec
             var array = Required(name, JsonValueKind.Array);
             string at = where;
             return array.EnumerateArray().Select((item, i) => new Fields(item, $"{at}.{name}[{i}]")).ToList();
+        }
+
+        public ConditionOutcome[] Outcomes(string name)
+        {
+            var names = Strings(name);
+            var outcomes = new ConditionOutcome[names.Count];
+            for (int i = 0; i < names.Count; i++)
+            {
+                string text = names[i];
+                outcomes[i] = Enum.GetValues<ConditionOutcome>().Any(o => o.Name() == text)
+                    ? Enum.GetValues<ConditionOutcome>().First(o => o.Name() == text)
+                    : throw Bad($"{name}[{i}]", $"\"{text}\" is not a condition outcome");
+            }
+            return outcomes;
         }
 
         public List<string> Strings(string name)

@@ -8,4 +8,5 @@ internal sealed record UnitReexecRecord(
     DateTimeOffset? ActiveEnter,
     DateTimeOffset? ActiveExit,
     DateTimeOffset? InactiveEnter,
-    DateTimeOffset? InactiveExit);
+    DateTimeOffset? InactiveExit,
+    StartChecksRecord? Checks);
