@@ -213,6 +213,9 @@ internal sealed partial class ServiceUnit
         }
         if (record.AwaitingCredentials)
             Manager.Loop.Post(ResumeAfterReexec);
+        // Type=dbus: the watch on BusName= was a connection of the old image; the new one asks the bus again.
+        if (Settings.Type == ServiceType.Dbus && _main is not null && (_state is ServiceState.Start or ServiceState.StartPost or ServiceState.Running || _state.IsReloading()))
+            Manager.Loop.Post(() => WatchBusName());
         Manager.OnUnitStateChanged(this);
     }
 

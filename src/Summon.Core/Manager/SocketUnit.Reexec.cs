@@ -15,12 +15,11 @@ internal sealed partial class SocketUnit
     internal SocketReexecRecord ToReexecRecord(CarriedFds fds)
     {
         var time = Manager.Loop.Time;
-        var trigger = _triggerLimit?.Window ?? (0, 0);
         return new SocketReexecRecord
         {
             Unit = ToUnitRecord(),
             State = _state.Name(),
-            Listeners = [.. _listeners.Select(l => new ListenerReexecRecord(l.Spec.SettingName, l.Spec.Value, fds.Carry(l.Socket.Handle), l.Socket.Inode))],
+            Listeners = [.. _listeners.Select(l => new ListenerReexecRecord(l.Spec.SettingName, l.Spec.Value, fds.Carry(l.Socket.Handle), l.Socket.Inode, WindowOf(time, l.PollLimit)))],
             NAccepted = NAccepted,
             NRefused = NRefused,
             Refusals = Refusals,
@@ -28,7 +27,7 @@ internal sealed partial class SocketUnit
             Recoveries = Recoveries,
             RecoverAt = RecoverAt,
             RecoverDue = LoopClock.DueOf(time, _recoverTimer),
-            TriggerLimit = new RateLimitRecord(LoopClock.ToMicroseconds(time, trigger.WindowStart), trigger.Count),
+            TriggerLimit = WindowOf(time, _triggerLimit),
             Waiting = _waiting is { } waiting ? ConnectionReexecRecord.Of(waiting, fds) : null,
             WaitingDue = LoopClock.DueOf(time, _waitingTimer),
             LimitGraceSpent = _limitGraceSpent,
@@ -77,7 +76,9 @@ internal sealed partial class SocketUnit
                 why = $"{spec.SettingName}={spec.Value}: {mismatch}";
                 break;
             }
-            taken.Add(new Listener(socket, spec) { PollLimit = new RateLimit(Manager.Loop.Time, Settings.PollLimitInterval, Settings.EffectivePollLimitBurst) });
+            var pollLimit = new RateLimit(Manager.Loop.Time, Settings.PollLimitInterval, Settings.EffectivePollLimitBurst);
+            pollLimit.Restore(LoopClock.FromMicroseconds(Manager.Loop.Time, listener.PollLimit.WindowStart), listener.PollLimit.Count);
+            taken.Add(new Listener(socket, spec) { PollLimit = pollLimit });
         }
         // A listener whose line is gone from the unit file is closed: the address is no longer asked for.
         foreach (var (_, fd) in claimed)
@@ -123,6 +124,9 @@ internal sealed partial class SocketUnit
         }
         return true;
     }
+
+    private static RateLimitRecord WindowOf(TimeProvider time, RateLimit? limit) =>
+        limit?.Window is { } window ? new RateLimitRecord(LoopClock.ToMicroseconds(time, window.WindowStart), window.Count) : default;
 
     /// <summary>An Accept=yes instance taken back: it counts toward MaxConnections= and MaxConnectionsPerSource= again.</summary>
     internal void AdoptInstance(ServiceUnit instance)

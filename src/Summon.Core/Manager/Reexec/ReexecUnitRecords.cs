@@ -5,4 +5,5 @@ internal sealed record ReexecUnitRecords(
     List<TargetReexecRecord> Targets,
     List<SocketReexecRecord> Sockets,
     List<ServiceReexecRecord> Services,
+    List<JournalStreamReexecRecord> Streams,
     List<JobReexecRecord> Jobs);

@@ -21,17 +21,23 @@ internal static class ReexecUnits
         var targets = units.OfType<TargetUnit>().Select(t => t.ToReexecRecord()).ToList();
         var sockets = units.OfType<SocketUnit>().Select(s => s.ToReexecRecord(fds)).ToList();
         var services = units.OfType<ServiceUnit>().Select(s => s.ToReexecRecord(fds)).ToList();
+        var streams = new List<JournalStreamReexecRecord>();
+        foreach (var capture in manager.ExecBuilder.Captures.Live())
+        {
+            capture.FlushLines();
+            streams.Add(new JournalStreamReexecRecord(fds.Carry(capture.ReadEnd), capture.Source, capture.Pending.ToArray()));
+        }
         var jobs = manager.Jobs.Queued.Select(j => new JobReexecRecord(j.Unit.Id, j.Type.Word(), j.IgnoreOrder, j.Irreversible)).ToList();
-        ReexecUnitsCodec.Write(writer, new ReexecUnitRecords(targets, sockets, services, jobs));
+        ReexecUnitsCodec.Write(writer, new ReexecUnitRecords(targets, sockets, services, streams, jobs));
     }
 
     /// <summary>Checks the "units" value without touching anything (--check-deserialize); a FormatException says why.</summary>
     public static void Check(JsonElement units)
     {
-        var (targets, sockets, services, _) = ReexecUnitsCodec.Read(units);
+        var (targets, sockets, services, streams, _) = ReexecUnitsCodec.Read(units);
         var seen = new HashSet<int>();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (int fd in CarriedFdsOf(sockets, services))
+        foreach (int fd in CarriedFdsOf(sockets, services).Concat(streams.Select(s => s.Fd)))
             if (!seen.Add(fd))
                 throw new FormatException($"\"units\" names fd {fd} twice");
         foreach (string name in targets.Select(t => t.Unit.Unit).Concat(sockets.Select(s => s.Unit.Unit)).Concat(services.Select(s => s.Unit.Unit)))
@@ -46,7 +52,7 @@ internal static class ReexecUnits
     /// </summary>
     public static void Restore(JsonElement units, UnitManager manager, CarriedFds fds)
     {
-        var (targets, sockets, services, jobs) = ReexecUnitsCodec.Read(units);
+        var (targets, sockets, services, streams, jobs) = ReexecUnitsCodec.Read(units);
         foreach (var record in targets)
             Guard(manager, record.Unit.Unit, () =>
             {
@@ -93,6 +99,14 @@ internal static class ReexecUnits
                 return null;
             });
         }
+
+        // The pipes of the services' stdout and stderr: reading goes on where it stopped, the partial line first.
+        foreach (var stream in streams)
+            Guard(manager, stream.Source.Unit ?? "summon", () =>
+            {
+                OutputCapture.Restore(manager.Loop, manager.Journal, stream.Source, fds.Claim(stream.Fd), stream.Pending, manager.ExecBuilder.Captures);
+                return null;
+            });
 
         foreach (var job in jobs)
             Guard(manager, job.Unit, () =>

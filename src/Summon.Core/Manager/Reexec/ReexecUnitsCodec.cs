@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Summon.Journal;
 using Summon.Manager.Jobs;
 using Summon.Manager.Takeover;
 using Summon.Processes;
@@ -7,15 +8,15 @@ using Summon.Units.Conditions;
 namespace Summon.Manager.Reexec;
 
 /// <summary>
-/// The "units" value of the re-exec state (docs/reexec.md, "Units"): one JSON array of target, socket, service and
-/// job objects, in that order, written with Utf8JsonWriter and read from a JsonElement (no reflection). Timestamps are
+/// The "units" value of the re-exec state (docs/reexec.md, "Units"): one JSON array of target, socket, service,
+/// journal stream and job objects, in that order, written with Utf8JsonWriter and read from a JsonElement (no reflection). Timestamps are
 /// microseconds since the epoch; deadlines ("…DueUsec") microseconds on CLOCK_MONOTONIC.
 /// </summary>
 internal static class ReexecUnitsCodec
 {
     public static void Write(Utf8JsonWriter w, ReexecUnitRecords records)
     {
-        var (targets, sockets, services, jobs) = records;
+        var (targets, sockets, services, streams, jobs) = records;
         w.WriteStartArray();
         foreach (var target in targets)
         {
@@ -28,6 +29,24 @@ internal static class ReexecUnitsCodec
             WriteSocket(w, socket);
         foreach (var service in services)
             WriteService(w, service);
+        foreach (var stream in streams)
+        {
+            var source = stream.Source;
+            w.WriteStartObject();
+            w.WriteString("kind", "stream");
+            w.WriteNumber("fd", stream.Fd);
+            if (source.Unit is { } unit)
+                w.WriteString("unit", unit);
+            w.WriteString("identifier", source.Identifier);
+            w.WriteNumber("pid", source.Pid);
+            w.WriteNumber("priority", source.Priority);
+            w.WriteBoolean("levelPrefix", source.LevelPrefix);
+            w.WriteNumber("maxPriority", source.MaxPriority);
+            if (source.Fields is { } fields)
+                w.WriteString("fields", fields);
+            w.WriteBase64String("pending", stream.Pending);
+            w.WriteEndObject();
+        }
         foreach (var job in jobs)
         {
             w.WriteStartObject();
@@ -49,6 +68,7 @@ internal static class ReexecUnitsCodec
         var targets = new List<TargetReexecRecord>();
         var sockets = new List<SocketReexecRecord>();
         var services = new List<ServiceReexecRecord>();
+        var streams = new List<JournalStreamReexecRecord>();
         var jobs = new List<JobReexecRecord>();
         int i = 0;
         foreach (var element in units.EnumerateArray())
@@ -65,6 +85,11 @@ internal static class ReexecUnitsCodec
                 case "service":
                     services.Add(ReadService(e));
                     break;
+                case "stream":
+                    var source = new JournalStreamSource(e.OptionalString("unit"), e.String("identifier"), e.Int("pid"), e.Int("priority"), e.Bool("levelPrefix"),
+                        e.Int("maxPriority"), e.OptionalString("fields"));
+                    streams.Add(new JournalStreamReexecRecord(e.Fd("fd"), source, e.Bytes("pending")));
+                    break;
                 case "job":
                     var job = new JobReexecRecord(e.String("unit"), e.String("type"), e.Bool("ignoreOrder"), e.Bool("irreversible"));
                     if (!Enum.GetValues<JobType>().Any(t => t.Word() == job.Type))
@@ -72,10 +97,10 @@ internal static class ReexecUnitsCodec
                     jobs.Add(job);
                     break;
                 case var kind:
-                    throw e.Bad("kind", $"\"{kind}\" is not target, socket, service or job");
+                    throw e.Bad("kind", $"\"{kind}\" is not target, socket, service, stream or job");
             }
         }
-        return new ReexecUnitRecords(targets, sockets, services, jobs);
+        return new ReexecUnitRecords(targets, sockets, services, streams, jobs);
     }
 
     private static void WriteUnit(Utf8JsonWriter w, string kind, UnitReexecRecord u)
@@ -129,6 +154,7 @@ internal static class ReexecUnitsCodec
             w.WriteString("value", l.Value);
             w.WriteNumber("fd", l.Fd);
             w.WriteNumber("inode", l.Inode);
+            WriteLimit(w, "pollLimit", l.PollLimit);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -163,7 +189,7 @@ internal static class ReexecUnitsCodec
         {
             Unit = ReadUnit(e),
             State = state,
-            Listeners = [.. e.Array("listeners").Select(l => new ListenerReexecRecord(l.String("setting"), l.String("value"), l.Fd("fd"), l.ULong("inode")))],
+            Listeners = [.. e.Array("listeners").Select(l => new ListenerReexecRecord(l.String("setting"), l.String("value"), l.Fd("fd"), l.ULong("inode"), ReadLimit(l.Object("pollLimit"))))],
             NAccepted = e.UInt("nAccepted"),
             NRefused = e.UInt("nRefused"),
             Refusals = new SocketRefusals
@@ -467,6 +493,9 @@ internal static class ReexecUnitsCodec
             }
             return outcomes;
         }
+
+        public byte[] Bytes(string name) =>
+            Required(name, JsonValueKind.String).TryGetBytesFromBase64(out var bytes) ? bytes : throw Bad(name, "is not base64");
 
         public List<string> Strings(string name)
         {

@@ -45,8 +45,9 @@ internal sealed record SocketReexecRecord
     public string InvocationId { get; init; } = "";
 }
 
-/// <summary>One listener: the Listen*= line that made it, the carried fd and the inode of the socket (checked on the way back).</summary>
-internal readonly record struct ListenerReexecRecord(string Setting, string Value, int Fd, ulong Inode);
+/// <summary>One listener: the Listen*= line that made it, the carried fd, the inode of the socket (checked on the way
+/// back) and its PollLimit= window.</summary>
+internal readonly record struct ListenerReexecRecord(string Setting, string Value, int Fd, ulong Inode, RateLimitRecord PollLimit);
 
 /// <summary>An accepted connection: the carried fd and the identity derived from its peer at accept.</summary>
 internal sealed record ConnectionReexecRecord(int Fd, string InstanceSuffix, string? RemoteAddress, int? RemotePort, string SourceKey, string PeerPretty)
