@@ -288,12 +288,14 @@ internal sealed partial class SocketUnit : UnitRuntime
         if (episodeBegins)
             ManagerLog.ResourcesExhausted(Manager.Log, Id, Errno.Describe(errno));
         StopPolling();
-        _resume = Manager.Loop.Schedule(delay, () =>
-        {
-            _resume = null;
-            if (_state == SocketState.Listening)
-                Poll();
-        });
+        _resume = Manager.Loop.Schedule(delay, OnResumeDue);
+    }
+
+    private void OnResumeDue()
+    {
+        _resume = null;
+        if (_state == SocketState.Listening)
+            Poll();
     }
 
     /// <summary>A connection was accepted and its instance started: a pause for resources, if any, is over.</summary>
@@ -452,12 +454,14 @@ internal sealed partial class SocketUnit : UnitRuntime
     {
         _waiting = connection;
         StopPolling();
-        _waitingTimer = Manager.Loop.Schedule(LimitGrace, () =>
-        {
-            _waitingTimer = null;
-            _limitGraceSpent = true;
-            ReleaseWaiting();
-        });
+        _waitingTimer = Manager.Loop.Schedule(LimitGrace, OnLimitGraceEnded);
+    }
+
+    private void OnLimitGraceEnded()
+    {
+        _waitingTimer = null;
+        _limitGraceSpent = true;
+        ReleaseWaiting();
     }
 
     private void ReleaseWaiting()

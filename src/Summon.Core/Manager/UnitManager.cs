@@ -413,6 +413,9 @@ internal sealed class UnitManager
     internal ServiceUnit CreateInstance(UnitName name, LoadedUnit template, SocketUnit socket, AcceptedConnection connection) =>
         _registry.CreateInstance(this, name, template, socket, connection);
 
+    internal ServiceUnit RestoreInstance(UnitName name, LoadedUnit template, string? description) =>
+        _registry.RestoreInstance(this, name, template, description);
+
     internal ServiceUnit? GetOrLoadService(UnitName name) => GetOrLoad(name.Name) as ServiceUnit is { } s && s.Definition.LoadState == LoadState.Loaded ? s : null;
 
     internal IEnumerable<SocketUnit> SocketsTriggering(ServiceUnit service) => _registry.SocketsTriggering(service);

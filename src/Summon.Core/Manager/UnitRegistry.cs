@@ -130,6 +130,15 @@ internal sealed class UnitRegistry
         return service;
     }
 
+    /// <summary>An Accept=yes instance a re-exec carried: made as at its accept, with the description it had.</summary>
+    public ServiceUnit RestoreInstance(UnitManager manager, UnitName name, LoadedUnit template, string? description)
+    {
+        var definition = TemplateHasSpecifiers(template) ? _loader.Load(name) : template;
+        var service = new ServiceUnit(manager, definition, name.Name, description);
+        _units[name.Name] = service;
+        return service;
+    }
+
     /// <summary>Forgets a per-connection instance once it holds nothing.</summary>
     public void Collect(UnitRuntime unit)
     {

@@ -43,6 +43,9 @@ internal sealed class ServiceExecBuilder
     /// <summary>User=/Group=/SupplementaryGroups= looked up off the loop, from the definition's load on.</summary>
     public CredentialCache Credentials { get; }
 
+    /// <summary>The journal captures reading now (a re-exec carries their pipes).</summary>
+    public OutputCaptures Captures { get; } = new();
+
     /// <summary>RuntimeDirectory= and its kin: made before each spawn, named in the environment.</summary>
     public ServiceDirectories Directories { get; init; } = new(new SpecifierContext());
 
@@ -348,7 +351,7 @@ internal sealed class ServiceExecBuilder
             {
                 var source = new JournalStreamSource(unit, identifier, 0, exec.SyslogLevel, exec.SyslogLevelPrefix, exec.LogLevelMax ?? SyslogPriority.Debug,
                     StreamFields(exec));
-                var (capture, writeEnd) = OutputCapture.Create(_loop, _journal, source);
+                var (capture, writeEnd) = OutputCapture.Create(_loop, _journal, source, Captures);
                 captures.Add(capture);
                 owned.Add(writeEnd);
                 journalPipe ??= writeEnd;   // stdout's pipe when both go to the journal
