@@ -8,18 +8,32 @@ namespace Summon.Manager;
 /// <summary>
 /// daemon-reload of a socket that holds listeners (<see cref="SocketReloadPlan"/>): a listener whose Listen*= line is
 /// unchanged keeps its fd; new lines are bound before the lines gone are closed, so some address always accepts; an
-/// Accept=no service keeps the fds it was given (its own copies) and the socket polls the new set once it ends.
+/// Accept=yes listener whose line is gone goes on accepting for <see cref="RetireAfter"/> beside the new ones (a client
+/// that moves finds both), an Accept=no service keeps the fds it was given (its own copies) and the socket polls the
+/// new set once it ends.
 /// </summary>
 internal sealed partial class SocketUnit
 {
     /// <summary>How many waiting connections a closing Accept=yes listener serves before it goes: its backlog, bounded.</summary>
     private const int DrainLimit = 4096;
 
+    /// <summary>How long an Accept=yes listener whose line a reload removed still accepts beside the new ones.</summary>
+    internal static readonly TimeSpan RetireAfter = TimeSpan.FromSeconds(1);
+
+    /// <summary>Listeners whose lines are gone, still polled until <see cref="_retireTimer"/> closes them.</summary>
+    private readonly List<Listener> _retiring = [];
+    private IDisposable? _retireTimer;
+
     /// <summary>Takes <paramref name="definition"/>, reloaded from disk, and moves the bound listeners to it.</summary>
     internal void Reload(LoadedUnit definition)
     {
         var before = Settings;
         Definition = definition;
+        // A listener still retiring from the last reload is one of the old set again: kept if its line came back.
+        _retireTimer?.Dispose();
+        _retireTimer = null;
+        _listeners.AddRange(_retiring);
+        _retiring.Clear();
         if (_listeners.Count == 0 || _state is not (SocketState.Listening or SocketState.Running or SocketState.StartPost))
             return;   // nothing bound, or a stop closes it anyway: the next start binds the new definition
         var plan = SocketReloadPlan.Make(before, Settings, _listeners.Select(l => l.Spec).ToList());
@@ -51,7 +65,14 @@ internal sealed partial class SocketUnit
         }
         ApplyInPlace(plan, before, next.Except(fresh).ToList(), fresh);
         foreach (int i in plan.Closed.Where(i => !closedEarly.Contains(i)))
-            CloseAtReload(old[i], next);
+        {
+            if (Settings.Accept && old[i].Socket.IsStream && _state == SocketState.Listening)
+                _retiring.Add(old[i]);
+            else
+                CloseAtReload(old[i], next);
+        }
+        if (_retiring.Count > 0)
+            _retireTimer = Manager.Loop.Schedule(RetireAfter, CloseRetired);
         _listeners.Clear();
         _listeners.AddRange(next);
         if (_state == SocketState.Listening && _resume is null && _waiting is null)
@@ -147,6 +168,30 @@ internal sealed partial class SocketUnit
             ManagerLog.UnitError(Manager.Log, Id, $"{notApplied} cannot be applied at reload.");
         if (atRestart.Count > 0)
             ManagerLog.AppliesAtRestart(Manager.Log, Id, string.Join(", ", atRestart.Distinct()));
+    }
+
+    /// <summary>The retiring listeners' time is up: each serves what waits in its backlog and closes.</summary>
+    private void CloseRetired()
+    {
+        _retireTimer = null;
+        var retired = _retiring.ToList();
+        _retiring.Clear();
+        foreach (var listener in retired)
+            CloseAtReload(listener, _listeners);
+    }
+
+    /// <summary>A stop closes the retiring listeners with the others, without serving their backlog.</summary>
+    private void CloseRetiring()
+    {
+        _retireTimer?.Dispose();
+        _retireTimer = null;
+        foreach (var listener in _retiring)
+        {
+            Manager.Loop.Unregister(listener.Token);
+            listener.Token = 0;
+            listener.Socket.Dispose();
+        }
+        _retiring.Clear();
     }
 
     /// <summary>Closes a listener whose line is gone. An Accept=yes listener first serves the connections waiting in its

@@ -580,9 +580,10 @@ internal sealed partial class SocketUnit : UnitRuntime
     /// <summary>A failure while listening or running: the socket stops (ExecStopPre/Post= run) and ends failed.</summary>
     private void Fail(string result) => EnterStopPre(result);
 
-    /// <summary>Stops listening: no polling, no pause or waiting connection; the fds stay open.</summary>
+    /// <summary>Stops listening: no polling, no pause or waiting connection; the fds stay open (retiring ones close).</summary>
     private void Quiesce()
     {
+        CloseRetiring();
         _resume?.Dispose();
         _resume = null;
         _waitingTimer?.Dispose();

@@ -86,23 +86,50 @@ public sealed class SocketReloadTests : IDisposable
     }
 
     [Fact]
-    public void A_moved_address_is_bound_before_the_old_one_closes_and_a_connection_waiting_on_the_old_one_is_served()
+    public void A_moved_address_is_bound_before_the_old_one_closes_and_the_old_one_serves_until_it_is_retired()
     {
         int oldPort = ManagerHarness.FreePort(), newPort = ManagerHarness.FreePort();
         _h.WriteUnit("echo@.service", "[Service]\nExecStart=/fake/cat\nStandardInput=socket\n");
         _h.WriteUnit("echo.socket", AcceptYes($"ListenStream=127.0.0.1:{oldPort}"));
         Assert.True(_h.Start("echo.socket").Success);
         var socket = _h.Socket("echo.socket");
-        Connect(oldPort);   // waits in the old listener's backlog: the loop has not run since
 
         Reload("echo.socket", AcceptYes($"ListenStream=127.0.0.1:{newPort}"));
 
-        Assert.Single(_processes.Started);   // served as the old listener closed, not reset
         Assert.Equal([$"127.0.0.1:{newPort}"], socket.Listeners.Select(l => l.Spec.Value));
+        Assert.Contains($"echo.socket: Listeners changed by the reload: bound ListenStream=127.0.0.1:{newPort}; closed ListenStream=127.0.0.1:{oldPort}; kept 0.", _h.Lines("echo.socket"));
+        Connect(newPort);
+        Assert.True(_h.PumpUntil(() => _processes.Started.Count == 1));
+        Connect(oldPort);   // both accept for a while
+        Assert.True(_h.PumpUntil(() => _processes.Started.Count == 2));
+        Connect(oldPort);   // waits in the old backlog as the old listener's time ends: served, not reset
+
+        _h.Advance(SocketUnit.RetireAfter);
+
+        Assert.Equal(3, _processes.Started.Count);
         Assert.True(Refused(oldPort));
         Connect(newPort);
-        Assert.True(_h.PumpUntil(() => _processes.Started.Count == 2));
-        Assert.Contains($"echo.socket: Listeners changed by the reload: bound ListenStream=127.0.0.1:{newPort}; closed ListenStream=127.0.0.1:{oldPort}; kept 0.", _h.Lines("echo.socket"));
+        Assert.True(_h.PumpUntil(() => _processes.Started.Count == 4));
+    }
+
+    [Fact]
+    public void A_line_that_comes_back_before_its_listener_is_retired_keeps_that_listener()
+    {
+        int oldPort = ManagerHarness.FreePort(), newPort = ManagerHarness.FreePort();
+        _h.WriteUnit("echo@.service", "[Service]\nExecStart=/fake/cat\nStandardInput=socket\n");
+        _h.WriteUnit("echo.socket", AcceptYes($"ListenStream=127.0.0.1:{oldPort}"));
+        Assert.True(_h.Start("echo.socket").Success);
+        var socket = _h.Socket("echo.socket");
+        ulong inode = socket.Listeners[0].Socket.Inode;
+
+        Reload("echo.socket", AcceptYes($"ListenStream=127.0.0.1:{newPort}"));
+        Reload("echo.socket", AcceptYes($"ListenStream=127.0.0.1:{oldPort}"));
+        _h.Advance(SocketUnit.RetireAfter);
+
+        Assert.Equal([inode], socket.Listeners.Select(l => l.Socket.Inode));
+        Assert.True(Refused(newPort));
+        Connect(oldPort);
+        Assert.True(_h.PumpUntil(() => _processes.Started.Count == 1));
     }
 
     [Fact]
