@@ -36,6 +36,7 @@ internal sealed partial class SocketUnit
         _retiring.Clear();
         if (_listeners.Count == 0 || _state is not (SocketState.Listening or SocketState.Running or SocketState.StartPost))
             return;   // nothing bound, or a stop closes it anyway: the next start binds the new definition
+        RenewLimits(before);
         var plan = SocketReloadPlan.Make(before, Settings, _listeners.Select(l => l.Spec).ToList());
         if (!plan.ChangesAnything)
             return;
@@ -90,6 +91,16 @@ internal sealed partial class SocketUnit
             if (_state == SocketState.Running && Manager.Find(TriggeredName.Name) is { ActiveState: not (UnitActiveState.Inactive or UnitActiveState.Failed) } service)
                 ManagerLog.ServiceKeepsListeners(Manager.Log, Id, service.Id);
         }
+    }
+
+    /// <summary>Changed TriggerLimit*=/PollLimit*= settings take effect now, with fresh windows.</summary>
+    private void RenewLimits(SocketSection before)
+    {
+        if (_triggerLimit is not null && (before.TriggerLimitInterval != Settings.TriggerLimitInterval || before.EffectiveTriggerLimitBurst != Settings.EffectiveTriggerLimitBurst))
+            _triggerLimit = new RateLimit(Manager.Loop.Time, Settings.TriggerLimitInterval, Settings.EffectiveTriggerLimitBurst);
+        if (before.PollLimitInterval != Settings.PollLimitInterval || before.EffectivePollLimitBurst != Settings.EffectivePollLimitBurst)
+            foreach (var listener in _listeners)
+                listener.PollLimit = new RateLimit(Manager.Loop.Time, Settings.PollLimitInterval, Settings.EffectivePollLimitBurst);
     }
 
     /// <summary>

@@ -658,7 +658,7 @@ internal sealed partial class SocketUnit : UnitRuntime
 
         public ulong Token { get; set; }
 
-        public RateLimit? PollLimit { get; init; }
+        public RateLimit? PollLimit { get; set; }
 
         /// <summary>Set while PollLimit= pauses this listener: when it is polled again.</summary>
         public DateTimeOffset? PausedUntil { get; set; }

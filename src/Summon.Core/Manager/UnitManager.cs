@@ -236,8 +236,8 @@ internal sealed class UnitManager
     /// <summary>
     /// daemon-reload: forget all definitions and re-read them; running units keep their fds and processes, a socket
     /// the listeners whose lines did not change. A unit whose file is gone or masked is stopped as a stop job would
-    /// (forgotten once stopped); one whose new file does not load runs on with its old definition, and is forgotten
-    /// if it was not running, so that its next start sees why it does not load.
+    /// (forgotten once stopped); one whose new file does not load runs on with its old definition until it stops, and
+    /// is forgotten then (at once if it was not running), so that its next start sees why it does not load.
     /// </summary>
     public void Reload()
     {
@@ -260,12 +260,13 @@ internal sealed class UnitManager
             return;
         }
         if (definition.LoadState is not (LoadState.NotFound or LoadState.Masked))
-        {
             ManagerLog.KeepsOldDefinition(Log, unit.Id, definition.LoadState.ToText());
-            return;
+        else
+        {
+            ManagerLog.StoppingRemoved(Log, unit.Id, definition.LoadState == LoadState.Masked ? "masked" : "gone");
+            _ = Jobs.Enqueue(JobType.Stop, unit, JobMode.Replace, manual: false);
         }
-        ManagerLog.StoppingRemoved(Log, unit.Id, definition.LoadState == LoadState.Masked ? "masked" : "gone");
-        _ = Jobs.Enqueue(JobType.Stop, unit, JobMode.Replace, manual: false);
+        // Once stopped, its old definition must not start again.
         unit.WatchStop(() => Loop.Post(() => ForgetUnloaded(unit)));
     }
 

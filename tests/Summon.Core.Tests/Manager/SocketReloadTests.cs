@@ -63,7 +63,7 @@ public sealed class SocketReloadTests : IDisposable
     private static uint ModeOf(string path) => OperatingSystem.IsWindows() ? 0 : (uint)File.GetUnixFileMode(path);
 
     [Fact]
-    public void Unchanged_lines_keep_the_very_fds_and_Backlog_and_SocketMode_apply_to_them_in_place()
+    public void Unchanged_lines_keep_the_very_fds_and_Backlog_SocketMode_and_ReusePort_apply_to_them_in_place()
     {
         int port = ManagerHarness.FreePort();
         string path = Path.Combine(_h.Root, "run", "echo.sock");
@@ -74,12 +74,18 @@ public sealed class SocketReloadTests : IDisposable
         var before = socket.Listeners.Select(l => (l.Socket.Handle.DangerousGetHandle(), l.Socket.Inode)).ToList();
         Assert.Equal(Convert.ToUInt32("666", 8), ModeOf(path));
 
-        Reload("echo.socket", AcceptYes($"ListenStream=127.0.0.1:{port}\nListenStream={path}", "Backlog=7\nSocketMode=0600\nNoDelay=yes").Replace("Echo", "Echo again", StringComparison.Ordinal));
+        Reload("echo.socket", AcceptYes($"ListenStream=127.0.0.1:{port}\nListenStream={path}", "Backlog=7\nSocketMode=0600\nNoDelay=yes\nReusePort=yes").Replace("Echo", "Echo again", StringComparison.Ordinal));
 
         Assert.Equal("Echo again", socket.Definition.Description);
         Assert.Equal(before, socket.Listeners.Select(l => (l.Socket.Handle.DangerousGetHandle(), l.Socket.Inode)).ToList());
         Assert.Equal(Convert.ToUInt32("600", 8), ModeOf(path));
         Assert.Equal(SocketState.Listening, socket.State);
+        using (var beside = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            // ReusePort=yes on the kept socket: another SO_REUSEPORT socket may now bind the same port.
+            beside.SetRawSocketOption(1, 15, BitConverter.GetBytes(1));   // SOL_SOCKET, SO_REUSEPORT
+            beside.Bind(new IPEndPoint(IPAddress.Loopback, port));
+        }
         Assert.DoesNotContain(_h.Lines("echo.socket"), l => l.Contains("reload", StringComparison.Ordinal));
         Connect(port);
         Assert.True(_h.PumpUntil(() => _processes.Started.Count == 1));
@@ -189,6 +195,25 @@ public sealed class SocketReloadTests : IDisposable
     }
 
     [Fact]
+    public void A_changed_trigger_limit_applies_at_the_reload()
+    {
+        int port = ManagerHarness.FreePort();
+        _h.WriteUnit("echo@.service", "[Service]\nExecStart=/fake/cat\nStandardInput=socket\n");
+        _h.WriteUnit("echo.socket", $"[Socket]\nListenStream=127.0.0.1:{port}\nAccept=yes\nTriggerLimitIntervalSec=1h\nTriggerLimitBurst=1\n");
+        Assert.True(_h.Start("echo.socket").Success);
+        var socket = _h.Socket("echo.socket");
+
+        Reload("echo.socket", $"[Socket]\nListenStream=127.0.0.1:{port}\nAccept=yes\nTriggerLimitIntervalSec=1h\nTriggerLimitBurst=3\n");
+
+        for (int i = 1; i <= 3; i++)
+        {
+            Connect(port);
+            Assert.True(_h.PumpUntil(() => _processes.Started.Count == i));
+        }
+        Assert.Equal(SocketState.Listening, socket.State);
+    }
+
+    [Fact]
     public void An_AcceptNo_service_keeps_its_listeners_and_the_socket_polls_the_new_set_once_it_ends()
     {
         int oldPort = ManagerHarness.FreePort(), newPort = ManagerHarness.FreePort();
@@ -259,5 +284,10 @@ public sealed class SocketReloadTests : IDisposable
         Assert.Equal("run.service: The new definition does not load (bad-setting, see the lines above): it runs on with the one it was started with.", lines[^1]);
         Assert.Null(_h.Manager.Find("idle.service"));
         Assert.Equal(JobFailure.BadSetting, _h.Start("idle.service").Error!.Failure);
+
+        // Once stopped, the old definition does not start again.
+        var stop = _h.Manager.StopJob("run.service");
+        Assert.True(_h.PumpUntil(() => stop.IsCompleted && _h.Manager.Find("run.service") is null));
+        Assert.Equal(JobFailure.BadSetting, _h.Start("run.service").Error!.Failure);
     }
 }
