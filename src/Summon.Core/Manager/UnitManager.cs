@@ -233,15 +233,52 @@ internal sealed class UnitManager
         }
     }
 
-    /// <summary>daemon-reload: forget all definitions and re-read them; running units keep their fds and processes.</summary>
+    /// <summary>
+    /// daemon-reload: forget all definitions and re-read them; running units keep their fds and processes, a socket
+    /// the listeners whose lines did not change. A unit whose file is gone or masked is stopped as a stop job would
+    /// (forgotten once stopped); one whose new file does not load runs on with its old definition until it stops, and
+    /// is forgotten then (at once if it was not running), so that its next start sees why it does not load.
+    /// </summary>
     public void Reload()
     {
         ManagerLog.Reloading(Log);
-        _registry.Reload();
+        var unloaded = _registry.Reload();
         Jobs.OnReload();
         Reactions.OnReload(_registry.Units);
+        foreach (var (unit, definition) in unloaded)
+            OnDefinitionGone(unit, definition);
         HeapTrim.AfterBulkLoad();
         StartupPages.Release();
+    }
+
+    private void OnDefinitionGone(UnitRuntime unit, LoadedUnit definition)
+    {
+        bool running = unit.ActiveState is not (UnitActiveState.Inactive or UnitActiveState.Failed) || Jobs.Installed(unit) is not null;
+        if (!running)
+        {
+            ForgetUnloaded(unit);
+            return;
+        }
+        if (definition.LoadState is not (LoadState.NotFound or LoadState.Masked))
+            ManagerLog.KeepsOldDefinition(Log, unit.Id, definition.LoadState.ToText());
+        else
+        {
+            ManagerLog.StoppingRemoved(Log, unit.Id, definition.LoadState == LoadState.Masked ? "masked" : "gone");
+            _ = Jobs.Enqueue(JobType.Stop, unit, JobMode.Replace, manual: false);
+        }
+        // Once stopped, its old definition must not start again.
+        unit.WatchStop(() => Loop.Post(() => ForgetUnloaded(unit)));
+    }
+
+    /// <summary>Forgets a stopped unit whose definition no longer loads, unless something started it again meanwhile.</summary>
+    private void ForgetUnloaded(UnitRuntime unit)
+    {
+        if (unit.ActiveState is not (UnitActiveState.Inactive or UnitActiveState.Failed) || Jobs.Installed(unit) is not null)
+            return;
+        if (_registry.Loaded(unit.Id) is { LoadState: LoadState.Loaded })
+            return;   // a later reload found it again
+        if (_registry.Forget(unit))
+            Reactions.OnForgotten(unit);
     }
 
     /// <summary>
