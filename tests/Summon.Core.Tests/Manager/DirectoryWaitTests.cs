@@ -11,7 +11,8 @@ namespace Summon.Core.Tests.Manager;
 /// whose server never replies) waits for them in its unit's state without holding the event loop: the unit stays
 /// activating, other units start meanwhile, TimeoutStartSec= ends the wait with result timeout, and a mount that gives
 /// up fails the command with systemd's status and words. Their removal at the unit's end never holds the loop either,
-/// and the next start waits for it. A loop that blocks fails the test (the mount is dropped to let it go).
+/// and the next start waits for it. An EnvironmentFile= on a FIFO nobody writes holds its unit alone the same way. A
+/// loop that blocks fails the test (the mount is dropped, or the FIFO written, to let it go).
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class DirectoryWaitTests : IDisposable
@@ -32,9 +33,9 @@ public sealed class DirectoryWaitTests : IDisposable
 
     private string Dirs(string relative) => Path.Combine(_h.Root, "dirs", relative);
 
-    /// <summary>Runs <paramref name="loopWork"/> (which runs the loop) on another thread; if the loop is still held by
-    /// the mount after <see cref="Held"/>, drops the mount so that the call comes back, and fails.</summary>
-    private void Guarded(Action loopWork)
+    /// <summary>Runs <paramref name="loopWork"/> (which runs the loop) on another thread; if the loop is still held
+    /// after <see cref="Held"/>, lets it go (<paramref name="release"/>, else drops the mount) and fails.</summary>
+    private void Guarded(Action loopWork, Action? release = null)
     {
         var work = Task.Run(loopWork);
         if (work.Wait(Held))
@@ -42,9 +43,9 @@ public sealed class DirectoryWaitTests : IDisposable
             work.GetAwaiter().GetResult();
             return;
         }
-        _mount?.Dispose();
+        (release ?? (() => _mount?.Dispose()))();
         work.Wait(Held);
-        Assert.Fail("the event loop blocked on the hung file system");
+        Assert.Fail("the event loop blocked on the disk");
     }
 
     [HungMountFact]
@@ -106,6 +107,28 @@ public sealed class DirectoryWaitTests : IDisposable
         _h.Pump();
         Assert.Empty(_processes.Started);
         Assert.Equal(ServiceState.Failed, service.State);
+        Assert.Empty(_h.Errors);
+    }
+
+    [Fact]
+    public async Task An_EnvironmentFile_that_is_a_FIFO_holds_only_its_unit_and_its_assignments_reach_the_command_once_written()
+    {
+        string fifo = Path.Combine(_h.Root, "env.fifo");
+        Assert.Equal(0, Summon.Interop.Libc.Mkfifo(fifo, 0b110_000_000));
+        _h.WriteUnit("envfifo.service", $"[Service]\nExecStart=/fake/run\nEnvironmentFile={fifo}\n");
+        _h.WriteUnit("other.service", "[Service]\nExecStart=/fake/run\n");
+        var service = _h.Service("envfifo.service");
+        var job = _h.Manager.StartJob("envfifo.service");
+        Guarded(() => _h.Pump(), release: () => File.WriteAllText(fifo, ""));
+        Assert.Equal((ServiceState.Start, UnitActiveState.Activating), (service.State, service.ActiveState));
+
+        Guarded(() => Assert.True(_h.Start("other.service").Success), release: () => File.WriteAllText(fifo, ""));
+        Assert.Equal(UnitActiveState.Activating, service.ActiveState);
+
+        await Task.Run(() => File.WriteAllText(fifo, "FROM_FIFO=yes\n")).WaitAsync(Held);
+        Assert.True(_h.PumpUntil(() => job.IsCompleted));
+        Assert.True((await job).Success);
+        Assert.Contains("FROM_FIFO=yes", _processes.Last!.Request!.Environment);
         Assert.Empty(_h.Errors);
     }
 

@@ -3,9 +3,9 @@ using Summon.Manager.Sandbox;
 namespace Summon.Manager.Directories;
 
 /// <summary>
-/// What one command needs from the disk before it is built, made on a pool thread: its service directories
-/// (RuntimeDirectory= and its kin), the manager's inaccessible nodes and its private /tmp and /var/tmp (PrivateTmp=).
-/// The loop reads the results only after the task has completed, and each job serves one spawn.
+/// What one command needs from the disk before it is built, done on a pool thread: its service directories
+/// (RuntimeDirectory= and its kin), the manager's inaccessible nodes, its private /tmp and /var/tmp (PrivateTmp=) and
+/// its EnvironmentFile= read. The loop reads the results only after the task has completed; each job serves one spawn.
 /// </summary>
 internal sealed class DirectoryJob
 {
@@ -27,4 +27,8 @@ internal sealed class DirectoryJob
     /// <summary>errno of the mount namespace's directories that could not be made (226/NAMESPACE when the command
     /// mounts them); 0 when they were.</summary>
     public int MountErrno { get; set; }
+
+    /// <summary>The assignments of the EnvironmentFile= entries and the lines for those that could not be read; null
+    /// without any.</summary>
+    public (List<string> Assignments, List<string> Warnings)? EnvironmentFiles { get; set; }
 }

@@ -7,12 +7,12 @@ using Summon.Units;
 namespace Summon.Manager.Directories;
 
 /// <summary>
-/// The disk work of a unit's commands, off the loop: before a command is built its service directories (a mkdir, a
-/// chmod and a recursive chown that a big tree or a dead NFS mount can make take seconds or forever) and its private
-/// /tmp are made on a pool thread while the command waits in its unit's state under the state's timeout; when the unit
-/// is dead they are removed the same way. The work of one unit runs one job after another, so that a stop's removal
-/// never races the next start's making. A unit that names neither (an Accept=yes echo) takes no pool hop. Only the
-/// event loop calls this.
+/// The disk work of a unit's commands, off the loop: before a command is built its service directories are made (a
+/// mkdir, a chmod and a recursive chown that a big tree or a dead NFS mount can make take seconds or forever), its
+/// private /tmp too, and its EnvironmentFile= read (a FIFO blocks until a writer comes), on a pool thread while the
+/// command waits in its unit's state under the state's timeout; when the unit is dead they are removed the same way.
+/// The work of one unit runs one job after another, so that a stop's removal never races the next start's making. A
+/// unit that names none of them (an Accept=yes echo) takes no pool hop. Only the event loop calls this.
 /// </summary>
 internal sealed class DirectoryStore(EventLoop loop, ServiceDirectories directories, MountDirectories? mounts)
 {
@@ -20,11 +20,11 @@ internal sealed class DirectoryStore(EventLoop loop, ServiceDirectories director
 
     /// <summary>
     /// True when a command of <paramref name="exec"/> must wait for the disk: it names service directories (not made
-    /// already with its dynamic user), a private /tmp, or a mount namespace whose common nodes are not made yet.
-    /// Allocates nothing.
+    /// already with its dynamic user), environment files, a private /tmp, or a mount namespace whose common nodes are
+    /// not made yet. Allocates nothing.
     /// </summary>
     public bool Needed(ExecSettings exec, bool dynamicUser, bool directoriesMade) =>
-        (exec.Directories.Any && !directoriesMade)
+        (exec.Directories.Any && !directoriesMade) || exec.EnvironmentFiles.Count > 0
         || (mounts is not null && (exec.Mounts.EffectivePrivateTmp(dynamicUser) || (!mounts.CommonMade && MountPlan.Needed(exec, dynamicUser))));
 
     /// <summary>Starts making what a command of <paramref name="unit"/> needs, after the unit's earlier jobs; the
@@ -41,6 +41,8 @@ internal sealed class DirectoryStore(EventLoop loop, ServiceDirectories director
         {
             if (makeDirectories)
                 MakeDirectories(job, exec, credentials);
+            if (exec.EnvironmentFiles.Count > 0)
+                job.EnvironmentFiles = ExecEnvironment.ReadFiles(exec.EnvironmentFiles);
             try
             {
                 if (namespaced)

@@ -7,9 +7,9 @@ namespace Summon.Manager.Directories;
 /// <summary>
 /// RuntimeDirectory=, StateDirectory=, CacheDirectory=, LogsDirectory= and ConfigurationDirectory= of services: made
 /// before each command of the service is spawned (as systemd's exec_child does for every command), on a pool thread
-/// (<see cref="DirectoryStore"/>), after the User=/Group= lookup has answered, owned by that user and group (the system manager only; a user manager leaves
-/// them its own), given to the commands as $RUNTIME_DIRECTORY and its kin, and the runtime ones removed when the
-/// service has stopped. Bases are the %t %S %C %L %E of the manager's <see cref="SpecifierContext"/>, so
+/// (<see cref="DirectoryStore"/>), after the User=/Group= lookup has answered, owned by that user and group (the system
+/// manager only; a user manager leaves them its own), given to the commands as $RUNTIME_DIRECTORY and its kin, and the
+/// runtime ones removed, off the loop too, when the service has stopped. Bases are the %t %S %C %L %E of the manager's <see cref="SpecifierContext"/>, so
 /// SUMMON_DIRECTORY_ROOT moves them with the specifiers. A failure is the command's failure with systemd's status
 /// (233/RUNTIME_DIRECTORY, 238/STATE_DIRECTORY, 239/CACHE_DIRECTORY, 240/LOGS_DIRECTORY, 241/CONFIGURATION_DIRECTORY).
 /// DynamicUser= makes them with its user (<see cref="PrepareDynamic"/>): its State/Cache/Logs directories live under a

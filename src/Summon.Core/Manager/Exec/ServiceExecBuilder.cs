@@ -458,20 +458,13 @@ internal sealed class ServiceExecBuilder
                 ExecEnvironment.Set(env, name + "=" + value);
         foreach (var assignment in settings.Environment)
             ExecEnvironment.Set(env, assignment);
-        foreach (var file in exec.EnvironmentFiles)
+        // Read off the loop before the command (DirectoryStore): a FIFO or a hung mount holds its unit alone.
+        if (exec.EnvironmentFiles.Count > 0 && inputs.Directories?.EnvironmentFiles is { } files)
         {
-            bool optional = file.StartsWith('-');
-            string path = optional ? file[1..] : file;
-            try
-            {
-                foreach (var assignment in ExecEnvironment.ParseFile(File.ReadAllText(path)))
-                    ExecEnvironment.Set(env, assignment);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                if (!optional)
-                    ManagerLog.UnitWarning(_log, inputs.UnitId, $"Failed to load environment files: {e.Message}");
-            }
+            foreach (var assignment in files.Assignments)
+                ExecEnvironment.Set(env, assignment);
+            foreach (string warning in files.Warnings)
+                ManagerLog.UnitWarning(_log, inputs.UnitId, warning);
         }
         foreach (var name in exec.UnsetEnvironment)
             ExecEnvironment.Unset(env, name);
