@@ -374,6 +374,12 @@ internal sealed partial class SocketUnit
         }
         if (job.Done)
             return false;
+        WaitForDirectories(job);
+        return true;
+    }
+
+    private void WaitForDirectories(DirectoryJob job)
+    {
         ulong token = ++_credentialWaits;
         _credentialWait = token;
         job.Task.ContinueWith(_ => Manager.Loop.Post(() =>
@@ -383,7 +389,6 @@ internal sealed partial class SocketUnit
             _credentialWait = 0;
             RunNextControl();
         }), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-        return true;
     }
 
     private void LogSpawnFailure(ExecCommand command, SpawnException e) =>

@@ -73,17 +73,20 @@ internal sealed class DirectoryStore(EventLoop loop, ServiceDirectories director
     {
         var tmp = privateTmp ? mounts?.ReleasePrivateTmp(unit) : null;
         if (runtime || tmp is not null)
-        {
-            Enqueue(unit, tmp?.Owner, () =>
-            {
-                if (runtime)
-                    directories.RemoveRuntime(exec);
-                if (tmp is not null)
-                    MountDirectories.RemovePrivateTmp(tmp);
-            });
-        }
+            EnqueueRemoval(unit, exec, runtime, tmp);
         Forget(unit);
     }
+
+    /// <summary>The removal's own method: its closure is allocated only when there is something to remove (every
+    /// Accept=yes instance's end passes through <see cref="Remove"/>).</summary>
+    private void EnqueueRemoval(string unit, ExecSettings exec, bool runtime, PrivateTmpPaths? tmp) =>
+        Enqueue(unit, tmp?.Owner, () =>
+        {
+            if (runtime)
+                directories.RemoveRuntime(exec);
+            if (tmp is not null)
+                MountDirectories.RemovePrivateTmp(tmp);
+        });
 
     /// <summary>Completed when no job of <paramref name="unit"/> is queued or running.</summary>
     public Task Quiet(string unit) => _last.TryGetValue(unit, out var last) ? last : Task.CompletedTask;
@@ -124,14 +127,15 @@ internal sealed class DirectoryStore(EventLoop loop, ServiceDirectories director
         if (!_last.TryGetValue(unit, out var last))
             return;
         if (last.IsCompleted)
-        {
             _last.Remove(unit);
-            return;
-        }
+        else
+            ForgetAfter(unit, last);
+    }
+
+    private void ForgetAfter(string unit, Task last) =>
         last.ContinueWith(_ => loop.Post(() =>
         {
             if (_last.TryGetValue(unit, out var now) && ReferenceEquals(now, last))
                 _last.Remove(unit);
         }), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-    }
 }

@@ -274,9 +274,10 @@ internal sealed class ServiceExecBuilder
     }
 
     /// <summary>The unit's mount list (issue 14, mounts), with its private /tmp (shared with the units of
-    /// JoinsNamespaceOf=) and the common nodes made off the loop before the command; a directory that could not be made
-    /// fails the start with 226/NAMESPACE (RootImage= is refused earlier, by UnappliedSandboxPlan). A dynamic user's private directories are
-    /// reached through a tmpfs over BASE/private holding only them, as systemd's namespace does.</summary>
+    /// JoinsNamespaceOf=) and the common nodes made off the loop before the command; a directory that could not be
+    /// made fails the start with 226/NAMESPACE (RootImage= is refused earlier, by UnappliedSandboxPlan). A dynamic
+    /// user's private directories are reached through a tmpfs over BASE/private holding only them, as systemd's
+    /// namespace does.</summary>
     private SandboxMounts? Mounts(in ExecInputs inputs, string path, SandboxContext context, bool dynamicUser, bool privateDirectories)
     {
         var exec = inputs.Settings.Exec;
