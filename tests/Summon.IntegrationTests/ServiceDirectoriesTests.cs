@@ -41,7 +41,8 @@ public sealed class ServiceDirectoriesTests
         Assert.True(start.ExitCode == 0, start.ToString() + daemon.Log);
         string main = Cli.ShowOne(root, "dird.service", "MainPID");
         Assert.Equal(File.ReadAllText(Path.Combine(run, "pid")).Trim(), main);
-        Assert.Equal("sleep", ProcFs.Stat(int.Parse(main, CultureInfo.InvariantCulture))?.Comm);
+        // The pid file names the forked child at once; it is "sleep" once it has exec'd (a moment later on a busy machine).
+        Assert.Equal("sleep", await Wait.ForAsync(() => ProcFs.Stat(int.Parse(main, CultureInfo.InvariantCulture))?.Comm, c => c == "sleep"));
         Assert.Equal($"{run} {state}", File.ReadAllText(Path.Combine(state, "env")).Trim());
         Assert.Equal((UnixFileMode)0b111_101_000, File.GetUnixFileMode(run));
         Assert.Equal((65534, 65534), Owner(run));
