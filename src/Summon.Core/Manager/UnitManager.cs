@@ -57,6 +57,7 @@ internal sealed class UnitManager
         Installer = new UnitInstaller(options.UnitPath, UnitRegistry.Specifiers(options));
         Credentials = new CredentialStore(options.CredentialsRoot,
             CredentialStore.SearchPath(Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY")), mount: ProcessIdentity.EffectiveUid == 0);
+        UnitDirectories = new Directories.DirectoryStore(loop, ExecBuilder.Directories, ExecBuilder.MountDirectories);
         DynamicUsers = new DynamicUsers.DynamicUserStore(new DynamicUsers.DynamicUserTable(new DynamicUsers.DynamicUidAllocator(options.DynamicUidDirectory)),
             ExecBuilder.Directories, canSwitchUsers: !options.UserMode && ProcessIdentity.EffectiveUid == 0);
         Jobs = new JobEngine(this, _registry, options.UnitPath, log);
@@ -107,6 +108,8 @@ internal sealed class UnitManager
     internal DynamicUsers.DynamicUserStore DynamicUsers { get; }
     /// <summary>The credentials directories of the services (credentials part).</summary>
     internal CredentialStore Credentials { get; }
+    /// <summary>The service directories and private /tmp of the units' commands, made and removed off the loop.</summary>
+    internal Directories.DirectoryStore UnitDirectories { get; }
 
     /// <summary>Activation and spawn latencies, the loop's lag: what /metrics shows beyond the units' own counters.</summary>
     internal Metrics.ManagerMetrics Metrics { get; }
