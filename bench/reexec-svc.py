@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""reexec-svc.py - the two small services bench/reexec.sh runs under the manager it re-executes.
+
+usage: reexec-svc.py fdstore LOG      Type=notify; on a start with no fd named "token" in LISTEN_FDS it makes a memfd
+                                      holding a fresh token, hands it to the manager with FDSTORE=1 FDNAME=token and
+                                      logs "stored=TOKEN"; on a start that is given one it logs "got=TOKEN" (what the
+                                      memfd holds); then READY=1 and it sleeps until stopped. Each line starts with
+                                      "pid=PID".
+       reexec-svc.py notify-late S    Type=notify; sends READY=1 only S seconds after it started, then sleeps.
+"""
+import array
+import os
+import socket
+import sys
+import time
+
+
+def notify(text, fds=()):
+    addr = os.environ.get("NOTIFY_SOCKET", "")
+    if not addr:
+        sys.exit("reexec-svc: no NOTIFY_SOCKET (run it as a Type=notify service)")
+    if addr.startswith("@"):
+        addr = "\0" + addr[1:]
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
+        anc = [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))] if fds else []
+        s.sendmsg([text.encode()], anc, 0, addr)
+
+
+def passed_fds():
+    """{name: fd} of the fds passed with LISTEN_FDS/LISTEN_FDNAMES, when they are meant for this process."""
+    if os.environ.get("LISTEN_PID") != str(os.getpid()):
+        return {}
+    n = int(os.environ.get("LISTEN_FDS", "0"))
+    names = os.environ.get("LISTEN_FDNAMES", "").split(":")
+    return {(names[i] if i < len(names) else "unknown"): 3 + i for i in range(n)}
+
+
+def fdstore(log):
+    fds = passed_fds()
+    with open(log, "a") as f:
+        if "token" in fds:
+            got = os.pread(fds["token"], 64, 0).decode(errors="replace")
+            f.write(f"pid={os.getpid()} got={got}\n")
+        else:
+            token = f"{os.getpid()}-{time.time_ns()}"
+            m = os.memfd_create("reexec-token")
+            os.write(m, token.encode())
+            notify("FDSTORE=1\nFDNAME=token", [m])
+            os.close(m)
+            f.write(f"pid={os.getpid()} stored={token}\n")
+    notify("READY=1")
+    while True:
+        time.sleep(3600)
+
+
+def notify_late(seconds):
+    time.sleep(seconds)
+    notify("READY=1")
+    while True:
+        time.sleep(3600)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "fdstore":
+        fdstore(sys.argv[2])
+    elif len(sys.argv) == 3 and sys.argv[1] == "notify-late":
+        notify_late(float(sys.argv[2]))
+    else:
+        sys.exit(__doc__)
