@@ -13,9 +13,9 @@
 #   --count N   re-execs of the main scenario (default 100)
 #   --only      run only these scenarios
 #   --no-docs   do not rewrite the reexec section of docs/reliability.md (the section is still in OUTDIR/section.md)
-# The binary is $SUMMON_BIN (default artifacts/bin/summon). The upgrade target is published once per commit of this
-# tree into $BENCH_TMP/reexec-upgrade/COMMIT/ (a clone of HEAD with one throwaway commit that sets the version to
-# 1.0.1-reexec-upgrade; a few minutes the first time, then reused). The Kestrel app is $SUMMON_KESTREL_APP or
+# The binary is $SUMMON_BIN (default artifacts/bin/summon). The upgrade target is published once per source commit
+# into $BENCH_TMP/reexec-upgrade/COMMIT/ (COMMIT: the last one that changed src/; a clone of it with one throwaway
+# commit that sets the version to 1.0.1-reexec-upgrade; a few minutes the first time, then reused). The Kestrel app is $SUMMON_KESTREL_APP or
 # artifacts/kestrel-app/KestrelApp.dll (published as test.sh does when missing). Needs root for the PID 1 scenario
 # (unshare --pid, nsenter). Every process is started in its own process group (lib.sh start_bg) and stopped by that
 # group's id; every wait and client has a timeout. Ports 127.0.0.1:18800-18803.
@@ -138,7 +138,8 @@ load_sum() { # NAME PREFIX : PREFIX_ok=… PREFIX_refused=… summed over the ru
 # ---- the upgrade target: this tree's HEAD plus one throwaway commit, published once --------------------------------
 upgrade_binary() { # prints the path of the new binary
     local base dir
-    base=$(git -C "$ROOT" rev-parse HEAD) || return 1
+    # the last commit that changed what the binary is built from, so a commit of scripts or docs reuses the build
+    base=$(git -C "$ROOT" log -1 --format=%H -- src Directory.Build.props bench/summon.order) || return 1
     dir=$BENCH_TMP/reexec-upgrade/$base
     if [ -x "$dir/bin/summon" ] && "$dir/bin/summon" --version 2>/dev/null | grep -q reexec-upgrade; then
         echo "$dir/bin/summon"; return 0
