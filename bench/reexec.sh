@@ -379,17 +379,22 @@ run() { # NAME : runs scenario NAME unless --only excludes it
     log "   $1: $((SECONDS - t0)) s"
 }
 
-"$BENCH_DIR/env.sh" > "$OUT/env.txt" 2>/dev/null
-echo "summon: $SUMMON ($(stat -c %s "$SUMMON") bytes; $("$SUMMON" --version 2>/dev/null | head -1))" >> "$OUT/env.txt"
-echo "SUMMON_BIN=$SUMMON bench/reexec.sh${ARGS:+ $ARGS}" > "$OUT/command.txt"
-note "start $(date -Is) loadavg $(cut -d' ' -f1-3 /proc/loadavg) mode=$MODE verb=$VERB user=$(id -un)"
-for s in main pid1; do run "$s"; done
-note "end $(date -Is) loadavg $(cut -d' ' -f1-3 /proc/loadavg)"
+# the run, in one function: bash has read all of it before it starts, so an edit of this file cannot change a run
+main() {
+    "$BENCH_DIR/env.sh" > "$OUT/env.txt" 2>/dev/null
+    echo "summon: $SUMMON ($(stat -c %s "$SUMMON") bytes; $("$SUMMON" --version 2>/dev/null | head -1))" >> "$OUT/env.txt"
+    echo "SUMMON_BIN=$SUMMON bench/reexec.sh${ARGS:+ $ARGS}" > "$OUT/command.txt"
+    note "start $(date -Is) loadavg $(cut -d' ' -f1-3 /proc/loadavg) mode=$MODE verb=$VERB user=$(id -un)"
+    for s in main pid1; do run "$s"; done
+    note "end $(date -Is) loadavg $(cut -d' ' -f1-3 /proc/loadavg)"
 
-python3 "$BENCH_DIR/reexec-report.py" "$OUT" > "$OUT/section.md" || die "report failed"
-if [ "$DOCS" = 1 ]; then
-    python3 "$BENCH_DIR/reexec-report.py" --splice "$ROOT/docs/reliability.md" "$OUT/section.md" || die "splice failed"
-    log "wrote the reexec section of docs/reliability.md"
-fi
-cat "$OUT/section.md"
-log "results: $OUT"
+    python3 "$BENCH_DIR/reexec-report.py" "$OUT" > "$OUT/section.md" || die "report failed"
+    if [ "$DOCS" = 1 ]; then
+        python3 "$BENCH_DIR/reexec-report.py" --splice "$ROOT/docs/reliability.md" "$OUT/section.md" || die "splice failed"
+        log "wrote the reexec section of docs/reliability.md"
+    fi
+    cat "$OUT/section.md"
+    log "results: $OUT"
+}
+main
+exit
