@@ -80,6 +80,12 @@ def leftovers(d):
             f"RSS {i(d, 'rss0_kb') / 1024:.1f} → {i(d, 'rss1_kb') / 1024:.1f} MB")
 
 
+def journal(d):
+    return (f"ticks 1…{n(i(d, 'tick_max'))} of a service writing one every 50 ms since the manager started: "
+            f"{n(i(d, 'tick_missing'))} missing, {n(i(d, 'tick_twice'))} twice; {d.get('loop_errors')} "
+            f"\"Unhandled error\" and {d.get('degraded_lines')} \"degraded\" lines (of {n(i(d, 'journal_lines'))})")
+
+
 MAIN_ROWS = [
     ("verbs", "all succeed", verbs),
     ("Accept=yes `/bin/cat`, c=8", "0 refused, 0 reset, 0 timed out", lambda d: load(d, "acc", "connections")),
@@ -93,6 +99,7 @@ MAIN_ROWS = [
     ("a `Type=notify` service started (`--no-block`) just before every fifth verb, READY=1 1.5 s after its start",
      "reaches active", notify),
     ("after the verbs (load stopped, 3 s later)", "0 zombies, fds flat", leftovers),
+    ("the journal", "no line lost, no fallback", journal),
 ]
 
 

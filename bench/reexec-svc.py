@@ -7,6 +7,8 @@ usage: reexec-svc.py fdstore LOG      Type=notify; on a start with no fd named "
                                       memfd holds); then READY=1 and it sleeps until stopped. Each line starts with
                                       "pid=PID".
        reexec-svc.py notify-late S    Type=notify; sends READY=1 only S seconds after it started, then sleeps.
+       reexec-svc.py tick S           writes "tick 1", "tick 2", ... to its standard output, one line every S seconds:
+                                      the journal must hold every number, with none missing across the re-execs.
 """
 import array
 import os
@@ -60,10 +62,20 @@ def notify_late(seconds):
         time.sleep(3600)
 
 
+def tick(seconds):
+    i = 0
+    while True:
+        i += 1
+        print(f"tick {i}", flush=True)
+        time.sleep(seconds)
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "fdstore":
         fdstore(sys.argv[2])
     elif len(sys.argv) == 3 and sys.argv[1] == "notify-late":
         notify_late(float(sys.argv[2]))
+    elif len(sys.argv) == 3 and sys.argv[1] == "tick":
+        tick(float(sys.argv[2]))
     else:
         sys.exit(__doc__)

@@ -174,10 +174,21 @@ main_units() {
     unit rx-pass.socket "$u" "[Socket]\nListenStream=127.0.0.1:$((P + 1))\nTriggerLimitBurst=0\nPollLimitBurst=0\n[Install]\nWantedBy=sockets.target\n"
     unit rx-pass.service "$u" "[Service]\nExecStart=$BIN/lfd-echo\n"
     unit rx-web.socket "$u" "[Socket]\nListenStream=127.0.0.1:$((P + 2))\nTriggerLimitBurst=0\nPollLimitBurst=0\n[Install]\nWantedBy=sockets.target\n"
-    unit rx-web.service "$u" "[Service]\nType=notify\nExecStart=$(command -v dotnet) $dll\nEnvironment=DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1\nTimeoutStartSec=180\n"
+    unit rx-web.service "$u" "[Service]\nType=notify\nExecStart=$(command -v dotnet) $dll\nEnvironment=DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 Logging__LogLevel__Default=Warning\nTimeoutStartSec=180\n"
     unit rx-store.service "$u" "[Service]\nType=notify\nExecStart=$PY $BENCH_DIR/reexec-svc.py fdstore $D/fdstore.log\nFileDescriptorStoreMax=4\nRestart=always\nRestartSec=100ms\nTimeoutStartSec=60\n"
     unit rx-late.service "$u" "[Service]\nType=notify\nExecStart=$PY $BENCH_DIR/reexec-svc.py notify-late 1.5\nTimeoutStartSec=90\n"
+    unit rx-tick.service "$u" "[Service]\nExecStart=$PY $BENCH_DIR/reexec-svc.py tick 0.05\n"
     wants "$u" rx-acc.socket; wants "$u" rx-pass.socket; wants "$u" rx-web.socket
+}
+# journal_figures : the whole journal so far: its lines; rx-tick.service's numbered lines (the highest, how many below
+# it are missing or twice); the manager's lines (journal and console) that must not be there
+journal_figures() {
+    local j=$D/journal-all.txt
+    CLI_T=60 cli journal > "$j" 2>/dev/null
+    awk '/rx-tick.service|python/ && $(NF-1) == "tick" { n = $NF + 0; if (seen[n]++) dup++; if (n > max) max = n }
+        END { c = 0; for (k in seen) c++; printf "journal_lines=%d tick_max=%d tick_missing=%d tick_twice=%d", NR, max, max - c, dup + 0 }' "$j"
+    printf ' loop_errors=%d degraded_lines=%d' "$(cat "$j" "$D"/manager*.log 2>/dev/null | grep -c 'Unhandled error')" \
+        "$(cat "$j" "$D"/manager*.log 2>/dev/null | grep -ciE 'degraded')"
 }
 web_pid() { curl -s --max-time 10 "http://127.0.0.1:$((P + 2))/" | awk '/^hello from pid/{print $4}'; }
 store_line() { tail -1 "$D/fdstore.log" 2>/dev/null; }
@@ -254,7 +265,7 @@ rx_phase() {
     load_stop
     cli stop rx-late.service >/dev/null 2>&1   # its pipes and pidfd are not the manager's own: fds compare as before
     sleep 3   # the last connections' instances exit and are reaped
-    local mfd1 rss1 pass1 web1 webh1 store1 acc1 rst1 exe1 ver1 zomb tok1 rst2 stored got
+    local mfd1 rss1 pass1 web1 webh1 store1 acc1 rst1 exe1 ver1 zomb tok1 rst2 stored got tk
     exe1=$(readlink "/proc/$MPID/exe"); ver1=$("$exe1" --version 2>/dev/null | head -1)
     mfd1=$(fds_of "$MPID"); rss1=$(rss_kb "$MPID"); zomb=$(zombies_of "$MPID"); fd_list "$MPID" > "$OUT/logs/$name-fds1.txt"
     pass1=$(prop MainPID rx-pass.service); web1=$(prop MainPID rx-web.service); webh1=$(web_pid)
@@ -267,6 +278,7 @@ rx_phase() {
     got=${tok1#*got=}
     [ "$tok1" != "$got" ] && [ "$got" = "$stored" ] && got=yes || got="no(${tok1// /_})"
     sort -n "$times" > "$times.s"
+    tk=$(journal_figures)
     rec scenario="$name" verb="$VERB" verbs="$count" verbs_ok="$ok" first_failed="${first_err:-none}" \
         verb_ms_p50="$(awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}' "$times.s")" verb_ms_max="$(tail -1 "$times.s")" \
         "$(load_sum "$name-acc" acc)" "$(load_sum "$name-pass" pass)" "$(load_sum "$name-web" web)" \
@@ -278,7 +290,7 @@ rx_phase() {
         nrestarts0="$rst0" nrestarts1="$rst1" nrestarts_after_kill="$rst2" nrestarts_monotonic="$mono_rst" \
         fdstore_token="${stored:-none}" fdstore_before="$([ "${tok0#*got=}" = "$stored" ] && echo yes || echo no)" \
         fdstore_after="$got" notify_trials="$trials" notify_inflight="$inflight" notify_active="$reached" \
-        zombies="$zomb" fds0="$mfd0" fds1="$mfd1" rss0_kb="$rss0" rss1_kb="$rss1"
+        zombies="$zomb" fds0="$mfd0" fds1="$mfd1" rss0_kb="$rss0" rss1_kb="$rss1" "$tk"
 }
 
 sc_main() {
@@ -292,8 +304,8 @@ sc_main() {
     mgr_start manager exec $P $((P + 1)) $((P + 2)) || { note "main: the manager did not start"; rec scenario=reexec started=no; return; }
     # every service running before the load; the fd store has stored its token and been restarted once with it, so
     # NRestarts is 1 and the delivery works before any re-exec
-    CLI_T=200 cli start rx-pass.service rx-web.service rx-store.service >/dev/null 2>&1 \
-        || note "main: start of the services failed: $(cli is-active rx-pass.service rx-web.service rx-store.service | tr '\n' ' ')"
+    CLI_T=200 cli start rx-pass.service rx-web.service rx-store.service rx-tick.service >/dev/null 2>&1 \
+        || note "main: start of the services failed: $(cli is-active rx-pass.service rx-web.service rx-store.service rx-tick.service | tr '\n' ' ')"
     store_kill || note "main: rx-store.service did not come back after the first kill -9"
     if [ -z "$ONLY" ] || [[ " $ONLY " == *" main "* ]]; then
         log "main: $COUNT × $VERB"
