@@ -81,9 +81,13 @@ def leftovers(d):
 
 
 def journal(d):
-    return (f"ticks 1…{n(i(d, 'tick_max'))} of a service writing one every 50 ms since the manager started: "
-            f"{n(i(d, 'tick_missing'))} missing, {n(i(d, 'tick_twice'))} twice; {d.get('loop_errors')} "
-            f"\"Unhandled error\" and {d.get('degraded_lines')} \"degraded\" lines (of {n(i(d, 'journal_lines'))})")
+    said = [f"{d.get('loop_errors')} \"Unhandled error\"", f"{d.get('degraded_lines')} \"degraded\""]
+    if d.get("verb") == "reexec":
+        said += [f"{d.get('reexecuted_lines')} \"Reexecuted in place\"", f"{d.get('not_reexecuting_lines')} \"Not reexecuting\"",
+                 f"{d.get('not_carried_lines')} \"Not carried across the re-exec\""]
+    return (f"ticks 1…{n(i(d, 'tick_max'))} of a service writing one every 50 ms: {n(i(d, 'tick_missing'))} missing, "
+            f"{n(i(d, 'tick_twice'))} twice; lines {', '.join(said)} (of {n(i(d, 'journal_lines'))}; all counted since "
+            "the manager started)")
 
 
 MAIN_ROWS = [

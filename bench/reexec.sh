@@ -189,6 +189,9 @@ journal_figures() {
         END { c = 0; for (k in seen) c++; printf "journal_lines=%d tick_max=%d tick_missing=%d tick_twice=%d", NR, max, max - c, dup + 0 }' "$j"
     printf ' loop_errors=%d degraded_lines=%d' "$(cat "$j" "$D"/manager*.log 2>/dev/null | grep -c 'Unhandled error')" \
         "$(cat "$j" "$D"/manager*.log 2>/dev/null | grep -ciE 'degraded')"
+    # the re-exec's own lines (docs/reexec.md): done in place, refused by the check, a unit left to the boot
+    printf ' reexecuted_lines=%d not_reexecuting_lines=%d not_carried_lines=%d' "$(grep -c 'Reexecuted in place' "$j")" \
+        "$(grep -c 'Not reexecuting' "$j")" "$(grep -c 'Not carried across the re-exec' "$j")"
 }
 web_pid() { curl -s --max-time 10 "http://127.0.0.1:$((P + 2))/" | awk '/^hello from pid/{print $4}'; }
 store_line() { tail -1 "$D/fdstore.log" 2>/dev/null; }
