@@ -7,8 +7,9 @@ usage: reexec-svc.py fdstore LOG      Type=notify; on a start with no fd named "
                                       memfd holds); then READY=1 and it sleeps until stopped. Each line starts with
                                       "pid=PID".
        reexec-svc.py notify-late S    Type=notify; sends READY=1 only S seconds after it started, then sleeps.
-       reexec-svc.py tick S           writes "tick 1", "tick 2", ... to its standard output, one line every S seconds:
-                                      the journal must hold every number, with none missing across the re-execs.
+       reexec-svc.py tick S FILE      writes "tick 1", "tick 2", ... to its standard output, one line every S seconds,
+                                      and the last number written into FILE: the journal must hold every number, with
+                                      none missing across the re-execs.
 """
 import array
 import os
@@ -62,11 +63,13 @@ def notify_late(seconds):
         time.sleep(3600)
 
 
-def tick(seconds):
+def tick(seconds, path):
     i = 0
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     while True:
         i += 1
         print(f"tick {i}", flush=True)
+        os.pwrite(fd, f"{i:>12}\n".encode(), 0)
         time.sleep(seconds)
 
 
@@ -75,7 +78,7 @@ if __name__ == "__main__":
         fdstore(sys.argv[2])
     elif len(sys.argv) == 3 and sys.argv[1] == "notify-late":
         notify_late(float(sys.argv[2]))
-    elif len(sys.argv) == 3 and sys.argv[1] == "tick":
-        tick(float(sys.argv[2]))
+    elif len(sys.argv) == 4 and sys.argv[1] == "tick":
+        tick(float(sys.argv[2]), sys.argv[3])
     else:
         sys.exit(__doc__)

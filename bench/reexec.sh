@@ -177,13 +177,16 @@ main_units() {
     unit rx-web.service "$u" "[Service]\nType=notify\nExecStart=$(command -v dotnet) $dll\nEnvironment=DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 Logging__LogLevel__Default=Warning\nTimeoutStartSec=180\n"
     unit rx-store.service "$u" "[Service]\nType=notify\nExecStart=$PY $BENCH_DIR/reexec-svc.py fdstore $D/fdstore.log\nFileDescriptorStoreMax=4\nRestart=always\nRestartSec=100ms\nTimeoutStartSec=60\n"
     unit rx-late.service "$u" "[Service]\nType=notify\nExecStart=$PY $BENCH_DIR/reexec-svc.py notify-late 1.5\nTimeoutStartSec=90\n"
-    unit rx-tick.service "$u" "[Service]\nExecStart=$PY $BENCH_DIR/reexec-svc.py tick 0.05\n"
+    unit rx-tick.service "$u" "[Service]\nExecStart=$PY $BENCH_DIR/reexec-svc.py tick 0.05 $D/ticks\n"
     wants "$u" rx-acc.socket; wants "$u" rx-pass.socket; wants "$u" rx-web.socket
 }
 # journal_figures : the whole journal so far: its lines; rx-tick.service's numbered lines (the highest, how many below
-# it are missing or twice); the manager's lines (journal and console) that must not be there
+# it are missing or twice; how many it had written a second before); the manager's lines (journal and console) that
+# must not be there
 journal_figures() {
     local j=$D/journal-all.txt
+    printf 'tick_written=%d ' "$(cat "$D/ticks" 2>/dev/null || echo 0)"
+    sleep 1
     CLI_T=60 cli journal > "$j" 2>/dev/null
     awk '/rx-tick.service|python/ && $(NF-1) == "tick" { n = $NF + 0; if (seen[n]++) dup++; if (n > max) max = n }
         END { c = 0; for (k in seen) c++; printf "journal_lines=%d tick_max=%d tick_missing=%d tick_twice=%d", NR, max, max - c, dup + 0 }' "$j"
@@ -224,11 +227,11 @@ rx_phase() {
     local trials=0 inflight=0 reached=0 st first_err=""
     shift 2
     local first=("$@")
-    local exe0 ver0 mfd0 rss0 pass0 web0 webh0 store0 acc0 rst0 tok0
+    local exe0 ver0 mfd0 rss0 pass0 web0 webh0 store0 acc0 rst0 tok0 tick0 tick1
     exe0=$(readlink "/proc/$MPID/exe"); ver0=$("$exe0" --version 2>/dev/null | head -1)
     mfd0=$(fds_of "$MPID"); rss0=$(rss_kb "$MPID"); fd_list "$MPID" > "$OUT/logs/$name-fds0.txt"
     pass0=$(prop MainPID rx-pass.service); web0=$(prop MainPID rx-web.service); webh0=$(web_pid)
-    store0=$(prop MainPID rx-store.service)
+    store0=$(prop MainPID rx-store.service); tick0=$(prop MainPID rx-tick.service)
     acc0=$(prop NAccepted rx-acc.socket); rst0=$(prop NRestarts rx-store.service)
     tok0=$(store_line)
     prev_acc=$acc0 prev_rst=$rst0
@@ -272,7 +275,7 @@ rx_phase() {
     exe1=$(readlink "/proc/$MPID/exe"); ver1=$("$exe1" --version 2>/dev/null | head -1)
     mfd1=$(fds_of "$MPID"); rss1=$(rss_kb "$MPID"); zomb=$(zombies_of "$MPID"); fd_list "$MPID" > "$OUT/logs/$name-fds1.txt"
     pass1=$(prop MainPID rx-pass.service); web1=$(prop MainPID rx-web.service); webh1=$(web_pid)
-    store1=$(prop MainPID rx-store.service)
+    store1=$(prop MainPID rx-store.service); tick1=$(prop MainPID rx-tick.service)
     acc1=$(prop NAccepted rx-acc.socket); rst1=$(prop NRestarts rx-store.service)
     # the fd store: the service killed now is restarted and must be handed the token it stored at its first start
     store_kill || note "$name: rx-store.service did not come back after kill -9"
@@ -288,7 +291,7 @@ rx_phase() {
         mpid="$MPID" alive="$(pid_alive "$MPID" && echo yes || echo no)" exe0="$exe0" exe1="$exe1" \
         version0="${ver0// /_}" version1="${ver1// /_}" \
         pass_pid0="$pass0" pass_pid1="$pass1" web_pid0="$web0" web_pid1="$web1" web_hello0="${webh0:-none}" \
-        web_hello1="${webh1:-none}" store_pid0="$store0" store_pid1="$store1" \
+        web_hello1="${webh1:-none}" store_pid0="$store0" store_pid1="$store1" tick_pid0="$tick0" tick_pid1="$tick1" \
         naccepted0="$acc0" naccepted1="$acc1" naccepted_monotonic="$mono_acc" \
         nrestarts0="$rst0" nrestarts1="$rst1" nrestarts_after_kill="$rst2" nrestarts_monotonic="$mono_rst" \
         fdstore_token="${stored:-none}" fdstore_before="$([ "${tok0#*got=}" = "$stored" ] && echo yes || echo no)" \
