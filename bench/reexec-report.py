@@ -74,8 +74,10 @@ def fdstore(d):
 
 
 def notify(d):
-    return (f"{d.get('notify_inflight')}/{d.get('notify_trials')} still activating when the verb ran, "
-            f"{d.get('notify_active')}/{d.get('notify_trials')} reached active")
+    t = d.get("notify_trials")
+    return (f"READY=1 {d.get('notify_delay_s', '?')} s after the start: "
+            f"{d.get('notify_inflight')}/{t} activating just before the verb, {d.get('notify_across', '?')}/{t} "
+            f"still activating after it, {d.get('notify_active')}/{t} reached active (within 60 s)")
 
 
 def leftovers(d):
@@ -104,8 +106,8 @@ MAIN_ROWS = [
     ("service main PIDs before → after", "unchanged", pids),
     ("counters", "continue, never back to 0", counters),
     ("an fd stored with `FDSTORE=1` at the service's first start", "still delivered after", fdstore),
-    ("a `Type=notify` service started (`--no-block`) just before every fifth verb, READY=1 1.5 s after its start",
-     "reaches active", notify),
+    ("a `Type=notify` service started (`--no-block`) just before every tenth verb, sending READY=1 a few seconds "
+     "after its start", "reaches active", notify),
     ("after the verbs (load stopped, 3 s later)", "0 zombies, fds flat", leftovers),
     ("the journal", "every line kept, no fallback", journal),
 ]

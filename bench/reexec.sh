@@ -46,6 +46,7 @@ RAW=$OUT/raw.txt
 : > "$RAW"
 T=$(mktemp -d "$BENCH_TMP/reexec.XXXXXX")
 P=18800
+LATE=4           # seconds from rx-late.service's start to its READY=1: longer than a verb takes on a loaded machine
 CHUNK=5          # seconds per loadclient run: the load is a chain of runs until the scenario says stop
 OP_TIMEOUT=10000 # ms per socket operation of a client: a re-exec that stalls a connection this long counts as timed out
 
@@ -79,7 +80,7 @@ outer_pid() { # PARENT NSPID : the pid, seen from here, of PARENT's child whose 
 unit() { mkdir -p "$2"; printf "$3" > "$2/$1"; }
 wants() { mkdir -p "$1/sockets.target.wants"; ln -sf "../$2" "$1/sockets.target.wants/$2"; }
 use() {
-    D=$T/$1
+    D=$T/$1 D_NAME=$1
     mkdir -p "$D/units" "$D/run" "$D/state"
     export SUMMON_UNIT_PATH=$D/units SUMMON_RUNTIME_DIR=$D/run SUMMON_STATE_DIR=$D/state
 }
@@ -176,7 +177,7 @@ main_units() {
     unit rx-web.socket "$u" "[Socket]\nListenStream=127.0.0.1:$((P + 2))\nTriggerLimitBurst=0\nPollLimitBurst=0\n[Install]\nWantedBy=sockets.target\n"
     unit rx-web.service "$u" "[Service]\nType=notify\nExecStart=$(command -v dotnet) $dll\nEnvironment=DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 Logging__LogLevel__Default=Warning\nTimeoutStartSec=180\n"
     unit rx-store.service "$u" "[Service]\nType=notify\nExecStart=$PY $BENCH_DIR/reexec-svc.py fdstore $D/fdstore.log\nFileDescriptorStoreMax=4\nRestart=always\nRestartSec=100ms\nTimeoutStartSec=60\n"
-    unit rx-late.service "$u" "[Service]\nType=notify\nExecStart=$PY $BENCH_DIR/reexec-svc.py notify-late 1.5\nTimeoutStartSec=90\n"
+    unit rx-late.service "$u" "[Service]\nType=notify\nExecStart=$PY $BENCH_DIR/reexec-svc.py notify-late $LATE\nTimeoutStartSec=90\n"
     unit rx-tick.service "$u" "[Service]\nExecStart=$PY $BENCH_DIR/reexec-svc.py tick 0.05 $D/ticks\n"
     wants "$u" rx-acc.socket; wants "$u" rx-pass.socket; wants "$u" rx-web.socket
 }
@@ -188,6 +189,8 @@ journal_figures() {
     printf 'tick_written=%d ' "$(cat "$D/ticks" 2>/dev/null || echo 0)"
     sleep 1
     CLI_T=60 cli journal > "$j" 2>/dev/null
+    # the manager's own lines and the services' but the per-connection instances and the ticks, for a diagnosis
+    grep -vE 'rx-acc@|: tick [0-9]+$' "$j" | tail -c 2000000 > "$OUT/logs/$D_NAME-journal-filtered.txt"
     awk '/rx-tick.service|python/ && $(NF-1) == "tick" { n = $NF + 0; if (seen[n]++) dup++; if (n > max) max = n }
         END { c = 0; for (k in seen) c++; printf "journal_lines=%d tick_max=%d tick_missing=%d tick_twice=%d", NR, max, max - c, dup + 0 }' "$j"
     printf ' loop_errors=%d degraded_lines=%d' "$(cat "$j" "$D"/manager*.log 2>/dev/null | grep -c 'Unhandled error')" \
@@ -220,11 +223,11 @@ verb() { # the verb under test, with any extra arguments; output into $D/verb.ou
 }
 
 # phase NAME COUNT [ARGS OF THE FIRST VERB...] : COUNT verbs back to back under load on the three sockets, every
-# fifth with rx-late.service's start in flight (started with --no-block just before); the figures before and after
+# tenth with rx-late.service's start in flight (started with --no-block just before); the figures before and after
 rx_phase() {
     local name=$1 count=$2 i t0 rc ok=0 times acc=0 prev_acc prev_rst mono_acc=yes mono_rst=yes
     times=$D/$name.ms
-    local trials=0 inflight=0 reached=0 st first_err=""
+    local trials=0 inflight=0 across=0 reached=0 st first_err=""
     shift 2
     local first=("$@")
     local exe0 ver0 mfd0 rss0 pass0 web0 webh0 store0 acc0 rst0 tok0 tick0 tick1
@@ -241,7 +244,7 @@ rx_phase() {
     load_start "$name-web" "127.0.0.1:$((P + 2))" -V -m $'GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n'
     sleep 2
     for ((i = 1; i <= count; i++)); do
-        if [ $((i % 5)) = 3 ]; then
+        if [ $((i % 10)) = 3 ]; then
             trials=$((trials + 1))
             cli stop rx-late.service >/dev/null 2>&1
             cli start --no-block rx-late.service >/dev/null 2>&1
@@ -263,7 +266,8 @@ rx_phase() {
         elif [ "$mono_acc" = yes ]; then mono_acc="no:verb-$i:$prev_acc-then-${acc:-none}"; fi
         if [ -n "$st" ] && [ "$st" -ge "$prev_rst" ] 2>/dev/null; then prev_rst=$st
         elif [ "$mono_rst" = yes ]; then mono_rst="no:verb-$i:$prev_rst-then-${st:-none}"; fi
-        if [ $((i % 5)) = 3 ]; then
+        if [ $((i % 10)) = 3 ]; then
+            [ "$(cli is-active rx-late.service 2>/dev/null)" = activating ] && across=$((across + 1))
             wait_state rx-late.service active 60 && reached=$((reached + 1)) \
                 || note "$name: rx-late.service not active 60 s after verb $i ($(cli is-active rx-late.service 2>&1))"
         fi
@@ -295,7 +299,7 @@ rx_phase() {
         naccepted0="$acc0" naccepted1="$acc1" naccepted_monotonic="$mono_acc" \
         nrestarts0="$rst0" nrestarts1="$rst1" nrestarts_after_kill="$rst2" nrestarts_monotonic="$mono_rst" \
         fdstore_token="${stored:-none}" fdstore_before="$([ "${tok0#*got=}" = "$stored" ] && echo yes || echo no)" \
-        fdstore_after="$got" notify_trials="$trials" notify_inflight="$inflight" notify_active="$reached" \
+        fdstore_after="$got" notify_delay_s="$LATE" notify_trials="$trials" notify_inflight="$inflight" notify_across="$across" notify_active="$reached" \
         zombies="$zomb" fds0="$mfd0" fds1="$mfd1" rss0_kb="$rss0" rss1_kb="$rss1" "$tk"
 }
 
