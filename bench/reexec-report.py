@@ -90,10 +90,10 @@ def journal(d):
     if d.get("verb") == "reexec":
         said += [f"{d.get('reexecuted_lines')} \"Reexecuted in place\"", f"{d.get('not_reexecuting_lines')} \"Not reexecuting\"",
                  f"{d.get('not_carried_lines')} \"Not carried across the re-exec\""]
-    return (f"a service writes a numbered line every 50 ms: {n(i(d, 'tick_written'))} written a second before the "
-            f"count, 1…{n(i(d, 'tick_max'))} in the journal, {n(i(d, 'tick_missing'))} of them missing, "
-            f"{n(i(d, 'tick_twice'))} twice; lines {', '.join(said)} (of {n(i(d, 'journal_lines'))}; all counted since "
-            "the manager started)")
+    written, kept = i(d, "tick_written"), i(d, "tick_max") - i(d, "tick_missing")
+    return (f"numbered lines of a service writing one every 50 ms since the manager started: {n(written)} written, "
+            f"{n(kept)} in the journal ({n(max(written - kept, 0))} lost, {n(i(d, 'tick_twice'))} twice); the "
+            f"manager's lines: {', '.join(said)} (of {n(i(d, 'journal_lines'))} since it started)")
 
 
 MAIN_ROWS = [
