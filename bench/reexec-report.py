@@ -92,7 +92,9 @@ def journal(d):
                  f"{d.get('not_carried_lines')} \"Not carried across the re-exec\""]
     written, kept = i(d, "tick_written"), i(d, "tick_max") - i(d, "tick_missing")
     return (f"numbered lines of a service writing one every 50 ms since the manager started: {n(written)} written, "
-            f"{n(kept)} in the journal ({n(max(written - kept, 0))} lost, {n(i(d, 'tick_twice'))} twice); the "
+            f"{n(kept)} in the journal ({n(max(written - kept, 0))} lost, {n(i(d, 'tick_twice'))} twice)"
+            + ("" if d.get("tick_pid1") not in (None, "", "0") and d.get("tick_pid1") == d.get("tick_pid0")
+               else " — **the writer is not running any more: its lines stopped**") + "; the "
             f"manager's lines: {', '.join(said)} (of {n(i(d, 'journal_lines'))} since it started)")
 
 
