@@ -8,6 +8,7 @@ nothing is typed by hand.
 """
 import argparse
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -298,6 +299,14 @@ def binary_line(run):
     return "?"
 
 
+def kept_sections():
+    """The sections other scripts generate into docs/reliability.md (between their BEGIN/END markers, e.g.
+    bench/reexec.sh's), carried over unchanged: this report rewrites the file, they regenerate only their part."""
+    doc = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docs", "reliability.md")
+    text = open(doc).read() if os.path.exists(doc) else ""
+    return [m.group(0) for m in re.finditer(r"^<!-- BEGIN ([\w-]+)[^\n]*-->\n.*?^<!-- END \1 -->$", text, re.S | re.M)]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--after", required=True)
@@ -363,6 +372,8 @@ def main():
         if notes:
             o.append(f"## Run notes ({name})\n\n```\n{notes}\n```\n")
     print("\n".join(o))
+    for section in kept_sections():
+        print("\n" + section)
 
 
 if __name__ == "__main__":
