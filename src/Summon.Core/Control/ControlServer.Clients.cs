@@ -23,6 +23,19 @@ internal sealed partial class ControlServer
     /// <summary>Clients held now, in any phase.</summary>
     public int Clients => _clients.Count;
 
+    /// <summary>
+    /// Stops or resumes accepting; while stopped, new clients wait in the listen backlog (a re-exec's new image accepts
+    /// them) and the clients held are served to the end.
+    /// </summary>
+    public void Accepting(bool on)
+    {
+        _acceptingOff = !on;
+        if (!_disposed)
+            Watch(_epoll, _listener.Handle, on ? Libc.EPOLLIN : 0, ListenerToken, Libc.EPOLL_CTL_MOD);
+    }
+
+    private bool _acceptingOff;
+
     /// <summary>How long until <see cref="ExpireDeadlines"/> has something to do; null when no deadline runs.</summary>
     public TimeSpan? NextDeadline
     {
@@ -49,7 +62,8 @@ internal sealed partial class ControlServer
         if (_acceptPausedUntil != 0 && _acceptPausedUntil <= now)
         {
             _acceptPausedUntil = 0;
-            Watch(_epoll, _listener.Handle, Libc.EPOLLIN, ListenerToken, Libc.EPOLL_CTL_MOD);
+            if (!_acceptingOff)
+                Watch(_epoll, _listener.Handle, Libc.EPOLLIN, ListenerToken, Libc.EPOLL_CTL_MOD);
         }
     }
 

@@ -45,6 +45,12 @@ internal sealed class ControlEndpoint : IControlHandler, IDisposable
         }
     }
 
+    /// <summary>Clients held now.</summary>
+    public int Clients => _server.Clients;
+
+    /// <summary>Stops or resumes accepting (<see cref="ControlServer.Accepting"/>).</summary>
+    public void Accepting(bool on) => _server.Accepting(on);
+
     /// <summary>The listening socket, which a re-exec carries.</summary>
     public SafeFdHandle ListenerHandle => _server.ListenerHandle;
 

@@ -134,7 +134,7 @@ internal static partial class ManagerHost
         {
             RuntimeDirectory = runtimeDirectory,
             Journal = journal,
-            Control = server.ListenerHandle,
+            Control = server,
             Notify = notify?.Handle,
             Metrics = metrics?.ListenerHandle,
             RuntimeLock = claim.RuntimeLock,

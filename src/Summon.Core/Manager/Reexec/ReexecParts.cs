@@ -10,7 +10,8 @@ internal sealed record ReexecParts
 
     public required JournalWriter Journal { get; init; }
 
-    public required SafeFdHandle Control { get; init; }
+    /// <summary>The control endpoint: its listener is carried, and it is drained of clients before the execve.</summary>
+    public required ControlEndpoint Control { get; init; }
 
     public SafeFdHandle? Notify { get; init; }
 

@@ -44,6 +44,29 @@ internal sealed class Reexecutor(UnitManager manager, ReexecParts parts)
     /// <summary>SIGUSR2: the same, with the manager's own binary and nobody to answer.</summary>
     public void RequestFromSignal() => Start(null, refused: _ => { }, passed: Exec);
 
+    /// <summary>How long the control clients held may take to get their replies before the execve closes them.</summary>
+    public static readonly TimeSpan Drain = TimeSpan.FromSeconds(2);
+
+    private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>
+    /// The control socket stops accepting (newcomers wait in its backlog for the new image) and the clients held get
+    /// their replies, for up to <see cref="Drain"/>; then the execve.
+    /// </summary>
+    private void Exec(string binary)
+    {
+        parts.Control.Accepting(false);
+        long until = manager.Loop.Time.GetTimestamp() + (long)(Drain.TotalSeconds * manager.Loop.Time.TimestampFrequency);
+        void ExecWhenDrained()
+        {
+            if (parts.Control.Clients == 0 || manager.Loop.Time.GetTimestamp() >= until)
+                ExecNow(binary);
+            else
+                manager.Loop.Schedule(DrainPoll, ExecWhenDrained);
+        }
+        ExecWhenDrained();
+    }
+
     private void Start(string? binary, Action<string> refused, Action<string> passed)
     {
         string target = binary ?? OwnBinary();
@@ -161,7 +184,7 @@ internal sealed class Reexecutor(UnitManager manager, ReexecParts parts)
             Generation = Generation + 1,
             Started = manager.Metrics.Started,
             NextJobId = manager.Jobs.NextId,
-            ControlFd = fds.Carry(parts.Control),
+            ControlFd = fds.Carry(parts.Control.ListenerHandle),
             NotifyFd = parts.Notify is { } notify ? fds.Carry(notify) : -1,
             MetricsFd = parts.Metrics is { } metrics ? fds.Carry(metrics) : -1,
             RuntimeLockFd = fds.Carry(parts.RuntimeLock),
@@ -173,7 +196,7 @@ internal sealed class Reexecutor(UnitManager manager, ReexecParts parts)
     }
 
     /// <summary>On the loop, after the check passed and the CLI has its reply: the execve, or the undo of everything before it.</summary>
-    private void Exec(string binary)
+    private void ExecNow(string binary)
     {
         SafeFdHandle? memfd = null;
         CarriedFds? carried = null;
@@ -217,6 +240,7 @@ internal sealed class Reexecutor(UnitManager manager, ReexecParts parts)
     {
         if (suspended)
             parts.Journal.Resume();
+        parts.Control.Accepting(true);
         Refuse(why, _ => { });
     }
 
