@@ -249,9 +249,11 @@ internal sealed class UnitManager
     /// then keeps that file current for a successor. Call once, before <see cref="StartEnabledUnits"/>, and only once
     /// this manager is the only one (it holds the control socket).
     /// </summary>
-    public void TakeOver(string path)
+    public void TakeOver(string path, bool adopt = true)
     {
-        new Adoption(this, Log).Run(path);
+        // After a re-exec the units were restored from its state: the file is only kept current from here on.
+        if (adopt)
+            new Adoption(this, Log).Run(path);
         var writer = new StateFileWriter(path, message => Loop.Post(() => ManagerLog.UnitWarning(Log, "summon", message)));
         _stateFile = new StateRecorder(this, _registry.Units, writer);
         _stateFile.Start();
@@ -312,8 +314,11 @@ internal sealed class UnitManager
             Launcher.ReapOrphans(IsTrackedPid);
     }
 
-    /// <summary>True when <paramref name="pid"/> is the main or control process of a service.</summary>
-    public bool IsTrackedPid(int pid) => _registry.ServiceOf(pid, includeGroups: false) is not null;
+    /// <summary>True when <paramref name="pid"/> is the main or control process of a service, or one of the manager's own helpers.</summary>
+    public bool IsTrackedPid(int pid) => HelperPids.Contains(pid) || _registry.ServiceOf(pid, includeGroups: false) is not null;
+
+    /// <summary>Children the manager runs for itself (a re-exec's check), reaped through their pidfds, not as orphans.</summary>
+    internal HashSet<int> HelperPids { get; } = [];
 
     /// <summary>A unit changed state (or main pid): the state file is due for a rewrite, unless only a connection instance changed.</summary>
     internal void OnUnitStateChanged(UnitRuntime unit)
