@@ -79,6 +79,38 @@ public sealed class ReexecTests
     }
 
     [Fact]
+    public async Task Control_clients_beside_a_reexec_are_answered()
+    {
+        using var root = new TempRoot();
+        using DaemonProcess daemon = await DaemonProcess.StartAsync(root);
+        using var stop = new CancellationTokenSource();
+        var failures = new List<CommandResult>();
+        int answered = 0;
+        // Clients held at the execve are answered first; newcomers wait in the carried backlog for the new image.
+        Task clients = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                CommandResult list = Cli.Run(root, "list-sockets");
+                if (list.ExitCode == 0)
+                    answered++;
+                else
+                    failures.Add(list);
+            }
+        });
+        for (int i = 0; i < 3; i++)
+        {
+            CommandResult reexec = Command.Run(SummonBinary.Path, ["daemon-reexec"], root.Environment, timeout: ReexecTimeout);
+            Assert.True(reexec.ExitCode == 0, reexec + "\n[log]\n" + daemon.Log);
+        }
+        await stop.CancelAsync();
+        await clients;
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+        Assert.True(answered > 0);
+        Assert.Equal(0, await daemon.StopAsync());
+    }
+
+    [Fact]
     public async Task Sigusr2_reexecutes_the_same_way()
     {
         using var root = new TempRoot();

@@ -73,6 +73,8 @@ internal sealed partial class JournalWriter
                 Monitor.Wait(gate);
             }
 
+            // Stopping ends the suspension too: what waited is committed before the thread ends.
+            suspendRequested = false;
             suspended = false;
         }
 
