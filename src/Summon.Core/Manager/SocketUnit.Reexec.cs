@@ -148,6 +148,8 @@ internal sealed partial class SocketUnit
             Poll();
         else if (_state == SocketState.Running && !Settings.Accept && service is not null)
             WatchIdle(service);
+        else if (_state == SocketState.Running && !Settings.Accept && !_bindWhenServiceEnds)
+            EnterListening();   // its service was not carried: nobody holds the listeners, the socket serves them again
         Manager.OnUnitStateChanged(this);
     }
 }

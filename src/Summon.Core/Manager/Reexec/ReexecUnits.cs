@@ -141,8 +141,9 @@ internal static class ReexecUnits
         {
             why = restore();
         }
-        catch (Exception e) when (e is FormatException or IOException or ArgumentException or InvalidOperationException or Posix.ErrnoException or SpawnException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Whatever one unit's restore meets, even a defect of ours, is that unit's: the others are still carried.
             why = e.Message;
         }
         if (why is not null)
