@@ -334,7 +334,8 @@ def main():
             busy.append(name)
     o.append("")
     if busy:
-        o.append(f"**Warning: the machine was busy when the {' and '.join(busy)} run(s) started (load average above "
+        who = " and ".join(b if b == "this run" else f"the {b} run" for b in busy)
+        o.append(f"**Warning: the machine was busy when {who} started (load average above "
                  f"{os.cpu_count()} CPUs, from other work): connection counts under load and latencies (even an idle "
                  "`is-active`) are far from a quiet machine's; the counts of lost lines, leaked fds, failed starts and "
                  "states do not depend on it.**\n")

@@ -95,7 +95,7 @@ public sealed class DaemonReloadTests
         Assert.Equal("through the service\n", Socat(root, $"TCP:127.0.0.1:{passPort}", "through the service\n"));
         string servicePid = Cli.ShowOne(root, "pass.service", "MainPID");
         var before = Listeners(root, daemon.Pid);
-        Assert.Equal([root.ControlSocket, path, $"127.0.0.1:{echoPort}", $"127.0.0.1:{passPort}"], before.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(((string[])[root.ControlSocket, path, $"127.0.0.1:{echoPort}", $"127.0.0.1:{passPort}"]).Order(StringComparer.Ordinal), before.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(Convert.ToInt32("666", 8), (int)File.GetUnixFileMode(path));
 
         // A new description and options a bound socket takes in place; the Listen*= lines as they were.
