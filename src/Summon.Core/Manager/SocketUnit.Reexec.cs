@@ -14,6 +14,9 @@ internal sealed partial class SocketUnit
 {
     internal SocketReexecRecord ToReexecRecord(CarriedFds fds)
     {
+        // A listener retiring after a daemon-reload has no Listen*= line left to be matched to in the new image: its
+        // second ends now, so it serves what waits in its backlog and closes here instead of being reset there.
+        EndRetireWindow();
         var time = Manager.Loop.Time;
         return new SocketReexecRecord
         {

@@ -191,6 +191,15 @@ internal sealed partial class SocketUnit
             CloseAtReload(listener, _listeners);
     }
 
+    /// <summary>Ends the retiring listeners' second early (a re-exec): they serve their backlog and close, as at its end.</summary>
+    private void EndRetireWindow()
+    {
+        if (_retiring.Count == 0)
+            return;
+        _retireTimer?.Dispose();
+        CloseRetired();
+    }
+
     /// <summary>A stop closes the retiring listeners with the others, without serving their backlog.</summary>
     private void CloseRetiring()
     {

@@ -119,6 +119,30 @@ public sealed class SocketReloadTests : IDisposable
     }
 
     [Fact]
+    public void A_re_exec_inside_the_retire_window_serves_the_old_backlog_and_carries_only_the_new_listener()
+    {
+        int oldPort = ManagerHarness.FreePort(), newPort = ManagerHarness.FreePort();
+        _h.WriteUnit("echo@.service", "[Service]\nExecStart=/fake/cat\nStandardInput=socket\n");
+        _h.WriteUnit("echo.socket", AcceptYes($"ListenStream=127.0.0.1:{oldPort}"));
+        Assert.True(_h.Start("echo.socket").Success);
+        var socket = _h.Socket("echo.socket");
+        Reload("echo.socket", AcceptYes($"ListenStream=127.0.0.1:{newPort}"));
+        Connect(oldPort);   // waits in the retiring listener's backlog when the state is written
+
+        var fds = Summon.Manager.Reexec.CarriedFds.ForWriting();
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
+            Summon.Manager.Reexec.ReexecUnits.Write(w, _h.Manager, fds);
+
+        Assert.Single(_processes.Started);   // served, not left to be reset when the unclaimed fd is closed
+        Assert.True(Refused(oldPort));
+        Assert.Equal([$"127.0.0.1:{newPort}"], socket.Listeners.Select(l => l.Spec.Value));
+        Assert.Equal(socket.Listeners.Select(l => (int)l.Socket.Handle.DangerousGetHandle()),
+            fds.Carried.Where(h => socket.Listeners.Any(l => l.Socket.Handle == h)).Select(h => (int)h.DangerousGetHandle()));
+        Assert.DoesNotContain(fds.Carried, h => h.IsClosed);
+    }
+
+    [Fact]
     public void A_line_that_comes_back_before_its_listener_is_retired_keeps_that_listener()
     {
         int oldPort = ManagerHarness.FreePort(), newPort = ManagerHarness.FreePort();
