@@ -80,7 +80,10 @@ log "running tests against $PWD/artifacts/bin/summon"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 set +e
-SUMMON_BIN="$PWD/artifacts/bin/summon" SUMMON_LISTEN_CHECK="$PWD/artifacts/listen-check" \
+# The tests send Ctrl-C (SIGINT) to `demo` and `journal -f`; started as a background job of a non-interactive shell,
+# as a CI runner may start us, SIGINT and SIGQUIT come ignored and every child would inherit that (.NET then never
+# sees them), so the tests run with both at their default.
+env --default-signal=INT,QUIT SUMMON_BIN="$PWD/artifacts/bin/summon" SUMMON_LISTEN_CHECK="$PWD/artifacts/listen-check" \
     SUMMON_KESTREL_APP="$PWD/artifacts/kestrel-app/KestrelApp.dll" SUMMON_TOOL_FEED="$PWD/artifacts/tool-feed" dotnet test Summon.slnx --logger "console;verbosity=normal" 2>&1 | tee "$out"
 rc=${PIPESTATUS[0]}
 set -e
@@ -97,6 +100,11 @@ if SUMMON_BIN="$PWD/artifacts/bin/summon" BENCH_TMP="$(mktemp -d)" bench/run.sh 
     passed=$((passed + 1))
 else
     failed=$((failed + 1)); rc=1
+fi
+# The failed tests' names again at the end, where a log that keeps only its tail still shows them.
+if grep -qE '^ +Failed [A-Za-z_]' "$out"; then
+    log "failed tests:"
+    grep -E '^ +Failed [A-Za-z_]' "$out" | sed 's/^ */    /'
 fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$rc"

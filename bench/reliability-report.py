@@ -70,9 +70,23 @@ def not_started(d):
 def f_reload(side):
     def f(d):
         ok, fail = i(d, f"{side}_ok"), i(d, f"{side}_fail")
-        return (f"{n(i(d, f'{side}_refused'))} refused, {n(fail)} failed of {n(ok + fail)} "
+        cell = (f"{n(i(d, f'{side}_refused'))} refused, {n(i(d, f'{side}_reset'))} reset, "
+                f"{n(i(d, f'{side}_timeout'))} timed out, {n(fail)} failed of {n(ok + fail)} "
                 f"({d.get('reloads_ok', '?')}/{d.get('reloads', '?')} reloads done)")
+        if "fds0" in d:
+            kept = d.get("inodes_kept") if side == "acc" else d.get("service_pid_kept")
+            cell += (f"; manager fds {d.get('fds0')} → {d.get('fds1')}, "
+                     + ("listening inodes kept " if side == "acc" else "service pid kept ") + str(kept)
+                     + (f", zombies {d.get('zombies')}" if side == "pass" else ""))
+        return cell
     return f
+
+
+def f_move(d):
+    return (f"overlap {d.get('overlap_ms')} ms (old port's last echo after the new one's first); "
+            f"old port {n(i(d, 'old_ok'))} ok, {n(i(d, 'old_reset'))} reset, {n(i(d, 'old_timeout'))} timed out, then refused; "
+            f"new port {n(i(d, 'new_ok'))} ok, {n(i(d, 'new_reset'))} reset, {n(i(d, 'new_timeout'))} timed out; "
+            f"old listening after: {d.get('old_listening')}")
 
 
 def f_crash(d):
@@ -155,8 +169,11 @@ def f_fuzz(d):
 
 
 ROWS = [
-    ("1", "30 `daemon-reload`s during c=8 load, Accept=yes `/bin/cat`", "0 refused", "reload", {}, f_reload("acc")),
-    ("1", "the same, Accept=no (`lfd-echo`)", "0 refused", "reload", {}, f_reload("pass")),
+    ("1", "100 `daemon-reload`s (30 before issue 17) during c=8 load, Accept=yes `/bin/cat`",
+     "0 refused, reset, timed out; fds flat; the same listening sockets", "reload", {}, f_reload("acc")),
+    ("1", "the same, Accept=no (`lfd-echo`)", "0 refused, reset, timed out; the service untouched", "reload", {}, f_reload("pass")),
+    ("17", "a `ListenStream=` moved by `daemon-reload`, a client loop on each port", "no window: overlap > 0",
+     "reloadmove", {}, f_move),
     ("1", "`Restart=always` service exiting at once", "start-limit-hit, little CPU", "crashloop", {}, f_crash),
     ("1", "`ExecStart=nonexistent-binary`, Accept=yes, 70 connections", "fds flat, 0 CLOSE-WAIT, no loop error",
      "relexec", {}, f_relexec),
@@ -223,6 +240,10 @@ def totals(run):
             held += i(d, "acc_ok") + i(d, "pass_ok")
             lost_conn += i(d, "acc_fail") + i(d, "pass_fail")
             faults += i(d, "reloads")
+        elif s == "reloadmove":
+            held += i(d, "old_ok") + i(d, "new_ok")
+            lost_conn += sum(i(d, f"{p}_{k}") for p in ("old", "new") for k in ("reset", "timeout", "other"))
+            faults += 1
         elif s == "crashloop":
             faults += 1
         elif s == "relexec":
@@ -313,7 +334,8 @@ def main():
             busy.append(name)
     o.append("")
     if busy:
-        o.append(f"**Warning: the machine was busy when the {' and '.join(busy)} run(s) started (load average above "
+        who = " and ".join(b if b == "this run" else f"the {b} run" for b in busy)
+        o.append(f"**Warning: the machine was busy when {who} started (load average above "
                  f"{os.cpu_count()} CPUs, from other work): connection counts under load and latencies (even an idle "
                  "`is-active`) are far from a quiet machine's; the counts of lost lines, leaked fds, failed starts and "
                  "states do not depend on it.**\n")

@@ -3,10 +3,10 @@
 # key=value lines (OUTDIR/raw.txt), then reliability-report.py writes docs/reliability.md (before/after side by side).
 #
 # usage: bench/reliability.sh [--quick] [--only "SCENARIO..."] [--before RAW] [--no-docs] [-o OUTDIR]
-#   (default)    full sizes (about 17 min): 30 reloads over 30 s of c=8 load, 2,000,000 journal lines, 2,000 idle
+#   (default)    full sizes (about 18 min): 100 reloads over 60 s of c=8 load, 2,000,000 journal lines, 2,000 idle
 #                control clients, 20,000 connections for MaxConnections, 10,000 Environment= lines
-#   --quick      shortened sizes (about 8 min): 30 reloads over 10 s, probes capped at 10 s, 5,000 connections
-#   --only       run only these scenarios (reload crashloop relexec emfile fifo stuck journal flood kill9 control
+#   --quick      shortened sizes (about 9 min): 100 reloads over 20 s, probes capped at 10 s, 5,000 connections
+#   --only       run only these scenarios (reload reloadmove crashloop relexec emfile fifo stuck journal flood kill9 control
 #                misc fuzz)
 #   --before RAW the raw.txt of a run of another binary (e.g. the published 73f9556 of the issue's table): the
 #                report shows it as the "before" column beside this run
@@ -41,10 +41,10 @@ chmod 0755 "$T"   # a second user (nobody) must reach the journal files to show 
 ROOTUSER=0; [ "$(id -u)" = 0 ] && ROOTUSER=1
 
 if [ "$MODE" = quick ]; then
-    RELOAD_SECS=10 FLOOD=2000000 FULL_LINES=200000 IDLE=2000 SLOW=200 MAXCONN_N=5000 ENV_LINES=10000
+    RELOAD_SECS=20 RELOADS=100 FLOOD=2000000 FULL_LINES=200000 IDLE=2000 SLOW=200 MAXCONN_N=5000 ENV_LINES=10000
     PROBE_CAP=10 SHRINK=20 STUCK=20
 else
-    RELOAD_SECS=30 FLOOD=2000000 FULL_LINES=200000 IDLE=2000 SLOW=200 MAXCONN_N=20000 ENV_LINES=10000
+    RELOAD_SECS=60 RELOADS=100 FLOOD=2000000 FULL_LINES=200000 IDLE=2000 SLOW=200 MAXCONN_N=20000 ENV_LINES=10000
     PROBE_CAP=30 SHRINK=30 STUCK=30
 fi
 P=18700
@@ -184,24 +184,57 @@ run() { # NAME : runs scenario NAME unless --only excludes it
 }
 
 # ---- 1. daemon-reload under load ------------------------------------------------------------------------------
+# listen_inode PORT : the inode of the socket listening on 127.0.0.1:PORT (/proc/net/tcp), empty when none
+listen_inode() {
+    awk -v p="$(printf '%04X' "$1")" '$2 == "0100007F:" p && $4 == "0A" { print $10; exit }' /proc/net/tcp
+}
 sc_reload() {
     use reload
     socket_yes "$D/units" rl-acc $P
     socket_no "$D/units" rl-pass $((P + 1))
     mgr_start manager "" $P $((P + 1)) || { rec scenario=reload started=no; return; }
     load "127.0.0.1:$((P + 1))" -n 1 -t 5000 >/dev/null   # the Accept=no service is running before the load
-    local fa=$D/acc.out fp=$D/pass.out i ok=0
+    local fa=$D/acc.out fp=$D/pass.out i ok=0 f0 f1 ia0 ip0 ia1 ip1 spid0 spid1
+    sleep 1
+    f0=$(fds_of "$MPID"); ia0=$(listen_inode $P); ip0=$(listen_inode $((P + 1)))
+    spid0=$(CLI_T=5 cli show -p MainPID --value rl-pass.service 2>/dev/null)
     (load "127.0.0.1:$P" -c 8 -n 2000000 -T "$RELOAD_SECS" -t 5000 > "$fa") &
     local la=$!
     (load "127.0.0.1:$((P + 1))" -c 8 -n 5000000 -T "$RELOAD_SECS" -t 5000 > "$fp") &
     local lp=$!
     local gap
-    gap=$(awk -v s="$RELOAD_SECS" 'BEGIN { printf "%.2f", s / 32 }')
+    gap=$(awk -v s="$RELOAD_SECS" -v n="$RELOADS" 'BEGIN { printf "%.3f", s / (n + 2) }')
     sleep "$gap"
-    for ((i = 0; i < 30; i++)); do cli daemon-reload >/dev/null 2>&1 && ok=$((ok + 1)); sleep "$gap"; done
+    for ((i = 0; i < RELOADS; i++)); do
+        # every reload rewrites the units (a new description, the same Listen*= lines), so each one reloads something
+        sed -i "1i # reload $i" "$D/units/rl-acc.socket" "$D/units/rl-pass.socket"
+        cli daemon-reload >/dev/null 2>&1 && ok=$((ok + 1)); sleep "$gap"
+    done
     wait "$la" "$lp"
-    rec scenario=reload reloads=30 reloads_ok=$ok secs=$RELOAD_SECS \
+    sleep 1
+    f1=$(fds_of "$MPID"); ia1=$(listen_inode $P); ip1=$(listen_inode $((P + 1)))
+    spid1=$(CLI_T=5 cli show -p MainPID --value rl-pass.service 2>/dev/null)
+    rec scenario=reload reloads=$RELOADS reloads_ok=$ok secs=$RELOAD_SECS fds0=$f0 fds1=$f1 \
+        inodes_kept=$([ -n "$ia0" ] && [ "$ia0/$ip0" = "$ia1/$ip1" ] && echo yes || echo no) \
+        service_pid_kept=$([ -n "$spid0" ] && [ "$spid0" = "$spid1" ] && echo yes || echo no) \
+        zombies=$(ps -o stat= --ppid "$MPID" 2>/dev/null | grep -c '^Z') \
         "$(prefix acc ok fail refused reset timeout other < "$fa")" "$(prefix pass ok fail refused reset timeout other < "$fp")"
+}
+
+# ---- 1. a moved ListenStream=: one client loop on the old port, one on the new, a reload between -----------------
+sc_reloadmove() {
+    use reloadmove
+    local a=$((P + 8)) b=$((P + 9)) out
+    socket_yes "$D/units" rl-move $a
+    mgr_start manager "" $a || { rec scenario=reloadmove started=no; return; }
+    (python3 "$BENCH_DIR/relclient.py" move $a $b 6 > "$D/move.out") &
+    local lc=$!
+    sleep 2
+    sed -i "s/^ListenStream=127.0.0.1:$a\$/ListenStream=127.0.0.1:$b/" "$D/units/rl-move.socket"
+    cli daemon-reload >/dev/null 2>&1
+    wait "$lc"
+    rec scenario=reloadmove "$(cat "$D/move.out")" old_listening=$([ -n "$(listen_inode $a)" ] && echo yes || echo no) \
+        new_listening=$([ -n "$(listen_inode $b)" ] && echo yes || echo no)
 }
 
 # ---- 1. crash loop --------------------------------------------------------------------------------------------
@@ -517,7 +550,7 @@ sc_fuzz() {
 echo "summon: $SUMMON ($(stat -c %s "$SUMMON") bytes; $("$SUMMON" --version 2>/dev/null | head -1))" >> "$OUT/env.txt"
 echo "SUMMON_BIN=$SUMMON bench/reliability.sh${ARGS:+ $ARGS}" > "$OUT/command.txt"
 note "start $(date -Is) loadavg $(cut -d' ' -f1-3 /proc/loadavg) mode=$MODE user=$(id -un)"
-for s in reload crashloop relexec emfile fifo stuck journal flood kill9 control misc fuzz; do run "$s"; done
+for s in reload reloadmove crashloop relexec emfile fifo stuck journal flood kill9 control misc fuzz; do run "$s"; done
 note "end $(date -Is) loadavg $(cut -d' ' -f1-3 /proc/loadavg)"
 
 python3 "$BENCH_DIR/reliability-report.py" --after "$OUT" ${BEFORE:+--before "$BEFORE"} \

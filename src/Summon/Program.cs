@@ -84,6 +84,7 @@ internal static class Program
         EscapeVerb.AddTo(root);
         CatVerb.AddTo(root);
         JobVerbs.AddTo(root);
+        DaemonReexecVerb.AddTo(root);
         EnableVerbs.AddTo(root);
         MaskVerbs.AddTo(root);
         EditVerb.AddTo(root);

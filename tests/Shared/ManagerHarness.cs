@@ -25,13 +25,14 @@ internal sealed class ManagerHarness : IDisposable
     private readonly JournalLoggerProvider _loggers;
 
     /// <param name="resolveCredentials">User=/Group= lookups instead of NSS (they still run on a pool thread).</param>
-    public ManagerHarness(IProcessLauncher? launcher = null, Func<string?, string?, string[], ExecCredentials>? resolveCredentials = null)
+    /// <param name="time">The clock of an earlier harness, for a manager that takes over from it (a re-exec).</param>
+    public ManagerHarness(IProcessLauncher? launcher = null, Func<string?, string?, string[], ExecCredentials>? resolveCredentials = null, FakeTimeProvider? time = null)
     {
         Root = Path.Combine("/tmp", "summon-mgr-" + Guid.NewGuid().ToString("N")[..8]);
         UnitDir = Path.Combine(Root, "units");
         Directory.CreateDirectory(UnitDir);
         Directory.CreateDirectory(Path.Combine(Root, "run"));
-        Time = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        Time = time ?? new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
         Loop = new EventLoop(Time);
         Loop.UnhandledException = e => Errors.Add(e);
         Journal = JournalWriter.Open(Path.Combine(Root, "state"));
@@ -140,6 +141,24 @@ internal sealed class ManagerHarness : IDisposable
         lock (_lines)
             _lines.Add(entry);
         Journal.Append(entry);
+    }
+
+    /// <summary>
+    /// The end of a manager that re-executed: it stops nothing (its processes, fds and units went on in the new
+    /// image), only its loop, journal and directory go.
+    /// </summary>
+    public void Abandon()
+    {
+        _loggers.Dispose();
+        Journal.Dispose();
+        Loop.Dispose();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
     }
 
     public void Dispose()

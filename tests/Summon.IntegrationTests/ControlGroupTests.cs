@@ -48,7 +48,10 @@ public sealed class ControlGroupTests
 
         Assert.Equal(0, Cli.Run(root, "start", Service).ExitCode);
         CommandResult status = null!;
-        Assert.True(await Wait.UntilAsync(() => (status = StatusText.Of(root, Service)).StdOut.Contains("sleep 1000", StringComparison.Ordinal)), daemon.Log);
+        // Until both have exec'd: the forked child shows the shell's command line ("/bin/sh -c sleep 1000 & …") first.
+        static bool BothExeced(string text) => text.Split('\n') is var l
+            && l.Any(x => x.EndsWith(" sleep 1000", StringComparison.Ordinal)) && l.Any(x => x.EndsWith(" sleep 999", StringComparison.Ordinal));
+        Assert.True(await Wait.UntilAsync(() => BothExeced((status = StatusText.Of(root, Service)).StdOut)), daemon.Log);
         int main = int.Parse(Cli.ShowOne(root, Service, "MainPID"));
         string[] lines = status.StdOut.Split('\n');
         int at = Array.FindIndex(lines, l => l.StartsWith("     CGroup: ", StringComparison.Ordinal));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Summon.Control;
 using Summon.IntegrationTests.Harness;
+using Summon.Tests;
 
 namespace Summon.IntegrationTests;
 
@@ -8,7 +9,8 @@ namespace Summon.IntegrationTests;
 /// The event loop never blocks on a unit (issue 11, item 2): a child held before its execve — a FIFO on one of its
 /// standard streams that nobody opens, SIGSTOP — holds its own unit and nothing else. While it is held, is-active of
 /// another unit answers within 100 ms and another Accept=yes socket keeps echoing; once released the unit proceeds,
-/// and a stream that cannot be opened fails it with systemd's status.
+/// and a stream that cannot be opened fails it with systemd's status. The same holds for a StateDirectory= on a file
+/// system that never answers (a FUSE mount standing in for a dead NFS server), which TimeoutStartSec= ends.
 /// </summary>
 public sealed class LoopNeverBlocksTests
 {
@@ -185,6 +187,29 @@ public sealed class LoopNeverBlocksTests
             foreach (var client in clients)
                 client.Dispose();
         }
+        Assert.Equal(0, await daemon.StopAsync());
+    }
+
+    [HungMountFact]
+    public async Task A_state_directory_on_a_hung_mount_holds_only_its_unit_until_TimeoutStartSec_fails_it()
+    {
+        using var root = new TempRoot();
+        root.SetEnvironment("SUMMON_DIRECTORY_ROOT", Path.Combine(root.Dir, "dirs"));
+        int port = FreePort.Tcp();
+        root.WriteUnit("nfs.service", "[Service]\nType=oneshot\nExecStart=/bin/true\nStateDirectory=data\nTimeoutStartSec=8s\n");
+        using DaemonProcess daemon = await StartWithNeighboursAsync(root, port);
+        // Declared after the daemon, so disposed before it: the manager's held mkdir fails with ENOTCONN and it stops.
+        using var mount = new HungMount(Path.Combine(root.Dir, "dirs/var/lib"));
+
+        Start(root, "nfs.service", noBlock: true);
+        Assert.Equal("activating", await Wait.ForAsync(() => Cli.IsActive(root, "nfs.service"), s => s == "activating"));
+        await AssertManagerServesAsync(root, port);
+
+        Assert.Equal("failed", await Wait.ForAsync(() => Cli.IsActive(root, "nfs.service"), s => s == "failed", TimeSpan.FromSeconds(60)));
+        Assert.Equal(("timeout", "0"), (Cli.ShowOne(root, "nfs.service", "Result"), Cli.ShowOne(root, "nfs.service", "ExecMainPID")));
+        Assert.Contains("nfs.service: start operation timed out. Terminating.", daemon.Log, StringComparison.Ordinal);
+        await AssertManagerServesAsync(root, port);
+        mount.Dispose();
         Assert.Equal(0, await daemon.StopAsync());
     }
 

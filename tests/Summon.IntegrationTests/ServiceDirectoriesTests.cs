@@ -5,7 +5,7 @@ namespace Summon.IntegrationTests;
 
 /// <summary>
 /// RuntimeDirectory= and its kin run by the published binary (issue 13, directories): made before the service runs,
-/// owned by its User= with the mode asked for, holding its pid file, named in $RUNTIME_DIRECTORY, removed at stop while
+/// owned by its User= with the mode asked for, holding its pid file, named in $RUNTIME_DIRECTORY, removed after stop while
 /// StateDirectory= stays, kept over a restart with RuntimeDirectoryPreserve=restart, and a directory that cannot be made
 /// failing the start with systemd's status and line. Everything lives under the test's SUMMON_DIRECTORY_ROOT. Needs root.
 /// </summary>
@@ -41,7 +41,8 @@ public sealed class ServiceDirectoriesTests
         Assert.True(start.ExitCode == 0, start.ToString() + daemon.Log);
         string main = Cli.ShowOne(root, "dird.service", "MainPID");
         Assert.Equal(File.ReadAllText(Path.Combine(run, "pid")).Trim(), main);
-        Assert.Equal("sleep", ProcFs.Stat(int.Parse(main, CultureInfo.InvariantCulture))?.Comm);
+        // The pid file names the forked child at once; it is "sleep" once it has exec'd (a moment later on a busy machine).
+        Assert.Equal("sleep", await Wait.ForAsync(() => ProcFs.Stat(int.Parse(main, CultureInfo.InvariantCulture))?.Comm, c => c == "sleep"));
         Assert.Equal($"{run} {state}", File.ReadAllText(Path.Combine(state, "env")).Trim());
         Assert.Equal((UnixFileMode)0b111_101_000, File.GetUnixFileMode(run));
         Assert.Equal((65534, 65534), Owner(run));
@@ -51,7 +52,7 @@ public sealed class ServiceDirectoriesTests
         Assert.Equal(("dird", "0750", "dird", "no"), (show["RuntimeDirectory"], show["RuntimeDirectoryMode"], show["StateDirectory"], show["RuntimeDirectoryPreserve"]));
 
         Assert.Equal(0, Cli.Run(root, "stop", "dird.service").ExitCode);
-        Assert.False(Directory.Exists(run));
+        Assert.True(await Wait.UntilAsync(() => !Directory.Exists(run)), daemon.Log);   // removed off the loop, once dead
         Assert.True(File.Exists(Path.Combine(state, "env")));
     }
 
@@ -75,7 +76,7 @@ public sealed class ServiceDirectoriesTests
         Assert.Equal(0, Cli.Run(root, "restart", "keep.service").ExitCode);
         Assert.True(await Wait.UntilAsync(() => File.ReadAllLines(Path.Combine(run, "starts")).Length == 2), daemon.Log);
         Assert.Equal(0, Cli.Run(root, "stop", "keep.service").ExitCode);
-        Assert.False(Directory.Exists(run));
+        Assert.True(await Wait.UntilAsync(() => !Directory.Exists(run)), daemon.Log);
     }
 
     [Fact]

@@ -8,6 +8,9 @@ internal sealed class ControlClient(string socketPath)
 {
     public string SocketPath { get; } = socketPath;
 
+    /// <summary>How long a send or a read may wait; null: as long as the manager takes.</summary>
+    public TimeSpan? Timeout { get; init; }
+
     /// <summary>Sends the request; throws <see cref="ControlUnavailableException"/> when no manager answers.</summary>
     public ControlReply Send(ControlRequest request)
     {
@@ -17,6 +20,8 @@ internal sealed class ControlClient(string socketPath)
         try
         {
             using var connection = UnixStream.Connect(SocketPath);
+            if (Timeout is { } timeout)
+                connection.SetTimeouts((int)timeout.TotalMilliseconds);
             if (TrySend(connection, payload))
                 connection.ShutdownWrite();
             while (true)

@@ -38,6 +38,8 @@ internal static partial class ControlCodec
                 request.JobMode = ReadString(ref r);
             else if (r.ValueTextEquals("properties"u8))
                 request.Properties = ReadStrings(ref r);
+            else if (r.ValueTextEquals("binary"u8))
+                request.Binary = ReadString(ref r);
             else
                 Skip(ref r);
         }
@@ -61,6 +63,8 @@ internal static partial class ControlCodec
         WriteStrings(w, "properties"u8, request.Properties);
         if (request.JobMode is not null)
             w.WriteString("jobMode"u8, request.JobMode);
+        if (request.Binary is not null)
+            w.WriteString("binary"u8, request.Binary);
         w.WriteEndObject();
     }
 }

@@ -75,6 +75,9 @@ internal sealed class ControlConnection(SafeFdHandle handle, ulong token) : IDis
         return request is not null;
     }
 
+    /// <summary>What runs on the server's thread once the reply is written or the client is gone (<see cref="ControlReply.AfterSent"/>).</summary>
+    public Action? AfterSent { get; set; }
+
     /// <summary>Takes the reply to write with <see cref="TrySend"/>.</summary>
     public void SetReply(byte[] reply)
     {

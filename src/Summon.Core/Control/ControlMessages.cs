@@ -34,6 +34,9 @@ internal sealed class ControlRequest
     /// costly ones nobody asked for (UnitFileState reads the unit directories) and sends less.
     /// </summary>
     public List<string>? Properties { get; set; }
+
+    /// <summary>For Reexecute: the absolute path of the binary to execve (--binary); null for the manager's own.</summary>
+    public string? Binary { get; set; }
 }
 
 /// <summary>
@@ -47,6 +50,13 @@ internal sealed class ControlReply
     public List<JobError> Failures { get; set; } = [];
 
     public List<UnitInfo> Units { get; set; } = [];
+
+    /// <summary>
+    /// Not sent: what the manager does on the loop once this reply is written or its client is gone (a re-exec's
+    /// execve, which must not come before the CLI has its answer).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Action? AfterSent { get; set; }
 }
 
 /// <summary>A unit's properties in systemd's bus order, values formatted as `systemctl show` prints them.</summary>
@@ -82,4 +92,44 @@ internal static class ControlMethods
 
     // The job engine's (issue 13, jobs part).
     public const string Isolate = "Isolate", ListJobs = "ListJobs";
+
+    // The re-exec (issue 17): Reexecute's reply and Ping's carry the manager's identity (ManagerIdentity).
+    public const string Reexecute = "Reexecute";
+}
+
+/// <summary>
+/// The manager's identity in Ping's and Reexecute's replies: one entry named <see cref="Id"/> with its pid and its re-exec
+/// generation, so `daemon-reexec` can tell the new image answering from the old one.
+/// </summary>
+internal static class ManagerIdentity
+{
+    public const string Id = "summon";
+
+    public const string Pid = "ManagerPID", Generation = "ReexecGeneration", Failure = "ReexecFailure";
+
+    /// <summary>The entry; <paramref name="failure"/> is why the last re-exec of <paramref name="generation"/> + 1 did not happen.</summary>
+    public static UnitInfo Of(int pid, long generation, string? failure)
+    {
+        var info = new UnitInfo
+        {
+            Id = Id,
+            Properties =
+            [
+                new UnitProperty(Pid, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new UnitProperty(Generation, generation.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ],
+        };
+        if (failure is not null)
+            info.Properties.Add(new UnitProperty(Failure, failure));
+        return info;
+    }
+
+    /// <summary>The identity in <paramref name="reply"/>: its generation and failure, or null from a manager that does not say.</summary>
+    public static (long Generation, string? Failure)? In(ControlReply reply)
+    {
+        foreach (var unit in reply.Units)
+            if (unit.Id == Id && long.TryParse(unit.Get(Generation), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long generation))
+                return (generation, unit.Get(Failure));
+        return null;
+    }
 }

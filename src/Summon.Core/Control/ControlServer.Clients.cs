@@ -15,13 +15,26 @@ internal sealed partial class ControlServer
 
     // Replies the handler finished on another thread, for the owner's thread to write (the lock also orders them
     // against Dispose closing the eventfd that announces them).
-    private readonly Queue<(ControlConnection Client, byte[] Reply)> _finished = new();
+    private readonly Queue<(ControlConnection Client, byte[] Reply, Action? AfterSent)> _finished = new();
 
     private ulong _nextToken = WakeToken + 1;
     private long _acceptPausedUntil;
 
     /// <summary>Clients held now, in any phase.</summary>
     public int Clients => _clients.Count;
+
+    /// <summary>
+    /// Stops or resumes accepting; while stopped, new clients wait in the listen backlog (a re-exec's new image accepts
+    /// them) and the clients held are served to the end.
+    /// </summary>
+    public void Accepting(bool on)
+    {
+        _acceptingOff = !on;
+        if (!_disposed)
+            Watch(_epoll, _listener.Handle, on ? Libc.EPOLLIN : 0, ListenerToken, Libc.EPOLL_CTL_MOD);
+    }
+
+    private bool _acceptingOff;
 
     /// <summary>How long until <see cref="ExpireDeadlines"/> has something to do; null when no deadline runs.</summary>
     public TimeSpan? NextDeadline
@@ -49,7 +62,8 @@ internal sealed partial class ControlServer
         if (_acceptPausedUntil != 0 && _acceptPausedUntil <= now)
         {
             _acceptPausedUntil = 0;
-            Watch(_epoll, _listener.Handle, Libc.EPOLLIN, ListenerToken, Libc.EPOLL_CTL_MOD);
+            if (!_acceptingOff)
+                Watch(_epoll, _listener.Handle, Libc.EPOLLIN, ListenerToken, Libc.EPOLL_CTL_MOD);
         }
     }
 
@@ -138,14 +152,14 @@ internal sealed partial class ControlServer
         }
         if (reply.IsCompleted)
         {
-            Write(client, Encode(reply, request.Method));
+            Write(client, Encode(reply, request.Method), AfterSent(reply));
             return;
         }
         reply.ContinueWith(
             static (task, state) =>
             {
                 var (server, client, method) = ((ControlServer, ControlConnection, string))state!;
-                server.Finish(client, Encode(task, method));
+                server.Finish(client, Encode(task, method), AfterSent(task));
             },
             (this, client, request.Method),
             CancellationToken.None,
@@ -153,18 +167,20 @@ internal sealed partial class ControlServer
             TaskScheduler.Default);
     }
 
+    private static Action? AfterSent(Task<ControlReply> reply) => reply.IsCompletedSuccessfully ? reply.Result.AfterSent : null;
+
     private static byte[] Encode(Task<ControlReply> reply, string method) => ControlCodec.EncodeReplyLine(reply.IsCompletedSuccessfully
         ? reply.Result
         : new ControlReply { Errors = { $"Failed to {method}: {reply.Exception?.InnerException?.Message ?? "the request was cancelled"}" } });
 
     /// <summary>From any thread: queues a finished reply for the owner's thread and wakes it.</summary>
-    private void Finish(ControlConnection client, byte[] reply)
+    private void Finish(ControlConnection client, byte[] reply, Action? afterSent)
     {
         lock (_finished)
         {
             if (_disposed)
                 return;
-            _finished.Enqueue((client, reply));
+            _finished.Enqueue((client, reply, afterSent));
             Libc.EventFdWrite(_wake, 1);
         }
     }
@@ -173,20 +189,21 @@ internal sealed partial class ControlServer
     {
         while (true)
         {
-            (ControlConnection Client, byte[] Reply) finished;
+            (ControlConnection Client, byte[] Reply, Action? AfterSent) finished;
             lock (_finished)
             {
                 if (!_finished.TryDequeue(out finished))
                     return;
             }
             if (_clients.TryGetValue(finished.Client.Token, out var client) && client.Phase == ControlConnectionPhase.Handling)
-                Write(client, finished.Reply);
+                Write(client, finished.Reply, finished.AfterSent);
         }
     }
 
-    private void Write(ControlConnection client, byte[] reply)
+    private void Write(ControlConnection client, byte[] reply, Action? afterSent)
     {
         client.SetReply(reply);
+        client.AfterSent = afterSent;
         WaitOn(client, ControlConnectionPhase.Writing);
         if (Send(client))
             TryWatch(client, Libc.EPOLLOUT);
@@ -261,6 +278,9 @@ internal sealed partial class ControlServer
         // Deregistered explicitly: a child between clone and execve still shares the fd, which keeps it in the set.
         Libc.EpollCtl(_epoll, Libc.EPOLL_CTL_DEL, client.Handle, null);
         client.Dispose();
+        var afterSent = client.AfterSent;
+        client.AfterSent = null;
+        afterSent?.Invoke();
     }
 
     private static byte[] ErrorLine(string error) => ControlCodec.EncodeReplyLine(new ControlReply { Errors = { error } });

@@ -54,26 +54,29 @@ internal sealed partial class ControlServer : IDisposable
 
     public string Path { get; }
 
+    /// <summary>The listening socket, which a re-exec carries across execve.</summary>
+    public SafeFdHandle ListenerHandle => _listener.Handle;
+
     /// <summary>Readable when there is something to do: call <see cref="OnReady"/>.</summary>
     public SafeFdHandle Handle => _epoll;
 
     /// <summary>
-    /// Binds the control socket; fails if another manager is already answering on it
+    /// Binds the control socket (or serves <paramref name="carried"/>, the one a re-exec kept); fails if another manager is already answering on it
     /// (<see cref="InvalidOperationException"/>) or a socket call fails (<see cref="ErrnoException"/>).
     /// </summary>
-    public static ControlServer Start(string path, uint ownUid, IControlHandler handler, TimeProvider time)
+    public static ControlServer Start(string path, uint ownUid, IControlHandler handler, TimeProvider time, ListeningSocket? carried = null)
     {
         if (OperatingSystem.IsWindows())
             throw new PlatformNotSupportedException();
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        if (File.Exists(path) || new FileInfo(path).LinkTarget is not null)
+        if (carried is null && (File.Exists(path) || new FileInfo(path).LinkTarget is not null))
         {
             if (IsAnswering(path))
                 throw new InvalidOperationException($"Another summon manager is already running on {path}.");
             File.Delete(path);
         }
         SafeFdHandle? epoll = null, wake = null;
-        ListeningSocket? listener = null;
+        ListeningSocket? listener = carried;
         try
         {
             epoll = new SafeFdHandle(Libc.EpollCreate1(Libc.EPOLL_CLOEXEC));
@@ -82,7 +85,8 @@ internal sealed partial class ControlServer : IDisposable
             wake = new SafeFdHandle(Libc.EventFd(0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK));
             if (wake.IsInvalid)
                 throw ErrnoException.FromLast("eventfd");
-            listener = UnixStream.Listen(path, Convert.ToUInt32("600", 8), Backlog);
+            // A re-exec's carried socket keeps its node, its inode and the connections in its backlog.
+            listener ??= UnixStream.Listen(path, Convert.ToUInt32("600", 8), Backlog);
             Watch(epoll, listener.Handle, Libc.EPOLLIN, ListenerToken, Libc.EPOLL_CTL_ADD);
             Watch(epoll, wake, Libc.EPOLLIN, WakeToken, Libc.EPOLL_CTL_ADD);
             return new ControlServer(path, listener, handler, ownUid, time, epoll, wake);

@@ -45,6 +45,9 @@ internal sealed class JournalStreamCapture
         _filled -= used;
     }
 
+    /// <summary>The start of a record read but not ended yet.</summary>
+    public ReadOnlySpan<byte> Pending => _pending.AsSpan(0, _filled);
+
     /// <summary>End of stream: the unterminated rest becomes the last record.</summary>
     public void Complete()
     {

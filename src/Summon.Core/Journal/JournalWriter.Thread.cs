@@ -33,16 +33,27 @@ internal sealed partial class JournalWriter
             while (true)
             {
                 options.WriterGate?.Wait();
+                if (Volatile.Read(ref suspendRequested))
+                {
+                    SuspendHere();
+                    continue;
+                }
+
                 lock (gate)
                 {
-                    while (queue.Count == 0 && !stopping)
+                    while (queue.Count == 0 && !stopping && !suspendRequested)
                     {
                         Monitor.Wait(gate);
                     }
 
                     if (queue.Count == 0)
                     {
-                        break;
+                        if (stopping)
+                        {
+                            break;
+                        }
+
+                        continue;
                     }
 
                     // Group commit: every transaction costs its locks, WAL frames and page writes, which for a line

@@ -8,6 +8,9 @@ namespace Summon.Manager;
 /// <summary>Turns control requests into manager jobs and queries. Runs on the manager's event loop.</summary>
 internal sealed class ControlDispatcher(UnitManager manager)
 {
+    /// <summary>The re-exec (set by the daemon host); without it Reexecute is refused.</summary>
+    public Reexec.Reexecutor? Reexec { get; set; }
+
     /// <summary>Runs on the loop; job methods complete later (when their jobs finish) without touching manager state.</summary>
     public Task<ControlReply> HandleAsync(ControlRequest request)
     {
@@ -19,6 +22,7 @@ internal sealed class ControlDispatcher(UnitManager manager)
             ControlMethods.Restart => RunJobsAsync(request, name => manager.RestartJob(name, Mode(request), manual: true)),
             ControlMethods.Isolate => RunJobsAsync(request, manager.IsolateJob),
             ControlMethods.ReloadUnit => RunJobsAsync(request, manager.ReloadJob),
+            ControlMethods.Reexecute when Reexec is not null => Reexec.RequestAsync(request.Binary),
             _ => Task.FromResult(Handle(request)),
         };
     }
@@ -30,6 +34,10 @@ internal sealed class ControlDispatcher(UnitManager manager)
         switch (request.Method)
         {
             case ControlMethods.Ping:
+                reply.Units.Add(ManagerIdentity.Of(Environment.ProcessId, Reexec?.Generation ?? 0, Reexec?.LastFailure));
+                break;
+            case ControlMethods.Reexecute:
+                reply.Errors.Add("This manager cannot re-execute itself.");
                 break;
             case ControlMethods.Kill:
                 RunJobs(request, reply, name => manager.Kill(name, request.Signal == 0 ? Signals.SIGTERM : request.Signal, request.KillWhom == "main"));

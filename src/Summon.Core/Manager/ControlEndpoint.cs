@@ -24,12 +24,16 @@ internal sealed class ControlEndpoint : IControlHandler, IDisposable
     /// replies are written (the daemon flushes its journal). Call on the loop's thread before it runs, and dispose
     /// there after it stopped.
     /// </summary>
-    public ControlEndpoint(string path, uint ownUid, EventLoop loop, ControlDispatcher dispatcher, Action flushJournal)
+    public ControlEndpoint(string path, uint ownUid, EventLoop loop, ControlDispatcher dispatcher, Action flushJournal, SafeFdHandle? carried = null)
     {
         _loop = loop;
         _dispatcher = dispatcher;
         _flushed = new FlushedReplies(flushJournal);
-        _server = ControlServer.Start(path, ownUid, this, loop.Time);
+        // A re-exec's carried listener is served as it is when it is still a stream socket bound to this path.
+        var listener = carried is null ? null : Sockets.ListeningSocket.Adopt(carried, Posix.ListenAddress.UnixPath(path), Posix.SocketKind.Stream, sameAddress: true, out _);
+        if (listener is null)
+            carried?.Dispose();
+        _server = ControlServer.Start(path, ownUid, this, loop.Time, listener);
         try
         {
             _token = loop.Register(_server.Handle, Libc.EPOLLIN, _ => OnReady());
@@ -40,6 +44,15 @@ internal sealed class ControlEndpoint : IControlHandler, IDisposable
             throw;
         }
     }
+
+    /// <summary>Clients held now.</summary>
+    public int Clients => _server.Clients;
+
+    /// <summary>Stops or resumes accepting (<see cref="ControlServer.Accepting"/>).</summary>
+    public void Accepting(bool on) => _server.Accepting(on);
+
+    /// <summary>The listening socket, which a re-exec carries.</summary>
+    public SafeFdHandle ListenerHandle => _server.ListenerHandle;
 
     public Task<ControlReply> HandleAsync(ControlRequest request) => _flushed.AfterFlushAsync(_dispatcher.HandleAsync(request));
 

@@ -52,5 +52,11 @@ internal sealed class DirectoryLock : IDisposable
         return null;
     }
 
+    /// <summary>The lock a re-exec carried across execve (the flock belongs to the open file, which stayed open).</summary>
+    public static DirectoryLock Carried(SafeFdHandle handle) => new(handle);
+
+    /// <summary>The lock's fd, which a re-exec carries.</summary>
+    public SafeFdHandle Handle => _handle;
+
     public void Dispose() => _handle.Dispose();
 }

@@ -93,13 +93,20 @@ internal sealed class EventLoop : IDisposable
     }
 
     /// <summary>Calls <paramref name="action"/> on the loop after <paramref name="due"/>; dispose the result to cancel.</summary>
-    public IDisposable Schedule(TimeSpan due, Action action)
+    public IDisposable Schedule(TimeSpan due, Action action) =>
+        ScheduleAt(_time.GetTimestamp() + (long)(due.TotalSeconds * _time.TimestampFrequency), action);
+
+    /// <summary>Calls <paramref name="action"/> on the loop once <see cref="Time"/>'s timestamp reaches <paramref name="at"/>.</summary>
+    public IDisposable ScheduleAt(long at, Action action)
     {
-        var timer = new LoopTimer(action);
-        long at = _time.GetTimestamp() + (long)(due.TotalSeconds * _time.TimestampFrequency);
+        var timer = new LoopTimer(action, at);
         _timers.Enqueue(timer, at);
         return timer;
     }
+
+    /// <summary>When a timer made by <see cref="Schedule"/> falls due (a <see cref="Time"/> timestamp); null when it
+    /// has run, was cancelled, or is none of ours. A re-exec carries pending timers as these deadlines.</summary>
+    public static long? DueOf(IDisposable? timer) => timer is LoopTimer { Cancelled: false, Ran: false } t ? t.Due : null;
 
     public void Stop()
     {
@@ -179,7 +186,10 @@ internal sealed class EventLoop : IDisposable
         {
             _timers.Dequeue();
             if (!timer.Cancelled)
+            {
+                timer.Ran = true;
                 Invoke(timer.Action);
+            }
         }
     }
 
@@ -222,9 +232,13 @@ internal sealed class EventLoop : IDisposable
 
     private sealed record Registration(SafeFdHandle Fd, Action<uint> Handler);
 
-    private sealed class LoopTimer(Action action) : IDisposable
+    private sealed class LoopTimer(Action action, long due) : IDisposable
     {
         public Action Action { get; } = action;
+
+        public long Due { get; } = due;
+
+        public bool Ran { get; set; }
 
         public bool Cancelled { get; private set; }
 

@@ -57,6 +57,9 @@ internal sealed class InheritedSockets
         return new InheritedSockets(fds);
     }
 
+    /// <summary>The listening sockets a degraded re-exec carried (docs/reexec.md), adopted as a parent's are; null when none.</summary>
+    public static InheritedSockets? Carried(List<(SafeFdHandle Fd, string Name)> fds) => fds.Count == 0 ? null : new InheritedSockets(fds);
+
     /// <summary>The inherited socket for <paramref name="spec"/> of a unit whose fd name is <paramref name="fdName"/>, or null (bind as usual).</summary>
     public ListeningSocket? Take(string unit, ListenSpec spec, SocketKind kind, string fdName, ILogger log)
     {

@@ -1,3 +1,4 @@
+using Summon.Interop;
 using static Summon.Manager.ManagerHost;
 
 namespace Summon.Manager;
@@ -38,6 +39,16 @@ internal sealed class ManagerClaim : IDisposable
         claim = new ManagerClaim(runtime!, state);
         return null;
     }
+
+    /// <summary>The claim a re-exec carried: the locks' fds, still holding their flocks; nothing is checked or taken again.</summary>
+    public static ManagerClaim Carried(SafeFdHandle runtimeLock, SafeFdHandle? stateLock) =>
+        new(DirectoryLock.Carried(runtimeLock), stateLock is null ? null : DirectoryLock.Carried(stateLock));
+
+    /// <summary>The runtime directory's lock fd.</summary>
+    public SafeFdHandle RuntimeLock => _runtime.Handle;
+
+    /// <summary>The state directory's lock fd, or null.</summary>
+    public SafeFdHandle? StateLock => _state?.Handle;
 
     public void Dispose()
     {

@@ -31,13 +31,18 @@ internal static partial class ManagerHost
         uint uid = ProcessIdentity.EffectiveUid;
         if (!userMode && uid != 0)
             return new Exit(1, new StartFailure(StartFailureKind.NeedsRoot, runtimeDirectory, uid.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        if (ManagerClaim.TryTake(userMode, runtimeDirectory, stateDirectory, uid, out var claim) is { } refused)
+        // After a re-exec the directories are claimed already: the locks' fds came across execve.
+        using var resume = Reexec.ReexecResume.FromEnvironment();
+        ManagerClaim? claim;
+        if (resume?.Take(Reexec.ReexecVariables.RuntimeLock) is { } runtimeLock)
+            claim = ManagerClaim.Carried(runtimeLock, resume.Take(Reexec.ReexecVariables.StateLock));
+        else if (ManagerClaim.TryTake(userMode, runtimeDirectory, stateDirectory, uid, out claim) is { } refused)
             return new Exit(1, refused);
         using (claim)
         {
             claimed?.Invoke();
             return RunClaimed(unitPath, userMode, runtimeDirectory, stateDirectory,
-                bestEffortSandbox ? Sandbox.SandboxMode.BestEffort : Sandbox.SandboxMode.Strict, metrics, container ?? new ContainerSettings());
+                bestEffortSandbox ? Sandbox.SandboxMode.BestEffort : Sandbox.SandboxMode.Strict, metrics, container ?? new ContainerSettings(), claim!, resume);
         }
     }
 
@@ -50,7 +55,7 @@ internal static partial class ManagerHost
     }
 
     private static Exit RunClaimed(UnitSearchPath unitPath, bool userMode, string runtimeDirectory, string stateDirectory, Sandbox.SandboxMode sandboxMode,
-        MetricsOptions? metricsOptions, ContainerSettings container)
+        MetricsOptions? metricsOptions, ContainerSettings container, ManagerClaim claim, Reexec.ReexecResume? resume)
     {
         ProcessSpawner.ResetInheritedSignalDispositions();
 
@@ -98,7 +103,7 @@ internal static partial class ManagerHost
         ControlEndpoint server;
         try
         {
-            server = new ControlEndpoint(controlSocket, ProcessIdentity.EffectiveUid, loop, dispatcher, journal.Flush);
+            server = new ControlEndpoint(controlSocket, ProcessIdentity.EffectiveUid, loop, dispatcher, journal.Flush, resume?.Take(Reexec.ReexecVariables.Control));
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or ErrnoException or UnauthorizedAccessException)
         {
@@ -106,11 +111,14 @@ internal static partial class ManagerHost
         }
 
         Metrics.MetricsEndpoint? metrics = null;
+        var carriedMetrics = resume?.Take(Reexec.ReexecVariables.Metrics);
+        if (metricsOptions is null)
+            carriedMetrics?.Dispose();
         if (metricsOptions is not null)
         {
             try
             {
-                metrics = Metrics.MetricsEndpoint.Start(metricsOptions, loop, manager);
+                metrics = Metrics.MetricsEndpoint.Start(metricsOptions, loop, manager, carriedMetrics);
                 Metrics.MetricsLog.Listening(log, metricsOptions.Address);
             }
             catch (ErrnoException e)
@@ -120,8 +128,23 @@ internal static partial class ManagerHost
             }
         }
 
-        var notify = OpenNotifySocket(runtimeDirectory, manager, log);
+        var notify = OpenNotifySocket(runtimeDirectory, manager, log, resume?.Take(Reexec.ReexecVariables.Notify));
         manager.Inherited = InheritedSockets.FromEnvironment(log);
+        var reexec = new Reexec.Reexecutor(manager, new Reexec.ReexecParts
+        {
+            RuntimeDirectory = runtimeDirectory,
+            Journal = journal,
+            Control = server,
+            Notify = notify?.Handle,
+            Metrics = metrics?.ListenerHandle,
+            RuntimeLock = claim.RuntimeLock,
+            StateLock = claim.StateLock,
+        })
+        {
+            Generation = resume?.Generation ?? 0,
+            LastFailure = resume?.Degraded is { } degraded ? $"re-executed, but degraded: {degraded}" : null,
+        };
+        dispatcher.Reexec = reexec;
         using var upward = UpwardNotify.FromEnvironment(log);
         void StopEverything()
         {
@@ -142,14 +165,15 @@ internal static partial class ManagerHost
             StopEverything();
         };
 
-        using var signals = new CompositeDisposable(HandleSignals(loop, manager, StopEverything));
+        using var signals = new CompositeDisposable(HandleSignals(loop, manager, StopEverything, reexec));
         using (server)
         using (metrics)
         using (notify)
         {
             loop.Post(() =>
             {
-                manager.TakeOver(StateFileWriter.PathIn(runtimeDirectory));
+                bool restored = resume is not null && Resume(resume, manager, reexec, log);
+                manager.TakeOver(StateFileWriter.PathIn(runtimeDirectory), adopt: !restored);
                 manager.StartEnabledUnits(() =>
                 {
                     manager.Inherited?.CloseUnused(log);
@@ -180,11 +204,15 @@ internal static partial class ManagerHost
     public readonly record struct Exit(int Code, StartFailure? Failure);
 
     /// <summary>The sd_notify socket; without it the manager still runs, and says that sd_notify(3) will not work.</summary>
-    private static NotifySocket? OpenNotifySocket(string runtimeDirectory, UnitManager manager, ILogger log)
+    private static NotifySocket? OpenNotifySocket(string runtimeDirectory, UnitManager manager, ILogger log, SafeFdHandle? carried)
     {
+        string path = Path.Combine(runtimeDirectory, "notify");
+        var adopted = carried is null ? null : NotifySocket.Carried(carried, path);
+        if (adopted is null)
+            carried?.Dispose();
         try
         {
-            var notify = NotifySocket.Open(Path.Combine(runtimeDirectory, "notify"));
+            var notify = adopted ?? NotifySocket.Open(path);
             manager.AttachNotifySocket(notify);
             return notify;
         }
@@ -195,8 +223,8 @@ internal static partial class ManagerHost
         }
     }
 
-    /// <summary>SIGTERM and SIGINT stop every unit and then the loop (once); SIGHUP is a daemon-reload.</summary>
-    private static IDisposable[] HandleSignals(EventLoop loop, UnitManager manager, Action stopEverything)
+    /// <summary>SIGTERM and SIGINT stop every unit and then the loop (once); SIGHUP is a daemon-reload; SIGUSR2 a daemon-reexec.</summary>
+    private static IDisposable[] HandleSignals(EventLoop loop, UnitManager manager, Action stopEverything, Reexec.Reexecutor reexec)
     {
         bool stopping = false;
         void RequestStop(PosixSignalContext signal)
@@ -218,6 +246,12 @@ internal static partial class ManagerHost
             {
                 signal.Cancel = true;
                 loop.Post(manager.Reload);
+            }),
+            // nginx's "upgrade the executable" signal, for engines that can only send signals; a raw number is allowed on Unix.
+            PosixSignalRegistration.Create((PosixSignal)Signals.SIGUSR2, signal =>
+            {
+                signal.Cancel = true;
+                loop.Post(reexec.RequestFromSignal);
             }),
         ];
     }

@@ -27,13 +27,15 @@ internal sealed class OutputCapture : IDisposable
     private readonly JournalStreamCapture _records;
     private readonly JournalLineBuffer _lines;
     private readonly JournalBacklog _backlog;
+    private readonly OutputCaptures? _live;
     private ulong _token;
     private bool _attached;
 
-    private OutputCapture(EventLoop loop, SafeFdHandle readEnd, JournalWriter journal, JournalStreamSource source)
+    private OutputCapture(EventLoop loop, SafeFdHandle readEnd, JournalWriter journal, JournalStreamSource source, OutputCaptures? live)
     {
         _loop = loop;
         _readEnd = readEnd;
+        _live = live;
         // The writer thread calls this once the backlog has drained; reading resumes on the loop.
         _backlog = new JournalBacklog(() => _loop.Post(Resume));
         _lines = new JournalLineBuffer(journal, _backlog);
@@ -44,13 +46,41 @@ internal sealed class OutputCapture : IDisposable
     /// Creates the pipe; returns the capture (owning the read end) and the write end for the child. Nothing is read
     /// before <see cref="Attach"/>: what the child writes meanwhile waits in the pipe.
     /// </summary>
-    public static (OutputCapture Capture, SafeFdHandle WriteEnd) Create(EventLoop loop, JournalWriter journal, JournalStreamSource source)
+    public static (OutputCapture Capture, SafeFdHandle WriteEnd) Create(EventLoop loop, JournalWriter journal, JournalStreamSource source, OutputCaptures? live = null)
     {
         // Both ends non-blocking from pipe2 (one call); the spawner makes the child's end blocking, as for any stdio.
         var (readEnd, writeEnd) = ChildStdio.CreatePipe(nonBlocking: true);
-        return (new OutputCapture(loop, readEnd, journal, source), writeEnd);
+        return (new OutputCapture(loop, readEnd, journal, source, live), writeEnd);
     }
 
+    /// <summary>
+    /// A capture a re-exec carried: <paramref name="readEnd"/> is the pipe's read end it held, <paramref name="pending"/>
+    /// the start of a line it had read; reading goes on at once, filed under the source's pid.
+    /// </summary>
+    public static OutputCapture Restore(EventLoop loop, JournalWriter journal, JournalStreamSource source, SafeFdHandle readEnd, ReadOnlySpan<byte> pending, OutputCaptures? live)
+    {
+        var capture = new OutputCapture(loop, readEnd, journal, source, live);
+        capture._records.Feed(pending);
+        capture.Attach(source.Pid);
+        return capture;
+    }
+
+    /// <summary>Who the records are filed under.</summary>
+    internal JournalStreamSource Source => _records.Source;
+
+    /// <summary>The pipe's read end (a re-exec carries it).</summary>
+    internal SafeFdHandle ReadEnd => _readEnd;
+
+    /// <summary>The part of a line read but not ended yet.</summary>
+    internal ReadOnlySpan<byte> Pending => _records.Pending;
+
+    /// <summary>Hands the lines read so far to the journal writer (before a re-exec, which carries only the pipe and the partial line).</summary>
+    internal void FlushLines() => _lines.Flush();
+
+    // The neighbours in OutputCaptures' list of live captures.
+    internal OutputCapture? Next { get; set; }
+
+    internal OutputCapture? Previous { get; set; }
     /// <summary>True while reading is paused for the journal to catch up.</summary>
     internal bool IsPaused => _attached && _token == 0 && !_readEnd.IsClosed;
 
@@ -61,6 +91,7 @@ internal sealed class OutputCapture : IDisposable
         _records.Source = _records.Source with { Pid = pid };
         _attached = true;
         _token = _loop.Register(_readEnd, Libc.EPOLLIN, OnReadable);
+        _live?.Add(this);
     }
 
     private unsafe void OnReadable(uint events)
@@ -101,6 +132,7 @@ internal sealed class OutputCapture : IDisposable
     {
         if (_readEnd.IsClosed)
             return;
+        _live?.Remove(this);
         _records.Complete();
         _lines.Flush();
         if (_token != 0)

@@ -51,4 +51,14 @@ internal sealed class RateLimit(TimeProvider time, TimeSpan interval, uint burst
     }
 
     public void Reset() => _count = 0;
+
+    /// <summary>The current window (its start, a timestamp of the clock, and its count): what a re-exec carries.</summary>
+    public (long WindowStart, uint Count) Window => (_windowStart, _count);
+
+    /// <summary>Takes a window back after a re-exec.</summary>
+    public void Restore(long windowStart, uint count)
+    {
+        _windowStart = windowStart;
+        _count = count;
+    }
 }

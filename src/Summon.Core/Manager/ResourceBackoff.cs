@@ -35,6 +35,15 @@ internal sealed class ResourceBackoff
         return delay;
     }
 
+    /// <summary>A re-exec carried an episode of <paramref name="failures"/> in a row: the next pause is what it would have been.</summary>
+    public void Restore(uint failures)
+    {
+        Failures = 0;
+        _next = FirstDelay;
+        for (uint i = 0; i < failures; i++)
+            Fail(out _);
+    }
+
     /// <summary>Ends the episode, if any; returns how many failures it had (0: there was none).</summary>
     public uint Succeed()
     {

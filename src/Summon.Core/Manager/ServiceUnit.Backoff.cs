@@ -80,18 +80,20 @@ internal sealed partial class ServiceUnit
         _recoverTimer?.Dispose();
         StartLimitRecoverAt = Manager.Loop.Time.GetUtcNow() + after;
         ManagerLog.RecoveryScheduled(Manager.Log, Id, UnitResult.StartLimitHit, Text.SystemdTimestamp.Format(StartLimitRecoverAt));
-        _recoverTimer = Manager.Loop.Schedule(after, () =>
-        {
-            _recoverTimer = null;
-            StartLimitRecoverAt = null;
-            if (_state != ServiceState.Failed || Result != UnitResult.StartLimitHit)
-                return;
-            StartLimitRecoveries++;
-            _startLimit.Reset();
-            ManagerLog.Recovered(Manager.Log, Id, UnitResult.StartLimitHit, StartLimitRecoveries);
-            if (!Manager.SocketsTriggering(this).Any())
-                Start();
-        });
+        _recoverTimer = Manager.Loop.Schedule(after, OnStartLimitRecoverDue);
+    }
+
+    private void OnStartLimitRecoverDue()
+    {
+        _recoverTimer = null;
+        StartLimitRecoverAt = null;
+        if (_state != ServiceState.Failed || Result != UnitResult.StartLimitHit)
+            return;
+        StartLimitRecoveries++;
+        _startLimit.Reset();
+        ManagerLog.Recovered(Manager.Log, Id, UnitResult.StartLimitHit, StartLimitRecoveries);
+        if (!Manager.SocketsTriggering(this).Any())
+            Start();
     }
 
     /// <summary>The socket that starts this service recovers from service-start-limit-hit: the limit starts afresh.</summary>

@@ -35,7 +35,8 @@ internal sealed partial class ServiceUnit
         if (job is null || job.InvocationId != InvocationId)
         {
             ReleaseUsers();
-            job = Manager.DynamicUsers.Start(Id, InvocationId, Settings.Exec, Manager.ExecBuilder.Sandbox.ModeFor(Settings));
+            job = Manager.DynamicUsers.Start(Id, InvocationId, Settings.Exec, Manager.ExecBuilder.Sandbox.ModeFor(Settings),
+                Manager.UnitDirectories.Quiet(Id));
             (_users ??= new HeldUsers()).Job = job;
         }
         if (job.Done)

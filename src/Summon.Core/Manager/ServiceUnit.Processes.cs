@@ -129,7 +129,7 @@ internal sealed partial class ServiceUnit
             return true;
         var credentials = Manager.ExecBuilder.Credentials;
         if (credentials.Answered(Settings.Exec))
-            return AwaitCredentialFiles();
+            return AwaitCredentialFiles() || AwaitDirectories();
         ulong token = ++_credentialWaits;
         _credentialWait = token;
         if ((_state is ServiceState.Condition or ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost) && !_timeoutApplies)
@@ -379,8 +379,8 @@ internal sealed partial class ServiceUnit
             MainPid = !isMain && _main is not null ? _main.Pid : 0,
             CredentialsDirectory = CredentialFilesFor(command),
             ControlGroup = EnterCgroup(command)?.Child,
-            JoinsNamespaceOf = Definition.Unit.JoinsNamespaceOf,
             DynamicUser = CurrentDynamicUser,
+            Directories = TakeDirectories(),
         };
         long building = Manager.Loop.Time.GetTimestamp();
         using var plan = Manager.ExecBuilder.Build(in inputs);

@@ -1,6 +1,7 @@
 using Summon.Control;
 using Summon.Manager.Conditions;
 using Summon.Manager.Credentials;
+using Summon.Manager.Directories;
 using Summon.Manager.Exec;
 using Summon.Posix;
 using Summon.Processes;
@@ -80,6 +81,8 @@ internal sealed partial class ServiceUnit : UnitRuntime
     // DynamicUser= and RemoveIPC=: the users the current start holds (ServiceUnit.DynamicUser.cs); null when none, so
     // that a unit without them (every Accept=yes instance of the benchmarks) carries one reference only.
     private HeldUsers? _users;
+    // The directories made for the next command (ServiceUnit.Directories.cs); null when none is made or waited for.
+    private DirectoryJob? _directories;
 
     /// <summary>The main process's group id last found empty; 0 when none (reset by every new main process).</summary>
     private int _goneGroup;
@@ -236,7 +239,7 @@ internal sealed partial class ServiceUnit : UnitRuntime
             case ServiceState.AutoRestart:
                 _restartTimer?.Dispose();
                 _restartTimer = null;
-                Manager.ExecBuilder.Directories.RemoveRuntime(Settings.Exec, restarting: RestartRequested);   // kept for a restart that is now off
+                RemoveDirectories(restarting: RestartRequested, privateTmp: false);   // kept for a restart that is now off
                 RestartRequested = false;
                 SetState(ServiceState.Dead);
                 ManagerLog.Stopped(Manager.Log, Id, ManagerLog.Suffix(this));
@@ -549,9 +552,8 @@ internal sealed partial class ServiceUnit : UnitRuntime
         bool startSkipped = _startJobPending && skipped;
         _startJobPending = false;
         bool autoRestart = !skipped && !_stopRequested && !_startAfterStop && ExitRules.ShouldRestart(Settings, Result, ExecMainStatus);
-        Manager.ExecBuilder.Directories.RemoveRuntime(Settings.Exec, restarting: autoRestart || _startAfterStop || RestartRequested);
-        if (Settings.Exec.Mounts.EffectivePrivateTmp(Settings.Exec.Privileges.DynamicUser))
-            Manager.ExecBuilder.MountDirectories?.RemovePrivateTmp(Id);   // a fresh /tmp for the next start, as systemd's exec runtime
+        // The private /tmp goes too: a fresh one for the next start, as systemd's exec runtime.
+        RemoveDirectories(restarting: autoRestart || _startAfterStop || RestartRequested, privateTmp: true);
         RestartRequested = false;
         if (autoRestart)
         {
@@ -636,7 +638,10 @@ internal sealed partial class ServiceUnit : UnitRuntime
     private void SetState(ServiceState state, bool settled = true)
     {
         if (state != _state)
+        {
             _credentialWait = 0;
+            _directories = null;   // a command of the new state has its directories made again
+        }
         var from = ActiveState;
         bool reloadEnded = _state.IsReloading() && !state.IsReloading();
         if (state is ServiceState.Dead or ServiceState.Failed or ServiceState.AutoRestart)

@@ -1,5 +1,6 @@
 using Summon.Control;
 using Summon.Interop;
+using Summon.Manager.Directories;
 using Summon.Manager.Exec;
 using Summon.Posix;
 using Summon.Processes;
@@ -28,6 +29,8 @@ internal sealed partial class SocketUnit
     private ulong _credentialWait;
     private ulong _credentialWaits;
     private string _invocationId = "";
+    // The directories made for the next control command; null when none is made or waited for.
+    private DirectoryJob? _directories;
 
     /// <summary>A start is under way: its end (listening, or dead/failed) settles it.</summary>
     private bool _startPending;
@@ -93,6 +96,7 @@ internal sealed partial class SocketUnit
         _controlCommands = null;
         _afterControl = null;
         _credentialWait = 0;
+        _directories = null;
         if (_control is not null)
         {
             _control.SignalGroup(state is SocketState.StopPreSigkill or SocketState.FinalSigkill ? Signals.SIGKILL : Signals.SIGTERM);
@@ -112,8 +116,9 @@ internal sealed partial class SocketUnit
         CancelTimer();
         AbandonControl();
         CloseListeners();
-        if (Settings.Exec.Mounts.EffectivePrivateTmp(dynamicUser: false))
-            Manager.ExecBuilder.MountDirectories?.RemovePrivateTmp(Id);   // the control commands' /tmp, fresh for the next start
+        _directories = null;
+        // The control commands' /tmp goes, fresh for the next start; their runtime directories stay, as before.
+        Manager.UnitDirectories.Remove(Id, Settings.Exec, runtime: false, privateTmp: Settings.Exec.Mounts.EffectivePrivateTmp(dynamicUser: false));
         bool failed = Result != UnitResult.Success;
         bool starting = _startPending, stopping = _stopRequested;
         _startPending = false;
@@ -186,6 +191,8 @@ internal sealed partial class SocketUnit
             });
             return;
         }
+        if (AwaitDirectories())
+            return;
         var command = commands[_nextControl++];
         _controlCommand = command;
         var run = new ExecRun { Started = Manager.Now };
@@ -309,6 +316,7 @@ internal sealed partial class SocketUnit
     private void AbandonControl()
     {
         _credentialWait = 0;
+        _directories = null;
         if (_control is null)
             return;
         Manager.Loop.Unregister(_controlToken);
@@ -332,11 +340,55 @@ internal sealed partial class SocketUnit
             ListenFds = [],
             StoredFds = [],
             InvocationId = _invocationId,
+            Directories = _directories,
         };
+        _directories = null;   // each job serves one spawn
         using var plan = Manager.ExecBuilder.Build(in inputs);
         var process = Manager.ExecBuilder.Launch(plan);
         plan.Started(process.Pid);
         return process;
+    }
+
+    /// <summary>
+    /// True when the next control command must wait for its directories and private /tmp, made off the loop
+    /// (<see cref="DirectoryStore"/>); the step's timer runs meanwhile, and the command runs once they are done.
+    /// </summary>
+    private bool AwaitDirectories()
+    {
+        var job = _directories;
+        if (job is null)
+        {
+            if (!Manager.UnitDirectories.Needed(Settings.Exec, dynamicUser: false, directoriesMade: false))
+                return false;
+            ExecCredentials ids;
+            try
+            {
+                ids = Manager.ExecBuilder.Credentials.Resolve(Settings.Exec, Id);
+            }
+            catch (SpawnException)
+            {
+                return false;   // the spawn fails at step USER or GROUP, before its directories
+            }
+            job = Manager.UnitDirectories.Prepare(Id, Settings.Exec, ids, dynamicUser: false, directoriesMade: false, joins: null);
+            _directories = job;
+        }
+        if (job.Done)
+            return false;
+        WaitForDirectories(job);
+        return true;
+    }
+
+    private void WaitForDirectories(DirectoryJob job)
+    {
+        ulong token = ++_credentialWaits;
+        _credentialWait = token;
+        job.Task.ContinueWith(_ => Manager.Loop.Post(() =>
+        {
+            if (token != _credentialWait)
+                return;
+            _credentialWait = 0;
+            RunNextControl();
+        }), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     private void LogSpawnFailure(ExecCommand command, SpawnException e) =>

@@ -24,19 +24,21 @@ internal sealed partial class SocketUnit
         CancelRecovery();
         RecoverAt = Manager.Loop.Time.GetUtcNow() + delay;
         ManagerLog.RecoveryScheduled(Manager.Log, Id, result, Text.SystemdTimestamp.Format(RecoverAt));
-        _recoverTimer = Manager.Loop.Schedule(delay, () =>
-        {
-            _recoverTimer = null;
-            RecoverAt = null;
-            if (_state != SocketState.Failed || Result != result)
-                return;
-            Recoveries++;
-            ManagerLog.Recovered(Manager.Log, Id, result, Recoveries);
-            service?.ForgetStartLimit();
-            _triggerLimit?.Reset();
-            SetState(SocketState.Dead);
-            Start();
-        });
+        _recoverTimer = Manager.Loop.Schedule(delay, () => OnRecoverDue(result, service));
+    }
+
+    private void OnRecoverDue(string result, ServiceUnit? service)
+    {
+        _recoverTimer = null;
+        RecoverAt = null;
+        if (_state != SocketState.Failed || Result != result)
+            return;
+        Recoveries++;
+        ManagerLog.Recovered(Manager.Log, Id, result, Recoveries);
+        service?.ForgetStartLimit();
+        _triggerLimit?.Reset();
+        SetState(SocketState.Dead);
+        Start();
     }
 
     private void CancelRecovery()

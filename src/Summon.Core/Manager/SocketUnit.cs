@@ -110,15 +110,7 @@ internal sealed partial class SocketUnit : UnitRuntime
             }
             try
             {
-                var socket = spec.Type == ListenType.Fifo
-                    ? ListeningSocket.OpenFifo(spec.Value, OptionsOf(Settings))
-                    : Manager.Inherited?.Take(Id, spec, SocketTypeOf(spec.Type), Settings.FileDescriptorName ?? Id, Manager.Log)
-                        ?? ListeningSocket.Open(spec.Address!, SocketTypeOf(spec.Type), OptionsOf(Settings));
-                if (Settings.SocketUser is not null || Settings.SocketGroup is not null)
-                    ChangeOwner(socket);
-                _listeners.Add(new Listener(socket, spec) { PollLimit = new RateLimit(Manager.Loop.Time, Settings.PollLimitInterval, Settings.EffectivePollLimitBurst) });
-                foreach (var failure in SocketOptionsOf(Settings).ApplyTo(socket))
-                    ManagerLog.UnitWarning(Manager.Log, Id, failure);
+                _listeners.Add(OpenListener(spec));
             }
             catch (Processes.SpawnException e)
             {
@@ -158,6 +150,21 @@ internal sealed partial class SocketUnit : UnitRuntime
         if (IdleStopRefusal() is { } refusal)
             ManagerLog.UnitWarning(Manager.Log, Id, refusal);
         EnterStartPost();
+    }
+
+    /// <summary>Binds one Listen*= line with the socket's options and owner (a parent's inherited socket when one
+    /// matches); throws <see cref="ErrnoException"/>, or <see cref="Processes.SpawnException"/> for an unknown owner.</summary>
+    private Listener OpenListener(ListenSpec spec)
+    {
+        var socket = spec.Type == ListenType.Fifo
+            ? ListeningSocket.OpenFifo(spec.Value, OptionsOf(Settings))
+            : Manager.Inherited?.Take(Id, spec, SocketTypeOf(spec.Type), Settings.FileDescriptorName ?? Id, Manager.Log)
+                ?? ListeningSocket.Open(spec.Address!, SocketTypeOf(spec.Type), OptionsOf(Settings));
+        if (Settings.SocketUser is not null || Settings.SocketGroup is not null)
+            ChangeOwner(socket);
+        foreach (var failure in SocketOptionsOf(Settings).ApplyTo(socket))
+            ManagerLog.UnitWarning(Manager.Log, Id, failure);
+        return new Listener(socket, spec) { PollLimit = new RateLimit(Manager.Loop.Time, Settings.PollLimitInterval, Settings.EffectivePollLimitBurst) };
     }
 
     public override void Stop()
@@ -220,14 +227,14 @@ internal sealed partial class SocketUnit : UnitRuntime
             EnterListening();   // pending connections re-trigger immediately: epoll reports them at once
     }
 
-    private void ChangeOwner(ListeningSocket socket)
+    private void ChangeOwner(ListeningSocket socket, bool dispose = true)
     {
-        var owner = Processes.ExecCredentials.Resolve(Settings.SocketUser, Settings.SocketGroup, null, "");
         try
         {
+            var owner = Processes.ExecCredentials.Resolve(Settings.SocketUser, Settings.SocketGroup, null, "");
             socket.ChangeOwner(owner.Uid ?? uint.MaxValue, owner.Gid ?? uint.MaxValue);
         }
-        catch
+        catch when (dispose)
         {
             socket.Dispose();
             throw;
@@ -288,12 +295,14 @@ internal sealed partial class SocketUnit : UnitRuntime
         if (episodeBegins)
             ManagerLog.ResourcesExhausted(Manager.Log, Id, Errno.Describe(errno));
         StopPolling();
-        _resume = Manager.Loop.Schedule(delay, () =>
-        {
-            _resume = null;
-            if (_state == SocketState.Listening)
-                Poll();
-        });
+        _resume = Manager.Loop.Schedule(delay, OnResumeDue);
+    }
+
+    private void OnResumeDue()
+    {
+        _resume = null;
+        if (_state == SocketState.Listening)
+            Poll();
     }
 
     /// <summary>A connection was accepted and its instance started: a pause for resources, if any, is over.</summary>
@@ -452,12 +461,14 @@ internal sealed partial class SocketUnit : UnitRuntime
     {
         _waiting = connection;
         StopPolling();
-        _waitingTimer = Manager.Loop.Schedule(LimitGrace, () =>
-        {
-            _waitingTimer = null;
-            _limitGraceSpent = true;
-            ReleaseWaiting();
-        });
+        _waitingTimer = Manager.Loop.Schedule(LimitGrace, OnLimitGraceEnded);
+    }
+
+    private void OnLimitGraceEnded()
+    {
+        _waitingTimer = null;
+        _limitGraceSpent = true;
+        ReleaseWaiting();
     }
 
     private void ReleaseWaiting()
@@ -573,9 +584,10 @@ internal sealed partial class SocketUnit : UnitRuntime
     /// <summary>A failure while listening or running: the socket stops (ExecStopPre/Post= run) and ends failed.</summary>
     private void Fail(string result) => EnterStopPre(result);
 
-    /// <summary>Stops listening: no polling, no pause or waiting connection; the fds stay open.</summary>
+    /// <summary>Stops listening: no polling, no pause or waiting connection; the fds stay open (retiring ones close).</summary>
     private void Quiesce()
     {
+        CloseRetiring();
         _resume?.Dispose();
         _resume = null;
         _waitingTimer?.Dispose();
@@ -613,7 +625,7 @@ internal sealed partial class SocketUnit : UnitRuntime
         _ => SocketKind.Stream,
     };
 
-    private static ListenOptions OptionsOf(SocketSection s) => new()
+    internal static ListenOptions OptionsOf(SocketSection s) => new()
     {
         Backlog = (int)Math.Min(s.Backlog, int.MaxValue),
         Ipv6Only = s.BindIPv6Only switch { BindIPv6Only.Both => false, BindIPv6Only.Ipv6Only => true, _ => null },
@@ -623,7 +635,7 @@ internal sealed partial class SocketUnit : UnitRuntime
         DirectoryMode = s.DirectoryMode,
     };
 
-    private static SocketOptions SocketOptionsOf(SocketSection s) => new()
+    internal static SocketOptions SocketOptionsOf(SocketSection s) => new()
     {
         NoDelay = s.NoDelay,
         KeepAlive = s.KeepAlive,
@@ -650,7 +662,7 @@ internal sealed partial class SocketUnit : UnitRuntime
 
         public ulong Token { get; set; }
 
-        public RateLimit? PollLimit { get; init; }
+        public RateLimit? PollLimit { get; set; }
 
         /// <summary>Set while PollLimit= pauses this listener: when it is polled again.</summary>
         public DateTimeOffset? PausedUntil { get; set; }

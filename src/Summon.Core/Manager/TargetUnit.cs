@@ -7,7 +7,7 @@ namespace Summon.Manager;
 /// A .target: no process and no fd, only a state — active once its start job runs (after what it is ordered after),
 /// inactive once stopped — so that units can be grouped, pulled in and ordered by it, as systemd's target units.
 /// </summary>
-internal sealed class TargetUnit(UnitManager manager, LoadedUnit definition) : UnitRuntime(manager, definition)
+internal sealed partial class TargetUnit(UnitManager manager, LoadedUnit definition) : UnitRuntime(manager, definition)
 {
     private bool _active;
 

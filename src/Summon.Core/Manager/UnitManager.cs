@@ -57,6 +57,7 @@ internal sealed class UnitManager
         Installer = new UnitInstaller(options.UnitPath, UnitRegistry.Specifiers(options));
         Credentials = new CredentialStore(options.CredentialsRoot,
             CredentialStore.SearchPath(Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY")), mount: ProcessIdentity.EffectiveUid == 0);
+        UnitDirectories = new Directories.DirectoryStore(loop, ExecBuilder.Directories, ExecBuilder.MountDirectories);
         DynamicUsers = new DynamicUsers.DynamicUserStore(new DynamicUsers.DynamicUserTable(new DynamicUsers.DynamicUidAllocator(options.DynamicUidDirectory)),
             ExecBuilder.Directories, canSwitchUsers: !options.UserMode && ProcessIdentity.EffectiveUid == 0);
         Jobs = new JobEngine(this, _registry, options.UnitPath, log);
@@ -107,6 +108,8 @@ internal sealed class UnitManager
     internal DynamicUsers.DynamicUserStore DynamicUsers { get; }
     /// <summary>The credentials directories of the services (credentials part).</summary>
     internal CredentialStore Credentials { get; }
+    /// <summary>The service directories and private /tmp of the units' commands, made and removed off the loop.</summary>
+    internal Directories.DirectoryStore UnitDirectories { get; }
 
     /// <summary>Activation and spawn latencies, the loop's lag: what /metrics shows beyond the units' own counters.</summary>
     internal Metrics.ManagerMetrics Metrics { get; }
@@ -233,15 +236,52 @@ internal sealed class UnitManager
         }
     }
 
-    /// <summary>daemon-reload: forget all definitions and re-read them; running units keep their fds and processes.</summary>
+    /// <summary>
+    /// daemon-reload: forget all definitions and re-read them; running units keep their fds and processes, a socket
+    /// the listeners whose lines did not change. A unit whose file is gone or masked is stopped as a stop job would
+    /// (forgotten once stopped); one whose new file does not load runs on with its old definition until it stops, and
+    /// is forgotten then (at once if it was not running), so that its next start sees why it does not load.
+    /// </summary>
     public void Reload()
     {
         ManagerLog.Reloading(Log);
-        _registry.Reload();
+        var unloaded = _registry.Reload();
         Jobs.OnReload();
         Reactions.OnReload(_registry.Units);
+        foreach (var (unit, definition) in unloaded)
+            OnDefinitionGone(unit, definition);
         HeapTrim.AfterBulkLoad();
         StartupPages.Release();
+    }
+
+    private void OnDefinitionGone(UnitRuntime unit, LoadedUnit definition)
+    {
+        bool running = unit.ActiveState is not (UnitActiveState.Inactive or UnitActiveState.Failed) || Jobs.Installed(unit) is not null;
+        if (!running)
+        {
+            ForgetUnloaded(unit);
+            return;
+        }
+        if (definition.LoadState is not (LoadState.NotFound or LoadState.Masked))
+            ManagerLog.KeepsOldDefinition(Log, unit.Id, definition.LoadState.ToText());
+        else
+        {
+            ManagerLog.StoppingRemoved(Log, unit.Id, definition.LoadState == LoadState.Masked ? "masked" : "gone");
+            _ = Jobs.Enqueue(JobType.Stop, unit, JobMode.Replace, manual: false);
+        }
+        // Once stopped, its old definition must not start again.
+        unit.WatchStop(() => Loop.Post(() => ForgetUnloaded(unit)));
+    }
+
+    /// <summary>Forgets a stopped unit whose definition no longer loads, unless something started it again meanwhile.</summary>
+    private void ForgetUnloaded(UnitRuntime unit)
+    {
+        if (unit.ActiveState is not (UnitActiveState.Inactive or UnitActiveState.Failed) || Jobs.Installed(unit) is not null)
+            return;
+        if (_registry.Loaded(unit.Id) is { LoadState: LoadState.Loaded })
+            return;   // a later reload found it again
+        if (_registry.Forget(unit))
+            Reactions.OnForgotten(unit);
     }
 
     /// <summary>
@@ -249,9 +289,11 @@ internal sealed class UnitManager
     /// then keeps that file current for a successor. Call once, before <see cref="StartEnabledUnits"/>, and only once
     /// this manager is the only one (it holds the control socket).
     /// </summary>
-    public void TakeOver(string path)
+    public void TakeOver(string path, bool adopt = true)
     {
-        new Adoption(this, Log).Run(path);
+        // After a re-exec the units were restored from its state: the file is only kept current from here on.
+        if (adopt)
+            new Adoption(this, Log).Run(path);
         var writer = new StateFileWriter(path, message => Loop.Post(() => ManagerLog.UnitWarning(Log, "summon", message)));
         _stateFile = new StateRecorder(this, _registry.Units, writer);
         _stateFile.Start();
@@ -312,8 +354,11 @@ internal sealed class UnitManager
             Launcher.ReapOrphans(IsTrackedPid);
     }
 
-    /// <summary>True when <paramref name="pid"/> is the main or control process of a service.</summary>
-    public bool IsTrackedPid(int pid) => _registry.ServiceOf(pid, includeGroups: false) is not null;
+    /// <summary>True when <paramref name="pid"/> is the main or control process of a service, or one of the manager's own helpers.</summary>
+    public bool IsTrackedPid(int pid) => HelperPids.Contains(pid) || _registry.ServiceOf(pid, includeGroups: false) is not null;
+
+    /// <summary>Children the manager runs for itself (a re-exec's check), reaped through their pidfds, not as orphans.</summary>
+    internal HashSet<int> HelperPids { get; } = [];
 
     /// <summary>A unit changed state (or main pid): the state file is due for a rewrite, unless only a connection instance changed.</summary>
     internal void OnUnitStateChanged(UnitRuntime unit)
@@ -407,6 +452,9 @@ internal sealed class UnitManager
 
     internal ServiceUnit CreateInstance(UnitName name, LoadedUnit template, SocketUnit socket, AcceptedConnection connection) =>
         _registry.CreateInstance(this, name, template, socket, connection);
+
+    internal ServiceUnit RestoreInstance(UnitName name, LoadedUnit template, string? description) =>
+        _registry.RestoreInstance(this, name, template, description);
 
     internal ServiceUnit? GetOrLoadService(UnitName name) => GetOrLoad(name.Name) as ServiceUnit is { } s && s.Definition.LoadState == LoadState.Loaded ? s : null;
 

@@ -102,22 +102,36 @@ internal sealed class UnitRegistry
     /// <summary>The definition already loaded for <paramref name="name"/>, if any.</summary>
     public LoadedUnit? Loaded(string name) => _definitions.GetValueOrDefault(name);
 
-    /// <summary>daemon-reload: forgets every definition and re-reads those of the units in use.</summary>
-    public void Reload()
+    /// <summary>
+    /// daemon-reload: forgets every definition and re-reads those of the units in use. A unit whose new definition
+    /// loads takes it (a socket moves its listeners, <see cref="SocketUnit.Reload"/>); the others keep theirs and are
+    /// returned with the new one (not found, masked, or refused at load), for the manager to stop or forget.
+    /// </summary>
+    public List<(UnitRuntime Unit, LoadedUnit Definition)> Reload()
     {
         _definitions.Clear();
         Generation++;
         _templateHasSpecifiers.Clear();
         _loader = NewLoader();
-        foreach (var unit in _units.Values)
+        var unloaded = new List<(UnitRuntime, LoadedUnit)>();
+        foreach (var unit in _units.Values.ToList())
         {
             if (unit is ServiceUnit { IsConnectionInstance: true })
                 continue;
             var definition = LoadDefinition(unit.Definition.Name);
-            if (definition.LoadState == LoadState.Loaded && (definition.Socket is not null) == (unit is SocketUnit))
+            if (definition.LoadState != LoadState.Loaded || (definition.Socket is not null) != (unit is SocketUnit))
+                unloaded.Add((unit, definition));
+            else if (unit is SocketUnit socket)
+                socket.Reload(definition);
+            else
                 unit.Definition = definition;
         }
+        return unloaded;
     }
+
+    /// <summary>Forgets <paramref name="unit"/> (its definition went away at a reload): its name loads afresh at next use.</summary>
+    public bool Forget(UnitRuntime unit) =>
+        _units.TryGetValue(unit.Id, out var kept) && ReferenceEquals(kept, unit) && _units.Remove(unit.Id);
 
     /// <summary>An Accept=yes instance of <paramref name="template"/> for one connection.</summary>
     public ServiceUnit CreateInstance(UnitManager manager, UnitName name, LoadedUnit template, SocketUnit socket, AcceptedConnection connection)
@@ -126,6 +140,15 @@ internal sealed class UnitRegistry
         var definition = TemplateHasSpecifiers(template) ? _loader.Load(name) : template;
         var service = new ServiceUnit(manager, definition, name.Name, $"{definition.Description} ({connection.PeerPretty})");
         service.AttachConnection(socket, connection);
+        _units[name.Name] = service;
+        return service;
+    }
+
+    /// <summary>An Accept=yes instance a re-exec carried: made as at its accept, with the description it had.</summary>
+    public ServiceUnit RestoreInstance(UnitManager manager, UnitName name, LoadedUnit template, string? description)
+    {
+        var definition = TemplateHasSpecifiers(template) ? _loader.Load(name) : template;
+        var service = new ServiceUnit(manager, definition, name.Name, description);
         _units[name.Name] = service;
         return service;
     }

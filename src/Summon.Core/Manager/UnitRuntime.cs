@@ -4,7 +4,7 @@ using Summon.Units;
 namespace Summon.Manager;
 
 /// <summary>The runtime side of one unit: its loaded definition, its state and the timestamps systemd keeps.</summary>
-internal abstract class UnitRuntime
+internal abstract partial class UnitRuntime
 {
     protected UnitRuntime(UnitManager manager, LoadedUnit definition, string? id = null)
     {

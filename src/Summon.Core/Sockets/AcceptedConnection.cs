@@ -50,6 +50,18 @@ internal sealed class AcceptedConnection : IDisposable
         return connection;
     }
 
+    /// <summary>A connection accepted by a previous image of this manager (a re-exec carried its fd), with the identity
+    /// derived from its peer then.</summary>
+    public static AcceptedConnection Restore(SafeFdHandle handle, string instanceSuffix, string? remoteAddress, int? remotePort, string sourceKey, string peerPretty) =>
+        new(handle)
+        {
+            InstanceSuffix = instanceSuffix,
+            RemoteAddress = remoteAddress,
+            RemotePort = remotePort,
+            SourceKey = sourceKey,
+            PeerPretty = peerPretty,
+        };
+
     /// <summary>True for accept(2) errors that only concern one aborted connection attempt, or mean "try later".</summary>
     public static bool IsTransient(int errno) => errno is Errno.EAGAIN or Errno.ECONNABORTED or Errno.EPERM or Errno.ENETDOWN
         or Errno.EPROTO or Errno.ENOPROTOOPT or Errno.EHOSTDOWN or Errno.ENONET or Errno.EHOSTUNREACH or Errno.EOPNOTSUPP

@@ -234,6 +234,32 @@ internal sealed class ListeningSocket : IDisposable
         return new ListeningSocket(handle, ListenAddress.UnixPath(path), null);
     }
 
+    /// <summary>Backlog= changed by a reload: listen(2) again on a listening socket only changes its backlog.</summary>
+    public void Relisten(int backlog)
+    {
+        if (IsStream)
+            Check(Libc.Listen(Handle, backlog), "listen");
+    }
+
+    /// <summary>ReusePort= changed by a reload: the flag is read when another socket binds the port, so it applies to
+    /// a bound socket too (the kernel makes the reuseport group when the second one joins).</summary>
+    public void SetReusePort(bool on)
+    {
+        if (Address.Family is ListenFamily.Inet or ListenFamily.Inet6)
+            Check(Libc.SetSockOptInt(Handle, Libc.SOL_SOCKET, Libc.SO_REUSEPORT, on ? 1 : 0), "setsockopt(SO_REUSEPORT)");
+    }
+
+    /// <summary>SocketMode= changed by a reload: the node of a path socket (never through a symlink) or the FIFO's own fd.</summary>
+    public void ChangeMode(uint mode)
+    {
+        if (Address.Family != ListenFamily.Unix)
+            return;
+        if (Kind is null)
+            Check(Libc.Fchmod(Handle, mode & 0xFFF), "fchmod");
+        else
+            Widen(Address.Path!, mode & 0x1FF);
+    }
+
     /// <summary>SocketUser=/SocketGroup=: the owner of the file-system node (uint.MaxValue leaves one unchanged).</summary>
     public void ChangeOwner(uint uid, uint gid)
     {

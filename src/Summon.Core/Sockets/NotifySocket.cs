@@ -30,6 +30,10 @@ internal sealed class NotifySocket : IDisposable
 
     public string Path { get; }
 
+    /// <summary>The socket a re-exec carried (SO_PASSCRED and its node kept); null when the fd is not a datagram socket bound to <paramref name="path"/>.</summary>
+    public static NotifySocket? Carried(SafeFdHandle fd, string path) =>
+        ListeningSocket.Adopt(fd, ListenAddress.UnixPath(path), SocketKind.Datagram, sameAddress: true, out _) is { } socket ? new NotifySocket(socket.Handle, path) : null;
+
     public static NotifySocket Open(string path)
     {
         if (File.Exists(path) || new FileInfo(path).LinkTarget is not null)

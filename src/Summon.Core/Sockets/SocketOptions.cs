@@ -31,7 +31,16 @@ internal sealed record SocketOptions
     private const int IP_TTL = 2, IP_PKTINFO = 8, IP_TRANSPARENT = 19, IPV6_UNICAST_HOPS = 16, IPV6_RECVPKTINFO = 49, IPV6_TRANSPARENT = 75;
 
     /// <summary>Applies every set option; returns the messages for those that failed ("TCP_NODELAY failed: …").</summary>
-    public List<string> ApplyTo(ListeningSocket socket)
+    public List<string> ApplyTo(ListeningSocket socket) => Apply(socket, null, null);
+
+    /// <summary>
+    /// A reload changed the options of a bound socket: each one that differs from <paramref name="previous"/> is set to
+    /// its new value, a switch turned off included; one that was set and is now unset is named in
+    /// <paramref name="atRestart"/> (its kernel default is not known here; a restart of the socket restores it).
+    /// </summary>
+    public List<string> ApplyChangesTo(ListeningSocket socket, SocketOptions previous, List<string> atRestart) => Apply(socket, previous, atRestart);
+
+    private List<string> Apply(ListeningSocket socket, SocketOptions? previous, List<string>? atRestart)
     {
         var failures = new List<string>();
         var fd = socket.Handle;
@@ -39,29 +48,41 @@ internal sealed record SocketOptions
         bool v6 = socket.Address.Family == ListenFamily.Inet6;
         bool tcp = ip && socket.Kind == SocketKind.Stream;
 
-        void Set(bool when, int level, int name, int value, string what)
+        void Set(bool applies, int level, int name, int value, string what)
         {
-            if (when && Libc.SetSockOptInt(fd, level, name, value) < 0)
+            if (applies && Libc.SetSockOptInt(fd, level, name, value) < 0)
                 failures.Add($"{what} failed: {Errno.Describe(Errno.Last)}");
         }
+        // Fresh: a switch is set when on. Reloaded: when it differs from before, off included.
+        bool Switch(bool now, bool before) => previous is null ? now : now != before;
+        // Fresh: a value is set when given. Reloaded: when it differs; one no longer given waits for a restart.
+        bool Value<T>(T? now, T? before, string setting) where T : struct
+        {
+            if (previous is null)
+                return now is not null;
+            if (now is null && before is not null)
+                atRestart?.Add(setting);
+            return now is not null && !now.Equals(before);
+        }
+        var was = previous ?? this;
 
-        Set(KeepAlive, Libc.SOL_SOCKET, SO_KEEPALIVE, 1, "SO_KEEPALIVE");
-        Set(tcp && KeepAliveTime is not null, Libc.IPPROTO_TCP, TCP_KEEPIDLE, Seconds(KeepAliveTime), "TCP_KEEPIDLE");
-        Set(tcp && KeepAliveInterval is not null, Libc.IPPROTO_TCP, TCP_KEEPINTVL, Seconds(KeepAliveInterval), "TCP_KEEPINTVL");
-        Set(tcp && KeepAliveProbes is not null, Libc.IPPROTO_TCP, TCP_KEEPCNT, (int)(KeepAliveProbes ?? 0), "TCP_KEEPCNT");
-        Set(tcp && DeferAccept > TimeSpan.Zero, Libc.IPPROTO_TCP, TCP_DEFER_ACCEPT, Seconds(DeferAccept), "TCP_DEFER_ACCEPT");
-        Set(tcp && NoDelay, Libc.IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY");
-        Set(Broadcast, Libc.SOL_SOCKET, SO_BROADCAST, 1, "SO_BROADCAST");
-        Set(PassCredentials, Libc.SOL_SOCKET, Libc.SO_PASSCRED, 1, "SO_PASSCRED");
-        Set(ip && PassPacketInfo, v6 ? Libc.IPPROTO_IPV6 : 0, v6 ? IPV6_RECVPKTINFO : IP_PKTINFO, 1, v6 ? "IPV6_RECVPKTINFO" : "IP_PKTINFO");
-        Set(Priority is not null, Libc.SOL_SOCKET, SO_PRIORITY, Priority ?? 0, "SO_PRIORITY");
-        Set(Mark is not null, Libc.SOL_SOCKET, SO_MARK, Mark ?? 0, "SO_MARK");
-        Set(ip && IpTtl is not null, v6 ? Libc.IPPROTO_IPV6 : 0, v6 ? IPV6_UNICAST_HOPS : IP_TTL, IpTtl ?? 0, v6 ? "IPV6_UNICAST_HOPS" : "IP_TTL");
-        Set(ip && Transparent, v6 ? Libc.IPPROTO_IPV6 : 0, v6 ? IPV6_TRANSPARENT : IP_TRANSPARENT, 1, v6 ? "IPV6_TRANSPARENT" : "IP_TRANSPARENT");
-        if (ReceiveBuffer is { } rcv && Libc.SetSockOptInt(fd, Libc.SOL_SOCKET, SO_RCVBUFFORCE, Clamp(rcv)) < 0)
-            Set(true, Libc.SOL_SOCKET, SO_RCVBUF, Clamp(rcv), "SO_RCVBUF");
-        if (SendBuffer is { } snd && Libc.SetSockOptInt(fd, Libc.SOL_SOCKET, SO_SNDBUFFORCE, Clamp(snd)) < 0)
-            Set(true, Libc.SOL_SOCKET, SO_SNDBUF, Clamp(snd), "SO_SNDBUF");
+        Set(Switch(KeepAlive, was.KeepAlive), Libc.SOL_SOCKET, SO_KEEPALIVE, KeepAlive ? 1 : 0, "SO_KEEPALIVE");
+        Set(tcp && Value(KeepAliveTime, was.KeepAliveTime, "KeepAliveTimeSec="), Libc.IPPROTO_TCP, TCP_KEEPIDLE, Seconds(KeepAliveTime), "TCP_KEEPIDLE");
+        Set(tcp && Value(KeepAliveInterval, was.KeepAliveInterval, "KeepAliveIntervalSec="), Libc.IPPROTO_TCP, TCP_KEEPINTVL, Seconds(KeepAliveInterval), "TCP_KEEPINTVL");
+        Set(tcp && Value(KeepAliveProbes, was.KeepAliveProbes, "KeepAliveProbes="), Libc.IPPROTO_TCP, TCP_KEEPCNT, (int)(KeepAliveProbes ?? 0), "TCP_KEEPCNT");
+        Set(tcp && (previous is null ? DeferAccept > TimeSpan.Zero : DeferAccept != was.DeferAccept), Libc.IPPROTO_TCP, TCP_DEFER_ACCEPT, Seconds(DeferAccept), "TCP_DEFER_ACCEPT");
+        Set(tcp && Switch(NoDelay, was.NoDelay), Libc.IPPROTO_TCP, TCP_NODELAY, NoDelay ? 1 : 0, "TCP_NODELAY");
+        Set(Switch(Broadcast, was.Broadcast), Libc.SOL_SOCKET, SO_BROADCAST, Broadcast ? 1 : 0, "SO_BROADCAST");
+        Set(Switch(PassCredentials, was.PassCredentials), Libc.SOL_SOCKET, Libc.SO_PASSCRED, PassCredentials ? 1 : 0, "SO_PASSCRED");
+        Set(ip && Switch(PassPacketInfo, was.PassPacketInfo), v6 ? Libc.IPPROTO_IPV6 : 0, v6 ? IPV6_RECVPKTINFO : IP_PKTINFO, PassPacketInfo ? 1 : 0, v6 ? "IPV6_RECVPKTINFO" : "IP_PKTINFO");
+        Set(Value(Priority, was.Priority, "Priority="), Libc.SOL_SOCKET, SO_PRIORITY, Priority ?? 0, "SO_PRIORITY");
+        Set(Value(Mark, was.Mark, "Mark="), Libc.SOL_SOCKET, SO_MARK, Mark ?? 0, "SO_MARK");
+        Set(ip && Value(IpTtl, was.IpTtl, "IPTTL="), v6 ? Libc.IPPROTO_IPV6 : 0, v6 ? IPV6_UNICAST_HOPS : IP_TTL, IpTtl ?? 0, v6 ? "IPV6_UNICAST_HOPS" : "IP_TTL");
+        Set(ip && Switch(Transparent, was.Transparent), v6 ? Libc.IPPROTO_IPV6 : 0, v6 ? IPV6_TRANSPARENT : IP_TRANSPARENT, Transparent ? 1 : 0, v6 ? "IPV6_TRANSPARENT" : "IP_TRANSPARENT");
+        if (Value(ReceiveBuffer, was.ReceiveBuffer, "ReceiveBuffer=") && Libc.SetSockOptInt(fd, Libc.SOL_SOCKET, SO_RCVBUFFORCE, Clamp(ReceiveBuffer!.Value)) < 0)
+            Set(true, Libc.SOL_SOCKET, SO_RCVBUF, Clamp(ReceiveBuffer.Value), "SO_RCVBUF");
+        if (Value(SendBuffer, was.SendBuffer, "SendBuffer=") && Libc.SetSockOptInt(fd, Libc.SOL_SOCKET, SO_SNDBUFFORCE, Clamp(SendBuffer!.Value)) < 0)
+            Set(true, Libc.SOL_SOCKET, SO_SNDBUF, Clamp(SendBuffer.Value), "SO_SNDBUF");
         return failures;
     }
 

@@ -46,9 +46,18 @@ internal static class DaemonVerb
             Description = "When UNIT stops or fails, stop every unit and exit with its exit status (128+N for signal N)",
             HelpName = "UNIT",
         };
-        var command = new Command("daemon", "Run the manager in the foreground (system mode as root, --user otherwise)") { force, sandbox, metrics, readyUnits, livezStall, logTarget, logFormat, exitWith };
+        // What a re-exec runs the target binary with before it execve's it (docs/reexec.md): not for people.
+        var checkDeserialize = new Option<string?>("--check-deserialize") { Hidden = true, HelpName = "FILE" };
+        var command = new Command("daemon", "Run the manager in the foreground (system mode as root, --user otherwise)") { force, sandbox, metrics, readyUnits, livezStall, logTarget, logFormat, exitWith, checkDeserialize };
         command.SetAction(r =>
         {
+            if (r.GetValue(checkDeserialize) is { } stateFile)
+            {
+                if (ManagerHost.CheckReexecState(stateFile) is not { } unreadable)
+                    return 0;
+                Console.Error.WriteLine(unreadable);
+                return 1;
+            }
             var context = GlobalOptions.Context(r);
             string? given = r.GetValue(sandbox);
             string? chosen = given ?? Environment.GetEnvironmentVariable(SandboxEnvironmentVariable);

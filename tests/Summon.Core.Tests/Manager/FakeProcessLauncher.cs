@@ -87,6 +87,13 @@ internal sealed class FakeProcessLauncher : IProcessLauncher
 
     public IChildProcess? Adopt(int pid) => null;
 
+    /// <summary>A fake start time: the pid's own number, for every process started and not yet reaped.</summary>
+    public ulong StartTimeOf(int pid) => Started.FirstOrDefault(p => p.Pid == pid && !p.Reaped) is { } p ? (ulong)p.Pid * 10 : 0;
+
+    /// <summary>The process itself, as a re-executed manager adopts its own children again (a zombie too, until reaped).</summary>
+    public IChildProcess? AdoptStartedAt(int pid, ulong startTime) =>
+        startTime != 0 && StartTimeOf(pid) == startTime ? Started.First(p => p.Pid == pid) : null;
+
     public bool SignalGroup(int pgid, int signal)
     {
         Sent.Add((pgid, signal, true));
@@ -151,6 +158,8 @@ internal sealed class FakeProcess : IChildProcess
     public void ReachExec() => BeforeExec = false;
 
     public bool Alive => _status is null;
+
+    public bool Reaped => _reaped;
 
     /// <summary>Held by SIGSTOP until a SIGCONT.</summary>
     public bool Stopped { get; private set; }

@@ -39,7 +39,11 @@ public sealed class ServiceDirectoriesTests : IDisposable
     {
         _h.Manager.Stop(name);
         Assert.True(_h.PumpUntil(() => service.ActiveState is UnitActiveState.Inactive or UnitActiveState.Failed));
+        Settle(name);
     }
+
+    /// <summary>Waits for the directory work of <paramref name="name"/> queued off the loop (the removal at its end).</summary>
+    private void Settle(string name) => Assert.True(_h.PumpUntil(() => _h.Manager.UnitDirectories.Quiet(name).IsCompleted));
 
     [Fact]
     public void Made_before_the_first_command_with_their_modes_named_in_its_environment_and_the_runtime_ones_removed_at_stop()
@@ -99,10 +103,10 @@ public sealed class ServiceDirectoriesTests : IDisposable
         var service = _h.Service("p.service");
         Assert.True(_h.Start("p.service").Success);
         Assert.True(_h.PumpUntil(() => service.State == ServiceState.AutoRestart));
+        Settle("p.service");
         Assert.Equal(keptOverRestart, Directory.Exists(Dirs("run/p")));
 
-        _h.Manager.Stop("p.service");
-        Assert.True(_h.PumpUntil(() => service.ActiveState is UnitActiveState.Inactive or UnitActiveState.Failed));
+        StopAndSettle("p.service", service);
         Assert.Equal(keptOverStop, Directory.Exists(Dirs("run/p")));
     }
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Summon.Manager.Directories;
 using Summon.Processes;
 using Summon.Units;
@@ -45,14 +44,15 @@ public sealed class ServiceDirectoriesUserModeTests : IDisposable
         exec.Directories[ExecDirectoryKind.Runtime].Add("r", null);
         exec.Directories[ExecDirectoryKind.Logs].Add("app", null);
 
-        directories.Prepare(exec, ExecCredentials.None, "/bin/true", "u.service", NullLogger.Instance);
+        Assert.Empty(directories.Make(exec, ExecCredentials.None));
         Assert.True(Directory.Exists(_home + "/.config/app") && Directory.Exists(_home + "/.config/app2/deep"));
         Assert.True(Directory.Exists(_home + "/.config/log/app") && Directory.Exists(_home + "/run/r"));
         Assert.Equal(
             [$"RUNTIME_DIRECTORY={_home}/run/r", $"STATE_DIRECTORY={_home}/.config/app:{_home}/.config/app2/deep", $"LOGS_DIRECTORY={_home}/.config/log/app"],
             Env(directories, exec));
 
-        directories.RemoveRuntime(exec, restarting: false);
+        Assert.True(directories.RemovesRuntime(exec, restarting: false));
+        directories.RemoveRuntime(exec);
         Assert.False(Directory.Exists(_home + "/run/r"));
         Assert.True(Directory.Exists(_home + "/.config/app"));
     }
@@ -62,7 +62,7 @@ public sealed class ServiceDirectoriesUserModeTests : IDisposable
     {
         var context = SpecifierContext.ForHost(userMode: true, 1000, 1000, name => name == "HOME" ? _home : null);
         var directories = new ServiceDirectories(context);
-        var e = Assert.Throws<SpawnException>(() => directories.Prepare(Settings(ExecDirectoryKind.Runtime, "r"), ExecCredentials.None, "/bin/true", "u.service", NullLogger.Instance));
+        var e = Assert.Throws<SpawnException>(() => directories.Make(Settings(ExecDirectoryKind.Runtime, "r"), ExecCredentials.None));
         Assert.Equal(("RUNTIME_DIRECTORY", "Failed to set up special execution directory in $XDG_RUNTIME_DIR"), (e.Step, directories.FailureText(e.ExitStatus)));
         Assert.Empty(Env(directories, Settings(ExecDirectoryKind.Runtime, "r")));
     }

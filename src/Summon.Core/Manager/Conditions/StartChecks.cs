@@ -85,6 +85,16 @@ internal sealed class StartChecks
         return StartCheck.Pass;
     }
 
+    internal Reexec.StartChecksRecord ToRecord() =>
+        new(ConditionResult, ConditionTimestamp, AssertResult, AssertTimestamp, _conditionOutcomes, _assertOutcomes);
+
+    /// <summary>Takes the results back after a re-exec.</summary>
+    internal void Restore(Reexec.StartChecksRecord record)
+    {
+        (ConditionResult, ConditionTimestamp, _conditionOutcomes) = (record.ConditionResult, record.ConditionTimestamp, record.ConditionOutcomes);
+        (AssertResult, AssertTimestamp, _assertOutcomes) = (record.AssertResult, record.AssertTimestamp, record.AssertOutcomes);
+    }
+
     /// <summary>ExecCondition= exited 1–254: the start is skipped as by a failed condition (ConditionResult=no).</summary>
     public void ExecConditionFailed(DateTimeOffset now)
     {

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Summon.Posix;
 using Summon.Processes;
 using Summon.Units;
@@ -7,13 +6,13 @@ namespace Summon.Manager.Directories;
 
 /// <summary>
 /// RuntimeDirectory=, StateDirectory=, CacheDirectory=, LogsDirectory= and ConfigurationDirectory= of services: made
-/// before each command of the service is spawned (as systemd's exec_child does for every command), on the loop, after
-/// the User=/Group= lookup has answered, owned by that user and group (the system manager only; a user manager leaves
-/// them its own), given to the commands as $RUNTIME_DIRECTORY and its kin, and the runtime ones removed when the
-/// service has stopped. Bases are the %t %S %C %L %E of the manager's <see cref="SpecifierContext"/>, so
+/// before each command of the service is spawned (as systemd's exec_child does for every command), on a pool thread
+/// (<see cref="DirectoryStore"/>), after the User=/Group= lookup has answered, owned by that user and group (the system
+/// manager only; a user manager leaves them its own), given to the commands as $RUNTIME_DIRECTORY and its kin, and the
+/// runtime ones removed, off the loop too, when the service has stopped. Bases are the %t %S %C %L %E of the manager's <see cref="SpecifierContext"/>, so
 /// SUMMON_DIRECTORY_ROOT moves them with the specifiers. A failure is the command's failure with systemd's status
 /// (233/RUNTIME_DIRECTORY, 238/STATE_DIRECTORY, 239/CACHE_DIRECTORY, 240/LOGS_DIRECTORY, 241/CONFIGURATION_DIRECTORY).
-/// DynamicUser= makes them off the loop (<see cref="PrepareDynamic"/>): its State/Cache/Logs directories live under a
+/// DynamicUser= makes them with its user (<see cref="PrepareDynamic"/>): its State/Cache/Logs directories live under a
 /// "private" base with a symlink at the usual place, which is where <see cref="AddEnvironment"/> points.
 /// </summary>
 internal sealed class ServiceDirectories
@@ -51,21 +50,30 @@ internal sealed class ServiceDirectories
         KindOf(exitStatus) is { } kind ? $"Failed to set up special execution directory in {Base(kind) ?? "$XDG_RUNTIME_DIR"}" : null;
 
     /// <summary>
-    /// Makes the directories of <paramref name="exec"/> for a command of <paramref name="path"/> run with
-    /// <paramref name="credentials"/>; throws <see cref="SpawnException"/> with the kind's status when one cannot be.
+    /// Makes the directories of <paramref name="exec"/> for a command run with <paramref name="credentials"/>; throws
+    /// <see cref="SpawnException"/> with the kind's status when one cannot be. Blocking (a recursive chown when the
+    /// owner changed): pool threads only (<see cref="DirectoryStore"/>). Returns the lines to log.
     /// </summary>
-    public void Prepare(ExecSettings exec, ExecCredentials credentials, string path, string unit, ILogger log)
+    public List<string> Make(ExecSettings exec, ExecCredentials credentials)
     {
         if (!exec.Directories.Any)
-            return;
+            return [];
         // EXEC_CHOWN_DIRECTORIES: the system manager gives them to User=/Group= (root without them).
         (uint, uint)? owner = _context.UserMode ? null : (credentials.Uid ?? 0, credentials.Gid ?? 0);
-        foreach (string warning in Make(exec, owner, path, privateBases: false))
-            ManagerLog.UnitWarning(log, unit, warning);
+        return Make(exec, owner, "", privateBases: false);
+    }
+
+    /// <summary>The status of the first kind <paramref name="exec"/> names (a failure no kind can be blamed for).</summary>
+    public static int FirstStatus(ExecSettings exec)
+    {
+        foreach (var kind in ExecDirectories.Kinds)
+            if (exec.Directories[kind].Items.Count > 0)
+                return ExitStatus(kind);
+        return RuntimeStatus;
     }
 
     /// <summary>
-    /// DynamicUser=: as <see cref="Prepare"/> for <paramref name="uid"/>/<paramref name="gid"/>, with the State, Cache
+    /// DynamicUser=: as <see cref="Make(ExecSettings, ExecCredentials)"/> for <paramref name="uid"/>/<paramref name="gid"/>, with the State, Cache
     /// and Logs directories under BASE/private (0700, root's: a later holder of the uid cannot reach them from outside)
     /// and BASE/NAME a symlink to private/NAME; a directory found at BASE/NAME is moved in first. Blocking (a recursive
     /// chown when the uid changed): pool threads only. Returns the lines to log.
@@ -167,16 +175,21 @@ internal sealed class ServiceDirectories
     }
 
     /// <summary>
-    /// After the service is dead: its runtime directories and their symlinks go, unless RuntimeDirectoryPreserve=yes,
-    /// or =restart and the service is about to start again (unit_destroy_runtime_data). The others stay.
+    /// Whether the service's runtime directories go now that it is dead: not with RuntimeDirectoryPreserve=yes, nor
+    /// with =restart when it is about to start again (unit_destroy_runtime_data). The other kinds always stay.
     /// </summary>
-    public void RemoveRuntime(ExecSettings exec, bool restarting)
+    public bool RemovesRuntime(ExecSettings exec, bool restarting)
     {
-        if (exec.Directories[ExecDirectoryKind.Runtime].Items.Count == 0)
-            return;
+        if (exec.Directories[ExecDirectoryKind.Runtime].Items.Count == 0 || Base(ExecDirectoryKind.Runtime) is null)
+            return false;
         var preserve = exec.Directories.Preserve;
-        if (preserve == RuntimeDirectoryPreserve.Yes || (preserve == RuntimeDirectoryPreserve.Restart && restarting))
-            return;
+        return !(preserve == RuntimeDirectoryPreserve.Yes || (preserve == RuntimeDirectoryPreserve.Restart && restarting));
+    }
+
+    /// <summary>Removes the runtime directories of <paramref name="exec"/> and their symlinks (what cannot be removed
+    /// stays). Blocking: pool threads only.</summary>
+    public void RemoveRuntime(ExecSettings exec)
+    {
         if (Base(ExecDirectoryKind.Runtime) is not { } root)
             return;
         foreach (var item in exec.Directories[ExecDirectoryKind.Runtime].Items)

@@ -20,8 +20,9 @@ internal sealed class DynamicUserStore(DynamicUserTable users, ServiceDirectorie
     /// <summary>The uids and gids in use, for RemoveIPC= (every unit's, not only dynamic ones).</summary>
     public IpcOwners Owners { get; } = new();
 
-    /// <summary>Starts realizing the user of one start of <paramref name="unit"/>.</summary>
-    public DynamicUserJob Start(string unit, string invocationId, ExecSettings exec, SandboxMode mode)
+    /// <summary>Starts realizing the user of one start of <paramref name="unit"/>; its directories are made once
+    /// <paramref name="before"/> (the removal of the last run's) is done.</summary>
+    public DynamicUserJob Start(string unit, string invocationId, ExecSettings exec, SandboxMode mode, Task before)
     {
         string user = string.IsNullOrEmpty(exec.User) ? DynamicUserName.FromUnit(unit) : exec.User;
         string group = string.IsNullOrEmpty(exec.Group) ? user : exec.Group;
@@ -32,7 +33,7 @@ internal sealed class DynamicUserStore(DynamicUserTable users, ServiceDirectorie
         var userTask = Users.Acquire(user, isUser: true, suggested);
         var groupTask = group == user ? userTask : Users.Acquire(group, isUser: false, suggested);
         string[] supplementary = [.. exec.SupplementaryGroups];
-        job.Task = Task.WhenAll(userTask, groupTask).ContinueWith(_ =>
+        job.Task = Task.WhenAll(userTask, groupTask, before).ContinueWith(_ =>
         {
             try
             {

@@ -37,6 +37,32 @@ internal static class ExecEnvironment
     }
 
     /// <summary>
+    /// Reads the EnvironmentFile= entries in order ("-PATH": a file that cannot be read is skipped silently): their
+    /// assignments, and a line for each required file that could not be read. Blocking (a FIFO, a hung mount): pool
+    /// threads only (<see cref="Directories.DirectoryStore"/>).
+    /// </summary>
+    public static (List<string> Assignments, List<string> Warnings) ReadFiles(IReadOnlyList<string> files)
+    {
+        var assignments = new List<string>();
+        var warnings = new List<string>();
+        foreach (var file in files)
+        {
+            bool optional = file.StartsWith('-');
+            string path = optional ? file[1..] : file;
+            try
+            {
+                assignments.AddRange(ParseFile(File.ReadAllText(path)));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                if (!optional)
+                    warnings.Add($"Failed to load environment files: {e.Message}");
+            }
+        }
+        return (assignments, warnings);
+    }
+
+    /// <summary>
     /// Reads an EnvironmentFile=: KEY=VALUE lines, '#'/';' comments, blank lines, values optionally in single or
     /// double quotes (backslash escapes inside double quotes), a trailing backslash continues the line.
     /// </summary>

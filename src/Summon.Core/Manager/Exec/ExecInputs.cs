@@ -35,10 +35,12 @@ internal readonly record struct ExecInputs
 
     /// <summary>$CREDENTIALS_DIRECTORY of a unit with credentials; null for one without.</summary>
     public string? CredentialsDirectory { get; init; }
-    /// <summary>JoinsNamespaceOf=: the units whose private /tmp this one may share.</summary>
-    public IReadOnlyList<string> JoinsNamespaceOf { get; init; }
     /// <summary>DynamicUser=: this start's realized user (its credentials, or why the commands fail); null without it.</summary>
     public DynamicUsers.DynamicUserJob? DynamicUser { get; init; }
+
+    /// <summary>The service directories and private /tmp made off the loop for this command (a done job); null when
+    /// its unit names neither.</summary>
+    public Directories.DirectoryJob? Directories { get; init; }
 
     /// <summary>The unit's cgroup the child starts in; null without one.</summary>
     public Processes.ChildCgroup? ControlGroup { get; init; }

@@ -43,6 +43,9 @@ internal sealed class ServiceExecBuilder
     /// <summary>User=/Group=/SupplementaryGroups= looked up off the loop, from the definition's load on.</summary>
     public CredentialCache Credentials { get; }
 
+    /// <summary>The journal captures reading now (a re-exec carries their pipes).</summary>
+    public OutputCaptures Captures { get; } = new();
+
     /// <summary>RuntimeDirectory= and its kin: made before each spawn, named in the environment.</summary>
     public ServiceDirectories Directories { get; init; } = new(new SpecifierContext());
 
@@ -111,8 +114,8 @@ internal sealed class ServiceExecBuilder
             if (unapplied)
                 UnappliedSandboxPlan.Apply(exec, privileged, context!, path);
             var sandbox = sandboxed ? context : null;
-            if (!privateDirectories)   // a dynamic user's were made off the loop before the first command
-                Directories.Prepare(exec, credentials, path, inputs.UnitId, _log);
+            if (!privateDirectories && exec.Directories.Any)   // a dynamic user's were made with it, before the first command
+                MadeDirectories(in inputs, path);
             if (sandbox is not null && inputs.DynamicUser?.NotApplied is { } left)
                 sandbox.NotApplied.Add(left);
             var mounts = sandbox is not null && MountPlan.Needed(exec, dynamicUser) ? Mounts(in inputs, path, sandbox, dynamicUser, privateDirectories) : null;
@@ -150,6 +153,18 @@ internal sealed class ServiceExecBuilder
         {
             throw new SpawnException(plan.Request.Path, e.Number, ExitStatusNames.Fds);
         }
+    }
+
+    /// <summary>The command's service directories, made off the loop before it (<see cref="Directories.DirectoryStore"/>):
+    /// their warnings logged, their failure the command's with the kind's status.</summary>
+    private void MadeDirectories(in ExecInputs inputs, string path)
+    {
+        if (inputs.Directories is not { Done: true } job)   // every spawn path waits for its job; none is a bug, not a hang
+            throw new SpawnException(path, Errno.EIO, ServiceDirectories.FirstStatus(inputs.Settings.Exec));
+        foreach (string warning in job.Warnings)
+            ManagerLog.UnitWarning(_log, inputs.UnitId, warning);
+        if (job.Failure is { } failure)
+            throw new SpawnException(path, failure.Errno, failure.Status);
     }
 
     /// <summary>
@@ -262,24 +277,27 @@ internal sealed class ServiceExecBuilder
     }
 
     /// <summary>The unit's mount list (issue 14, mounts), with its private /tmp (shared with the units of
-    /// JoinsNamespaceOf=) and the service directories made first; a directory that cannot be made fails the start with
-    /// 226/NAMESPACE (RootImage= is refused earlier, by UnappliedSandboxPlan). A dynamic user's private directories are
-    /// reached through a tmpfs over BASE/private holding only them, as systemd's namespace does.</summary>
+    /// JoinsNamespaceOf=) and the common nodes made off the loop before the command; a directory that could not be
+    /// made fails the start with 226/NAMESPACE (RootImage= is refused earlier, by UnappliedSandboxPlan). A dynamic
+    /// user's private directories are reached through a tmpfs over BASE/private holding only them, as systemd's
+    /// namespace does.</summary>
     private SandboxMounts? Mounts(in ExecInputs inputs, string path, SandboxContext context, bool dynamicUser, bool privateDirectories)
     {
         var exec = inputs.Settings.Exec;
-        string unit = inputs.UnitId;
         var dirs = MountDirectories ?? throw new SpawnException(path, Errno.EOPNOTSUPP, ExitStatusNames.Namespace);
-        var joins = inputs.JoinsNamespaceOf;
+        var made = inputs.Directories;
         string? notify = inputs.Settings.EffectiveNotifyAccess != NotifyAccess.None ? NotifySocketPath : null;
         string? credentials = inputs.CredentialsDirectory;
         try
         {
             return MountPlan.Of(exec, dynamicUser, context, () =>
             {
-                dirs.EnsureCommon();
-                var (tmp, varTmp) = exec.Mounts.EffectivePrivateTmp(dynamicUser) ? dirs.PrivateTmp(unit, joins) : (null!, null!);
-                return new MountPlanInputs(dirs.InaccessibleDirectory, dirs.InaccessibleFile, dirs.Staging, tmp, varTmp, ServiceDirectoryPaths(exec, privateDirectories), notify, credentials)
+                // Made off the loop before the command (DirectoryStore): a failure there is this step's.
+                int failed = made?.MountErrno ?? 0;
+                var tmp = exec.Mounts.EffectivePrivateTmp(dynamicUser) ? made?.PrivateTmp : null;
+                if (failed != 0 || !dirs.CommonMade || (tmp is null && exec.Mounts.EffectivePrivateTmp(dynamicUser)))
+                    throw new SpawnException(path, failed != 0 ? failed : Errno.EIO, ExitStatusNames.Namespace);
+                return new MountPlanInputs(dirs.InaccessibleDirectory, dirs.InaccessibleFile, dirs.Staging, tmp?.Tmp!, tmp?.VarTmp!, ServiceDirectoryPaths(exec, privateDirectories), notify, credentials)
                 {
                     PrivateRoots = privateDirectories ? Directories.PrivateRoots(exec) : [],
                     PrivatePaths = privateDirectories ? Directories.PrivatePaths(exec) : [],
@@ -348,7 +366,7 @@ internal sealed class ServiceExecBuilder
             {
                 var source = new JournalStreamSource(unit, identifier, 0, exec.SyslogLevel, exec.SyslogLevelPrefix, exec.LogLevelMax ?? SyslogPriority.Debug,
                     StreamFields(exec));
-                var (capture, writeEnd) = OutputCapture.Create(_loop, _journal, source);
+                var (capture, writeEnd) = OutputCapture.Create(_loop, _journal, source, Captures);
                 captures.Add(capture);
                 owned.Add(writeEnd);
                 journalPipe ??= writeEnd;   // stdout's pipe when both go to the journal
@@ -444,20 +462,13 @@ internal sealed class ServiceExecBuilder
                 ExecEnvironment.Set(env, name + "=" + value);
         foreach (var assignment in settings.Environment)
             ExecEnvironment.Set(env, assignment);
-        foreach (var file in exec.EnvironmentFiles)
+        // Read off the loop before the command (DirectoryStore): a FIFO or a hung mount holds its unit alone.
+        if (exec.EnvironmentFiles.Count > 0 && inputs.Directories?.EnvironmentFiles is { } files)
         {
-            bool optional = file.StartsWith('-');
-            string path = optional ? file[1..] : file;
-            try
-            {
-                foreach (var assignment in ExecEnvironment.ParseFile(File.ReadAllText(path)))
-                    ExecEnvironment.Set(env, assignment);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                if (!optional)
-                    ManagerLog.UnitWarning(_log, inputs.UnitId, $"Failed to load environment files: {e.Message}");
-            }
+            foreach (var assignment in files.Assignments)
+                ExecEnvironment.Set(env, assignment);
+            foreach (string warning in files.Warnings)
+                ManagerLog.UnitWarning(_log, inputs.UnitId, warning);
         }
         foreach (var name in exec.UnsetEnvironment)
             ExecEnvironment.Unset(env, name);

@@ -22,6 +22,13 @@ internal sealed class JobEngine
     private DependencyGraph? _graph;
     private int _graphGeneration = -1;
     private uint _nextId = 1;
+
+    /// <summary>The id the next job gets; a re-exec carries it so ids are not reused.</summary>
+    internal uint NextId
+    {
+        get => _nextId;
+        set => _nextId = Math.Max(value, 1);
+    }
     private bool _dispatching;
     private bool _dispatchAgain;
     private bool _dispatchPosted;

@@ -7,7 +7,8 @@ namespace Summon.Manager.Metrics;
 internal sealed class ManagerMetrics(DateTimeOffset started)
 {
     /// <summary>When the manager started: the _created time of the manager-wide counters.</summary>
-    public DateTimeOffset Started { get; } = started;
+    /// <summary>When the manager started; a re-exec keeps its first image's.</summary>
+    public DateTimeOffset Started { get; set; } = started;
 
     /// <summary>A connection accepted (or a socket triggered) until its service is active: spawned, or READY=1 for Type=notify.</summary>
     public LatencyHistogram Activation { get; } = new();

@@ -58,14 +58,21 @@ internal sealed class MetricsEndpoint : IDisposable
     /// serves it on <paramref name="loop"/>, starting the loop's lag probe; throws <see cref="ErrnoException"/> (EINVAL for an
     /// address that does not parse).
     /// </summary>
-    public static MetricsEndpoint Start(ManagerHost.MetricsOptions options, EventLoop loop, UnitManager manager)
+    public static MetricsEndpoint Start(ManagerHost.MetricsOptions options, EventLoop loop, UnitManager manager, SafeFdHandle? carried = null)
     {
         if (!Units.ListenAddressParser.TryParse(options.Address, out var address, out int errno))
             throw new ErrnoException("parse", errno);
-        var socket = ListeningSocket.Open(address, SocketKind.Stream, new ListenOptions { Backlog = 1024, SocketMode = Convert.ToUInt32("600", 8), DirectoryMode = Convert.ToUInt32("700", 8) });
+        // A re-exec's carried listener is served as it is when it is still the one for this address.
+        var socket = carried is null ? null : ListeningSocket.Adopt(carried, address, SocketKind.Stream, sameAddress: true, out _);
+        if (socket is null)
+            carried?.Dispose();
+        socket ??= ListeningSocket.Open(address, SocketKind.Stream, new ListenOptions { Backlog = 1024, SocketMode = Convert.ToUInt32("600", 8), DirectoryMode = Convert.ToUInt32("700", 8) });
         var lag = manager.Metrics.Lag = new LoopLagProbe(loop);
         return new MetricsEndpoint(socket, loop, new MetricsPage(manager), new HealthChecks(manager, options.ReadyUnits, options.StallLimit), lag);
     }
+
+    /// <summary>The listening socket, which a re-exec carries.</summary>
+    public SafeFdHandle ListenerHandle => _listener.Handle;
 
     /// <summary>Clients held now.</summary>
     public int Clients => _clients.Count;

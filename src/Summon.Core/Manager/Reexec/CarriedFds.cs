@@ -39,6 +39,18 @@ internal sealed class CarriedFds
         return new SafeFdHandle(fd);
     }
 
+    /// <summary>
+    /// What execve does to the carried fds, for a test that restores in the same process: this side forgets every
+    /// carried handle without closing it (the old image's objects are gone), and the side returned receives the numbers.
+    /// </summary>
+    internal CarriedFds HandOverInProcess()
+    {
+        var numbers = _carried.Select(h => (int)h.DangerousGetHandle()).ToList();
+        foreach (var handle in _carried)
+            handle.SetHandleAsInvalid();
+        return Received(numbers);
+    }
+
     /// <summary>The numbers no one has claimed yet.</summary>
     public IReadOnlyCollection<int> Unclaimed => _unclaimed;
 }

@@ -7,7 +7,8 @@ namespace Summon.Manager.Sandbox;
 /// over, the staging directory of the private /dev, and each unit's private /tmp (under the runtime directory) and
 /// /var/tmp (under the state directory) for PrivateTmp=, made at start and removed when the unit is dead, as systemd's
 /// exec runtime is. All private to the manager (0700) but the two tmp directories themselves (01777, as /tmp).
-/// Units joined by JoinsNamespaceOf= share one pair, named for the unit that made it, while any of them runs.
+/// Units joined by JoinsNamespaceOf= share one pair, named for the unit that made it, while any of them runs. Which
+/// unit uses which pair is decided on the loop; the making and removing run on pool threads (<see cref="Directories.DirectoryStore"/>).
 /// </summary>
 internal sealed class MountDirectories(string runtimeDirectory, string stateDirectory)
 {
@@ -18,7 +19,8 @@ internal sealed class MountDirectories(string runtimeDirectory, string stateDire
 
     private readonly string _sandbox = Path.Combine(runtimeDirectory, "sandbox");
     private readonly string _persistent = Path.Combine(stateDirectory, "sandbox");
-    private bool _made;
+    private readonly Lock _making = new();
+    private volatile bool _made;
 
     // The units holding a private /tmp: the unit whose directories each one uses, and the units each one named.
     private readonly Dictionary<string, string> _ownerOf = new(StringComparer.Ordinal);
@@ -30,29 +32,40 @@ internal sealed class MountDirectories(string runtimeDirectory, string stateDire
 
     public string Staging => Path.Combine(_sandbox, "staging");
 
-    /// <summary>Makes the inaccessible nodes and the staging directory once; throws <see cref="ErrnoException"/>.</summary>
+    /// <summary>Whether <see cref="EnsureCommon"/> has made the common nodes (a unit asking for a mount namespace waits
+    /// for them off the loop until then).</summary>
+    public bool CommonMade => _made;
+
+    /// <summary>Makes the inaccessible nodes and the staging directory once; throws <see cref="IOException"/>. Blocking:
+    /// pool threads only.</summary>
     public void EnsureCommon()
     {
         if (_made)
             return;
         if (OperatingSystem.IsWindows())
             throw new PlatformNotSupportedException();
-        Directory.CreateDirectory(_sandbox, Private);
-        Directory.CreateDirectory(Path.Combine(_sandbox, "inaccessible"), Private);
-        Directory.CreateDirectory(Staging, Private);
-        Directory.CreateDirectory(InaccessibleDirectory, UnixFileMode.None);
-        File.SetUnixFileMode(InaccessibleDirectory, UnixFileMode.None);
-        if (!File.Exists(InaccessibleFile))
-            File.WriteAllBytes(InaccessibleFile, []);
-        File.SetUnixFileMode(InaccessibleFile, UnixFileMode.None);
-        _made = true;
+        lock (_making)
+        {
+            if (_made)
+                return;
+            Directory.CreateDirectory(_sandbox, Private);
+            Directory.CreateDirectory(Path.Combine(_sandbox, "inaccessible"), Private);
+            Directory.CreateDirectory(Staging, Private);
+            Directory.CreateDirectory(InaccessibleDirectory, UnixFileMode.None);
+            File.SetUnixFileMode(InaccessibleDirectory, UnixFileMode.None);
+            if (!File.Exists(InaccessibleFile))
+                File.WriteAllBytes(InaccessibleFile, []);
+            File.SetUnixFileMode(InaccessibleFile, UnixFileMode.None);
+            _made = true;
+        }
     }
 
     /// <summary>
-    /// The unit's private /tmp and /var/tmp, made if missing (kept across the commands of one start): those of a running
-    /// unit it names in <paramref name="joins"/> or that names it (JoinsNamespaceOf=), else its own.
+    /// Where the unit's private /tmp and /var/tmp are (kept across the commands of one start): those of a running unit
+    /// it names in <paramref name="joins"/> or that names it (JoinsNamespaceOf=), else its own. Bookkeeping only, on the
+    /// loop: <see cref="MakePrivateTmp"/> makes them.
     /// </summary>
-    public (string Tmp, string VarTmp) PrivateTmp(string unit, IReadOnlyList<string>? joins = null)
+    public PrivateTmpPaths ClaimPrivateTmp(string unit, IReadOnlyList<string>? joins = null)
     {
         if (!_ownerOf.TryGetValue(unit, out string? owner))
         {
@@ -62,24 +75,37 @@ internal sealed class MountDirectories(string runtimeDirectory, string stateDire
             _joins[unit] = joins;
         }
 
-        string tmp = MakeTmp(Path.Combine(_sandbox, "private-tmp", owner));
-        string varTmp = MakeTmp(Path.Combine(_persistent, "private-tmp", owner));
-        return (tmp, varTmp);
+        return PathsOf(owner);
+    }
+
+    /// <summary>Makes the directories of <paramref name="paths"/> where missing (the tmp ones 01777); throws
+    /// <see cref="IOException"/>. Blocking: pool threads only.</summary>
+    public static void MakePrivateTmp(PrivateTmpPaths paths)
+    {
+        MakeTmp(paths.UnitDirectory);
+        MakeTmp(paths.PersistentUnitDirectory);
     }
 
     /// <summary>
-    /// The unit is dead: its private /tmp and /var/tmp are removed unless a unit that joined them still runs; nothing
-    /// when it had none.
+    /// The unit is dead: the private /tmp and /var/tmp it used are to be removed (<see cref="RemovePrivateTmp"/>)
+    /// unless a unit that joined them still runs; null then, and when it had none. Bookkeeping only, on the loop.
     /// </summary>
-    public void RemovePrivateTmp(string unit)
+    public PrivateTmpPaths? ReleasePrivateTmp(string unit)
     {
         string owner = _ownerOf.Remove(unit, out string? o) ? o : unit;
         _joins.Remove(unit);
-        if (_ownerOf.ContainsValue(owner))
-            return;
-        ExecDirectoryMaker.Remove(Path.Combine(_sandbox, "private-tmp", owner));
-        ExecDirectoryMaker.Remove(Path.Combine(_persistent, "private-tmp", owner));
+        return _ownerOf.ContainsValue(owner) ? null : PathsOf(owner);
     }
+
+    /// <summary>Removes the directories of <paramref name="paths"/> with what they hold. Blocking: pool threads only.</summary>
+    public static void RemovePrivateTmp(PrivateTmpPaths paths)
+    {
+        ExecDirectoryMaker.Remove(paths.UnitDirectory);
+        ExecDirectoryMaker.Remove(paths.PersistentUnitDirectory);
+    }
+
+    private PrivateTmpPaths PathsOf(string owner) =>
+        new(owner, Path.Combine(_sandbox, "private-tmp", owner), Path.Combine(_persistent, "private-tmp", owner));
 
     /// <summary>The directories' owner of a running unit joined with <paramref name="unit"/>, either side naming the other.</summary>
     private string? SharedOwner(string unit, IReadOnlyList<string> joins)
@@ -93,7 +119,7 @@ internal sealed class MountDirectories(string runtimeDirectory, string stateDire
         return null;
     }
 
-    private static string MakeTmp(string unitDirectory)
+    private static void MakeTmp(string unitDirectory)
     {
         if (OperatingSystem.IsWindows())
             throw new PlatformNotSupportedException();
@@ -105,7 +131,5 @@ internal sealed class MountDirectories(string runtimeDirectory, string stateDire
             Directory.CreateDirectory(tmp);
             File.SetUnixFileMode(tmp, Tmp);
         }
-
-        return tmp;
     }
 }
