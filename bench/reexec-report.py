@@ -154,6 +154,11 @@ def section(out):
     o.append(f"Regenerate with `{cmd or 'bench/reexec.sh'}` (methods: [bench/README.md](../bench/README.md)): "
              + "; ".join(what) + f". Binary: `{binary}`. "
              + (start.replace("start ", "Started ", 1) + "." if start else ""))
+    if "loadavg " in start and float(start.split("loadavg ")[1].split()[0]) > (os.cpu_count() or 1):
+        o.append("")
+        o.append(f"The machine was busy (load average above its {os.cpu_count()} CPUs, from other work): the verbs' "
+                 "wall time and the connections served are far from a quiet machine's; the failure counts, PIDs, "
+                 "counters and fds do not depend on it.")
     if verb != "reexec":
         o.append("")
         o.append(f"**`daemon-reload` stands in for `daemon-reexec` in this run (`--verb reload`): these are not "
