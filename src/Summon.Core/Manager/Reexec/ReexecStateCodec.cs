@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using Summon.Manager.Takeover;
 
 namespace Summon.Manager.Reexec;
 
@@ -29,7 +30,7 @@ internal static class ReexecStateCodec
             w.WriteNumber("pid"u8, manager.Pid);
             w.WriteString("binary"u8, manager.Binary);
             w.WriteNumber("generation"u8, manager.Generation);
-            w.WriteNumber("startedUsec"u8, (manager.Started - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond);
+            w.WriteNumber("startedUsec"u8, EpochMicroseconds.From(manager.Started));
             w.WriteNumber("nextJobId"u8, manager.NextJobId);
             w.WriteNumber("controlFd"u8, manager.ControlFd);
             w.WriteNumber("notifyFd"u8, manager.NotifyFd);
@@ -83,7 +84,7 @@ internal static class ReexecStateCodec
                 Pid = Int(m, "pid", "manager."),
                 Binary = Member(m, "binary", JsonValueKind.String, "manager.").GetString()!,
                 Generation = Long(m, "generation", "manager."),
-                Started = DateTimeOffset.UnixEpoch + TimeSpan.FromMicroseconds(Long(m, "startedUsec", "manager.")),
+                Started = EpochMicroseconds.To(Long(m, "startedUsec", "manager.")),
                 NextJobId = (uint)Long(m, "nextJobId", "manager.", max: uint.MaxValue),
                 ControlFd = Int(m, "controlFd", "manager."),
                 NotifyFd = Int(m, "notifyFd", "manager.", min: -1),

@@ -285,16 +285,7 @@ internal static class ReexecUnitsCodec
         foreach (var socket in s.PassedSockets)
             w.WriteStringValue(socket);
         w.WriteEndArray();
-        w.WriteStartArray("listenFds");
-        foreach (var fd in s.PassedListenFds)
-        {
-            w.WriteStartObject();
-            w.WriteNumber("fd", fd.Fd);
-            w.WriteString("socket", fd.Socket);
-            w.WriteNumber("listener", fd.Listener);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        ManagerStateCodec.WriteListenFds(w, s.PassedListenFds);
         if (s.TriggeringSocket is { } trigger)
             w.WriteString("triggeringSocket", trigger);
         w.WriteBoolean("connectionInstance", s.ConnectionInstance);
@@ -414,7 +405,7 @@ internal static class ReexecUnitsCodec
     private static void WriteTime(Utf8JsonWriter w, string name, DateTimeOffset? time)
     {
         if (time is { } t)
-            w.WriteNumber(name, (t - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond);
+            w.WriteNumber(name, EpochMicroseconds.From(t));
     }
 
     private static void WriteDue(Utf8JsonWriter w, string name, long? due)
@@ -466,7 +457,7 @@ internal static class ReexecUnitsCodec
             Required(name, JsonValueKind.Number).TryGetUInt64(out ulong v) ? v : throw Bad(name, "is not a whole number of 0 or more");
 
         public DateTimeOffset? Time(string name) => Get(name, JsonValueKind.Number) is { } v
-            ? DateTimeOffset.UnixEpoch + TimeSpan.FromTicks(Number(name, v, 0, MaxMicroseconds) * TimeSpan.TicksPerMicrosecond)
+            ? EpochMicroseconds.To(Number(name, v, 0, MaxMicroseconds))
             : null;
 
         public Fields Object(string name) => new(Required(name, JsonValueKind.Object), $"{where}.{name}");

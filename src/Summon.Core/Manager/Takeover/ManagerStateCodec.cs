@@ -42,9 +42,16 @@ internal static class ManagerStateCodec
         WriteProcess(w, "main", s.Main);
         WriteProcess(w, "control", s.Control);
         if (s.ExecMainStartTimestamp is { } started)
-            w.WriteNumber("execMainStartUsec", (started - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond);
+            w.WriteNumber("execMainStartUsec", EpochMicroseconds.From(started));
+        WriteListenFds(w, s.ListenFds);
+        w.WriteEndObject();
+    }
+
+    /// <summary>A service's passed listeners as the "listenFds" array, the same in the re-exec state.</summary>
+    internal static void WriteListenFds(Utf8JsonWriter w, List<PassedFdRecord> fds)
+    {
         w.WriteStartArray("listenFds");
-        foreach (var fd in s.ListenFds)
+        foreach (var fd in fds)
         {
             w.WriteStartObject();
             w.WriteNumber("fd", fd.Fd);
@@ -53,7 +60,6 @@ internal static class ManagerStateCodec
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        w.WriteEndObject();
     }
 
     private static void WriteProcess(Utf8JsonWriter w, string name, ProcessRecord? process)
@@ -114,7 +120,7 @@ internal static class ManagerStateCodec
         foreach (var fd in s.GetProperty("listenFds").EnumerateArray())
             fds.Add(new PassedFdRecord(fd.GetProperty("fd").GetInt32(), fd.GetProperty("socket").GetString()!, fd.GetProperty("listener").GetInt32()));
         DateTimeOffset? started = s.TryGetProperty("execMainStartUsec", out var usec)
-            ? DateTimeOffset.UnixEpoch.AddTicks(usec.GetInt64() * TimeSpan.TicksPerMicrosecond)
+            ? EpochMicroseconds.To(usec.GetInt64())
             : null;
         return new ServiceRecord(
             s.GetProperty("unit").GetString()!,
