@@ -69,8 +69,10 @@ public sealed class AcceptAllocationTests : IDisposable
     /// OOM and idle state; a unit without sandbox keys builds no sandbox context). 4,800 once the exec prefixes are
     /// tested with a mask, not <c>Enum.HasFlag</c>, which boxes both operands without the JIT's optimizer (three calls a
     /// spawn: 144 bytes, the growth the socket control-commands merge brought); the sandbox settings objects are not
-    /// per connection (an instance shares its template's definition).</summary>
-    private const long Budget = 4896;
+    /// per connection (an instance shares its template's definition). Raised for issue 17: 4,919 alone (4,872 before),
+    /// 4,897 to 4,969 after the other Manager tests in the same process: a re-exec must find every live journal stream,
+    /// so a capture carries its list links and the list (24 bytes), and the instance its directory job (8).</summary>
+    private const long Budget = 5008;
 
     /// <summary>The real launcher, never at the spawn depth.</summary>
     private sealed class NoDepthLauncher : IProcessLauncher
