@@ -117,8 +117,17 @@ internal sealed class EventLoop : IDisposable
     /// <summary>Processes events on the calling thread until <see cref="Stop"/>.</summary>
     public void Run()
     {
+        // What was posted before the loop runs is the start-up (a re-exec's restore, the boot): it comes before any fd
+        // is dispatched, so no event (a READY=1 queued on a carried notify socket) reaches a unit not there yet.
+        RunPosted();
         while (!_stopping)
             RunOnce(-1);
+    }
+
+    private void RunPosted()
+    {
+        while (!_stopping && _posted.TryDequeue(out var action))
+            Invoke(action);
     }
 
     /// <summary>
@@ -154,8 +163,7 @@ internal sealed class EventLoop : IDisposable
             if (_registrations.TryGetValue(token, out var registration))
                 Invoke(registration.Handler, events[i].Events);
         }
-        while (!_stopping && _posted.TryDequeue(out var action))
-            Invoke(action);
+        RunPosted();
         RunDueTimers();
     }
 
