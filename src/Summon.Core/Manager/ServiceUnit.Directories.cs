@@ -36,19 +36,8 @@ internal sealed partial class ServiceUnit
         }
         if (job.Done)
             return false;
-        WaitForDirectories(job);
+        WaitFor(job.Task);
         return true;
-    }
-
-    /// <summary>The command waits for <paramref name="job"/> (its own method, as <see cref="WaitForDynamicUser"/>).</summary>
-    private void WaitForDirectories(DirectoryJob job)
-    {
-        ulong token = ++_credentialWaits;
-        _credentialWait = token;
-        if ((_state is ServiceState.Condition or ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost) && !_timeoutApplies)
-            ArmTimer(Settings.TimeoutStartSec ?? DefaultTimeout);
-        job.Task.ContinueWith(_ => Manager.Loop.Post(() => OnCredentialsAnswered(token)),
-            CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     /// <summary>The job made for the command about to be built; each job serves one spawn.</summary>

@@ -49,20 +49,8 @@ internal sealed partial class ServiceUnit
             }
             return false;
         }
-        WaitForDynamicUser(job);
+        WaitFor(job.Task);
         return true;
-    }
-
-    /// <summary>The command waits for <paramref name="job"/> (its own method: the closure's capture would otherwise be
-    /// allocated on every spawn, waiting or not).</summary>
-    private void WaitForDynamicUser(DynamicUserJob job)
-    {
-        ulong token = ++_credentialWaits;
-        _credentialWait = token;
-        if ((_state is ServiceState.Condition or ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost) && !_timeoutApplies)
-            ArmTimer(Settings.TimeoutStartSec ?? DefaultTimeout);
-        job.Task.ContinueWith(_ => Manager.Loop.Post(() => OnCredentialsAnswered(token)),
-            CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     /// <summary>The line that says why the dynamic user failed and what to do, logged before systemd's two lines.</summary>

@@ -130,12 +130,31 @@ internal sealed partial class ServiceUnit
         var credentials = Manager.ExecBuilder.Credentials;
         if (credentials.Answered(Settings.Exec))
             return AwaitCredentialFiles() || AwaitDirectories();
+        ulong token = BeginWait();
+        credentials.WhenAnswered(Settings.Exec, () => OnCredentialsAnswered(token));
+        return true;
+    }
+
+    /// <summary>
+    /// The command of the state waits (its token in <see cref="_credentialWait"/>); a start waits under
+    /// TimeoutStartSec=, armed here when its state had no timer.
+    /// </summary>
+    private ulong BeginWait()
+    {
         ulong token = ++_credentialWaits;
         _credentialWait = token;
         if ((_state is ServiceState.Condition or ServiceState.StartPre or ServiceState.Start or ServiceState.StartPost) && !_timeoutApplies)
             ArmTimer(Settings.TimeoutStartSec ?? DefaultTimeout);
-        credentials.WhenAnswered(Settings.Exec, () => OnCredentialsAnswered(token));
-        return true;
+        return token;
+    }
+
+    /// <summary>The command waits for pool work (a dynamic user, its directories), resumed on the loop once it ends;
+    /// its own method, so the closure's capture is allocated only when a command waits.</summary>
+    private void WaitFor(Task work)
+    {
+        ulong token = BeginWait();
+        work.ContinueWith(_ => Manager.Loop.Post(() => OnCredentialsAnswered(token)),
+            CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     /// <summary>The lookup answered (on the loop): the waiting command of the state runs, unless the wait was dropped.</summary>
