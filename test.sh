@@ -101,8 +101,11 @@ if SUMMON_BIN="$PWD/artifacts/bin/summon" BENCH_TMP="$(mktemp -d)" bench/run.sh 
 else
     failed=$((failed + 1)); rc=1
 fi
-# The failed tests' names again at the end, where a log that keeps only its tail still shows them.
+# The failed tests again at the end, where a log that keeps only its tail still shows them: first each one's message
+# (its first 60 lines: the assertion and the daemon log it carries), then the names alone.
 if grep -qE '^ +Failed [A-Za-z_]' "$out"; then
+    log "failed tests, with their messages:"
+    awk '/^ +Failed [A-Za-z_]/ {n = 60} /^ +Passed [A-Za-z_]/ {n = 0} n > 0 {print "    " $0; n--}' "$out"
     log "failed tests:"
     grep -E '^ +Failed [A-Za-z_]' "$out" | sed 's/^ */    /'
 fi
