@@ -1,3 +1,4 @@
+using System.Globalization;
 using Summon.IntegrationTests.Harness;
 
 namespace Summon.IntegrationTests;
@@ -88,7 +89,8 @@ public sealed class NotifyStoreAndWatchdogTests
         Assert.Equal(
             new Dictionary<string, string> { ["ActiveState"] = "active", ["SubState"] = "running", ["MainPID"] = pid },
             Cli.Show(root, "fork.service", "ActiveState", "SubState", "MainPID"));
-        Assert.Equal("sleep", File.ReadAllText($"/proc/{pid}/comm").Trim());
+        // The shell forks the child and writes its pid before the child has exec'd sleep: until then its comm is "sh".
+        Assert.Equal("sleep", await Wait.ForAsync(() => ProcFs.Stat(int.Parse(pid, CultureInfo.InvariantCulture))?.Comm, c => c == "sleep"));
 
         Assert.Equal(0, Cli.Run(root, "stop", "fork.service").ExitCode);
         Assert.False(Directory.Exists($"/proc/{pid}"), "the forked daemon outlived its stop");

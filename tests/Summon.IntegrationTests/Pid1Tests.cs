@@ -82,7 +82,9 @@ public sealed class Pid1Tests
             ListenReport served = ListenReport.FromTcp(port);
             Assert.True(served.Check == "ok", served.Text);
             // Pids the manager and the services report are the namespace's; the outer ones come from /proc here.
-            List<ProcStat> services = unshare.Descendants().Where(p => p.Comm is "listen-check" or "sleep").ToList();
+            // idle.service is Type=simple: its start returns at the fork, before the child has exec'd sleep.
+            List<ProcStat> services = await Wait.ForAsync(
+                () => unshare.Descendants().Where(p => p.Comm is "listen-check" or "sleep").ToList(), l => l.Count == 2);
             Assert.Equal(["listen-check", "sleep"], services.Select(p => p.Comm).Order());
 
             Assert.True(Signals.Send(pid1, Signals.SIGTERM));
