@@ -18,11 +18,15 @@ public sealed class ExitWithTests
         string gate = Path.Combine(root.Dir, "gate");
         string signals = Path.Combine(root.Dir, "signals");
         root.WriteUnit("app.service", MainUnit(gate, "exit 42"));
-        root.WriteUnit("sidecar.service", $"[Service]\nExecStart={TestPrograms.ListenCheck} -k {signals}\n");
+        string report = Path.Combine(root.Dir, "report");
+        root.WriteUnit("sidecar.service", $"[Service]\nExecStart={TestPrograms.ListenCheck} -r {report} -k {signals}\n");
         using DaemonProcess unshare = await DaemonProcess.StartAsync(
             root, "unshare", ["--pid", "--fork", "--mount-proc", SummonBinary.Path, "daemon", "--exit-with", "app.service"], waitReady: true);
         Assert.Equal(0, Cli.Run(root, "start", "app.service", "sidecar.service").ExitCode);
         Assert.Equal("active", Cli.IsActive(root, "sidecar.service"));
+        // The sidecar is Type=simple: its start returns at the fork. listen-check writes its report after installing
+        // its signal handlers, so only then can a SIGTERM be noted in the signals file rather than kill it unnoted.
+        await ListenReport.FromFileAsync(report);
 
         File.WriteAllText(gate, "");
         Assert.True(await Wait.UntilAsync(() => unshare.HasExited, DaemonProcess.StopTimeout), "still running\n[log]\n" + unshare.Log);
