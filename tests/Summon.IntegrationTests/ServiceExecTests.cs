@@ -353,10 +353,11 @@ public sealed class ServiceExecTests
 
         Cli.Run(root, "stop", Service);
         Assert.Equal("SIGUSR1\n", ReadOrEmpty(signals));
-        Assert.False(ProcFs.IsAlive(seen.Pid));
         Assert.Equal(
             new Dictionary<string, string> { ["ActiveState"] = "failed", ["Result"] = "timeout" },
             await Wait.ForAsync(() => Cli.Show(root, Service, "ActiveState", "Result"), p => p["ActiveState"] != "deactivating"));
+        // Only once the unit has left deactivating is the SIGKILLed process certainly reaped (the stop may return first).
+        Assert.False(ProcFs.IsAlive(seen.Pid));
         await AssertJournalAsync(root, daemon, "job.service: State 'stop-sigterm' timed out. Killing.");
         await AssertJournalAsync(root, daemon, $"job.service: Killing process {seen.Pid} (listen-check) with signal SIGKILL.");
         await AssertJournalAsync(root, daemon, "job.service: Main process exited, code=killed, status=9/KILL");
