@@ -71,7 +71,10 @@ public sealed class ControlFloodTests(ITestOutputHelper output)
             var clock = Stopwatch.StartNew();
             for (int i = 0; i < Slow; i++)
             {
-                clients[i] = new SlowClient(Clients.ConnectUnix(root.ControlSocket), request, clock.Elapsed);
+                // The start is read before the connect and the cut-off after it is seen (in Step): the manager's deadline
+                // runs from its accept, which may come before a preempted test thread reads the clock after connecting.
+                TimeSpan connecting = clock.Elapsed;
+                clients[i] = new SlowClient(Clients.ConnectUnix(root.ControlSocket), request, connecting);
             }
 
             bool probed = false;
@@ -79,7 +82,7 @@ public sealed class ControlFloodTests(ITestOutputHelper output)
             {
                 foreach (SlowClient client in clients)
                 {
-                    client.Step(clock.Elapsed);
+                    client.Step(clock);
                 }
 
                 if (!probed && clock.Elapsed >= 2 * trickle)
@@ -234,7 +237,7 @@ public sealed class ControlFloodTests(ITestOutputHelper output)
 
         public byte[] Received => _received.ToArray();
 
-        public void Step(TimeSpan now)
+        public void Step(Stopwatch clock)
         {
             if (CutOffAfter is not null)
             {
@@ -246,7 +249,7 @@ public sealed class ControlFloodTests(ITestOutputHelper output)
                 if (socket.Poll(0, SelectMode.SelectRead))
                 {
                     ReadToEnd();
-                    CutOffAfter = now - connectedAt;
+                    CutOffAfter = clock.Elapsed - connectedAt;
                     return;
                 }
 
@@ -258,7 +261,7 @@ public sealed class ControlFloodTests(ITestOutputHelper output)
             }
             catch (SocketException)
             {
-                CutOffAfter = now - connectedAt;
+                CutOffAfter = clock.Elapsed - connectedAt;
             }
         }
 
