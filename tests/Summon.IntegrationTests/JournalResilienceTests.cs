@@ -164,7 +164,12 @@ public sealed class JournalResilienceTests
         Assert.Equal("inactive", await Wait.ForAsync(() => Cli.IsActive(root, "flood.service"), s => s == "inactive", TimeSpan.FromSeconds(120)));
         Assert.Equal("inactive", await Wait.ForAsync(() => Cli.IsActive(root, "quiet.service"), s => s == "inactive", TimeSpan.FromSeconds(60)));
 
-        List<JournalLine> flood = JournalLine.ParseAll(Cli.Run(root, "journal", "-u", "flood.service").StdOut);
+        // Inactive is seq's exit; the end of its output may still wait in the pipe (paused while the journal catches up),
+        // read afterwards on the loop: wait for the last line, then check all of them.
+        List<JournalLine> flood = await Wait.ForAsync(
+            () => JournalLine.ParseAll(Cli.Run(root, "journal", "-u", "flood.service").StdOut),
+            l => l.Any(j => j.Identifier == "seq" && j.Message == Lines.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            TimeSpan.FromSeconds(60));
         Assert.Equal(Enumerable.Range(1, Lines).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), flood.Where(l => l.Identifier == "seq").Select(l => l.Message));
         Assert.Contains(flood, l => l.Identifier == "summon" && l.Message == "flood.service: Deactivated successfully.");
         List<JournalLine> quiet = JournalLine.ParseAll(Cli.Run(root, "journal", "-u", "quiet.service").StdOut);
