@@ -166,7 +166,10 @@ public sealed class ServiceLimitTests : IDisposable
         Assert.True(_h.PumpUntil(() => File.Exists(ready)));
         int pid = service.MainPid;
         Assert.Equal(ServiceState.Running, service.State);
-        Assert.True(_h.PumpUntil(() => Summon.Processes.ProcessTable.InGroup(pid).Count == 2));   // sh has forked its sleep
+        // sh has forked its sleep, and the child has exec'd it: until then its comm is "sh", and the kill below is only
+        // real milliseconds away (the clock is fake), while the journal line names each process by its comm then.
+        Assert.True(_h.PumpUntil(() => Summon.Processes.ProcessTable.InGroup(pid) is { Count: 2 } group
+            && group.Any(p => p != pid && Summon.IntegrationTests.Harness.ProcFs.Stat(p)?.Comm == "sleep")));
         int sleeper = Summon.Processes.ProcessTable.InGroup(pid).Single(p => p != pid);
 
         _h.Manager.Stop(Unit);
