@@ -63,13 +63,8 @@ internal sealed class ManagerHarness : IDisposable
     /// <summary>Exceptions the loop caught from handlers: a test ends by asserting there were none.</summary>
     public List<Exception> Errors { get; } = [];
 
-    /// <summary>A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, read back, released).</summary>
-    public static int FreePort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
+    /// <summary>A TCP port on 127.0.0.1 for a unit to listen on (<see cref="TestPorts"/>: not from a bind to port 0).</summary>
+    public static int FreePort() => Summon.Tests.TestPorts.Tcp(IPAddress.Loopback);
 
     public void WriteUnit(string name, string text) => File.WriteAllText(Path.Combine(UnitDir, name), text);
 
