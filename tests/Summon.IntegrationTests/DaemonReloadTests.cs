@@ -260,9 +260,11 @@ public sealed class DaemonReloadTests
 
         Assert.True(await Wait.UntilAsync(() => !ProcFs.IsAlive(pids["gone"]) && !ProcFs.IsAlive(pids["masked"])), "the removed services still run");
         Assert.True(await Wait.UntilAsync(() => NcRefused(root, port)), "the removed socket still listens");
-        Assert.Equal(("inactive", "not-found"), (Cli.IsActive(root, "gone.service"), Cli.ShowOne(root, "gone.service", "LoadState")));
-        Assert.Equal(("inactive", "masked"), (Cli.IsActive(root, "masked.service"), Cli.ShowOne(root, "masked.service", "LoadState")));
-        Assert.Equal(("inactive", "not-found"), (Cli.IsActive(root, "gone.socket"), Cli.ShowOne(root, "gone.socket", "LoadState")));
+        // A killed process is a zombie (no longer alive) before the manager has reaped it and left deactivating.
+        (string, string) Settled(string unit) => (Cli.IsActive(root, unit), Cli.ShowOne(root, unit, "LoadState"));
+        Assert.Equal(("inactive", "not-found"), await Wait.ForAsync(() => Settled("gone.service"), s => s.Item1 == "inactive"));
+        Assert.Equal(("inactive", "masked"), await Wait.ForAsync(() => Settled("masked.service"), s => s.Item1 == "inactive"));
+        Assert.Equal(("inactive", "not-found"), await Wait.ForAsync(() => Settled("gone.socket"), s => s.Item1 == "inactive"));
         CommandResult start = Cli.Run(root, "start", "gone.service");
         Assert.True(start is { ExitCode: 5, StdErr: "Failed to start gone.service: Unit gone.service not found.\n" }, start.ToString());
 
@@ -274,6 +276,6 @@ public sealed class DaemonReloadTests
         Assert.Contains("masked.service: The unit file is masked since the reload: stopping it.", journal, StringComparison.Ordinal);
         Assert.Contains($"{Path.Combine(root.UnitDir, "broken.service")}:2: ", journal, StringComparison.Ordinal);
         Assert.Contains("broken.service: The new definition does not load (bad-setting, see the lines above): it runs on with the one it was started with.", journal, StringComparison.Ordinal);
-        Assert.Empty(daemon.ZombieChildren());
+        Assert.Empty(await Wait.ForAsync(daemon.ZombieChildren, z => z.Count == 0));   // the echo instance's exit is reaped on its own
     }
 }
