@@ -26,6 +26,8 @@ public sealed class ControlGroupTests
         Assert.True(await Wait.UntilAsync(() => File.Exists(escapee) && File.ReadAllText(escapee).EndsWith('\n')), daemon.Log);
         int pid = int.Parse(File.ReadAllText(escapee).Trim());
         int mainPid = int.Parse(Cli.ShowOne(root, Service, "MainPID"));
+        // The shell writes the pid at the fork; the child calls setsid after that, in its own time.
+        Assert.True(await Wait.UntilAsync(() => ProcFs.Stat(pid)?.Session == pid), $"{pid} never left the main process's session");
         Assert.NotEqual(ProcFs.Stat(mainPid)!.Value.ProcessGroup, ProcFs.Stat(pid)!.Value.ProcessGroup);
         string cgroup = Cli.ShowOne(root, Service, "ControlGroup");
         Assert.Equal($"{root.Cgroups!.DisplayRoot}/system.slice/{Service}", cgroup);
