@@ -119,7 +119,9 @@ public sealed class LifecycleKeysTests
             Assert.Equal("active", Cli.IsActive(root, "named.service"));
 
             // The name goes while the main process lives on (its child owned it): the service is stopped.
-            int ownerPid = int.Parse(File.ReadAllText(owner).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            // The shell writes the owner's pid after the fork, so the child may hold the name (and start return) first.
+            string ownerLine = await Wait.ForAsync(() => File.Exists(owner) ? File.ReadAllText(owner) : "", t => t.EndsWith('\n'));
+            int ownerPid = int.Parse(ownerLine.Trim(), System.Globalization.CultureInfo.InvariantCulture);
             System.Diagnostics.Process.GetProcessById(ownerPid).Kill();
             Assert.Equal("inactive", await Wait.ForAsync(() => Cli.IsActive(root, "named.service"), s => s is "inactive" or "failed"));
         }
