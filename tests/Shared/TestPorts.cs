@@ -49,7 +49,8 @@ internal static class TestPorts
     {
         (int first, int end) = Range();
         int blocks = (end - first) / BlockSize;
-        string directory = Path.Combine(Path.GetTempPath(), "summon-test-ports");
+        // Per user, so that a run as root does not leave a directory another user's run cannot create locks in.
+        string directory = Path.Combine(Path.GetTempPath(), "summon-test-ports-" + Environment.UserName);
         Directory.CreateDirectory(directory);
         int start = Random.Shared.Next(blocks);
         for (int i = 0; i < blocks; i++)
