@@ -95,7 +95,7 @@ public sealed partial class HealingTests
         var lines = PreciseJournal(root, DemoUnits.SocketName);
         var failedAt = lines.First(l => l.Message.EndsWith("Failed with result 'trigger-limit-hit'.", StringComparison.Ordinal)).Time;
         var recoveredAt = lines.First(l => l.Message.Contains("Recovered from 'trigger-limit-hit'", StringComparison.Ordinal)).Time;
-        Assert.InRange(recoveredAt - failedAt, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3));
+        Assert.InRange(Between(failedAt, recoveredAt), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3));
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed partial class HealingTests
         // 2.675 (rounded up) would ask for 39 µs more than the timer waits, which a precise wake-up does not always add.
         double[] expected = [0.1, 0.299, 0.894, 2.674, 8, 8, 0.1];
         for (int i = 0; i < 7; i++)
-            Assert.InRange((restarts[i] - exits[i]).TotalSeconds, expected[i], expected[i] + 1.0);
+            Assert.InRange(Between(exits[i], restarts[i]).TotalSeconds, expected[i], expected[i] + 1.0);
         Assert.Contains(lines, l => l.Message == $"{Unit}: Up for 1s, restart back-off reset after 6 restarts.");
         Assert.Contains($"{Unit}: Restart back-off at step 4 of 4, next restart in 8s.", lines.Select(l => l.Message));
         Assert.Matches(@"Restart: in \S+ at .* \(back-off step \d of 4\)", status);
@@ -161,6 +161,10 @@ public sealed partial class HealingTests
         await Wait.ForAsync(() => Cli.ShowOne(root, Unit, "X-SummonStartLimitRecoveries"), r => r == "1", TimeSpan.FromSeconds(15));
         Assert.Contains(PreciseJournal(root, Unit), l => l.Message == $"{Unit}: Recovered from 'start-limit-hit' (recovery 1).");
     }
+
+    /// <summary>From one time of day to a later one: across midnight the later one reads smaller.</summary>
+    private static TimeSpan Between(TimeSpan earlier, TimeSpan later) =>
+        later >= earlier ? later - earlier : later - earlier + TimeSpan.FromDays(1);
 
     private static List<(TimeSpan Time, string Message)> PreciseJournal(TempRoot root, string unit) =>
         CommandResult.SplitLines(Cli.Run(root, "journal", "-u", unit, "-o", "short-precise", "--no-pager").StdOut)
