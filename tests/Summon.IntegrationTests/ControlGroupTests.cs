@@ -62,6 +62,27 @@ public sealed class ControlGroupTests
     }
 
     [CgroupFact]
+    public async Task An_instance_after_its_slice_was_removed_behind_the_managers_back_gets_the_slice_again()
+    {
+        using var root = new TempRoot();
+        int port = FreePort.Tcp();
+        DemoUnits.Write(root, port);
+        using DaemonProcess daemon = await AcceptTests.StartSocketAsync(root, DemoUnits.SocketName);
+        string slice = $"{root.Cgroups!.Root}/system.slice";
+
+        using (var first = Clients.ConnectTcp(System.Net.IPAddress.Loopback, port))
+            Assert.Equal("one\n", Clients.SendAndReadToEnd(first, "one\n"));
+        // The manager remembers the slices it made; once the instance's cgroup is gone the empty slice can be removed.
+        Assert.True(await Wait.UntilAsync(() => Directory.Exists(slice) && Directory.GetDirectories(slice).Length == 0), daemon.Log);
+        Directory.Delete(slice);
+
+        using (var second = Clients.ConnectTcp(System.Net.IPAddress.Loopback, port))
+            Assert.Equal("two\n", Clients.SendAndReadToEnd(second, "two\n"));
+        Assert.True(Directory.Exists(slice), daemon.Log);
+        Assert.DoesNotContain("219/CGROUP", daemon.Log);
+    }
+
+    [CgroupFact]
     public async Task Status_shows_the_cgroup_with_its_processes_and_tasks()
     {
         using var root = new TempRoot();
