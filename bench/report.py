@@ -17,7 +17,10 @@ from summarize import num, parse  # noqa: E402
 
 OURS = "summon"
 REF_ACCEPT = "spawnd-fork"
-NOT_PEERS = {"spawnd-fork", "spawnd-spawn", "spawnd-N-fork", "spawnd-N-spawn", "direct", OURS}
+# summon-nocgroup: the same binary without a cgroup per instance (SUMMON_CGROUP_ROOT outside the cgroup2 mount), to
+# state what the cgroup costs; it is not a peer.
+NOCGROUP = "summon-nocgroup"
+NOT_PEERS = {"spawnd-fork", "spawnd-spawn", "spawnd-N-fork", "spawnd-N-spawn", "direct", OURS, NOCGROUP}
 
 
 def rows(out, sub):
@@ -77,6 +80,22 @@ def accept_targets(rs, lines):
             f"{fmt(mb)} vs best peer `{best_txt}`; {fails} failed; p99 {fmt(p99 / 1000 if p99 else None)} ms vs "
             f"{fmt(p99_sd / 1000 if p99_sd else None)} ms | "
             f"{verdict(None if mr is None else (mr >= 0.95 and (mb or 0) >= 1.0 and fails == 0 and (p99_sd is None or p99 <= p99_sd)))} |")
+
+
+def cgroup_cost(rs):
+    """What the cgroup per Accept=yes instance costs: conn/s of summon over summon-nocgroup in the same rep."""
+    ix = rate_index(rs)
+    parts = []
+    for c in sorted({c for (n, c) in ix if n == NOCGROUP}):
+        rr = [num(d, "cps") / num(ix[(NOCGROUP, c)][rep], "cps") for rep, d in ix.get((OURS, c), {}).items()
+              if rep in ix[(NOCGROUP, c)] and num(ix[(NOCGROUP, c)][rep], "cps")]
+        if rr:
+            parts.append(f"c={c} {fmt(med(rr))} ({fmt(min(rr))}–{fmt(max(rr))})")
+    if not parts:
+        return None
+    return ("The cgroup per instance: `summon-nocgroup` is the same binary and units with `SUMMON_CGROUP_ROOT` outside "
+            "the cgroup2 mount, so each instance is tracked by its process group instead of a cgroup made, watched and "
+            "removed for it. conn/s of `summon` over `summon-nocgroup` in the same rep: " + ", ".join(parts) + ".\n")
 
 
 def cold_targets(cold, passfd, lines):
@@ -261,6 +280,8 @@ def main():
         if peers:
             o.append("<details><summary>peers and exact commands</summary>\n\n```\n" + peers + "\n```\n</details>\n")
         o.append(s.strip() + "\n")
+        if sub == "accept" and (cost := cgroup_cost(rows(out, "accept"))):
+            o.append(cost)
     section = sandbox_section(out)
     if section:
         o.append("\n".join(section) + "\n")

@@ -97,7 +97,9 @@ step() { # DIR SCRIPT ARGS... : runs one suite with -o OUT/DIR, records its exac
     log "== $d: $shown"
     "$script" -o "$OUT/$d" "$@" >/dev/null || log "$d: had failures"
 }
-step accept "$BENCH_DIR/compare.sh" -S accept -r $R -n $NA -p "spawnd-spawn sd-activate xinetd inetd tcpserver-b1024" "summon=$S_ACCEPT"
+# summon-nocgroup: the same manager without a cgroup per instance, to show what the cgroup costs (not a peer).
+step accept "$BENCH_DIR/compare.sh" -S accept -r $R -n $NA -p "spawnd-spawn sd-activate xinetd inetd tcpserver-b1024" "summon=$S_ACCEPT" \
+    "summon-nocgroup=env SUMMON_CGROUP_ROOT=/nonexistent $S_ACCEPT"
 step passfd "$BENCH_DIR/compare.sh" -S passfd -r $R -n $NP -p "sd-activate-lfd spawnd-N-fork" "summon=$S_PASSFD"
 step coldstart "$BENCH_DIR/coldstart.sh" -s $S -p "spawnd-N-spawn sd-activate-lfd" "summon=$S_PASSFD"
 step sandbox "$BENCH_DIR/sandbox-accept.sh" -r $R -n $NA --no-docs

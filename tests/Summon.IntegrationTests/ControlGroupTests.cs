@@ -42,6 +42,49 @@ public sealed class ControlGroupTests
     }
 
     [CgroupFact]
+    public async Task A_delegated_cgroup_is_removed_with_the_child_cgroups_its_service_made()
+    {
+        using var root = new TempRoot();
+        string dir = $"{root.Cgroups!.Root}/system.slice/{Service}";
+        string moved = Path.Combine(root.Dir, "moved");
+        // The service makes two levels below its cgroup (Delegate=yes hands it the subtree) and moves itself to the deepest
+        // ($$$$: a unit file reads $$ as one dollar).
+        root.WriteUnit(Service,
+            $"[Service]\nDelegate=yes\nExecStart=/bin/sh -c 'mkdir -p {dir}/sub/deeper {dir}/empty && echo $$$$ > {dir}/sub/deeper/cgroup.procs && touch {moved} && exec sleep 1000'\n");
+        using DaemonProcess daemon = await DaemonProcess.StartAsync(root);
+
+        Assert.Equal(0, Cli.Run(root, "start", Service).ExitCode);
+        Assert.True(await Wait.UntilAsync(() => File.Exists(moved)), daemon.Log);
+        int mainPid = int.Parse(Cli.ShowOne(root, Service, "MainPID"));
+        Assert.Contains($"0::{root.Cgroups.DisplayRoot}/system.slice/{Service}/sub/deeper", File.ReadAllText($"/proc/{mainPid}/cgroup"));
+
+        CommandResult stop = Cli.Run(root, "stop", Service);
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+        Assert.True(await Wait.UntilAsync(() => !Directory.Exists(dir)), $"{dir} was left behind\n{daemon.Log}");
+    }
+
+    [CgroupFact]
+    public async Task An_instance_after_its_slice_was_removed_behind_the_managers_back_gets_the_slice_again()
+    {
+        using var root = new TempRoot();
+        int port = FreePort.Tcp();
+        DemoUnits.Write(root, port);
+        using DaemonProcess daemon = await AcceptTests.StartSocketAsync(root, DemoUnits.SocketName);
+        string slice = $"{root.Cgroups!.Root}/system.slice";
+
+        using (var first = Clients.ConnectTcp(System.Net.IPAddress.Loopback, port))
+            Assert.Equal("one\n", Clients.SendAndReadToEnd(first, "one\n"));
+        // The manager remembers the slices it made; once the instance's cgroup is gone the empty slice can be removed.
+        Assert.True(await Wait.UntilAsync(() => Directory.Exists(slice) && Directory.GetDirectories(slice).Length == 0), daemon.Log);
+        Directory.Delete(slice);
+
+        using (var second = Clients.ConnectTcp(System.Net.IPAddress.Loopback, port))
+            Assert.Equal("two\n", Clients.SendAndReadToEnd(second, "two\n"));
+        Assert.True(Directory.Exists(slice), daemon.Log);
+        Assert.DoesNotContain("219/CGROUP", daemon.Log);
+    }
+
+    [CgroupFact]
     public async Task Status_shows_the_cgroup_with_its_processes_and_tasks()
     {
         using var root = new TempRoot();

@@ -32,9 +32,10 @@ internal sealed class CgroupOomWatch : IDisposable
     public uint Events { get; }
 
     /// <summary>A watch on the cgroup at <paramref name="dir"/> (or its v1 memory directory); null where no memory controller counts OOM kills.</summary>
-    public static CgroupOomWatch? Open(string dir, IEnumerable<string> legacyDirs)
+    public static CgroupOomWatch? Open(string dir, bool memoryController, IEnumerable<string> legacyDirs)
     {
-        if (CgroupFile.Open(Path.Combine(dir, "memory.events"), Libc.O_RDONLY, out _) is { } events)
+        // memory.events is there only where the cgroup2 memory controller is enabled: no failed open per start elsewhere.
+        if (memoryController && CgroupFile.Open(Path.Combine(dir, "memory.events"), Libc.O_RDONLY, out _) is { } events)
             return new CgroupOomWatch(events, Libc.EPOLLPRI, events, eventFd: false);
         foreach (string legacy in legacyDirs)
         {

@@ -108,24 +108,54 @@ internal sealed class CgroupTree
         return legacy;
     }
 
+    /// <summary>
+    /// Slices made and given their controllers by this manager: an Accept=yes instance per connection would otherwise
+    /// stat each level and write each controller to each slice again (the manager owns its subtree; a slice removed
+    /// behind its back shows as ENOENT at the unit's mkdir, which forgets them all).
+    /// </summary>
+    private readonly HashSet<string> _slicesMade = new(StringComparer.Ordinal);
+
     /// <summary>Makes each level of <paramref name="relative"/> below the root, enabling the controllers in each slice.</summary>
     private int MakeWithControllers(string relative)
     {
-        string current = Root;
-        string[] levels = relative.Split('/');
-        for (int i = 0; i < levels.Length; i++)
+        int slash = relative.LastIndexOf('/');
+        string slice = slash < 0 ? "" : relative[..slash];
+        if (slice.Length > 0 && !_slicesMade.Contains(slice))
         {
-            string next = Path.Combine(current, levels[i]);
-            if (!Directory.Exists(next))
+            int r = MakeSlices(slice);
+            if (r != 0)
+                return r;
+            _slicesMade.Add(slice);
+        }
+        string unit = Path.Combine(Root, relative);
+        if (Libc.Mkdir(unit, 0x1ff) == 0 || Errno.Last == Errno.EEXIST)
+            return 0;
+        int error = Errno.Last;
+        if (error != Errno.ENOENT || slice.Length == 0)
+            return error;
+        _slicesMade.Clear();
+        int again = MakeSlices(slice);
+        if (again != 0)
+            return again;
+        _slicesMade.Add(slice);
+        return Libc.Mkdir(unit, 0x1ff) == 0 || Errno.Last == Errno.EEXIST ? 0 : Errno.Last;
+    }
+
+    /// <summary>Makes each slice level of <paramref name="slices"/> below the root and enables the controllers in it.</summary>
+    private int MakeSlices(string slices)
+    {
+        string current = Root;
+        foreach (string level in slices.Split('/'))
+        {
+            current = Path.Combine(current, level);
+            if (!Directory.Exists(current))
             {
-                int r = CgroupFile.MakeDirectories(next);
+                int r = CgroupFile.MakeDirectories(current);
                 if (r != 0 && r != Errno.EEXIST)
                     return r;
             }
-            if (i < levels.Length - 1)
-                foreach (string controller in Controllers)
-                    CgroupFile.Write(Path.Combine(next, "cgroup.subtree_control"), "+" + controller);
-            current = next;
+            foreach (string controller in Controllers)
+                CgroupFile.Write(Path.Combine(current, "cgroup.subtree_control"), "+" + controller);
         }
         return 0;
     }
@@ -138,20 +168,8 @@ internal sealed class CgroupTree
         _ = rc;
     }
 
-    /// <summary>rmdir of an empty cgroup; false while processes (or child cgroups) are in it.</summary>
-    public static bool TryRemove(string dir)
-    {
-        try
-        {
-            if (Directory.Exists(dir))
-                Directory.Delete(dir);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
+    /// <summary>rmdir of an empty cgroup (true when gone, or never there); false while processes or child cgroups are in it.</summary>
+    public static bool TryRemove(string dir) => Libc.Rmdir(dir) == 0 || Errno.Last == Errno.ENOENT;
 
     /// <summary>At shutdown: removes the empty slices (and the root the manager made for itself), deepest first.</summary>
     public void RemoveEmpty()

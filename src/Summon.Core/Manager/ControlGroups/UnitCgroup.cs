@@ -29,7 +29,7 @@ internal sealed class UnitCgroup : IDisposable
         _legacyProcs = legacyProcs;
         Events = events;
         Child = new ChildCgroup(directory, procs, legacyProcs);
-        OomWatch = CgroupOomWatch.Open(dir, legacyDirs);
+        OomWatch = CgroupOomWatch.Open(dir, tree.Controllers.Contains("memory"), legacyDirs);
     }
 
     /// <summary>The OOM kills in the cgroup (OOMPolicy=); null where no memory controller counts them.</summary>
@@ -116,6 +116,10 @@ internal sealed class UnitCgroup : IDisposable
     /// </summary>
     public bool Kill(int signal)
     {
+        // "populated 0" covers the cgroups below too, and nothing can join an empty cgroup but a spawn of ours: no
+        // listing to read (the common end of an Accept=yes instance, whose process is gone when it is stopped).
+        if (!Populated())
+            return false;
         if (signal == Signals.SIGKILL && CgroupFile.Write(System.IO.Path.Combine(Directory, "cgroup.kill"), "1") == 0)
             return Populated();
         bool sent = false;
@@ -207,15 +211,20 @@ internal sealed class UnitCgroup : IDisposable
     {
         if (Populated())
             return false;
-        try
-        {
-            foreach (string child in System.IO.Directory.EnumerateDirectories(Directory, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length))
-                CgroupTree.TryRemove(child);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-        }
+        // A delegated subtree may have left child cgroups: they are looked for only when the rmdir says so.
         bool removed = CgroupTree.TryRemove(Directory);
+        if (!removed)
+        {
+            try
+            {
+                foreach (string child in System.IO.Directory.EnumerateDirectories(Directory, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length))
+                    CgroupTree.TryRemove(child);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+            removed = CgroupTree.TryRemove(Directory);
+        }
         foreach (string legacy in LegacyDirectories)
             CgroupTree.TryRemove(legacy);
         return removed;
