@@ -18,8 +18,12 @@ internal sealed class UnitCgroup : IDisposable
     private readonly SafeFdHandle _procs;
     private readonly List<SafeFdHandle> _legacyProcs;
 
+    /// <summary>cgroup.events again, on a description of its own: reading the watched one re-arms its notification,
+    /// so a look that does not act on what it reads (<see cref="Kill"/>) reads this one and leaves the event to the loop.</summary>
+    private readonly SafeFdHandle _eventsUnwatched;
+
     private UnitCgroup(CgroupTree tree, string dir, List<string> legacyDirs, SafeFdHandle directory, SafeFdHandle procs,
-        List<SafeFdHandle> legacyProcs, SafeFdHandle events)
+        List<SafeFdHandle> legacyProcs, SafeFdHandle events, SafeFdHandle eventsUnwatched)
     {
         _tree = tree;
         Directory = dir;
@@ -28,6 +32,7 @@ internal sealed class UnitCgroup : IDisposable
         _procs = procs;
         _legacyProcs = legacyProcs;
         Events = events;
+        _eventsUnwatched = eventsUnwatched;
         Child = new ChildCgroup(directory, procs, legacyProcs);
         OomWatch = CgroupOomWatch.Open(dir, tree.Controllers.Contains("memory"), legacyDirs);
     }
@@ -64,8 +69,9 @@ internal sealed class UnitCgroup : IDisposable
             var directory = Take(dir, Libc.O_RDONLY | Libc.O_DIRECTORY);
             var procs = Take(System.IO.Path.Combine(dir, "cgroup.procs"), Libc.O_WRONLY);
             var events = Take(System.IO.Path.Combine(dir, "cgroup.events"), Libc.O_RDONLY);
+            var eventsUnwatched = Take(System.IO.Path.Combine(dir, "cgroup.events"), Libc.O_RDONLY);
             var legacy = legacyDirs.Select(d => Take(System.IO.Path.Combine(d, "cgroup.procs"), Libc.O_WRONLY)).ToList();
-            return new UnitCgroup(tree, dir, legacyDirs, directory, procs, legacy, events);
+            return new UnitCgroup(tree, dir, legacyDirs, directory, procs, legacy, events, eventsUnwatched);
         }
         catch
         {
@@ -76,10 +82,12 @@ internal sealed class UnitCgroup : IDisposable
     }
 
     /// <summary>Reads cgroup.events: true while any process is in the cgroup or below it.</summary>
-    public unsafe bool Populated()
+    public bool Populated() => PopulatedIn(Events);
+
+    private static unsafe bool PopulatedIn(SafeFdHandle events)
     {
         byte* buffer = stackalloc byte[256];
-        nint n = Libc.Pread(Events, buffer, 256, 0);
+        nint n = Libc.Pread(events, buffer, 256, 0);
         if (n <= 0)
             return false;   // gone: nothing can be left in it
         var text = new ReadOnlySpan<byte>(buffer, (int)n);
@@ -118,10 +126,10 @@ internal sealed class UnitCgroup : IDisposable
     {
         // "populated 0" covers the cgroups below too, and nothing can join an empty cgroup but a spawn of ours: no
         // listing to read (the common end of an Accept=yes instance, whose process is gone when it is stopped).
-        if (!Populated())
+        if (!PopulatedIn(_eventsUnwatched))
             return false;
         if (signal == Signals.SIGKILL && CgroupFile.Write(System.IO.Path.Combine(Directory, "cgroup.kill"), "1") == 0)
-            return Populated();
+            return PopulatedIn(_eventsUnwatched);
         bool sent = false;
         foreach (int pid in Pids())
             sent |= Libc.Kill(pid, signal) == 0;
@@ -237,6 +245,7 @@ internal sealed class UnitCgroup : IDisposable
         foreach (var fd in _legacyProcs)
             fd.Dispose();
         Events.Dispose();
+        _eventsUnwatched.Dispose();
         OomWatch?.Dispose();
     }
 }
