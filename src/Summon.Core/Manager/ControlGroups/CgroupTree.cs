@@ -115,6 +115,9 @@ internal sealed class CgroupTree
     /// </summary>
     private readonly HashSet<string> _slicesMade = new(StringComparer.Ordinal);
 
+    /// <summary>0777 as mkdir -p asks, reduced by the umask.</summary>
+    private const uint DirectoryMode = 0x1ff;
+
     /// <summary>Makes each level of <paramref name="relative"/> below the root, enabling the controllers in each slice.</summary>
     private int MakeWithControllers(string relative)
     {
@@ -128,7 +131,7 @@ internal sealed class CgroupTree
             _slicesMade.Add(slice);
         }
         string unit = Path.Combine(Root, relative);
-        if (Libc.Mkdir(unit, 0x1ff) == 0 || Errno.Last == Errno.EEXIST)
+        if (Libc.Mkdir(unit, DirectoryMode) == 0 || Errno.Last == Errno.EEXIST)
             return 0;
         int error = Errno.Last;
         if (error != Errno.ENOENT || slice.Length == 0)
@@ -138,7 +141,7 @@ internal sealed class CgroupTree
         if (again != 0)
             return again;
         _slicesMade.Add(slice);
-        return Libc.Mkdir(unit, 0x1ff) == 0 || Errno.Last == Errno.EEXIST ? 0 : Errno.Last;
+        return Libc.Mkdir(unit, DirectoryMode) == 0 || Errno.Last == Errno.EEXIST ? 0 : Errno.Last;
     }
 
     /// <summary>Makes each slice level of <paramref name="slices"/> below the root and enables the controllers in it.</summary>
