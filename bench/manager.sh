@@ -29,7 +29,6 @@ PID=""
 trap 'stop_pg "$PID"' EXIT
 trap 'exit 130' INT TERM
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 listening_count() { # FIRST LAST
     ss -Hltn "sport >= :$1 and sport <= :$2" 2>/dev/null | wc -l
 }

@@ -63,9 +63,6 @@ trap 'exit 130' INT TERM
 
 rec() { echo "suite=reexec $*" | tee -a "$RAW"; }
 note() { echo "$*" >> "$OUT/notes.txt"; log "$*"; }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-fds_of() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
-rss_kb() { awk '$1=="VmRSS:"{print $2}' "/proc/$1/status" 2>/dev/null; }
 zombies_of() { ps -e -o ppid=,stat= | awk -v p="$1" '$1 == p && $2 ~ /^Z/' | wc -l; }
 children_of() { cat /proc/"$1"/task/*/children 2>/dev/null; }
 fd_list() { local f; for f in /proc/"$1"/fd/*; do echo "${f##*/} $(readlink "$f")"; done 2>/dev/null | sort -n; }

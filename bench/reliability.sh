@@ -65,10 +65,7 @@ trap 'exit 130' INT TERM
 
 rec() { echo "suite=reliability $*" | tee -a "$RAW"; }
 note() { echo "$*" >> "$OUT/notes.txt"; log "$*"; }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-fds_of() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
 threads_of() { awk '/^Threads:/{print $2}' "/proc/$1/status" 2>/dev/null; }
-rss_kb() { awk -v k="${2:-VmRSS}:" '$1==k{print $2}' "/proc/$1/status" 2>/dev/null; }
 cpu_ms() { # utime+stime of PID in ms
     awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print int(($12 + $13) * 1000 / hz) }' "/proc/$1/stat" 2>/dev/null
 }
