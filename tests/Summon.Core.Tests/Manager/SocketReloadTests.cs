@@ -94,13 +94,7 @@ public sealed class SocketReloadTests : IDisposable
     [Fact]
     public void A_moved_address_is_bound_before_the_old_one_closes_and_the_old_one_serves_until_it_is_retired()
     {
-        int oldPort = ManagerHarness.FreePort(), newPort = ManagerHarness.FreePort();
-        _h.WriteUnit("echo@.service", "[Service]\nExecStart=/fake/cat\nStandardInput=socket\n");
-        _h.WriteUnit("echo.socket", AcceptYes($"ListenStream=127.0.0.1:{oldPort}"));
-        Assert.True(_h.Start("echo.socket").Success);
-        var socket = _h.Socket("echo.socket");
-
-        Reload("echo.socket", AcceptYes($"ListenStream=127.0.0.1:{newPort}"));
+        var (socket, oldPort, newPort) = StartThenMove();
 
         Assert.Equal([$"127.0.0.1:{newPort}"], socket.Listeners.Select(l => l.Spec.Value));
         Assert.Contains($"echo.socket: Listeners changed by the reload: bound ListenStream=127.0.0.1:{newPort}; closed ListenStream=127.0.0.1:{oldPort}; kept 0.", _h.Lines("echo.socket"));
@@ -121,12 +115,7 @@ public sealed class SocketReloadTests : IDisposable
     [Fact]
     public void A_re_exec_inside_the_retire_window_serves_the_old_backlog_and_carries_only_the_new_listener()
     {
-        int oldPort = ManagerHarness.FreePort(), newPort = ManagerHarness.FreePort();
-        _h.WriteUnit("echo@.service", "[Service]\nExecStart=/fake/cat\nStandardInput=socket\n");
-        _h.WriteUnit("echo.socket", AcceptYes($"ListenStream=127.0.0.1:{oldPort}"));
-        Assert.True(_h.Start("echo.socket").Success);
-        var socket = _h.Socket("echo.socket");
-        Reload("echo.socket", AcceptYes($"ListenStream=127.0.0.1:{newPort}"));
+        var (socket, oldPort, newPort) = StartThenMove();
         Connect(oldPort);   // waits in the retiring listener's backlog when the state is written
 
         var fds = Summon.Manager.Reexec.CarriedFds.ForWriting();
@@ -313,5 +302,17 @@ public sealed class SocketReloadTests : IDisposable
         var stop = _h.Manager.StopJob("run.service");
         Assert.True(_h.PumpUntil(() => stop.IsCompleted && _h.Manager.Find("run.service") is null));
         Assert.Equal(JobFailure.BadSetting, _h.Start("run.service").Error!.Failure);
+    }
+
+    /// <summary>An Accept=yes echo.socket listening on one port, then reloaded onto another.</summary>
+    private (SocketUnit Socket, int OldPort, int NewPort) StartThenMove()
+    {
+        int oldPort = ManagerHarness.FreePort(), newPort = ManagerHarness.FreePort();
+        _h.WriteUnit("echo@.service", "[Service]\nExecStart=/fake/cat\nStandardInput=socket\n");
+        _h.WriteUnit("echo.socket", AcceptYes($"ListenStream=127.0.0.1:{oldPort}"));
+        Assert.True(_h.Start("echo.socket").Success);
+        var socket = _h.Socket("echo.socket");
+        Reload("echo.socket", AcceptYes($"ListenStream=127.0.0.1:{newPort}"));
+        return (socket, oldPort, newPort);
     }
 }
